@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what Spyglass needs on a fresh machine, skipping whatever is already there.
+#   scripts/setup.sh          toolchain for the native core and the Wasm page (target, wasm-bindgen, trunk)
+#   scripts/setup.sh --browser  also Debian's Chromium and the npm packages of the end-to-end tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_BINDGEN_VERSION=0.2.130
+TRUNK_VERSION=0.21.14
+BINARYEN_VERSION=123.0.0
+
+log() { printf '\033[1msetup:\033[0m %s\n' "$*" >&2; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
+  log "building wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
+  log "building trunk $TRUNK_VERSION (about ten minutes, once)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+if [ "${1:-}" = "--browser" ]; then
+  if [ ! -x /usr/bin/chromium ]; then
+    log "installing Debian's chromium"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+  if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+    log "installing the end-to-end test packages"
+    (cd tests/e2e && npm ci --no-audit --no-fund --silent)
+  fi
+fi

@@ -1,0 +1,151 @@
+//! Splits a stream of byte chunks into lines, whatever the chunk boundaries.
+//!
+//! Only a line that spans chunks is copied (into `carry`); a line longer than `max_line_bytes` is
+//! not kept at all: it is counted to its end and reported with its length, so memory stays bounded.
+
+/// One line as handed to the parser: trimmed of a BOM (first line), `\r` and trailing blanks.
+pub struct Line<'a> {
+    pub bytes: &'a [u8],
+    /// 1-based
+    pub number: u32,
+    /// byte offset of the line's first byte in the source
+    pub offset: u64,
+    /// length of the raw line without its `\n`
+    pub raw_len: u64,
+    /// false for a last line that had no `\n`
+    pub terminated: bool,
+}
+
+pub enum LineEvent<'a> {
+    Line(Line<'a>),
+    /// A line over the limit, skipped whole.
+    TooLong { number: u32, offset: u64, len: u64 },
+}
+
+pub struct LineSplitter {
+    carry: Vec<u8>,
+    /// bytes of the current (unfinished) line seen so far while skipping a too-long line
+    skipping: Option<u64>,
+    line_start: u64,
+    consumed: u64,
+    number: u32,
+    max_line_bytes: usize,
+}
+
+pub const DEFAULT_MAX_LINE_BYTES: usize = 64 << 20;
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+impl LineSplitter {
+    pub fn new(max_line_bytes: usize) -> Self {
+        LineSplitter { carry: Vec::new(), skipping: None, line_start: 0, consumed: 0, number: 0, max_line_bytes }
+    }
+
+    pub fn bytes_seen(&self) -> u64 {
+        self.consumed
+    }
+    pub fn lines_seen(&self) -> u32 {
+        self.number
+    }
+
+    pub fn push(&mut self, chunk: &[u8], f: &mut dyn FnMut(LineEvent<'_>)) {
+        let mut rest = chunk;
+        while !rest.is_empty() {
+            match memchr::memchr(b'\n', rest) {
+                Some(i) => {
+                    let (head, tail) = (&rest[..i], &rest[i + 1..]);
+                    self.consumed += i as u64 + 1;
+                    if let Some(seen) = self.skipping.take() {
+                        self.number += 1;
+                        f(LineEvent::TooLong { number: self.number, offset: self.line_start, len: seen + i as u64 });
+                    } else if self.carry.is_empty() && head.len() <= self.max_line_bytes {
+                        self.emit(head, true, f);
+                    } else if self.carry.len() + head.len() > self.max_line_bytes {
+                        self.number += 1;
+                        let len = (self.carry.len() + head.len()) as u64;
+                        self.carry = Vec::new();
+                        f(LineEvent::TooLong { number: self.number, offset: self.line_start, len });
+                    } else {
+                        let mut carry = std::mem::take(&mut self.carry);
+                        carry.extend_from_slice(head);
+                        self.emit(&carry, true, f);
+                        carry.clear();
+                        self.carry = carry;
+                    }
+                    self.line_start = self.consumed;
+                    rest = tail;
+                }
+                None => {
+                    self.consumed += rest.len() as u64;
+                    if let Some(seen) = self.skipping.as_mut() {
+                        *seen += rest.len() as u64;
+                    } else if self.carry.len() + rest.len() > self.max_line_bytes {
+                        self.skipping = Some((self.carry.len() + rest.len()) as u64);
+                        self.carry = Vec::new();
+                    } else {
+                        self.carry.extend_from_slice(rest);
+                    }
+                    rest = &[];
+                }
+            }
+        }
+    }
+
+    /// End of the source: a last line without `\n` is emitted with `terminated: false`.
+    pub fn finish(&mut self, f: &mut dyn FnMut(LineEvent<'_>)) {
+        if let Some(seen) = self.skipping.take() {
+            self.number += 1;
+            f(LineEvent::TooLong { number: self.number, offset: self.line_start, len: seen });
+        } else if !self.carry.is_empty() {
+            let carry = std::mem::take(&mut self.carry);
+            self.emit(&carry, false, f);
+        }
+        self.line_start = self.consumed;
+    }
+
+    fn emit(&mut self, raw: &[u8], terminated: bool, f: &mut dyn FnMut(LineEvent<'_>)) {
+        self.number += 1;
+        let mut bytes = raw;
+        if self.number == 1 {
+            bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+        }
+        while let [head @ .., b'\r' | b' ' | b'\t'] = bytes {
+            bytes = head;
+        }
+        f(LineEvent::Line(Line { bytes, number: self.number, offset: self.line_start, raw_len: raw.len() as u64, terminated }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(input: &[u8], chunk: usize, max: usize) -> Vec<String> {
+        let mut s = LineSplitter::new(max);
+        let mut out = Vec::new();
+        let mut f = |e: LineEvent<'_>| match e {
+            LineEvent::Line(l) => out.push(format!("{}@{}:{}{}", l.number, l.offset, String::from_utf8_lossy(l.bytes), if l.terminated { "" } else { "$" })),
+            LineEvent::TooLong { number, offset, len } => out.push(format!("{number}@{offset}:too long {len}")),
+        };
+        for c in input.chunks(chunk.max(1)) {
+            s.push(c, &mut f);
+        }
+        s.finish(&mut f);
+        out
+    }
+
+    #[test]
+    fn same_lines_for_every_chunking() {
+        let input = b"\xEF\xBB\xBF{\"a\":1}\r\n\n  \t\r\nabcdefghijklmnopqrstuvwxyz\nlast";
+        let whole = split(input, input.len(), 1000);
+        assert_eq!(whole, vec!["1@0:{\"a\":1}", "2@12:", "3@13:", "4@18:abcdefghijklmnopqrstuvwxyz", "5@45:last$"]);
+        for n in [1, 2, 3, 7, 4096] {
+            assert_eq!(split(input, n, 1000), whole, "chunk {n}");
+        }
+        // a line over the limit is reported with its length, then splitting resumes
+        let limited = split(input, input.len(), 10);
+        assert_eq!(limited[3], "4@18:too long 26");
+        for n in [1, 2, 7] {
+            assert_eq!(split(input, n, 10), limited, "chunk {n}");
+        }
+    }
+}

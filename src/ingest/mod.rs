@@ -1,0 +1,540 @@
+//! Ingest: byte chunks in, normalised records out.
+//!
+//! Push-based and I/O-free (like csv-core): a [`Feed`] takes the chunks of one input file in order,
+//! of any size, opens `.gz`/`.zip` containers, splits lines, parses each line once and appends
+//! compact records to a [`Store`]. The CLI feeds file reads; the page's worker feeds
+//! `File.stream()` chunks. The records are the same whatever the chunking.
+
+pub mod archive;
+pub mod json;
+pub mod lines;
+pub mod parse;
+
+use crate::model::records::*;
+use archive::{ContainerKind, Decoder, Output};
+use lines::{Line, LineEvent, LineSplitter, DEFAULT_MAX_LINE_BYTES};
+use parse::{parse_line, timestamp_of, DataFields, Shape, TopFields};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// At most this many skipped lines are listed one by one (all are counted).
+pub const MAX_LISTED_SKIPS: usize = 10_000;
+/// Error messages are kept for clustering, cut to this many characters.
+const MAX_MESSAGE_CHARS: usize = 300;
+
+/// One input as the diagnostics list it: a file, or one entry of a `.zip`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct SourceInfo {
+    pub name: String,
+    /// `plain`, `gzip` or `zip`
+    pub container: &'static str,
+    /// decompressed bytes read
+    pub bytes: u64,
+    pub lines: u64,
+    pub events: u64,
+    pub metrics_rows: u64,
+    pub alerts: u64,
+    pub skipped: u64,
+    pub duplicates: u64,
+    /// a problem with the source as a whole (binary, truncated archive, not a `.jsonl` entry…)
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SkippedLine {
+    pub source: String,
+    pub line: u32,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Diagnostics {
+    /// the first [`MAX_LISTED_SKIPS`] skipped lines, in input order
+    pub skipped: Vec<(u32, u32, String)>,
+    pub n_skipped: u64,
+    pub duplicate_lines: u64,
+    pub events_without_attempt: u64,
+    pub field_warnings: BTreeMap<&'static str, u64>,
+}
+
+/// Identity hasher for keys that are already hashes.
+#[derive(Default)]
+struct IdHasher(u64);
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes.iter().take(8) {
+            self.0 = (self.0 << 8) | b as u64;
+        }
+    }
+    fn write_u128(&mut self, v: u128) {
+        self.0 = v as u64;
+    }
+}
+type HashSet128 = HashSet<u128, BuildHasherDefault<IdHasher>>;
+type HashMap128<V> = HashMap<u128, V, BuildHasherDefault<IdHasher>>;
+
+/// Everything loaded so far. Grows as feeds push; never re-reads.
+#[derive(Default)]
+pub struct Store {
+    pub strings: Interner,
+    pub contexts: Vec<Context>,
+    pub events: Vec<Event>,
+    pub usages: Vec<Usage>,
+    pub metrics: Vec<MetricsRow>,
+    pub alerts: Vec<Alert>,
+    pub sources: Vec<SourceInfo>,
+    pub diagnostics: Diagnostics,
+    context_ids: HashMap<Context, u32>,
+    raw_context_ids: HashMap128<u32>,
+    seen_lines: HashSet128,
+    max_line_bytes: Option<usize>,
+}
+
+impl Store {
+    pub fn new() -> Self {
+        Store::default()
+    }
+
+    /// Lowers the longest line kept (tests use small limits).
+    pub fn with_max_line_bytes(mut self, n: usize) -> Self {
+        self.max_line_bytes = Some(n);
+        self
+    }
+
+    pub fn context(&self, ctx: u32) -> &Context {
+        static EMPTY: Context = Context { attempt: Sym::NONE, task_id: Sym::NONE, task_title: Sym::NONE, executor: Sym::NONE, executor_variant: Sym::NONE, model: Sym::NONE };
+        self.contexts.get(ctx as usize).unwrap_or(&EMPTY)
+    }
+
+    pub fn str(&self, s: Sym) -> &str {
+        self.strings.resolve(s)
+    }
+
+    /// Reads a whole in-memory input (tests, the demo button).
+    pub fn load_bytes(&mut self, name: &str, bytes: &[u8]) {
+        let mut feed = Feed::new(name);
+        feed.push(self, bytes);
+        feed.finish(self);
+    }
+
+    /// Skipped lines with their source names, in input order.
+    pub fn skipped_lines(&self) -> Vec<SkippedLine> {
+        self.diagnostics
+            .skipped
+            .iter()
+            .map(|(src, line, reason)| SkippedLine { source: self.sources.get(*src as usize).map(|s| s.name.clone()).unwrap_or_default(), line: *line, reason: reason.clone() })
+            .collect()
+    }
+
+    fn add_source(&mut self, name: String, container: &'static str) -> u32 {
+        self.sources.push(SourceInfo { name, container, ..Default::default() });
+        (self.sources.len() - 1) as u32
+    }
+
+    fn skip(&mut self, src: u32, line: u32, reason: String) {
+        self.diagnostics.n_skipped += 1;
+        if let Some(s) = self.sources.get_mut(src as usize) {
+            s.skipped += 1;
+        }
+        if self.diagnostics.skipped.len() < MAX_LISTED_SKIPS {
+            self.diagnostics.skipped.push((src, line, reason));
+        }
+    }
+
+    fn warn(&mut self, fields: &[&'static str]) {
+        for f in fields {
+            *self.diagnostics.field_warnings.entry(f).or_insert(0) += 1;
+        }
+    }
+
+    fn intern_context(&mut self, top: &TopFields<'_>) -> Context {
+        let exec = top.executor.as_deref().map(|e| e.trim().to_ascii_uppercase());
+        Context {
+            attempt: self.strings.intern(top.attempt_id.as_deref().unwrap_or("")),
+            task_id: self.strings.intern(top.task_id.as_deref().unwrap_or("")),
+            task_title: self.strings.intern(top.task_title.as_deref().unwrap_or("")),
+            executor: self.strings.intern(exec.as_deref().unwrap_or("")),
+            executor_variant: self.strings.intern(top.executor_variant.as_deref().unwrap_or("")),
+            model: self.strings.intern(top.model.as_deref().unwrap_or("")),
+        }
+    }
+
+    /// The context id of an event, through a cache keyed by a hash of its raw strings so that the
+    /// common case (another event of a known attempt) costs one hash and one lookup.
+    fn context_id(&mut self, top: &TopFields<'_>) -> u32 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for s in [&top.attempt_id, &top.task_id, &top.task_title, &top.executor, &top.executor_variant, &top.model] {
+            h.update(s.as_deref().unwrap_or("").as_bytes());
+            h.update(&[0xff]);
+        }
+        let key = h.digest128();
+        if let Some(&id) = self.raw_context_ids.get(&key) {
+            return id;
+        }
+        let ctx = self.intern_context(top);
+        let next = self.contexts.len() as u32;
+        let id = *self.context_ids.entry(ctx).or_insert(next);
+        if id == next {
+            self.contexts.push(ctx);
+        }
+        self.raw_context_ids.insert(key, id);
+        id
+    }
+
+    fn on_line(&mut self, src: u32, line: Line<'_>) {
+        let bytes = line.bytes.trim_ascii_start();
+        if let Some(s) = self.sources.get_mut(src as usize) {
+            s.lines += 1;
+        }
+        if bytes.is_empty() {
+            return;
+        }
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let at = line.bytes.len() - bytes.len() + e.valid_up_to() + 1;
+                return self.skip(src, line.number, format!("invalid UTF-8 at byte {at}"));
+            }
+        };
+        let hash = xxhash_rust::xxh3::xxh3_128(bytes);
+        if self.seen_lines.contains(&hash) {
+            self.diagnostics.duplicate_lines += 1;
+            if let Some(s) = self.sources.get_mut(src as usize) {
+                s.duplicates += 1;
+            }
+            return;
+        }
+        let mut top = match parse_line(text) {
+            Ok(t) => t,
+            Err(reason) => {
+                let mut reason = reason.0;
+                if !line.terminated && reason.starts_with("truncated") {
+                    reason = format!("{reason}; it is the last line and has no line end: the file was probably cut off");
+                }
+                return self.skip(src, line.number, reason);
+            }
+        };
+        let shape = match top.shape() {
+            Ok(s) => s,
+            Err(reason) => return self.skip(src, line.number, reason.0),
+        };
+        self.seen_lines.insert(hash);
+        let loc = Locator { source: src, line: line.number, offset: line.offset, len: line.raw_len.min(u32::MAX as u64) as u32 };
+        let ts_ms = top.timestamp.as_ref().and_then(timestamp_of);
+        if ts_ms.is_none() {
+            self.warn(&["timestamp"]);
+        }
+        let warnings = std::mem::take(&mut top.warnings);
+        self.warn(&warnings);
+        let source = &mut self.sources[src as usize];
+        match shape {
+            Shape::Event => {
+                source.events += 1;
+                self.add_event(top, ts_ms, loc)
+            }
+            Shape::Metrics => {
+                source.metrics_rows += 1;
+                self.add_metrics_row(top, ts_ms, loc)
+            }
+            Shape::Alert => {
+                source.alerts += 1;
+                self.add_alert(top, ts_ms, loc)
+            }
+        }
+    }
+
+    fn add_event(&mut self, mut top: TopFields<'_>, ts_ms: Option<i64>, loc: Locator) {
+        let ctx = self.context_id(&top);
+        if self.contexts[ctx as usize].attempt.is_none() {
+            self.diagnostics.events_without_attempt += 1;
+        }
+        let event_type_text = match &top.event_type {
+            Some(Ok(t)) => t.trim().to_ascii_lowercase(),
+            _ => String::new(),
+        };
+        let event_type = self.strings.intern(&event_type_text);
+        let data = top.data.take().unwrap_or_default();
+        self.warn(&data.warnings);
+        self.warn(&data.own_usage.warnings);
+        let detail = self.detail_of(&event_type_text, &data);
+        let usage = match event_type_text.as_str() {
+            "usage" => data.own_usage.usage().or_else(|| data.nested_usage()),
+            "session_end" => data.own_usage.usage().or_else(|| data.nested_usage()),
+            _ => data.nested_usage(),
+        };
+        let usage = match usage {
+            Some(u) => {
+                self.usages.push(u);
+                (self.usages.len() - 1) as u32
+            }
+            None => NO_USAGE,
+        };
+        self.events.push(Event { ts_ms, sequence_num: top.sequence_num, loc, ctx, event_type, detail, usage });
+    }
+
+    fn detail_of(&mut self, event_type: &str, d: &DataFields<'_>) -> Detail {
+        let mut sym = |s: &Option<std::borrow::Cow<'_, str>>| self.strings.intern(s.as_deref().unwrap_or(""));
+        match event_type {
+            "session_start" => Detail::SessionStart { prompt_type: sym(&d.prompt_type.as_ref().map(|p| p.to_ascii_lowercase().into())) },
+            "tool_call" => {
+                let tool = sym(&d.tool_name);
+                let name = d.tool_name.as_deref().unwrap_or("").to_ascii_lowercase();
+                let edits = ["edit", "write", "create", "patch", "apply", "replace", "insert"].iter().any(|w| name.contains(w));
+                let file = if edits { sym(&d.file) } else { Sym::NONE };
+                Detail::ToolCall { tool, file, command_class: d.command_class() }
+            }
+            "tool_result" => Detail::ToolResult { tool: sym(&d.tool_name), failed: d.tool_failed() },
+            "error" => {
+                let message = d.error_message.as_deref().map(|m| {
+                    let m = m.trim();
+                    match m.char_indices().nth(MAX_MESSAGE_CHARS) {
+                        Some((i, _)) => format!("{}…", &m[..i]),
+                        None => m.to_string(),
+                    }
+                });
+                Detail::Error {
+                    category: sym(&d.error_category.as_ref().map(|c| c.to_ascii_lowercase().into())),
+                    fingerprint: sym(&d.error_fingerprint),
+                    message: sym(&message.map(Into::into)),
+                }
+            }
+            "session_end" => Detail::SessionEnd { status: sym(&d.completion_status.as_ref().map(|c| c.to_ascii_lowercase().into())), duration_ms: d.duration_ms },
+            "skill_invoke" => Detail::Skill { name: sym(&d.skill_name) },
+            _ => Detail::None,
+        }
+    }
+
+    fn add_metrics_row(&mut self, mut top: TopFields<'_>, ts_ms: Option<i64>, loc: Locator) {
+        let note = top.design_note();
+        self.warn(&std::mem::take(&mut top.warnings));
+        let ctx = self.intern_context(&top);
+        let Some(m) = top.metrics.take() else { return };
+        self.warn(&m.warnings);
+        self.warn(&m.own_usage.warnings);
+        let nested = m.usage.as_ref().and_then(|u| {
+            self.warn(&u.warnings);
+            u.usage()
+        });
+        let own = m.own_usage.usage();
+        // field by field, the first present wins: `metrics.*` before `metrics.usage.*`
+        let pick = |f: fn(&Usage) -> Option<u64>| own.as_ref().and_then(f).or_else(|| nested.as_ref().and_then(f));
+        let mut usage = Usage {
+            prompt_tokens: pick(|u| u.prompt_tokens),
+            completion_tokens: pick(|u| u.completion_tokens),
+            total_tokens: pick(|u| u.total_tokens),
+            cost_usd: own.and_then(|u| u.cost_usd).or_else(|| nested.and_then(|u| u.cost_usd)),
+        }
+        .normalised();
+        // bosun writes zeros when it has no usage: all-zero cost and tokens mean unknown
+        if usage.cost_usd.unwrap_or(0.0) == 0.0 && usage.total_tokens.unwrap_or(0) == 0 {
+            usage = Usage::default();
+        }
+        let success = m.success.or_else(|| note.outcome_status.as_deref().map(|s| matches!(s.trim().to_ascii_lowercase().as_str(), "completed" | "success")));
+        let row = MetricsRow {
+            ts_ms,
+            loc,
+            ctx,
+            success,
+            first_shot_success: m.first_shot_success,
+            attempts: m.attempts.or(m.retry_count.map(|r| r.saturating_add(1))),
+            continues: m.continues,
+            auto_resume: m.auto_resume,
+            anomaly_actions: m.anomaly_actions.iter().map(|a| self.strings.intern(a)).filter(|s| s.is_some()).collect(),
+            usage,
+            duration_ms: m.duration_ms.filter(|d| *d >= 0),
+            errors: m.errors.or(note.total_errors),
+            error_categories: note.error_categories.iter().map(|(c, n)| (self.strings.intern(&c.to_ascii_lowercase()), *n)).filter(|(c, _)| c.is_some()).collect(),
+            tool_calls: m.tool_calls,
+            tool_failures: m.tool_failures,
+            commands: m.commands,
+            command_failures: m.command_failures,
+            commits: m.agent_made_commits.or(m.commits),
+            diff_files_changed: m.diff_files_changed.or(m.files_modified),
+            diff_lines_added: m.diff_lines_added.or(m.lines_added),
+            diff_lines_deleted: m.diff_lines_deleted.or(m.lines_deleted),
+            diff_files: m.diff_summary.iter().map(|f| self.strings.intern(f)).filter(|s| s.is_some()).collect(),
+            review_passed: m.review_passed.or(m.review_failed.map(|f| !f)),
+        };
+        self.metrics.push(row);
+    }
+
+    fn add_alert(&mut self, top: TopFields<'_>, ts_ms: Option<i64>, loc: Locator) {
+        let ctx = self.intern_context(&top);
+        let alert_type = self.strings.intern(top.alert_type.as_deref().unwrap_or(""));
+        let severity = self.strings.intern(&top.severity.as_deref().unwrap_or("").to_ascii_lowercase());
+        self.alerts.push(Alert { ts_ms, loc, alert_type, severity, attempt: ctx.attempt, task_id: ctx.task_id, executor: ctx.executor });
+    }
+}
+
+/// Which entries of a `.zip` (or files of a folder) are read: bosun's JSON Lines files.
+pub fn is_log_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".zip"].iter().any(|e| n.ends_with(e))
+}
+
+/// The state of one source being read line by line.
+struct Open {
+    src: u32,
+    lines: LineSplitter,
+    /// the source's first bytes decided it is not text
+    rejected: bool,
+    checked: bool,
+}
+
+/// Reads one input file (plain, `.gz` or `.zip`) pushed in chunks.
+pub struct Feed {
+    name: String,
+    head: Vec<u8>,
+    decoder: Option<Decoder>,
+    kind: ContainerKind,
+    open: Option<Open>,
+    bytes_in: u64,
+    failed: bool,
+}
+
+impl Feed {
+    /// `name` is how the diagnostics name this input (a path relative to the dropped folder, or a file name).
+    pub fn new(name: &str) -> Feed {
+        Feed { name: name.to_string(), head: Vec::new(), decoder: None, kind: ContainerKind::Plain, open: None, bytes_in: 0, failed: false }
+    }
+
+    /// Compressed bytes pushed so far (for progress).
+    pub fn bytes_in(&self) -> u64 {
+        self.bytes_in
+    }
+
+    pub fn push(&mut self, store: &mut Store, chunk: &[u8]) {
+        self.bytes_in += chunk.len() as u64;
+        if self.decoder.is_none() {
+            self.head.extend_from_slice(chunk);
+            if self.head.len() < 4 {
+                return;
+            }
+            let head = std::mem::take(&mut self.head);
+            self.start(&head);
+            self.decode(store, &head, false);
+        } else {
+            self.decode(store, chunk, false);
+        }
+    }
+
+    pub fn finish(mut self, store: &mut Store) {
+        if self.decoder.is_none() {
+            let head = std::mem::take(&mut self.head);
+            self.start(&head);
+            self.decode(store, &head, false);
+        }
+        self.decode(store, &[], true);
+    }
+
+    fn start(&mut self, head: &[u8]) {
+        self.kind = archive::sniff(head, &self.name);
+        self.decoder = Some(Decoder::new(self.kind));
+    }
+
+    fn decode(&mut self, store: &mut Store, chunk: &[u8], last: bool) {
+        if self.failed {
+            return;
+        }
+        let Some(mut decoder) = self.decoder.take() else { return };
+        let mut open = self.open.take();
+        let name = &self.name;
+        let kind = self.kind;
+        let mut on_output = |out: Output<'_>| match out {
+            Output::EntryStart { name: entry } => {
+                if let Some(o) = open.take() {
+                    close(store, o);
+                }
+                let (source_name, container) = match kind {
+                    ContainerKind::Plain => (name.clone(), "plain"),
+                    ContainerKind::Gzip => (name.clone(), "gzip"),
+                    ContainerKind::Zip => (format!("{name}/{entry}"), "zip"),
+                };
+                let src = store.add_source(source_name, container);
+                let skip_entry = kind == ContainerKind::Zip && !is_log_name(entry);
+                if skip_entry {
+                    store.sources[src as usize].error = Some("not a .jsonl file: skipped".into());
+                }
+                open = Some(Open { src, lines: LineSplitter::new(store.max_line_bytes.unwrap_or(DEFAULT_MAX_LINE_BYTES)), rejected: skip_entry, checked: false });
+            }
+            Output::Data(bytes) => {
+                if let Some(o) = open.as_mut() {
+                    feed_lines(store, o, bytes);
+                }
+            }
+            Output::EntryEnd => {
+                if let Some(o) = open.take() {
+                    close(store, o);
+                }
+            }
+        };
+        let result = if last { decoder.finish(&mut on_output) } else { decoder.push(chunk, &mut on_output) };
+        if let Err(e) = result {
+            // keep what was read; name the source (or the archive when no entry is open)
+            let src = match open.as_ref() {
+                Some(o) => o.src,
+                None => store.add_source(self.name.clone(), "zip"),
+            };
+            let msg = format!("{} (after {} input bytes; what came before was loaded)", e.message, decoder.bytes_in());
+            store.sources[src as usize].error = Some(msg);
+            if let Some(o) = open.take() {
+                close(store, o);
+            }
+            self.failed = true;
+        }
+        self.open = open;
+        self.decoder = Some(decoder);
+    }
+}
+
+fn feed_lines(store: &mut Store, o: &mut Open, bytes: &[u8]) {
+    if !o.checked && !bytes.is_empty() {
+        o.checked = true;
+        let head = &bytes[..bytes.len().min(4096)];
+        let verdict = if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+            Some("UTF-16 text: bosun writes UTF-8 JSON Lines; convert the file to UTF-8".to_string())
+        } else if head.contains(&0) {
+            Some("binary content, not JSON Lines text: is this the right file?".to_string())
+        } else {
+            None
+        };
+        if let Some(v) = verdict {
+            store.sources[o.src as usize].error = Some(v);
+            o.rejected = true;
+        }
+    }
+    if let Some(s) = store.sources.get_mut(o.src as usize) {
+        s.bytes += bytes.len() as u64;
+    }
+    if o.rejected {
+        return;
+    }
+    let src = o.src;
+    o.lines.push(bytes, &mut |ev| on_line_event(store, src, ev));
+}
+
+fn on_line_event(store: &mut Store, src: u32, ev: LineEvent<'_>) {
+    match ev {
+        LineEvent::Line(l) => store.on_line(src, l),
+        LineEvent::TooLong { number, len, .. } => {
+            if let Some(s) = store.sources.get_mut(src as usize) {
+                s.lines += 1;
+            }
+            store.skip(src, number, format!("line too long: {len} bytes (the limit is {} bytes); skipped without reading it", store.max_line_bytes.unwrap_or(DEFAULT_MAX_LINE_BYTES)));
+        }
+    }
+}
+
+fn close(store: &mut Store, mut o: Open) {
+    if !o.rejected {
+        let src = o.src;
+        o.lines.finish(&mut |ev| on_line_event(store, src, ev));
+        let s = &mut store.sources[src as usize];
+        if s.error.is_none() && s.lines > 0 && s.events + s.metrics_rows + s.alerts + s.duplicates == 0 && s.skipped > 0 {
+            s.error = Some("no line is bosun telemetry: is this the right file?".to_string());
+        }
+    }
+}

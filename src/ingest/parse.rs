@@ -1,0 +1,908 @@
+//! One line of JSON to one parsed record, borrowing from the line: a single pass with serde visitors
+//! that read the fields Spyglass uses and skip everything else (outputs, prompts, tool results).
+//!
+//! Duplicate keys are detected among the fields read (the last value wins, as in `JSON.parse`, and a
+//! field warning is counted); wrongly typed values become absent with a field warning.
+
+use super::json::{ObjOr, ObjectReader, Scalar};
+use crate::model::records::{Usage, COMMAND_LINT, COMMAND_TEST};
+use crate::model::time::{epoch_ms_in_range, parse_timestamp};
+use serde::de::{IgnoredAny, MapAccess};
+use std::borrow::Cow;
+
+type Warnings = Vec<&'static str>;
+
+fn text<'a>(w: &mut Warnings, name: &'static str, v: Scalar<'a>) -> Option<Cow<'a, str>> {
+    v.as_str().unwrap_or_else(|()| {
+        w.push(name);
+        None
+    })
+}
+fn count(w: &mut Warnings, name: &'static str, v: Scalar<'_>) -> Option<u64> {
+    v.as_u64().unwrap_or_else(|()| {
+        w.push(name);
+        None
+    })
+}
+fn int(w: &mut Warnings, name: &'static str, v: Scalar<'_>) -> Option<i64> {
+    v.as_i64().unwrap_or_else(|()| {
+        w.push(name);
+        None
+    })
+}
+fn real(w: &mut Warnings, name: &'static str, v: Scalar<'_>) -> Option<f64> {
+    v.as_f64().unwrap_or_else(|()| {
+        w.push(name);
+        None
+    })
+}
+fn flag(w: &mut Warnings, name: &'static str, v: Scalar<'_>) -> Option<bool> {
+    v.as_bool().unwrap_or_else(|()| {
+        w.push(name);
+        None
+    })
+}
+
+/// Records which known keys an object has had, to count duplicates.
+#[derive(Default)]
+struct Seen(u64);
+impl Seen {
+    fn mark(&mut self, bit: u32, w: &mut Warnings, name: &'static str) {
+        if self.0 & (1 << bit) != 0 {
+            w.push(name);
+        }
+        self.0 |= 1 << bit;
+    }
+}
+
+/// Reads an ISO 8601 string or epoch milliseconds (number or digits).
+pub fn timestamp_of(v: &Scalar<'_>) -> Option<i64> {
+    match v {
+        Scalar::Str(s) => parse_timestamp(s),
+        Scalar::Int(i) => epoch_ms_in_range(*i),
+        Scalar::UInt(u) => i64::try_from(*u).ok().and_then(epoch_ms_in_range),
+        Scalar::Float(f) if f.is_finite() => epoch_ms_in_range(f.trunc() as i64),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// usage objects
+
+/// The token and cost fields of any SDK's usage object (format doc, "Usage variants").
+#[derive(Default, Debug)]
+pub struct UsageFields {
+    prompt: Option<u64>,
+    completion: Option<u64>,
+    total: Option<u64>,
+    input: Option<u64>,
+    output: Option<u64>,
+    cache_read: Option<u64>,
+    cache_creation: Option<u64>,
+    cost: Option<f64>,
+    total_cost: Option<f64>,
+    pub warnings: Warnings,
+}
+
+impl UsageFields {
+    /// Reads `key` if it is a usage field; returns false for other keys (not consumed).
+    fn try_field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A, prefix: Prefix) -> Result<bool, A::Error> {
+        let w = &mut self.warnings;
+        match key {
+            "prompt_tokens" => self.prompt = count(w, prefix.name(0), map.next_value()?),
+            "completion_tokens" => self.completion = count(w, prefix.name(1), map.next_value()?),
+            "total_tokens" => self.total = count(w, prefix.name(2), map.next_value()?),
+            "input_tokens" => self.input = count(w, prefix.name(3), map.next_value()?),
+            "output_tokens" => self.output = count(w, prefix.name(4), map.next_value()?),
+            "cache_read_input_tokens" => self.cache_read = count(w, prefix.name(5), map.next_value()?),
+            "cache_creation_input_tokens" => self.cache_creation = count(w, prefix.name(6), map.next_value()?),
+            "cost_usd" => self.cost = real(w, prefix.name(7), map.next_value()?).filter(|c| *c >= 0.0),
+            "total_cost_usd" => self.total_cost = real(w, prefix.name(8), map.next_value()?).filter(|c| *c >= 0.0),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Normalises to prompt/completion/total/cost; `None` when the object had no usage field.
+    pub fn usage(&self) -> Option<Usage> {
+        let cache = match (self.cache_read, self.cache_creation) {
+            (None, None) => None,
+            (a, b) => Some(a.unwrap_or(0) + b.unwrap_or(0)),
+        };
+        let prompt = match (self.prompt.or(self.input), cache) {
+            (None, None) => None,
+            (p, c) => Some(p.unwrap_or(0).saturating_add(c.unwrap_or(0))),
+        };
+        let u = Usage {
+            prompt_tokens: prompt,
+            completion_tokens: self.completion.or(self.output),
+            total_tokens: self.total,
+            cost_usd: self.cost.or(self.total_cost),
+        }
+        .normalised();
+        (!u.is_empty() || u.prompt_tokens.is_some() || u.completion_tokens.is_some()).then_some(u)
+    }
+}
+
+/// Field-warning names of usage fields, by where the usage object sits.
+#[derive(Clone, Copy)]
+enum Prefix {
+    Data,
+    DataUsage,
+    Metrics,
+    MetricsUsage,
+}
+impl Prefix {
+    fn name(self, i: usize) -> &'static str {
+        const D: [&str; 9] = ["data.prompt_tokens", "data.completion_tokens", "data.total_tokens", "data.input_tokens", "data.output_tokens", "data.cache_read_input_tokens", "data.cache_creation_input_tokens", "data.cost_usd", "data.total_cost_usd"];
+        const DU: [&str; 9] = ["data.usage.prompt_tokens", "data.usage.completion_tokens", "data.usage.total_tokens", "data.usage.input_tokens", "data.usage.output_tokens", "data.usage.cache_read_input_tokens", "data.usage.cache_creation_input_tokens", "data.usage.cost_usd", "data.usage.total_cost_usd"];
+        const M: [&str; 9] = ["metrics.prompt_tokens", "metrics.completion_tokens", "metrics.total_tokens", "metrics.input_tokens", "metrics.output_tokens", "metrics.cache_read_input_tokens", "metrics.cache_creation_input_tokens", "metrics.cost_usd", "metrics.total_cost_usd"];
+        const MU: [&str; 9] = ["metrics.usage.prompt_tokens", "metrics.usage.completion_tokens", "metrics.usage.total_tokens", "metrics.usage.input_tokens", "metrics.usage.output_tokens", "metrics.usage.cache_read_input_tokens", "metrics.usage.cache_creation_input_tokens", "metrics.usage.cost_usd", "metrics.usage.total_cost_usd"];
+        match self {
+            Prefix::Data => D[i],
+            Prefix::DataUsage => DU[i],
+            Prefix::Metrics => M[i],
+            Prefix::MetricsUsage => MU[i],
+        }
+    }
+}
+
+/// A usage object nested in a payload (`data.usage`, `data.message.usage`, …).
+#[derive(Default)]
+struct UsageObject(UsageFields);
+impl<'de> ObjectReader<'de> for UsageObject {
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        if !self.0.try_field(key, map, Prefix::DataUsage)? {
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(())
+    }
+}
+
+/// An object that may hold a `usage` object (`item`, `response`, `message`, `result`, `metrics`).
+#[derive(Default)]
+struct UsageHolder(Option<UsageFields>);
+impl<'de> ObjectReader<'de> for UsageHolder {
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        if key == "usage" {
+            if let ObjOr::Obj(UsageObject(u)) = map.next_value::<ObjOr<UsageObject>>()? {
+                self.0 = Some(u);
+            }
+        } else {
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(())
+    }
+}
+
+fn holder_usage(h: ObjOr<'_, UsageHolder>) -> Option<UsageFields> {
+    match h {
+        ObjOr::Obj(UsageHolder(u)) => u,
+        ObjOr::Other(_) => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// event payload
+
+/// `data.tool_params`: the command of shell tools, the path of edit tools.
+#[derive(Default)]
+struct ToolParams<'a> {
+    command: Option<Cow<'a, str>>,
+    file: Option<Cow<'a, str>>,
+    warnings: Warnings,
+}
+impl<'de> ObjectReader<'de> for ToolParams<'de> {
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            "command" | "cmd" => self.command = text(&mut self.warnings, "data.tool_params.command", map.next_value()?),
+            "file_path" | "path" => {
+                let v = text(&mut self.warnings, "data.tool_params.file_path", map.next_value()?);
+                if key == "file_path" || self.file.is_none() {
+                    self.file = v;
+                }
+            }
+            _ => {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The payload facts of every event type, read in one pass whatever the event type (which may
+/// come after `data` in the line).
+#[derive(Default)]
+pub struct DataFields<'a> {
+    pub prompt_type: Option<Cow<'a, str>>,
+    pub tool_name: Option<Cow<'a, str>>,
+    pub command: Option<Cow<'a, str>>,
+    pub file: Option<Cow<'a, str>>,
+    /// `result` as a string (`success`/`error`)
+    pub result: Option<Cow<'a, str>>,
+    pub success: Option<bool>,
+    pub status: Option<Cow<'a, str>>,
+    pub error_message: Option<Cow<'a, str>>,
+    pub error_category: Option<Cow<'a, str>>,
+    pub error_fingerprint: Option<Cow<'a, str>>,
+    pub completion_status: Option<Cow<'a, str>>,
+    pub duration_ms: Option<i64>,
+    pub skill_name: Option<Cow<'a, str>>,
+    /// usage fields written directly in `data` (`usage` events, `session_end` rollups)
+    pub own_usage: UsageFields,
+    /// usage objects at the SDK variant paths, in the format doc's order
+    nested: [Option<UsageFields>; 6],
+    seen: Seen,
+    pub warnings: Warnings,
+}
+
+impl<'a> DataFields<'a> {
+    /// The first usage object found at the variant paths: `usage`, `item.usage`, `response.usage`,
+    /// `metrics.usage`, `message.usage`, `result.usage`.
+    pub fn nested_usage(&self) -> Option<Usage> {
+        self.nested.iter().flatten().find_map(|u| u.usage())
+    }
+    pub fn tool_failed(&self) -> Option<bool> {
+        if let Some(r) = &self.result {
+            match r.to_ascii_lowercase().as_str() {
+                "success" | "ok" | "passed" => return Some(false),
+                "error" | "failure" | "failed" | "fail" => return Some(true),
+                _ => {}
+            }
+        }
+        if let Some(s) = self.success {
+            return Some(!s);
+        }
+        match self.status.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            Some("success" | "ok" | "completed" | "passed") => Some(false),
+            Some("error" | "failure" | "failed" | "fail") => Some(true),
+            _ => None,
+        }
+    }
+    pub fn command_class(&self) -> u8 {
+        self.command.as_deref().map(classify_command).unwrap_or(0)
+    }
+}
+
+impl<'de> ObjectReader<'de> for DataFields<'de> {
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        let w = &mut self.warnings;
+        let s = &mut self.seen;
+        match key {
+            "prompt_type" => {
+                s.mark(0, w, "data.prompt_type");
+                self.prompt_type = text(w, "data.prompt_type", map.next_value()?)
+            }
+            "tool_name" => {
+                s.mark(1, w, "data.tool_name");
+                self.tool_name = text(w, "data.tool_name", map.next_value()?)
+            }
+            "tool_params" => {
+                s.mark(2, w, "data.tool_params");
+                match map.next_value::<ObjOr<ToolParams>>()? {
+                    ObjOr::Obj(p) => {
+                        w.extend(p.warnings);
+                        self.command = p.command;
+                        self.file = p.file;
+                    }
+                    ObjOr::Other(Scalar::Null) => {}
+                    ObjOr::Other(_) => w.push("data.tool_params"),
+                }
+            }
+            "result" => {
+                s.mark(3, w, "data.result");
+                match map.next_value::<ObjOr<UsageHolder>>()? {
+                    ObjOr::Other(v @ Scalar::Str(_)) => self.result = text(w, "data.result", v),
+                    h => self.nested[5] = holder_usage(h),
+                }
+            }
+            "success" => {
+                s.mark(4, w, "data.success");
+                self.success = flag(w, "data.success", map.next_value()?)
+            }
+            "status" => {
+                s.mark(5, w, "data.status");
+                self.status = text(w, "data.status", map.next_value()?)
+            }
+            "error_message" | "message" if key == "error_message" || self.error_message.is_none() => {
+                // `message` is both Claude's message object (holding usage) and some writers' error text.
+                match map.next_value::<ObjOr<UsageHolder>>()? {
+                    ObjOr::Other(v) => {
+                        if key == "error_message" {
+                            s.mark(6, w, "data.error_message");
+                        }
+                        self.error_message = text(w, "data.error_message", v)
+                    }
+                    h => self.nested[4] = holder_usage(h),
+                }
+            }
+            "message" => self.nested[4] = holder_usage(map.next_value()?),
+            "error_category" => {
+                s.mark(7, w, "data.error_category");
+                self.error_category = text(w, "data.error_category", map.next_value()?)
+            }
+            "error_fingerprint" => {
+                s.mark(8, w, "data.error_fingerprint");
+                self.error_fingerprint = text(w, "data.error_fingerprint", map.next_value()?)
+            }
+            "completion_status" => {
+                s.mark(9, w, "data.completion_status");
+                self.completion_status = text(w, "data.completion_status", map.next_value()?)
+            }
+            "duration_ms" => {
+                s.mark(10, w, "data.duration_ms");
+                self.duration_ms = int(w, "data.duration_ms", map.next_value()?).filter(|d| *d >= 0)
+            }
+            "skill_name" => self.skill_name = text(w, "data.skill_name", map.next_value()?),
+            "usage" => {
+                s.mark(11, w, "data.usage");
+                self.nested[0] = match map.next_value::<ObjOr<UsageObject>>()? {
+                    ObjOr::Obj(UsageObject(u)) => Some(u),
+                    _ => None,
+                }
+            }
+            "item" => self.nested[1] = holder_usage(map.next_value()?),
+            "response" => self.nested[2] = holder_usage(map.next_value()?),
+            "metrics" => self.nested[3] = holder_usage(map.next_value()?),
+            _ => {
+                if !self.own_usage.try_field(key, map, Prefix::Data)? {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Test and lint runners recognised in a shell command (spec `tools`).
+pub fn classify_command(cmd: &str) -> u8 {
+    const TESTS: [&str; 11] = ["cargo test", "cargo nextest", "npm test", "pnpm test", "yarn test", "pytest", "go test", "jest", "vitest", "mvn test", "gradle test"];
+    const LINTS: [&str; 8] = ["clippy", "eslint", "ruff", "flake8", "pylint", "golangci-lint", "prettier --check", "cargo fmt --check"];
+    let mut class = 0;
+    if TESTS.iter().any(|t| contains_word(cmd, t)) {
+        class |= COMMAND_TEST;
+    }
+    if LINTS.iter().any(|t| contains_word(cmd, t)) {
+        class |= COMMAND_LINT;
+    }
+    class
+}
+
+/// `needle` occurs in `hay` not glued to other word characters (so `pytest` matches
+/// `python -m pytest -q` but `jest` does not match `majestic`).
+fn contains_word(hay: &str, needle: &str) -> bool {
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let hb = hay.as_bytes();
+    let mut from = 0;
+    while let Some(i) = hay[from..].find(needle) {
+        let start = from + i;
+        let end = start + needle.len();
+        let before_ok = start == 0 || !word(hb[start - 1]);
+        let after_ok = end >= hb.len() || !word(hb[end]);
+        if before_ok && after_ok {
+            return true;
+        }
+        from = start + 1;
+        while from < hay.len() && !hay.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    false
+}
+
+// ---------------------------------------------------------------------------------------------
+// metrics rows
+
+/// `outcome` of the design-note shape.
+#[derive(Default)]
+struct Outcome<'a> {
+    status: Option<Cow<'a, str>>,
+    warnings: Warnings,
+}
+impl<'de> ObjectReader<'de> for Outcome<'de> {
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            "status" => self.status = text(&mut self.warnings, "outcome.status", map.next_value()?),
+            _ => {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `error_summary.error_categories`: `{"auth": 2}` or `["auth", "auth"]`.
+#[derive(Default)]
+struct CategoryCounts<'a>(Vec<(Cow<'a, str>, u64)>, Warnings);
+impl<'de> ObjectReader<'de> for CategoryCounts<'de> {
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        let n = count(&mut self.1, "error_summary.error_categories", map.next_value()?).unwrap_or(1);
+        if !key.trim().is_empty() {
+            self.0.push((Cow::Owned(key.to_owned()), n));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Default)]
+struct ErrorSummary<'a> {
+    total_errors: Option<u64>,
+    categories: Vec<(Cow<'a, str>, u64)>,
+    warnings: Warnings,
+}
+impl<'de> ObjectReader<'de> for ErrorSummary<'de> {
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        let w = &mut self.warnings;
+        match key {
+            "total_errors" => self.total_errors = count(w, "error_summary.total_errors", map.next_value()?),
+            "error_categories" => match map.next_value::<ObjOr<CategoryCounts>>()? {
+                ObjOr::Obj(c) => {
+                    w.extend(c.1);
+                    self.categories = c.0
+                }
+                ObjOr::Other(Scalar::Strs(v)) => self.categories = v.into_iter().map(|s| (s, 1)).collect(),
+                ObjOr::Other(Scalar::Null) => {}
+                ObjOr::Other(_) => w.push("error_summary.error_categories"),
+            },
+            _ => {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One entry of `anomaly_actions`: a string, or an object with `action`/`type`.
+#[derive(Default)]
+struct ActionObject<'a>(Option<Cow<'a, str>>);
+impl<'de> ObjectReader<'de> for ActionObject<'de> {
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            "action" | "type" if key == "action" || self.0.is_none() => self.0 = map.next_value::<Scalar>()?.as_str().ok().flatten(),
+            _ => {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+struct ActionList<'a>(Option<Vec<Cow<'a, str>>>);
+impl<'de> serde::Deserialize<'de> for ActionList<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ActionList<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of actions")
+            }
+            fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+                let mut out = Vec::new();
+                while let Some(item) = seq.next_element::<ObjOr<ActionObject>>()? {
+                    match item {
+                        ObjOr::Obj(ActionObject(Some(a))) => out.push(a),
+                        ObjOr::Other(v) => out.extend(v.as_str().ok().flatten()),
+                        _ => {}
+                    }
+                }
+                Ok(ActionList(Some(out)))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(ActionList(Some(Vec::new())))
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(ActionList(Some(if v.trim().is_empty() { vec![] } else { vec![Cow::Borrowed(v)] })))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(ActionList(Some(if v.trim().is_empty() { vec![] } else { vec![Cow::Owned(v.to_owned())] })))
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut m: M) -> Result<Self::Value, M::Error> {
+                while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(ActionList(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(ActionList(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(ActionList(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(ActionList(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(ActionList(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `metrics` of a metrics row, guide shape and design-note shape.
+#[derive(Default)]
+pub struct MetricsFields<'a> {
+    pub success: Option<bool>,
+    pub first_shot_success: Option<bool>,
+    pub attempts: Option<u64>,
+    pub retry_count: Option<u64>,
+    pub continues: Option<u64>,
+    pub auto_resume: Option<bool>,
+    pub anomaly_actions: Vec<Cow<'a, str>>,
+    pub own_usage: UsageFields,
+    pub usage: Option<UsageFields>,
+    pub duration_ms: Option<i64>,
+    pub errors: Option<u64>,
+    pub tool_calls: Option<u64>,
+    pub tool_failures: Option<u64>,
+    pub commands: Option<u64>,
+    pub command_failures: Option<u64>,
+    pub agent_made_commits: Option<u64>,
+    pub commits: Option<u64>,
+    pub diff_summary: Vec<Cow<'a, str>>,
+    pub diff_files_changed: Option<u64>,
+    pub files_modified: Option<u64>,
+    pub diff_lines_added: Option<u64>,
+    pub lines_added: Option<u64>,
+    pub diff_lines_deleted: Option<u64>,
+    pub lines_deleted: Option<u64>,
+    pub review_passed: Option<bool>,
+    pub review_failed: Option<bool>,
+    outcome_status: Option<Cow<'a, str>>,
+    error_summary: Option<ErrorSummary<'a>>,
+    seen: Seen,
+    pub warnings: Warnings,
+}
+
+impl<'de> ObjectReader<'de> for MetricsFields<'de> {
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        let w = &mut self.warnings;
+        let s = &mut self.seen;
+        macro_rules! read {
+            ($bit:expr, $slot:expr, $conv:ident, $name:literal) => {{
+                s.mark($bit, w, $name);
+                $slot = $conv(w, $name, map.next_value()?);
+            }};
+        }
+        match key {
+            "success" => read!(0, self.success, flag, "metrics.success"),
+            "first_shot_success" => read!(1, self.first_shot_success, flag, "metrics.first_shot_success"),
+            "attempts" => read!(2, self.attempts, count, "metrics.attempts"),
+            "retry_count" => read!(3, self.retry_count, count, "metrics.retry_count"),
+            "continues" => read!(4, self.continues, count, "metrics.continues"),
+            "auto_resume" => read!(5, self.auto_resume, flag, "metrics.auto_resume"),
+            "duration_ms" => read!(6, self.duration_ms, int, "metrics.duration_ms"),
+            "errors" => read!(7, self.errors, count, "metrics.errors"),
+            "tool_calls" => read!(8, self.tool_calls, count, "metrics.tool_calls"),
+            "tool_failures" => read!(9, self.tool_failures, count, "metrics.tool_failures"),
+            "commands" => read!(10, self.commands, count, "metrics.commands"),
+            "command_failures" => read!(11, self.command_failures, count, "metrics.command_failures"),
+            "commits" => read!(12, self.commits, count, "metrics.commits"),
+            "diff_files_changed" => read!(13, self.diff_files_changed, count, "metrics.diff_files_changed"),
+            "files_modified" => read!(14, self.files_modified, count, "metrics.files_modified"),
+            "diff_lines_added" => read!(15, self.diff_lines_added, count, "metrics.diff_lines_added"),
+            "lines_added" => read!(16, self.lines_added, count, "metrics.lines_added"),
+            "diff_lines_deleted" => read!(17, self.diff_lines_deleted, count, "metrics.diff_lines_deleted"),
+            "lines_deleted" => read!(18, self.lines_deleted, count, "metrics.lines_deleted"),
+            "review_passed" => read!(19, self.review_passed, flag, "metrics.review_passed"),
+            "review_failed" => read!(20, self.review_failed, flag, "metrics.review_failed"),
+            "agent_made_commits" => {
+                s.mark(21, w, "metrics.agent_made_commits");
+                let v: Scalar = map.next_value()?;
+                self.agent_made_commits = match v {
+                    Scalar::Bool(b) => Some(b as u64),
+                    v => count(w, "metrics.agent_made_commits", v),
+                }
+            }
+            "anomaly_actions" => {
+                s.mark(22, w, "metrics.anomaly_actions");
+                match map.next_value::<ActionList>()? {
+                    ActionList(Some(v)) => self.anomaly_actions = v,
+                    ActionList(None) => w.push("metrics.anomaly_actions"),
+                }
+            }
+            "diff_summary" => {
+                s.mark(23, w, "metrics.diff_summary");
+                self.diff_summary = match map.next_value::<Scalar>()? {
+                    Scalar::Str(t) => files_of_diff_stat(&t).into_iter().map(|f| Cow::Owned(f.to_owned())).collect(),
+                    Scalar::Strs(v) => v,
+                    Scalar::Null => Vec::new(),
+                    _ => {
+                        w.push("metrics.diff_summary");
+                        Vec::new()
+                    }
+                }
+            }
+            "usage" => {
+                s.mark(24, w, "metrics.usage");
+                match map.next_value::<ObjOr<MetricsUsage>>()? {
+                    ObjOr::Obj(MetricsUsage(u)) => self.usage = Some(u),
+                    ObjOr::Other(Scalar::Null) => {}
+                    ObjOr::Other(_) => w.push("metrics.usage"),
+                }
+            }
+            "outcome" => {
+                if let ObjOr::Obj(o) = map.next_value::<ObjOr<Outcome>>()? {
+                    w.extend(o.warnings);
+                    self.outcome_status = o.status;
+                }
+            }
+            "error_summary" => {
+                if let ObjOr::Obj(e) = map.next_value::<ObjOr<ErrorSummary>>()? {
+                    self.error_summary = Some(e);
+                }
+            }
+            _ => {
+                if !self.own_usage.try_field(key, map, Prefix::Metrics)? {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Default)]
+struct MetricsUsage(UsageFields);
+impl<'de> ObjectReader<'de> for MetricsUsage {
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        if !self.0.try_field(key, map, Prefix::MetricsUsage)? {
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(())
+    }
+}
+
+/// File paths named in git's `--stat` text (`src/auth.rs | 40 ++--`); the summary line
+/// (`2 files changed, …`) is not a file.
+pub fn files_of_diff_stat(stat: &str) -> Vec<&str> {
+    stat.lines()
+        .filter_map(|l| {
+            let (path, rest) = l.split_once('|')?;
+            let path = path.trim();
+            (!path.is_empty() && !rest.trim().is_empty()).then_some(path)
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// the whole line
+
+/// The top-level object of any line kind.
+#[derive(Default)]
+pub struct TopFields<'a> {
+    pub timestamp: Option<Scalar<'a>>,
+    pub attempt_id: Option<Cow<'a, str>>,
+    pub task_id: Option<Cow<'a, str>>,
+    pub task_title: Option<Cow<'a, str>>,
+    pub executor: Option<Cow<'a, str>>,
+    pub executor_variant: Option<Cow<'a, str>>,
+    pub model: Option<Cow<'a, str>>,
+    /// `Some(Err(()))` when present but not a string
+    pub event_type: Option<Result<Cow<'a, str>, ()>>,
+    pub data: Option<DataFields<'a>>,
+    pub has_metrics: bool,
+    pub metrics: Option<MetricsFields<'a>>,
+    pub alert_type: Option<Cow<'a, str>>,
+    pub severity: Option<Cow<'a, str>>,
+    pub sequence_num: Option<i64>,
+    outcome_status: Option<Cow<'a, str>>,
+    error_summary: Option<ErrorSummary<'a>>,
+    seen: Seen,
+    pub warnings: Warnings,
+}
+
+impl<'de> ObjectReader<'de> for TopFields<'de> {
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        let w = &mut self.warnings;
+        let s = &mut self.seen;
+        macro_rules! read_text {
+            ($bit:expr, $slot:expr, $name:literal) => {{
+                s.mark($bit, w, $name);
+                $slot = text(w, $name, map.next_value()?);
+            }};
+        }
+        match key {
+            "timestamp" | "ts" | "time" if key == "timestamp" || self.timestamp.is_none() => {
+                s.mark(0, w, "timestamp");
+                self.timestamp = Some(map.next_value()?);
+            }
+            "attempt_id" => read_text!(1, self.attempt_id, "attempt_id"),
+            "task_id" => read_text!(2, self.task_id, "task_id"),
+            "task_title" => read_text!(3, self.task_title, "task_title"),
+            "executor" => read_text!(4, self.executor, "executor"),
+            "executor_variant" => read_text!(5, self.executor_variant, "executor_variant"),
+            "model" => read_text!(6, self.model, "model"),
+            "type" => read_text!(7, self.alert_type, "type"),
+            "severity" => read_text!(8, self.severity, "severity"),
+            "event_type" => {
+                s.mark(9, w, "event_type");
+                self.event_type = Some(match map.next_value::<Scalar>()? {
+                    Scalar::Str(t) if !t.trim().is_empty() => Ok(t),
+                    _ => Err(()),
+                });
+            }
+            "data" => {
+                s.mark(10, w, "data");
+                self.data = match map.next_value::<ObjOr<DataFields>>()? {
+                    ObjOr::Obj(d) => Some(d),
+                    ObjOr::Other(Scalar::Null) => None,
+                    ObjOr::Other(_) => {
+                        w.push("data");
+                        None
+                    }
+                };
+            }
+            "metrics" => {
+                s.mark(11, w, "metrics");
+                self.has_metrics = true;
+                self.metrics = match map.next_value::<ObjOr<MetricsFields>>()? {
+                    ObjOr::Obj(m) => Some(m),
+                    ObjOr::Other(_) => None,
+                };
+            }
+            "sequence_num" => {
+                s.mark(12, w, "sequence_num");
+                self.sequence_num = int(w, "sequence_num", map.next_value()?);
+            }
+            "outcome" => {
+                if let ObjOr::Obj(o) = map.next_value::<ObjOr<Outcome>>()? {
+                    w.extend(o.warnings);
+                    self.outcome_status = o.status;
+                }
+            }
+            "error_summary" => {
+                if let ObjOr::Obj(e) = map.next_value::<ObjOr<ErrorSummary>>()? {
+                    self.error_summary = Some(e);
+                }
+            }
+            _ => {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The design-note facts a metrics row may carry at top level or inside `metrics`.
+pub struct DesignNote<'a> {
+    pub outcome_status: Option<Cow<'a, str>>,
+    pub total_errors: Option<u64>,
+    pub error_categories: Vec<(Cow<'a, str>, u64)>,
+}
+
+impl<'a> TopFields<'a> {
+    /// Outcome and error summary, wherever they were written (top level first).
+    pub fn design_note(&mut self) -> DesignNote<'a> {
+        let m = self.metrics.as_mut();
+        let (m_status, m_summary) = match m {
+            Some(m) => (m.outcome_status.take(), m.error_summary.take()),
+            None => (None, None),
+        };
+        let summary = self.error_summary.take().or(m_summary);
+        let mut warnings = Vec::new();
+        let note = DesignNote {
+            outcome_status: self.outcome_status.take().or(m_status),
+            total_errors: summary.as_ref().and_then(|s| s.total_errors),
+            error_categories: summary
+                .map(|s| {
+                    warnings.extend(s.warnings);
+                    s.categories
+                })
+                .unwrap_or_default(),
+        };
+        self.warnings.extend(warnings);
+        note
+    }
+}
+
+/// What a line is, decided by its content (spec section 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Event,
+    Metrics,
+    Alert,
+}
+
+/// Why a line was skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkipReason(pub String);
+
+impl<'a> TopFields<'a> {
+    pub fn shape(&self) -> Result<Shape, SkipReason> {
+        match &self.event_type {
+            Some(Ok(_)) => Ok(Shape::Event),
+            Some(Err(())) => Err(SkipReason("`event_type` is not a non-empty string".into())),
+            None if self.metrics.is_some() => Ok(Shape::Metrics),
+            None if self.has_metrics => Err(SkipReason("`metrics` is not an object".into())),
+            None if self.alert_type.is_some() => Ok(Shape::Alert),
+            None => Err(SkipReason("a JSON object of no known shape (no `event_type`, `metrics` or `type`)".into())),
+        }
+    }
+}
+
+/// Parses one line (already validated UTF-8, trimmed, not blank).
+pub fn parse_line(line: &str) -> Result<TopFields<'_>, SkipReason> {
+    let first = line.as_bytes().first().copied().unwrap_or(b' ');
+    if first != b'{' {
+        return Err(not_an_object(line));
+    }
+    let mut de = serde_json::Deserializer::from_str(line);
+    let top = match serde::Deserialize::deserialize(&mut de) {
+        Ok(ObjOr::Obj(t)) => t,
+        Ok(ObjOr::Other(_)) => return Err(not_an_object(line)),
+        Err(e) => return Err(json_error(&e)),
+    };
+    if let Err(e) = de.end() {
+        return Err(json_error(&e));
+    }
+    Ok(top)
+}
+
+fn not_an_object(line: &str) -> SkipReason {
+    let what = match serde_json::from_str::<serde_json::Value>(line) {
+        Ok(serde_json::Value::Array(_)) => "an array",
+        Ok(serde_json::Value::String(_)) => "a string",
+        Ok(serde_json::Value::Number(_)) => "a number",
+        Ok(serde_json::Value::Bool(_)) => "a boolean",
+        Ok(serde_json::Value::Null) => "null",
+        Ok(serde_json::Value::Object(_)) => "an object",
+        Err(e) => return json_error(&e),
+    };
+    SkipReason(format!("not a JSON object ({what})"))
+}
+
+fn json_error(e: &serde_json::Error) -> SkipReason {
+    use serde_json::error::Category;
+    let msg = e.to_string();
+    let core = msg.split(" at line ").next().unwrap_or(&msg);
+    SkipReason(match e.classify() {
+        Category::Eof => format!("truncated: the line ends inside a JSON value (column {})", e.column()),
+        _ if core.contains("recursion limit") => format!("nested too deeply (more than 128 levels) at column {}", e.column()),
+        _ => format!("not valid JSON: {core} at column {}", e.column()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_are_classified_by_whole_words() {
+        assert_eq!(classify_command("cargo test --all"), COMMAND_TEST);
+        assert_eq!(classify_command("python -m pytest -q"), COMMAND_TEST);
+        assert_eq!(classify_command("cargo clippy -- -D warnings"), COMMAND_LINT);
+        assert_eq!(classify_command("npx prettier --check . && npm test"), COMMAND_TEST | COMMAND_LINT);
+        assert_eq!(classify_command("echo majestic"), 0);
+        assert_eq!(classify_command("cargo testing"), 0);
+    }
+
+    #[test]
+    fn diff_stat_files() {
+        assert_eq!(files_of_diff_stat("src/auth.rs | 40 ++--\n src/routes.rs | 7 +\n 2 files changed, 31 insertions(+)"), vec!["src/auth.rs", "src/routes.rs"]);
+    }
+
+    #[test]
+    fn claude_usage_adds_cache_tokens_to_prompt() {
+        let t = parse_line(r#"{"event_type":"agent_output","data":{"message":{"usage":{"input_tokens":"100","output_tokens":20,"cache_read_input_tokens":5,"cache_creation_input_tokens":7}},"total_cost_usd":0.5}}"#).unwrap();
+        let d = t.data.unwrap();
+        assert_eq!(d.nested_usage(), Some(Usage { prompt_tokens: Some(112), completion_tokens: Some(20), total_tokens: Some(132), cost_usd: None }));
+    }
+
+    #[test]
+    fn duplicate_keys_last_wins_with_a_warning() {
+        let t = parse_line(r#"{"event_type":"a","event_type":"tool_call","data":{"tool_name":"x","tool_name":"shell"}}"#).unwrap();
+        assert_eq!(t.event_type, Some(Ok(Cow::Borrowed("tool_call"))));
+        assert_eq!(t.data.as_ref().unwrap().tool_name.as_deref(), Some("shell"));
+        assert_eq!(t.warnings, vec!["event_type"]);
+        assert_eq!(t.data.unwrap().warnings, vec!["data.tool_name"]);
+    }
+
+    #[test]
+    fn reasons_read_like_sentences() {
+        assert_eq!(parse_line("[1,2]").err().unwrap().0, "not a JSON object (an array)");
+        assert_eq!(parse_line("null").err().unwrap().0, "not a JSON object (null)");
+        assert_eq!(parse_line(r#"{"a":1 "b":2}"#).err().unwrap().0, "not valid JSON: expected `,` or `}` at column 8");
+        assert_eq!(parse_line(r#"{"event_type":"x","data":{"out"#).err().unwrap().0, "truncated: the line ends inside a JSON value (column 30)");
+        let deep = format!("{{\"event_type\":\"x\",\"data\":{}{}}}", "[".repeat(200), "]".repeat(200));
+        assert!(parse_line(&deep).err().unwrap().0.starts_with("nested too deeply"), "{:?}", parse_line(&deep).err());
+    }
+}

@@ -1,0 +1,9 @@
+//! Spyglass: a report viewer for the telemetry of the agent orchestrator bosun.
+//!
+//! The core is pure and I/O-free: [`ingest`] turns byte chunks into records, [`model`] merges them
+//! into sessions, [`pipelines`] computes every figure of the analytics spec, [`charts`] draws them
+//! on any plotters backend and [`report`] assembles the JSON, text and HTML reports. The CLI
+//! (`src/bin/spyglass.rs`) and the web layer ([`web`], wasm32 only) are thin shells around it.
+
+pub mod ingest;
+pub mod model;

@@ -1,0 +1,4 @@
+//! The domain model: normalised records, sessions and tasks, time.
+pub mod records;
+pub mod sessions;
+pub mod time;

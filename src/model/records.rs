@@ -1,0 +1,213 @@
+//! The normalised records the ingest produces: compact, interned, and free of payload text.
+//!
+//! An event keeps only what a pipeline needs plus a [`Locator`] to re-read its raw line on demand;
+//! outputs, prompts and tool results are never stored.
+
+use std::collections::HashMap;
+
+/// An interned string. `Sym::NONE` (0) stands for "absent".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Sym(pub u32);
+
+impl Sym {
+    pub const NONE: Sym = Sym(0);
+    pub fn is_none(self) -> bool {
+        self.0 == 0
+    }
+    pub fn is_some(self) -> bool {
+        self.0 != 0
+    }
+    /// `Some(self)` unless absent.
+    pub fn get(self) -> Option<Sym> {
+        self.is_some().then_some(self)
+    }
+}
+
+/// String interner: every repeated identifier (attempt ids, models, categories…) is stored once.
+#[derive(Debug, Clone)]
+pub struct Interner {
+    map: HashMap<Box<str>, Sym>,
+    strings: Vec<Box<str>>,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner { map: HashMap::new(), strings: vec!["".into()] }
+    }
+}
+
+impl Interner {
+    /// Interns `s`; an empty (or all-whitespace) string is `Sym::NONE`.
+    pub fn intern(&mut self, s: &str) -> Sym {
+        let s = s.trim();
+        if s.is_empty() {
+            return Sym::NONE;
+        }
+        if let Some(&sym) = self.map.get(s) {
+            return sym;
+        }
+        let sym = Sym(self.strings.len() as u32);
+        self.strings.push(s.into());
+        self.map.insert(s.into(), sym);
+        sym
+    }
+    pub fn resolve(&self, sym: Sym) -> &str {
+        self.strings.get(sym.0 as usize).map(|s| &**s).unwrap_or("")
+    }
+    /// Looks a string up without interning it.
+    pub fn lookup(&self, s: &str) -> Option<Sym> {
+        self.map.get(s.trim()).copied()
+    }
+    pub fn len(&self) -> usize {
+        self.strings.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.strings.len() <= 1
+    }
+}
+
+/// Where a record's raw line is: enough to re-read it from its source, never its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Locator {
+    pub source: u32,
+    /// 1-based line number within the (decompressed) source.
+    pub line: u32,
+    /// Byte offset of the line's first byte in the decompressed source.
+    pub offset: u64,
+    pub len: u32,
+}
+
+/// The identifying fields an attempt's lines share, interned as one tuple so that an event pays
+/// four bytes for all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Context {
+    pub attempt: Sym,
+    pub task_id: Sym,
+    pub task_title: Sym,
+    /// Upper case (`CODEX`), as the format doc asks to display it.
+    pub executor: Sym,
+    pub executor_variant: Sym,
+    pub model: Sym,
+}
+
+/// Tokens and cost, normalised from any SDK's usage variant. `None` = not given.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Usage {
+    pub prompt_tokens: Option<u64>,
+    pub completion_tokens: Option<u64>,
+    pub total_tokens: Option<u64>,
+    pub cost_usd: Option<f64>,
+}
+
+impl Usage {
+    pub fn has_tokens(&self) -> bool {
+        self.total_tokens.is_some()
+    }
+    pub fn is_empty(&self) -> bool {
+        !self.has_tokens() && self.cost_usd.is_none()
+    }
+    /// Fills `total_tokens` from prompt + completion when it is absent or 0 (format doc).
+    pub fn normalised(mut self) -> Usage {
+        if self.total_tokens.unwrap_or(0) == 0 && (self.prompt_tokens.is_some() || self.completion_tokens.is_some()) {
+            self.total_tokens = Some(self.prompt_tokens.unwrap_or(0).saturating_add(self.completion_tokens.unwrap_or(0)));
+        }
+        self
+    }
+    /// Adds another usage; each figure stays unknown until one side knows it.
+    pub fn add(&mut self, o: &Usage) {
+        fn add_u(a: &mut Option<u64>, b: Option<u64>) {
+            if let Some(b) = b {
+                *a = Some(a.unwrap_or(0).saturating_add(b));
+            }
+        }
+        add_u(&mut self.prompt_tokens, o.prompt_tokens);
+        add_u(&mut self.completion_tokens, o.completion_tokens);
+        add_u(&mut self.total_tokens, o.total_tokens);
+        if let Some(c) = o.cost_usd {
+            self.cost_usd = Some(self.cost_usd.unwrap_or(0.0) + c);
+        }
+    }
+}
+
+/// Test and lint commands recognised in shell tool calls (spec `tools`).
+pub const COMMAND_TEST: u8 = 1;
+pub const COMMAND_LINT: u8 = 2;
+
+/// The few payload facts each event type contributes.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum Detail {
+    #[default]
+    None,
+    SessionStart { prompt_type: Sym },
+    ToolCall { tool: Sym, file: Sym, command_class: u8 },
+    ToolResult { tool: Sym, failed: Option<bool> },
+    Error { category: Sym, fingerprint: Sym, message: Sym },
+    SessionEnd { status: Sym, duration_ms: Option<i64> },
+    Skill { name: Sym },
+}
+
+/// Where an event's usage object came from, which decides its level in the spec's usage order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsageLevel {
+    /// `session_end` data (level 2)
+    SessionEnd,
+    /// a `usage` event (level 3)
+    UsageEvent,
+    /// a usage object inside another event (level 4)
+    Embedded,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Event {
+    pub ts_ms: Option<i64>,
+    pub sequence_num: Option<i64>,
+    pub loc: Locator,
+    /// Index into `Store::contexts`.
+    pub ctx: u32,
+    pub event_type: Sym,
+    pub detail: Detail,
+    /// Index into `Store::usages`, or `u32::MAX`.
+    pub usage: u32,
+}
+
+pub const NO_USAGE: u32 = u32::MAX;
+
+/// One line of `agent-metrics.jsonl`, both shapes merged field by field.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MetricsRow {
+    pub ts_ms: Option<i64>,
+    pub loc: Locator,
+    pub ctx: Context,
+    pub success: Option<bool>,
+    pub first_shot_success: Option<bool>,
+    pub attempts: Option<u64>,
+    pub continues: Option<u64>,
+    pub auto_resume: Option<bool>,
+    pub anomaly_actions: Vec<Sym>,
+    pub usage: Usage,
+    pub duration_ms: Option<i64>,
+    pub errors: Option<u64>,
+    pub error_categories: Vec<(Sym, u64)>,
+    pub tool_calls: Option<u64>,
+    pub tool_failures: Option<u64>,
+    pub commands: Option<u64>,
+    pub command_failures: Option<u64>,
+    pub commits: Option<u64>,
+    pub diff_files_changed: Option<u64>,
+    pub diff_lines_added: Option<u64>,
+    pub diff_lines_deleted: Option<u64>,
+    pub diff_files: Vec<Sym>,
+    pub review_passed: Option<bool>,
+}
+
+/// One line of `agent-alerts.jsonl`.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Alert {
+    pub ts_ms: Option<i64>,
+    pub loc: Locator,
+    pub alert_type: Sym,
+    pub severity: Sym,
+    pub attempt: Sym,
+    pub task_id: Sym,
+    pub executor: Sym,
+}

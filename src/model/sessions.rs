@@ -1,0 +1,278 @@
+//! Sessions (one per attempt_id) merged from metrics rows and events, per the spec's table
+//! (analytics-spec.md §2), and the filtered view every pipeline reads.
+
+use super::records::*;
+use crate::ingest::Store;
+use std::collections::HashMap;
+
+/// One attempt, its facts resolved from its winning metrics row first and its events second.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Session {
+    pub attempt: Sym,
+    pub task_id: Sym,
+    pub task_title: Sym,
+    pub executor: Sym,
+    pub executor_variant: Sym,
+    pub model: Sym,
+    pub start_ms: Option<i64>,
+    pub end_ms: Option<i64>,
+    pub success: Option<bool>,
+    pub first_shot_success: Option<bool>,
+    pub attempts: u64,
+    pub continues: u64,
+    pub auto_resume: Option<bool>,
+    pub anomaly_actions: Vec<Sym>,
+    pub usage: Usage,
+    pub errors: u64,
+    /// (category, count), sorted by category name
+    pub error_categories: Vec<(Sym, u64)>,
+    pub tool_calls: u64,
+    pub tool_failures: u64,
+    pub commands: Option<u64>,
+    pub command_failures: Option<u64>,
+    pub duration_ms: Option<i64>,
+    pub commits: Option<u64>,
+    pub diff_files_changed: Option<u64>,
+    pub diff_lines_added: Option<u64>,
+    pub diff_lines_deleted: Option<u64>,
+    pub diff_files: Vec<Sym>,
+    pub review_passed: Option<bool>,
+    /// index of the winning row in `Store::metrics`
+    pub metrics_row: Option<usize>,
+    /// indices into `Store::events`, in time order (then sequence_num, then read order)
+    pub events: Vec<u32>,
+}
+
+/// A metrics row replaced by a later one for the same attempt.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Superseded {
+    pub attempt: Sym,
+    pub loc: Locator,
+}
+
+/// The loaded records and everything derived from them that does not depend on filters.
+#[derive(Default)]
+pub struct Dataset {
+    pub store: Store,
+    pub sessions: Vec<Session>,
+    pub superseded: Vec<Superseded>,
+    /// for each event, its session's index, or `u32::MAX` (no attempt_id)
+    pub event_session: Vec<u32>,
+    pub session_of_attempt: HashMap<Sym, u32>,
+}
+
+pub const NO_SESSION: u32 = u32::MAX;
+
+impl Dataset {
+    pub fn new(store: Store) -> Self {
+        let mut d = Dataset { store, ..Default::default() };
+        d.rebuild();
+        d
+    }
+
+    pub fn str(&self, s: Sym) -> &str {
+        self.store.str(s)
+    }
+
+    /// Recomputes sessions after more input was loaded (cheap next to reading it).
+    pub fn rebuild(&mut self) {
+        let store = &self.store;
+        let mut sessions: Vec<Session> = Vec::new();
+        let mut index: HashMap<Sym, u32> = HashMap::new();
+        let mut session_for = |attempt: Sym, sessions: &mut Vec<Session>| -> u32 {
+            *index.entry(attempt).or_insert_with(|| {
+                sessions.push(Session { attempt, ..Default::default() });
+                (sessions.len() - 1) as u32
+            })
+        };
+        let mut event_session = vec![NO_SESSION; store.events.len()];
+        for (i, e) in store.events.iter().enumerate() {
+            let attempt = store.context(e.ctx).attempt;
+            if attempt.is_some() {
+                let s = session_for(attempt, &mut sessions);
+                sessions[s as usize].events.push(i as u32);
+                event_session[i] = s;
+            }
+        }
+        // the winning metrics row per attempt: latest instant, then the one read last
+        let mut winner: HashMap<Sym, usize> = HashMap::new();
+        let mut superseded = Vec::new();
+        for (i, row) in store.metrics.iter().enumerate() {
+            if row.ctx.attempt.is_none() {
+                continue;
+            }
+            session_for(row.ctx.attempt, &mut sessions);
+            match winner.get(&row.ctx.attempt) {
+                Some(&w) if store.metrics[w].ts_ms.unwrap_or(i64::MIN) > row.ts_ms.unwrap_or(i64::MIN) => superseded.push(i),
+                Some(&w) => {
+                    superseded.push(w);
+                    winner.insert(row.ctx.attempt, i);
+                }
+                None => {
+                    winner.insert(row.ctx.attempt, i);
+                }
+            }
+        }
+        superseded.sort_unstable();
+        self.superseded = superseded.into_iter().map(|i| Superseded { attempt: store.metrics[i].ctx.attempt, loc: store.metrics[i].loc }).collect();
+        for s in sessions.iter_mut() {
+            s.events.sort_by_key(|&i| {
+                let e = &store.events[i as usize];
+                (e.ts_ms.unwrap_or(i64::MAX), e.sequence_num.unwrap_or(i64::MAX), i)
+            });
+            s.metrics_row = winner.get(&s.attempt).copied();
+            resolve(store, s);
+        }
+        self.session_of_attempt = sessions.iter().enumerate().map(|(i, s)| (s.attempt, i as u32)).collect();
+        self.sessions = sessions;
+        self.event_session = event_session;
+    }
+}
+
+/// The most frequent non-empty value, ties to the first seen.
+fn most_frequent(values: impl Iterator<Item = Sym>) -> Sym {
+    let mut counts: Vec<(Sym, usize)> = Vec::new();
+    for v in values.filter(|v| v.is_some()) {
+        match counts.iter_mut().find(|(s, _)| *s == v) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((v, 1)),
+        }
+    }
+    let mut best = (Sym::NONE, 0);
+    for (s, n) in counts {
+        if n > best.1 {
+            best = (s, n);
+        }
+    }
+    best.0
+}
+
+/// Sums usage objects level by level; cost and tokens each come from the first level that has them.
+#[derive(Default)]
+struct UsageLevels {
+    levels: [Usage; 3],
+    has_cost: [bool; 3],
+    has_tokens: [bool; 3],
+}
+impl UsageLevels {
+    fn add(&mut self, level: usize, u: &Usage) {
+        self.levels[level].add(u);
+        self.has_cost[level] |= u.cost_usd.is_some();
+        self.has_tokens[level] |= u.total_tokens.is_some();
+    }
+    fn resolve(&self) -> Usage {
+        let mut out = Usage::default();
+        if let Some(l) = (0..3).find(|&l| self.has_cost[l]) {
+            out.cost_usd = self.levels[l].cost_usd;
+        }
+        if let Some(l) = (0..3).find(|&l| self.has_tokens[l]) {
+            out.prompt_tokens = self.levels[l].prompt_tokens;
+            out.completion_tokens = self.levels[l].completion_tokens;
+            out.total_tokens = self.levels[l].total_tokens;
+        }
+        out
+    }
+}
+
+fn resolve(store: &Store, s: &mut Session) {
+    let row = s.metrics_row.map(|i| &store.metrics[i]);
+    let events: Vec<&Event> = s.events.iter().map(|&i| &store.events[i as usize]).collect();
+    let ctxs = || events.iter().map(|e| store.context(e.ctx));
+    let pick = |row_val: Option<Sym>, f: fn(&Context) -> Sym| row_val.filter(|v| v.is_some()).unwrap_or_else(|| most_frequent(ctxs().map(f)));
+    s.model = pick(row.map(|r| r.ctx.model), |c| c.model);
+    s.executor = pick(row.map(|r| r.ctx.executor), |c| c.executor);
+    s.executor_variant = pick(row.map(|r| r.ctx.executor_variant), |c| c.executor_variant);
+    let first = |f: fn(&Context) -> Sym| ctxs().map(f).find(|v| v.is_some()).unwrap_or(Sym::NONE);
+    s.task_id = row.map(|r| r.ctx.task_id).filter(|v| v.is_some()).unwrap_or_else(|| first(|c| c.task_id));
+    s.task_title = row.map(|r| r.ctx.task_title).filter(|v| v.is_some()).unwrap_or_else(|| first(|c| c.task_title));
+
+    let times = || events.iter().filter_map(|e| e.ts_ms);
+    s.start_ms = times().min().or(row.and_then(|r| r.ts_ms));
+    s.end_ms = times().max().or(row.and_then(|r| r.ts_ms));
+
+    let mut end_status = None;
+    let mut end_duration = None;
+    let mut starts = 0u64;
+    let mut error_events = 0u64;
+    let mut categories: Vec<(Sym, u64)> = Vec::new();
+    let mut tool_calls = 0;
+    let mut tool_failures = 0;
+    let mut levels = UsageLevels::default();
+    let uncategorized = store.strings.lookup("uncategorized");
+    for e in &events {
+        match e.detail {
+            Detail::SessionStart { .. } => starts += 1,
+            Detail::SessionEnd { status, duration_ms } => {
+                end_status = Some(status);
+                end_duration = duration_ms.or(end_duration);
+            }
+            Detail::Error { category, .. } => {
+                error_events += 1;
+                // an absent category counts as `uncategorized`; Sym::NONE stands for it until named
+                let c = if category.is_none() { uncategorized.unwrap_or(Sym::NONE) } else { category };
+                match categories.iter_mut().find(|(k, _)| *k == c) {
+                    Some((_, n)) => *n += 1,
+                    None => categories.push((c, 1)),
+                }
+            }
+            Detail::ToolCall { .. } => tool_calls += 1,
+            Detail::ToolResult { failed: Some(true), .. } => tool_failures += 1,
+            _ => {}
+        }
+        if e.usage != NO_USAGE {
+            if let Some(u) = store.usages.get(e.usage as usize) {
+                let level = match e.detail {
+                    Detail::SessionEnd { .. } => 0,
+                    _ if store.str(e.event_type) == "usage" => 1,
+                    _ => 2,
+                };
+                levels.add(level, u);
+            }
+        }
+    }
+    let status_success = end_status.and_then(|st| match store.str(st) {
+        "success" | "completed" => Some(true),
+        "failed" | "timeout" | "interrupted" | "error" => Some(false),
+        _ => None,
+    });
+    s.success = row.and_then(|r| r.success).or(status_success);
+    s.first_shot_success = row.and_then(|r| r.first_shot_success);
+    s.attempts = row.and_then(|r| r.attempts).unwrap_or(starts.max(1));
+    s.continues = row.and_then(|r| r.continues).unwrap_or(0);
+    s.auto_resume = row.and_then(|r| r.auto_resume);
+    s.anomaly_actions = row.map(|r| r.anomaly_actions.clone()).unwrap_or_default();
+
+    let row_usage = row.map(|r| r.usage).unwrap_or_default();
+    let from_events = levels.resolve();
+    s.usage = Usage {
+        cost_usd: row_usage.cost_usd.or(from_events.cost_usd),
+        ..if row_usage.has_tokens() { row_usage } else { from_events }
+    };
+
+    if error_events > 0 || row.is_none() {
+        s.errors = error_events;
+        categories.sort_by(|a, b| store.str(a.0).cmp(store.str(b.0)));
+        s.error_categories = categories;
+    } else if let Some(r) = row {
+        s.errors = r.errors.unwrap_or(0);
+        let mut c = r.error_categories.clone();
+        c.sort_by(|a, b| store.str(a.0).cmp(store.str(b.0)));
+        s.error_categories = c;
+    }
+    s.tool_calls = row.and_then(|r| r.tool_calls).unwrap_or(tool_calls);
+    s.tool_failures = row.and_then(|r| r.tool_failures).unwrap_or(tool_failures);
+    s.commands = row.and_then(|r| r.commands);
+    s.command_failures = row.and_then(|r| r.command_failures);
+    s.duration_ms = row.and_then(|r| r.duration_ms).or(end_duration).or(match (s.start_ms, s.end_ms) {
+        (Some(a), Some(b)) if !events.is_empty() => Some(b - a),
+        _ => None,
+    });
+    if let Some(r) = row {
+        s.commits = r.commits;
+        s.diff_files_changed = r.diff_files_changed;
+        s.diff_lines_added = r.diff_lines_added;
+        s.diff_lines_deleted = r.diff_lines_deleted;
+        s.diff_files = r.diff_files.clone();
+        s.review_passed = r.review_passed;
+    }
+}
