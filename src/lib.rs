@@ -7,3 +7,6 @@
 
 pub mod ingest;
 pub mod model;
+pub mod pipelines;
+pub mod report;
+pub mod demo;

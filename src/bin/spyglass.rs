@@ -1,1 +1,279 @@
-fn main() {}
+//! `spyglass`: the command-line face of the core, for scripts and CI.
+//!
+//!   spyglass report PATH... [--json | --html OUT.html] [filters] [--params FILE.json]
+//!   spyglass demo --out DIR [--sessions N] [--seed S]
+
+use spyglass::ingest::{is_log_name, Feed, Store};
+use spyglass::model::sessions::Dataset;
+use spyglass::model::time::parse_timestamp;
+use spyglass::pipelines::{Filters, Parameters};
+use spyglass::report::Report;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+const USAGE: &str = "usage:
+  spyglass report PATH... [--json | --html OUT.html] [--since TIME] [--until TIME]
+                  [--executor NAME]... [--model NAME]... [--task TEXT] [--params FILE.json]
+      PATH: a .jsonl file, a .gz, a .zip, or a folder (searched for *.jsonl, *.jsonl.gz, *.zip)
+      TIME: ISO 8601 (2026-02-09, 2026-02-09T14:00:00Z) or epoch milliseconds
+  spyglass demo --out DIR [--sessions N] [--seed S]
+      writes a realistic .cache/agent-work-logs/-shaped folder of demo data";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("report") => report(&args[1..]),
+        Some("demo") => demo(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("expected a command\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("spyglass: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Pulls `--name value` pairs and positional arguments out of `args`.
+struct Args {
+    positional: Vec<String>,
+    options: Vec<(String, String)>,
+    flags: Vec<String>,
+}
+
+fn parse_args(args: &[String], with_value: &[&str], flags: &[&str]) -> Result<Args, String> {
+    let mut out = Args { positional: vec![], options: vec![], flags: vec![] };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if let Some(name) = a.strip_prefix("--") {
+            let (name, inline) = match name.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (name, None),
+            };
+            if with_value.contains(&name) {
+                let v = match inline {
+                    Some(v) => v,
+                    None => it.next().cloned().ok_or_else(|| format!("--{name} needs a value"))?,
+                };
+                out.options.push((name.to_string(), v));
+            } else if flags.contains(&name) {
+                out.flags.push(name.to_string());
+            } else {
+                return Err(format!("unknown option --{name}\n{USAGE}"));
+            }
+        } else {
+            out.positional.push(a.clone());
+        }
+    }
+    Ok(out)
+}
+
+impl Args {
+    fn one(&self, name: &str) -> Option<&str> {
+        self.options.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+    fn all(&self, name: &str) -> Vec<String> {
+        self.options.iter().filter(|(n, _)| n == name).flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_string())).filter(|s| !s.is_empty()).collect()
+    }
+}
+
+fn time_arg(args: &Args, name: &str) -> Result<Option<i64>, String> {
+    args.one(name).map(|v| parse_timestamp(v).ok_or_else(|| format!("--{name}: not a time: {v:?} (use ISO 8601 or epoch milliseconds)"))).transpose()
+}
+
+fn report(args: &[String]) -> Result<(), String> {
+    let args = parse_args(args, &["html", "since", "until", "executor", "model", "task", "params"], &["json"])?;
+    if args.positional.is_empty() {
+        return Err(format!("report needs at least one PATH\n{USAGE}"));
+    }
+    let filters = Filters { since_ms: time_arg(&args, "since")?, until_ms: time_arg(&args, "until")?, executors: args.all("executor"), models: args.all("model"), task: args.one("task").map(str::to_string) };
+    let params = match args.one("params") {
+        Some(path) => Parameters::from_json(&std::fs::read_to_string(path).map_err(|e| format!("--params {path}: {e}"))?)?,
+        None => Parameters::default(),
+    };
+    let inputs = collect_inputs(&args.positional)?;
+    let mut store = Store::new();
+    let total: u64 = inputs.iter().map(|(p, _)| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum();
+    let mut progress = Progress::new(total);
+    for (path, name) in &inputs {
+        read_file(&mut store, path, name, &mut progress)?;
+    }
+    progress.done();
+    let loaded: u64 = store.sources.iter().map(|s| s.events + s.metrics_rows + s.alerts).sum();
+    if loaded == 0 {
+        let mut msg = String::from("nothing could be read: no line of the input is bosun telemetry");
+        for s in &store.sources {
+            if let Some(e) = &s.error {
+                msg.push_str(&format!("\n  {}: {e}", s.name));
+            }
+        }
+        for s in store.skipped_lines().iter().take(5) {
+            msg.push_str(&format!("\n  {}:{}: {}", s.source, s.line, s.reason));
+        }
+        return Err(msg);
+    }
+    let data = Dataset::new(store);
+    let report = Report::compute(&data, &filters, &params);
+    let mut stdout = std::io::stdout().lock();
+    let out = if args.flags.iter().any(|f| f == "json") { report.to_json() } else { spyglass::report::text::render(&report) };
+    if let Some(path) = args.one("html") {
+        let html = spyglass::report::html::render(&report);
+        std::fs::write(path, html).map_err(|e| format!("--html {path}: {e}"))?;
+        eprintln!("wrote {path}");
+        if !args.flags.iter().any(|f| f == "json") {
+            return Ok(());
+        }
+    }
+    stdout.write_all(out.as_bytes()).map_err(|e| format!("writing the report: {e}"))
+}
+
+/// Expands folders (recursively, in path order) into the files to read, each with the name the
+/// diagnostics give it: its path relative to the folder given, or its file name.
+fn collect_inputs(paths: &[String]) -> Result<Vec<(PathBuf, String)>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        let path = Path::new(p);
+        let meta = std::fs::metadata(path).map_err(|e| format!("{p}: {e}"))?;
+        if meta.is_dir() {
+            let mut files = Vec::new();
+            walk(path, &mut files).map_err(|e| format!("{p}: {e}"))?;
+            files.sort();
+            if files.is_empty() {
+                return Err(format!("{p}: no *.jsonl, *.jsonl.gz or *.zip file in this folder"));
+            }
+            for f in files {
+                let rel = f.strip_prefix(path).unwrap_or(&f).to_string_lossy().replace('\\', "/");
+                out.push((f, rel));
+            }
+        } else {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.clone());
+            out.push((path.to_path_buf(), name));
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let ft = entry.file_type()?;
+        if ft.is_dir() {
+            walk(&path, out)?;
+        } else if is_log_name(&path.to_string_lossy()) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn read_file(store: &mut Store, path: &Path, name: &str, progress: &mut Progress) -> Result<(), String> {
+    let mut file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut feed = Feed::new(name);
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        };
+        feed.push(store, &buf[..n]);
+        progress.advance(n as u64, name);
+    }
+    feed.finish(store);
+    Ok(())
+}
+
+/// A progress line on stderr, only when stderr is a terminal and the input is over a few MB.
+struct Progress {
+    total: u64,
+    done: u64,
+    started: Instant,
+    last: Instant,
+    active: bool,
+}
+
+impl Progress {
+    fn new(total: u64) -> Self {
+        let now = Instant::now();
+        Progress { total, done: 0, started: now, last: now, active: std::io::stderr().is_terminal() && total > 8 << 20 }
+    }
+    fn advance(&mut self, n: u64, name: &str) {
+        self.done += n;
+        if !self.active || self.last.elapsed().as_millis() < 200 {
+            return;
+        }
+        self.last = Instant::now();
+        let secs = self.started.elapsed().as_secs_f64().max(1e-3);
+        let mbs = self.done as f64 / 1e6 / secs;
+        eprint!("\r\x1b[Kreading {name}: {:.0} % of {:.0} MB, {mbs:.0} MB/s", self.done as f64 * 100.0 / self.total.max(1) as f64, self.total as f64 / 1e6);
+    }
+    fn done(&self) {
+        if self.active {
+            eprint!("\r\x1b[K");
+        }
+    }
+}
+
+fn demo(args: &[String]) -> Result<(), String> {
+    let args = parse_args(args, &["out", "sessions", "seed", "size-mb"], &[])?;
+    let out = args.one("out").ok_or_else(|| format!("demo needs --out DIR\n{USAGE}"))?;
+    let mut cfg = spyglass::demo::DemoConfig::default();
+    if let Some(n) = args.one("sessions") {
+        cfg.sessions = n.parse().map_err(|_| format!("--sessions: not a number: {n}"))?;
+    }
+    if let Some(mb) = args.one("size-mb") {
+        let mb: u64 = mb.parse().map_err(|_| format!("--size-mb: not a number: {mb}"))?;
+        cfg.sessions = spyglass::demo::sessions_for_stream_bytes(mb * 1_000_000);
+    }
+    if let Some(s) = args.one("seed") {
+        cfg.seed = s.parse().map_err(|_| format!("--seed: not a number: {s}"))?;
+    }
+    let mut sink = DirSink { root: PathBuf::from(out), files: Default::default(), created: Default::default() };
+    let tally = spyglass::demo::generate(&cfg, &mut sink).map_err(|e| format!("{out}: {e}"))?;
+    for f in sink.files.values_mut() {
+        f.flush().map_err(|e| format!("{out}: {e}"))?;
+    }
+    eprintln!("wrote {} sessions to {out}", tally.sessions);
+    Ok(())
+}
+
+/// Writes the generator's files under a folder, each through a buffered writer.
+struct DirSink {
+    root: PathBuf,
+    files: std::collections::HashMap<String, std::io::BufWriter<std::fs::File>>,
+    /// files this run has created (truncated): later opens append
+    created: std::collections::HashSet<String>,
+}
+
+impl spyglass::demo::DemoSink for DirSink {
+    fn write(&mut self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        if !self.files.contains_key(path) {
+            let full = self.root.join(path);
+            if let Some(dir) = full.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            // transcripts are many small files: keep few open at once
+            if self.files.len() > 64 {
+                for (_, mut f) in self.files.drain() {
+                    f.flush()?;
+                }
+            }
+            let first = self.created.insert(path.to_string());
+            let f = if first { std::fs::File::create(&full)? } else { std::fs::OpenOptions::new().append(true).open(&full)? };
+            self.files.insert(path.to_string(), std::io::BufWriter::with_capacity(256 << 10, f));
+        }
+        match self.files.get_mut(path) {
+            Some(f) => f.write_all(bytes),
+            None => Ok(()),
+        }
+    }
+}

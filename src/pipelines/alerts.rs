@@ -1,0 +1,14 @@
+//! `alerts` (analytics-spec.md §3). Not yet implemented: an empty table.
+
+use super::View;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Alerts {
+    pub rows: Vec<serde_json::Value>,
+}
+
+pub fn compute(view: &View) -> Alerts {
+    let _ = view;
+    Alerts::default()
+}

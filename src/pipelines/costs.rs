@@ -1,0 +1,14 @@
+//! `costs` (analytics-spec.md §3). Not yet implemented: an empty table.
+
+use super::View;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Costs {
+    pub rows: Vec<serde_json::Value>,
+}
+
+pub fn compute(view: &View) -> Costs {
+    let _ = view;
+    Costs::default()
+}

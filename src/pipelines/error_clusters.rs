@@ -1,0 +1,14 @@
+//! `error_clusters` (analytics-spec.md §3). Not yet implemented: an empty table.
+
+use super::View;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ErrorClusters {
+    pub rows: Vec<serde_json::Value>,
+}
+
+pub fn compute(view: &View) -> ErrorClusters {
+    let _ = view;
+    ErrorClusters::default()
+}

@@ -1,0 +1,14 @@
+//! `executors` (analytics-spec.md §3). Not yet implemented: an empty table.
+
+use super::View;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Executors {
+    pub rows: Vec<serde_json::Value>,
+}
+
+pub fn compute(view: &View) -> Executors {
+    let _ = view;
+    Executors::default()
+}

@@ -1,0 +1,254 @@
+//! The analytics pipelines of analytics-spec.md §3: pure functions of a filtered [`View`] of the
+//! loaded data and the [`Parameters`] in force. Recomputing after a filter or parameter change
+//! never re-reads input: a view is built from the in-memory [`Dataset`] in a few milliseconds.
+
+pub mod alerts;
+pub mod costs;
+pub mod error_clusters;
+pub mod executors;
+pub mod git;
+pub mod guardrails;
+pub mod interventions;
+pub mod model_scores;
+pub mod provider_heatmap;
+pub mod stats;
+pub mod summary;
+pub mod task_risk;
+pub mod tools;
+
+use crate::model::records::{Context, Sym};
+use crate::model::sessions::{Dataset, Session, NO_SESSION};
+use serde::{Deserialize, Serialize};
+
+/// Global filters, applied to every figure at once (spec §2). A session is in the time range when
+/// its start is; an event follows its session; an event without attempt_id is judged by its own
+/// timestamp, executor, model and task.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Filters {
+    /// inclusive, epoch ms UTC
+    pub since_ms: Option<i64>,
+    /// exclusive, epoch ms UTC
+    pub until_ms: Option<i64>,
+    /// executor names, compared case-insensitively; empty = all
+    pub executors: Vec<String>,
+    /// model names, compared case-insensitively; empty = all
+    pub models: Vec<String>,
+    /// case-insensitive substring of the task id or title
+    pub task: Option<String>,
+}
+
+/// The key `model_scores` groups sessions by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupKey {
+    #[default]
+    Model,
+    ExecutorVariant,
+    Executor,
+}
+
+/// Every weight and threshold of the spec, with its defaults. Any subset can be given as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Parameters {
+    /// model_scores: score = success_rate − w_cost × avg_cost_usd − w_errors × avg_errors
+    pub w_cost: f64,
+    pub w_errors: f64,
+    pub group_by: GroupKey,
+    /// model_scores flag `high_retry_rate` when retry_rate is above this
+    pub high_retry_rate: f64,
+    /// model_scores flag `dominant_error_category`: share and minimum count
+    pub dominant_category_share: f64,
+    pub dominant_category_min_errors: u64,
+    /// provider_heatmap spikes: count ≥ min and ≥ mean + sigma × sd of the hourly series
+    pub spike_min_count: u64,
+    pub spike_sigma: f64,
+    /// alerts recomputed with bosun's rules
+    pub error_loop_count: u64,
+    pub error_loop_window_ms: i64,
+    pub tool_loop_count: u64,
+    pub tool_loop_window_ms: i64,
+    pub excessive_restarts: u64,
+    pub cost_anomaly_usd: f64,
+    pub failed_session_errors: u64,
+    pub stuck_gap_ms: i64,
+    pub alert_suppress_ms: i64,
+    /// costs: runaway sessions are above this percentile of session costs and above `runaway_min_usd`
+    pub runaway_percentile: f64,
+    pub runaway_min_usd: f64,
+    /// costs: optional daily budget in USD
+    pub daily_budget_usd: Option<f64>,
+    /// day buckets: minutes east of UTC (0 = UTC days)
+    pub utc_offset_minutes: i32,
+}
+
+impl Default for Parameters {
+    fn default() -> Self {
+        Parameters {
+            w_cost: 0.1,
+            w_errors: 0.02,
+            group_by: GroupKey::Model,
+            high_retry_rate: 0.3,
+            dominant_category_share: 0.5,
+            dominant_category_min_errors: 5,
+            spike_min_count: 3,
+            spike_sigma: 3.0,
+            error_loop_count: 4,
+            error_loop_window_ms: 10 * 60_000,
+            tool_loop_count: 10,
+            tool_loop_window_ms: 60_000,
+            excessive_restarts: 3,
+            cost_anomaly_usd: 1.0,
+            failed_session_errors: 4,
+            stuck_gap_ms: 5 * 60_000,
+            alert_suppress_ms: 5 * 60_000,
+            runaway_percentile: 0.99,
+            runaway_min_usd: 1.0,
+            daily_budget_usd: None,
+            utc_offset_minutes: 0,
+        }
+    }
+}
+
+impl Parameters {
+    /// Reads a JSON object with any subset of the parameters; an unknown key is an error naming it.
+    pub fn from_json(text: &str) -> Result<Parameters, String> {
+        serde_json::from_str(text).map_err(|e| format!("parameters: {e}"))
+    }
+}
+
+/// The loaded data seen through the filters in force: what every pipeline reads.
+pub struct View<'a> {
+    pub data: &'a Dataset,
+    pub params: &'a Parameters,
+    pub filters: &'a Filters,
+    /// indices into `data.sessions`, ascending
+    pub sessions: Vec<u32>,
+    /// indices into `data.store.events`, ascending (read order)
+    pub events: Vec<u32>,
+    /// indices into `data.store.alerts`, ascending
+    pub alerts: Vec<u32>,
+    /// indices into `data.store.metrics` of rows whose attempt is in the view (superseded included)
+    pub metrics_rows: Vec<u32>,
+    in_view: Vec<bool>,
+}
+
+impl<'a> View<'a> {
+    pub fn new(data: &'a Dataset, filters: &'a Filters, params: &'a Parameters) -> View<'a> {
+        let m = Matcher::new(data, filters);
+        let in_view: Vec<bool> = data.sessions.iter().map(|s| m.session(s)).collect();
+        let sessions = (0..data.sessions.len() as u32).filter(|&i| in_view[i as usize]).collect();
+        let store = &data.store;
+        let events = (0..store.events.len() as u32)
+            .filter(|&i| match data.event_session[i as usize] {
+                NO_SESSION => {
+                    let e = &store.events[i as usize];
+                    m.loose(e.ts_ms, store.context(e.ctx))
+                }
+                s => in_view[s as usize],
+            })
+            .collect();
+        let alerts = (0..store.alerts.len() as u32)
+            .filter(|&i| {
+                let a = &store.alerts[i as usize];
+                match data.session_of_attempt.get(&a.attempt) {
+                    Some(&s) if a.attempt.is_some() => in_view[s as usize],
+                    _ => m.loose(a.ts_ms, &Context { attempt: a.attempt, task_id: a.task_id, executor: a.executor, ..Default::default() }),
+                }
+            })
+            .collect();
+        let metrics_rows = (0..store.metrics.len() as u32)
+            .filter(|&i| data.session_of_attempt.get(&store.metrics[i as usize].ctx.attempt).is_some_and(|&s| in_view[s as usize]))
+            .collect();
+        View { data, params, filters, sessions, events, alerts, metrics_rows, in_view }
+    }
+
+    pub fn str(&self, s: Sym) -> &'a str {
+        self.data.store.str(s)
+    }
+
+    /// The sessions in the view.
+    pub fn sessions(&self) -> impl Iterator<Item = &'a Session> + '_ {
+        self.sessions.iter().map(|&i| &self.data.sessions[i as usize])
+    }
+
+    pub fn session_in_view(&self, session: u32) -> bool {
+        self.in_view.get(session as usize).copied().unwrap_or(false)
+    }
+
+    /// The task id a session is grouped under (`(no task)` when it has none).
+    pub fn task_key(&self, s: &Session) -> &'a str {
+        if s.task_id.is_none() {
+            NO_TASK
+        } else {
+            self.str(s.task_id)
+        }
+    }
+
+    /// The executor of an event: its own, else its session's.
+    pub fn event_executor(&self, event: u32) -> Sym {
+        let store = &self.data.store;
+        let e = &store.events[event as usize];
+        let own = store.context(e.ctx).executor;
+        if own.is_some() {
+            return own;
+        }
+        match self.data.event_session[event as usize] {
+            NO_SESSION => Sym::NONE,
+            s => self.data.sessions[s as usize].executor,
+        }
+    }
+}
+
+pub const NO_TASK: &str = "(no task)";
+pub const UNCATEGORIZED: &str = "uncategorized";
+pub const UNKNOWN: &str = "unknown";
+
+/// The name of a category symbol, `uncategorized` when absent.
+pub fn category_name<'a>(view: &View<'a>, c: Sym) -> &'a str {
+    if c.is_none() {
+        UNCATEGORIZED
+    } else {
+        view.str(c)
+    }
+}
+
+/// The filters prepared for matching (lower-cased once), reading names from the dataset.
+struct Matcher<'a> {
+    data: &'a Dataset,
+    since: Option<i64>,
+    until: Option<i64>,
+    executors: Vec<String>,
+    models: Vec<String>,
+    task: Option<String>,
+}
+
+impl<'a> Matcher<'a> {
+    fn new(data: &'a Dataset, f: &Filters) -> Matcher<'a> {
+        let lower = |v: &Vec<String>| v.iter().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect();
+        Matcher { data, since: f.since_ms, until: f.until_ms, executors: lower(&f.executors), models: lower(&f.models), task: f.task.as_ref().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()) }
+    }
+    fn time_ok(&self, ts: Option<i64>) -> bool {
+        if self.since.is_none() && self.until.is_none() {
+            return true;
+        }
+        let Some(t) = ts else { return false };
+        self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t < u)
+    }
+    fn in_list(list: &[String], value: &str) -> bool {
+        list.is_empty() || list.iter().any(|l| *l == value.to_lowercase())
+    }
+    fn task_ok(&self, id: Sym, title: Sym) -> bool {
+        let Some(t) = &self.task else { return true };
+        let (id, title) = (self.data.str(id).to_lowercase(), self.data.str(title).to_lowercase());
+        id.contains(t) || title.contains(t) || (id.is_empty() && NO_TASK.contains(t.as_str()))
+    }
+    fn session(&self, s: &Session) -> bool {
+        self.time_ok(s.start_ms) && Self::in_list(&self.executors, self.data.str(s.executor)) && Self::in_list(&self.models, self.data.str(s.model)) && self.task_ok(s.task_id, s.task_title)
+    }
+    /// A record without a session (no attempt_id), judged by its own fields.
+    fn loose(&self, ts: Option<i64>, c: &Context) -> bool {
+        self.time_ok(ts) && Self::in_list(&self.executors, self.data.str(c.executor)) && Self::in_list(&self.models, self.data.str(c.model)) && self.task_ok(c.task_id, c.task_title)
+    }
+}

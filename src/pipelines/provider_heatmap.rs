@@ -1,0 +1,14 @@
+//! `provider_heatmap` (analytics-spec.md §3). Not yet implemented: an empty table.
+
+use super::View;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ProviderHeatmap {
+    pub rows: Vec<serde_json::Value>,
+}
+
+pub fn compute(view: &View) -> ProviderHeatmap {
+    let _ = view;
+    ProviderHeatmap::default()
+}

@@ -1,0 +1,125 @@
+//! Small statistics shared by the pipelines. Every function returns `None` over zero values
+//! (spec §2: a rate, average or sum over zero known values is null).
+
+use crate::model::time::format_iso_ms;
+
+/// `hits / n`, or `None` when n is 0.
+pub fn rate(hits: u64, n: u64) -> Option<f64> {
+    (n > 0).then(|| hits as f64 / n as f64)
+}
+
+/// The mean of the known values.
+pub fn mean(values: impl IntoIterator<Item = f64>) -> Option<f64> {
+    let (mut sum, mut n) = (0.0, 0u64);
+    for v in values {
+        sum += v;
+        n += 1;
+    }
+    (n > 0).then(|| sum / n as f64)
+}
+
+/// The sum of the known values; `None` when there is none.
+pub fn sum_known(values: impl IntoIterator<Item = Option<f64>>) -> Option<f64> {
+    values.into_iter().flatten().fold(None, |acc, v| Some(acc.unwrap_or(0.0) + v))
+}
+
+/// Integer variant of [`sum_known`].
+pub fn sum_known_u64(values: impl IntoIterator<Item = Option<u64>>) -> Option<u64> {
+    values.into_iter().flatten().fold(None, |acc, v| Some(acc.unwrap_or(0u64).saturating_add(v)))
+}
+
+/// Population standard deviation.
+pub fn std_dev(values: &[f64]) -> Option<f64> {
+    let m = mean(values.iter().copied())?;
+    Some((values.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / values.len() as f64).sqrt())
+}
+
+/// Percentile `p` in [0, 1] by linear interpolation between closest ranks (numpy's default,
+/// "type 7"): the median of [1, 2, 3, 4] is 2.5. `values` need not be sorted.
+pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let h = (v.len() - 1) as f64 * p.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let hi = h.ceil() as usize;
+    Some(v[lo] + (h - lo as f64) * (v[hi] - v[lo]))
+}
+
+/// A proportion with its n and 95 % Wilson score interval.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Proportion {
+    pub rate: Option<f64>,
+    pub successes: u64,
+    pub n: u64,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+}
+
+/// Wilson score interval at 95 % (z = 1.959964).
+pub fn wilson(successes: u64, n: u64) -> Proportion {
+    if n == 0 {
+        return Proportion { rate: None, successes, n, ci_low: None, ci_high: None };
+    }
+    let z = 1.959_963_984_540_054_f64;
+    let nf = n as f64;
+    let p = successes as f64 / nf;
+    let denom = 1.0 + z * z / nf;
+    let centre = (p + z * z / (2.0 * nf)) / denom;
+    let half = z * ((p * (1.0 - p) / nf + z * z / (4.0 * nf * nf)).sqrt()) / denom;
+    Proportion { rate: Some(p), successes, n, ci_low: Some((centre - half).max(0.0)), ci_high: Some((centre + half).min(1.0)) }
+}
+
+/// Two proportions differ significantly when their 95 % intervals do not overlap (spec `interventions`).
+pub fn significant(a: &Proportion, b: &Proportion) -> Option<bool> {
+    match (a.ci_low, a.ci_high, b.ci_low, b.ci_high) {
+        (Some(al), Some(ah), Some(bl), Some(bh)) => Some(ah < bl || bh < al),
+        _ => None,
+    }
+}
+
+/// ISO 8601 UTC with milliseconds, or `None`.
+pub fn iso(ts: Option<i64>) -> Option<String> {
+    ts.map(format_iso_ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_interpolate() {
+        assert_eq!(percentile(&[4.0, 1.0, 3.0, 2.0], 0.5), Some(2.5));
+        assert_eq!(percentile(&[10.0], 0.95), Some(10.0));
+        // 0.95 * (5-1) = 3.8 → 4 + 0.8 * (100 - 4) = 80.8
+        assert!((percentile(&[1.0, 2.0, 3.0, 4.0, 100.0], 0.95).unwrap() - 80.8).abs() < 1e-9);
+        assert_eq!(percentile(&[], 0.5), None);
+    }
+
+    #[test]
+    fn wilson_matches_the_textbook() {
+        // 8 of 10: centre (0.8 + 0.19207)/1.38415 = 0.71673, half 1.96*sqrt(0.016+0.0009604)/1.38415 = 0.18435
+        let p = wilson(8, 10);
+        assert!((p.ci_low.unwrap() - 0.4902).abs() < 1e-4, "{p:?}");
+        assert!((p.ci_high.unwrap() - 0.9433).abs() < 1e-4, "{p:?}");
+        assert_eq!(wilson(0, 0).rate, None);
+        let none = wilson(0, 10);
+        assert_eq!(none.ci_low, Some(0.0));
+        assert_eq!(significant(&wilson(9, 10), &wilson(1, 10)), Some(true));
+        assert_eq!(significant(&wilson(6, 10), &wilson(5, 10)), Some(false));
+    }
+
+    #[test]
+    fn sums_and_means_of_nothing_are_null() {
+        assert_eq!(sum_known([None, None]), None);
+        assert_eq!(sum_known([None, Some(0.5), Some(0.25)]), Some(0.75));
+        assert_eq!(mean(Vec::<f64>::new()), None);
+        assert_eq!(rate(0, 0), None);
+        assert_eq!(std_dev(&[2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]), Some(2.0));
+    }
+}
