@@ -43,6 +43,9 @@ impl LineSplitter {
     pub fn bytes_seen(&self) -> u64 {
         self.consumed
     }
+    pub fn buffered_bytes(&self) -> usize {
+        self.carry.len()
+    }
     pub fn lines_seen(&self) -> u32 {
         self.number
     }

@@ -393,12 +393,18 @@ pub struct Feed {
     open: Option<Open>,
     bytes_in: u64,
     failed: bool,
+    last_src: Option<u32>,
 }
 
 impl Feed {
     /// `name` is how the diagnostics name this input (a path relative to the dropped folder, or a file name).
     pub fn new(name: &str) -> Feed {
-        Feed { name: name.to_string(), head: Vec::new(), decoder: None, kind: ContainerKind::Plain, open: None, bytes_in: 0, failed: false }
+        Feed { name: name.to_string(), head: Vec::new(), decoder: None, kind: ContainerKind::Plain, open: None, bytes_in: 0, failed: false, last_src: None }
+    }
+
+    /// Bytes held for a line that spans chunks (bounded by the line limit).
+    pub fn buffered_bytes(&self) -> usize {
+        self.open.as_ref().map_or(0, |o| o.lines.buffered_bytes()) + self.head.len()
     }
 
     /// Compressed bytes pushed so far (for progress).
@@ -441,6 +447,7 @@ impl Feed {
         }
         let Some(mut decoder) = self.decoder.take() else { return };
         let mut open = self.open.take();
+        let last_src = std::cell::Cell::new(self.last_src);
         let name = &self.name;
         let kind = self.kind;
         let mut on_output = |out: Output<'_>| match out {
@@ -454,6 +461,7 @@ impl Feed {
                     ContainerKind::Zip => (format!("{name}/{entry}"), "zip"),
                 };
                 let src = store.add_source(source_name, container);
+                last_src.set(Some(src));
                 let skip_entry = kind == ContainerKind::Zip && !is_log_name(entry);
                 if skip_entry {
                     store.sources[src as usize].error = Some("not a .jsonl file: skipped".into());
@@ -471,20 +479,30 @@ impl Feed {
                 }
             }
         };
-        let result = if last { decoder.finish(&mut on_output) } else { decoder.push(chunk, &mut on_output) };
-        if let Err(e) = result {
-            // keep what was read; name the source (or the archive when no entry is open)
-            let src = match open.as_ref() {
-                Some(o) => o.src,
-                None => store.add_source(self.name.clone(), "zip"),
-            };
-            let msg = format!("{} (after {} input bytes; what came before was loaded)", e.message, decoder.bytes_in());
-            store.sources[src as usize].error = Some(msg);
+        let mut result = if last { decoder.finish(&mut on_output) } else { decoder.push(chunk, &mut on_output) };
+        let mut errors = Vec::new();
+        // a zip entry the decoder cannot read (encrypted, unknown method) is reported and skipped;
+        // anything else ends this input, keeping what was read before
+        while let Err(e) = result {
+            errors.push((last_src.get(), e.message));
+            if decoder.is_failed() {
+                break;
+            }
+            result = if last { decoder.finish(&mut on_output) } else { decoder.push(&[], &mut on_output) };
+        }
+        if decoder.is_failed() {
+            self.failed = true;
             if let Some(o) = open.take() {
                 close(store, o);
             }
-            self.failed = true;
         }
+        for (src, message) in errors {
+            let src = src.unwrap_or_else(|| store.add_source(self.name.clone(), "zip"));
+            let fatal = self.failed;
+            let s = &mut store.sources[src as usize];
+            s.error = Some(if fatal { format!("{message} (after {} input bytes; what came before was loaded)", decoder.bytes_in()) } else { message });
+        }
+        self.last_src = last_src.get();
         self.open = open;
         self.decoder = Some(decoder);
     }
@@ -493,10 +511,13 @@ impl Feed {
 fn feed_lines(store: &mut Store, o: &mut Open, bytes: &[u8]) {
     if !o.checked && !bytes.is_empty() {
         o.checked = true;
+        // NUL bytes in the first line, or in the first 4 KiB of a file that does not start like JSON;
+        // a log with one garbage line further down is not rejected
         let head = &bytes[..bytes.len().min(4096)];
+        let first_line = &head[..memchr::memchr(b'\n', head).unwrap_or(head.len())];
         let verdict = if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
             Some("UTF-16 text: bosun writes UTF-8 JSON Lines; convert the file to UTF-8".to_string())
-        } else if head.contains(&0) {
+        } else if first_line.contains(&0) || (head.contains(&0) && !head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head).trim_ascii_start().starts_with(b"{")) {
             Some("binary content, not JSON Lines text: is this the right file?".to_string())
         } else {
             None

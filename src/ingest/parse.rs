@@ -825,6 +825,9 @@ pub fn parse_line(line: &str) -> Result<TopFields<'_>, SkipReason> {
     if first != b'{' {
         return Err(not_an_object(line));
     }
+    if let Some(column) = too_deep(line.as_bytes(), MAX_DEPTH) {
+        return Err(SkipReason(format!("nested too deeply (more than {MAX_DEPTH} levels) at column {column}")));
+    }
     let mut de = serde_json::Deserializer::from_str(line);
     let top = match serde::Deserialize::deserialize(&mut de) {
         Ok(ObjOr::Obj(t)) => t,
@@ -835,6 +838,41 @@ pub fn parse_line(line: &str) -> Result<TopFields<'_>, SkipReason> {
         return Err(json_error(&e));
     }
     Ok(top)
+}
+
+/// The spec's nesting limit (serde_json enforces it only for values it reads, not for skipped ones).
+pub const MAX_DEPTH: usize = 128;
+
+/// The 1-based column where nesting first exceeds `max`, if it does. A line needs more than `max`
+/// brackets for that, so the exact scan runs only on such lines (a vectorised count first).
+fn too_deep(b: &[u8], max: usize) -> Option<usize> {
+    if b.iter().filter(|&&c| c == b'[' || c == b'{').count() <= max {
+        return None;
+    }
+    let (mut depth, mut in_str, mut esc) = (0usize, false, false);
+    for (i, &c) in b.iter().enumerate() {
+        if in_str {
+            match (esc, c) {
+                (true, _) => esc = false,
+                (false, b'\\') => esc = true,
+                (false, b'"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return Some(i + 1);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn not_an_object(line: &str) -> SkipReason {
