@@ -10,3 +10,4 @@ pub mod model;
 pub mod pipelines;
 pub mod report;
 pub mod demo;
+pub mod charts;

@@ -1,0 +1,267 @@
+//! Bar chart: one value per group, vertical or horizontal, negative values grow from 0.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::common::*;
+use super::palette::categorical;
+use super::{BarChart, ChartResult, Theme};
+
+/// Colour of bars with a value ≥ 0 (Okabe–Ito blue).
+pub(crate) fn positive_colour() -> RGBColor {
+    categorical(4)
+}
+/// Colour of bars with a negative value (Okabe–Ito vermillion).
+pub(crate) fn negative_colour() -> RGBColor {
+    categorical(5)
+}
+
+struct Bar<'a> {
+    name: &'a str,
+    value: f64,
+    label: String,
+}
+
+impl BarChart {
+    /// Finite bars only (NaN and ±inf are skipped).
+    fn valid(&self) -> Vec<Bar<'_>> {
+        self.bars
+            .iter()
+            .filter(|(_, v)| v.is_finite())
+            .map(|(n, v)| Bar { name: n.as_str(), value: *v, label: (self.value_format)(*v) })
+            .collect()
+    }
+
+    /// One-sentence description for screen readers.
+    pub fn summary(&self) -> String {
+        let bars = self.valid();
+        let what = if self.value_label.is_empty() { "value" } else { &self.value_label };
+        if bars.is_empty() {
+            return format!("Bar chart of {what} ({}): no data for the current filters.", self.title);
+        }
+        let hi = bars.iter().fold(&bars[0], |a, b| if b.value > a.value { b } else { a });
+        let lo = bars.iter().fold(&bars[0], |a, b| if b.value < a.value { b } else { a });
+        let n = bars.len();
+        let groups = if n == 1 { "1 group".to_string() } else { format!("{n} groups") };
+        format!(
+            "Bar chart of {what} ({}): highest {} {}, lowest {} {}, {groups}.",
+            self.title, hi.name, hi.label, lo.name, lo.label
+        )
+    }
+}
+
+fn hit_label(chart: &BarChart, b: &Bar) -> String {
+    if chart.value_label.is_empty() {
+        format!("{}: {}", b.name, b.label)
+    } else {
+        format!("{}: {} {}", b.name, chart.value_label, b.label)
+    }
+}
+
+/// Draw a bar chart. Hit regions: one per drawn bar.
+pub fn draw_bar_chart<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, chart: &BarChart, theme: &Theme) -> ChartResult {
+    let f = Frame::new(area, theme);
+    let top = begin(area, theme, &f, &chart.title)?;
+    let bars = chart.valid();
+    if bars.is_empty() {
+        return empty_state(area, theme, &f, top);
+    }
+    if f.too_small() {
+        return Ok(Vec::new());
+    }
+    let lo = bars.iter().map(|b| tame(b.value)).fold(0.0, f64::min);
+    let mut hi = bars.iter().map(|b| tame(b.value)).fold(0.0, f64::max);
+    if hi == lo {
+        hi = 1.0; // all zero
+    }
+    if chart.horizontal {
+        horizontal(area, theme, &f, top, chart, &bars, lo, hi)
+    } else {
+        vertical(area, theme, &f, top, chart, &bars, lo, hi)
+    }
+}
+
+/// Extend [lo, hi] so that `pos_px` / `neg_px` pixels of room remain beyond the bar ends.
+fn extend(lo: f64, hi: f64, len: i32, pos_px: f64, neg_px: f64, has_pos: bool, has_neg: bool) -> (f64, f64) {
+    let len = len.max(1) as f64;
+    let used = (pos_px * has_pos as i32 as f64) + (neg_px * has_neg as i32 as f64);
+    let bar_px = (len - used).max(len * 0.3);
+    let upp = (hi - lo) / bar_px;
+    let hi2 = if has_pos { hi + pos_px * upp } else { hi };
+    let lo2 = if has_neg { lo - neg_px * upp } else { lo };
+    (lo2, hi2)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn vertical<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    theme: &Theme,
+    f: &Frame,
+    top: i32,
+    chart: &BarChart,
+    bars: &[Bar],
+    lo: f64,
+    hi: f64,
+) -> ChartResult {
+    let names: Vec<String> = bars.iter().map(|b| b.name.to_string()).collect();
+    let has_pos = bars.iter().any(|b| b.value > 0.0);
+    let has_neg = bars.iter().any(|b| b.value < 0.0);
+    let lab_px = (f.line_h(f.small) + f.px(3.0)) as f64;
+    let title_w = f.line_h(f.font) + f.px(6.0);
+
+    // Two passes: the tick label width decides the plot width, which decides the categories'
+    // height, which decides the plot height and so the ticks.
+    let mut tick_w = text_w("0.00", f.small);
+    let mut result = None;
+    for _ in 0..3 {
+        let x0 = f.pad + title_w + tick_w.ceil() as i32 + f.px(10.0);
+        let x1 = f.w - f.pad;
+        let slot = (x1 - x0).max(1) as f64 / bars.len() as f64;
+        let cats = layout_categories(f, &names, slot, f.h as f64 * 0.28);
+        let y0 = top + f.px(4.0);
+        let y1 = (f.h - f.pad - cats.height).max(y0 + 10);
+        let plot = PlotRect { x0, y0, x1: x1.max(x0 + 10), y1 };
+        let (elo, ehi) = extend(lo, hi, plot.h(), lab_px, lab_px, has_pos, has_neg);
+        let ticks = nice_ticks(elo, ehi, tick_count(plot.h(), f.font * 2.6));
+        let labels = tick_labels(&ticks, chart.value_format);
+        let w = widest(&labels, f.small);
+        let done = w <= tick_w;
+        tick_w = tick_w.max(w);
+        result = Some((plot, slot, cats, ticks, labels));
+        if done {
+            break;
+        }
+    }
+    let Some((plot, slot, cats, ticks, labels)) = result else { return Ok(Vec::new()) };
+
+    let ys = Scale::new(ticks.lo, ticks.hi, plot.y1, plot.y0);
+    draw_value_axis_left(area, theme, f, plot, &ys, &ticks, &labels)?;
+    draw_y_title(area, theme, f, f.pad + f.line_h(f.font) / 2, plot, &chart.value_label)?;
+
+    let zero = ys.map(0.0);
+    let half = (slot * 0.36).min(70.0 * f.s).max(0.5);
+    let mut hits = Vec::with_capacity(bars.len());
+    let mut centres = Vec::with_capacity(bars.len());
+    for (i, b) in bars.iter().enumerate() {
+        let cx = plot.x0 as f64 + slot * (i as f64 + 0.5);
+        let (bx0, bx1) = ((cx - half).round() as i32, ((cx + half).round() as i32).max((cx - half).round() as i32 + 1));
+        let yv = ys.map(b.value);
+        let colour = if b.value < 0.0 { negative_colour() } else { positive_colour() };
+        let (ya, yb) = if yv == zero { (zero - 1, zero) } else { (yv.min(zero), yv.max(zero)) };
+        fill_rect(area, (bx0, ya, bx1, yb), colour)?;
+        centres.push(cx.round() as i32);
+        // hit region at least 6 px tall so that zero-height bars can be hovered
+        let (ha, hb) = if yb - ya < 6 { ((ya + yb) / 2 - 3, (ya + yb) / 2 + 3) } else { (ya, yb) };
+        hits.push(f.hit(bx0, ha, bx1, hb, hit_label(chart, b)));
+        if text_w(&b.label, f.small) <= slot * 0.98 {
+            let t = Txt::new(f.small, theme.text);
+            if b.value < 0.0 {
+                text(area, theme, &b.label, cx.round() as i32, yb + f.px(3.0), &t.at(HPos::Center, VPos::Top))?;
+            } else {
+                text(area, theme, &b.label, cx.round() as i32, ya - f.px(3.0), &t.at(HPos::Center, VPos::Bottom))?;
+            }
+        }
+    }
+    draw_axis_lines(area, theme, plot)?;
+    if ticks.lo < 0.0 {
+        line(area, vec![(plot.x0, zero), (plot.x1, zero)], theme.axis, 1)?;
+    }
+    draw_categories(area, theme, f, plot.y1, &centres, &cats)?;
+    Ok(hits)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn horizontal<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    theme: &Theme,
+    f: &Frame,
+    top: i32,
+    chart: &BarChart,
+    bars: &[Bar],
+    lo: f64,
+    hi: f64,
+) -> ChartResult {
+    let names: Vec<String> = bars.iter().map(|b| b.name.to_string()).collect();
+    let has_pos = bars.iter().any(|b| b.value > 0.0);
+    let has_neg = bars.iter().any(|b| b.value < 0.0);
+    let gap = f.px(6.0);
+    let cat_w = widest(&names, f.small).min(f.w as f64 * 0.32).ceil() as i32;
+    let x0 = f.pad + cat_w + gap * 2;
+    let y0 = top + f.px(4.0);
+    let y1 = (f.h - f.pad - f.line_h(f.font) - f.line_h(f.small) - gap * 2).max(y0 + 10);
+    let slot = (y1 - y0).max(1) as f64 / bars.len() as f64;
+    let show_values = slot >= f.small * 0.9;
+    let val_w = |neg: bool| {
+        bars.iter()
+            .filter(|b| (b.value < 0.0) == neg)
+            .map(|b| text_w(&b.label, f.small))
+            .fold(0.0, f64::max)
+            + gap as f64
+    };
+    // value labels get at most a quarter of the width on each side; longer ones are left out
+    let max_label = (f.w - x0) as f64 * 0.25;
+    let (pos_px, neg_px) = if show_values { (val_w(false).min(max_label), val_w(true).min(max_label)) } else { (0.0, 0.0) };
+
+    // the right margin must hold half of the last tick label
+    let mut right = f.pad;
+    let mut count = 8;
+    let mut result = None;
+    for _ in 0..6 {
+        let x1 = (f.w - right).max(x0 + 10);
+        let plot = PlotRect { x0, y0, x1, y1 };
+        let (elo, ehi) = extend(lo, hi, plot.w(), pos_px, neg_px, has_pos, has_neg);
+        let ticks = nice_ticks(elo, ehi, count);
+        let labels = tick_labels(&ticks, chart.value_format);
+        let lw = widest(&labels, f.small);
+        let fits = (lw + f.small * 2.0) * labels.len() as f64 <= plot.w() as f64;
+        let need_right = ((lw / 2.0).ceil() as i32 + 2).max(f.pad);
+        let ok = fits && need_right <= right;
+        right = right.max(need_right);
+        result = Some((plot, ticks, labels));
+        if ok {
+            break;
+        }
+        if !fits {
+            count = (count / 2).max(1);
+        }
+    }
+    let Some((plot, ticks, labels)) = result else { return Ok(Vec::new()) };
+
+    let xs = Scale::new(ticks.lo, ticks.hi, plot.x0, plot.x1);
+    draw_value_axis_bottom(area, theme, f, plot, &xs, &ticks, &labels)?;
+    draw_x_title(area, theme, f, plot.y1 + gap * 2 + f.line_h(f.small), plot, &chart.value_label)?;
+
+    let zero = xs.map(0.0);
+    let half = (slot * 0.36).min(40.0 * f.s).max(0.5);
+    let every = ((f.line_h(f.small) as f64 / slot).ceil() as usize).max(1);
+    let fitted = fit_labels(&names, cat_w as f64, f.small);
+    let mut hits = Vec::with_capacity(bars.len());
+    for (i, b) in bars.iter().enumerate() {
+        let cy = plot.y0 as f64 + slot * (i as f64 + 0.5);
+        let (by0, by1) = ((cy - half).round() as i32, ((cy + half).round() as i32).max((cy - half).round() as i32 + 1));
+        let xv = xs.map(b.value);
+        let colour = if b.value < 0.0 { negative_colour() } else { positive_colour() };
+        let (xa, xb) = if xv == zero { (zero, zero + 1) } else { (xv.min(zero), xv.max(zero)) };
+        fill_rect(area, (xa, by0, xb, by1), colour)?;
+        let (ha, hb) = if xb - xa < 6 { ((xa + xb) / 2 - 3, (xa + xb) / 2 + 3) } else { (xa, xb) };
+        hits.push(f.hit(ha, by0, hb, by1, hit_label(chart, b)));
+        let cyi = cy.round() as i32;
+        if show_values && text_w(&b.label, f.small) + gap as f64 <= max_label {
+            let t = Txt::new(f.small, theme.text);
+            if b.value < 0.0 {
+                text(area, theme, &b.label, xa - f.px(4.0), cyi, &t.at(HPos::Right, VPos::Center))?;
+            } else {
+                text(area, theme, &b.label, xb + f.px(4.0), cyi, &t.at(HPos::Left, VPos::Center))?;
+            }
+        }
+        if i % every == 0 {
+            let name = &fitted[i];
+            text(area, theme, name, plot.x0 - gap, cyi, &Txt::new(f.small, theme.text).at(HPos::Right, VPos::Center))?;
+        }
+    }
+    draw_axis_lines(area, theme, plot)?;
+    if ticks.lo < 0.0 {
+        line(area, vec![(zero, plot.y0), (zero, plot.y1)], theme.axis, 1)?;
+    }
+    Ok(hits)
+}

@@ -1,0 +1,272 @@
+//! Line chart over time (epoch ms), with spike markers.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::common::*;
+use super::palette::{categorical_for, marker_colour};
+use super::{ChartResult, LineChart, Theme};
+
+/// Candidate tick steps, in ms.
+const STEPS: [i64; 22] = [
+    MINUTE,
+    2 * MINUTE,
+    5 * MINUTE,
+    10 * MINUTE,
+    15 * MINUTE,
+    30 * MINUTE,
+    HOUR,
+    2 * HOUR,
+    3 * HOUR,
+    6 * HOUR,
+    12 * HOUR,
+    DAY,
+    2 * DAY,
+    7 * DAY,
+    14 * DAY,
+    28 * DAY,
+    91 * DAY,
+    182 * DAY,
+    364 * DAY,
+    2 * 364 * DAY,
+    5 * 364 * DAY,
+    10 * 364 * DAY,
+];
+
+/// Valid (finite) points of each series, sorted by time.
+fn clean(chart: &LineChart) -> Vec<Vec<(i64, f64)>> {
+    chart
+        .series
+        .iter()
+        .map(|s| {
+            let mut p: Vec<(i64, f64)> =
+                s.points.iter().filter(|(_, v)| v.is_finite()).map(|&(t, v)| (tame_ms(t), v)).collect();
+            p.sort_by_key(|&(t, _)| t);
+            p
+        })
+        .collect()
+}
+
+fn clean_markers(chart: &LineChart) -> Vec<(i64, f64, &str)> {
+    chart.markers.iter().filter(|m| m.2.is_finite()).map(|m| (tame_ms(m.1), m.2, m.3.as_str())).collect()
+}
+
+impl LineChart {
+    /// One-sentence description for screen readers.
+    pub fn summary(&self) -> String {
+        let series = clean(self);
+        let n_series = series.iter().filter(|s| !s.is_empty()).count();
+        if n_series == 0 {
+            return format!("Line chart of {} over time ({}): no data for the current filters.", self.y_label, self.title);
+        }
+        let (mut t0, mut t1) = (i64::MAX, i64::MIN);
+        let mut peak: Option<(usize, i64, f64)> = None;
+        for (i, s) in series.iter().enumerate() {
+            for &(t, v) in s {
+                t0 = t0.min(t);
+                t1 = t1.max(t);
+                if peak.is_none_or(|p| v > p.2) {
+                    peak = Some((i, t, v));
+                }
+            }
+        }
+        let off = self.utc_offset_minutes;
+        let peak = match peak {
+            Some((i, t, v)) => format!(
+                "; peak {} {} at {}",
+                self.series[i].name,
+                (self.y_format)(v),
+                fmt_time(t, off, TimeStyle::Full)
+            ),
+            None => String::new(),
+        };
+        let m = clean_markers(self).len();
+        let markers = match m {
+            0 => String::new(),
+            1 => "; 1 spike marked".to_string(),
+            m => format!("; {m} spikes marked"),
+        };
+        format!(
+            "Line chart of {} over time ({}): {n_series} series from {} to {} ({}){peak}{markers}.",
+            self.y_label,
+            self.title,
+            fmt_time(t0, off, TimeStyle::Full),
+            fmt_time(t1, off, TimeStyle::Full),
+            offset_label(off)
+        )
+    }
+}
+
+/// Tick positions (ms) and their label style, fitting `width` pixels.
+fn time_ticks(t0: i64, t1: i64, width: i32, f: &Frame, offset_min: i32) -> (Vec<i64>, TimeStyle) {
+    let span = (t1 - t0).max(1);
+    let off = offset_min as i64 * MINUTE;
+    let mut chosen = (STEPS[STEPS.len() - 1], TimeStyle::Date);
+    for &step in STEPS.iter() {
+        let style = if step < DAY {
+            TimeStyle::MonthDayTime
+        } else if span < 360 * DAY {
+            TimeStyle::MonthDay
+        } else {
+            TimeStyle::Date
+        };
+        let sample = fmt_time(t0, offset_min, style);
+        let lw = text_w(&sample, f.small) + f.small * 1.5;
+        let max_n = ((width as f64 / lw).floor() as i64).max(1);
+        if span / step < max_n {
+            chosen = (step, style);
+            break;
+        }
+    }
+    let (mut step, style) = chosen;
+    while span / step > 12 {
+        step *= 2; // beyond the table (spans of centuries)
+    }
+    // weekly steps start on Mondays (1970-01-05 was a Monday)
+    let base = if step % (7 * DAY) == 0 { 4 * DAY } else { 0 };
+    let local0 = t0 + off - base;
+    let first = (local0.div_euclid(step) + 1) * step - off + base;
+    let first = if first - step >= t0 { first - step } else { first };
+    let ticks = (0..100).map(|k| first + k * step).take_while(|&t| t <= t1).collect();
+    (ticks, style)
+}
+
+/// Draw a line chart over time. Hit regions: one per line vertex, then one per marker.
+pub fn draw_line_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &LineChart, theme: &Theme) -> ChartResult {
+    let f = Frame::new(area, theme);
+    let top = begin(area, theme, &f, &chart.title)?;
+    let series = clean(chart);
+    let markers = clean_markers(chart);
+    if series.iter().all(|s| s.is_empty()) && markers.is_empty() {
+        return empty_state(area, theme, &f, top);
+    }
+    if f.too_small() {
+        return Ok(Vec::new());
+    }
+    let off = chart.utc_offset_minutes;
+
+    // legend under the title
+    let mut items: Vec<(String, Swatch)> = chart
+        .series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.clone(), Swatch::Line(categorical_for(theme, i))))
+        .collect();
+    if !markers.is_empty() {
+        items.push(("spike".to_string(), Swatch::Triangle(marker_colour(theme))));
+    }
+    let top = draw_legend(area, theme, &f, items, top)?;
+
+    // domains
+    let (mut t0, mut t1) = (i64::MAX, i64::MIN);
+    let (mut lo, mut hi) = (f64::MAX, f64::MIN);
+    let all = series.iter().flatten().copied().chain(markers.iter().map(|m| (m.0, m.1)));
+    for (t, v) in all {
+        t0 = t0.min(t);
+        t1 = t1.max(t);
+        lo = lo.min(tame(v));
+        hi = hi.max(tame(v));
+    }
+    if t1 <= t0 {
+        t0 -= 30 * MINUTE;
+        t1 += 30 * MINUTE;
+    }
+    let tpad = ((t1 - t0) / 50).max(1);
+    let (d0, d1) = (t0 - tpad, t1 + tpad);
+    if lo >= 0.0 {
+        lo = 0.0;
+    }
+    if hi > lo {
+        hi += (hi - lo) * 0.05; // headroom for markers
+    }
+
+    let gap = f.px(6.0);
+    let y0 = top + f.px(4.0);
+    let y1 = (f.h - f.pad - f.line_h(f.font) - f.line_h(f.small) - gap * 2).max(y0 + 10);
+    let yticks = nice_ticks(lo, hi, tick_count(y1 - y0, f.font * 2.6));
+    let ylabels = tick_labels(&yticks, chart.y_format);
+    let sample = fmt_time(t1, off, TimeStyle::MonthDayTime);
+    let half_label = (text_w(&sample, f.small) / 2.0).ceil() as i32;
+    // the first and last time labels are centred on their ticks: keep room for half of them
+    let x0 = (f.pad + f.line_h(f.font) + gap + widest(&ylabels, f.small).ceil() as i32 + gap + f.px(4.0)).max(f.pad + half_label);
+    let x1 = (f.w - f.pad - half_label).max(x0 + 10);
+    let plot = PlotRect { x0, y0, x1, y1 };
+    let xs = Scale::new(d0 as f64, d1 as f64, plot.x0, plot.x1);
+    let ys = Scale::new(yticks.lo, yticks.hi, plot.y1, plot.y0);
+
+    draw_value_axis_left(area, theme, &f, plot, &ys, &yticks, &ylabels)?;
+    let (tticks, style) = time_ticks(d0, d1, plot.w(), &f, off);
+    let labels: Vec<String> = tticks.iter().map(|&t| fmt_time(t, off, style)).collect();
+    let tick_values: Vec<f64> = tticks.iter().map(|&t| t as f64).collect();
+    let as_ticks = Ticks { values: tick_values, step: 1.0, lo: d0 as f64, hi: d1 as f64 };
+    draw_value_axis_bottom(area, theme, &f, plot, &xs, &as_ticks, &labels)?;
+    draw_axis_lines(area, theme, plot)?;
+    draw_y_title(area, theme, &f, f.pad + f.line_h(f.font) / 2, plot, &chart.y_label)?;
+    let year = if style == TimeStyle::Date {
+        String::new()
+    } else {
+        let (a, b) = (year_of(d0, off), year_of(d1, off));
+        if a == b {
+            format!(", {a}")
+        } else {
+            format!(", {a}–{b}")
+        }
+    };
+    draw_x_title(area, theme, &f, plot.y1 + gap * 2 + f.line_h(f.small), plot, &format!("Time ({}{year})", offset_label(off)))?;
+
+    let mut hits = Vec::new();
+    let lw = f.px(2.0) as u32;
+    let hr = f.px(4.0);
+    for (i, (s, pts)) in chart.series.iter().zip(&series).enumerate() {
+        if pts.is_empty() {
+            continue;
+        }
+        let colour = categorical_for(theme, i);
+        let px: Vec<(i32, i32)> = pts.iter().map(|&(t, v)| (xs.map(t as f64), ys.map(v))).collect();
+        line(area, px.clone(), colour, lw)?;
+        let dots = pts.len() == 1 || (pts.len() as i32) * 6 <= plot.w();
+        for (&(t, v), &p) in pts.iter().zip(&px) {
+            if dots {
+                let r = if pts.len() == 1 { f.px(4.0) } else { f.px(2.5) };
+                circle(area, p, r, colour, None)?;
+            }
+            let label = format!("{} at {}: {}", s.name, fmt_time(t, off, TimeStyle::Full), (chart.y_format)(v));
+            hits.push(f.hit(p.0 - hr, p.1 - hr, p.0 + hr, p.1 + hr, label));
+        }
+    }
+    let mr = f.px(6.0);
+    let mc = marker_colour(theme);
+    for &(t, v, tip) in &markers {
+        let p = (xs.map(t as f64), ys.map(v));
+        triangle(area, p, mr, mc, theme.background)?;
+        hits.push(f.hit(p.0 - mr - 2, p.1 - mr - 2, p.0 + mr + 2, p.1 + mr + 2, tip.to_string()));
+    }
+    Ok(hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_in_offset() {
+        let theme = Theme::light();
+        let mut s = String::new();
+        let root = plotters::prelude::SVGBackend::with_string(&mut s, (800, 400)).into_drawing_area();
+        let f = Frame::new(&root, &theme);
+        let t0 = 1_770_595_200_000; // 2026-02-09 00:00 UTC
+        let (ticks, style) = time_ticks(t0, t0 + DAY, 700, &f, 60);
+        assert_eq!(style, TimeStyle::MonthDayTime);
+        assert!(ticks.len() >= 3 && ticks.len() <= 13, "{}", ticks.len());
+        for t in &ticks {
+            let l = fmt_time(*t, 60, style);
+            assert!(l.ends_with(":00"), "{l}");
+        }
+        let (ticks, style) = time_ticks(t0, t0 + 30 * DAY, 700, &f, 0);
+        assert_eq!(style, TimeStyle::MonthDay);
+        assert!(!ticks.is_empty());
+        // weekly ticks fall on Mondays: 2026-02-09 is a Monday
+        let (ticks, _) = time_ticks(t0 - DAY, t0 + 120 * DAY, 700, &f, 0);
+        assert!(ticks.iter().all(|t| (t - t0).rem_euclid(7 * DAY) == 0), "{ticks:?}");
+    }
+}

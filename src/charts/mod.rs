@@ -1,0 +1,184 @@
+//! Charts for Spyglass, drawn with `plotters` over any [`DrawingBackend`].
+//!
+//! Every `draw_*` function is generic over the backend: the same code draws into a browser
+//! `<canvas>` (plotters-canvas) and into SVG natively ([`to_svg`]).
+//!
+//! Layout is done by plain arithmetic in pixels of the given area (text widths are estimated
+//! per character, conservatively), so the output is identical on every machine. All
+//! coordinates, including those of the returned [`HitRegion`]s, are relative to the top-left
+//! corner of the area passed in.
+//!
+//! Text sizes: the font size handed to plotters is `Theme::font_px` scaled with the area. The
+//! canvas backend renders that size in CSS pixels; plotters' SVG backend renders it divided by
+//! 1.24 (a plotters convention), so SVG text is slightly smaller than canvas text. Layout
+//! reserves room for the larger (canvas) size.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+mod bar;
+mod common;
+mod heatmap;
+mod line;
+mod palette;
+mod scatter;
+mod stacked;
+
+pub use bar::draw_bar_chart;
+pub use heatmap::draw_heatmap;
+pub use line::draw_line_chart;
+pub use palette::{categorical, categorical_for, sequential};
+pub use scatter::draw_scatter_chart;
+pub use stacked::draw_stacked_bars;
+
+/// The message drawn in the middle of a chart that has nothing to show.
+pub const EMPTY_MESSAGE: &str = "No data for the current filters";
+
+/// Colours and text settings of a chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Theme {
+    pub background: RGBColor,
+    pub text: RGBColor,
+    pub grid: RGBColor,
+    pub axis: RGBColor,
+    /// CSS font family, e.g. "sans-serif".
+    pub font_family: &'static str,
+    /// Base font size at 800×400; scaled with the area size.
+    pub font_px: u32,
+}
+
+impl Theme {
+    pub fn light() -> Self {
+        Theme {
+            background: RGBColor(0xFF, 0xFF, 0xFF),
+            text: RGBColor(0x22, 0x22, 0x22),
+            grid: RGBColor(0xE3, 0xE3, 0xE3),
+            axis: RGBColor(0x70, 0x70, 0x70),
+            font_family: "sans-serif",
+            font_px: 15,
+        }
+    }
+
+    pub fn dark() -> Self {
+        Theme {
+            background: RGBColor(0x1E, 0x1E, 0x1E),
+            text: RGBColor(0xE8, 0xE8, 0xE8),
+            grid: RGBColor(0x3A, 0x3A, 0x3A),
+            axis: RGBColor(0xA0, 0xA0, 0xA0),
+            font_family: "sans-serif",
+            font_px: 15,
+        }
+    }
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Theme::light()
+    }
+}
+
+/// A rectangle (in the backend's pixel units, relative to the drawn area) with the exact value
+/// to show in a tooltip when the mouse is over it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HitRegion {
+    pub x0: i32,
+    pub y0: i32,
+    pub x1: i32,
+    pub y1: i32,
+    pub label: String,
+}
+
+impl HitRegion {
+    /// Whether the pixel (x, y) lies inside the region (edges included).
+    pub fn contains(&self, x: i32, y: i32) -> bool {
+        x >= self.x0 && x <= self.x1 && y >= self.y0 && y <= self.y1
+    }
+}
+
+/// Hit regions of everything drawn, or the error text of the backend (never a panic).
+pub type ChartResult = Result<Vec<HitRegion>, String>;
+
+/// Bars of one value per group. Negative values grow downwards (leftwards) from 0.
+pub struct BarChart {
+    pub title: String,
+    /// Value axis label with unit, e.g. "score" or "cost (USD)".
+    pub value_label: String,
+    pub bars: Vec<(String, f64)>,
+    /// Horizontal bars: names on the left, good for long names.
+    pub horizontal: bool,
+    pub value_format: fn(f64) -> String,
+}
+
+/// Labelled points.
+pub struct ScatterChart {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub points: Vec<(String, f64, f64)>,
+    pub x_format: fn(f64) -> String,
+    pub y_format: fn(f64) -> String,
+}
+
+/// A matrix of values, printed inside the cells.
+pub struct Heatmap {
+    pub title: String,
+    pub row_label: String,
+    pub col_label: String,
+    pub rows: Vec<String>,
+    pub cols: Vec<String>,
+    /// rows × cols; missing entries are shown as "–".
+    pub values: Vec<Vec<f64>>,
+    pub value_format: fn(f64) -> String,
+}
+
+/// One named line of (epoch ms UTC, value) points.
+pub struct TimeSeries {
+    pub name: String,
+    pub points: Vec<(i64, f64)>,
+}
+
+/// Lines over time, with optional spike markers.
+pub struct LineChart {
+    pub title: String,
+    pub y_label: String,
+    pub series: Vec<TimeSeries>,
+    /// (series index, epoch ms UTC, value, tooltip)
+    pub markers: Vec<(usize, i64, f64, String)>,
+    pub y_format: fn(f64) -> String,
+    /// Offset of the time zone used for axis labels and tooltips.
+    pub utc_offset_minutes: i32,
+}
+
+/// Stacked bars per category (e.g. cost per day, stacked by model).
+pub struct StackedBars {
+    pub title: String,
+    pub y_label: String,
+    /// x categories, e.g. days "2026-02-09".
+    pub categories: Vec<String>,
+    /// One per series: (name, value per category).
+    pub stacks: Vec<(String, Vec<f64>)>,
+    /// A horizontal reference line, e.g. ("budget", 25.0).
+    pub reference_line: Option<(String, f64)>,
+    pub value_format: fn(f64) -> String,
+}
+
+/// Draw into an SVG string of the given size (for tests and the HTML report).
+pub fn to_svg(
+    width: u32,
+    height: u32,
+    draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> ChartResult,
+) -> Result<(String, Vec<HitRegion>), String> {
+    let mut buf = String::new();
+    let hits = {
+        let root = SVGBackend::with_string(&mut buf, (width, height)).into_drawing_area();
+        let hits = draw(&root)?;
+        root.present().map_err(|e| e.to_string())?;
+        hits
+    };
+    Ok((buf, hits))
+}
+
+/// A general-purpose number format: up to 3 significant decimals, thousands as k/M/G.
+pub fn format_number(v: f64) -> String {
+    common::smart_format(v)
+}

@@ -1,0 +1,489 @@
+//! Structural tests of the SVG output, edge cases, and golden files.
+//!
+//! Golden files: `UPDATE_GOLDEN=1 cargo test` writes tests/golden_charts/*.svg; otherwise the output
+//! must match them byte for byte.
+
+#[path = "support/chart_samples.rs"]
+mod fixtures;
+
+use spyglass::charts::*;
+use fixtures::*;
+
+const W: u32 = 800;
+const H: u32 = 400;
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+
+/// Contents of all <text> elements, unescaped.
+fn texts(svg: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut lines = svg.lines();
+    while let Some(l) = lines.next() {
+        if l.starts_with("<text") {
+            let mut content = String::new();
+            for l in lines.by_ref() {
+                if l == "</text>" {
+                    break;
+                }
+                content.push_str(l);
+            }
+            out.push(
+                content
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&apos;", "'")
+                    .replace("&amp;", "&"),
+            );
+        }
+    }
+    out
+}
+
+fn has_text(svg: &str, s: &str) -> bool {
+    texts(svg).iter().any(|t| t == s)
+}
+
+/// Number of filled <rect> elements of the given colour ("#RRGGBB").
+fn rects_of(svg: &str, colour: &str) -> usize {
+    let needle = format!("fill=\"{colour}\"");
+    svg.lines().filter(|l| l.starts_with("<rect") && l.contains(&needle)).count()
+}
+
+fn hex(c: plotters::style::RGBColor) -> String {
+    format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+}
+
+/// Every hit region lies inside the canvas, is well-formed and has a label.
+fn check_hits(hits: &[HitRegion], w: u32, h: u32) {
+    for r in hits {
+        assert!(r.x0 <= r.x1 && r.y0 <= r.y1, "{r:?}");
+        assert!(r.x0 >= 0 && r.y0 >= 0 && r.x1 < w as i32 && r.y1 < h as i32, "{r:?} outside {w}x{h}");
+        assert!(!r.label.is_empty());
+    }
+}
+
+/// No NaN/inf leaked into the SVG's coordinates.
+fn check_numbers(svg: &str) {
+    for l in svg.lines().filter(|l| l.starts_with('<')) {
+        assert!(!l.contains("NaN") && !l.contains("inf"), "bad number in {l}");
+    }
+}
+
+fn render(w: u32, h: u32, f: impl FnOnce(&plotters::prelude::DrawingArea<plotters::prelude::SVGBackend, plotters::coord::Shift>) -> ChartResult) -> (String, Vec<HitRegion>) {
+    let (svg, hits) = to_svg(w, h, f).expect("render");
+    check_hits(&hits, w, h);
+    check_numbers(&svg);
+    (svg, hits)
+}
+
+fn golden(name: &str, svg: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden_charts").join(format!("{name}.svg"));
+    if matches!(std::env::var("UPDATE_GOLDEN").as_deref(), Ok("1")) {
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, svg).expect("write golden");
+        return;
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing golden {}; run with UPDATE_GOLDEN=1", path.display()));
+    assert!(want == svg, "{name}: SVG differs from {}; run with UPDATE_GOLDEN=1 if intended", path.display());
+}
+
+// ---------------------------------------------------------------------------------------------
+// bar chart
+
+#[test]
+fn bar_chart_structure() {
+    let chart = bars();
+    let (svg, hits) = render(W, H, |a| draw_bar_chart(a, &chart, &Theme::light()));
+    assert_eq!(hits.len(), 5);
+    assert_eq!(hits[0].label, "gpt-5-codex: score 0.734");
+    assert_eq!(hits[4].label, "o3: score -0.120");
+    // 4 positive bars in blue, 1 negative in vermillion
+    assert_eq!(rects_of(&svg, &hex(categorical(4))), 4);
+    assert_eq!(rects_of(&svg, &hex(categorical(5))), 1);
+    assert!(has_text(&svg, "Model quality score"));
+    assert!(has_text(&svg, "score"));
+    for (name, v) in &chart.bars {
+        assert!(has_text(&svg, name), "category {name}");
+        assert!(has_text(&svg, &score(*v)), "value label {v}");
+    }
+    // the negative bar goes down from 0: its top is the bottom of the positive bars
+    let pos_bottom = hits[0].y1;
+    assert!((hits[4].y0 - pos_bottom).abs() <= 1, "{:?} {:?}", hits[0], hits[4]);
+    assert!(hits[4].y1 > hits[4].y0 + 10);
+    // taller bar for higher value
+    assert!(hits[0].y0 < hits[3].y0);
+    golden("bar", &svg);
+}
+
+#[test]
+fn bar_chart_horizontal_long_names() {
+    let chart = bars_horizontal();
+    let (svg, hits) = render(W, H, |a| draw_bar_chart(a, &chart, &Theme::light()));
+    assert_eq!(hits.len(), 5);
+    // long names are truncated with an ellipsis, short ones shown whole
+    assert!(has_text(&svg, "copilot-cli / gpt-4.1"));
+    assert!(texts(&svg).iter().any(|t| t.starts_with("codex / gpt-5-codex") && t.ends_with('…')));
+    // the negative bar extends left of the others' start
+    assert!(hits[3].x1 <= hits[0].x0 + 1 && hits[3].x0 < hits[0].x0);
+    golden("bar_horizontal", &svg);
+}
+
+#[test]
+fn bar_chart_edge_cases() {
+    let mk = |bars: Vec<(&str, f64)>| BarChart {
+        title: "t".into(),
+        value_label: "v".into(),
+        bars: bars.into_iter().map(|(n, v)| (n.to_string(), v)).collect(),
+        horizontal: false,
+        value_format: score,
+    };
+    for horizontal in [false, true] {
+        let cases: Vec<(Vec<(&str, f64)>, usize)> = vec![
+            (vec![("only", 0.5)], 1),
+            (vec![("zero", 0.0), ("also", 0.0)], 2),
+            (vec![("neg", -3.0), ("neger", -7.5)], 2),
+            (vec![("huge", 1e300), ("small", 1.0), ("tiny", -1e300)], 3),
+            (vec![("big", 2.5e12), ("bigger", 9.9e12)], 2),
+            (vec![("nan", f64::NAN), ("inf", f64::INFINITY), ("ok", 0.3), ("-inf", f64::NEG_INFINITY)], 1),
+        ];
+        for (bars, n) in cases {
+            let mut c = mk(bars);
+            c.horizontal = horizontal;
+            let (_, hits) = render(W, H, |a| draw_bar_chart(a, &c, &Theme::light()));
+            assert_eq!(hits.len(), n, "{:?}", c.bars);
+            for h in &hits {
+                assert!(h.y1 - h.y0 >= 4 && h.x1 - h.x0 >= 1, "{h:?}");
+            }
+        }
+    }
+    // many bars with long names, vertical: labels rotated or thinned, never panics
+    let many: Vec<(String, f64)> = (0..60).map(|i| (format!("model-with-a-long-name-{i}"), i as f64 / 60.0)).collect();
+    let c = BarChart { bars: many, ..mk(vec![]) };
+    let (svg, hits) = render(W, H, |a| draw_bar_chart(a, &c, &Theme::light()));
+    assert_eq!(hits.len(), 60);
+    assert!(svg.contains("rotate(270"));
+}
+
+#[test]
+fn bar_chart_empty() {
+    let c = BarChart { bars: vec![("nan".into(), f64::NAN)], ..bars() };
+    let (svg, hits) = render(W, H, |a| draw_bar_chart(a, &c, &Theme::light()));
+    assert!(hits.is_empty());
+    assert!(has_text(&svg, EMPTY_MESSAGE));
+    assert!(has_text(&svg, "Model quality score"));
+    let c = BarChart { bars: vec![], ..bars() };
+    let (svg, _) = render(W, H, |a| draw_bar_chart(a, &c, &Theme::dark()));
+    assert!(has_text(&svg, EMPTY_MESSAGE));
+}
+
+// ---------------------------------------------------------------------------------------------
+// scatter
+
+#[test]
+fn scatter_structure() {
+    let chart = scatter();
+    let (svg, hits) = render(W, H, |a| draw_scatter_chart(a, &chart, &Theme::light()));
+    assert_eq!(hits.len(), chart.points.len());
+    assert_eq!(hits[0].label, "gpt-5-codex: cost per success (USD) $0.42, success rate 81%");
+    assert!(has_text(&svg, "Quality versus cost"));
+    assert!(has_text(&svg, "cost per success (USD)"));
+    assert!(has_text(&svg, "success rate"));
+    for (name, _, _) in &chart.points {
+        assert!(has_text(&svg, name), "point label {name}");
+    }
+    // higher success rate is higher on screen, higher cost further right
+    assert!(hits[0].y0 < hits[3].y0);
+    assert!(hits[4].x0 > hits[1].x0);
+    golden("scatter", &svg);
+}
+
+#[test]
+fn scatter_edge_cases() {
+    let mk = |pts: Vec<(&str, f64, f64)>| ScatterChart {
+        points: pts.into_iter().map(|(n, x, y)| (n.to_string(), x, y)).collect(),
+        ..scatter()
+    };
+    type Case<'a> = (Vec<(&'a str, f64, f64)>, usize);
+    let cases: Vec<Case> = vec![
+        (vec![("one", 1.0, 1.0)], 1),
+        (vec![("a", 0.0, 0.0), ("b", 0.0, 0.0)], 2),
+        (vec![("neg", -5.0, -2.0), ("pos", 3.0, 4.0)], 2),
+        (vec![("huge", 1e300, -1e300), ("x", 0.0, 1.0)], 2),
+        (vec![("nan", f64::NAN, 1.0), ("inf", 1.0, f64::INFINITY), ("ok", 0.5, 0.5)], 1),
+    ];
+    for (pts, n) in cases {
+        let c = mk(pts);
+        let (_, hits) = render(W, H, |a| draw_scatter_chart(a, &c, &Theme::light()));
+        assert_eq!(hits.len(), n);
+    }
+    let (svg, hits) = render(W, H, |a| draw_scatter_chart(a, &mk(vec![]), &Theme::light()));
+    assert!(hits.is_empty() && has_text(&svg, EMPTY_MESSAGE) && has_text(&svg, "Quality versus cost"));
+    // crowded points: labels that would overlap are left out, hit regions stay
+    let mut crowded: Vec<(String, f64, f64)> = (0..30).map(|i| (format!("m{i}"), 1.0 + i as f64 * 0.001, 0.5)).collect();
+    crowded.push(("far".into(), 100.0, 1.0));
+    let c = ScatterChart { points: crowded, ..scatter() };
+    let (svg, hits) = render(W, H, |a| draw_scatter_chart(a, &c, &Theme::light()));
+    assert_eq!(hits.len(), 31);
+    let shown = texts(&svg).iter().filter(|t| t.starts_with('m') && t[1..].parse::<u32>().is_ok()).count();
+    assert!(shown < 30, "{shown}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// heatmap
+
+#[test]
+fn heatmap_structure() {
+    let chart = heatmap();
+    let (svg, hits) = render(W, H, |a| draw_heatmap(a, &chart, &Theme::light()));
+    assert_eq!(hits.len(), chart.rows.len() * chart.cols.len());
+    assert_eq!(hits[0].label, "codex × rate_limit: 12");
+    let all = texts(&svg);
+    // every count printed: the multiset of cell texts equals the values
+    let mut want: Vec<String> = chart.values.iter().flatten().map(|v| count(*v)).collect();
+    let mut got: Vec<String> = all.iter().filter(|t| t.parse::<u32>().is_ok()).cloned().collect();
+    // the colour-scale labels (0 and 31) are numbers too
+    for scale_label in ["0", "31"] {
+        let pos = got.iter().position(|t| t == scale_label).expect("scale label");
+        got.remove(pos);
+    }
+    want.sort();
+    got.sort();
+    assert_eq!(got, want);
+    for r in &chart.rows {
+        assert!(has_text(&svg, r), "row {r}");
+    }
+    assert!(has_text(&svg, "executor") && has_text(&svg, "error category"));
+    // cell text contrasts with its cell: the darkest cell (31) is written in white
+    assert!(svg.contains("fill=\"#FFFFFF\">\n31\n</text>"));
+    assert!(svg.contains("fill=\"#000000\">\n1\n</text>"));
+    // hit regions tile the grid without overlapping
+    for (i, a) in hits.iter().enumerate() {
+        for b in &hits[i + 1..] {
+            assert!(a.x1 < b.x0 || b.x1 < a.x0 || a.y1 < b.y0 || b.y1 < a.y0, "{a:?} {b:?}");
+        }
+    }
+    golden("heatmap", &svg);
+}
+
+#[test]
+fn heatmap_edge_cases() {
+    let zero = Heatmap { values: vec![vec![0.0; 8]; 4], ..heatmap() };
+    let (svg, hits) = render(W, H, |a| draw_heatmap(a, &zero, &Theme::light()));
+    assert!(hits.is_empty() && has_text(&svg, EMPTY_MESSAGE) && has_text(&svg, "Errors by executor and category"));
+    let none = Heatmap { rows: vec![], values: vec![], ..heatmap() };
+    let (svg, _) = render(W, H, |a| draw_heatmap(a, &none, &Theme::light()));
+    assert!(has_text(&svg, EMPTY_MESSAGE));
+    // ragged values, NaN, one cell, huge values
+    let ragged = Heatmap { values: vec![vec![1.0, f64::NAN], vec![], vec![3.0]], ..heatmap() };
+    let (svg, hits) = render(W, H, |a| draw_heatmap(a, &ragged, &Theme::light()));
+    assert_eq!(hits.len(), 32);
+    assert!(hits.iter().any(|h| h.label == "codex × api_error: no value"));
+    assert!(has_text(&svg, "–"));
+    let one = Heatmap { rows: vec!["r".into()], cols: vec!["c".into()], values: vec![vec![1e300]], ..heatmap() };
+    let (_, hits) = render(W, H, |a| draw_heatmap(a, &one, &Theme::dark()));
+    assert_eq!(hits.len(), 1);
+    // 40 × 40 cells: tiny text but every cell still has its count
+    let big = Heatmap {
+        rows: (0..40).map(|i| format!("row {i}")).collect(),
+        cols: (0..40).map(|i| format!("column number {i}")).collect(),
+        values: (0..40).map(|r| (0..40).map(|c| ((r * c) % 97) as f64).collect()).collect(),
+        ..heatmap()
+    };
+    let (svg, hits) = render(W, H, |a| draw_heatmap(a, &big, &Theme::light()));
+    assert_eq!(hits.len(), 1600);
+    assert!(texts(&svg).len() >= 1600);
+}
+
+// ---------------------------------------------------------------------------------------------
+// line chart
+
+#[test]
+fn line_chart_structure() {
+    let chart = line();
+    let (svg, hits) = render(W, H, |a| draw_line_chart(a, &chart, &Theme::light()));
+    let vertices: usize = chart.series.iter().map(|s| s.points.len()).sum();
+    assert_eq!(hits.len(), vertices + chart.markers.len());
+    // vertex tooltips in the chart's time zone (UTC+1)
+    assert_eq!(hits[0].label, "rate_limit · codex at 2026-02-09 01:00: 0");
+    // marker tooltips at the end, as given
+    assert_eq!(hits[vertices].label, chart.markers[0].3);
+    // markers are red triangles (polygons)
+    assert_eq!(svg.matches("<polygon").count(), chart.markers.len() + 1 /* legend */);
+    // legend
+    for s in &chart.series {
+        assert!(has_text(&svg, &s.name), "legend {}", s.name);
+    }
+    assert!(has_text(&svg, "spike"));
+    assert!(has_text(&svg, "Errors per hour") && has_text(&svg, "errors per hour"));
+    assert!(has_text(&svg, "Time (UTC+01:00, 2026)"));
+    assert!(has_text(&svg, "02-10 00:00"), "{:?}", texts(&svg));
+    // a marker sits on its vertex
+    let m = &hits[vertices];
+    let v = &hits[14];
+    assert!(m.contains((v.x0 + v.x1) / 2, (v.y0 + v.y1) / 2));
+    golden("line", &svg);
+}
+
+#[test]
+fn line_chart_edge_cases() {
+    let mk = |series: Vec<Vec<(i64, f64)>>, markers: Vec<(usize, i64, f64, String)>| LineChart {
+        series: series.into_iter().enumerate().map(|(i, p)| TimeSeries { name: format!("s{i}"), points: p }).collect(),
+        markers,
+        ..line()
+    };
+    // one point
+    let (_, hits) = render(W, H, |a| draw_line_chart(a, &mk(vec![vec![(T0, 3.0)]], vec![]), &Theme::light()));
+    assert_eq!(hits.len(), 1);
+    // unsorted, NaN, inf and an empty series
+    let c = mk(vec![vec![(T0 + HOUR, 1.0), (T0, f64::NAN), (T0 - HOUR, 2.0), (T0 + 2 * HOUR, f64::INFINITY)], vec![]], vec![]);
+    let (_, hits) = render(W, H, |a| draw_line_chart(a, &c, &Theme::light()));
+    assert_eq!(hits.len(), 2);
+    assert!(hits[0].x0 < hits[1].x0, "sorted by time");
+    // negative and huge values, a span of years, extreme timestamps
+    let c = mk(vec![vec![(0, -1e300), (T0, 1e300)], vec![(i64::MIN, 1.0), (i64::MAX, 2.0)]], vec![(7, T0, f64::NAN, "bad".into())]);
+    let (_, hits) = render(W, H, |a| draw_line_chart(a, &c, &Theme::dark()));
+    assert_eq!(hits.len(), 4);
+    // span of days: date labels
+    let days = mk(vec![(0..30).map(|d| (T0 + d * DAY, d as f64)).collect()], vec![]);
+    let (svg, _) = render(W, H, |a| draw_line_chart(a, &days, &Theme::light()));
+    assert!(texts(&svg).iter().any(|t| t.len() == 5 && t.starts_with("02-")), "{:?}", texts(&svg));
+    // empty
+    for c in [mk(vec![], vec![]), mk(vec![vec![], vec![(T0, f64::NAN)]], vec![])] {
+        let (svg, hits) = render(W, H, |a| draw_line_chart(a, &c, &Theme::light()));
+        assert!(hits.is_empty() && has_text(&svg, EMPTY_MESSAGE) && has_text(&svg, "Errors per hour"));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// stacked bars
+
+#[test]
+fn stacked_bars_structure() {
+    let chart = stacked();
+    let (svg, hits) = render(W, H, |a| draw_stacked_bars(a, &chart, &Theme::light()));
+    let segments = chart.stacks.iter().flat_map(|(_, v)| v).filter(|v| **v != 0.0).count();
+    assert_eq!(hits.len(), segments + 1 /* budget line */);
+    assert_eq!(hits.last().map(|h| h.label.as_str()), Some("budget: $25.00"));
+    assert!(hits[0].label.starts_with("2026-02-09 · "), "{}", hits[0].label);
+    for (i, (name, vals)) in chart.stacks.iter().enumerate() {
+        assert!(has_text(&svg, name), "legend {name}");
+        let n = vals.iter().filter(|v| **v != 0.0).count();
+        assert_eq!(rects_of(&svg, &hex(categorical(i))), n + 1 /* legend swatch */, "{name}");
+    }
+    assert!(has_text(&svg, "budget $25.00"));
+    for d in &chart.categories {
+        assert!(has_text(&svg, d), "category {d}");
+    }
+    assert!(has_text(&svg, "cost (USD)") && has_text(&svg, "Cost per day by model"));
+    // stacks: within a category, segments are adjacent
+    golden("stacked", &svg);
+}
+
+#[test]
+fn stacked_bars_edge_cases() {
+    let base = stacked();
+    let empty = StackedBars { stacks: vec![("a".into(), vec![0.0; 14])], ..stacked() };
+    let (svg, hits) = render(W, H, |a| draw_stacked_bars(a, &empty, &Theme::light()));
+    assert!(hits.is_empty() && has_text(&svg, EMPTY_MESSAGE) && has_text(&svg, &base.title));
+    let none = StackedBars { categories: vec![], ..stacked() };
+    let (svg, _) = render(W, H, |a| draw_stacked_bars(a, &none, &Theme::light()));
+    assert!(has_text(&svg, EMPTY_MESSAGE));
+    // negatives, NaN, short series, one category, a reference line far above
+    let c = StackedBars {
+        categories: vec!["d1".into(), "d2".into()],
+        stacks: vec![("a".into(), vec![1.0, -2.0]), ("b".into(), vec![f64::NAN]), ("c".into(), vec![3.0, 1e12])],
+        reference_line: Some(("budget".into(), 1e13)),
+        ..stacked()
+    };
+    let (_, hits) = render(W, H, |a| draw_stacked_bars(a, &c, &Theme::light()));
+    assert_eq!(hits.len(), 5);
+    let c = StackedBars { categories: vec!["only".into()], stacks: vec![("a".into(), vec![2.0])], reference_line: None, ..stacked() };
+    let (_, hits) = render(W, H, |a| draw_stacked_bars(a, &c, &Theme::light()));
+    assert_eq!(hits.len(), 1);
+    // a NaN reference line is ignored
+    let c = StackedBars { reference_line: Some(("budget".into(), f64::NAN)), ..stacked() };
+    let (svg, _) = render(W, H, |a| draw_stacked_bars(a, &c, &Theme::light()));
+    assert!(!texts(&svg).iter().any(|t| t.starts_with("budget")));
+    // 90 days: labels thinned or rotated
+    let long = StackedBars {
+        categories: (0..90).map(|d| format!("2026-{:02}-{:02}", 1 + d / 28, 1 + d % 28)).collect(),
+        stacks: vec![("a".into(), (0..90).map(|d| d as f64).collect())],
+        ..stacked()
+    };
+    let (_, hits) = render(W, H, |a| draw_stacked_bars(a, &long, &Theme::light()));
+    assert_eq!(hits.len(), 89 + 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// all kinds
+
+#[test]
+fn every_kind_at_every_size_and_theme() {
+    for (w, h) in [(800, 400), (1600, 800), (400, 300), (120, 80), (50, 30), (1, 1), (0, 0), (3000, 200)] {
+        for theme in [Theme::light(), Theme::dark()] {
+            render(w, h, |a| draw_bar_chart(a, &bars(), &theme));
+            render(w, h, |a| draw_bar_chart(a, &bars_horizontal(), &theme));
+            render(w, h, |a| draw_scatter_chart(a, &scatter(), &theme));
+            render(w, h, |a| draw_heatmap(a, &heatmap(), &theme));
+            render(w, h, |a| draw_line_chart(a, &line(), &theme));
+            render(w, h, |a| draw_stacked_bars(a, &stacked(), &theme));
+        }
+    }
+}
+
+#[test]
+fn hit_regions_are_relative_to_the_area() {
+    // draw into the right half of a canvas: regions are in the half's own pixels
+    let (_, hits) = to_svg(1600, 400, |root| {
+        let (_, right) = root.split_horizontally(800);
+        draw_bar_chart(&right, &bars(), &Theme::light())
+    })
+    .expect("render");
+    let (_, alone) = render(800, 400, |a| draw_bar_chart(a, &bars(), &Theme::light()));
+    assert_eq!(hits, alone);
+}
+
+#[test]
+fn output_is_deterministic() {
+    let a = render(W, H, |a| draw_line_chart(a, &line(), &Theme::light()));
+    let b = render(W, H, |a| draw_line_chart(a, &line(), &Theme::light()));
+    assert_eq!(a, b);
+}
+
+#[test]
+fn summaries() {
+    assert_eq!(
+        bars().summary(),
+        "Bar chart of score (Model quality score): highest gpt-5-codex 0.734, lowest o3 -0.120, 5 groups."
+    );
+    assert!(BarChart { bars: vec![], ..bars() }.summary().contains("no data"));
+    assert_eq!(
+        scatter().summary(),
+        "Scatter chart of success rate against cost per success (USD) (Quality versus cost): 6 points; highest success rate is gpt-5-codex with 81% at cost per success (USD) $0.42."
+    );
+    assert_eq!(
+        heatmap().summary(),
+        "Heatmap of executor by error category (Errors by executor and category): 4 rows × 8 columns, total 157, largest copilot-cli × rate_limit with 31."
+    );
+    let l = line().summary();
+    assert!(l.starts_with("Line chart of errors per hour over time (Errors per hour): 3 series from 2026-02-09 01:00 to 2026-02-11 00:00 (UTC+01:00)"), "{l}");
+    assert!(l.ends_with("; 2 spikes marked."), "{l}");
+    let s = stacked().summary();
+    assert!(s.starts_with("Stacked bar chart of cost (USD) (Cost per day by model): 14 categories, 4 series, total $"), "{s}");
+    assert!(s.contains("above budget $25.00"), "{s}");
+    assert!(Heatmap { values: vec![], ..heatmap() }.summary().contains("no data"));
+    assert!(LineChart { series: vec![], ..line() }.summary().contains("no data"));
+    assert!(StackedBars { categories: vec![], ..stacked() }.summary().contains("no data"));
+}
+
+#[test]
+fn palettes() {
+    assert_eq!(hex(categorical(0)), "#E69F00");
+    assert_eq!(hex(categorical(7)), "#000000");
+    assert_eq!(hex(categorical_for(&Theme::dark(), 7)), "#999999");
+    assert_eq!(hex(sequential(0.0)), "#FDE725");
+    assert_eq!(hex(sequential(1.0)), "#440154");
+}
