@@ -32,7 +32,7 @@ if [ "${1:-}" = "--browser" ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
-  if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+  if [ -f tests/e2e/package.json ] && [ ! -d tests/e2e/node_modules/playwright-core ]; then
     log "installing the end-to-end test packages"
     (cd tests/e2e && npm ci --no-audit --no-fund --silent)
   fi
