@@ -1,4 +1,5 @@
 //! `alerts`: recorded and recomputed alerts, figures worked out by hand.
+#![allow(clippy::type_complexity)]
 
 use spyglass::model::sessions::Dataset;
 use spyglass::pipelines::alerts::compute;

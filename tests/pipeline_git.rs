@@ -1,4 +1,5 @@
 //! `git`: figures worked out by hand.
+#![allow(clippy::type_complexity)]
 
 use spyglass::model::sessions::Dataset;
 use spyglass::pipelines::git::compute;

@@ -1,4 +1,5 @@
 //! `provider_heatmap`: figures worked out by hand.
+#![allow(clippy::type_complexity)]
 
 use spyglass::model::sessions::Dataset;
 use spyglass::pipelines::provider_heatmap::compute;

@@ -141,7 +141,7 @@ pub fn compute(view: &View) -> Alerts {
     }
 
     // ---- recomputed
-    let mut raw: Vec<(i64, usize, Sym, u32, String)> = Vec::new();
+    let mut raw: Vec<Raw> = Vec::new();
     let mut replay = Replay::default();
     for &si in &view.sessions {
         let s = &view.data.sessions[si as usize];
@@ -192,6 +192,9 @@ pub fn compute(view: &View) -> Alerts {
     }
 }
 
+/// A recomputed alert before formatting: (time, type index, attempt, session index, detail).
+type Raw = (i64, usize, Sym, u32, String);
+
 /// bosun's analyser state, replayed per session. Buffers are reused across sessions.
 #[derive(Default)]
 struct Replay {
@@ -214,7 +217,8 @@ impl Replay {
 
     /// Emits unless a previous alert of the same type for this attempt was emitted less than
     /// `alert_suppress_ms` before (bosun's cooldown).
-    fn emit(&mut self, view: &View, ty: usize, t: i64, s: &Session, si: u32, detail: impl FnOnce() -> String, out: &mut Vec<(i64, usize, Sym, u32, String)>) {
+    #[allow(clippy::too_many_arguments)]
+    fn emit(&mut self, view: &View, ty: usize, t: i64, s: &Session, si: u32, detail: impl FnOnce() -> String, out: &mut Vec<Raw>) {
         if self.suppressed(view, ty, t) {
             return;
         }
@@ -239,7 +243,7 @@ impl Replay {
     // - stuck_agent: a gap ≥ stuck_gap_ms between consecutive timestamped events of the attempt,
     //   unless the earlier one is a `session_end` (bosun forgets an ended session); the alert's
     //   time is the moment the analyser would have noticed: earlier event + stuck_gap_ms.
-    fn session(&mut self, view: &View, s: &Session, si: u32, out: &mut Vec<(i64, usize, Sym, u32, String)>) {
+    fn session(&mut self, view: &View, s: &Session, si: u32, out: &mut Vec<Raw>) {
         let store = &view.data.store;
         let p = view.params;
         let unknown = store.strings.lookup(UNKNOWN).unwrap_or(Sym::NONE);

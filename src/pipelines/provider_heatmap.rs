@@ -143,7 +143,7 @@ pub fn compute(view: &View) -> ProviderHeatmap {
     for (&(ex, cat, h), &n) in &hours {
         series.entry((ex, cat)).or_default().push((h, n));
     }
-    let mut series: Vec<((Sym, Sym), Vec<(i64, u64)>)> = series.into_iter().collect();
+    let mut series: Vec<_> = series.into_iter().collect();
     series.sort_by(|a, b| exec_name(a.0 .0).cmp(exec_name(b.0 .0)).then_with(|| cat_name(a.0 .1).cmp(cat_name(b.0 .1))));
     // the loaded range: first to last error-event hour of the view, hours without events count 0
     let n_hours = if last_hour >= first_hour { (last_hour - first_hour + 1) as f64 } else { 0.0 };
