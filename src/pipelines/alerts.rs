@@ -1,14 +1,358 @@
-//! `alerts` (analytics-spec.md §3). Not yet implemented: an empty table.
+//! `alerts` — analyser alerts, recorded and recomputed (analytics-spec.md §3).
+//!
+//! Recorded alerts are the lines of `agent-alerts.jsonl` in the view. Recomputed alerts replay
+//! bosun's live analyser (`agent-work-analyzer`) over each session's events on EVENT time, with
+//! the thresholds of [`super::Parameters`].
 
-use super::View;
+use super::stats::{iso, rate};
+use super::{View, UNKNOWN};
+use crate::model::records::{Detail, Sym};
+use crate::model::sessions::Session;
+use crate::model::time::{day_of, format_day};
 use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+
+/// The alert types bosun's analyser writes, with their severities (format doc).
+pub const ALERT_TYPES: [(&str, &str); 6] = [
+    ("error_loop", "high"),
+    ("tool_loop", "medium"),
+    ("excessive_restarts", "medium"),
+    ("cost_anomaly", "low"),
+    ("failed_session_high_errors", "high"),
+    ("stuck_agent", "medium"),
+];
+
+const ERROR_LOOP: usize = 0;
+const TOOL_LOOP: usize = 1;
+const EXCESSIVE_RESTARTS: usize = 2;
+const COST_ANOMALY: usize = 3;
+const FAILED_HIGH_ERRORS: usize = 4;
+const STUCK_AGENT: usize = 5;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Alerts {
-    pub rows: Vec<serde_json::Value>,
+    /// every recorded alert in the view, in time order (alerts without a time last, then read order)
+    pub recorded: Vec<RecordedAlert>,
+    /// recorded alerts per (type, severity), by type then severity
+    pub by_type: Vec<TypeCount>,
+    /// recorded alerts per (executor, type), by executor then type
+    pub by_executor: Vec<ExecutorCount>,
+    /// recorded alerts per (day in the time zone in force, type), by day then type
+    pub by_day: Vec<DayCount>,
+    /// alerts recomputed from the events, by time then type then attempt
+    pub recomputed: Vec<RecomputedAlert>,
+    /// per alert type (bosun's six, then any other recorded type, by name)
+    pub comparison: Vec<Comparison>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordedAlert {
+    pub time: Option<String>,
+    #[serde(rename = "type")]
+    pub alert_type: String,
+    pub severity: String,
+    pub executor: Option<String>,
+    pub attempt_id: Option<String>,
+    pub task_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TypeCount {
+    #[serde(rename = "type")]
+    pub alert_type: String,
+    pub severity: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExecutorCount {
+    pub executor: String,
+    #[serde(rename = "type")]
+    pub alert_type: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DayCount {
+    pub day: String,
+    #[serde(rename = "type")]
+    pub alert_type: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecomputedAlert {
+    pub time: String,
+    #[serde(rename = "type")]
+    pub alert_type: String,
+    pub severity: String,
+    pub attempt_id: String,
+    pub task_id: Option<String>,
+    pub executor: Option<String>,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    #[serde(rename = "type")]
+    pub alert_type: String,
+    pub recorded: u64,
+    pub recomputed: u64,
+    /// share of the sessions with a recorded alert of this type whose success is false,
+    /// over those whose success is known (`recorded_failed_n`)
+    pub recorded_failed_rate: Option<f64>,
+    pub recorded_failed_n: u64,
+    pub recomputed_failed_rate: Option<f64>,
+    pub recomputed_failed_n: u64,
 }
 
 pub fn compute(view: &View) -> Alerts {
-    let _ = view;
-    Alerts::default()
+    let store = &view.data.store;
+    let name_or_unknown = |s: Sym| if s.is_none() { UNKNOWN } else { view.str(s) };
+    let opt = |s: Sym| s.get().map(|s| view.str(s).to_string());
+
+    // ---- recorded
+    let mut order: Vec<u32> = view.alerts.clone();
+    order.sort_by_key(|&i| (store.alerts[i as usize].ts_ms.unwrap_or(i64::MAX), i));
+    let mut recorded = Vec::with_capacity(order.len());
+    let mut by_type: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+    let mut by_executor: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+    let mut by_day: BTreeMap<(i64, &str), u64> = BTreeMap::new();
+    // per type: the sessions (indices) with a recorded alert of that type
+    let mut recorded_sessions: HashMap<&str, HashSet<u32>> = HashMap::new();
+    for &i in &order {
+        let a = &store.alerts[i as usize];
+        let session = a.attempt.get().and_then(|at| view.data.session_of_attempt.get(&at).copied());
+        // the alert's own executor and task, else its session's
+        let executor = if a.executor.is_some() { a.executor } else { session.map(|s| view.data.sessions[s as usize].executor).unwrap_or(Sym::NONE) };
+        let task = if a.task_id.is_some() { a.task_id } else { session.map(|s| view.data.sessions[s as usize].task_id).unwrap_or(Sym::NONE) };
+        let t = name_or_unknown(a.alert_type);
+        let sev = name_or_unknown(a.severity);
+        *by_type.entry((t, sev)).or_insert(0) += 1;
+        *by_executor.entry((name_or_unknown(executor), t)).or_insert(0) += 1;
+        if let Some(ts) = a.ts_ms {
+            *by_day.entry((day_of(ts, view.params.utc_offset_minutes), t)).or_insert(0) += 1;
+        }
+        let set = recorded_sessions.entry(t).or_default();
+        if let Some(s) = session {
+            set.insert(s);
+        }
+        recorded.push(RecordedAlert { time: iso(a.ts_ms), alert_type: t.to_string(), severity: sev.to_string(), executor: opt(executor), attempt_id: opt(a.attempt), task_id: opt(task) });
+    }
+
+    // ---- recomputed
+    let mut raw: Vec<Raw> = Vec::new();
+    let mut replay = Replay::default();
+    for &si in &view.sessions {
+        let s = &view.data.sessions[si as usize];
+        replay.session(view, s, si, &mut raw);
+    }
+    raw.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| ALERT_TYPES[a.1].0.cmp(ALERT_TYPES[b.1].0)).then_with(|| view.str(a.2).cmp(view.str(b.2))));
+    let mut recomputed_counts = [0u64; 6];
+    let mut recomputed_sessions: [HashSet<u32>; 6] = Default::default();
+    let recomputed = raw
+        .into_iter()
+        .map(|(t, ty, attempt, si, detail)| {
+            recomputed_counts[ty] += 1;
+            recomputed_sessions[ty].insert(si);
+            let s = &view.data.sessions[si as usize];
+            RecomputedAlert { time: iso(Some(t)).unwrap_or_default(), alert_type: ALERT_TYPES[ty].0.to_string(), severity: ALERT_TYPES[ty].1.to_string(), attempt_id: view.str(attempt).to_string(), task_id: opt(s.task_id), executor: opt(s.executor), detail }
+        })
+        .collect();
+
+    // ---- comparison
+    let failed_share = |sessions: Option<&HashSet<u32>>| {
+        let (mut failed, mut n) = (0u64, 0u64);
+        for &s in sessions.into_iter().flatten() {
+            if let Some(ok) = view.data.sessions[s as usize].success {
+                n += 1;
+                failed += (!ok) as u64;
+            }
+        }
+        (rate(failed, n), n)
+    };
+    let recorded_count = |t: &str| by_type.iter().filter(|((ty, _), _)| *ty == t).map(|(_, n)| n).sum::<u64>();
+    let mut comparison = Vec::new();
+    let mut types: Vec<&str> = ALERT_TYPES.iter().map(|t| t.0).collect();
+    let extra: std::collections::BTreeSet<&str> = by_type.keys().map(|k| k.0).filter(|t| !ALERT_TYPES.iter().any(|a| a.0 == *t)).collect();
+    types.extend(extra);
+    for (k, t) in types.into_iter().enumerate() {
+        let (rr, rn) = failed_share(recorded_sessions.get(t));
+        let (cr, cn) = if k < 6 { failed_share(Some(&recomputed_sessions[k])) } else { (None, 0) };
+        comparison.push(Comparison { alert_type: t.to_string(), recorded: recorded_count(t), recomputed: if k < 6 { recomputed_counts[k] } else { 0 }, recorded_failed_rate: rr, recorded_failed_n: rn, recomputed_failed_rate: cr, recomputed_failed_n: cn });
+    }
+
+    Alerts {
+        recorded,
+        by_type: by_type.into_iter().map(|((t, s), count)| TypeCount { alert_type: t.to_string(), severity: s.to_string(), count }).collect(),
+        by_executor: by_executor.into_iter().map(|((e, t), count)| ExecutorCount { executor: e.to_string(), alert_type: t.to_string(), count }).collect(),
+        by_day: by_day.into_iter().map(|((d, t), count)| DayCount { day: format_day(d), alert_type: t.to_string(), count }).collect(),
+        recomputed,
+        comparison,
+    }
+}
+
+/// A recomputed alert before formatting: (time, type index, attempt, session index, detail).
+type Raw = (i64, usize, Sym, u32, String);
+
+/// bosun's analyser state, replayed per session. Buffers are reused across sessions.
+#[derive(Default)]
+struct Replay {
+    /// errors in the current analyser session: (time, fingerprint)
+    errors: Window,
+    error_total: u64,
+    calls: Window,
+    restarts: u64,
+    /// time of the last emitted alert per type (bosun's cooldown map, keyed by type and attempt)
+    last_emitted: [Option<i64>; 6],
+}
+
+impl Replay {
+    fn reset_state(&mut self) {
+        self.errors.clear();
+        self.error_total = 0;
+        self.calls.clear();
+        self.restarts = 0;
+    }
+
+    /// Emits unless a previous alert of the same type for this attempt was emitted less than
+    /// `alert_suppress_ms` before (bosun's cooldown).
+    #[allow(clippy::too_many_arguments)]
+    fn emit(&mut self, view: &View, ty: usize, t: i64, s: &Session, si: u32, detail: impl FnOnce() -> String, out: &mut Vec<Raw>) {
+        if self.suppressed(view, ty, t) {
+            return;
+        }
+        self.last_emitted[ty] = Some(t);
+        out.push((t, ty, s.attempt, si, detail()));
+    }
+
+    fn suppressed(&self, view: &View, ty: usize, t: i64) -> bool {
+        self.last_emitted[ty].is_some_and(|last| t - last < view.params.alert_suppress_ms)
+    }
+
+    // Choices where bosun's live analyser and the spec leave room, replayed on event time:
+    // - only events with a timestamp take part (an untimed event has no place on event time);
+    // - as in bosun, a `session_end` closes the analyser's session: the error list, the tool-call
+    //   list and the restart count start afresh for later events of the same attempt, while the
+    //   cooldown (suppression) carries over;
+    // - error_loop / tool_loop count the events of the same fingerprint / tool (absent →
+    //   `unknown`) whose time is within the window before the current event, inclusive; like
+    //   bosun, every fingerprint/tool in the window is checked and the first one (by first
+    //   appearance in the window) reaching the threshold is named;
+    // - failed_session_high_errors counts the error events since the analyser session began;
+    // - stuck_agent: a gap ≥ stuck_gap_ms between consecutive timestamped events of the attempt,
+    //   unless the earlier one is a `session_end` (bosun forgets an ended session); the alert's
+    //   time is the moment the analyser would have noticed: earlier event + stuck_gap_ms.
+    fn session(&mut self, view: &View, s: &Session, si: u32, out: &mut Vec<Raw>) {
+        let store = &view.data.store;
+        let p = view.params;
+        let unknown = store.strings.lookup(UNKNOWN).unwrap_or(Sym::NONE);
+        let norm = |x: Sym| if x.is_none() { unknown } else { x };
+        let label = |x: Sym| if x.is_none() { UNKNOWN } else { view.str(x) };
+        self.reset_state();
+        self.last_emitted = [None; 6];
+        let mut prev: Option<(i64, bool)> = None; // (time, was session_end)
+        for &i in &s.events {
+            let e = &store.events[i as usize];
+            let Some(t) = e.ts_ms else { continue };
+            if let Some((pt, was_end)) = prev {
+                let gap = t - pt;
+                if !was_end && gap >= p.stuck_gap_ms {
+                    self.emit(view, STUCK_AGENT, pt + p.stuck_gap_ms, s, si, || format!("idle {gap} ms (threshold {} ms)", p.stuck_gap_ms), out);
+                }
+            }
+            prev = Some((t, matches!(e.detail, Detail::SessionEnd { .. })));
+            match e.detail {
+                Detail::Error { fingerprint, .. } => {
+                    self.errors.push(t, norm(fingerprint), p.error_loop_window_ms, p.error_loop_count);
+                    self.error_total += 1;
+                    if !self.suppressed(view, ERROR_LOOP, t) {
+                        if let Some((fp, n)) = self.errors.first_reaching(p.error_loop_count) {
+                            self.emit(view, ERROR_LOOP, t, s, si, || format!("error {} {n} times within {} ms", label(fp), p.error_loop_window_ms), out);
+                        }
+                    }
+                }
+                Detail::ToolCall { tool, .. } => {
+                    self.calls.push(t, norm(tool), p.tool_loop_window_ms, p.tool_loop_count);
+                    if !self.suppressed(view, TOOL_LOOP, t) {
+                        if let Some((tool, n)) = self.calls.first_reaching(p.tool_loop_count) {
+                            self.emit(view, TOOL_LOOP, t, s, si, || format!("tool {} called {n} times within {} ms", label(tool), p.tool_loop_window_ms), out);
+                        }
+                    }
+                }
+                Detail::SessionStart { prompt_type } => {
+                    if matches!(view.str(prompt_type), "followup" | "retry") {
+                        self.restarts += 1;
+                        if self.restarts >= p.excessive_restarts {
+                            let n = self.restarts;
+                            self.emit(view, EXCESSIVE_RESTARTS, t, s, si, || format!("{n} restarts (followup/retry)"), out);
+                        }
+                    }
+                }
+                Detail::SessionEnd { status, .. } => {
+                    let cost = store.usages.get(e.usage as usize).and_then(|u| u.cost_usd);
+                    if let Some(c) = cost.filter(|&c| c > p.cost_anomaly_usd) {
+                        self.emit(view, COST_ANOMALY, t, s, si, || format!("session cost {c} USD > {} USD", p.cost_anomaly_usd), out);
+                    }
+                    if view.str(status) == "failed" && self.error_total >= p.failed_session_errors {
+                        let n = self.error_total;
+                        self.emit(view, FAILED_HIGH_ERRORS, t, s, si, || format!("failed with {n} errors"), out);
+                    }
+                    self.reset_state();
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A sliding time window of keyed events with per-key counts kept up to date, so that the
+/// common case (no key at the threshold) costs O(1) per event.
+#[derive(Default)]
+struct Window {
+    items: VecDeque<(i64, Sym)>,
+    counts: HashMap<Sym, u64>,
+    /// keys whose count is at or above the threshold
+    over: u64,
+}
+
+impl Window {
+    fn clear(&mut self) {
+        self.items.clear();
+        self.counts.clear();
+        self.over = 0;
+    }
+
+    /// Adds an event at `t` and drops those older than `t - window_ms`.
+    fn push(&mut self, t: i64, key: Sym, window_ms: i64, threshold: u64) {
+        // a threshold of 0 acts as 1 (every event reaches it)
+        let threshold = threshold.max(1);
+        self.items.push_back((t, key));
+        let c = self.counts.entry(key).or_insert(0);
+        *c += 1;
+        if *c == threshold {
+            self.over += 1;
+        }
+        while let Some(&(et, k)) = self.items.front() {
+            if et >= t.saturating_sub(window_ms) {
+                break;
+            }
+            self.items.pop_front();
+            if let Some(c) = self.counts.get_mut(&k) {
+                if *c == threshold {
+                    self.over = self.over.saturating_sub(1);
+                }
+                *c = c.saturating_sub(1);
+            }
+        }
+    }
+
+    /// The first key (by first appearance in the window) that occurs at least `threshold` times.
+    fn first_reaching(&self, threshold: u64) -> Option<(Sym, u64)> {
+        let threshold = threshold.max(1);
+        if self.over == 0 {
+            return None;
+        }
+        self.items.iter().find_map(|&(_, k)| self.counts.get(&k).copied().filter(|&n| n >= threshold).map(|n| (k, n)))
+    }
 }
