@@ -164,3 +164,25 @@ fn nothing_readable_exits_2_with_a_clear_message() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("skipped agent-work-stream.jsonl:7"));
 }
+
+#[test]
+fn demo_then_report_matches_the_generator_tally() {
+    let dir = tmp("demo");
+    let out = run(&["demo", "--out", dir.to_str().unwrap(), "--sessions", "60", "--seed", "3"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cfg = spyglass::demo::DemoConfig { sessions: 60, seed: 3, ..Default::default() };
+    let tally = spyglass::demo::generate(&cfg, &mut spyglass::demo::DiscardSink::default()).unwrap();
+    let v = json_of(&run(&["report", dir.to_str().unwrap(), "--json"]));
+    let s = &v["summary"];
+    assert_eq!(s["sessions"], tally.sessions);
+    assert_eq!(s["events"], tally.events);
+    assert_eq!(s["metrics_rows"], tally.metrics_rows);
+    assert_eq!(s["alerts"], tally.alerts);
+    assert_eq!(s["duplicate_lines"], tally.duplicate_lines);
+    assert_eq!(s["skipped_lines"], tally.malformed_lines);
+    assert_eq!(s["superseded_rows"], tally.superseded_rows);
+    // a second run into the same folder writes the same bytes (files are truncated, not appended)
+    let before = std::fs::read(dir.join("agent-work-stream.jsonl")).unwrap();
+    run(&["demo", "--out", dir.to_str().unwrap(), "--sessions", "60", "--seed", "3"]);
+    assert_eq!(std::fs::read(dir.join("agent-work-stream.jsonl")).unwrap(), before);
+}
