@@ -194,6 +194,13 @@ pub trait ObjectReader<'de>: Sized + Default {
     fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error>;
 }
 
+/// A boxed reader reads like the reader it boxes.
+impl<'de, T: ObjectReader<'de>> ObjectReader<'de> for Box<T> {
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        (**self).field(key, map)
+    }
+}
+
 impl<'de, T: ObjectReader<'de>> Deserialize<'de> for ObjOr<'de, T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V<T>(std::marker::PhantomData<T>);

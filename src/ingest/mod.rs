@@ -257,9 +257,10 @@ impl Store {
         };
         let event_type = self.strings.intern(&event_type_text);
         let data = top.data.take().unwrap_or_default();
+        let data = &*data;
         self.warn(&data.warnings);
         self.warn(&data.own_usage.warnings);
-        let detail = self.detail_of(&event_type_text, &data);
+        let detail = self.detail_of(&event_type_text, data);
         let usage = match event_type_text.as_str() {
             "usage" => data.own_usage.usage().or_else(|| data.nested_usage()),
             "session_end" => data.own_usage.usage().or_else(|| data.nested_usage()),

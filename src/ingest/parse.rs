@@ -175,10 +175,14 @@ impl<'de> ObjectReader<'de> for UsageHolder {
     }
 }
 
-fn holder_usage(h: ObjOr<'_, UsageHolder>) -> Option<UsageFields> {
+/// The normalised usage of a holder, its field warnings added to `w`.
+fn holder_usage(w: &mut Warnings, h: ObjOr<'_, UsageHolder>) -> Option<Usage> {
     match h {
-        ObjOr::Obj(UsageHolder(u)) => u,
-        ObjOr::Other(_) => None,
+        ObjOr::Obj(UsageHolder(Some(u))) => {
+            w.extend_from_slice(&u.warnings);
+            u.usage()
+        }
+        _ => None,
     }
 }
 
@@ -231,7 +235,7 @@ pub struct DataFields<'a> {
     /// usage fields written directly in `data` (`usage` events, `session_end` rollups)
     pub own_usage: UsageFields,
     /// usage objects at the SDK variant paths, in the format doc's order
-    nested: [Option<UsageFields>; 6],
+    nested: [Option<Usage>; 6],
     seen: Seen,
     pub warnings: Warnings,
 }
@@ -240,7 +244,7 @@ impl<'a> DataFields<'a> {
     /// The first usage object found at the variant paths: `usage`, `item.usage`, `response.usage`,
     /// `metrics.usage`, `message.usage`, `result.usage`.
     pub fn nested_usage(&self) -> Option<Usage> {
-        self.nested.iter().flatten().find_map(|u| u.usage())
+        self.nested.iter().flatten().next().copied()
     }
     pub fn tool_failed(&self) -> Option<bool> {
         if let Some(r) = &self.result {
@@ -293,7 +297,7 @@ impl<'de> ObjectReader<'de> for DataFields<'de> {
                 s.mark(3, w, "data.result");
                 match map.next_value::<ObjOr<UsageHolder>>()? {
                     ObjOr::Other(v @ Scalar::Str(_)) => self.result = text(w, "data.result", v),
-                    h => self.nested[5] = holder_usage(h),
+                    h => self.nested[5] = holder_usage(w, h),
                 }
             }
             "success" => {
@@ -313,10 +317,10 @@ impl<'de> ObjectReader<'de> for DataFields<'de> {
                         }
                         self.error_message = text(w, "data.error_message", v)
                     }
-                    h => self.nested[4] = holder_usage(h),
+                    h => self.nested[4] = holder_usage(w, h),
                 }
             }
-            "message" => self.nested[4] = holder_usage(map.next_value()?),
+            "message" => self.nested[4] = holder_usage(w, map.next_value()?),
             "error_category" => {
                 s.mark(7, w, "data.error_category");
                 self.error_category = text(w, "data.error_category", map.next_value()?)
@@ -337,13 +341,16 @@ impl<'de> ObjectReader<'de> for DataFields<'de> {
             "usage" => {
                 s.mark(11, w, "data.usage");
                 self.nested[0] = match map.next_value::<ObjOr<UsageObject>>()? {
-                    ObjOr::Obj(UsageObject(u)) => Some(u),
+                    ObjOr::Obj(UsageObject(u)) => {
+                        w.extend_from_slice(&u.warnings);
+                        u.usage()
+                    }
                     _ => None,
                 }
             }
-            "item" => self.nested[1] = holder_usage(map.next_value()?),
-            "response" => self.nested[2] = holder_usage(map.next_value()?),
-            "metrics" => self.nested[3] = holder_usage(map.next_value()?),
+            "item" => self.nested[1] = holder_usage(w, map.next_value()?),
+            "response" => self.nested[2] = holder_usage(w, map.next_value()?),
+            "metrics" => self.nested[3] = holder_usage(w, map.next_value()?),
             _ => {
                 if !self.own_usage.try_field(key, map, Prefix::Data)? {
                     map.next_value::<IgnoredAny>()?;
@@ -678,9 +685,10 @@ pub struct TopFields<'a> {
     pub model: Option<Cow<'a, str>>,
     /// `Some(Err(()))` when present but not a string
     pub event_type: Option<Result<Cow<'a, str>, ()>>,
-    pub data: Option<DataFields<'a>>,
+    // boxed: the payload readers are large, and the line's struct is moved several times
+    pub data: Option<Box<DataFields<'a>>>,
     pub has_metrics: bool,
-    pub metrics: Option<MetricsFields<'a>>,
+    pub metrics: Option<Box<MetricsFields<'a>>>,
     pub alert_type: Option<Cow<'a, str>>,
     pub severity: Option<Cow<'a, str>>,
     pub sequence_num: Option<i64>,
@@ -722,7 +730,7 @@ impl<'de> ObjectReader<'de> for TopFields<'de> {
             }
             "data" => {
                 s.mark(10, w, "data");
-                self.data = match map.next_value::<ObjOr<DataFields>>()? {
+                self.data = match map.next_value::<ObjOr<Box<DataFields>>>()? {
                     ObjOr::Obj(d) => Some(d),
                     ObjOr::Other(Scalar::Null) => None,
                     ObjOr::Other(_) => {
@@ -734,7 +742,7 @@ impl<'de> ObjectReader<'de> for TopFields<'de> {
             "metrics" => {
                 s.mark(11, w, "metrics");
                 self.has_metrics = true;
-                self.metrics = match map.next_value::<ObjOr<MetricsFields>>()? {
+                self.metrics = match map.next_value::<ObjOr<Box<MetricsFields>>>()? {
                     ObjOr::Obj(m) => Some(m),
                     ObjOr::Other(_) => None,
                 };

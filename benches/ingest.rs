@@ -1,0 +1,219 @@
+//! Ingest benchmark (issue 3): MB/s and peak memory of Spyglass's ingest next to baselines
+//! measured in the same run on the same file. Each measurement runs in a child process so its
+//! peak memory (VmHWM) is its own.
+//!
+//!   cargo bench --bench ingest                 # 200 MB stream
+//!   SPYGLASS_BENCH_MB=1000 cargo bench --bench ingest
+//!
+//! Baselines: reading the file; parsing every line into `serde_json::Value`; DuckDB's
+//! `read_json` + GROUP BY (Python package, installed by scripts/bench.sh when available).
+
+use spyglass::ingest::{Feed, Store};
+use spyglass::model::sessions::Dataset;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+const CHUNK: usize = 1 << 20;
+
+fn peak_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn each_chunk(path: &Path, mut f: impl FnMut(&[u8])) {
+    let mut file = std::fs::File::open(path).expect("open");
+    let mut buf = vec![0u8; CHUNK];
+    loop {
+        let n = file.read(&mut buf).expect("read");
+        if n == 0 {
+            break;
+        }
+        f(&buf[..n]);
+    }
+}
+
+/// Runs one measurement in this process and prints `seconds peak_kb`.
+fn child(mode: &str, path: &Path) {
+    let t = Instant::now();
+    match mode {
+        "read" => {
+            let mut n = 0u64;
+            each_chunk(path, |c| n += c.len() as u64);
+            std::hint::black_box(n);
+        }
+        "value" => {
+            let mut carry: Vec<u8> = Vec::new();
+            let mut types = std::collections::HashMap::<String, u64>::new();
+            let mut on_line = |line: &[u8]| {
+                if let Ok(serde_json::Value::Object(o)) = serde_json::from_slice::<serde_json::Value>(line) {
+                    if let Some(serde_json::Value::String(t)) = o.get("event_type") {
+                        *types.entry(t.clone()).or_insert(0) += 1;
+                    }
+                }
+            };
+            each_chunk(path, |c| {
+                let mut rest = c;
+                while let Some(i) = memchr::memchr(b'\n', rest) {
+                    if carry.is_empty() {
+                        on_line(&rest[..i]);
+                    } else {
+                        carry.extend_from_slice(&rest[..i]);
+                        on_line(&carry);
+                        carry.clear();
+                    }
+                    rest = &rest[i + 1..];
+                }
+                carry.extend_from_slice(rest);
+            });
+            std::hint::black_box(types);
+        }
+        "ingest" => {
+            let mut store = Store::new();
+            let mut feed = Feed::new("stream.jsonl");
+            each_chunk(path, |c| feed.push(&mut store, c));
+            feed.finish(&mut store);
+            let ingest_s = t.elapsed().as_secs_f64();
+            let data = Dataset::new(store);
+            let sessions_s = t.elapsed().as_secs_f64() - ingest_s;
+            std::hint::black_box(&data);
+            println!("{ingest_s} {} {sessions_s}", peak_kb());
+            return;
+        }
+        other => panic!("unknown mode {other}"),
+    }
+    println!("{} {}", t.elapsed().as_secs_f64(), peak_kb());
+}
+
+fn measure(mode: &str, path: &Path, runs: usize) -> (f64, u64, Option<f64>) {
+    let exe = std::env::current_exe().expect("exe");
+    let mut best = (f64::MAX, 0, None);
+    for _ in 0..runs {
+        let out = Command::new(&exe).args(["--child", mode, path.to_str().expect("utf-8 path")]).output().expect("child");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut it = text.split_whitespace();
+        let secs: f64 = it.next().and_then(|s| s.parse().ok()).expect("child output");
+        let kb: u64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+        let extra: Option<f64> = it.next().and_then(|s| s.parse().ok());
+        if secs < best.0 {
+            best = (secs, kb, extra);
+        }
+    }
+    best
+}
+
+/// The demo stream of about `mb` MB (generated once, cached under bench-data/).
+fn stream_file(mb: u64) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("bench-data/demo-{mb}mb"));
+    let path = dir.join("agent-work-stream.jsonl");
+    if !path.exists() {
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let cfg = spyglass::demo::DemoConfig { sessions: spyglass::demo::sessions_for_stream_bytes(mb * 1_000_000), ..Default::default() };
+        let mut sink = StreamOnly(std::io::BufWriter::new(std::fs::File::create(&path).expect("create")));
+        spyglass::demo::generate(&cfg, &mut sink).expect("generate");
+    }
+    path
+}
+
+struct StreamOnly(std::io::BufWriter<std::fs::File>);
+impl spyglass::demo::DemoSink for StreamOnly {
+    fn write(&mut self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        use std::io::Write;
+        if path == "agent-work-stream.jsonl" {
+            self.0.write_all(bytes)?;
+        }
+        Ok(())
+    }
+}
+
+/// The same stream with every `agent_output` text made 20 KB longer: ingest memory must not grow.
+fn padded_file(src: &Path) -> PathBuf {
+    let path = src.with_file_name("agent-work-stream-padded.jsonl");
+    if !path.exists() {
+        use std::io::{BufRead, Write};
+        let pad = "x".repeat(20_000);
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+        for line in std::io::BufReader::new(std::fs::File::open(src).expect("open")).split(b'\n') {
+            let line = line.expect("read");
+            let text = String::from_utf8_lossy(&line);
+            let padded = text.replacen("\"output\":\"", &format!("\"output\":\"{pad}"), 1);
+            out.write_all(padded.as_bytes()).expect("write");
+            out.write_all(b"\n").expect("write");
+        }
+    }
+    path
+}
+
+fn duckdb(path: &Path, threads: u32) -> Option<(f64, u64)> {
+    let script = format!(
+        r#"
+import duckdb, time, resource
+con = duckdb.connect()
+con.execute("SET threads={threads}")
+t = time.time()
+con.execute("""SELECT executor, event_type, count(*) FROM read_json('{p}', format='newline_delimited',
+  columns={{'timestamp':'VARCHAR','attempt_id':'VARCHAR','executor':'VARCHAR','model':'VARCHAR','event_type':'VARCHAR'}},
+  ignore_errors=true, maximum_object_size=67108864) GROUP BY ALL""").fetchall()
+print(time.time() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"#,
+        p = path.display()
+    );
+    let python = duckdb_python()?;
+    let out = Command::new(python).args(["-c", &script]).output().ok()?;
+    if !out.status.success() {
+        eprintln!("duckdb baseline skipped: {}", String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or(""));
+        return None;
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut it = text.split_whitespace();
+    Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+}
+
+/// A Python with the `duckdb` package: a venv under bench-data/, made once (the benchmark installs
+/// its own baseline, as nothing installed by hand exists on a fresh machine).
+fn duckdb_python() -> Option<PathBuf> {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench-data/venv");
+    let python = venv.join("bin/python");
+    let has = |p: &Path| Command::new(p).args(["-c", "import duckdb"]).output().is_ok_and(|o| o.status.success());
+    if has(&python) {
+        return Some(python);
+    }
+    eprintln!("installing the duckdb Python package for the baseline (once)…");
+    let ok = Command::new("python3").args(["-m", "venv", venv.to_str()?]).status().is_ok_and(|s| s.success())
+        && Command::new(&python).args(["-m", "pip", "install", "--quiet", "duckdb"]).status().is_ok_and(|s| s.success());
+    (ok && has(&python)).then_some(python)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--child") {
+        child(&args[2], Path::new(&args[3]));
+        return;
+    }
+    let mb: u64 = std::env::var("SPYGLASS_BENCH_MB").ok().and_then(|s| s.parse().ok()).unwrap_or(200);
+    let path = stream_file(mb);
+    let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let mbytes = bytes as f64 / 1e6;
+    println!("Ingest benchmark on {} ({mbytes:.0} MB), best of 3, one thread each", path.display());
+    let (read_s, read_kb, _) = measure("read", &path, 3);
+    let (value_s, value_kb, _) = measure("value", &path, 3);
+    let (ingest_s, ingest_kb, sessions_s) = measure("ingest", &path, 3);
+    let row = |name: &str, s: f64, kb: u64| println!("  {name:<42} {:>8.0} MB/s  {:>6.2}x ingest time  peak {:>6.0} MB", mbytes / s, s / ingest_s, kb as f64 / 1024.0);
+    row("read the file (1 MiB chunks)", read_s, read_kb);
+    row("serde_json::Value per line", value_s, value_kb);
+    row("spyglass ingest (Store + Feed)", ingest_s, ingest_kb);
+    println!("  sessions built after ingest: {:.0} ms", sessions_s.unwrap_or(0.0) * 1000.0);
+    for threads in [1, 2] {
+        if let Some((s, kb)) = duckdb(&path, threads) {
+            row(&format!("DuckDB read_json + GROUP BY, {threads} thread(s)"), s, kb);
+        }
+    }
+    let padded = padded_file(&path);
+    let padded_mb = std::fs::metadata(&padded).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
+    let (p_s, p_kb, _) = measure("ingest", &padded, 1);
+    println!("  same events, agent_output 20 KB longer ({padded_mb:.0} MB): {:.0} MB/s, peak {:.0} MB (vs {:.0} MB)", padded_mb / p_s, p_kb as f64 / 1024.0, ingest_kb as f64 / 1024.0);
+    println!("ratio ingest / serde_json::Value: {:.2}", value_s / ingest_s);
+}
