@@ -32,6 +32,8 @@ const STUCK_AGENT: usize = 5;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Alerts {
     /// every recorded alert in the view, in time order (alerts without a time last, then read order)
+    /// the main table, `rows` in the JSON report (spec §4)
+    #[serde(rename = "rows")]
     pub recorded: Vec<RecordedAlert>,
     /// recorded alerts per (type, severity), by type then severity
     pub by_type: Vec<TypeCount>,

@@ -14,6 +14,8 @@ pub struct Costs {
     /// the time zone the days are counted in (`UTC`, `UTC+02:00`, …)
     pub time_zone: String,
     /// per (day, model), by day then model
+    /// the main table, `rows` in the JSON report (spec §4)
+    #[serde(rename = "rows")]
     pub by_day: Vec<DayModel>,
     /// per day totals, by day (for charts)
     pub days: Vec<DayTotal>,

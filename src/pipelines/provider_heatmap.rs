@@ -18,6 +18,8 @@ pub const UNKNOWN_EXECUTOR: &str = "unknown";
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ProviderHeatmap {
     /// the heatmap's rows, in row order (errors desc, then name)
+    /// the main table, `rows` in the JSON report (spec §4)
+    #[serde(rename = "rows")]
     pub executors: Vec<ExecutorRow>,
     /// the heatmap's columns, in column order (errors desc, then name)
     pub categories: Vec<CategoryColumn>,

@@ -2,6 +2,7 @@
 //! parameters in force. The CLI's `--json` and the page's "Export JSON" serialise the same
 //! [`Report`], so they are byte-identical for the same input.
 
+pub mod charts;
 pub mod html;
 pub mod text;
 

@@ -1,0 +1,237 @@
+//! Which chart each report section shows, built from the report's JSON so that the native HTML
+//! report and the page (which receives the JSON from its worker) draw the very same charts.
+
+use crate::charts::*;
+use crate::model::time::parse_timestamp;
+use plotters::coord::Shift;
+use plotters::prelude::{DrawingArea, DrawingBackend};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The report sections, in page order.
+pub const SECTIONS: [&str; 11] = ["model_scores", "executors", "task_risk", "provider_heatmap", "error_clusters", "interventions", "guardrails", "alerts", "costs", "tools", "git"];
+
+pub enum Chart {
+    Bar(BarChart),
+    Scatter(ScatterChart),
+    Heatmap(Heatmap),
+    Line(LineChart),
+    Stacked(StackedBars),
+}
+
+impl Chart {
+    pub fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, theme: &Theme) -> ChartResult {
+        match self {
+            Chart::Bar(c) => draw_bar_chart(area, c, theme),
+            Chart::Scatter(c) => draw_scatter_chart(area, c, theme),
+            Chart::Heatmap(c) => draw_heatmap(area, c, theme),
+            Chart::Line(c) => draw_line_chart(area, c, theme),
+            Chart::Stacked(c) => draw_stacked_bars(area, c, theme),
+        }
+    }
+    /// A one-sentence description for `aria-label` and the HTML report.
+    pub fn summary(&self) -> String {
+        match self {
+            Chart::Bar(c) => c.summary(),
+            Chart::Scatter(c) => c.summary(),
+            Chart::Heatmap(c) => c.summary(),
+            Chart::Line(c) => c.summary(),
+            Chart::Stacked(c) => c.summary(),
+        }
+    }
+    pub fn title(&self) -> &str {
+        match self {
+            Chart::Bar(c) => &c.title,
+            Chart::Scatter(c) => &c.title,
+            Chart::Heatmap(c) => &c.title,
+            Chart::Line(c) => &c.title,
+            Chart::Stacked(c) => &c.title,
+        }
+    }
+}
+
+/// A chart with a stable id (`section.name`) for the page's canvases and exports.
+pub struct SectionChart {
+    pub id: String,
+    pub chart: Chart,
+}
+
+fn at<'a>(v: &'a Value, path: &[&str]) -> &'a Value {
+    path.iter().fold(v, |v, k| v.get(k).unwrap_or(&Value::Null))
+}
+fn rows<'a>(v: &'a Value, path: &[&str]) -> &'a [Value] {
+    at(v, path).as_array().map(Vec::as_slice).unwrap_or(&[])
+}
+fn num(v: &Value, key: &str) -> Option<f64> {
+    v.get(key).and_then(Value::as_f64).filter(|f| f.is_finite())
+}
+fn text(v: &Value, key: &str) -> String {
+    match v.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => "—".into(),
+        Some(other) => other.to_string(),
+    }
+}
+
+pub fn fmt_pct(v: f64) -> String {
+    format!("{:.1} %", v * 100.0)
+}
+pub fn fmt_usd(v: f64) -> String {
+    if v.abs() >= 100.0 {
+        format!("${v:.0}")
+    } else {
+        format!("${v:.2}")
+    }
+}
+pub fn fmt_count(v: f64) -> String {
+    format_number(v)
+}
+pub fn fmt_score(v: f64) -> String {
+    format!("{v:.3}")
+}
+pub fn fmt_ms(v: f64) -> String {
+    match v.abs() {
+        x if x >= 3_600_000.0 => format!("{:.1} h", v / 3_600_000.0),
+        x if x >= 60_000.0 => format!("{:.1} min", v / 60_000.0),
+        x if x >= 1000.0 => format!("{:.1} s", v / 1000.0),
+        _ => format!("{v:.0} ms"),
+    }
+}
+
+/// Top `n` rows by their order in the report (already sorted as the spec says).
+const TOP: usize = 25;
+
+fn bars(title: &str, value_label: &str, rows: &[Value], label_key: &str, value_key: &str, format: fn(f64) -> String) -> Chart {
+    let bars = rows.iter().filter_map(|r| Some((text(r, label_key), num(r, value_key)?))).take(TOP).collect();
+    Chart::Bar(BarChart { title: title.into(), value_label: value_label.into(), bars, horizontal: true, value_format: format })
+}
+
+/// Day × series stacks from rows with a `day`, a series key and a value.
+fn stacks(rows: &[Value], series_key: &str, value: impl Fn(&Value) -> Option<f64>) -> (Vec<String>, Vec<(String, Vec<f64>)>) {
+    let mut days: Vec<String> = rows.iter().map(|r| text(r, "day")).collect();
+    days.sort();
+    days.dedup();
+    let mut series: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for r in rows {
+        let Some(v) = value(r) else { continue };
+        let day = text(r, "day");
+        let Ok(i) = days.binary_search(&day) else { continue };
+        let s = series.entry(text(r, series_key)).or_insert_with(|| vec![0.0; days.len()]);
+        s[i] += v;
+    }
+    (days, series.into_iter().collect())
+}
+
+/// The charts of one section of the report.
+pub fn charts_for(report: &Value, section: &str) -> Vec<SectionChart> {
+    let tz = at(report, &["parameters", "utc_offset_minutes"]).as_i64().unwrap_or(0) as i32;
+    let id = |name: &str| format!("{section}.{name}");
+    let mut out = Vec::new();
+    match section {
+        "model_scores" => {
+            let key = at(report, &["model_scores", "group_by"]).as_str().unwrap_or("model").replace('_', " ");
+            out.push(SectionChart { id: id("score"), chart: bars(&format!("Quality score per {key}"), "score (success − cost and error penalties)", rows(report, &["model_scores", "rows"]), "key", "score", fmt_score) });
+            let points = rows(report, &["model_scores", "scatter"]).iter().filter_map(|r| Some((text(r, "key"), num(r, "cost_per_success")?, num(r, "success_rate")?))).collect();
+            out.push(SectionChart {
+                id: id("quality_vs_cost"),
+                chart: Chart::Scatter(ScatterChart { title: "Quality versus cost".into(), x_label: "cost per successful session (USD)".into(), y_label: "success rate".into(), points, x_format: fmt_usd, y_format: fmt_pct }),
+            });
+        }
+        "executors" => {
+            out.push(SectionChart { id: id("success"), chart: bars("Success rate per executor", "success rate", rows(report, &["executors", "rows"]), "key", "success_rate", fmt_pct) });
+            let by_day = rows(report, &["executors", "by_day"]);
+            let mut series: BTreeMap<String, Vec<(i64, f64)>> = BTreeMap::new();
+            for r in by_day {
+                if let (Some(t), Some(v)) = (parse_timestamp(&text(r, "day")), num(r, "success_rate")) {
+                    series.entry(text(r, "executor")).or_default().push((t, v));
+                }
+            }
+            out.push(SectionChart {
+                id: id("success_over_time"),
+                chart: Chart::Line(LineChart { title: "Success rate per day".into(), y_label: "success rate".into(), series: series.into_iter().map(|(name, points)| TimeSeries { name, points }).collect(), markers: vec![], y_format: fmt_pct, utc_offset_minutes: tz }),
+            });
+        }
+        "task_risk" => out.push(SectionChart { id: id("risk"), chart: bars("Riskiest tasks", "risk score", rows(report, &["task_risk", "rows"]), "task_id", "risk", fmt_score) }),
+        "provider_heatmap" => {
+            let executors: Vec<String> = rows(report, &["provider_heatmap", "rows"]).iter().map(|r| text(r, "executor")).collect();
+            let categories: Vec<String> = rows(report, &["provider_heatmap", "categories"]).iter().map(|r| text(r, "error_category")).collect();
+            let mut values = vec![vec![0.0; categories.len()]; executors.len()];
+            for c in rows(report, &["provider_heatmap", "cells"]) {
+                let (Some(i), Some(j)) = (executors.iter().position(|e| *e == text(c, "executor")), categories.iter().position(|k| *k == text(c, "error_category"))) else { continue };
+                values[i][j] = num(c, "count").unwrap_or(0.0);
+            }
+            out.push(SectionChart { id: id("heatmap"), chart: Chart::Heatmap(Heatmap { title: "Error events per executor and category".into(), row_label: "executor".into(), col_label: "error category".into(), rows: executors, cols: categories, values, value_format: fmt_count }) });
+            let hourly = rows(report, &["provider_heatmap", "hourly"]);
+            let mut series = Vec::new();
+            let mut markers = Vec::new();
+            for h in hourly {
+                let name = format!("{} {}", text(h, "executor"), text(h, "error_category"));
+                let points: Vec<(i64, f64)> = rows(h, &["points"]).iter().filter_map(|p| Some((parse_timestamp(p.get("hour")?.as_str()?)?, num(p, "count")?))).collect();
+                for s in rows(report, &["provider_heatmap", "spikes"]) {
+                    if text(s, "executor") == text(h, "executor") && text(s, "error_category") == text(h, "error_category") {
+                        if let (Some(t), Some(c)) = (parse_timestamp(&text(s, "hour")), num(s, "count")) {
+                            markers.push((series.len(), t, c, format!("spike: {name}, {} errors in the hour from {} (mean {:.2}, sd {:.2})", c, text(s, "hour"), num(s, "mean").unwrap_or(0.0), num(s, "std_dev").unwrap_or(0.0))));
+                        }
+                    }
+                }
+                series.push(TimeSeries { name, points });
+            }
+            out.push(SectionChart { id: id("hourly"), chart: Chart::Line(LineChart { title: "Provider errors per hour (rate_limit, api_error, model_error)".into(), y_label: "errors per hour".into(), series, markers, y_format: fmt_count, utc_offset_minutes: tz }) });
+        }
+        "error_clusters" => out.push(SectionChart { id: id("top"), chart: bars("Largest error clusters", "error events", rows(report, &["error_clusters", "rows"]), "fingerprint", "count", fmt_count) }),
+        "interventions" => {
+            let mut b = Vec::new();
+            for r in rows(report, &["interventions", "rows"]) {
+                let name = text(r, "comparison");
+                for side in ["a", "b"] {
+                    if let Some(p) = r.get(side) {
+                        if let Some(rate) = num(p, "rate") {
+                            b.push((format!("{name}: {}", text(p, "label")), rate));
+                        }
+                    }
+                }
+            }
+            out.push(SectionChart { id: id("rates"), chart: Chart::Bar(BarChart { title: "Success rate with and without interventions".into(), value_label: "success rate".into(), bars: b, horizontal: true, value_format: fmt_pct }) });
+        }
+        "guardrails" => out.push(SectionChart { id: id("totals"), chart: bars("Failed sessions per guardrail gap", "failed sessions", rows(report, &["guardrails", "totals"]), "category", "failed_sessions", fmt_count) }),
+        "alerts" => {
+            let (days, series) = stacks(rows(report, &["alerts", "by_day"]), "type", |r| num(r, "count"));
+            out.push(SectionChart { id: id("by_day"), chart: Chart::Stacked(StackedBars { title: "Recorded alerts per day by type".into(), y_label: "alerts".into(), categories: days, stacks: series, reference_line: None, value_format: fmt_count }) });
+        }
+        "costs" => {
+            let by_day = rows(report, &["costs", "rows"]);
+            let (days, series) = stacks(by_day, "model", |r| num(r, "cost_usd"));
+            let budget = num(at(report, &["costs", "budget"]), "daily_budget_usd").map(|b| ("daily budget".to_string(), b));
+            out.push(SectionChart { id: id("cost_per_day"), chart: Chart::Stacked(StackedBars { title: "Cost per day by model".into(), y_label: "cost (USD)".into(), categories: days, stacks: series, reference_line: budget, value_format: fmt_usd }) });
+            let (days, series) = stacks(by_day, "model", |r| num(r, "total_tokens"));
+            out.push(SectionChart { id: id("tokens_per_day"), chart: Chart::Stacked(StackedBars { title: "Tokens per day by model".into(), y_label: "tokens".into(), categories: days, stacks: series, reference_line: None, value_format: fmt_count }) });
+        }
+        "tools" => {
+            let r = rows(report, &["tools", "rows"]);
+            out.push(SectionChart { id: id("failure_rate"), chart: bars("Tool failure rate", "failed results / results", r, "tool_name", "failure_rate", fmt_pct) });
+            out.push(SectionChart { id: id("latency"), chart: bars("Tool latency, 95th percentile", "call to result", r, "tool_name", "latency_p95_ms", fmt_ms) });
+        }
+        "git" => {
+            let points = rows(report, &["git", "scope"]).iter().filter_map(|r| Some((text(r, "task_id"), num(r, "attempts")?, num(r, "lines_changed")?))).collect();
+            out.push(SectionChart { id: id("scope"), chart: Chart::Scatter(ScatterChart { title: "Scope versus output per task".into(), x_label: "attempts".into(), y_label: "lines changed".into(), points, x_format: fmt_count, y_format: fmt_count }) });
+        }
+        _ => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_section_maps_without_data() {
+        let empty = serde_json::json!({});
+        for s in SECTIONS {
+            for c in charts_for(&empty, s) {
+                let (svg, _) = to_svg(800, 400, |a| c.chart.draw(a, &Theme::light())).unwrap();
+                assert!(svg.contains(EMPTY_MESSAGE), "{}", c.id);
+            }
+        }
+    }
+}
