@@ -1,14 +1,333 @@
-//! `task_risk` (analytics-spec.md §3). Not yet implemented: an empty table.
+//! `task_risk` — task planning risk detection (analytics-spec.md §3).
+//!
+//! Per task: `risk = (attempts − 1) + tool_failures / 5 + 2 × |repeated_categories| + (3 if not completed)`,
+//! with reasons and the planner action each suggests. Sorted by risk descending, ties by task_id.
 
-use super::View;
+use super::{category_name, View, NO_TASK, UNCATEGORIZED};
+use crate::model::records::Sym;
+use crate::model::sessions::Session;
 use serde::Serialize;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TaskRisk {
-    pub rows: Vec<serde_json::Value>,
+    pub rows: Vec<TaskRiskRow>,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskRiskRow {
+    /// `(no task)` for sessions without a task_id
+    pub task_id: String,
+    /// the first non-empty title of its sessions in session order; null when none has one
+    pub task_title: Option<String>,
+    pub sessions: u64,
+    /// sum of the sessions' attempts
+    pub attempts: u64,
+    /// true when any session succeeded
+    pub completed: bool,
+    pub tool_failures: u64,
+    /// error events per category, by category name
+    pub error_categories: Vec<CategoryCount>,
+    /// categories seen in at least 2 of its sessions, or at least 3 times; by name
+    pub repeated_categories: Vec<Name>,
+    /// distinct executors in session order (by start time, then attempt id); sessions without one add none
+    pub executors: Vec<Name>,
+    pub risk: f64,
+    pub reasons: Vec<Reason>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CategoryCount {
+    pub category: Name,
+    pub count: u64,
+    /// sessions of the task with this category
+    pub sessions: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reason {
+    /// `dependency`, `auth`, `context_window`, `test`, `build`, `too_complex`, `executor_switching`
+    pub code: &'static str,
+    /// what was seen: the error events of the category (`auth` counts `auth` and `api_key`), the
+    /// attempts (`too_complex`) or the executors (`executor_switching`)
+    pub count: u64,
+    pub sentence: &'static str,
+    pub action: &'static str,
+}
+
+/// The category reasons, in the spec's order: (code, categories, what they are, action).
+const CATEGORY_REASONS: [(&str, &[&str], &str, &str); 5] = [
+    ("dependency", &["dependency"], "The task's sessions hit dependency errors.", "Inject dependency setup into the task."),
+    ("auth", &["auth", "api_key"], "The task's sessions hit auth or API key errors.", "Add environment and auth instructions."),
+    ("context_window", &["context_window"], "The task's sessions ran out of context window.", "Split the task into smaller tasks."),
+    ("test", &["test"], "The task's sessions hit test errors.", "Add test setup or test data."),
+    ("build", &["build"], "The task's sessions hit build errors.", "Add build configuration."),
+];
+
 pub fn compute(view: &View) -> TaskRisk {
-    let _ = view;
-    TaskRisk::default()
+    let strings = &view.data.store.strings;
+    let no_task = strings.lookup(NO_TASK).unwrap_or(Sym::NONE);
+    let uncategorized = strings.lookup(UNCATEGORIZED).unwrap_or(Sym::NONE);
+    let groups = TaskGroups::new(view);
+    let mut buffers = Buffers::default();
+    let mut rows: Vec<TaskRiskRow> = groups
+        .iter()
+        .map(|(k, task)| {
+            // sessions without a task_id form the task `(no task)`
+            let id = if k.is_none() || k == no_task { NO_TASK } else { view.str(k) };
+            row(view, id, task, uncategorized, &mut buffers)
+        })
+        .collect();
+    // sort compact keys rather than the (large) rows, then permute the rows in place
+    let mut order: Vec<(f64, &str, usize)> = rows.iter().enumerate().map(|(i, r)| (r.risk, r.task_id.as_str(), i)).collect();
+    order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let order: Vec<usize> = order.into_iter().map(|(_, _, i)| i).collect();
+    permute(&mut rows, &order);
+    TaskRisk { rows }
+}
+
+/// Reorders `v` so that position i holds the element that was at `order[i]` (`order` is a
+/// permutation of the positions), following each cycle once.
+fn permute<T>(v: &mut [T], order: &[usize]) {
+    let mut done = vec![false; v.len()];
+    for start in 0..v.len() {
+        let mut cur = start;
+        while done.get(cur) == Some(&false) {
+            if let Some(d) = done.get_mut(cur) {
+                *d = true;
+            }
+            let Some(&next) = order.get(cur) else { break };
+            if next == start || next >= v.len() {
+                break;
+            }
+            v.swap(cur, next);
+            cur = next;
+        }
+    }
+}
+
+/// Scratch vectors reused from task to task.
+#[derive(Default)]
+struct Buffers {
+    executors: Vec<Sym>,
+    /// (category, error count, sessions with it, index of the last session counted)
+    cats: Vec<(Sym, u64, u64, usize)>,
+    names: Names,
+}
+
+/// A category or executor name of the output, shared between rows (one allocation per distinct
+/// name rather than per row). Serialises as a plain string.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Name(Arc<str>);
+
+impl Name {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+impl Serialize for Name {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+/// The names handed out so far, by symbol.
+#[derive(Default)]
+struct Names(Vec<Option<Name>>);
+impl Names {
+    fn get(&mut self, view: &View, sym: Sym, name: &str) -> Name {
+        let i = sym.0 as usize;
+        if self.0.len() <= i {
+            self.0.resize(view.data.store.strings.len().max(i + 1), None);
+        }
+        match self.0.get_mut(i) {
+            Some(Some(n)) => n.clone(),
+            Some(slot) => slot.insert(Name(Arc::from(name))).clone(),
+            None => Name(Arc::from(name)),
+        }
+    }
+}
+
+fn row(view: &View, task_id: &str, sessions: &[&Session], uncategorized: Sym, buffers: &mut Buffers) -> TaskRiskRow {
+    let mut attempts = 0u64;
+    let mut tool_failures = 0u64;
+    let mut completed = false;
+    let mut title = Sym::NONE;
+    let Buffers { executors, cats, .. } = buffers;
+    executors.clear();
+    cats.clear();
+    for (i, s) in sessions.iter().enumerate() {
+        attempts = attempts.saturating_add(s.attempts);
+        tool_failures = tool_failures.saturating_add(s.tool_failures);
+        completed |= s.success == Some(true);
+        if title.is_none() {
+            title = s.task_title;
+        }
+        // Choice: a session without an executor adds none to the list (an unknown executor is not
+        // evidence of executor switching).
+        if s.executor.is_some() && !executors.contains(&s.executor) {
+            executors.push(s.executor);
+        }
+        for &(c, count) in &s.error_categories {
+            if count == 0 {
+                continue;
+            }
+            let c = if c.is_none() { uncategorized } else { c };
+            // a session may list a category twice (a metrics row's list of names): count it once
+            match cats.iter_mut().find(|(k, _, _, _)| *k == c) {
+                Some((_, n, m, last)) => {
+                    *n = n.saturating_add(count);
+                    if *last != i {
+                        *m += 1;
+                        *last = i;
+                    }
+                }
+                None => cats.push((c, count, 1, i)),
+            }
+        }
+    }
+    let mut named: Vec<(&str, u64, u64, Sym)> = cats.iter().map(|&(c, n, m, _)| (category_name(view, c), n, m, c)).collect();
+    named.sort_by(|a, b| a.0.cmp(b.0));
+    let names = &mut buffers.names;
+    let repeated: Vec<Name> = named.iter().filter(|&&(_, n, m, _)| m >= 2 || n >= 3).map(|&(c, _, _, sym)| names.get(view, sym, c)).collect();
+    let risk = (attempts as f64 - 1.0) + tool_failures as f64 / 5.0 + 2.0 * repeated.len() as f64 + if completed { 0.0 } else { 3.0 };
+
+    // Choice: a category reason applies when the category appears at all in the task's error
+    // events (any count ≥ 1), not only when it is repeated: one dependency error is already a
+    // planning hint, and the risk score weighs repetition separately.
+    let mut reasons = Vec::new();
+    for (code, members, sentence, action) in CATEGORY_REASONS {
+        let count: u64 = named.iter().filter(|(c, _, _, _)| members.contains(c)).map(|&(_, n, _, _)| n).sum();
+        if count > 0 {
+            reasons.push(Reason { code, count, sentence, action });
+        }
+    }
+    if attempts >= 3 && !completed {
+        reasons.push(Reason {
+            code: "too_complex",
+            count: attempts,
+            sentence: "Three or more attempts and no successful session: the task is too complex or under-specified.",
+            action: "Split the task or specify it further.",
+        });
+    }
+    if executors.len() > 1 {
+        reasons.push(Reason {
+            code: "executor_switching",
+            count: executors.len() as u64,
+            sentence: "The task switched between executors.",
+            action: "Pin the task to one executor suited to it.",
+        });
+    }
+    TaskRiskRow {
+        task_id: task_id.to_string(),
+        task_title: title.get().map(|t| view.str(t).to_string()),
+        sessions: sessions.len() as u64,
+        attempts,
+        completed,
+        tool_failures,
+        error_categories: named.iter().map(|&(c, n, m, sym)| CategoryCount { category: names.get(view, sym, c), count: n, sessions: m }).collect(),
+        repeated_categories: repeated,
+        executors: executors.iter().map(|&e| names.get(view, e, view.str(e))).collect(),
+        risk,
+        reasons,
+    }
+}
+
+
+/// The view's sessions grouped by task, each group in session order: start time (unknown last),
+/// then attempt id. Sessions without a task_id form one group with those whose task_id is literally
+/// `(no task)`. Groups come in the order of their task symbols (callers sort their rows).
+/// A counting sort over the symbol numbers: linear, with small per-task sorts.
+pub(crate) struct TaskGroups<'a> {
+    order: Vec<&'a Session>,
+    /// (task, end of its run in `order`)
+    bounds: Vec<(Sym, usize)>,
+}
+
+impl<'a> TaskGroups<'a> {
+    pub(crate) fn new(view: &View<'a>) -> TaskGroups<'a> {
+        let no_task = view.data.store.strings.lookup(NO_TASK).unwrap_or(Sym::NONE);
+        // one pass over the sessions into compact entries: (task, session index)
+        let entries: Vec<(u32, u32)> = view.sessions.iter().filter_map(|&i| view.data.sessions.get(i as usize).map(|s| (if s.task_id.is_none() { no_task } else { s.task_id }.0, i))).collect();
+        let mut starts = vec![0u32; view.data.store.strings.len() + 1];
+        for &(k, _) in &entries {
+            if let Some(c) = starts.get_mut(k as usize) {
+                *c += 1;
+            }
+        }
+        let mut bounds = Vec::new();
+        let mut at = 0u32;
+        for (k, c) in starts.iter_mut().enumerate() {
+            let n = *c;
+            *c = at;
+            if n > 0 {
+                at += n;
+                bounds.push((Sym(k as u32), at as usize));
+            }
+        }
+        let mut sorted = vec![u32::MAX; at as usize];
+        for &(k, i) in &entries {
+            if let Some(c) = starts.get_mut(k as usize) {
+                if let Some(slot) = sorted.get_mut(*c as usize) {
+                    *slot = i;
+                }
+                *c += 1;
+            }
+        }
+        let sessions = &view.data.sessions;
+        let mut order: Vec<&'a Session> = sorted.iter().filter_map(|&i| sessions.get(i as usize)).collect();
+        let mut from = 0;
+        for &(_, to) in &bounds {
+            if let Some(group) = order.get_mut(from..to) {
+                if group.len() > 1 {
+                    group.sort_unstable_by(|a, b| {
+                        (a.start_ms.is_none(), a.start_ms).cmp(&(b.start_ms.is_none(), b.start_ms)).then_with(|| view.str(a.attempt).cmp(view.str(b.attempt)))
+                    });
+                }
+            }
+            from = to;
+        }
+        TaskGroups { order, bounds }
+    }
+
+    /// (task symbol, its sessions in session order); `(no task)` is `Sym::NONE` or the symbol of
+    /// the string `(no task)`.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (Sym, &[&'a Session])> + '_ {
+        let mut from = 0;
+        self.bounds.iter().map(move |&(k, to)| {
+            let group = self.order.get(from..to).unwrap_or(&[]);
+            from = to;
+            (k, group)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn permute_applies_the_order() {
+        let mut v = vec!['a', 'b', 'c', 'd', 'e'];
+        // position i takes the element at order[i]
+        super::permute(&mut v, &[3, 0, 4, 1, 2]);
+        assert_eq!(v, ['d', 'a', 'e', 'b', 'c']);
+        let mut w: Vec<u8> = Vec::new();
+        super::permute(&mut w, &[]);
+        assert!(w.is_empty());
+    }
 }
