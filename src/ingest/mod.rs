@@ -297,7 +297,8 @@ impl Store {
                     }
                 });
                 Detail::Error {
-                    category: sym(&d.error_category.as_ref().map(|c| c.to_ascii_lowercase().into())),
+                    // an absent category is `uncategorized` (spec §3), named here once for every pipeline
+                    category: sym(&Some(d.error_category.as_ref().map_or_else(|| "uncategorized".into(), |c| c.to_ascii_lowercase()).into())),
                     fingerprint: sym(&d.error_fingerprint),
                     message: sym(&message.map(Into::into)),
                 }

@@ -174,6 +174,13 @@ impl UsageLevels {
     }
 }
 
+fn add_category(categories: &mut Vec<(Sym, u64)>, c: Sym, n: u64) {
+    match categories.iter_mut().find(|(k, _)| *k == c) {
+        Some((_, m)) => *m += n,
+        None => categories.push((c, n)),
+    }
+}
+
 fn resolve(store: &Store, s: &mut Session) {
     let row = s.metrics_row.map(|i| &store.metrics[i]);
     let events: Vec<&Event> = s.events.iter().map(|&i| &store.events[i as usize]).collect();
@@ -198,7 +205,6 @@ fn resolve(store: &Store, s: &mut Session) {
     let mut tool_calls = 0;
     let mut tool_failures = 0;
     let mut levels = UsageLevels::default();
-    let uncategorized = store.strings.lookup("uncategorized");
     for e in &events {
         match e.detail {
             Detail::SessionStart { .. } => starts += 1,
@@ -208,12 +214,7 @@ fn resolve(store: &Store, s: &mut Session) {
             }
             Detail::Error { category, .. } => {
                 error_events += 1;
-                // an absent category counts as `uncategorized`; Sym::NONE stands for it until named
-                let c = if category.is_none() { uncategorized.unwrap_or(Sym::NONE) } else { category };
-                match categories.iter_mut().find(|(k, _)| *k == c) {
-                    Some((_, n)) => *n += 1,
-                    None => categories.push((c, 1)),
-                }
+                add_category(&mut categories, category, 1);
             }
             Detail::ToolCall { .. } => tool_calls += 1,
             Detail::ToolResult { failed: Some(true), .. } => tool_failures += 1,
@@ -255,7 +256,11 @@ fn resolve(store: &Store, s: &mut Session) {
         s.error_categories = categories;
     } else if let Some(r) = row {
         s.errors = r.errors.unwrap_or(0);
-        let mut c = r.error_categories.clone();
+        // a row may name a category twice (`["build", "build"]`): merged into one count
+        let mut c = Vec::new();
+        for &(k, n) in &r.error_categories {
+            add_category(&mut c, k, n);
+        }
         c.sort_by(|a, b| store.str(a.0).cmp(store.str(b.0)));
         s.error_categories = c;
     }

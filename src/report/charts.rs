@@ -184,10 +184,8 @@ pub fn charts_for(report: &Value, section: &str) -> Vec<SectionChart> {
             for r in rows(report, &["interventions", "rows"]) {
                 let name = text(r, "comparison");
                 for side in ["a", "b"] {
-                    if let Some(p) = r.get(side) {
-                        if let Some(rate) = num(p, "rate") {
-                            b.push((format!("{name}: {}", text(p, "label")), rate));
-                        }
+                    if let Some(rate) = r.get(side).and_then(|p| num(p, "rate")) {
+                        b.push((format!("{name}: {}", text(r, &format!("{side}_label"))), rate));
                     }
                 }
             }
