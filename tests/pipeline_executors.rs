@@ -94,3 +94,36 @@ fn filters() {
     assert_eq!((r.rows[0].key.as_str(), r.rows[0].sessions), ("CODEX", 2));
     assert!(run(&dataset(""), &Filters::default()).rows.is_empty());
 }
+
+#[test]
+fn success_by_day_follows_the_time_zone() {
+    // A: CODEX starts 2026-02-09T23:30Z, succeeds; B: CODEX starts 2026-02-10T01:00Z, fails;
+    // C: CLAUDE starts 2026-02-10T10:00Z, outcome unknown.
+    let text = [
+        r#"{"timestamp":"2026-02-09T23:30:00Z","attempt_id":"A","executor":"CODEX","event_type":"session_start","data":{}}"#,
+        r#"{"timestamp":"2026-02-09T23:40:00Z","attempt_id":"A","executor":"CODEX","event_type":"session_end","data":{"completion_status":"success"}}"#,
+        r#"{"timestamp":"2026-02-10T01:00:00Z","attempt_id":"B","executor":"CODEX","event_type":"session_end","data":{"completion_status":"failed"}}"#,
+        r#"{"timestamp":"2026-02-10T10:00:00Z","attempt_id":"C","executor":"claude","event_type":"session_start","data":{}}"#,
+    ]
+    .join("\n");
+    let mut store = spyglass::ingest::Store::new();
+    store.load_bytes("s.jsonl", text.as_bytes());
+    let data = spyglass::model::sessions::Dataset::new(store);
+    let filters = spyglass::pipelines::Filters::default();
+    let day = |p: &spyglass::pipelines::Parameters| {
+        let view = spyglass::pipelines::View::new(&data, &filters, p);
+        spyglass::pipelines::executors::compute(&view).by_day.into_iter().map(|d| (d.day, d.executor, d.sessions, d.success_rate, d.success_n)).collect::<Vec<_>>()
+    };
+    // UTC: A on the 9th (1/1), B on the 10th (0/1), C on the 10th (unknown: rate null, n 0)
+    assert_eq!(
+        day(&Default::default()),
+        vec![
+            ("2026-02-09".to_string(), "CODEX".to_string(), 1, Some(1.0), 1),
+            ("2026-02-10".to_string(), "CLAUDE".to_string(), 1, None, 0),
+            ("2026-02-10".to_string(), "CODEX".to_string(), 1, Some(0.0), 1),
+        ]
+    );
+    // UTC+01:00: A starts 00:30 on the 10th, with B: 1 of 2
+    let plus_one = spyglass::pipelines::Parameters { utc_offset_minutes: 60, ..Default::default() };
+    assert_eq!(day(&plus_one)[1], ("2026-02-10".to_string(), "CODEX".to_string(), 2, Some(0.5), 2));
+}

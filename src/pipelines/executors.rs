@@ -6,12 +6,25 @@
 use super::stats::{rate, sum_known, sum_known_u64};
 use super::{View, UNKNOWN};
 use crate::model::records::Sym;
+use crate::model::time::{day_of, format_day};
 use serde::Serialize;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Executors {
     pub rows: Vec<ExecutorRow>,
+    /// success over time: per day (in the time zone in force, by session start) and executor,
+    /// by day then executor; sessions without a start are left out
+    pub by_day: Vec<DayRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DayRow {
+    pub day: String,
+    pub executor: String,
+    pub sessions: u64,
+    pub success_rate: Option<f64>,
+    pub success_n: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -57,7 +70,18 @@ struct Acc {
 pub fn compute(view: &View) -> Executors {
     // an empty executor groups under `unknown` (an executor literally named so is `UNKNOWN`, upper case)
     let mut groups: HashMap<Sym, Acc> = HashMap::new();
+    // (day, executor) → (sessions, successes, sessions with known success)
+    let mut days: std::collections::BTreeMap<(i64, &str), (u64, u64, u64)> = Default::default();
     for s in view.sessions() {
+        if let Some(start) = s.start_ms {
+            let key = (day_of(start, view.params.utc_offset_minutes), if s.executor.is_none() { UNKNOWN } else { view.str(s.executor) });
+            let d = days.entry(key).or_default();
+            d.0 += 1;
+            if let Some(ok) = s.success {
+                d.1 += ok as u64;
+                d.2 += 1;
+            }
+        }
         let a = groups.entry(s.executor).or_default();
         a.sessions += 1;
         if let Some(ok) = s.success {
@@ -102,5 +126,6 @@ pub fn compute(view: &View) -> Executors {
         })
         .collect();
     rows.sort_by(|a, b| b.sessions.cmp(&a.sessions).then_with(|| a.key.cmp(&b.key)));
-    Executors { rows }
+    let by_day = days.into_iter().map(|((day, executor), (sessions, succ, n))| DayRow { day: format_day(day), executor: executor.to_string(), sessions, success_rate: rate(succ, n), success_n: n }).collect();
+    Executors { rows, by_day }
 }
