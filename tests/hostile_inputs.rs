@@ -147,3 +147,30 @@ fn binary_and_utf16_files_get_a_clear_message() {
     assert_eq!(store.sources[2].error.as_deref(), Some("no line is bosun telemetry: is this the right file?"));
     assert_eq!(store.sources[2].skipped, 2);
 }
+
+#[test]
+fn hostile_lines_give_the_same_result_at_every_chunking() {
+    let mut text = b"\xEF\xBB\xBF".to_vec();
+    for (i, bad) in [&b"[1]"[..], b"{\"a\":", b"\xFF\xFE\x00", b"null", b"{\"event_type\":\"x\",\"event_type\":\"y\"}", b"   ", b"{\"metrics\":7}"].iter().enumerate() {
+        text.extend_from_slice(good_line(i).as_bytes());
+        text.extend_from_slice(b"\r\n");
+        text.extend_from_slice(bad);
+        text.extend_from_slice(b"\n");
+    }
+    text.extend_from_slice(&good_line(99).as_bytes()[..50]);
+    let summary = |chunk: usize| {
+        let mut store = Store::new();
+        let mut feed = Feed::new("h.jsonl");
+        for c in text.chunks(chunk) {
+            feed.push(&mut store, c);
+        }
+        feed.finish(&mut store);
+        (store.events.clone(), store.skipped_lines(), store.diagnostics.field_warnings.clone(), store.sources[0].lines)
+    };
+    let whole = summary(text.len());
+    assert_eq!(whole.0.len(), 8, "7 good lines and the duplicate-key event");
+    assert_eq!(whole.1.len(), 6);
+    for chunk in [1, 2, 7, 4096] {
+        assert_eq!(summary(chunk), whole, "chunk {chunk}");
+    }
+}
