@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser
 
 echo "== native tests"
-cargo test --all-targets 2>&1 | tee target/native-tests.log
+cargo test --lib --bins --tests 2>&1 | tee target/native-tests.log
 
 echo "== the core builds for wasm32-unknown-unknown"
 cargo build --lib --target wasm32-unknown-unknown
