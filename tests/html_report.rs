@@ -21,15 +21,17 @@ fn report_of(files: &[(&str, String)]) -> Report {
     Report::compute(&Dataset::new(store), &Filters::default(), &Parameters::default())
 }
 
-fn event(ts: &str, attempt: &str, task: &str, title: &str, executor: &str, model: &str, kind: &str, data: serde_json::Value) -> String {
+/// An event of `who` = [attempt_id, task_id, task_title, executor, model].
+fn event(ts: &str, who: [&str; 5], kind: &str, data: serde_json::Value) -> String {
+    let [attempt, task, title, executor, model] = who;
     serde_json::json!({"timestamp": ts, "attempt_id": attempt, "task_id": task, "task_title": title, "executor": executor, "model": model, "event_type": kind, "data": data}).to_string()
 }
 
 /// Three sessions; hostile strings as task ids, titles, a model, an executor, an error message,
 /// a fingerprint, a tool name, an alert type and a file name.
 fn hostile_fixture() -> Vec<(&'static str, String)> {
-    let a1 = |ts: &str, kind: &str, data: serde_json::Value| event(ts, "A1", "T-script<script>", SCRIPT, "CODEX", "gpt-5", kind, data);
-    let a2 = |ts: &str, kind: &str, data: serde_json::Value| event(ts, "A2", IMG, IMG, "<b>EXEC</b>", "<svg onload=alert(1)>", kind, data);
+    let a1 = |ts: &str, kind: &str, data: serde_json::Value| event(ts, ["A1", "T-script<script>", SCRIPT, "CODEX", "gpt-5"], kind, data);
+    let a2 = |ts: &str, kind: &str, data: serde_json::Value| event(ts, ["A2", IMG, IMG, "<b>EXEC</b>", "<svg onload=alert(1)>"], kind, data);
     let stream = [
         a1("2026-02-09T10:00:00.000Z", "session_start", serde_json::json!({"prompt_type": "initial"})),
         a1("2026-02-09T10:00:05.000Z", "tool_call", serde_json::json!({"tool_name": "<iframe src=//evil.example>", "tool_params": {"command": "cargo test"}})),
@@ -271,4 +273,18 @@ fn the_checker_catches_what_it_should() {
     for bad in ["<p onclick=\"x\">", "<svg onload=x>", "<a href=\"//x.example\">", "<img src=x>", "<p><script>1</script>", "<div style=\"background:url(//x)\">", "<svg xmlns=\"http://www.w3.org/2000/svg\">", "<foo>"] {
         assert!(std::panic::catch_unwind(|| assert_nothing_external_or_executable(bad)).is_err(), "{bad}");
     }
+}
+
+#[test]
+fn an_empty_report_renders() {
+    let report = Report::compute(&Dataset::new(Store::new()), &Filters::default(), &Parameters::default());
+    let page = html::render(&report);
+    std::fs::write(std::env::temp_dir().join("spyglass-empty.html"), &page).unwrap();
+    assert!(page.contains("no timestamps") && page.contains("No rows."));
+    // guardrails always lists its three gaps (at 0); every other chart is empty, and an empty
+    // chart is a line of text, not a box
+    assert_eq!(drawn_charts(&report).len(), 1);
+    assert_eq!(page.matches("<svg").count(), 1);
+    assert!(page.contains("no data to show"));
+    assert_nothing_external_or_executable(&page);
 }

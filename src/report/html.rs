@@ -722,6 +722,7 @@ table.dense{font-size:12.5px}
 table.dense th,table.dense td{padding:3px 6px}
 table.dense td.n .ci{display:block}
 .n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+th.n{white-space:normal}
 tr.err td{background:var(--err);color:var(--errfg)}
 .na,.ci{color:var(--muted)}
 .ci{font-size:12px}
@@ -730,7 +731,7 @@ ul.cellist{margin:0;padding-left:1.1em}
 .more,.empty{color:var(--muted);font-size:13px;margin:4px 0 10px}
 dl.facts{display:flex;flex-wrap:wrap;gap:4px 22px;margin:6px 0 10px}
 dl.facts div{display:flex;gap:6px}
-dt{color:var(--muted)}dd{margin:0;font-variant-numeric:tabular-nums}
+dt{color:var(--muted);white-space:nowrap}dd{margin:0;font-variant-numeric:tabular-nums}
 .chart-missing{color:var(--errfg)}
 footer{color:var(--muted);font-size:12.5px;margin-top:40px;border-top:1px solid var(--line);padding-top:10px}
 @media print{body{font-size:11.5px;background:#fff;color:#000}main{max-width:none;padding:0}.tw,.tw.long{max-height:none;overflow:visible}nav{display:none}section{break-before:auto}figure,tr{break-inside:avoid}}
@@ -972,6 +973,14 @@ mod tests {
         assert!(svg_is_clean("<svg a=\"1\">\n<rect/>\n<text>&lt;script&gt;</text>\n</svg>"));
         assert!(!svg_is_clean("<svg><text><script>alert(1)</script></text></svg>"));
         assert!(!svg_is_clean("<svg><img src=x></svg>"));
+    }
+
+    #[test]
+    fn each_n_goes_with_the_column_it_counts() {
+        let cols = ["key", "success_rate", "success_n", "avg_cost_usd", "cost_n", "total_cost_usd", "total_tokens", "tokens_n", "share", "share_n", "orphan_n"];
+        let pairs: Vec<(String, String)> = n_hosts(&cols);
+        let want = [("success_rate", "success_n"), ("avg_cost_usd", "cost_n"), ("total_tokens", "tokens_n"), ("share", "share_n")];
+        assert_eq!(pairs, want.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>());
     }
 
     #[test]
