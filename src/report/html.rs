@@ -1,5 +1,991 @@
-//! The self-contained HTML report (filled in by the pipelines work).
+//! The self-contained HTML report: one file a person can mail to a teammate.
+//!
+//! Nothing in it is fetched: the CSS is inline, the charts are inline SVG (drawn with the same
+//! chart code as the page, light theme), there is no script and no web font, and a strict
+//! Content-Security-Policy forbids any request. Every string that comes from the data is
+//! HTML-escaped; the SVG of each chart is checked to hold only the elements plotters draws.
+//!
+//! The tables are generic over the report's JSON (see spec §4): every array of objects of a
+//! pipeline becomes a table whose columns follow the field order of the row structures, and
+//! values are formatted by field name (`*_rate` and `share` as %, `*_usd` as dollars, `*_ms` as
+//! durations, `null` as "—"). A rate is shown with its n when the row carries `<name>_n`.
+
+use super::charts::{charts_for, fmt_ms, SECTIONS};
 use super::Report;
-pub fn render(r: &Report) -> String {
-    format!("<!doctype html><meta charset=utf-8><title>Spyglass report</title><pre>{}</pre>", super::text::render(r).replace('&', "&amp;").replace('<', "&lt;"))
+use crate::charts::{to_svg, Theme, EMPTY_MESSAGE};
+use crate::model::time::{format_iso_ms, format_offset};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::fmt::Write;
+
+/// Chart size in SVG user units (scaled to the page width by CSS).
+const CHART_W: u32 = 960;
+const CHART_H: u32 = 420;
+/// Rows shown of one table; the rest are in the JSON report.
+pub const MAX_TABLE_ROWS: usize = 200;
+/// Skipped lines listed in the diagnostics.
+pub const MAX_SKIPPED_LINES: usize = 500;
+/// Items shown of an array inside one table cell.
+const MAX_CELL_ITEMS: usize = 12;
+
+// ---------------------------------------------------------------------------------------------
+// The report as an ordered JSON tree (serde_json's `Value` sorts keys; columns follow fields).
+
+#[derive(Debug, Clone, PartialEq)]
+enum J {
+    Null,
+    Bool(bool),
+    /// value, and whether it was written as an integer
+    Num(f64, bool),
+    Str(String),
+    Arr(Vec<J>),
+    Obj(Vec<(String, J)>),
+}
+
+impl J {
+    fn get(&self, key: &str) -> Option<&J> {
+        match self {
+            J::Obj(fields) => fields.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+    fn at(&self, path: &[&str]) -> &J {
+        path.iter().fold(self, |v, k| v.get(k).unwrap_or(&J::Null))
+    }
+    fn num(&self) -> Option<f64> {
+        match self {
+            J::Num(v, _) => Some(*v),
+            _ => None,
+        }
+    }
+    fn str(&self) -> Option<&str> {
+        match self {
+            J::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn is_scalar(&self) -> bool {
+        !matches!(self, J::Arr(_) | J::Obj(_))
+    }
+    /// An array whose items are all objects (a table), empty arrays included.
+    fn is_table(&self) -> bool {
+        matches!(self, J::Arr(items) if items.iter().all(|i| matches!(i, J::Obj(_))))
+    }
+    /// A [`crate::pipelines::stats::Proportion`]: rate with n and a 95 % interval.
+    fn is_proportion(&self) -> bool {
+        ["rate", "n", "ci_low", "ci_high"].iter().all(|k| self.get(k).is_some())
+    }
+}
+
+impl<'de> Deserialize<'de> for J {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<J, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = J;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("JSON")
+            }
+            fn visit_unit<E>(self) -> Result<J, E> {
+                Ok(J::Null)
+            }
+            fn visit_none<E>(self) -> Result<J, E> {
+                Ok(J::Null)
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<J, E> {
+                Ok(J::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<J, E> {
+                Ok(J::Num(v as f64, true))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<J, E> {
+                Ok(J::Num(v as f64, true))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<J, E> {
+                Ok(J::Num(v, false))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<J, E> {
+                Ok(J::Str(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<J, E> {
+                Ok(J::Str(v))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<J, A::Error> {
+                let mut out = Vec::new();
+                while let Some(v) = a.next_element()? {
+                    out.push(v);
+                }
+                Ok(J::Arr(out))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<J, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = a.next_entry::<String, J>()? {
+                    out.push((k, v));
+                }
+                Ok(J::Obj(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Escaping and formatting.
+
+/// HTML-escapes text for element content and quoted attribute values.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            // control characters (other than tab and newline) are not text
+            c if c.is_control() && c != '\t' && c != '\n' => o.push('\u{FFFD}'),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// An integer with thousands separators: 31,581,960.
+fn group_int(v: f64) -> String {
+    let neg = v < 0.0;
+    let digits = format!("{:.0}", v.abs());
+    let mut o = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            o.push(',');
+        }
+        o.push(c);
+    }
+    if neg {
+        format!("−{o}")
+    } else {
+        o
+    }
+}
+
+fn minus(s: String) -> String {
+    match s.strip_prefix('-') {
+        Some(rest) => format!("−{rest}"),
+        None => s,
+    }
+}
+
+fn pct(v: f64) -> String {
+    minus(format!("{:.1} %", v * 100.0))
+}
+
+/// Dollars with 2 decimals, or 4 below one dollar (so that $0.0605 is not shown as $0.06).
+fn usd(v: f64) -> String {
+    let s = if v.abs() >= 1000.0 {
+        let whole = group_int(v.trunc());
+        format!("${whole}{}", &format!("{:.2}", v.abs().fract())[1..])
+    } else if v.abs() >= 1.0 || v == 0.0 {
+        format!("${v:.2}")
+    } else {
+        let s = format!("{v:.4}");
+        let t = s.trim_end_matches('0');
+        let dec = t.split('.').nth(1).map_or(0, str::len);
+        if dec < 2 {
+            format!("${v:.2}")
+        } else {
+            format!("${t}")
+        }
+    };
+    match s.strip_prefix("$-") {
+        Some(rest) => format!("−${rest}"),
+        None => s,
+    }
+}
+
+fn bytes(v: f64) -> String {
+    match v {
+        v if v >= 1e9 => format!("{:.1} GB", v / 1e9),
+        v if v >= 1e6 => format!("{:.1} MB", v / 1e6),
+        v if v >= 1e4 => format!("{:.0} kB", v / 1e3),
+        v => format!("{} B", group_int(v)),
+    }
+}
+
+/// A plain number: integers grouped, fractions with 1 to 3 decimals by magnitude.
+fn plain(v: f64, is_int: bool) -> String {
+    if is_int {
+        return group_int(v);
+    }
+    minus(match v.abs() {
+        x if x >= 1000.0 => return group_int(v),
+        x if x >= 100.0 => format!("{v:.0}"),
+        x if x >= 10.0 => format!("{v:.1}"),
+        _ => format!("{v:.2}"),
+    })
+}
+
+/// A timestamp "2026-02-09T14:23:45.123Z" as "2026-02-09 14:23:45.123Z" (UTC kept visible).
+fn looks_like_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 20 && b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && s.ends_with('Z') && b[..4].iter().all(u8::is_ascii_digit)
+}
+fn time_text(s: &str) -> String {
+    let t = s.replacen('T', " ", 1);
+    t.strip_suffix(".000Z").map(|x| format!("{x}Z")).unwrap_or(t)
+}
+
+/// How a number under `key` reads.
+fn fmt_num(key: &str, v: f64, is_int: bool) -> String {
+    if !v.is_finite() {
+        return "—".into();
+    }
+    if key.ends_with("_rate") || key == "rate" || key == "share" || key.ends_with("_share") || key == "ci_low" || key == "ci_high" || key == "runaway_percentile" {
+        pct(v)
+    } else if key == "difference" {
+        let s = format!("{:+.1} pp", v * 100.0);
+        s.replace('-', "−")
+    } else if key.ends_with("_usd") || key == "cost_per_success" {
+        usd(v)
+    } else if key == "since_ms" || key == "until_ms" {
+        time_text(&format_iso_ms(v as i64))
+    } else if key.ends_with("_ms") {
+        fmt_ms(v)
+    } else if key == "utc_offset_minutes" {
+        format_offset(v as i32)
+    } else if key == "bytes" {
+        bytes(v)
+    } else if key == "score" || key.starts_with("w_") {
+        minus(format!("{v:.3}"))
+    } else {
+        plain(v, is_int)
+    }
+}
+
+/// Field name as a column heading.
+fn heading(key: &str) -> String {
+    let k = key.strip_suffix("_usd").or_else(|| key.strip_suffix("_ms")).unwrap_or(key);
+    if let Some(base) = k.strip_suffix("_n") {
+        return format!("n ({})", base.replace('_', " "));
+    }
+    match k {
+        "avg_errors" => "errors per session".into(),
+        "per_100_sessions" => "per 100 sessions".into(),
+        "latency_p50" => "latency p50".into(),
+        "latency_p95" => "latency p95".into(),
+        _ => k.replace('_', " "),
+    }
+}
+
+/// Which column each `<base>_n` column qualifies: the nearest column before it whose name has
+/// `base` as a word (`cost_n` → `avg_cost_usd`, `success_n` → `success_rate`, `share_n` →
+/// `share`). Returns (column, its n column) pairs; those n columns are shown inside their column.
+fn n_hosts(cols: &[&str]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (i, c) in cols.iter().enumerate() {
+        let Some(base) = c.strip_suffix("_n") else { continue };
+        let host = cols[..i].iter().rev().filter(|h| !h.ends_with("_n")).find(|h| {
+            **h == base || h.starts_with(&format!("{base}_")) || h.ends_with(&format!("_{base}")) || h.contains(&format!("_{base}_"))
+        });
+        if let Some(h) = host {
+            if !out.iter().any(|(x, _): &(String, String)| x == h) {
+                out.push((h.to_string(), c.to_string()));
+            }
+        }
+    }
+    out
+}
+
+fn is_numeric(v: &J) -> bool {
+    matches!(v, J::Num(..))
+}
+
+/// A value inside a table cell or a fact list, as HTML.
+fn cell(key: &str, v: &J) -> String {
+    match v {
+        J::Null => "<span class=na>—</span>".into(),
+        J::Bool(b) => (if *b { "yes" } else { "no" }).into(),
+        J::Num(x, i) => fmt_num(key, *x, *i),
+        J::Str(s) if looks_like_time(s) => esc(&time_text(s)),
+        // flag codes read as words ("dominant error category")
+        J::Str(s) if key == "flags" => esc(&s.replace('_', " ")),
+        J::Str(s) => esc(s),
+        J::Obj(_) if v.is_proportion() => proportion(v),
+        J::Obj(fields) => fields.iter().map(|(k, x)| format!("{}: {}", esc(&heading(k)), cell(k, x))).collect::<Vec<_>>().join(", "),
+        J::Arr(items) if items.is_empty() => "<span class=na>none</span>".into(),
+        J::Arr(items) => {
+            let sentences = items.iter().all(|i| i.get("sentence").is_some());
+            let shown: Vec<String> = items.iter().take(MAX_CELL_ITEMS).map(|i| item(key, i)).collect();
+            let more = items.len().saturating_sub(MAX_CELL_ITEMS);
+            let tail = if more > 0 { format!(" <span class=na>… +{more} more</span>") } else { String::new() };
+            if sentences {
+                format!("<ul class=cellist>{}</ul>{tail}", shown.iter().map(|s| format!("<li>{s}</li>")).collect::<String>())
+            } else if items.iter().all(J::is_scalar) {
+                format!("{}{tail}", shown.join(", "))
+            } else {
+                format!("{}{tail}", shown.join("; "))
+            }
+        }
+    }
+}
+
+/// One item of an array shown in a cell: a reason as its sentence and action, an object as its
+/// first value with the others in brackets ("api_error (count 3, sessions 2)").
+fn item(key: &str, v: &J) -> String {
+    match v {
+        J::Obj(_) if v.is_proportion() => proportion(v),
+        J::Obj(fields) => {
+            if let Some(sentence) = v.get("sentence").and_then(J::str) {
+                let action = v.get("action").and_then(J::str).map(|a| format!(" <span class=act>→ {}</span>", esc(a))).unwrap_or_default();
+                return format!("{}{action}", esc(sentence));
+            }
+            let Some(((k0, v0), rest)) = fields.split_first() else { return String::new() };
+            // "test ×5 (sessions 4)": a count reads as a multiplier
+            let count = rest.iter().find(|(k, _)| k == "count").map(|(k, x)| format!(" ×{}", cell(k, x))).unwrap_or_default();
+            let rest: Vec<String> = rest.iter().filter(|(k, _)| k != "count").map(|(k, x)| format!("{} {}", esc(&heading(k)), cell(k, x))).collect();
+            if rest.is_empty() {
+                format!("{}{count}", cell(k0, v0))
+            } else {
+                format!("{}{count} ({})", cell(k0, v0), rest.join(", "))
+            }
+        }
+        other => cell(key, other),
+    }
+}
+
+/// "62.5 % (n=8, 95 % CI 30.6–86.3 %)".
+fn proportion(v: &J) -> String {
+    let n = v.get("n").and_then(J::num).unwrap_or(0.0);
+    match v.get("rate").and_then(J::num) {
+        None => format!("<span class=na>—</span> (n={})", group_int(n)),
+        Some(r) => {
+            let ci = match (v.get("ci_low").and_then(J::num), v.get("ci_high").and_then(J::num)) {
+                (Some(lo), Some(hi)) => format!(", 95 % CI {:.1}–{:.1} %", lo * 100.0, hi * 100.0),
+                _ => String::new(),
+            };
+            format!("{} <span class=ci>(n={}{ci})</span>", pct(r), group_int(n))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables and fact lists.
+
+/// A table of JSON rows: columns in field order, a rate merged with its n, at most `max` rows.
+fn table(out: &mut String, caption: &str, rows: &[J], max: usize, header_names: &[(&str, &str)]) {
+    let _ = write!(out, "<div class=tb><h3>{}</h3>", esc(caption));
+    table_body(out, rows, max, header_names);
+    out.push_str("</div>");
+}
+
+fn table_body(out: &mut String, rows: &[J], max: usize, header_names: &[(&str, &str)]) {
+    if rows.is_empty() {
+        out.push_str("<p class=empty>No rows.</p>");
+        return;
+    }
+    // columns: union of the fields in order of first appearance
+    let mut cols: Vec<&str> = Vec::new();
+    for r in rows {
+        if let J::Obj(fields) = r {
+            for (k, _) in fields {
+                if !cols.contains(&k.as_str()) {
+                    cols.push(k);
+                }
+            }
+        }
+    }
+    let mut hosts = n_hosts(&cols);
+    // model_scores: whether the score has a cost term is said in the score's cell
+    if cols.contains(&"score") && cols.contains(&"cost_term_known") {
+        hosts.push(("score".into(), "cost_term_known".into()));
+    }
+    let shown_cols: Vec<&str> = cols.iter().copied().filter(|c| !hosts.iter().any(|(_, n)| n == c)).collect();
+    // a column is numeric when every non-null value in it is a number
+    let numeric: Vec<bool> = shown_cols
+        .iter()
+        .map(|c| {
+            let vals: Vec<&J> = rows.iter().filter_map(|r| r.get(c)).filter(|v| !matches!(v, J::Null)).collect();
+            !vals.is_empty() && vals.iter().all(|v| is_numeric(v) || v.is_proportion())
+        })
+        .collect();
+    let long = rows.len().min(max) > 25;
+    let dense = shown_cols.len() > 9;
+    let _ = write!(out, "<div class=\"tw{}\"><table{}><thead><tr>", if long { " long" } else { "" }, if dense { " class=dense" } else { "" });
+    for (c, num) in shown_cols.iter().zip(&numeric) {
+        let name = header_names.iter().find(|(k, _)| k == c).map(|(_, n)| n.to_string()).unwrap_or_else(|| heading(c));
+        let _ = write!(out, "<th{} title=\"{}\">{}</th>", if *num { " class=n" } else { "" }, esc(c), esc(&name));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for r in rows.iter().take(max) {
+        let row_class = if matches!(r.get("error"), Some(J::Str(_))) { " class=err" } else { "" };
+        let _ = write!(out, "<tr{row_class}>");
+        for (c, num) in shown_cols.iter().zip(&numeric) {
+            let v = r.get(c).unwrap_or(&J::Null);
+            let mut html = cell(c, v);
+            if let Some((_, nk)) = hosts.iter().find(|(h, _)| h == c) {
+                match r.get(nk) {
+                    Some(J::Num(n, _)) => {
+                        let _ = write!(html, " <span class=ci>n={}</span>", group_int(*n));
+                    }
+                    Some(J::Bool(false)) => html.push_str(" <span class=ci>no cost term (cost unknown)</span>"),
+                    _ => {}
+                }
+            }
+            let class = match v {
+                _ if *num => " class=n",
+                J::Str(s) if s.len() > 60 => " class=wide",
+                J::Str(s) if s.contains(' ') => " class=txt",
+                J::Str(s) if s.chars().count() <= 48 => " class=id",
+                J::Arr(items) if items.iter().any(|i| i.get("sentence").is_some()) => " class=list",
+                J::Arr(items) if !items.iter().all(J::is_scalar) => " class=wide",
+                _ => "",
+            };
+            let _ = write!(out, "<td{class}>{html}</td>");
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table></div>");
+    if rows.len() > max {
+        let _ = write!(out, "<p class=more>… {} more rows, see the JSON report (<code>spyglass report … --json</code>).</p>", group_int((rows.len() - max) as f64));
+    }
+}
+
+/// Scalars (and small objects) as a definition list.
+fn facts(out: &mut String, items: &[(String, String)]) {
+    if items.is_empty() {
+        return;
+    }
+    out.push_str("<dl class=facts>");
+    for (k, v) in items {
+        let _ = write!(out, "<div><dt>{}</dt><dd>{v}</dd></div>", esc(k));
+    }
+    out.push_str("</dl>");
+}
+
+/// Every field of a pipeline object: scalars as facts, arrays of objects as tables, nested
+/// objects recursively under their own heading.
+fn pipeline_body(out: &mut String, section: &str, obj: &J, prefix: &str) {
+    let J::Obj(fields) = obj else { return };
+    // the section's own scalars (group_by, thresholds, totals) come before its tables
+    let scalars: Vec<(String, String)> = fields.iter().filter(|(_, v)| v.is_scalar()).map(|(k, v)| (heading(k), cell(k, v))).collect();
+    facts(out, &scalars);
+    let mut pending: Vec<(String, String)> = Vec::new();
+    let group = obj.get("group_by").and_then(J::str).unwrap_or("model").replace('_', " ");
+    for (k, v) in fields {
+        let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        if v.is_table() && !v.is_scalar() {
+            facts(out, &pending);
+            pending.clear();
+            let J::Arr(rows) = v else { continue };
+            let names: &[(&str, &str)] = match section {
+                "model_scores" => &[("key", group.as_str())],
+                "executors" => &[("key", "executor")],
+                _ => &[],
+            };
+            table(out, &table_title(section, &path), rows, MAX_TABLE_ROWS, names);
+        } else if let J::Obj(inner) = v {
+            if v.is_proportion() || inner.iter().all(|(_, x)| x.is_scalar()) {
+                if inner.is_empty() {
+                    pending.push((heading(k), "<span class=na>none</span>".into()));
+                } else if v.is_proportion() {
+                    pending.push((heading(k), proportion(v)));
+                } else {
+                    facts(out, &pending);
+                    pending.clear();
+                    let _ = write!(out, "<h3>{}</h3>", esc(&table_title(section, &path)));
+                    let items: Vec<(String, String)> = inner.iter().map(|(ik, iv)| (heading(ik), cell(ik, iv))).collect();
+                    facts(out, &items);
+                }
+            } else {
+                facts(out, &pending);
+                pending.clear();
+                let _ = write!(out, "<h3>{}</h3>", esc(&table_title(section, &path)));
+                pipeline_body(out, section, v, &path);
+            }
+        } else if let J::Arr(items) = v {
+            let shown: Vec<String> = items.iter().take(MAX_TABLE_ROWS).map(|i| cell(k, i)).collect();
+            let more = items.len().saturating_sub(MAX_TABLE_ROWS);
+            let mut html = if shown.is_empty() { "<span class=na>none</span>".to_string() } else { shown.join(", ") };
+            if more > 0 {
+                let _ = write!(html, " <span class=na>… {} more, see the JSON report</span>", group_int(more as f64));
+            }
+            pending.push((heading(k), html));
+        }
+    }
+    facts(out, &pending);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Section texts.
+
+fn section_title(s: &str) -> &'static str {
+    match s {
+        "model_scores" => "Model quality scores",
+        "executors" => "Executor comparison",
+        "task_risk" => "Task planning risk",
+        "provider_heatmap" => "Provider reliability",
+        "error_clusters" => "Error clusters",
+        "interventions" => "Intervention effectiveness",
+        "guardrails" => "Guardrail gaps",
+        "alerts" => "Alerts, recorded and recomputed",
+        "costs" => "Cost and tokens",
+        "tools" => "Tool and command reliability",
+        "git" => "Git and PR context",
+        _ => "Section",
+    }
+}
+
+fn section_text(s: &str, p: &J) -> String {
+    let num = |k: &str, d: f64| p.get(k).and_then(J::num).unwrap_or(d);
+    match s {
+        "model_scores" => format!(
+            "Sessions grouped by {}. The score rewards success and penalises cost and errors: score = success rate − {} × average cost (USD) − {} × average errors per session; higher is better. Flags mark groups with many retries or one dominant error category.",
+            p.get("group_by").and_then(J::str).unwrap_or("model").replace('_', " "),
+            num("w_cost", 0.1),
+            num("w_errors", 0.02)
+        ),
+        "executors" => "Per executor: how many sessions succeeded, how many succeeded at the first try, and how long, how costly and how error-prone a session was on average.".into(),
+        "task_risk" => "Tasks that needed many attempts, had failing tools, kept hitting the same error category or never completed; each reason names the change to the task plan that would help. Risk = (attempts − 1) + tool failures ÷ 5 + 2 × repeated error categories + 3 if the task never succeeded.".into(),
+        "provider_heatmap" => format!(
+            "Where the errors come from: error events per executor and error category. A spike is an hour in which an executor had at least {} rate-limit, API or model errors and {} standard deviations more than its hourly mean.",
+            num("spike_min_count", 3.0),
+            num("spike_sigma", 3.0)
+        ),
+        "error_clusters" => "Error events grouped by fingerprint (the same underlying error), with how many tasks and attempts each touched, when it was first and last seen, and the earliest message.".into(),
+        "interventions" => "Do interventions help? Success rates of sessions with and without anomaly actions or auto-resume, and of the next session of a task after an intervention, each with its n and 95 % Wilson interval; when the intervals overlap the difference is labelled not significant.".into(),
+        "guardrails" => "Among failed sessions: how many hit a permission wait, an auth error or a content-policy block, per executor and model, with the remedy for each.".into(),
+        "alerts" => "Alerts recorded by bosun's analyser, beside the alerts recomputed from the event stream with the same rules (using event times); for each type, the share of alerted sessions that then failed.".into(),
+        "costs" => format!(
+            "Cost and tokens per day and model; a session counts on the day it started (in the time zone in force). Cost per successful session per model, and runaway sessions: costlier than the {} percentile of all sessions and more than {}.",
+            ordinal_pct(num("runaway_percentile", 0.99)),
+            usd(num("runaway_min_usd", 1.0))
+        ),
+        "tools" => "Per tool: calls, results, failed results and the latency from a call to its result (median and 95th percentile). Commands run and failed, and how many were test or lint runs.".into(),
+        "git" => "What the sessions changed: commits and changed lines per session, successful sessions that changed nothing, lines changed against attempts per task, files touched by many tasks with the failure rate of those tasks, and review outcomes per model.".into(),
+        _ => String::new(),
+    }
+}
+
+fn ordinal_pct(p: f64) -> String {
+    let n = (p * 100.0).round() as i64;
+    let suffix = match (n % 10, n % 100) {
+        (1, x) if x != 11 => "st",
+        (2, x) if x != 12 => "nd",
+        (3, x) if x != 13 => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// A table's caption from its section and field path.
+fn table_title(section: &str, path: &str) -> String {
+    let t = match (section, path) {
+        ("model_scores", "rows") => "Scores",
+        ("model_scores", "scatter") => "Quality versus cost",
+        ("executors", "rows") => "Executors",
+        ("executors", "by_day") => "Success per executor and day",
+        ("task_risk", "rows") => "Tasks by risk",
+        ("provider_heatmap", "rows") => "Errors per executor",
+        ("provider_heatmap", "categories") => "Errors per category",
+        ("provider_heatmap", "cells") => "Errors per executor and category",
+        ("provider_heatmap", "spikes") => "Spikes",
+        ("provider_heatmap", "hourly") => "Hours with provider errors",
+        ("error_clusters", "rows") => "Clusters",
+        ("interventions", "rows") => "Comparisons",
+        ("interventions", "actions") => "Success of the next session after each anomaly action",
+        ("guardrails", "rows") => "Failed sessions per gap, executor and model",
+        ("guardrails", "totals") => "Failed sessions per gap",
+        ("alerts", "rows") => "Recorded alerts",
+        ("alerts", "by_type") => "Recorded alerts by type",
+        ("alerts", "by_executor") => "Recorded alerts by executor",
+        ("alerts", "by_day") => "Recorded alerts by day",
+        ("alerts", "recomputed") => "Recomputed alerts",
+        ("alerts", "comparison") => "Recorded versus recomputed, and how often alerted sessions failed",
+        ("costs", "rows") => "Cost and tokens per day and model",
+        ("costs", "days") => "Per day",
+        ("costs", "per_model") => "Cost per successful session",
+        ("costs", "runaway") => "Runaway sessions",
+        ("costs", "budget") => "Daily budget",
+        ("costs", "budget.days_over") => "Days over budget",
+        ("tools", "rows") => "Tools",
+        ("tools", "commands") => "Commands",
+        ("git", "rows") => "Sessions",
+        ("git", "no_change_success") => "Successful sessions without changes",
+        ("git", "scope") => "Scope versus output per task",
+        ("git", "hot_files") => "Hot files",
+        ("git", "review") => "Review outcomes per model",
+        _ => "",
+    };
+    if t.is_empty() {
+        let last = path.rsplit('.').next().unwrap_or(path).replace('_', " ");
+        let mut c = last.chars();
+        c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    } else {
+        t.to_string()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Charts.
+
+/// The only elements plotters' SVG backend writes; anything else means a label got through
+/// unescaped, and the chart is left out rather than risk markup from the data.
+const SVG_TAGS: [&str; 9] = ["svg", "rect", "text", "polyline", "polygon", "circle", "line", "path", "g"];
+
+fn svg_is_clean(svg: &str) -> bool {
+    let b = svg.as_bytes();
+    let mut i = 0;
+    while let Some(p) = svg[i..].find('<') {
+        let start = i + p + 1;
+        let start = if b.get(start) == Some(&b'/') { start + 1 } else { start };
+        let end = svg[start..].find(|c: char| !c.is_ascii_alphanumeric()).map_or(svg.len(), |e| start + e);
+        if !SVG_TAGS.contains(&&svg[start..end]) {
+            return false;
+        }
+        i = end;
+    }
+    !svg.contains("javascript:") && !svg.contains("href")
+}
+
+/// The chart as inline SVG that scales to the page: no fixed size, no namespace URL (inline SVG
+/// in HTML needs none), with its summary as accessible label.
+fn chart_svg(chart: &super::charts::Chart) -> Result<String, String> {
+    let (svg, _) = to_svg(CHART_W, CHART_H, |a| chart.draw(a, &Theme::light()))?;
+    if !svg_is_clean(&svg) {
+        return Err("the chart's SVG held unexpected markup".into());
+    }
+    let body_start = svg.find('>').map(|i| i + 1).ok_or("empty SVG")?;
+    let body = &svg[body_start..];
+    // shorten plotters' long font sizes (16.129032258064516 → 16.13)
+    let mut body_out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(p) = rest.find("font-size=\"") {
+        let (head, tail) = rest.split_at(p + 11);
+        body_out.push_str(head);
+        let q = tail.find('"').unwrap_or(0);
+        match tail[..q].parse::<f64>() {
+            Ok(v) => {
+                let _ = write!(body_out, "{}", (v * 100.0).round() / 100.0);
+            }
+            Err(_) => body_out.push_str(&tail[..q]),
+        }
+        rest = &tail[q..];
+    }
+    body_out.push_str(rest);
+    Ok(format!("<svg viewBox=\"0 0 {CHART_W} {CHART_H}\" role=\"img\" aria-label=\"{}\">{}", esc(&chart.summary()), body_out.trim_start()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page.
+
+const CSS: &str = r#"
+:root{--bg:#fff;--fg:#1d1f23;--muted:#5d6470;--line:#dfe2e7;--zebra:#f6f7f9;--card:#f4f6f9;--accent:#1f5fbf;--err:#fdecec;--errfg:#9b1c1c}
+@media (prefers-color-scheme:dark){:root{--bg:#16181c;--fg:#e6e8eb;--muted:#a0a7b2;--line:#33373e;--zebra:#1d2025;--card:#20242a;--accent:#7aa7ec;--err:#3a1f22;--errfg:#f3b1b1}}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;background:var(--bg);color:var(--fg);font:14.5px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+main{max-width:1280px;margin:0 auto;padding:24px 28px 64px}
+h1{font-size:26px;margin:0 0 4px}
+h2{font-size:20px;margin:0 0 6px;padding-top:8px}
+h3{font-size:15px;margin:22px 0 6px}
+a{color:var(--accent)}
+code{font:12.5px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+.meta{color:var(--muted);margin:0 0 2px}
+nav{margin:14px 0 6px;font-size:13.5px;line-height:1.9}
+nav a{margin-right:12px;white-space:nowrap}
+section{border-top:1px solid var(--line);margin-top:34px;padding-top:14px}
+.explain{color:var(--muted);margin:0 0 12px;max-width:78ch}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(165px,1fr));gap:10px;margin:18px 0 4px}
+.card{background:var(--card);border-radius:8px;padding:10px 12px}
+.card .v{font-size:22px;font-weight:600;font-variant-numeric:tabular-nums;line-height:1.25}
+.card .k{color:var(--muted);font-size:12.5px}
+.card .s{color:var(--muted);font-size:12px}
+figure{margin:14px 0;max-width:960px}
+.tables{display:flex;flex-wrap:wrap;gap:0 28px;align-items:flex-start}
+.tables>h3,.tables>dl{flex-basis:100%}
+.tb{min-width:0;max-width:100%}
+.tb .tw{min-width:0}
+figure svg{display:block;width:100%;height:auto;background:#fff;border:1px solid var(--line);border-radius:6px}
+figcaption{color:var(--muted);font-size:13px;margin-top:4px}
+.tw{display:inline-block;max-width:100%;min-width:min(100%,560px);vertical-align:top;overflow-x:auto;margin:4px 0 6px;border:1px solid var(--line);border-radius:6px}
+.tw.long{max-height:34em;overflow-y:auto}
+.tw.long thead th{position:sticky;top:0}
+table{border-collapse:collapse;width:100%;font-size:13.5px}
+.tw>table{min-width:100%}
+th,td{padding:4px 8px;text-align:left;vertical-align:top;border-bottom:1px solid var(--line)}
+th{background:var(--card);font-weight:600;vertical-align:bottom;min-width:6ch}
+tbody tr:nth-child(even){background:var(--zebra)}
+tbody tr:last-child td{border-bottom:none}
+td{overflow-wrap:break-word}
+td.id{white-space:nowrap}
+td.txt{min-width:12ch}
+td.wide{min-width:22ch;max-width:60ch}
+td.list{min-width:30ch}
+table.dense{font-size:12.5px}
+table.dense th,table.dense td{padding:3px 6px}
+table.dense td.n .ci{display:block}
+.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+th.n{white-space:normal}
+tr.err td{background:var(--err);color:var(--errfg)}
+.na,.ci{color:var(--muted)}
+.ci{font-size:12px}
+.act{color:var(--muted)}
+ul.cellist{margin:0;padding-left:1.1em}
+.more,.empty{color:var(--muted);font-size:13px;margin:4px 0 10px}
+dl.facts{display:flex;flex-wrap:wrap;gap:4px 22px;margin:6px 0 10px}
+dl.facts div{display:flex;gap:6px}
+dt{color:var(--muted);white-space:nowrap}dd{margin:0;font-variant-numeric:tabular-nums}
+.chart-missing{color:var(--errfg)}
+footer{color:var(--muted);font-size:12.5px;margin-top:40px;border-top:1px solid var(--line);padding-top:10px}
+@media print{body{font-size:11.5px;background:#fff;color:#000}main{max-width:none;padding:0}.tw,.tw.long{max-height:none;overflow:visible}nav{display:none}section{break-before:auto}figure,tr{break-inside:avoid}}
+"#;
+
+fn card(out: &mut String, label: &str, value: &str, sub: &str) {
+    let _ = write!(out, "<div class=card><div class=k>{}</div><div class=v>{value}</div>", esc(label));
+    if !sub.is_empty() {
+        let _ = write!(out, "<div class=s>{sub}</div>");
+    }
+    out.push_str("</div>");
+}
+
+fn opt_pct(v: Option<f64>) -> String {
+    v.map(pct).unwrap_or_else(|| "—".into())
+}
+
+pub fn render(report: &Report) -> String {
+    let doc: J = serde_json::from_str(&report.to_json()).unwrap_or(J::Null);
+    let value = serde_json::to_value(report).unwrap_or(serde_json::Value::Null);
+    let s = &report.summary;
+    let params = doc.at(&["parameters"]);
+    let tz = format_offset(report.parameters.parameters.utc_offset_minutes);
+    let mut o = String::with_capacity(1 << 20);
+
+    o.push_str("<!doctype html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n");
+    o.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">\n");
+    o.push_str("<meta name=viewport content=\"width=device-width, initial-scale=1\">\n<meta name=referrer content=no-referrer>\n");
+    o.push_str("<meta name=color-scheme content=\"light dark\">\n<title>Spyglass report</title>\n<style>");
+    o.push_str(CSS.trim());
+    o.push_str("</style>\n</head>\n<body>\n<main>\n");
+
+    // header
+    o.push_str("<header><h1>Spyglass report</h1>");
+    let range = match (&s.first_timestamp, &s.last_timestamp) {
+        (Some(a), Some(b)) => format!("{} to {}", esc(&time_text(a)), esc(&time_text(b))),
+        _ => "no timestamps".into(),
+    };
+    let _ = write!(
+        o,
+        "<p class=meta>Generated from {} {} ({} lines: {} events, {} metrics rows, {} alerts).</p>",
+        group_int(s.files as f64),
+        if s.files == 1 { "file" } else { "files" },
+        group_int(s.lines as f64),
+        group_int(s.events as f64),
+        group_int(s.metrics_rows as f64),
+        group_int(s.alerts as f64)
+    );
+    let _ = write!(o, "<p class=meta>Time range {range}. Time zone in force: <strong>{}</strong> (days are counted in it; timestamps in the tables are UTC).</p>", esc(&tz));
+    let f = &report.parameters.filters;
+    if f.since_ms.is_some() || f.until_ms.is_some() || !f.executors.is_empty() || !f.models.is_empty() || f.task.is_some() {
+        let _ = write!(o, "<p class=meta>Filtered: {} (see <a href=\"#parameters\">parameters and filters</a>).</p>", filter_text(report));
+    }
+    o.push_str("</header>\n");
+
+    // summary cards
+    o.push_str("<div class=cards>");
+    card(&mut o, "sessions", &group_int(s.sessions as f64), "");
+    card(&mut o, "tasks", &group_int(s.tasks as f64), "");
+    card(&mut o, "success rate", &opt_pct(s.success_rate), &format!("n={}: sessions with a known outcome", group_int(s.success_n as f64)));
+    card(&mut o, "first-shot rate", &opt_pct(s.first_shot_rate), &format!("n={}: sessions with a known first-shot outcome", group_int(s.first_shot_n as f64)));
+    card(&mut o, "cost", &s.total_cost_usd.map(usd).unwrap_or_else(|| "unknown".into()), "of sessions with a known cost");
+    card(&mut o, "tokens", &s.total_tokens.map(|t| group_int(t as f64)).unwrap_or_else(|| "unknown".into()), "");
+    card(&mut o, "error events", &group_int(s.error_events as f64), "");
+    card(&mut o, "alerts", &group_int(s.alerts as f64), "recorded by bosun");
+    card(&mut o, "skipped lines", &group_int(s.skipped_lines as f64), "see diagnostics");
+    card(&mut o, "duplicate lines", &group_int(s.duplicate_lines as f64), "counted once");
+    card(&mut o, "superseded rows", &group_int(s.superseded_rows as f64), "older metrics rows");
+    o.push_str("</div>\n");
+
+    // contents
+    o.push_str("<nav>");
+    for sec in SECTIONS {
+        let _ = writeln!(o, "<a href=\"#{sec}\">{}</a>", esc(section_title(sec)));
+    }
+    o.push_str("<a href=\"#diagnostics\">Diagnostics</a>\n<a href=\"#parameters\">Parameters and filters</a></nav>\n");
+
+    // sections
+    for sec in SECTIONS {
+        let _ = write!(o, "<section id=\"{sec}\"><h2>{}</h2><p class=explain>{}</p>", esc(section_title(sec)), esc(&section_text(sec, params)));
+        for c in charts_for(&value, sec) {
+            match chart_svg(&c.chart) {
+                // a chart with nothing to draw takes a line, not a 420-pixel box
+                Ok(svg) if svg.contains(EMPTY_MESSAGE) => {
+                    let _ = write!(o, "<p class=empty>Chart “{}”: no data to show.</p>", esc(c.chart.title()));
+                }
+                Ok(svg) => {
+                    let _ = write!(o, "<figure id=\"{}\">{svg}<figcaption>{}</figcaption></figure>", esc(&c.id), esc(&c.chart.summary()));
+                }
+                Err(e) => {
+                    let _ = write!(o, "<p class=chart-missing>Chart “{}” could not be drawn: {}</p>", esc(c.chart.title()), esc(&e));
+                }
+            }
+        }
+        o.push_str("<div class=tables>");
+        pipeline_body(&mut o, sec, doc.at(&[sec]), "");
+        o.push_str("</div>");
+        o.push_str("</section>\n");
+    }
+
+    diagnostics(&mut o, &doc, report);
+    parameters(&mut o, params, report);
+
+    o.push_str("<footer>Made by Spyglass from bosun telemetry. This file is self-contained: it loads nothing and runs no script. The full data is in the JSON report (<code>spyglass report PATH --json</code>).</footer>\n");
+    o.push_str("</main>\n</body>\n</html>\n");
+    o
+}
+
+fn filter_text(report: &Report) -> String {
+    let f = &report.parameters.filters;
+    let mut parts = Vec::new();
+    if let Some(t) = f.since_ms {
+        parts.push(format!("since {}", esc(&time_text(&format_iso_ms(t)))));
+    }
+    if let Some(t) = f.until_ms {
+        parts.push(format!("until {}", esc(&time_text(&format_iso_ms(t)))));
+    }
+    if !f.executors.is_empty() {
+        parts.push(format!("executor {}", esc(&f.executors.join(", "))));
+    }
+    if !f.models.is_empty() {
+        parts.push(format!("model {}", esc(&f.models.join(", "))));
+    }
+    if let Some(t) = &f.task {
+        parts.push(format!("task “{}”", esc(t)));
+    }
+    parts.join("; ")
+}
+
+fn diagnostics(o: &mut String, doc: &J, report: &Report) {
+    let d = &report.diagnostics;
+    o.push_str("<section id=diagnostics><h2>Diagnostics</h2><p class=explain>What was read and what was not: every input with its counts and problems, the lines that were skipped and why, the metrics rows that a later row of the same attempt replaced, and fields that had to be ignored.</p>");
+    let warnings: u64 = d.field_warnings.values().sum();
+    facts(
+        o,
+        &[
+            ("sources".into(), group_int(d.sources.len() as f64)),
+            ("sources with a problem".into(), group_int(d.sources.iter().filter(|s| s.error.is_some()).count() as f64)),
+            ("skipped lines".into(), group_int(d.skipped_lines_total as f64)),
+            ("duplicate lines (counted once)".into(), group_int(d.duplicate_lines as f64)),
+            ("superseded metrics rows".into(), group_int(d.superseded_rows.len() as f64)),
+            ("field warnings".into(), group_int(warnings as f64)),
+            ("events without attempt_id".into(), group_int(d.events_without_attempt as f64)),
+        ],
+    );
+    o.push_str("<div class=tables>");
+    if let J::Arr(rows) = doc.at(&["diagnostics", "sources"]) {
+        // sources with a problem first, so they are seen even in a long list
+        let mut sorted: Vec<J> = rows.iter().filter(|r| matches!(r.get("error"), Some(J::Str(_)))).cloned().collect();
+        sorted.extend(rows.iter().filter(|r| !matches!(r.get("error"), Some(J::Str(_)))).cloned());
+        table(o, "Sources", &sorted, MAX_TABLE_ROWS, &[("error", "problem")]);
+    }
+
+    o.push_str("<div class=tb><h3>Skipped lines</h3>");
+    if d.skipped_lines.is_empty() {
+        o.push_str("<p class=empty>No line was skipped.</p>");
+    } else {
+        let long = d.skipped_lines.len().min(MAX_SKIPPED_LINES) > 25;
+        let _ = write!(o, "<div class=\"tw{}\"><table><thead><tr><th>where</th><th>reason</th></tr></thead><tbody>", if long { " long" } else { "" });
+        for sk in d.skipped_lines.iter().take(MAX_SKIPPED_LINES) {
+            let _ = write!(o, "<tr><td><code>{}:{}</code></td><td class=wide>{}</td></tr>", esc(&sk.source), sk.line, esc(&sk.reason));
+        }
+        o.push_str("</tbody></table></div>");
+        let shown = d.skipped_lines.len().min(MAX_SKIPPED_LINES) as u64;
+        if d.skipped_lines_total > shown {
+            let _ = write!(o, "<p class=more>Showing the first {} of {} skipped lines; the JSON report lists more.</p>", group_int(shown as f64), group_int(d.skipped_lines_total as f64));
+        } else {
+            let _ = write!(o, "<p class=more>{} skipped {} in all.</p>", group_int(shown as f64), if shown == 1 { "line" } else { "lines" });
+        }
+    }
+    o.push_str("</div>");
+
+    if let J::Arr(rows) = doc.at(&["diagnostics", "superseded_rows"]) {
+        table(o, "Superseded metrics rows (a later row of the same attempt won)", rows, MAX_TABLE_ROWS, &[]);
+    }
+
+    o.push_str("<div class=tb><h3>Field warnings</h3>");
+    if d.field_warnings.is_empty() {
+        o.push_str("<p class=empty>No field warnings: every field had the expected type.</p>");
+    } else {
+        o.push_str("<div class=tw><table><thead><tr><th>field</th><th class=n>warnings</th></tr></thead><tbody>");
+        for (k, v) in &d.field_warnings {
+            let _ = write!(o, "<tr><td><code>{}</code></td><td class=n>{}</td></tr>", esc(k), group_int(*v as f64));
+        }
+        o.push_str("</tbody></table></div>");
+    }
+    o.push_str("</div></div></section>\n");
+}
+
+fn parameters(o: &mut String, params: &J, report: &Report) {
+    o.push_str("<section id=parameters><h2>Parameters and filters</h2><p class=explain>The weights, thresholds and filters every figure above was computed with.</p>");
+    let J::Obj(fields) = params else { return };
+    o.push_str("<div class=tw><table><thead><tr><th>parameter</th><th>value</th></tr></thead><tbody>");
+    for (k, v) in fields.iter().filter(|(k, _)| k != "filters") {
+        let value = if matches!(v, J::Null) { "<span class=na>none</span>".to_string() } else { cell(k, v) };
+        let _ = write!(o, "<tr><td><code>{}</code></td><td>{value}</td></tr>", esc(k));
+    }
+    o.push_str("</tbody></table></div>");
+    o.push_str("<h3>Filters</h3>");
+    let filters = filter_text(report);
+    if filters.is_empty() {
+        o.push_str("<p>No filter: every loaded record is included.</p>");
+    } else {
+        let _ = write!(o, "<p>Only records matching: {filters}. A session is in the time range when its start is.</p>");
+    }
+    o.push_str("</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(usd(0.0605), "$0.0605");
+        assert_eq!(usd(0.8194210526315789), "$0.8194");
+        assert_eq!(usd(0.5), "$0.50");
+        assert_eq!(usd(73.29311900000003), "$73.29");
+        assert_eq!(usd(12345.5), "$12,345.50");
+        assert_eq!(group_int(31581960.0), "31,581,960");
+        assert_eq!(group_int(-1234.0), "−1,234");
+        assert_eq!(fmt_num("success_rate", 0.625, false), "62.5 %");
+        assert_eq!(fmt_num("difference", -0.031, false), "−3.1 pp");
+        assert_eq!(fmt_num("avg_duration_ms", 604295.8, false), "10.1 min");
+        assert_eq!(fmt_num("since_ms", 0.0, true), "1970-01-01 00:00:00Z");
+        assert_eq!(esc("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
+        assert_eq!(ordinal_pct(0.99), "99th");
+        assert_eq!(ordinal_pct(0.95), "95th");
+    }
+
+    #[test]
+    fn proportion_reads_like_the_spec() {
+        let p: J = serde_json::from_str(r#"{"rate":0.625,"successes":5,"n":8,"ci_low":0.306,"ci_high":0.863}"#).unwrap();
+        assert_eq!(proportion(&p), "62.5 % <span class=ci>(n=8, 95 % CI 30.6–86.3 %)</span>");
+    }
+
+    #[test]
+    fn svg_check_rejects_foreign_markup() {
+        assert!(svg_is_clean("<svg a=\"1\">\n<rect/>\n<text>&lt;script&gt;</text>\n</svg>"));
+        assert!(!svg_is_clean("<svg><text><script>alert(1)</script></text></svg>"));
+        assert!(!svg_is_clean("<svg><img src=x></svg>"));
+    }
+
+    #[test]
+    fn each_n_goes_with_the_column_it_counts() {
+        let cols = ["key", "success_rate", "success_n", "avg_cost_usd", "cost_n", "total_cost_usd", "total_tokens", "tokens_n", "share", "share_n", "orphan_n"];
+        let pairs: Vec<(String, String)> = n_hosts(&cols);
+        let want = [("success_rate", "success_n"), ("avg_cost_usd", "cost_n"), ("total_tokens", "tokens_n"), ("share", "share_n")];
+        assert_eq!(pairs, want.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn ordered_json_keeps_field_order() {
+        let j: J = serde_json::from_str(r#"{"b":1,"a":2.5,"c":[null,true,"x"]}"#).unwrap();
+        assert_eq!(j, J::Obj(vec![("b".into(), J::Num(1.0, true)), ("a".into(), J::Num(2.5, false)), ("c".into(), J::Arr(vec![J::Null, J::Bool(true), J::Str("x".into())]))]));
+    }
 }
