@@ -11,3 +11,5 @@ pub mod pipelines;
 pub mod report;
 pub mod demo;
 pub mod charts;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,141 @@
+//! How table cells show JSON values, chosen by the field name's suffix (`*_rate` → %, `*_usd` → $,
+//! `*_ms` → a duration), and how tables sort and export to CSV.
+
+use serde_json::Value;
+use std::cmp::Ordering;
+
+pub fn cell(key: &str, v: &Value) -> String {
+    match v {
+        Value::Null => "—".into(),
+        Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => number(key, n.as_f64().unwrap_or(0.0), n.is_f64()),
+        Value::Array(a) => a.iter().map(|x| match x {
+            Value::Object(_) | Value::Array(_) => x.to_string(),
+            _ => cell(key, x),
+        }).collect::<Vec<_>>().join(", "),
+        Value::Object(_) => v.to_string(),
+    }
+}
+
+fn is_rate(key: &str) -> bool {
+    key.ends_with("_rate") || key.ends_with("share") || key == "rate" || key.ends_with("_pct_of_budget")
+}
+
+pub fn number(key: &str, x: f64, float: bool) -> String {
+    if is_rate(key) {
+        return format!("{:.1} %", x * 100.0);
+    }
+    if key.ends_with("_usd") {
+        return if x.abs() > 0.0 && x.abs() < 0.01 { format!("${x:.4}") } else { format!("${}", grouped(x, 2)) };
+    }
+    if key.ends_with("_ms") {
+        return duration_ms(x);
+    }
+    if !float || x.fract() == 0.0 {
+        grouped(x, 0)
+    } else if x.abs() >= 100.0 {
+        grouped(x, 1)
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+/// `1,234,567.89`
+pub fn grouped(x: f64, decimals: usize) -> String {
+    let s = format!("{:.*}", decimals, x.abs());
+    let (int, frac) = s.split_once('.').map(|(a, b)| (a.to_string(), Some(b.to_string()))).unwrap_or((s.clone(), None));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(&f);
+    }
+    if x < 0.0 && x.abs() >= 0.5 * 10f64.powi(-(decimals as i32)) {
+        out.insert(0, '-');
+    }
+    out
+}
+
+pub fn duration_ms(ms: f64) -> String {
+    let a = ms.abs();
+    let sign = if ms < 0.0 { "-" } else { "" };
+    if a < 1000.0 {
+        format!("{sign}{a:.0} ms")
+    } else if a < 60_000.0 {
+        format!("{sign}{:.1} s", a / 1000.0)
+    } else if a < 3_600_000.0 {
+        format!("{sign}{}m {:02}s", (a / 60_000.0) as u64, ((a % 60_000.0) / 1000.0) as u64)
+    } else if a < 86_400_000.0 {
+        format!("{sign}{}h {:02}m", (a / 3_600_000.0) as u64, ((a % 3_600_000.0) / 60_000.0) as u64)
+    } else {
+        format!("{sign}{}d {}h", (a / 86_400_000.0) as u64, ((a % 86_400_000.0) / 3_600_000.0) as u64)
+    }
+}
+
+pub fn bytes(n: f64) -> String {
+    if n < 1e3 {
+        format!("{n:.0} B")
+    } else if n < 1e6 {
+        format!("{:.1} kB", n / 1e3)
+    } else if n < 1e9 {
+        format!("{:.1} MB", n / 1e6)
+    } else {
+        format!("{:.2} GB", n / 1e9)
+    }
+}
+
+/// Nulls last, numbers by value, everything else by its text.
+pub fn compare(a: &Value, b: &Value) -> Ordering {
+    match (a, b) {
+        (Value::Null, Value::Null) => Ordering::Equal,
+        (Value::Null, _) => Ordering::Greater,
+        (_, Value::Null) => Ordering::Less,
+        (Value::Number(x), Value::Number(y)) => x.as_f64().partial_cmp(&y.as_f64()).unwrap_or(Ordering::Equal),
+        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        _ => cell("", a).to_lowercase().cmp(&cell("", b).to_lowercase()),
+    }
+}
+
+/// Section and column titles from snake_case keys.
+pub fn title(key: &str) -> String {
+    let s = key.replace('_', " ");
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => s,
+    }
+}
+
+/// RFC 4180 CSV of rows (objects), the columns in the order given; values unformatted.
+pub fn csv(columns: &[String], rows: &[Value]) -> String {
+    fn quote(s: &str) -> String {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    }
+    let mut out = columns.iter().map(|c| quote(c)).collect::<Vec<_>>().join(",");
+    out.push_str("\r\n");
+    for r in rows {
+        let line: Vec<String> = columns
+            .iter()
+            .map(|c| match r.get(c) {
+                None | Some(Value::Null) => String::new(),
+                Some(Value::String(s)) => quote(s),
+                Some(v @ Value::Array(a)) if a.iter().all(|x| !x.is_object() && !x.is_array()) => quote(&cell(c, v)),
+                Some(v) if v.is_object() || v.is_array() => quote(&v.to_string()),
+                Some(v) => quote(&v.to_string()),
+            })
+            .collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
