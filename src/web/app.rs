@@ -1091,8 +1091,9 @@ fn on_action(target: &Element) {
     let action = target.get_attribute("data-action").unwrap_or_default();
     let data = |k: &str| target.get_attribute(k).unwrap_or_default();
     match action.as_str() {
-        "open-files" => click_input("file-input"),
-        "open-folder" => click_input("folder-input"),
+        // later: a synchronous click would re-enter this click listener
+        "open-files" => later(0, || click_input("file-input")),
+        "open-folder" => later(0, || click_input("folder-input")),
         "demo" => load_demo(),
         "export-json" => export_json(),
         "export-html" => send(message("html")),

@@ -1,0 +1,261 @@
+// End-to-end tests of the Spyglass page: playwright-core drives Debian's chromium against dist/
+// served on 127.0.0.1 (and dist-single/spyglass.html from file://).
+//   node run.mjs [--only NAME] [--skip-large]
+// Prints one line per test and a final "N passed, M failed"; exits non-zero on failure.
+import { chromium } from 'playwright-core';
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const dist = path.join(root, 'dist');
+const out = path.join(here, 'out');
+const work = path.join(out, 'work');
+fs.mkdirSync(work, { recursive: true });
+const fixture = path.join(here, 'fixtures', 'telemetry.jsonl');
+const malformed = path.join(here, 'fixtures', 'malformed.jsonl');
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
+const skipLarge = args.includes('--skip-large') || process.env.SPYGLASS_SKIP_LARGE === '1';
+
+const cli = ['release', 'debug'].map((p) => path.join(root, 'target', p, 'spyglass')).find((p) => fs.existsSync(p));
+function cliJson(file, extra = []) {
+  return execFileSync(cli, ['report', path.basename(file), '--json', ...extra], { cwd: path.dirname(file), maxBuffer: 1 << 28 }).toString('utf8');
+}
+
+// ---- a tiny static server ------------------------------------------------------------------
+const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://x');
+  // served under a sub-path, as a static host would
+  let p = decodeURIComponent(url.pathname).replace(/^\/sub\/app\//, '/');
+  if (p.endsWith('/')) p += 'index.html';
+  const file = path.join(dist, path.normalize(p));
+  if (!file.startsWith(dist) || !fs.existsSync(file)) { res.writeHead(404); res.end('not found'); return; }
+  res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
+  fs.createReadStream(file).pipe(res);
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}/sub/app/`;
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+
+// ---- harness --------------------------------------------------------------------------------
+let passed = 0, failed = 0;
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+
+async function openPage({ dark = false, url = base } = {}) {
+  const context = await browser.newContext({ acceptDownloads: true, colorScheme: dark ? 'dark' : 'light', viewport: { width: 1360, height: 900 }, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(url);
+  await page.waitForFunction(() => document.body.dataset.state === 'empty');
+  return { page, context, requests, errors };
+}
+const waitState = (page, state, timeout = 30000) => page.waitForFunction((s) => document.body.dataset.state === s, state, { timeout });
+async function loadFiles(page, files) {
+  await page.setInputFiles('#file-input', []);
+  await page.setInputFiles('#file-input', files);
+  await waitState(page, 'ready');
+}
+async function exportJson(page) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+  return fs.readFileSync(await dl.path(), 'utf8');
+}
+const cardValue = (page, label) => page.evaluate((l) => {
+  const c = [...document.querySelectorAll('#overview .card')].find((c) => c.querySelector('.card-label').textContent === l);
+  return c && c.querySelector('.card-value').textContent;
+}, label);
+
+// ---- tests ----------------------------------------------------------------------------------
+test('file input loads a fixture; export JSON equals the CLI byte for byte', async () => {
+  const { page, context, requests, errors } = await openPage();
+  await loadFiles(page, [fixture]);
+  assert((await cardValue(page, 'Sessions')) === '3', 'sessions card shows 3');
+  const exported = await exportJson(page);
+  const expected = cliJson(fixture);
+  assert(exported === expected, `exported JSON differs from the CLI (${exported.length} vs ${expected.length} bytes)`);
+  await page.screenshot({ path: path.join(out, 'dashboard-light.png'), fullPage: true });
+  const foreign = requests.filter((u) => !u.startsWith('http://127.0.0.1') && !u.startsWith('blob:') && !u.startsWith('data:'));
+  assert(foreign.length === 0, `requests left 127.0.0.1: ${foreign.join(', ')}`);
+  assert(errors.length === 0, `page errors: ${errors.join(' | ')}`);
+  await context.close();
+});
+
+test('synthetic drop of a file loads it', async () => {
+  const { page, context } = await openPage();
+  const text = fs.readFileSync(fixture, 'utf8');
+  await page.evaluate((t) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([t], 'dropped.jsonl', { type: 'application/x-ndjson' }));
+    document.body.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, text);
+  await waitState(page, 'ready');
+  assert((await cardValue(page, 'Sessions')) === '3', 'sessions card shows 3 after drop');
+  const names = await page.$$eval('#files .file-name', (e) => e.map((x) => x.textContent));
+  assert(names.includes('dropped.jsonl'), `files list shows the dropped file: ${names}`);
+  await context.close();
+});
+
+test('.gz and .zip open directly; later loads add', async () => {
+  const gz = path.join(work, 'telemetry.jsonl.gz');
+  fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync(fixture)));
+  const zip = path.join(work, 'logs.zip');
+  execFileSync('python3', ['-c', `import zipfile,sys\nz=zipfile.ZipFile(sys.argv[1],'w',zipfile.ZIP_DEFLATED)\nz.write(sys.argv[2],'agent-work-stream.jsonl')\nz.writestr('notes.txt','hello')\nz.close()`, zip, malformed]);
+  const { page, context } = await openPage();
+  await loadFiles(page, [gz]);
+  const exported = await exportJson(page);
+  assert(exported === cliJson(gz), 'gz export equals the CLI');
+  await loadFiles(page, [zip]);
+  const meta = await page.$$eval('#files .file-meta', (e) => e.map((x) => x.textContent));
+  assert(meta.length === 2 && meta[0].startsWith('gzip') && meta[1].startsWith('zip'), `containers shown: ${meta}`);
+  const sources = JSON.parse(await exportJson(page)).diagnostics.sources.map((s) => s.name);
+  assert(sources.includes('logs.zip/agent-work-stream.jsonl'), `zip entry read: ${sources}`);
+  await context.close();
+});
+
+test('malformed lines show in diagnostics and the rest loads', async () => {
+  const { page, context } = await openPage();
+  await loadFiles(page, [malformed]);
+  assert((await cardValue(page, 'Sessions')) === '2', 'the good lines make 2 sessions');
+  const rows = await page.$$eval('[id="tbl-diagnostics.skipped_lines"] tbody tr', (trs) => trs.map((t) => t.textContent));
+  assert(rows.length === 3, `3 skipped lines listed, got ${rows.length}`);
+  assert(rows.some((r) => r.includes('truncated')), 'reason shown');
+  await context.close();
+});
+
+test('a title with <script>/<img onerror> creates no element', async () => {
+  const { page, context } = await openPage();
+  await loadFiles(page, [fixture]);
+  const r = await page.evaluate(() => ({ xss: window.__xss, imgs: document.querySelectorAll('img').length, scripts: document.querySelectorAll('body script').length, text: document.body.textContent.includes('<script>window.__xss=1</script>') }));
+  assert(r.xss === undefined && r.imgs === 0 && r.scripts === 0, `injected markup became elements: ${JSON.stringify(r)}`);
+  assert(r.text, 'the title shows as text');
+  await page.click('#section-sessions tbody tr:has-text("ve-b2-xss")');
+  await page.waitForSelector('#timeline-body .timeline-table');
+  const r2 = await page.evaluate(() => ({ xss: window.__xss, imgs: document.querySelectorAll('img').length }));
+  assert(r2.xss === undefined && r2.imgs === 0, 'timeline raw lines stay text');
+  await context.close();
+});
+
+test('filter and weight changes update the figures', async () => {
+  const { page, context } = await openPage();
+  await loadFiles(page, [fixture]);
+  await page.selectOption('#filter-executors', ['CODEX']);
+  await waitState(page, 'ready');
+  await page.waitForFunction(() => [...document.querySelectorAll('#overview .card')].some((c) => c.querySelector('.card-label').textContent === 'Sessions' && c.querySelector('.card-value').textContent === '1'));
+  let json = JSON.parse(await exportJson(page));
+  assert(json.summary.sessions === 1 && json.parameters.filters.executors[0] === 'CODEX', 'executor filter applied');
+  const exported = await exportJson(page);
+  assert(exported === cliJson(fixture, ['--executor', 'CODEX']), 'filtered export equals the CLI with --executor CODEX');
+  await page.fill('#param-w_cost', '0.5');
+  await page.dispatchEvent('#param-w_cost', 'change');
+  await page.waitForFunction(() => document.body.dataset.state === 'ready');
+  await page.waitForTimeout(100);
+  json = JSON.parse(await exportJson(page));
+  assert(json.parameters.w_cost === 0.5, `w_cost recomputed: ${json.parameters.w_cost}`);
+  await page.fill('#filter-task', 'metrics');
+  await page.waitForFunction(() => [...document.querySelectorAll('#overview .card')].some((c) => c.querySelector('.card-label').textContent === 'Sessions' && c.querySelector('.card-value').textContent === '0'));
+  await context.close();
+});
+
+test('drill-down shows the attempt\'s events with raw lines', async () => {
+  const { page, context } = await openPage({ dark: true });
+  await loadFiles(page, [fixture]);
+  await page.click('#section-sessions tbody tr:has-text("ve-a1-login")');
+  await page.waitForSelector('#timeline-body .timeline-table');
+  const rows = await page.$$eval('#timeline-body tbody tr', (t) => t.map((r) => r.textContent));
+  assert(rows.length === 5, `5 events, got ${rows.length}`);
+  assert(rows[0].includes('session_start') && rows[3].includes('test_failure'), 'types and error category shown');
+  assert(rows[1].includes('"tool_call"') && rows[1].includes('cargo test'), 'raw line read back from the file');
+  await page.screenshot({ path: path.join(out, 'timeline-dark.png') });
+  await page.keyboard.press('Escape');
+  await page.screenshot({ path: path.join(out, 'dashboard-dark.png'), fullPage: true });
+  await context.close();
+});
+
+test('empty and error states, shortcuts help', async () => {
+  const { page, context } = await openPage();
+  await page.screenshot({ path: path.join(out, 'empty-light.png') });
+  await page.keyboard.press('?');
+  assert(await page.isVisible('#help-dialog'), 'help opens on ?');
+  await page.screenshot({ path: path.join(out, 'help-light.png') });
+  await page.keyboard.press('Escape');
+  assert(!(await page.isVisible('#help-dialog')), 'Esc closes help');
+  const bin = path.join(work, 'binary.jsonl');
+  fs.writeFileSync(bin, Buffer.from([0, 1, 2, 3, 0, 0, 255, 254, 0, 10]));
+  await page.setInputFiles('#file-input', [bin]);
+  await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state));
+  const err = await page.textContent('#files');
+  assert(err.includes('binary'), `binary file named as such: ${err}`);
+  await context.close();
+  const dark = await openPage({ dark: true });
+  await dark.page.screenshot({ path: path.join(out, 'empty-dark.png') });
+  await dark.context.close();
+});
+
+test('a large load (>= 200 MB) never blocks the main thread > 100 ms', async () => {
+  if (skipLarge) return 'skipped';
+  const big = path.join(work, 'large.jsonl');
+  if (!fs.existsSync(big) || fs.statSync(big).size < 200e6) execFileSync('node', [path.join(here, 'gen-large.mjs'), big, '210']);
+  const { page, context } = await openPage();
+  await page.evaluate(() => {
+    window.__long = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push(e.duration); }).observe({ type: 'longtask', buffered: true });
+  });
+  const t0 = Date.now();
+  await page.setInputFiles('#file-input', [big]);
+  await page.waitForSelector('#progress:not([hidden])');
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: path.join(out, 'loading-light.png') });
+  await waitState(page, 'ready', 300000);
+  const secs = (Date.now() - t0) / 1000;
+  const long = await page.evaluate(() => window.__long);
+  const max = Math.max(0, ...long);
+  console.log(`    large load: ${(fs.statSync(big).size / 1e6).toFixed(0)} MB in ${secs.toFixed(1)} s, longest main-thread task ${max.toFixed(0)} ms (${long.length} long tasks)`);
+  assert(max <= 100, `a main-thread task took ${max} ms`);
+  await context.close();
+});
+
+test('single-file build works from file://', async () => {
+  const single = path.join(root, 'dist-single', 'spyglass.html');
+  assert(fs.existsSync(single), 'dist-single/spyglass.html exists (scripts/build-single.sh)');
+  const { page, context, requests } = await openPage({ url: pathToFileURL(single).href });
+  await loadFiles(page, [fixture]);
+  assert((await cardValue(page, 'Sessions')) === '3', 'sessions card shows 3 from file://');
+  const exported = await exportJson(page);
+  assert(exported === cliJson(fixture), 'single-file export equals the CLI');
+  const foreign = requests.filter((u) => !u.startsWith('file://') && !u.startsWith('blob:') && !u.startsWith('data:'));
+  assert(foreign.length === 0, `requests: ${foreign.join(', ')}`);
+  await context.close();
+});
+
+for (const t of tests) {
+  if (only && !t.name.includes(only)) continue;
+  const t0 = Date.now();
+  try {
+    const r = await t.fn();
+    passed++;
+    console.log(`ok   ${t.name}${r === 'skipped' ? ' (skipped)' : ''} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${t.name}: ${e.message.split('\n')[0]}`);
+  }
+}
+await browser.close();
+server.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
