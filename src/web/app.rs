@@ -554,13 +554,22 @@ fn render_facets() {
     if let Some(hint) = by_id("time-hint") {
         let f = |k: &str| facets[k].as_i64().map(crate::model::time::format_iso_ms).unwrap_or_default();
         if facets["first_ms"].is_i64() {
-            hint.set_text_content(Some(&format!("Data spans {} → {} (UTC)", f("first_ms").get(..16).unwrap_or(""), f("last_ms").get(..16).unwrap_or(""))));
+            hint.set_text_content(Some(&format!("Data spans {} → {} UTC", short_time(&f("first_ms")), short_time(&f("last_ms")))));
         }
     }
 }
 
+/// `2026-02-09 14:00` from an ISO timestamp.
+fn short_time(iso: &str) -> String {
+    iso.get(..16).unwrap_or(iso).replace('T', " ")
+}
+
 fn card(grid: &Element, label: &str, value: &str, sub: &str) {
-    let c = el("div", "card");
+    card_class(grid, "card", label, value, sub);
+}
+
+fn card_class(grid: &Element, class: &str, label: &str, value: &str, sub: &str) {
+    let c = el("div", class);
     append(&c, &el_text("div", "card-label", label));
     append(&c, &el_text("div", "card-value", value));
     if !sub.is_empty() {
@@ -587,10 +596,10 @@ fn render_report() {
     };
     card(&grid, "Files", &n("files"), &format!("{} lines", n("lines")));
     let range = match (s["first_timestamp"].as_str(), s["last_timestamp"].as_str()) {
-        (Some(a), Some(b)) => (a.get(..16).unwrap_or(a).replace('T', " "), format!("to {}", b.get(..16).unwrap_or(b).replace('T', " "))),
+        (Some(a), Some(b)) => (format!("{} → {}", a.get(..10).unwrap_or(a), b.get(..10).unwrap_or(b)), format!("{} → {}", short_time(a), short_time(b))),
         _ => ("—".into(), "no timestamps".into()),
     };
-    card(&grid, "Time range (UTC)", &range.0, &range.1);
+    card_class(&grid, "card wide", "Time range (UTC)", &range.0, &range.1);
     card(&grid, "Sessions", &n("sessions"), &format!("{} events", n("events")));
     card(&grid, "Tasks", &n("tasks"), "");
     let (v, sub) = rate("success_rate", "success_n");
@@ -604,11 +613,36 @@ fn render_report() {
     card(&grid, "Skipped lines", &n("skipped_lines"), &format!("{} duplicates", n("duplicate_lines")));
     append(&content, &grid);
 
+    let mut pending: Vec<&str> = vec![];
     for name in SECTIONS {
-        render_section(&content, name, &report);
+        if section_is_empty(&report[name]) {
+            pending.push(name);
+        } else {
+            render_section(&content, name, &report);
+        }
+    }
+    if !pending.is_empty() {
+        let note = el("section", "section pending");
+        attr(&note, "id", "section-pending");
+        append(&note, &el_text("h2", "", "Not shown"));
+        let names: Vec<String> = pending.iter().map(|n| format::title(n)).collect();
+        append(&note, &el_text("p", "muted", &format!("No figures for the current data and filters: {}.", names.join(", "))));
+        append(&content, &note);
     }
     render_sessions_section(&content);
     render_diagnostics(&content, &report);
+}
+
+/// A section with nothing to show: every table empty, no scalar value.
+fn section_is_empty(v: &Value) -> bool {
+    match v.as_object() {
+        Some(o) => o.values().all(|x| match x {
+            Value::Array(a) => a.is_empty(),
+            Value::Null => true,
+            _ => false,
+        }),
+        None => true,
+    }
 }
 
 /// One pipeline's section: its chart (when it has one) beside a table per array of rows.
@@ -690,6 +724,11 @@ fn draw_charts() {
     }
 }
 
+/// Identifying columns first (JSON objects reach the page with sorted keys).
+const LEAD_COLUMNS: [&str; 20] = [
+    "rank", "key", "group", "name", "source", "line", "field", "reason", "attempt_id", "task_id", "task_title", "title", "executor", "executor_variant", "model", "provider", "tool", "category", "type", "severity",
+];
+
 fn columns_of(rows: &[Value]) -> Vec<String> {
     let mut cols: Vec<String> = vec![];
     for r in rows.iter().take(200) {
@@ -701,6 +740,7 @@ fn columns_of(rows: &[Value]) -> Vec<String> {
             }
         }
     }
+    cols.sort_by_key(|c| LEAD_COLUMNS.iter().position(|l| l == c).unwrap_or(LEAD_COLUMNS.len()));
     cols
 }
 
@@ -708,11 +748,13 @@ fn table_block(id: &str, label: &str, rows: Vec<Value>, _section: &str) -> HtmlE
     let wrap = el("div", "table-block");
     let bar = el("div", "table-bar");
     append(&bar, &el_text("h3", "", label));
-    append(&bar, &el_text("span", "muted small", &format!("{} rows", format::grouped(rows.len() as f64, 0))));
-    let csv = button("CSV", "ghost small", "csv");
-    attr(&csv, "data-table", id);
-    attr(&csv, "title", "Download this table as CSV");
-    append(&bar, &csv);
+    if !rows.is_empty() {
+        append(&bar, &el_text("span", "muted small", &format!("{} {}", format::grouped(rows.len() as f64, 0), if rows.len() == 1 { "row" } else { "rows" })));
+        let csv = button("CSV", "ghost small", "csv");
+        attr(&csv, "data-table", id);
+        attr(&csv, "title", "Download this table as CSV");
+        append(&bar, &csv);
+    }
     append(&wrap, &bar);
     let holder = el("div", "table-holder");
     attr(&holder, "id", &format!("tbl-{id}"));
@@ -735,7 +777,7 @@ fn fill_table(id: &str, holder: &Element) {
         None => return,
     };
     if rows.is_empty() {
-        append(holder, &el_text("p", "muted empty-rows", "No rows for the current data and filters."));
+        append(holder, &el_text("p", "muted empty-rows", "None."));
         return;
     }
     let table = el("table", "data");
