@@ -1216,7 +1216,7 @@ fn wire_skeleton() {
     let doc = document();
     let win = web_sys::window().expect("window");
     // clicks anywhere: buttons and rows carry a data-action
-    listen(&doc, "click", |e: MouseEvent| {
+    listen_reentrant(&doc, "click", |e: MouseEvent| {
         let Some(t) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
         if let Ok(Some(a)) = t.closest("[data-action]") {
             on_action(&a);

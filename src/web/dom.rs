@@ -68,6 +68,13 @@ pub fn listen<E: wasm_bindgen::convert::FromWasmAbi + 'static>(target: &EventTar
     c.forget();
 }
 
+/// Like [`listen`], for a handler that may run re-entrantly (a click it causes comes back to it).
+pub fn listen_reentrant<E: wasm_bindgen::convert::FromWasmAbi + 'static>(target: &EventTarget, event: &str, f: impl Fn(E) + 'static) {
+    let c = Closure::<dyn Fn(E)>::new(f);
+    let _ = target.add_event_listener_with_callback(event, c.as_ref().unchecked_ref());
+    c.forget();
+}
+
 /// Runs `f` after `ms` milliseconds, once.
 pub fn later(ms: i32, f: impl FnOnce() + 'static) {
     let c = Closure::once_into_js(f);
