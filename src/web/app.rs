@@ -168,6 +168,28 @@ fn add_files(files: Vec<(String, File)>) {
 
 fn start_loading() {
     set_state("loading");
+    // until the first file is read, the content area says what is happening
+    if with(|a| a.report.is_null()) {
+        if let Some(content) = by_id("content") {
+            clear(&content);
+            let panel = el("div", "section loading-panel");
+            append(&panel, &el("div", "spinner"));
+            append(&panel, &el_text("h2", "", "Reading your telemetry…"));
+            append(&panel, &el_text("p", "muted", "Figures appear as soon as the first file is read. Files stay on this machine."));
+            let names: Vec<String> = with(|a| a.inputs.iter().map(|i| i.name.clone()).collect());
+            if !names.is_empty() {
+                let ul = el("ul", "muted small loading-list");
+                for n in names.iter().take(12) {
+                    append(&ul, &el_text("li", "", n));
+                }
+                if names.len() > 12 {
+                    append(&ul, &el_text("li", "", &format!("and {} more", names.len() - 12)));
+                }
+                append(&panel, &ul);
+            }
+            append(&content, &panel);
+        }
+    }
     if let Some(b) = by_id("banner") {
         show(&b, false);
     }
@@ -320,6 +342,10 @@ fn clear_all() {
 /// A fresh store in the worker, then the remaining files read again.
 fn reload(files: Vec<(u32, String, File)>, demo: bool) {
     send(message("reset"));
+    with(|a| {
+        a.report = Value::Null;
+        a.input_states = Value::Null;
+    });
     if files.is_empty() && !demo {
         with(|a| {
             a.busy = false;
@@ -428,9 +454,7 @@ fn on_report(d: &JsValue) {
     if let Some(p) = by_id("progress") {
         show(&p, busy);
     }
-    if let Some(b) = by_id("export-json") {
-        b.unchecked_ref::<web_sys::HtmlButtonElement>().set_disabled(n_inputs == 0);
-    }
+    set_exports_enabled(n_inputs > 0);
     if n_inputs == 0 && !busy {
         show_empty();
         if with(|a| a.last_error.is_some()) {
@@ -460,10 +484,16 @@ fn show_empty() {
     if let Some(p) = by_id("progress") {
         show(&p, false);
     }
-    if let Some(b) = by_id("export-json") {
-        b.unchecked_ref::<web_sys::HtmlButtonElement>().set_disabled(true);
-    }
+    set_exports_enabled(false);
     set_state(if with(|a| a.last_error.is_some()) { "error" } else { "empty" });
+}
+
+fn set_exports_enabled(on: bool) {
+    for id in ["export-json", "export-html"] {
+        if let Some(b) = by_id(id) {
+            b.unchecked_ref::<web_sys::HtmlButtonElement>().set_disabled(!on);
+        }
+    }
 }
 
 fn show_dashboard() {
