@@ -56,6 +56,8 @@ struct App {
     hits: HashMap<String, Vec<charts::HitRegion>>,
     last_error: Option<String>,
     task_debounce: u32,
+    /// the timeline brush being dragged: (start x, current x) in CSS px
+    brush_drag: Option<(f64, f64)>,
 }
 
 thread_local! {
@@ -410,6 +412,9 @@ fn on_worker_message(data: JsValue) {
         "html" => download_text(&field(&data, "html").as_string().unwrap_or_default(), "text/html", "spyglass-report.html"),
         "error" => {
             let msg = field(&data, "message").as_string().unwrap_or_default();
+            if msg.starts_with("the demo generator") {
+                with(|a| a.demo_loaded = false);
+            }
             show_error(&msg);
         }
         "fatal" => {
@@ -642,6 +647,7 @@ fn render_report() {
     card(&grid, "Alerts", &n("alerts"), "");
     card(&grid, "Skipped lines", &n("skipped_lines"), &format!("{} duplicates", n("duplicate_lines")));
     append(&content, &grid);
+    render_brush_section(&content);
 
     let mut pending: Vec<&str> = vec![];
     for name in SECTIONS {
@@ -734,6 +740,7 @@ fn chart_frame(name: &str, report: &Value) -> HtmlElement {
 
 /// Draws every chart canvas at its CSS size × devicePixelRatio (called after layout and on resize).
 fn draw_charts() {
+    draw_brush();
     let report = with(|a| a.report.clone());
     let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
     for name in SECTIONS {
@@ -925,6 +932,137 @@ fn render_diagnostics(content: &Element, report: &Value) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// the timeline brush: sessions started per day over all the data; dragging sets the time filter
+
+const DAY_MS: i64 = 86_400_000;
+const BRUSH_LEFT: f64 = 8.0;
+const BRUSH_RIGHT: f64 = 8.0;
+const BRUSH_BOTTOM: f64 = 18.0;
+
+fn render_brush_section(content: &Element) {
+    let days = with(|a| a.facets["daily"].as_array().map_or(0, Vec::len));
+    if days == 0 {
+        return;
+    }
+    let sec = el("section", "section brush-section");
+    let head = el("div", "section-head");
+    append(&head, &el_text("h2", "", "Sessions per day"));
+    append(&head, &el_text("span", "muted small", "drag to filter the time range · double-click to clear"));
+    append(&sec, &head);
+    let frame = el("figure", "chart brush");
+    let canvas = el("canvas", "");
+    attr(&canvas, "id", "chart-brush");
+    attr(&canvas, "role", "img");
+    let total: u64 = with(|a| a.facets["daily"].as_array().into_iter().flatten().filter_map(|d| d[1].as_u64()).sum());
+    attr(&canvas, "aria-label", &format!("Bar chart of sessions started per UTC day: {total} sessions over {days} days with sessions; the Sessions table lists them"));
+    append(&frame, &canvas);
+    let png = button("PNG", "ghost small", "png");
+    attr(&png, "data-chart", "brush");
+    append(&frame, &png);
+    append(&sec, &frame);
+    append(content, &sec);
+}
+
+fn dark_theme() -> bool {
+    let root = document().document_element().expect("html");
+    match root.get_attribute("data-theme").as_deref() {
+        Some("dark") => true,
+        Some("light") => false,
+        _ => web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten()).is_some_and(|m| m.matches()),
+    }
+}
+
+/// The brush's day range and geometry: (first day ms, number of days, bar width) for a width.
+fn brush_geometry(daily: &[(i64, u64)], css_w: f64) -> (i64, i64, f64) {
+    let first = daily.first().map_or(0, |d| d.0);
+    let last = daily.last().map_or(0, |d| d.0);
+    let n = ((last - first) / DAY_MS + 1).max(1);
+    (first, n, (css_w - BRUSH_LEFT - BRUSH_RIGHT) / n as f64)
+}
+
+fn daily_counts() -> Vec<(i64, u64)> {
+    with(|a| a.facets["daily"].as_array().into_iter().flatten().filter_map(|d| Some((d[0].as_i64()?, d[1].as_u64()?))).collect())
+}
+
+fn draw_brush() {
+    let Some(c) = by_id("chart-brush") else { return };
+    let canvas: web_sys::HtmlCanvasElement = c.unchecked_into();
+    let daily = daily_counts();
+    let rect = canvas.get_bounding_client_rect();
+    let (w, h) = (rect.width().max(1.0), rect.height().max(1.0));
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+    canvas.set_width((w * dpr).round() as u32);
+    canvas.set_height((h * dpr).round() as u32);
+    let Ok(Some(ctx)) = canvas.get_context("2d") else { return };
+    let ctx: web_sys::CanvasRenderingContext2d = ctx.unchecked_into();
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    ctx.clear_rect(0.0, 0.0, w, h);
+    let dark = dark_theme();
+    let (bar, bar_out, text_c, sel) = if dark { ("#5b94f5", "#34435e", "#8c98a8", "rgba(91,148,245,0.16)") } else { ("#2f6fde", "#b9cdf3", "#5f6b7a", "rgba(47,111,222,0.12)") };
+    let (first, n, bw) = brush_geometry(&daily, w);
+    let max = daily.iter().map(|d| d.1).max().unwrap_or(1).max(1) as f64;
+    let plot_h = h - BRUSH_BOTTOM - 4.0;
+    // selection: a drag in progress, else the time filter
+    let (drag, filters) = with(|a| (a.brush_drag, a.filters.clone()));
+    let x_of = |ms: i64| BRUSH_LEFT + (ms - first) as f64 / DAY_MS as f64 * bw;
+    let selection = match drag {
+        Some((a, b)) => Some((a.min(b), a.max(b))),
+        None if filters.since_ms.is_some() || filters.until_ms.is_some() => Some((x_of(filters.since_ms.unwrap_or(first)).max(BRUSH_LEFT), x_of(filters.until_ms.unwrap_or(first + n * DAY_MS)).min(w - BRUSH_RIGHT))),
+        None => None,
+    };
+    let mut hits = vec![];
+    for (day, count) in &daily {
+        let i = (day - first) / DAY_MS;
+        let x = BRUSH_LEFT + i as f64 * bw;
+        let bh = (*count as f64 / max * plot_h).max(1.0);
+        let inside = selection.is_none_or(|(a, b)| x + bw / 2.0 >= a && x + bw / 2.0 <= b);
+        ctx.set_fill_style_str(if inside { bar } else { bar_out });
+        let gap = if bw > 4.0 { 1.0 } else { 0.0 };
+        ctx.fill_rect(x + gap / 2.0, 4.0 + plot_h - bh, (bw - gap).max(0.5), bh);
+        let label = format!("{}: {} session{}", &crate::model::time::format_iso_ms(*day)[..10], count, if *count == 1 { "" } else { "s" });
+        hits.push(charts::HitRegion { x, y: 0.0, w: bw, h: plot_h + 4.0, label });
+    }
+    if let Some((a, b)) = selection {
+        ctx.set_fill_style_str(sel);
+        ctx.fill_rect(a, 0.0, (b - a).max(1.0), plot_h + 4.0);
+    }
+    ctx.set_fill_style_str(text_c);
+    ctx.set_font("11px system-ui, sans-serif");
+    ctx.set_text_baseline("bottom");
+    let day_text = |ms: i64| crate::model::time::format_iso_ms(ms)[..10].to_string();
+    ctx.set_text_align("left");
+    let _ = ctx.fill_text(&day_text(first), BRUSH_LEFT, h);
+    if n > 1 {
+        ctx.set_text_align("right");
+        let _ = ctx.fill_text(&day_text(first + (n - 1) * DAY_MS), w - BRUSH_RIGHT, h);
+    }
+    with(|a| a.hits.insert("brush".into(), hits));
+}
+
+/// `YYYY-MM-DDTHH:MM` for a datetime-local input (UTC).
+fn local_input_value(ms: i64) -> String {
+    crate::model::time::format_iso_ms(ms)[..16].to_string()
+}
+
+fn brush_commit(a: f64, b: f64) {
+    let Some(c) = by_id("chart-brush") else { return };
+    let w = c.get_bounding_client_rect().width();
+    let daily = daily_counts();
+    let (first, n, bw) = brush_geometry(&daily, w);
+    let (lo, hi) = (a.min(b), a.max(b));
+    let day_at = |x: f64| (((x - BRUSH_LEFT) / bw).floor() as i64).clamp(0, n - 1);
+    let (d0, d1) = if hi - lo < 3.0 { (day_at(lo), day_at(lo)) } else { (day_at(lo), day_at(hi)) };
+    let since = first + d0 * DAY_MS;
+    let until = first + (d1 + 1) * DAY_MS;
+    for (id, ms) in [("filter-since", since), ("filter-until", until)] {
+        if let Some(i) = by_id(id) {
+            i.unchecked_into::<HtmlInputElement>().set_value(&local_input_value(ms));
+        }
+    }
+    recompute();
+}
+
+// ---------------------------------------------------------------------------------------------
 // filters and parameters
 
 fn read_filters() -> Filters {
@@ -972,7 +1110,7 @@ fn render_params() {
     for k in keys {
         let v = &obj[k];
         let row = el("label", "field");
-        append(&row, &el_text("span", "field-label", &format::title(k)));
+        append(&row, &el_text("span", "field-label", &format::label(k)));
         let input: HtmlElement = if k == "group_by" {
             let sel = el("select", "");
             for opt in ["model", "executor_variant", "executor"] {
@@ -1183,6 +1321,10 @@ fn on_action(target: &Element) {
             if let Some(b) = by_id("banner") {
                 show(&b, false);
             }
+            with(|a| a.last_error = None);
+            if body().get_attribute("data-state").as_deref() == Some("error") && with(|a| a.inputs.is_empty() && !a.demo_loaded) {
+                set_state("empty");
+            }
         }
         "reset-filters" => {
             for id in ["filter-since", "filter-until", "filter-task"] {
@@ -1364,6 +1506,45 @@ fn wire_skeleton() {
         }
     }
     observer.forget();
+    // the timeline brush
+    if let Some(c) = by_id("content") {
+        let x_in = |e: &MouseEvent| -> Option<f64> {
+            let t = by_id("chart-brush")?;
+            Some(e.client_x() as f64 - t.get_bounding_client_rect().left())
+        };
+        listen(&c, "mousedown", move |e: MouseEvent| {
+            let on_brush = e.target().and_then(|t| t.dyn_into::<Element>().ok()).is_some_and(|t| t.id() == "chart-brush");
+            if on_brush {
+                e.prevent_default();
+                if let Some(x) = x_in(&e) {
+                    with(|a| a.brush_drag = Some((x, x)));
+                }
+            }
+        });
+        listen(&web_sys::window().expect("window"), "mousemove", move |e: MouseEvent| {
+            if with(|a| a.brush_drag.is_some()) {
+                if let Some(x) = x_in(&e) {
+                    with(|a| a.brush_drag = a.brush_drag.map(|(s, _)| (s, x)));
+                    draw_brush();
+                }
+            }
+        });
+        listen(&web_sys::window().expect("window"), "mouseup", move |_: MouseEvent| {
+            if let Some((a, b)) = with(|a| a.brush_drag.take()) {
+                brush_commit(a, b);
+            }
+        });
+        listen(&c, "dblclick", move |e: MouseEvent| {
+            if e.target().and_then(|t| t.dyn_into::<Element>().ok()).is_some_and(|t| t.id() == "chart-brush") {
+                for id in ["filter-since", "filter-until"] {
+                    if let Some(i) = by_id(id) {
+                        i.unchecked_into::<HtmlInputElement>().set_value("");
+                    }
+                }
+                recompute();
+            }
+        });
+    }
     // chart tooltips
     if let Some(c) = by_id("content") {
         listen(&c, "mousemove", |e: MouseEvent| {

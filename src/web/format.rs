@@ -102,8 +102,9 @@ pub fn compare(a: &Value, b: &Value) -> Ordering {
     }
 }
 
-/// Section and column titles from snake_case keys.
+/// Section and column titles from snake_case keys (unit suffixes go: cells show the units).
 pub fn title(key: &str) -> String {
+    let key = key.strip_suffix("_usd").or_else(|| key.strip_suffix("_ms")).filter(|k| !k.is_empty()).unwrap_or(key);
     let s = key.replace('_', " ");
     let mut c = s.chars();
     match c.next() {
@@ -138,4 +139,10 @@ pub fn csv(columns: &[String], rows: &[Value]) -> String {
         out.push_str("\r\n");
     }
     out
+}
+
+/// A parameter's label: its title with the unit of its suffix.
+pub fn label(key: &str) -> String {
+    let unit = if key.ends_with("_ms") { " (ms)" } else if key.ends_with("_usd") { " (USD)" } else if key.ends_with("_minutes") { "" } else { "" };
+    format!("{}{unit}", title(key))
 }

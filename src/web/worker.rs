@@ -385,10 +385,13 @@ struct Facets {
     models: BTreeSet<String>,
     first_ms: Option<i64>,
     last_ms: Option<i64>,
+    /// sessions started per UTC day, all data (the timeline brush): (day start ms, count)
+    daily: Vec<(i64, u32)>,
 }
 
 fn facets(data: &Dataset) -> Facets {
-    let mut f = Facets { executors: BTreeSet::new(), models: BTreeSet::new(), first_ms: None, last_ms: None };
+    let mut f = Facets { executors: BTreeSet::new(), models: BTreeSet::new(), first_ms: None, last_ms: None, daily: vec![] };
+    let mut days: std::collections::BTreeMap<i64, u32> = std::collections::BTreeMap::new();
     for s in &data.sessions {
         if s.executor.is_some() {
             f.executors.insert(data.str(s.executor).to_string());
@@ -396,11 +399,15 @@ fn facets(data: &Dataset) -> Facets {
         if s.model.is_some() {
             f.models.insert(data.str(s.model).to_string());
         }
+        if let Some(t) = s.start_ms {
+            *days.entry(t.div_euclid(86_400_000) * 86_400_000).or_insert(0) += 1;
+        }
         for t in [s.start_ms, s.end_ms].into_iter().flatten() {
             f.first_ms = Some(f.first_ms.map_or(t, |x: i64| x.min(t)));
             f.last_ms = Some(f.last_ms.map_or(t, |x: i64| x.max(t)));
         }
     }
+    f.daily = days.into_iter().collect();
     f
 }
 

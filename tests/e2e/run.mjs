@@ -172,6 +172,29 @@ test('filter and weight changes update the figures', async () => {
   await context.close();
 });
 
+test('the timeline brush sets the time filter', async () => {
+  const { page, context } = await openPage();
+  await loadFiles(page, [fixture]);
+  const box = await page.locator('#chart-brush').boundingBox();
+  const dims = await page.$eval('#chart-brush', (c) => [c.width, c.height, c.getBoundingClientRect().width]);
+  assert(dims[0] === Math.round(dims[2] * 2), `backing store is CSS width x devicePixelRatio: ${dims}`);
+  await page.mouse.move(box.x + 12, box.y + 30);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 4, box.y + 30, { steps: 4 });
+  await page.mouse.up();
+  await page.waitForFunction(() => document.querySelector('#filter-since').value !== '');
+  await waitState(page, 'ready');
+  await page.waitForFunction(() => [...document.querySelectorAll('#overview .card')].some((c) => c.querySelector('.card-label').textContent === 'Sessions' && c.querySelector('.card-value').textContent === '1'));
+  const since = await page.inputValue('#filter-since');
+  assert(since === '2026-02-09T00:00', `since set from the brush: ${since}`);
+  await page.mouse.move(box.x + 14, box.y + 40);
+  await page.waitForSelector('#tooltip:not([hidden])');
+  const tip = await page.textContent('#tooltip');
+  assert(/2026-02-09: 1 session/.test(tip), `tooltip gives the exact value: ${tip}`);
+  await page.screenshot({ path: path.join(out, 'brush-light.png') });
+  await context.close();
+});
+
 test('drill-down shows the attempt\'s events with raw lines', async () => {
   const { page, context } = await openPage({ dark: true });
   await loadFiles(page, [fixture]);
