@@ -95,6 +95,43 @@ test('file input loads a fixture; export JSON equals the CLI byte for byte', asy
   await context.close();
 });
 
+test('folder picker reads a folder like the CLI does', async () => {
+  const dir = path.join(work, 'folder');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, 'agent-sessions'), { recursive: true });
+  const lines = fs.readFileSync(fixture, 'utf8').split('\n');
+  fs.writeFileSync(path.join(dir, 'agent-work-stream.jsonl'), lines.slice(0, 9).join('\n') + '\n');
+  fs.writeFileSync(path.join(dir, 'agent-sessions', 'c3.jsonl'), lines.slice(9).join('\n'));
+  fs.writeFileSync(path.join(dir, 'README.txt'), 'not telemetry');
+  const { page, context } = await openPage();
+  await page.setInputFiles('#folder-input', dir);
+  await waitState(page, 'ready');
+  const names = await page.$$eval('#files .file-name', (e) => e.map((x) => x.textContent));
+  assert(JSON.stringify(names) === JSON.stringify(['agent-sessions/c3.jsonl', 'agent-work-stream.jsonl']), `names relative to the folder, sorted: ${names}`);
+  const exported = await exportJson(page);
+  const expected = execFileSync(cli, ['report', dir, '--json']).toString('utf8');
+  assert(exported === expected, 'folder export equals `spyglass report DIR --json`');
+  await context.close();
+});
+
+test('CSV, HTML report and theme/shortcut keys', async () => {
+  const { page, context } = await openPage();
+  await loadFiles(page, [fixture]);
+  let [dl] = await Promise.all([page.waitForEvent('download'), page.click('#section-sessions button[data-action="csv"]')]);
+  const csv = fs.readFileSync(await dl.path(), 'utf8');
+  assert(csv.startsWith('attempt_id,task_id,task_title') && csv.includes('ve-c3-metrics'), `sessions CSV: ${csv.slice(0, 80)}`);
+  [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-html')]);
+  const html = fs.readFileSync(await dl.path(), 'utf8');
+  assert(/^<!doctype html>/i.test(html) && !html.includes('<script>window.__xss'), 'HTML report downloaded, data escaped');
+  await page.keyboard.press('t');
+  assert((await page.getAttribute('html', 'data-theme')) === 'dark', 't toggles the theme');
+  await page.keyboard.press('/');
+  assert(await page.evaluate(() => document.activeElement.id === 'filter-task'), '/ focuses the task search');
+  await page.keyboard.press('Escape');
+  await page.screenshot({ path: path.join(out, 'toggled-dark.png') });
+  await context.close();
+});
+
 test('synthetic drop of a file loads it', async () => {
   const { page, context } = await openPage();
   const text = fs.readFileSync(fixture, 'utf8');
