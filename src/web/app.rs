@@ -1492,14 +1492,7 @@ fn wire_skeleton() {
         }
     });
     // charts redraw when their size changes
-    let observer = Closure::<dyn FnMut(JsValue)>::new(|_| {
-        let n = with(|a| {
-            a.task_debounce = a.task_debounce.wrapping_add(0);
-            a.hits.len()
-        });
-        let _ = n;
-        draw_charts();
-    });
+    let observer = Closure::<dyn FnMut(JsValue)>::new(|_| draw_charts());
     if let Ok(ro) = web_sys::ResizeObserver::new(observer.as_ref().unchecked_ref()) {
         if let Some(c) = by_id("content") {
             ro.observe(&c);

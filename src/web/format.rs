@@ -143,6 +143,55 @@ pub fn csv(columns: &[String], rows: &[Value]) -> String {
 
 /// A parameter's label: its title with the unit of its suffix.
 pub fn label(key: &str) -> String {
-    let unit = if key.ends_with("_ms") { " (ms)" } else if key.ends_with("_usd") { " (USD)" } else if key.ends_with("_minutes") { "" } else { "" };
+    let unit = if key.ends_with("_ms") {
+        " (ms)"
+    } else if key.ends_with("_usd") {
+        " (USD)"
+    } else {
+        ""
+    };
     format!("{}{unit}", title(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn cells_follow_the_field_suffix() {
+        assert_eq!(cell("success_rate", &json!(0.6667)), "66.7 %");
+        assert_eq!(cell("error_share", &json!(0.5)), "50.0 %");
+        assert_eq!(cell("total_cost_usd", &json!(1234.5)), "$1,234.50");
+        assert_eq!(cell("cost_usd", &json!(0.0042)), "$0.0042");
+        assert_eq!(cell("duration_ms", &json!(437000)), "7m 17s");
+        assert_eq!(cell("gap_ms", &json!(250)), "250 ms");
+        assert_eq!(cell("tokens", &json!(91854)), "91,854");
+        assert_eq!(cell("x", &json!(null)), "—");
+        assert_eq!(cell("files", &json!(["a", "b"])), "a, b");
+        assert_eq!(cell("first_timestamp", &json!("2026-02-09T14:00:00.000Z")), "2026-02-09T14:00:00.000Z");
+        assert_eq!(grouped(-1234567.0, 0), "-1,234,567");
+    }
+
+    #[test]
+    fn sorting_puts_nulls_last_and_numbers_by_value() {
+        let mut v = vec![json!(null), json!(10), json!(9.5), json!(100)];
+        v.sort_by(compare);
+        assert_eq!(v, vec![json!(9.5), json!(10), json!(100), json!(null)]);
+    }
+
+    #[test]
+    fn csv_quotes_and_keeps_raw_values() {
+        let rows = vec![json!({"name": "a,b", "n": 3, "rate": 0.5, "tags": ["x", "y"], "none": null}), json!({"name": "say \"hi\""})];
+        let cols: Vec<String> = ["name", "n", "rate", "tags", "none"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(csv(&cols, &rows), "name,n,rate,tags,none\r\n\"a,b\",3,0.5,\"x, y\",\r\n\"say \"\"hi\"\"\",,,,\r\n");
+    }
+
+    #[test]
+    fn titles_drop_unit_suffixes_labels_keep_them() {
+        assert_eq!(title("model_scores"), "Model scores");
+        assert_eq!(title("duration_ms"), "Duration");
+        assert_eq!(label("stuck_gap_ms"), "Stuck gap (ms)");
+        assert_eq!(label("daily_budget_usd"), "Daily budget (USD)");
+    }
 }
