@@ -12,6 +12,7 @@ use crate::pipelines::{Filters, Parameters};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, File, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent, MessageEvent, MouseEvent, Worker};
@@ -46,7 +47,9 @@ struct App {
     next_id: u32,
     busy: bool,
     report_json: String,
-    report: Value,
+    report: Rc<Value>,
+    /// bumped by every report: a section render of an older one stops
+    render_gen: u32,
     facets: Value,
     input_states: Value,
     sessions: Value,
@@ -345,13 +348,13 @@ fn clear_all() {
 fn reload(files: Vec<(u32, String, File)>, demo: bool) {
     send(message("reset"));
     with(|a| {
-        a.report = Value::Null;
+        a.report = Rc::new(Value::Null);
         a.input_states = Value::Null;
     });
     if files.is_empty() && !demo {
         with(|a| {
             a.busy = false;
-            a.report = Value::Null;
+            a.report = Rc::new(Value::Null);
             a.report_json.clear();
             a.tables.clear();
         });
@@ -407,7 +410,17 @@ fn on_worker_message(data: JsValue) {
             }
         }
         "progress" => on_progress(&data),
-        "report" => on_report(&data),
+        "report" => {
+            // a measure in the browser's performance timeline (the e2e tests read it)
+            let perf = web_sys::window().and_then(|w| w.performance());
+            if let Some(p) = &perf {
+                let _ = p.mark("spyglass-render-start");
+            }
+            on_report(&data);
+            if let Some(p) = &perf {
+                let _ = p.measure_with_start_mark("spyglass-render", "spyglass-render-start");
+            }
+        }
         "timeline" => on_timeline(&field(&data, "json").as_string().unwrap_or_default()),
         "html" => download_text(&field(&data, "html").as_string().unwrap_or_default(), "text/html", "spyglass-report.html"),
         "error" => {
@@ -451,7 +464,7 @@ fn on_report(d: &JsValue) {
     with(|a| {
         a.sessions = sessions;
         a.report_json = json;
-        a.report = report;
+        a.report = Rc::new(report);
         a.facets = facets;
         a.input_states = inputs;
         a.busy = busy;
@@ -471,9 +484,6 @@ fn on_report(d: &JsValue) {
     render_files();
     render_facets();
     render_report();
-    if !busy {
-        set_state("ready");
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -613,14 +623,81 @@ fn card_class(grid: &Element, class: &str, label: &str, value: &str, sub: &str) 
     append(grid, &c);
 }
 
+/// Renders the report in steps, one macrotask each (overview first), so that no step holds the
+/// main thread long; `data-state` becomes `ready` after the last step has drawn every figure.
 fn render_report() {
     let report = with(|a| a.report.clone());
     let Some(content) = by_id("content") else { return };
-    clear(&content);
-    with(|a| {
+    let generation = with(|a| {
+        a.render_gen = a.render_gen.wrapping_add(1);
         a.tables.clear();
         a.hits.clear();
+        a.render_gen
     });
+    clear(&content);
+    render_overview(&content, &report);
+    render_brush_section(&content);
+    draw_brush();
+    let mut steps: Vec<Box<dyn FnOnce(&Element, &Value)>> = vec![];
+    let mut pending: Vec<&str> = vec![];
+    for name in SECTIONS {
+        if section_is_empty(&report[name]) {
+            pending.push(name);
+        } else {
+            steps.push(Box::new(move |c, r| render_section(c, name, r)));
+        }
+    }
+    if !pending.is_empty() {
+        steps.push(Box::new(move |content, _| {
+            let note = el("section", "section pending");
+            attr(&note, "id", "section-pending");
+            append(&note, &el_text("h2", "", "Not shown"));
+            let names: Vec<String> = pending.iter().map(|n| format::title(n)).collect();
+            append(&note, &el_text("p", "muted", &format!("No figures for the current data and filters: {}.", names.join(", "))));
+            append(content, &note);
+        }));
+    }
+    steps.push(Box::new(|c, _| render_sessions_section(c)));
+    steps.push(Box::new(|c, r| render_diagnostics(c, r)));
+    steps.reverse();
+    run_steps(generation, steps);
+}
+
+fn run_steps(generation: u32, mut steps: Vec<Box<dyn FnOnce(&Element, &Value)>>) {
+    if with(|a| a.render_gen) != generation {
+        return;
+    }
+    let Some(content) = by_id("content") else { return };
+    let report = with(|a| a.report.clone());
+    if let Some(step) = steps.pop() {
+        let perf = web_sys::window().and_then(|w| w.performance());
+        if let Some(p) = &perf {
+            let _ = p.mark("spyglass-step-start");
+        }
+        step(&content, &report);
+        if let Some(p) = &perf {
+            let _ = p.measure_with_start_mark(&format!("spyglass-step-{}", steps.len()), "spyglass-step-start");
+        }
+    }
+    if steps.is_empty() {
+        // charts are drawn once the layout knows their size
+        let perf = web_sys::window().and_then(|w| w.performance());
+        if let Some(p) = &perf {
+            let _ = p.mark("spyglass-draw-start");
+        }
+        draw_charts();
+        if let Some(p) = &perf {
+            let _ = p.measure_with_start_mark("spyglass-draw", "spyglass-draw-start");
+        }
+        if with(|a| !a.busy) {
+            set_state("ready");
+        }
+    } else {
+        later(0, move || run_steps(generation, steps));
+    }
+}
+
+fn render_overview(content: &Element, report: &Value) {
     let s = &report["summary"];
     let grid = el("div", "cards");
     attr(&grid, "id", "overview");
@@ -646,27 +723,7 @@ fn render_report() {
     card(&grid, "Errors", &n("error_events"), "error events");
     card(&grid, "Alerts", &n("alerts"), "");
     card(&grid, "Skipped lines", &n("skipped_lines"), &format!("{} duplicates", n("duplicate_lines")));
-    append(&content, &grid);
-    render_brush_section(&content);
-
-    let mut pending: Vec<&str> = vec![];
-    for name in SECTIONS {
-        if section_is_empty(&report[name]) {
-            pending.push(name);
-        } else {
-            render_section(&content, name, &report);
-        }
-    }
-    if !pending.is_empty() {
-        let note = el("section", "section pending");
-        attr(&note, "id", "section-pending");
-        append(&note, &el_text("h2", "", "Not shown"));
-        let names: Vec<String> = pending.iter().map(|n| format::title(n)).collect();
-        append(&note, &el_text("p", "muted", &format!("No figures for the current data and filters: {}.", names.join(", "))));
-        append(&content, &note);
-    }
-    render_sessions_section(&content);
-    render_diagnostics(&content, &report);
+    append(content, &grid);
 }
 
 /// A section with nothing to show: every table empty, no scalar value.
@@ -682,7 +739,7 @@ fn section_is_empty(v: &Value) -> bool {
 }
 
 /// One pipeline's section: its chart (when it has one) beside a table per array of rows.
-fn render_section(content: &Element, name: &str, report: &Value) {
+fn render_section(content: &Element, name: &'static str, report: &Value) {
     let Some(section) = report.get(name) else { return };
     let sec = el("section", "section");
     attr(&sec, "id", &format!("section-{name}"));
@@ -809,7 +866,7 @@ fn attempt_of(row: &Value) -> Option<String> {
 
 fn fill_table(id: &str, holder: &Element) {
     clear(holder);
-    let (columns, rows, sort, shown) = match with(|a| a.tables.get(id).map(|t| (t.columns.clone(), t.rows.clone(), t.sort.clone(), t.shown))) {
+    let (columns, rows, total, sort, shown) = match with(|a| a.tables.get(id).map(|t| (t.columns.clone(), t.rows.iter().take(t.shown).cloned().collect::<Vec<_>>(), t.rows.len(), t.sort.clone(), t.shown))) {
         Some(x) => x,
         None => return,
     };
@@ -860,8 +917,8 @@ fn fill_table(id: &str, holder: &Element) {
     let scroll = el("div", "table-scroll");
     append(&scroll, &table);
     append(holder, &scroll);
-    if rows.len() > shown {
-        let more = button(&format!("Show more ({} of {})", shown, rows.len()), "ghost small more", "more");
+    if total > shown {
+        let more = button(&format!("Show more ({} of {})", shown, total), "ghost small more", "more");
         attr(&more, "data-table", id);
         append(holder, &more);
     }
@@ -927,8 +984,6 @@ fn render_diagnostics(content: &Element, report: &Value) {
     append(&sec, &table_block("diagnostics.superseded_rows", "Superseded metrics rows", d["superseded_rows"].as_array().cloned().unwrap_or_default(), "diagnostics"));
     append(&sec, &table_block("diagnostics.sources", "Sources", d["sources"].as_array().cloned().unwrap_or_default(), "diagnostics"));
     append(content, &sec);
-    // charts are drawn once the layout knows their size
-    draw_charts();
 }
 
 // ---------------------------------------------------------------------------------------------

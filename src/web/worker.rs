@@ -238,11 +238,11 @@ fn kick(state: &Shared) {
         }
         let mut st = s.borrow_mut();
         if st.generation == generation {
+            // the last file's report went out with busy = false already
             st.busy = false;
             st.cancel = false;
             st.batch_done = 0;
             st.batch_total = 0;
-            post_report(&st);
         }
     });
 }
@@ -424,7 +424,7 @@ fn post_report(st: &State) {
 }
 
 /// Sessions listed on the page (not part of the report): the drill-down's way in.
-const MAX_LISTED_SESSIONS: usize = 2000;
+const MAX_LISTED_SESSIONS: usize = 1000;
 
 fn sessions_json(st: &State) -> String {
     let view = crate::pipelines::View::new(&st.data, &st.filters, &st.params);
