@@ -52,7 +52,7 @@ struct App {
     render_gen: u32,
     facets: Value,
     input_states: Value,
-    sessions: Value,
+    sessions: String,
     filters: Filters,
     params: Parameters,
     tables: HashMap<String, Table>,
@@ -460,7 +460,8 @@ fn on_report(d: &JsValue) {
     let facets: Value = serde_json::from_str(&field(d, "facets").as_string().unwrap_or_default()).unwrap_or(Value::Null);
     let inputs: Value = serde_json::from_str(&field(d, "inputs").as_string().unwrap_or_default()).unwrap_or(Value::Null);
     let n_inputs = inputs.as_array().map_or(0, Vec::len);
-    let sessions: Value = serde_json::from_str(&field(d, "sessions").as_string().unwrap_or_default()).unwrap_or(Value::Null);
+    // parsed in its own render step
+    let sessions = field(d, "sessions").as_string().unwrap_or_default();
     with(|a| {
         a.sessions = sessions;
         a.report_json = json;
@@ -946,7 +947,7 @@ fn sort_table(id: &str, key: &str) {
 /// The sessions of the current view (sent beside the report, not part of it): the drill-down's
 /// way in, whatever the pipelines list.
 fn render_sessions_section(content: &Element) {
-    let sessions = with(|a| a.sessions.clone());
+    let sessions: Value = with(|a| serde_json::from_str(&a.sessions).unwrap_or(Value::Null));
     let rows = sessions["rows"].as_array().cloned().unwrap_or_default();
     let total = sessions["total"].as_u64().unwrap_or(0);
     let sec = el("section", "section");

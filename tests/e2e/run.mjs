@@ -275,15 +275,21 @@ test('a large load (>= 200 MB) never blocks the main thread > 100 ms', async () 
   await page.evaluate(() => {
     window.__long = [];
     window.__longAt = [];
+    document.querySelector('#file-input').addEventListener('change', () => performance.mark('spyglass-test-change'), { capture: true });
+    document.querySelector('#file-input').addEventListener('input', () => performance.mark('spyglass-test-input'), { capture: true });
     new PerformanceObserver((l) => { for (const e of l.getEntries()) { window.__long.push(e.duration); window.__longAt.push([Math.round(e.startTime), Math.round(e.duration)]); } }).observe({ type: 'longtask', buffered: true });
   });
   const t0 = Date.now();
   await page.setInputFiles('#file-input', [big]);
   await waitState(page, 'ready', 300000);
   const secs = (Date.now() - t0) / 1000;
-  const long = await page.evaluate(() => window.__long);
+  // long tasks from the moment the file is chosen (page start-up compiles the Wasm before that)
+  const long = await page.evaluate(() => {
+    const t0 = performance.getEntriesByName('spyglass-test-change')[0].startTime;
+    return window.__longAt.filter(([start]) => start >= t0).map(([, d]) => d);
+  });
   const max = Math.max(0, ...long);
-  const detail = await page.evaluate(() => ({ long: window.__longAt, renders: performance.getEntriesByType('measure').filter((m) => m.name.startsWith('spyglass')).map((m) => [m.name.replace('spyglass-', ''), Math.round(m.startTime), Math.round(m.duration)]) }));
+  const detail = await page.evaluate(() => ({ long: window.__longAt, renders: [...performance.getEntriesByType('measure'), ...performance.getEntriesByType('mark').filter((m) => m.name.startsWith('spyglass-test'))].filter((m) => m.name.startsWith('spyglass')).map((m) => [m.name.replace('spyglass-', ''), Math.round(m.startTime), Math.round(m.duration)]) }));
   console.log(`    long tasks [start, ms]: ${JSON.stringify(detail.long)}; renders [start, ms]: ${JSON.stringify(detail.renders)}`);
   console.log(`    large load: ${(fs.statSync(big).size / 1e6).toFixed(0)} MB in ${secs.toFixed(1)} s, longest main-thread task ${max.toFixed(0)} ms (${long.length} long tasks)`);
   assert(max <= 100, `a main-thread task took ${max} ms`);
