@@ -116,7 +116,7 @@ fn init() -> Result<(), JsValue> {
     let worker = Worker::new_with_options(&worker_url, &opts)?;
     listen(&worker, "message", |e: MessageEvent| on_worker_message(e.data()));
     listen(&worker, "error", |e: web_sys::ErrorEvent| {
-        show_error(&format!("the worker failed: {}", e.message()));
+        show_error(&format!("the background reader stopped ({}); reload the page to start again — a file may be too large for a browser tab, the spyglass CLI reads any size", e.message()));
         set_state("error");
     });
     with(|a| a.worker = Some(worker));
@@ -205,6 +205,7 @@ fn start_loading() {
         }
     }
     show_dashboard();
+    render_files();
 }
 
 fn files_of(list: Option<web_sys::FileList>, relative: bool) -> Vec<(String, File)> {
@@ -566,6 +567,17 @@ fn render_files() {
             append(&li, &el_text("div", "file-error", err));
             li.class_list().add_1("has-error").ok();
         }
+        append(&list, &li);
+    }
+    // files chosen but not yet reported by the worker
+    let known: Vec<u64> = inputs.as_array().into_iter().flatten().filter_map(|i| i["id"].as_u64()).collect();
+    let waiting: Vec<(u32, String, f64)> = with(|a| a.inputs.iter().filter(|i| !known.contains(&(i.id as u64))).map(|i| (i.id, i.name.clone(), i.file.size())).collect());
+    for (_, name, size) in waiting {
+        let li = el("li", "file waiting");
+        let head = el("div", "file-head");
+        append(&head, &el_text("span", "file-name", &name));
+        append(&li, &head);
+        append(&li, &el_text("div", "file-meta", &format!("{} · reading…", format::bytes(size))));
         append(&list, &li);
     }
 }
@@ -1016,6 +1028,12 @@ fn render_brush_section(content: &Element) {
     attr(&png, "data-chart", "brush");
     append(&frame, &png);
     append(&sec, &frame);
+    // the chart's table twin
+    let twin = el("details", "twin");
+    append(&twin, &el_text("summary", "muted small", "Show as a table"));
+    let rows: Vec<Value> = daily_counts().into_iter().map(|(d, n)| serde_json::json!({"day": &crate::model::time::format_iso_ms(d)[..10], "sessions": n})).collect();
+    append(&twin, &table_block("brush.daily", "", rows, "brush"));
+    append(&sec, &twin);
     append(content, &sec);
 }
 
@@ -1073,7 +1091,7 @@ fn draw_brush() {
         let bh = (*count as f64 / max * plot_h).max(1.0);
         let inside = selection.is_none_or(|(a, b)| x + bw / 2.0 >= a && x + bw / 2.0 <= b);
         ctx.set_fill_style_str(if inside { bar } else { bar_out });
-        let gap = if bw > 4.0 { 1.0 } else { 0.0 };
+        let gap = if bw > 12.0 { (bw * 0.2).min(24.0) } else if bw > 4.0 { 1.0 } else { 0.0 };
         ctx.fill_rect(x + gap / 2.0, 4.0 + plot_h - bh, (bw - gap).max(0.5), bh);
         let label = format!("{}: {} session{}", &crate::model::time::format_iso_ms(*day)[..10], count, if *count == 1 { "" } else { "s" });
         hits.push(charts::HitRegion { x, y: 0.0, w: bw, h: plot_h + 4.0, label });
@@ -1086,6 +1104,9 @@ fn draw_brush() {
     ctx.set_font("11px system-ui, sans-serif");
     ctx.set_text_baseline("bottom");
     let day_text = |ms: i64| crate::model::time::format_iso_ms(ms)[..10].to_string();
+    ctx.set_text_align("center");
+    let peak = format!("peak {} sessions/day", max as u64);
+    let _ = ctx.fill_text(&peak, w / 2.0, h);
     ctx.set_text_align("left");
     let _ = ctx.fill_text(&day_text(first), BRUSH_LEFT, h);
     if n > 1 {

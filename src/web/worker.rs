@@ -248,6 +248,9 @@ fn kick(state: &Shared) {
 }
 
 const CHUNK: usize = 1 << 20;
+/// Inputs above this size are refused up front: Wasm32 memory is 4 GiB and the records of a
+/// file take a fraction of its size, but the browser also limits a tab.
+const MAX_INPUT_BYTES: u64 = 4_000_000_000;
 
 /// Reads one input into the store, chunk by chunk, checking for cancel between awaits.
 async fn read_input(state: &Shared, i: usize, generation: u32) {
@@ -257,6 +260,15 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
         (st.inputs[i].name.clone(), st.inputs[i].bytes.clone())
     };
     let Some(bytes) = bytes else { return };
+    if bytes.size() > MAX_INPUT_BYTES {
+        let mut st = state.borrow_mut();
+        let input = &mut st.inputs[i];
+        input.state = "failed";
+        let msg = format!("{name}: {} is more than a browser tab can hold ({} at most); nothing of it was read — read it with the spyglass CLI, or split it", mb(input.size), mb(MAX_INPUT_BYTES));
+        input.error = Some(msg.clone());
+        post_error(&msg);
+        return;
+    }
     let first_source = state.borrow().data.store.sources.len() as u32;
     let mut feed = Feed::new(&name);
     let mut failure: Option<String> = None;
