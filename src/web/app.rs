@@ -1326,7 +1326,7 @@ fn on_timeline(json: &str) {
                     append(&raw_td, &el_text("code", "mono", raw));
                 }
             }
-            None => append(&raw_td, &el_text("span", "muted", &format!("{}:{} — not available for compressed sources", e["source_name"].as_str().unwrap_or(""), e["line"]))),
+            None => append(&raw_td, &el_text("span", "muted", &format!("{}:{} — the line could not be read back", e["source_name"].as_str().unwrap_or(""), e["line"]))),
         }
         append(&tr, &raw_td);
         append(&tbody, &tr);

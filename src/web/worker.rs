@@ -21,7 +21,9 @@
 //! - `{type:"fatal", message}`                     a panic: the worker is gone
 
 use super::{js_error, obj, set};
+use crate::ingest::archive::{sniff, Decoder};
 use crate::ingest::Feed;
+use crate::report::timeline::RangeCollector;
 use crate::model::sessions::Dataset;
 use crate::pipelines::{Filters, Parameters};
 use crate::report::Report;
@@ -503,12 +505,14 @@ async fn timeline(state: &Shared, attempt: &str) {
     let (tl, sources) = {
         let st = state.borrow();
         let tl = crate::report::timeline::attempt_timeline(&st.data, attempt);
-        // per store source: (container, bytes) to read lines back from
-        let mut sources: Vec<(String, Option<Bytes>)> = st.data.store.sources.iter().map(|s| (s.container.to_string(), None)).collect();
+        // per store source: (container, bytes to read lines back from, input name, entry index)
+        let mut sources: Vec<(String, Option<Bytes>, String, usize)> = st.data.store.sources.iter().map(|s| (s.container.to_string(), None, String::new(), 0)).collect();
         for input in &st.inputs {
-            for &s in &input.sources {
+            for (k, &s) in input.sources.iter().enumerate() {
                 if let Some(slot) = sources.get_mut(s as usize) {
                     slot.1 = input.bytes.clone();
+                    slot.2 = input.name.clone();
+                    slot.3 = k;
                 }
             }
         }
@@ -521,10 +525,26 @@ async fn timeline(state: &Shared, attempt: &str) {
         post(&m);
         return;
     };
+    // compressed sources: replay each through a fresh decoder once, collecting the lines wanted
+    let mut replayed: std::collections::HashMap<u32, RangeCollector> = std::collections::HashMap::new();
+    for e in &tl.events {
+        if replayed.contains_key(&e.source) {
+            continue;
+        }
+        if let Some((container, Some(bytes), name, entry)) = sources.get(e.source as usize) {
+            if container != "plain" {
+                let wanted = tl.events.iter().filter(|x| x.source == e.source).map(|x| (x.offset, x.len)).collect();
+                let mut c = RangeCollector::new(*entry, wanted);
+                replay(bytes, name, &mut c).await;
+                replayed.insert(e.source, c);
+            }
+        }
+    }
     let mut raws: Vec<Option<String>> = Vec::with_capacity(tl.events.len());
     for e in &tl.events {
         let raw = match sources.get(e.source as usize) {
-            Some((container, Some(bytes))) if container == "plain" => read_line(bytes, e.offset, e.len).await,
+            Some((container, Some(bytes), _, _)) if container == "plain" => read_line(bytes, e.offset, e.len).await,
+            Some(_) => replayed.get(&e.source).and_then(|c| c.text(e.offset, e.len)),
             _ => None,
         };
         raws.push(raw.map(|r| match r.char_indices().nth(MAX_RAW_CHARS) {
@@ -540,6 +560,52 @@ async fn timeline(state: &Shared, attempt: &str) {
     }
     set(&m, "json", &serde_json::to_string(&WithRaw { timeline: &tl, raw: raws }).unwrap_or_default().into());
     post(&m);
+}
+
+/// Feeds an input through a fresh decoder until `c` has every line it wants.
+async fn replay(bytes: &Bytes, name: &str, c: &mut RangeCollector) {
+    let mut decoder: Option<Decoder> = None;
+    let mut head: Vec<u8> = Vec::new();
+    let mut push = |chunk: &[u8], c: &mut RangeCollector| -> bool {
+        if decoder.is_none() {
+            head.extend_from_slice(chunk);
+            if head.len() < 4 {
+                return true;
+            }
+            let mut d = Decoder::new(sniff(&head, name));
+            let ok = d.push(&head, &mut |o| c.on_output(o)).is_ok();
+            decoder = Some(d);
+            return ok && !c.done();
+        }
+        let d = decoder.as_mut().expect("decoder");
+        d.push(chunk, &mut |o| c.on_output(o)).is_ok() && !c.done()
+    };
+    match bytes {
+        Bytes::Memory(b) => {
+            for chunk in b.chunks(CHUNK) {
+                if !push(chunk, c) {
+                    return;
+                }
+            }
+        }
+        Bytes::File(f) => {
+            let reader: ReadableStreamDefaultReader = f.stream().get_reader().unchecked_into();
+            loop {
+                let Ok(result) = JsFuture::from(reader.read()).await else { break };
+                if field(&result, "done").as_bool().unwrap_or(true) {
+                    break;
+                }
+                let array: js_sys::Uint8Array = field(&result, "value").unchecked_into();
+                if !push(&array.to_vec(), c) {
+                    let _ = reader.cancel();
+                    return;
+                }
+            }
+        }
+    }
+    if let Some(mut d) = decoder {
+        let _ = d.finish(&mut |o| c.on_output(o));
+    }
 }
 
 async fn read_line(bytes: &Bytes, offset: u64, len: u32) -> Option<String> {

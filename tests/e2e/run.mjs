@@ -162,6 +162,11 @@ test('.gz and .zip open directly; later loads add', async () => {
   assert(meta.length === 2 && meta[0].startsWith('gzip') && meta[1].startsWith('zip'), `containers shown: ${meta}`);
   const sources = JSON.parse(await exportJson(page)).diagnostics.sources.map((s) => s.name);
   assert(sources.includes('logs.zip/agent-work-stream.jsonl'), `zip entry read: ${sources}`);
+  // drill-down re-decodes compressed sources to show raw lines
+  await page.click('#section-sessions tbody tr:has-text("ve-b2-xss")');
+  await page.waitForSelector('#timeline-body .timeline-table');
+  const raw = await page.$$eval('#timeline-body tbody tr td.raw', (t) => t.map((r) => r.textContent));
+  assert(raw.length > 0 && raw.every((r) => r.includes('ve-b2-xss')), `raw lines of compressed sources: ${raw.slice(0, 2)}`);
   await context.close();
 });
 
