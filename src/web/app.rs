@@ -18,7 +18,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, File, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent, MessageEvent, MouseEvent, Worker};
 
 /// Report sections in page order (each a pipeline's output in the report JSON).
-const SECTIONS: [&str; 11] = ["model_scores", "task_risk", "provider_heatmap", "interventions", "guardrails", "alerts", "costs", "tools", "git", "executors", "error_clusters"];
+const SECTIONS: [&str; 11] = crate::report::charts::SECTIONS;
 /// Rows a table shows before "show more".
 const PAGE_ROWS: usize = 100;
 /// Ids of inputs that came from the demo generator start here.
@@ -760,8 +760,13 @@ fn render_section(content: &Element, name: &'static str, report: &Value) {
     append(&head, &el_text("h2", "", &format::title(name)));
     append(&sec, &head);
     let body = el("div", "section-body");
-    if charts::has_chart(name, report) {
-        append(&body, &chart_frame(name, report));
+    let infos = charts::section_charts(name, report);
+    if !infos.is_empty() {
+        let col = el("div", "charts");
+        for info in &infos {
+            append(&col, &chart_frame(name, info));
+        }
+        append(&body, &col);
     }
     let tables = el("div", "section-tables");
     let mut any = false;
@@ -795,15 +800,19 @@ fn render_section(content: &Element, name: &'static str, report: &Value) {
     append(content, &sec);
 }
 
-fn chart_frame(name: &str, report: &Value) -> HtmlElement {
+fn chart_frame(section: &str, info: &charts::ChartInfo) -> HtmlElement {
     let frame = el("figure", "chart");
-    let canvas = el("canvas", "");
-    attr(&canvas, "id", &format!("chart-{name}"));
+    let canvas = el("canvas", "section-chart");
+    attr(&canvas, "id", &format!("chart-{}", info.id));
+    attr(&canvas, "data-section", section);
+    attr(&canvas, "data-chart", &info.id);
     attr(&canvas, "role", "img");
-    attr(&canvas, "aria-label", &charts::aria_summary(name, report));
+    attr(&canvas, "aria-label", &format!("{}. {} The table beside it holds the same figures.", info.title, info.summary));
+    let _ = canvas.style().set_property("height", &format!("{}px", info.height_px));
     append(&frame, &canvas);
     let png = button("PNG", "ghost small", "png");
-    attr(&png, "data-chart", name);
+    attr(&png, "data-chart", &info.id);
+    attr(&png, "title", "Download this chart as PNG");
     append(&frame, &png);
     frame
 }
@@ -813,20 +822,22 @@ fn draw_charts() {
     draw_brush();
     let report = with(|a| a.report.clone());
     let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
-    for name in SECTIONS {
-        let Some(c) = by_id(&format!("chart-{name}")) else { continue };
-        let canvas: web_sys::HtmlCanvasElement = c.unchecked_into();
+    let dark = dark_theme();
+    let Ok(list) = document().query_selector_all("canvas.section-chart") else { return };
+    for i in 0..list.length() {
+        let Some(canvas) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlCanvasElement>().ok()) else { continue };
+        let (Some(section), Some(id)) = (canvas.get_attribute("data-section"), canvas.get_attribute("data-chart")) else { continue };
         let rect = canvas.get_bounding_client_rect();
-        let (w, h) = (rect.width().max(1.0), rect.height().max(1.0));
-        canvas.set_width((w * dpr) as u32);
-        canvas.set_height((h * dpr) as u32);
+        let (w, h) = (rect.width().round().max(1.0), rect.height().round().max(1.0));
+        canvas.set_width((w * dpr).round() as u32);
+        canvas.set_height((h * dpr).round() as u32);
         if let Ok(Some(ctx)) = canvas.get_context("2d") {
             let ctx: web_sys::CanvasRenderingContext2d = ctx.unchecked_into();
             let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
         }
         let Some(backend) = plotters_canvas::CanvasBackend::with_canvas_object(canvas) else { continue };
-        if let Some(hits) = charts::draw_section_chart(name, &report, backend, w as u32, h as u32) {
-            with(|a| a.hits.insert(name.to_string(), hits));
+        if let Some(hits) = charts::draw_section_chart(&section, &report, &id, backend, w as u32, h as u32, dark) {
+            with(|a| a.hits.insert(id, hits));
         }
     }
 }
@@ -1348,9 +1359,7 @@ fn toggle_theme() {
         _ => web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten()).is_some_and(|m| m.matches()),
     };
     attr(&root, "data-theme", if dark_now { "light" } else { "dark" });
-    if with(|a| !a.tables.is_empty()) {
-        draw_charts();
-    }
+    draw_charts();
 }
 
 fn close_overlays() {
