@@ -47,7 +47,14 @@ struct App {
     next_id: u32,
     busy: bool,
     report_json: String,
+    /// the parts of the report parsed so far (an object keyed like the report)
     report: Rc<Value>,
+    /// the report's top-level values as JSON text, parsed on first use
+    report_parts: HashMap<String, String>,
+    /// sections found empty while rendering (listed together)
+    empty_sections: Vec<&'static str>,
+    /// content width the charts were last drawn at
+    drawn_width: f64,
     /// bumped by every report: a section render of an older one stops
     render_gen: u32,
     facets: Value,
@@ -457,7 +464,22 @@ fn on_progress(d: &JsValue) {
 fn on_report(d: &JsValue) {
     let json = field(d, "json").as_string().unwrap_or_default();
     let busy = field(d, "busy").as_bool().unwrap_or(false);
-    let report: Value = serde_json::from_str(&json).unwrap_or(Value::Null);
+    let parts_js = field(d, "parts");
+    let mut parts: HashMap<String, String> = HashMap::new();
+    for k in js_sys::Object::keys(parts_js.unchecked_ref::<js_sys::Object>()).iter() {
+        if let Some(k) = k.as_string() {
+            let v = field(&parts_js, &k).as_string().unwrap_or_default();
+            parts.insert(k, v);
+        }
+    }
+    // only the small parts now; sections are parsed in their render steps
+    let mut report = serde_json::Map::new();
+    for k in ["summary", "parameters"] {
+        if let Some(text) = parts.remove(k) {
+            report.insert(k.to_string(), serde_json::from_str(&text).unwrap_or(Value::Null));
+        }
+    }
+    let report = Value::Object(report);
     let facets: Value = serde_json::from_str(&field(d, "facets").as_string().unwrap_or_default()).unwrap_or(Value::Null);
     let inputs: Value = serde_json::from_str(&field(d, "inputs").as_string().unwrap_or_default()).unwrap_or(Value::Null);
     let n_inputs = inputs.as_array().map_or(0, Vec::len);
@@ -467,6 +489,7 @@ fn on_report(d: &JsValue) {
         a.sessions = sessions;
         a.report_json = json;
         a.report = Rc::new(report);
+        a.report_parts = parts;
         a.facets = facets;
         a.input_states = inputs;
         a.busy = busy;
@@ -525,8 +548,7 @@ fn show_dashboard() {
 fn render_files() {
     let Some(list) = by_id("files") else { return };
     clear(&list);
-    let (inputs, report) = with(|a| (a.input_states.clone(), a.report.clone()));
-    let sources = report.pointer("/diagnostics/sources").and_then(Value::as_array).cloned().unwrap_or_default();
+    let inputs = with(|a| a.input_states.clone());
     for input in inputs.as_array().into_iter().flatten() {
         let li = el("li", "file");
         let head = el("div", "file-head");
@@ -544,8 +566,8 @@ fn render_files() {
         let mut lines = 0u64;
         let mut skipped = 0u64;
         let mut kinds: Vec<String> = vec![];
-        for s in input["sources"].as_array().into_iter().flatten() {
-            if let Some(src) = s.as_u64().and_then(|i| sources.get(i as usize)) {
+        for src in input["source_info"].as_array().into_iter().flatten() {
+            {
                 lines += src["lines"].as_u64().unwrap_or(0);
                 skipped += src["skipped"].as_u64().unwrap_or(0);
                 let k = src["container"].as_str().unwrap_or("").to_string();
@@ -645,49 +667,70 @@ fn render_report() {
         a.render_gen = a.render_gen.wrapping_add(1);
         a.tables.clear();
         a.hits.clear();
+        a.empty_sections.clear();
         a.render_gen
     });
     clear(&content);
     render_overview(&content, &report);
     render_brush_section(&content);
     draw_brush();
-    let mut steps: Vec<Box<dyn FnOnce(&Element, &Value)>> = vec![];
-    let mut pending: Vec<&str> = vec![];
+    drop(report);
+    let mut steps: Vec<Box<dyn FnOnce(&Element)>> = vec![];
     for name in SECTIONS {
-        if section_is_empty(&report[name]) {
-            pending.push(name);
-        } else {
-            steps.push(Box::new(move |c, r| render_section(c, name, r)));
-        }
-    }
-    if !pending.is_empty() {
-        steps.push(Box::new(move |content, _| {
-            let note = el("section", "section pending");
-            attr(&note, "id", "section-pending");
-            append(&note, &el_text("h2", "", "Not shown"));
-            let names: Vec<String> = pending.iter().map(|n| format::title(n)).collect();
-            append(&note, &el_text("p", "muted", &format!("No figures for the current data and filters: {}.", names.join(", "))));
-            append(content, &note);
+        steps.push(Box::new(move |c| {
+            let report = report_part(name);
+            if section_is_empty(&report[name]) {
+                with(|a| a.empty_sections.push(name));
+            } else {
+                render_section(c, name, &report);
+            }
         }));
     }
-    steps.push(Box::new(|c, _| render_sessions_section(c)));
-    steps.push(Box::new(|c, r| render_diagnostics(c, r)));
+    steps.push(Box::new(move |content| {
+        let pending = with(|a| a.empty_sections.clone());
+        if pending.is_empty() {
+            return;
+        }
+        let note = el("section", "section pending");
+        attr(&note, "id", "section-pending");
+        append(&note, &el_text("h2", "", "Not shown"));
+        let names: Vec<String> = pending.iter().map(|n| format::title(n)).collect();
+        append(&note, &el_text("p", "muted", &format!("No figures for the current data and filters: {}.", names.join(", "))));
+        append(content, &note);
+    }));
+    steps.push(Box::new(render_sessions_section));
+    steps.push(Box::new(|c| {
+        let report = report_part("diagnostics");
+        render_diagnostics(c, &report)
+    }));
     steps.reverse();
     run_steps(generation, steps);
 }
 
-fn run_steps(generation: u32, mut steps: Vec<Box<dyn FnOnce(&Element, &Value)>>) {
+/// The report with `key` parsed (from its JSON text, the first time it is asked for).
+fn report_part(key: &str) -> Rc<Value> {
+    with(|a| {
+        if let Some(text) = a.report_parts.remove(key) {
+            let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            if let Value::Object(m) = Rc::make_mut(&mut a.report) {
+                m.insert(key.to_string(), v);
+            }
+        }
+        a.report.clone()
+    })
+}
+
+fn run_steps(generation: u32, mut steps: Vec<Box<dyn FnOnce(&Element)>>) {
     if with(|a| a.render_gen) != generation {
         return;
     }
     let Some(content) = by_id("content") else { return };
-    let report = with(|a| a.report.clone());
     if let Some(step) = steps.pop() {
         let perf = web_sys::window().and_then(|w| w.performance());
         if let Some(p) = &perf {
             let _ = p.mark("spyglass-step-start");
         }
-        step(&content, &report);
+        step(&content);
         if let Some(p) = &perf {
             let _ = p.measure_with_start_mark(&format!("spyglass-step-{}", steps.len()), "spyglass-step-start");
         }
@@ -698,7 +741,7 @@ fn run_steps(generation: u32, mut steps: Vec<Box<dyn FnOnce(&Element, &Value)>>)
         if let Some(p) = &perf {
             let _ = p.mark("spyglass-draw-start");
         }
-        draw_charts();
+        with(|a| a.drawn_width = content.client_width() as f64);
         if let Some(p) = &perf {
             let _ = p.measure_with_start_mark("spyglass-draw", "spyglass-draw-start");
         }
@@ -798,6 +841,7 @@ fn render_section(content: &Element, name: &'static str, report: &Value) {
     append(&body, &tables);
     append(&sec, &body);
     append(content, &sec);
+    draw_charts_in(&sec, report);
 }
 
 fn chart_frame(section: &str, info: &charts::ChartInfo) -> HtmlElement {
@@ -817,13 +861,18 @@ fn chart_frame(section: &str, info: &charts::ChartInfo) -> HtmlElement {
     frame
 }
 
-/// Draws every chart canvas at its CSS size × devicePixelRatio (called after layout and on resize).
+/// Draws every chart canvas at its CSS size × devicePixelRatio (on resize and theme change).
 fn draw_charts() {
     draw_brush();
     let report = with(|a| a.report.clone());
+    draw_charts_in(&document().document_element().expect("html"), &report);
+}
+
+/// Draws the chart canvases under `root`.
+fn draw_charts_in(root: &Element, report: &Value) {
     let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
     let dark = dark_theme();
-    let Ok(list) = document().query_selector_all("canvas.section-chart") else { return };
+    let Ok(list) = root.query_selector_all("canvas.section-chart") else { return };
     for i in 0..list.length() {
         let Some(canvas) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlCanvasElement>().ok()) else { continue };
         let (Some(section), Some(id)) = (canvas.get_attribute("data-section"), canvas.get_attribute("data-chart")) else { continue };
@@ -836,7 +885,7 @@ fn draw_charts() {
             let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
         }
         let Some(backend) = plotters_canvas::CanvasBackend::with_canvas_object(canvas) else { continue };
-        if let Some(hits) = charts::draw_section_chart(&section, &report, &id, backend, w as u32, h as u32, dark) {
+        if let Some(hits) = charts::draw_section_chart(&section, report, &id, backend, w as u32, h as u32, dark) {
             with(|a| a.hits.insert(id, hits));
         }
     }
@@ -1578,7 +1627,15 @@ fn wire_skeleton() {
         }
     });
     // charts redraw when their size changes
-    let observer = Closure::<dyn FnMut(JsValue)>::new(|_| draw_charts());
+    // only a change of width redraws: the content grows in height at every render step
+    let observer = Closure::<dyn FnMut(JsValue)>::new(|_| {
+        let Some(c) = by_id("content") else { return };
+        let w = c.client_width() as f64;
+        if with(|a| a.drawn_width != 0.0 && (a.drawn_width - w).abs() >= 1.0) {
+            with(|a| a.drawn_width = w);
+            draw_charts();
+        }
+    });
     if let Ok(ro) = web_sys::ResizeObserver::new(observer.as_ref().unchecked_ref()) {
         if let Some(c) = by_id("content") {
             ro.observe(&c);

@@ -430,11 +430,34 @@ fn post_report(st: &State) {
     let m = obj();
     set(&m, "type", &"report".into());
     set(&m, "json", &report.to_json().into());
+    // the same report split by top-level key, so the page parses one section per render step
+    let parts = obj();
+    if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&report) {
+        for (k, v) in map {
+            set(&parts, &k, &v.to_string().into());
+        }
+    }
+    set(&m, "parts", &parts);
     set(&m, "facets", &serde_json::to_string(&facets(&st.data)).unwrap_or_default().into());
-    set(&m, "inputs", &serde_json::to_string(&st.inputs).unwrap_or_default().into());
+    set(&m, "inputs", &inputs_json(st).into());
     set(&m, "busy", &st.busy.into());
     set(&m, "sessions", &sessions_json(st).into());
     post(&m);
+}
+
+/// The inputs with the diagnostics of their sources (a `.zip` has one per entry).
+fn inputs_json(st: &State) -> String {
+    let list: Vec<serde_json::Value> = st
+        .inputs
+        .iter()
+        .map(|i| {
+            let mut v = serde_json::to_value(i).unwrap_or_default();
+            let infos: Vec<&crate::ingest::SourceInfo> = i.sources.iter().filter_map(|&s| st.data.store.sources.get(s as usize)).collect();
+            v["source_info"] = serde_json::to_value(infos).unwrap_or_default();
+            v
+        })
+        .collect();
+    serde_json::to_string(&list).unwrap_or_default()
 }
 
 /// Sessions listed on the page (not part of the report): the drill-down's way in.
