@@ -46,11 +46,14 @@ struct App {
     demo_loaded: bool,
     next_id: u32,
     busy: bool,
-    report_json: String,
+    /// `Report::to_json()` as the worker sent it (a JS string: converted only when exported)
+    report_json: JsValue,
     /// the parts of the report parsed so far (an object keyed like the report)
     report: Rc<Value>,
-    /// the report's top-level values as JSON text, parsed on first use
-    report_parts: HashMap<String, String>,
+    /// the report's top-level values as JSON text (JS strings), parsed on first use
+    report_parts: HashMap<String, JsValue>,
+    /// long arrays of the report as JSON Lines: section → field → text
+    report_big: HashMap<String, Vec<(String, JsValue)>>,
     /// sections found empty while rendering (listed together)
     empty_sections: Vec<&'static str>,
     /// content width the charts were last drawn at
@@ -363,7 +366,7 @@ fn reload(files: Vec<(u32, String, File)>, demo: bool) {
         with(|a| {
             a.busy = false;
             a.report = Rc::new(Value::Null);
-            a.report_json.clear();
+            a.report_json = JsValue::UNDEFINED;
             a.tables.clear();
         });
         show_empty();
@@ -462,20 +465,32 @@ fn on_progress(d: &JsValue) {
 }
 
 fn on_report(d: &JsValue) {
-    let json = field(d, "json").as_string().unwrap_or_default();
+    let json = field(d, "json");
     let busy = field(d, "busy").as_bool().unwrap_or(false);
     let parts_js = field(d, "parts");
-    let mut parts: HashMap<String, String> = HashMap::new();
+    let big_js = field(d, "big");
+    let mut big: HashMap<String, Vec<(String, JsValue)>> = HashMap::new();
+    if big_js.is_object() {
+        for k in js_sys::Object::keys(big_js.unchecked_ref::<js_sys::Object>()).iter() {
+            let Some(k) = k.as_string() else { continue };
+            let sec = field(&big_js, &k);
+            let fields: Vec<(String, JsValue)> = js_sys::Object::keys(sec.unchecked_ref::<js_sys::Object>()).iter().filter_map(|f| f.as_string()).map(|f| (f.clone(), field(&sec, &f))).collect();
+            if !fields.is_empty() {
+                big.insert(k, fields);
+            }
+        }
+    }
+    let mut parts: HashMap<String, JsValue> = HashMap::new();
     for k in js_sys::Object::keys(parts_js.unchecked_ref::<js_sys::Object>()).iter() {
         if let Some(k) = k.as_string() {
-            let v = field(&parts_js, &k).as_string().unwrap_or_default();
+            let v = field(&parts_js, &k);
             parts.insert(k, v);
         }
     }
     // only the small parts now; sections are parsed in their render steps
     let mut report = serde_json::Map::new();
     for k in ["summary", "parameters"] {
-        if let Some(text) = parts.remove(k) {
+        if let Some(text) = parts.remove(k).and_then(|t| t.as_string()) {
             report.insert(k.to_string(), serde_json::from_str(&text).unwrap_or(Value::Null));
         }
     }
@@ -490,6 +505,7 @@ fn on_report(d: &JsValue) {
         a.report_json = json;
         a.report = Rc::new(report);
         a.report_parts = parts;
+        a.report_big = big;
         a.facets = facets;
         a.input_states = inputs;
         a.busy = busy;
@@ -675,33 +691,36 @@ fn render_report() {
     render_brush_section(&content);
     draw_brush();
     drop(report);
-    let mut steps: Vec<Box<dyn FnOnce(&Element)>> = vec![];
+    let mut steps: Vec<Step> = vec![];
     for name in SECTIONS {
-        steps.push(Box::new(move |c| {
-            let report = report_part(name);
-            if section_is_empty(&report[name]) {
-                with(|a| a.empty_sections.push(name));
-            } else {
-                render_section(c, name, &report);
-            }
+        steps.push(Step::new(move |_| {
+            report_part(name);
+            // long arrays: parse them a slice at a time, then render
+            let big = with(|a| a.report_big.remove(name)).unwrap_or_default();
+            let rows: Vec<(String, Vec<Value>, String, usize)> = big.into_iter().map(|(f, text)| (f, vec![], text.as_string().unwrap_or_default(), 0)).collect();
+            Some(parse_big(name, rows))
         }));
     }
-    steps.push(Box::new(move |content| {
+    steps.push(Step::new(move |content| {
         let pending = with(|a| a.empty_sections.clone());
-        if pending.is_empty() {
-            return;
+        if !pending.is_empty() {
+            let note = el("section", "section pending");
+            attr(&note, "id", "section-pending");
+            append(&note, &el_text("h2", "", "Not shown"));
+            let names: Vec<String> = pending.iter().map(|n| format::title(n)).collect();
+            append(&note, &el_text("p", "muted", &format!("No figures for the current data and filters: {}.", names.join(", "))));
+            append(content, &note);
         }
-        let note = el("section", "section pending");
-        attr(&note, "id", "section-pending");
-        append(&note, &el_text("h2", "", "Not shown"));
-        let names: Vec<String> = pending.iter().map(|n| format::title(n)).collect();
-        append(&note, &el_text("p", "muted", &format!("No figures for the current data and filters: {}.", names.join(", "))));
-        append(content, &note);
+        None
     }));
-    steps.push(Box::new(render_sessions_section));
-    steps.push(Box::new(|c| {
+    steps.push(Step::new(|c| {
+        render_sessions_section(c);
+        None
+    }));
+    steps.push(Step::new(|c| {
         let report = report_part("diagnostics");
-        render_diagnostics(c, &report)
+        render_diagnostics(c, &report);
+        None
     }));
     steps.reverse();
     run_steps(generation, steps);
@@ -710,7 +729,7 @@ fn render_report() {
 /// The report with `key` parsed (from its JSON text, the first time it is asked for).
 fn report_part(key: &str) -> Rc<Value> {
     with(|a| {
-        if let Some(text) = a.report_parts.remove(key) {
+        if let Some(text) = a.report_parts.remove(key).and_then(|t| t.as_string()) {
             let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
             if let Value::Object(m) = Rc::make_mut(&mut a.report) {
                 m.insert(key.to_string(), v);
@@ -720,7 +739,55 @@ fn report_part(key: &str) -> Rc<Value> {
     })
 }
 
-fn run_steps(generation: u32, mut steps: Vec<Box<dyn FnOnce(&Element)>>) {
+/// One render step; it may hand back a continuation that runs next, in its own macrotask.
+struct Step(Box<dyn FnOnce(&Element) -> Option<Step>>);
+
+impl Step {
+    fn new(f: impl FnOnce(&Element) -> Option<Step> + 'static) -> Step {
+        Step(Box::new(f))
+    }
+}
+
+/// Main-thread time one step may take parsing before it yields.
+const STEP_BUDGET_MS: f64 = 25.0;
+
+/// Parses the long arrays of `section` (JSON Lines) in slices, then renders the section.
+fn parse_big(section: &'static str, mut fields: Vec<(String, Vec<Value>, String, usize)>) -> Step {
+    Step::new(move |content| {
+        let perf = web_sys::window().and_then(|w| w.performance());
+        let now = || perf.as_ref().map_or(0.0, |p| p.now());
+        let t0 = now();
+        for (_, rows, text, pos) in fields.iter_mut() {
+            while *pos < text.len() {
+                let end = text[*pos..].find('\n').map_or(text.len(), |i| *pos + i);
+                rows.push(serde_json::from_str(&text[*pos..end]).unwrap_or(Value::Null));
+                *pos = end + 1;
+                if rows.len() % 256 == 0 && now() - t0 > STEP_BUDGET_MS {
+                    return Some(parse_big(section, fields));
+                }
+            }
+        }
+        with(|a| {
+            if let Some(Value::Object(sec)) = Rc::make_mut(&mut a.report).get_mut(section) {
+                for (f, rows, _, _) in fields {
+                    sec.insert(f, Value::Array(rows));
+                }
+            }
+        });
+        let _ = content;
+        Some(Step::new(move |c| {
+            let report = with(|a| a.report.clone());
+            if section_is_empty(&report[section]) {
+                with(|a| a.empty_sections.push(section));
+            } else {
+                render_section(c, section, &report);
+            }
+            None
+        }))
+    })
+}
+
+fn run_steps(generation: u32, mut steps: Vec<Step>) {
     if with(|a| a.render_gen) != generation {
         return;
     }
@@ -730,7 +797,9 @@ fn run_steps(generation: u32, mut steps: Vec<Box<dyn FnOnce(&Element)>>) {
         if let Some(p) = &perf {
             let _ = p.mark("spyglass-step-start");
         }
-        step(&content);
+        if let Some(next) = (step.0)(&content) {
+            steps.push(next);
+        }
         if let Some(p) = &perf {
             let _ = p.measure_with_start_mark(&format!("spyglass-step-{}", steps.len()), "spyglass-step-start");
         }
@@ -1427,8 +1496,8 @@ fn click_input(id: &str) {
 
 fn export_json() {
     let json = with(|a| a.report_json.clone());
-    if !json.is_empty() {
-        download_text(&json, "application/json", "spyglass-report.json");
+    if json.is_string() {
+        download_js_string(&json, "application/json", "spyglass-report.json");
     }
 }
 

@@ -106,3 +106,13 @@ pub fn download_text(text: &str, mime: &str, name: &str) {
         download_blob(&blob, name);
     }
 }
+
+/// Like [`download_text`] for a JS string, without copying it through Rust.
+pub fn download_js_string(text: &JsValue, mime: &str, name: &str) {
+    let parts = js_sys::Array::of1(text);
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) {
+        download_blob(&blob, name);
+    }
+}

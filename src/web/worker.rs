@@ -431,13 +431,27 @@ fn post_report(st: &State) {
     set(&m, "type", &"report".into());
     set(&m, "json", &report.to_json().into());
     // the same report split by top-level key, so the page parses one section per render step
+    // long arrays go apart as JSON Lines, which the page parses a slice at a time
     let parts = obj();
+    let big = obj();
     if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&report) {
-        for (k, v) in map {
+        for (k, mut v) in map {
+            if let serde_json::Value::Object(fields) = &mut v {
+                let section_big = obj();
+                for (f, rows) in fields.iter_mut() {
+                    if matches!(rows, serde_json::Value::Array(a) if a.len() > BIG_ARRAY) {
+                        let rows = std::mem::replace(rows, serde_json::Value::Array(vec![]));
+                        let lines: Vec<String> = rows.as_array().into_iter().flatten().map(|r| r.to_string()).collect();
+                        set(&section_big, f, &lines.join("\n").into());
+                    }
+                }
+                set(&big, &k, &section_big);
+            }
             set(&parts, &k, &v.to_string().into());
         }
     }
     set(&m, "parts", &parts);
+    set(&m, "big", &big);
     set(&m, "facets", &serde_json::to_string(&facets(&st.data)).unwrap_or_default().into());
     set(&m, "inputs", &inputs_json(st).into());
     set(&m, "busy", &st.busy.into());
@@ -459,6 +473,9 @@ fn inputs_json(st: &State) -> String {
         .collect();
     serde_json::to_string(&list).unwrap_or_default()
 }
+
+/// Arrays longer than this are sent as JSON Lines (see `post_report`).
+const BIG_ARRAY: usize = 1000;
 
 /// Sessions listed on the page (not part of the report): the drill-down's way in.
 const MAX_LISTED_SESSIONS: usize = 1000;

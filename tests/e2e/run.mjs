@@ -294,7 +294,8 @@ test('a large load (>= 200 MB) never blocks the main thread > 100 ms', async () 
     return window.__longAt.filter(([start]) => start >= t0).map(([, d]) => d);
   });
   const max = Math.max(0, ...long);
-  const detail = await page.evaluate(() => ({ long: window.__longAt, renders: [...performance.getEntriesByType('measure'), ...performance.getEntriesByType('mark').filter((m) => m.name.startsWith('spyglass-test'))].filter((m) => m.name.startsWith('spyglass')).map((m) => [m.name.replace('spyglass-', ''), Math.round(m.startTime), Math.round(m.duration)]) }));
+  const detail = await page.evaluate(() => ({ long: window.__longAt, lt: performance.getEntriesByType('longtask').map((e) => [Math.round(e.startTime), JSON.stringify(e.attribution.map((a) => [a.containerType, a.containerName, a.containerSrc, a.name]))]), renders: [...performance.getEntriesByType('measure'), ...performance.getEntriesByType('mark').filter((m) => m.name.startsWith('spyglass-test'))].filter((m) => m.name.startsWith('spyglass')).map((m) => [m.name.replace('spyglass-', ''), Math.round(m.startTime), Math.round(m.duration)]) }));
+  console.log(`    attribution ${JSON.stringify(detail.lt)}`);
   console.log(`    long tasks [start, ms]: ${JSON.stringify(detail.long)}; renders [start, ms]: ${JSON.stringify(detail.renders)}`);
   console.log(`    large load: ${(fs.statSync(big).size / 1e6).toFixed(0)} MB in ${secs.toFixed(1)} s, longest main-thread task ${max.toFixed(0)} ms (${long.length} long tasks)`);
   assert(max <= 100, `a main-thread task took ${max} ms`);
