@@ -565,6 +565,13 @@ fn render_files() {
     let Some(list) = by_id("files") else { return };
     clear(&list);
     let inputs = with(|a| a.input_states.clone());
+    if let Some(summary) = by_id("files-summary") {
+        let all: Vec<&Value> = inputs.as_array().into_iter().flatten().collect();
+        let bytes: f64 = all.iter().filter_map(|i| i["size"].as_f64()).sum();
+        let failed = all.iter().filter(|i| !i["error"].is_null()).count();
+        let text = format!("{} file{} · {}{}", all.len(), if all.len() == 1 { "" } else { "s" }, format::bytes(bytes), if failed > 0 { format!(" · {failed} with problems") } else { String::new() });
+        summary.set_text_content(Some(&text));
+    }
     for input in inputs.as_array().into_iter().flatten() {
         let li = el("li", "file");
         let head = el("div", "file-head");
@@ -884,12 +891,16 @@ fn render_section(content: &Element, name: &'static str, report: &Value) {
     let mut any = false;
     let mut scalars: Vec<(String, Value)> = vec![];
     if let Some(obj) = section.as_object() {
-        for (k, v) in obj {
+        // the main table (`rows`) first; other fields in the report's order
+        let mut entries: Vec<(&String, &Value)> = obj.iter().collect();
+        entries.sort_by_key(|(k, _)| *k != "rows");
+        let several = entries.iter().filter(|(_, v)| matches!(v, Value::Array(r) if r.iter().all(Value::is_object))).count() > 1;
+        for (k, v) in entries {
             match v {
                 Value::Array(rows) if rows.iter().all(Value::is_object) => {
                     any = true;
                     let id = format!("{name}.{k}");
-                    let label = if k == "rows" { String::new() } else { format::title(k) };
+                    let label = if k != "rows" { format::title(k) } else if several { "All rows".to_string() } else { String::new() };
                     append(&tables, &table_block(&id, &label, rows.clone(), name));
                 }
                 _ => scalars.push((k.clone(), v.clone())),
@@ -923,10 +934,12 @@ fn chart_frame(section: &str, info: &charts::ChartInfo) -> HtmlElement {
     attr(&canvas, "aria-label", &format!("{}. {} The table beside it holds the same figures.", info.title, info.summary));
     let _ = canvas.style().set_property("height", &format!("{}px", info.height_px));
     append(&frame, &canvas);
+    let caption = el("figcaption", "");
     let png = button("PNG", "ghost small", "png");
     attr(&png, "data-chart", &info.id);
     attr(&png, "title", "Download this chart as PNG");
-    append(&frame, &png);
+    append(&caption, &png);
+    append(&frame, &caption);
     frame
 }
 

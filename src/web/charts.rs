@@ -48,7 +48,17 @@ pub fn section_charts(section: &str, report: &Value) -> Vec<ChartInfo> {
         .collect()
 }
 
-fn theme(dark: bool) -> Theme {
+/// Text of about 12 CSS px whatever the canvas size (the chart code scales `font_px` with the area).
+fn font_px_for(css_w: u32, css_h: u32) -> u32 {
+    let s = (css_w as f64 / 800.0).min(css_h as f64 / 400.0).clamp(0.5, 4.0);
+    (12.0 / s).round().clamp(6.0, 64.0) as u32
+}
+
+fn theme(dark: bool, css_w: u32, css_h: u32) -> Theme {
+    Theme { font_px: font_px_for(css_w, css_h), ..base_theme(dark) }
+}
+
+fn base_theme(dark: bool) -> Theme {
     // the page's panel colours, so a chart sits on its card without a seam
     if dark {
         Theme { background: RGBColor(0x17, 0x1B, 0x21), text: RGBColor(0xE3, 0xE8, 0xEF), grid: RGBColor(0x2A, 0x31, 0x3B), axis: RGBColor(0x8C, 0x98, 0xA8), font_family: "system-ui, sans-serif", font_px: 15 }
@@ -63,7 +73,7 @@ pub fn draw_section_chart(section: &str, report: &Value, chart_id: &str, backend
     let chart = charts_for(report, section).into_iter().find(|c| c.id == chart_id)?;
     let root = backend.into_drawing_area();
     let area = root.shrink((0, 0), (css_w, css_h));
-    let hits = chart.chart.draw(&area, &theme(dark)).ok()?;
+    let hits = chart.chart.draw(&area, &theme(dark, css_w, css_h)).ok()?;
     area.present().ok()?;
     Some(hits.into_iter().map(|h| HitRegion { x: h.x0 as f64, y: h.y0 as f64, w: (h.x1 - h.x0) as f64, h: (h.y1 - h.y0) as f64, label: h.label }).collect())
 }

@@ -26,7 +26,7 @@ pub fn number(key: &str, x: f64, float: bool) -> String {
     if is_rate(key) {
         return format!("{:.1} %", x * 100.0);
     }
-    if key.ends_with("_usd") {
+    if key.ends_with("_usd") || key.starts_with("cost_per_") || key.ends_with("_cost") {
         return if x.abs() > 0.0 && x.abs() < 0.01 { format!("${x:.4}") } else { format!("${}", grouped(x, 2)) };
     }
     if key.ends_with("_ms") {
@@ -106,6 +106,7 @@ pub fn compare(a: &Value, b: &Value) -> Ordering {
 pub fn title(key: &str) -> String {
     let key = key.strip_suffix("_usd").or_else(|| key.strip_suffix("_ms")).filter(|k| !k.is_empty()).unwrap_or(key);
     let s = key.replace('_', " ");
+    let s = if s == "utc" || s.starts_with("utc ") { format!("UTC{}", &s[3..]) } else { s };
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
@@ -147,6 +148,8 @@ pub fn label(key: &str) -> String {
         " (ms)"
     } else if key.ends_with("_usd") {
         " (USD)"
+    } else if let Some(k) = key.strip_suffix("_minutes") {
+        return format!("{} (minutes)", title(k));
     } else {
         ""
     };
@@ -193,5 +196,7 @@ mod tests {
         assert_eq!(title("duration_ms"), "Duration");
         assert_eq!(label("stuck_gap_ms"), "Stuck gap (ms)");
         assert_eq!(label("daily_budget_usd"), "Daily budget (USD)");
+        assert_eq!(label("utc_offset_minutes"), "UTC offset (minutes)");
+        assert_eq!(cell("cost_per_success", &json!(1.5)), "$1.50");
     }
 }

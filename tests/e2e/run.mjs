@@ -332,6 +332,14 @@ test('the demo button generates data in the worker (or says why not)', async () 
   const state = await page.evaluate(() => document.body.dataset.state);
   const banner = await page.textContent('#banner');
   await page.screenshot({ path: path.join(out, `demo-${state}.png`) });
+  if (state === 'ready') {
+    await page.screenshot({ path: path.join(out, 'demo-full-light.png'), fullPage: true });
+    await page.keyboard.press('t');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(out, 'demo-full-dark.png'), fullPage: true });
+    const charts = await page.$$eval('canvas.section-chart', (c) => c.map((x) => [x.id, x.width, x.getAttribute('aria-label').length]));
+    assert(charts.length >= 10 && charts.every(([, w, l]) => w > 0 && l > 20), `charts drawn with aria-labels: ${JSON.stringify(charts.slice(0, 3))}`);
+  }
   assert(state === 'ready' || /demo/.test(banner), `demo: state ${state}, banner ${banner}`);
   assert(requests.every((u) => u.startsWith('http://127.0.0.1')), 'no network for the demo');
   await context.close();
