@@ -203,12 +203,18 @@ test('filter and weight changes update the figures', async () => {
   assert(json.summary.sessions === 1 && json.parameters.filters.executors[0] === 'CODEX', 'executor filter applied');
   const exported = await exportJson(page);
   assert(exported === cliJson(fixture, ['--executor', 'CODEX']), 'filtered export equals the CLI with --executor CODEX');
+  const before = json.model_scores.rows.map((r) => r.score);
+  const tableBefore = await page.textContent('#section-model_scores table');
   await page.fill('#param-w_cost', '0.5');
   await page.dispatchEvent('#param-w_cost', 'change');
-  await page.waitForFunction(() => document.body.dataset.state === 'ready');
-  await page.waitForTimeout(100);
+  await page.waitForFunction((t) => document.body.dataset.state === 'ready' && document.querySelector('#section-model_scores table')?.textContent !== t, tableBefore);
   json = JSON.parse(await exportJson(page));
   assert(json.parameters.w_cost === 0.5, `w_cost recomputed: ${json.parameters.w_cost}`);
+  const after = json.model_scores.rows.map((r) => r.score);
+  assert(JSON.stringify(before) !== JSON.stringify(after), `scores change with w_cost: ${before} -> ${after}`);
+  const params = path.join(work, 'params.json');
+  fs.writeFileSync(params, JSON.stringify({ w_cost: 0.5 }));
+  assert(JSON.stringify(json) === JSON.stringify(JSON.parse(cliJson(fixture, ['--executor', 'CODEX', '--params', params]))), 'same figures as the CLI with --params');
   await page.fill('#filter-task', 'metrics');
   await page.waitForFunction(() => [...document.querySelectorAll('#overview .card')].some((c) => c.querySelector('.card-label').textContent === 'Sessions' && c.querySelector('.card-value').textContent === '0'));
   await context.close();
@@ -339,6 +345,18 @@ test('the demo button generates data in the worker (or says why not)', async () 
     await page.screenshot({ path: path.join(out, 'demo-full-dark.png'), fullPage: true });
     const charts = await page.$$eval('canvas.section-chart', (c) => c.map((x) => [x.id, x.width, x.getAttribute('aria-label').length]));
     assert(charts.length >= 10 && charts.every(([, w, l]) => w > 0 && l > 20), `charts drawn with aria-labels: ${JSON.stringify(charts.slice(0, 3))}`);
+    // a tooltip with the exact value over a bar of the first chart
+    const canvas = page.locator('canvas.section-chart').first();
+    await canvas.scrollIntoViewIfNeeded();
+    const box = await canvas.boundingBox();
+    let tip = null;
+    for (let fy = 0.15; fy < 0.9 && !tip; fy += 0.07) {
+      for (let fx = 0.3; fx < 0.7 && !tip; fx += 0.1) {
+        await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy);
+        if (await page.isVisible('#tooltip')) tip = await page.textContent('#tooltip');
+      }
+    }
+    assert(tip && /\d/.test(tip), `a chart tooltip shows a value: ${tip}`);
   }
   assert(state === 'ready' || /demo/.test(banner), `demo: state ${state}, banner ${banner}`);
   assert(requests.every((u) => u.startsWith('http://127.0.0.1')), 'no network for the demo');
