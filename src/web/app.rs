@@ -747,7 +747,8 @@ fn report_part(key: &str) -> Rc<Value> {
 }
 
 /// One render step; it may hand back a continuation that runs next, in its own macrotask.
-struct Step(Box<dyn FnOnce(&Element) -> Option<Step>>);
+struct Step(StepFn);
+type StepFn = Box<dyn FnOnce(&Element) -> Option<Step>>;
 
 impl Step {
     fn new(f: impl FnOnce(&Element) -> Option<Step> + 'static) -> Step {

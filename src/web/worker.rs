@@ -329,6 +329,9 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
     }
     let mut st = state.borrow_mut();
     let st = &mut *st;
+    if failure.is_none() && !cancelled && st.inputs[i].bytes_read < st.inputs[i].size {
+        failure = Some("the file ended early: it changed or was cut while being read".into());
+    }
     feed.finish(&mut st.data.store);
     let last_source = st.data.store.sources.len() as u32;
     let input = &mut st.inputs[i];

@@ -331,6 +331,25 @@ test('cancel stops a large load and keeps what was read; remove-one and clear-al
   await context.close();
 });
 
+test('a file failing mid-way is named with how far it got; the rest stays', async () => {
+  if (skipLarge) return 'skipped';
+  const victim = path.join(work, 'vanishing.jsonl');
+  fs.copyFileSync(path.join(work, 'large.jsonl'), victim);
+  const { page, context } = await openPage();
+  await loadFiles(page, [fixture]);
+  await page.setInputFiles('#file-input', [victim]);
+  await page.waitForFunction(() => /Reading vanishing/.test(document.querySelector('#progress-text').textContent));
+  fs.truncateSync(victim, 1000);
+  await waitState(page, 'ready', 60000);
+  const banner = await page.textContent('#banner');
+  const files = await page.textContent('#files');
+  assert(/vanishing\.jsonl: reading failed after [\d.]+ MB of 210\.\d MB/.test(banner), `banner names the file and how far: ${banner}`);
+  assert(/reading failed/.test(files) && (await page.$$('#files li')).length === 2, `files list keeps both: ${files}`);
+  assert(Number(await cardValue(page, 'Sessions')) > 3, 'what was read before the failure stays');
+  await page.screenshot({ path: path.join(out, 'read-failure-light.png') });
+  await context.close();
+});
+
 test('the demo button generates data in the worker (or says why not)', async () => {
   const { page, context, requests } = await openPage();
   await page.click('.drop-actions button[data-action="demo"]');
