@@ -1463,7 +1463,9 @@ fn on_timeline(json: &str) {
                 if short.len() < raw.len() {
                     let det = el("details", "");
                     append(&det, &el_text("summary", "mono", &format!("{short}…")));
-                    append(&det, &el_text("pre", "mono", raw));
+                    // expanded: pretty-printed when it is JSON
+                    let pretty = serde_json::from_str::<Value>(raw).ok().and_then(|v| serde_json::to_string_pretty(&v).ok());
+                    append(&det, &el_text("pre", "mono", pretty.as_deref().unwrap_or(raw)));
                     append(&raw_td, &det);
                 } else {
                     append(&raw_td, &el_text("code", "mono", raw));
@@ -1608,6 +1610,11 @@ fn wire_skeleton() {
     // clicks anywhere: buttons and rows carry a data-action
     listen_reentrant(&doc, "click", |e: MouseEvent| {
         let Some(t) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+        // a click on a dialog's backdrop closes it
+        if t.id() == "help-dialog" {
+            close_overlays();
+            return;
+        }
         if let Ok(Some(a)) = t.closest("[data-action]") {
             on_action(&a);
         }
