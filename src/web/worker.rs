@@ -84,6 +84,7 @@ struct State {
     batch_total: u64,
     batch_start_ms: f64,
     last_progress_ms: f64,
+    last_report_ms: f64,
 }
 
 type Shared = Rc<RefCell<State>>;
@@ -213,6 +214,7 @@ fn kick(state: &Shared) {
         st.cancel = false;
         st.batch_start_ms = js_sys::Date::now();
         st.last_progress_ms = 0.0;
+        st.last_report_ms = 0.0;
     }
     let s = state.clone();
     wasm_bindgen_futures::spawn_local(async move {
@@ -234,9 +236,14 @@ fn kick(state: &Shared) {
             let last = st.queue.is_empty();
             drop(st);
             let mut st = s.borrow_mut();
-            st.data.rebuild();
-            st.busy = !last;
-            post_report(&st);
+            // many small files: figures at most every REPORT_EVERY_MS while more are queued
+            let now = js_sys::Date::now();
+            if last || now - st.last_report_ms >= REPORT_EVERY_MS {
+                st.data.rebuild();
+                st.busy = !last;
+                post_report(&st);
+                st.last_report_ms = js_sys::Date::now();
+            }
         }
         let mut st = s.borrow_mut();
         if st.generation == generation {
@@ -250,6 +257,8 @@ fn kick(state: &Shared) {
 }
 
 const CHUNK: usize = 1 << 20;
+/// While more files are queued, a report goes out at most this often (each costs a rebuild).
+const REPORT_EVERY_MS: f64 = 1000.0;
 /// Inputs above this size are refused up front: Wasm32 memory is 4 GiB and the records of a
 /// file take a fraction of its size, but the browser also limits a tab.
 const MAX_INPUT_BYTES: u64 = 4_000_000_000;
