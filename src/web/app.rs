@@ -1716,6 +1716,10 @@ fn wire_skeleton() {
             _ => {}
         }
     });
+    // charts follow a change of the system's colour scheme
+    if let Some(mq) = win.match_media("(prefers-color-scheme: dark)").ok().flatten() {
+        listen(&mq, "change", |_: web_sys::Event| draw_charts());
+    }
     // charts redraw when their size changes
     // only a change of width redraws: the content grows in height at every render step
     let observer = Closure::<dyn FnMut(JsValue)>::new(|_| {
