@@ -11,3 +11,6 @@ pub mod pipelines;
 pub mod report;
 pub mod demo;
 pub mod charts;
+// the browser layer; its pure parts (`web::format`) also build natively for `cargo test`
+#[cfg(any(target_arch = "wasm32", test))]
+pub mod web;

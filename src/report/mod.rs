@@ -5,6 +5,7 @@
 pub mod charts;
 pub mod html;
 pub mod text;
+pub mod timeline;
 
 use crate::model::sessions::Dataset;
 use crate::pipelines::{self as p, Filters, Parameters, View};

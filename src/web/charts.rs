@@ -1,0 +1,79 @@
+//! The charts beside each section's tables, drawn by `spyglass::report::charts` (the same charts as
+//! the HTML report) on a `<canvas>` through plotters-canvas.
+//!
+//! [`section_charts`] lists a section's charts (the page creates one canvas per chart, none when
+//! there is no chart); [`draw_section_chart`] draws one of them in CSS pixels (the caller has set
+//! the canvas's backing store to CSS size × devicePixelRatio and the matching transform) and
+//! returns the hit regions for tooltips.
+
+use crate::charts::Theme;
+use crate::report::charts::charts_for;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use serde_json::Value;
+
+/// A rectangle of the chart (CSS pixels) and the exact value its tooltip shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HitRegion {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    pub label: String,
+}
+
+/// One chart of a section as the page lays it out.
+pub struct ChartInfo {
+    /// `section.name`, stable: canvas ids, PNG names
+    pub id: String,
+    pub title: String,
+    /// one sentence for `aria-label`
+    pub summary: String,
+    /// CSS height that suits the chart's content
+    pub height_px: u32,
+}
+
+pub fn section_charts(section: &str, report: &Value) -> Vec<ChartInfo> {
+    use crate::report::charts::Chart;
+    charts_for(report, section)
+        .into_iter()
+        .map(|c| {
+            let height_px = match &c.chart {
+                Chart::Bar(b) if b.horizontal => (70 + 22 * b.bars.len() as u32).clamp(220, 560),
+                Chart::Heatmap(h) => (110 + 26 * h.rows.len() as u32).clamp(220, 520),
+                _ => 280,
+            };
+            ChartInfo { id: c.id.clone(), title: c.chart.title().to_string(), summary: c.chart.summary(), height_px }
+        })
+        .collect()
+}
+
+/// Text of about 12 CSS px whatever the canvas size (the chart code scales `font_px` with the area).
+fn font_px_for(css_w: u32, css_h: u32) -> u32 {
+    let s = (css_w as f64 / 800.0).min(css_h as f64 / 400.0).clamp(0.5, 4.0);
+    (12.0 / s).round().clamp(6.0, 64.0) as u32
+}
+
+fn theme(dark: bool, css_w: u32, css_h: u32) -> Theme {
+    Theme { font_px: font_px_for(css_w, css_h), ..base_theme(dark) }
+}
+
+fn base_theme(dark: bool) -> Theme {
+    // the page's panel colours, so a chart sits on its card without a seam
+    if dark {
+        Theme { background: RGBColor(0x17, 0x1B, 0x21), text: RGBColor(0xE3, 0xE8, 0xEF), grid: RGBColor(0x2A, 0x31, 0x3B), axis: RGBColor(0x8C, 0x98, 0xA8), font_family: "system-ui, sans-serif", font_px: 15 }
+    } else {
+        Theme { background: RGBColor(0xFF, 0xFF, 0xFF), text: RGBColor(0x1B, 0x1F, 0x24), grid: RGBColor(0xE6, 0xE9, 0xEE), axis: RGBColor(0x5F, 0x6B, 0x7A), font_family: "system-ui, sans-serif", font_px: 15 }
+    }
+}
+
+/// Draws chart `chart_id` of `section` in a `css_w` × `css_h` area of `backend`. Returns the hit
+/// regions, or `None` when the section has no such chart (or the backend failed).
+pub fn draw_section_chart(section: &str, report: &Value, chart_id: &str, backend: CanvasBackend, css_w: u32, css_h: u32, dark: bool) -> Option<Vec<HitRegion>> {
+    let chart = charts_for(report, section).into_iter().find(|c| c.id == chart_id)?;
+    let root = backend.into_drawing_area();
+    let area = root.shrink((0, 0), (css_w, css_h));
+    let hits = chart.chart.draw(&area, &theme(dark, css_w, css_h)).ok()?;
+    area.present().ok()?;
+    Some(hits.into_iter().map(|h| HitRegion { x: h.x0 as f64, y: h.y0 as f64, w: (h.x1 - h.x0) as f64, h: (h.y1 - h.y0) as f64, label: h.label }).collect())
+}

@@ -1,0 +1,40 @@
+//! The browser layer (wasm32 only): [`app`] runs on the page's main thread and only renders;
+//! [`worker`] runs the core in a Web Worker (reading, sessions, reports). They talk through the
+//! message protocol documented in `worker.rs` and www/README-automation.md.
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod charts;
+#[cfg(target_arch = "wasm32")]
+pub mod dom;
+pub mod format;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen::{JsCast, JsValue};
+
+/// A fresh empty JS object.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn obj() -> js_sys::Object {
+    js_sys::Object::new()
+}
+
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn set(o: &js_sys::Object, key: &str, v: &JsValue) {
+    let _ = js_sys::Reflect::set(o, &key.into(), v);
+}
+
+/// A readable message out of a thrown JS value (Error, DOMException, string…).
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn js_error(e: &JsValue) -> String {
+    if let Some(s) = e.as_string() {
+        return s;
+    }
+    if let Some(err) = e.dyn_ref::<js_sys::Error>() {
+        return format!("{}: {}", String::from(err.name()), String::from(err.message()));
+    }
+    let msg = js_sys::Reflect::get(e, &"message".into()).ok().and_then(|m| m.as_string());
+    msg.unwrap_or_else(|| format!("{e:?}"))
+}

@@ -1,0 +1,675 @@
+//! The Web Worker: owns the loaded data, streams `File`s into the core, recomputes reports.
+//!
+//! Protocol (every message is a plain object with a `type`; see www/README-automation.md):
+//!
+//! main → worker
+//! - `{type:"load", inputs:[{id, name, file}]}`   queue files (File objects) for reading
+//! - `{type:"demo"}`                              generate the demo data set in memory and read it
+//! - `{type:"cancel"}`                            stop the file being read and drop the queue
+//! - `{type:"reset"}`                             forget everything (remove-one re-sends `load`)
+//! - `{type:"compute", filters, params}`          JSON strings of `Filters` / `Parameters`
+//! - `{type:"timeline", attempt}`                 drill-down of one attempt
+//! - `{type:"html"}`                              the HTML report of the current view
+//!
+//! worker → main
+//! - `{type:"ready"}`                             the worker's Wasm is running
+//! - `{type:"progress", name, done, total, percent, mb_per_s, eta_s}`  ≤ 10 per second
+//! - `{type:"report", json, facets, inputs, busy}` after each file and each recompute;
+//!   `json` is exactly `Report::to_json()`
+//! - `{type:"timeline", json}` / `{type:"html", html}`
+//! - `{type:"error", message}`                     a failure the page shows (the data loaded stays)
+//! - `{type:"fatal", message}`                     a panic: the worker is gone
+
+use super::{js_error, obj, set};
+use crate::ingest::archive::{sniff, Decoder};
+use crate::ingest::Feed;
+use crate::report::timeline::RangeCollector;
+use crate::model::sessions::Dataset;
+use crate::pipelines::{Filters, Parameters};
+use crate::report::Report;
+use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, VecDeque};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, DedicatedWorkerGlobalScope, File, MessageEvent, ReadableStreamDefaultReader};
+
+/// Where an input's bytes are, to read them (or a line of them) again.
+#[derive(Clone)]
+enum Bytes {
+    File(File),
+    Memory(Rc<Vec<u8>>),
+}
+
+impl Bytes {
+    fn size(&self) -> u64 {
+        match self {
+            Bytes::File(f) => f.size() as u64,
+            Bytes::Memory(b) => b.len() as u64,
+        }
+    }
+}
+
+/// One input the page asked for, and how far it got.
+#[derive(Serialize, Clone)]
+struct InputState {
+    id: u32,
+    name: String,
+    size: u64,
+    /// `queued`, `reading`, `done`, `failed`, `cancelled`
+    state: &'static str,
+    bytes_read: u64,
+    error: Option<String>,
+    /// indices into the report's `diagnostics.sources`
+    sources: Vec<u32>,
+    #[serde(skip)]
+    bytes: Option<Bytes>,
+}
+
+#[derive(Default)]
+struct State {
+    data: Dataset,
+    inputs: Vec<InputState>,
+    queue: VecDeque<usize>,
+    filters: Filters,
+    params: Parameters,
+    busy: bool,
+    cancel: bool,
+    /// bumped by `reset`: a read loop of an older generation stops writing
+    generation: u32,
+    /// for progress: bytes done / total of the current batch
+    batch_done: u64,
+    batch_total: u64,
+    batch_start_ms: f64,
+    last_progress_ms: f64,
+    last_report_ms: f64,
+}
+
+type Shared = Rc<RefCell<State>>;
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(msg: &js_sys::Object) {
+    let _ = scope().post_message(msg);
+}
+
+fn post_error(message: &str) {
+    let m = obj();
+    set(&m, "type", &"error".into());
+    set(&m, "message", &message.into());
+    post(&m);
+}
+
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        let m = obj();
+        set(&m, "type", &"fatal".into());
+        set(&m, "message", &format!("internal error in the worker: {info}").into());
+        post(&m);
+    }));
+    let state: Shared = Rc::new(RefCell::new(State::default()));
+    let s = state.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| on_message(&s, e.data()));
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    let m = obj();
+    set(&m, "type", &"ready".into());
+    post(&m);
+}
+
+fn field(v: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(v, &name.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn on_message(state: &Shared, msg: JsValue) {
+    let kind = field(&msg, "type").as_string().unwrap_or_default();
+    match kind.as_str() {
+        "load" => {
+            let inputs: js_sys::Array = field(&msg, "inputs").unchecked_into();
+            let mut st = state.borrow_mut();
+            for v in inputs.iter() {
+                let Ok(file) = field(&v, "file").dyn_into::<File>() else { continue };
+                let name = field(&v, "name").as_string().unwrap_or_else(|| file.name());
+                let id = field(&v, "id").as_f64().unwrap_or(0.0) as u32;
+                enqueue(&mut st, id, name, Bytes::File(file));
+            }
+            drop(st);
+            kick(state);
+        }
+        "demo" => demo(state),
+        "cancel" => {
+            let mut st = state.borrow_mut();
+            if st.busy {
+                st.cancel = true;
+            }
+            let queued: Vec<usize> = st.queue.drain(..).collect();
+            for i in queued {
+                st.inputs[i].state = "cancelled";
+            }
+        }
+        "reset" => {
+            let mut st = state.borrow_mut();
+            st.generation += 1;
+            st.busy = false;
+            st.cancel = false;
+            st.queue.clear();
+            st.inputs.clear();
+            st.data = Dataset::default();
+            st.batch_done = 0;
+            st.batch_total = 0;
+        }
+        "compute" => {
+            let mut st = state.borrow_mut();
+            let filters = field(&msg, "filters").as_string().unwrap_or_default();
+            let params = field(&msg, "params").as_string().unwrap_or_default();
+            match serde_json::from_str::<Filters>(&filters) {
+                Ok(f) => st.filters = f,
+                Err(e) => return post_error(&format!("filters: {e}")),
+            }
+            match serde_json::from_str::<Parameters>(&params) {
+                Ok(p) => st.params = p,
+                Err(e) => return post_error(&format!("parameters: {e}")),
+            }
+            if !st.busy {
+                post_report(&st);
+            }
+        }
+        "timeline" => {
+            let attempt = field(&msg, "attempt").as_string().unwrap_or_default();
+            let s = state.clone();
+            wasm_bindgen_futures::spawn_local(async move { timeline(&s, &attempt).await });
+        }
+        "html" => {
+            let st = state.borrow();
+            let report = Report::compute(&st.data, &st.filters, &st.params);
+            let m = obj();
+            set(&m, "type", &"html".into());
+            set(&m, "html", &crate::report::html::render(&report).into());
+            post(&m);
+        }
+        other => post_error(&format!("worker: unknown message {other:?}")),
+    }
+}
+
+fn enqueue(st: &mut State, id: u32, name: String, bytes: Bytes) {
+    let size = bytes.size();
+    st.inputs.push(InputState { id, name, size, state: "queued", bytes_read: 0, error: None, sources: vec![], bytes: Some(bytes) });
+    let i = st.inputs.len() - 1;
+    st.queue.push_back(i);
+    st.batch_total += size;
+}
+
+/// Starts the read loop unless it runs already.
+fn kick(state: &Shared) {
+    {
+        let mut st = state.borrow_mut();
+        if st.busy || st.queue.is_empty() {
+            return;
+        }
+        st.busy = true;
+        st.cancel = false;
+        st.batch_start_ms = js_sys::Date::now();
+        st.last_progress_ms = 0.0;
+        st.last_report_ms = 0.0;
+    }
+    let s = state.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let generation = s.borrow().generation;
+        loop {
+            let next = {
+                let mut st = s.borrow_mut();
+                if st.generation != generation {
+                    return;
+                }
+                st.queue.pop_front()
+            };
+            let Some(i) = next else { break };
+            read_input(&s, i, generation).await;
+            let st = s.borrow();
+            if st.generation != generation {
+                return;
+            }
+            let last = st.queue.is_empty();
+            drop(st);
+            let mut st = s.borrow_mut();
+            // many small files: figures at most every REPORT_EVERY_MS while more are queued
+            let now = js_sys::Date::now();
+            if last || now - st.last_report_ms >= REPORT_EVERY_MS {
+                st.data.rebuild();
+                st.busy = !last;
+                post_report(&st);
+                st.last_report_ms = js_sys::Date::now();
+            }
+        }
+        let mut st = s.borrow_mut();
+        if st.generation == generation {
+            // the last file's report went out with busy = false already
+            st.busy = false;
+            st.cancel = false;
+            st.batch_done = 0;
+            st.batch_total = 0;
+        }
+    });
+}
+
+const CHUNK: usize = 1 << 20;
+/// While more files are queued, a report goes out at most this often (each costs a rebuild).
+const REPORT_EVERY_MS: f64 = 1000.0;
+/// Inputs above this size are refused up front: Wasm32 memory is 4 GiB and the records of a
+/// file take a fraction of its size, but the browser also limits a tab.
+const MAX_INPUT_BYTES: u64 = 4_000_000_000;
+
+/// Reads one input into the store, chunk by chunk, checking for cancel between awaits.
+async fn read_input(state: &Shared, i: usize, generation: u32) {
+    let (name, bytes) = {
+        let mut st = state.borrow_mut();
+        st.inputs[i].state = "reading";
+        (st.inputs[i].name.clone(), st.inputs[i].bytes.clone())
+    };
+    let Some(bytes) = bytes else { return };
+    if bytes.size() > MAX_INPUT_BYTES {
+        let mut st = state.borrow_mut();
+        let input = &mut st.inputs[i];
+        input.state = "failed";
+        let msg = format!("{name}: {} is more than a browser tab can hold ({} at most); nothing of it was read — read it with the spyglass CLI, or split it", mb(input.size), mb(MAX_INPUT_BYTES));
+        input.error = Some(msg.clone());
+        post_error(&msg);
+        return;
+    }
+    let first_source = state.borrow().data.store.sources.len() as u32;
+    let mut feed = Feed::new(&name);
+    let mut failure: Option<String> = None;
+    let mut cancelled = false;
+    match &bytes {
+        Bytes::File(file) => {
+            let reader: ReadableStreamDefaultReader = file.stream().get_reader().unchecked_into();
+            loop {
+                let chunk = JsFuture::from(reader.read()).await;
+                let mut st = state.borrow_mut();
+                if st.generation != generation {
+                    let _ = reader.cancel();
+                    return;
+                }
+                if st.cancel {
+                    let _ = reader.cancel();
+                    cancelled = true;
+                    break;
+                }
+                match chunk {
+                    Err(e) => {
+                        failure = Some(js_error(&e));
+                        break;
+                    }
+                    Ok(result) => {
+                        if field(&result, "done").as_bool().unwrap_or(true) {
+                            break;
+                        }
+                        let array: js_sys::Uint8Array = field(&result, "value").unchecked_into();
+                        let data = array.to_vec();
+                        let st = &mut *st;
+                        feed.push(&mut st.data.store, &data);
+                        advance(st, i, data.len() as u64, &name);
+                    }
+                }
+            }
+        }
+        Bytes::Memory(buf) => {
+            for chunk in buf.chunks(CHUNK) {
+                // yield so that a cancel or reset message can come in
+                let _ = JsFuture::from(js_sys::Promise::resolve(&JsValue::NULL)).await;
+                let _ = JsFuture::from(sleep_0()).await;
+                let mut st = state.borrow_mut();
+                if st.generation != generation {
+                    return;
+                }
+                if st.cancel {
+                    cancelled = true;
+                    break;
+                }
+                let st = &mut *st;
+                feed.push(&mut st.data.store, chunk);
+                advance(st, i, chunk.len() as u64, &name);
+            }
+        }
+    }
+    let mut st = state.borrow_mut();
+    let st = &mut *st;
+    if failure.is_none() && !cancelled && st.inputs[i].bytes_read < st.inputs[i].size {
+        failure = Some("the file ended early: it changed or was cut while being read".into());
+    }
+    feed.finish(&mut st.data.store);
+    let last_source = st.data.store.sources.len() as u32;
+    let input = &mut st.inputs[i];
+    input.sources = (first_source..last_source).collect();
+    let size = input.size;
+    let read = input.bytes_read;
+    if cancelled {
+        input.state = "cancelled";
+        input.error = Some(format!("cancelled after {} of {}; the lines read so far are loaded", mb(read), mb(size)));
+        let queued: Vec<usize> = st.queue.drain(..).collect();
+        for q in queued {
+            st.inputs[q].state = "cancelled";
+        }
+    } else if let Some(f) = failure {
+        input.state = "failed";
+        let msg = format!("{name}: reading failed after {} of {} ({f}); the lines read so far and the other files are loaded", mb(read), mb(size));
+        input.error = Some(msg.clone());
+        post_error(&msg);
+    } else {
+        input.state = "done";
+        if let Some(e) = (first_source..last_source).filter_map(|s| st.data.store.sources[s as usize].error.clone()).next() {
+            input.error = Some(e);
+        }
+    }
+}
+
+fn mb(bytes: u64) -> String {
+    if bytes < 1_000_000 {
+        format!("{:.1} kB", bytes as f64 / 1e3)
+    } else {
+        format!("{:.1} MB", bytes as f64 / 1e6)
+    }
+}
+
+/// A promise resolved by a macrotask (lets queued messages run).
+fn sleep_0() -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, _| {
+        let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    })
+}
+
+fn advance(st: &mut State, i: usize, n: u64, name: &str) {
+    st.inputs[i].bytes_read += n;
+    st.batch_done += n;
+    let now = js_sys::Date::now();
+    if now - st.last_progress_ms < 100.0 {
+        return;
+    }
+    st.last_progress_ms = now;
+    let secs = ((now - st.batch_start_ms) / 1000.0).max(1e-3);
+    let rate = st.batch_done as f64 / secs;
+    let left = st.batch_total.saturating_sub(st.batch_done) as f64;
+    let m = obj();
+    set(&m, "type", &"progress".into());
+    set(&m, "name", &name.into());
+    set(&m, "done", &(st.batch_done as f64).into());
+    set(&m, "total", &(st.batch_total as f64).into());
+    set(&m, "percent", &(st.batch_done as f64 * 100.0 / st.batch_total.max(1) as f64).into());
+    set(&m, "mb_per_s", &(rate / 1e6).into());
+    set(&m, "eta_s", &(if rate > 0.0 { left / rate } else { 0.0 }).into());
+    post(&m);
+}
+
+/// The values the filter controls offer.
+#[derive(Serialize)]
+struct Facets {
+    executors: BTreeSet<String>,
+    models: BTreeSet<String>,
+    first_ms: Option<i64>,
+    last_ms: Option<i64>,
+    /// sessions started per UTC day, all data (the timeline brush): (day start ms, count)
+    daily: Vec<(i64, u32)>,
+}
+
+fn facets(data: &Dataset) -> Facets {
+    let mut f = Facets { executors: BTreeSet::new(), models: BTreeSet::new(), first_ms: None, last_ms: None, daily: vec![] };
+    let mut days: std::collections::BTreeMap<i64, u32> = std::collections::BTreeMap::new();
+    for s in &data.sessions {
+        if s.executor.is_some() {
+            f.executors.insert(data.str(s.executor).to_string());
+        }
+        if s.model.is_some() {
+            f.models.insert(data.str(s.model).to_string());
+        }
+        if let Some(t) = s.start_ms {
+            *days.entry(t.div_euclid(86_400_000) * 86_400_000).or_insert(0) += 1;
+        }
+        for t in [s.start_ms, s.end_ms].into_iter().flatten() {
+            f.first_ms = Some(f.first_ms.map_or(t, |x: i64| x.min(t)));
+            f.last_ms = Some(f.last_ms.map_or(t, |x: i64| x.max(t)));
+        }
+    }
+    f.daily = days.into_iter().collect();
+    f
+}
+
+fn post_report(st: &State) {
+    let report = Report::compute(&st.data, &st.filters, &st.params);
+    let m = obj();
+    set(&m, "type", &"report".into());
+    set(&m, "json", &report.to_json().into());
+    // the same report split by top-level key, so the page parses one section per render step
+    // long arrays go apart as JSON Lines, which the page parses a slice at a time
+    let parts = obj();
+    let big = obj();
+    if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&report) {
+        for (k, mut v) in map {
+            if let serde_json::Value::Object(fields) = &mut v {
+                let section_big = obj();
+                for (f, rows) in fields.iter_mut() {
+                    if matches!(rows, serde_json::Value::Array(a) if a.len() > BIG_ARRAY) {
+                        let rows = std::mem::replace(rows, serde_json::Value::Array(vec![]));
+                        let lines: Vec<String> = rows.as_array().into_iter().flatten().map(|r| r.to_string()).collect();
+                        set(&section_big, f, &lines.join("\n").into());
+                    }
+                }
+                set(&big, &k, &section_big);
+            }
+            set(&parts, &k, &v.to_string().into());
+        }
+    }
+    set(&m, "parts", &parts);
+    set(&m, "big", &big);
+    set(&m, "facets", &serde_json::to_string(&facets(&st.data)).unwrap_or_default().into());
+    set(&m, "inputs", &inputs_json(st).into());
+    set(&m, "busy", &st.busy.into());
+    set(&m, "sessions", &sessions_json(st).into());
+    post(&m);
+}
+
+/// The inputs with the diagnostics of their sources (a `.zip` has one per entry).
+fn inputs_json(st: &State) -> String {
+    let list: Vec<serde_json::Value> = st
+        .inputs
+        .iter()
+        .map(|i| {
+            let mut v = serde_json::to_value(i).unwrap_or_default();
+            let infos: Vec<&crate::ingest::SourceInfo> = i.sources.iter().filter_map(|&s| st.data.store.sources.get(s as usize)).collect();
+            v["source_info"] = serde_json::to_value(infos).unwrap_or_default();
+            v
+        })
+        .collect();
+    serde_json::to_string(&list).unwrap_or_default()
+}
+
+/// Arrays longer than this are sent as JSON Lines (see `post_report`).
+const BIG_ARRAY: usize = 1000;
+
+/// Sessions listed on the page (not part of the report): the drill-down's way in.
+const MAX_LISTED_SESSIONS: usize = 1000;
+
+fn sessions_json(st: &State) -> String {
+    let view = crate::pipelines::View::new(&st.data, &st.filters, &st.params);
+    let rows: Vec<serde_json::Value> = view
+        .sessions()
+        .take(MAX_LISTED_SESSIONS)
+        .map(|s| {
+            serde_json::json!({
+                "attempt_id": view.str(s.attempt),
+                "task_id": view.str(s.task_id),
+                "task_title": view.str(s.task_title),
+                "executor": view.str(s.executor),
+                "model": view.str(s.model),
+                "start": s.start_ms.map(crate::model::time::format_iso_ms),
+                "duration_ms": s.duration_ms,
+                "success": s.success,
+                "errors": s.errors,
+                "cost_usd": s.usage.cost_usd,
+                "events": s.events.len(),
+            })
+        })
+        .collect();
+    serde_json::json!({"total": view.sessions.len(), "rows": rows}).to_string()
+}
+
+/// Collects the demo generator's files in memory.
+#[derive(Default)]
+struct MemorySink {
+    files: Vec<(String, Vec<u8>)>,
+}
+
+impl crate::demo::DemoSink for MemorySink {
+    fn write(&mut self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        match self.files.iter_mut().find(|(p, _)| p == path) {
+            Some((_, b)) => b.extend_from_slice(bytes),
+            None => self.files.push((path.to_string(), bytes.to_vec())),
+        }
+        Ok(())
+    }
+}
+
+fn demo(state: &Shared) {
+    let mut sink = MemorySink::default();
+    if let Err(e) = crate::demo::generate(&crate::demo::DemoConfig::default(), &mut sink) {
+        post_error(&format!("the demo generator failed: {e}"));
+        let st = state.borrow();
+        post_report(&st);
+        return;
+    }
+    {
+        let mut st = state.borrow_mut();
+        let base = 1_000_000 + st.inputs.len() as u32;
+        for (k, (path, bytes)) in sink.files.into_iter().enumerate() {
+            enqueue(&mut st, base + k as u32, path, Bytes::Memory(Rc::new(bytes)));
+        }
+    }
+    kick(state);
+}
+
+/// Longest raw line text sent to the page.
+const MAX_RAW_CHARS: usize = 20_000;
+
+async fn timeline(state: &Shared, attempt: &str) {
+    let (tl, sources) = {
+        let st = state.borrow();
+        let tl = crate::report::timeline::attempt_timeline(&st.data, attempt);
+        // per store source: (container, bytes to read lines back from, input name, entry index)
+        let mut sources: Vec<(String, Option<Bytes>, String, usize)> = st.data.store.sources.iter().map(|s| (s.container.to_string(), None, String::new(), 0)).collect();
+        for input in &st.inputs {
+            for (k, &s) in input.sources.iter().enumerate() {
+                if let Some(slot) = sources.get_mut(s as usize) {
+                    slot.1 = input.bytes.clone();
+                    slot.2 = input.name.clone();
+                    slot.3 = k;
+                }
+            }
+        }
+        (tl, sources)
+    };
+    let m = obj();
+    set(&m, "type", &"timeline".into());
+    let Some(tl) = tl else {
+        set(&m, "json", &"null".into());
+        post(&m);
+        return;
+    };
+    // compressed sources: replay each through a fresh decoder once, collecting the lines wanted
+    let mut replayed: std::collections::HashMap<u32, RangeCollector> = std::collections::HashMap::new();
+    for e in &tl.events {
+        if replayed.contains_key(&e.source) {
+            continue;
+        }
+        if let Some((container, Some(bytes), name, entry)) = sources.get(e.source as usize) {
+            if container != "plain" {
+                let wanted = tl.events.iter().filter(|x| x.source == e.source).map(|x| (x.offset, x.len)).collect();
+                let mut c = RangeCollector::new(*entry, wanted);
+                replay(bytes, name, &mut c).await;
+                replayed.insert(e.source, c);
+            }
+        }
+    }
+    let mut raws: Vec<Option<String>> = Vec::with_capacity(tl.events.len());
+    for e in &tl.events {
+        let raw = match sources.get(e.source as usize) {
+            Some((container, Some(bytes), _, _)) if container == "plain" => read_line(bytes, e.offset, e.len).await,
+            Some(_) => replayed.get(&e.source).and_then(|c| c.text(e.offset, e.len)),
+            _ => None,
+        };
+        raws.push(raw.map(|r| match r.char_indices().nth(MAX_RAW_CHARS) {
+            Some((i, _)) => format!("{}…", &r[..i]),
+            None => r,
+        }));
+    }
+    #[derive(Serialize)]
+    struct WithRaw<'a> {
+        #[serde(flatten)]
+        timeline: &'a crate::report::timeline::Timeline,
+        raw: Vec<Option<String>>,
+    }
+    set(&m, "json", &serde_json::to_string(&WithRaw { timeline: &tl, raw: raws }).unwrap_or_default().into());
+    post(&m);
+}
+
+/// Feeds an input through a fresh decoder until `c` has every line it wants.
+async fn replay(bytes: &Bytes, name: &str, c: &mut RangeCollector) {
+    let mut decoder: Option<Decoder> = None;
+    let mut head: Vec<u8> = Vec::new();
+    let mut push = |chunk: &[u8], c: &mut RangeCollector| -> bool {
+        if decoder.is_none() {
+            head.extend_from_slice(chunk);
+            if head.len() < 4 {
+                return true;
+            }
+            let mut d = Decoder::new(sniff(&head, name));
+            let ok = d.push(&head, &mut |o| c.on_output(o)).is_ok();
+            decoder = Some(d);
+            return ok && !c.done();
+        }
+        let d = decoder.as_mut().expect("decoder");
+        d.push(chunk, &mut |o| c.on_output(o)).is_ok() && !c.done()
+    };
+    match bytes {
+        Bytes::Memory(b) => {
+            for chunk in b.chunks(CHUNK) {
+                if !push(chunk, c) {
+                    return;
+                }
+            }
+        }
+        Bytes::File(f) => {
+            let reader: ReadableStreamDefaultReader = f.stream().get_reader().unchecked_into();
+            loop {
+                let Ok(result) = JsFuture::from(reader.read()).await else { break };
+                if field(&result, "done").as_bool().unwrap_or(true) {
+                    break;
+                }
+                let array: js_sys::Uint8Array = field(&result, "value").unchecked_into();
+                if !push(&array.to_vec(), c) {
+                    let _ = reader.cancel();
+                    return;
+                }
+            }
+        }
+    }
+    if let Some(mut d) = decoder {
+        let _ = d.finish(&mut |o| c.on_output(o));
+    }
+}
+
+async fn read_line(bytes: &Bytes, offset: u64, len: u32) -> Option<String> {
+    match bytes {
+        Bytes::Memory(b) => {
+            let start = (offset as usize).min(b.len());
+            let end = (start + len as usize).min(b.len());
+            Some(String::from_utf8_lossy(&b[start..end]).into_owned())
+        }
+        Bytes::File(f) => {
+            let blob: Blob = f.slice_with_f64_and_f64(offset as f64, (offset + len as u64) as f64).ok()?;
+            JsFuture::from(blob.text()).await.ok()?.as_string()
+        }
+    }
+}

@@ -1,0 +1,414 @@
+// End-to-end tests of the Spyglass page: playwright-core drives Debian's chromium against dist/
+// served on 127.0.0.1 (and dist-single/spyglass.html from file://).
+//   node run.mjs [--only NAME] [--skip-large]
+// Prints one line per test and a final "N passed, M failed"; exits non-zero on failure.
+import { chromium } from 'playwright-core';
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const dist = path.join(root, 'dist');
+const out = path.join(here, 'out');
+const work = path.join(out, 'work');
+fs.mkdirSync(work, { recursive: true });
+const fixture = path.join(here, 'fixtures', 'telemetry.jsonl');
+const malformed = path.join(here, 'fixtures', 'malformed.jsonl');
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
+const skipLarge = args.includes('--skip-large') || process.env.SPYGLASS_SKIP_LARGE === '1';
+
+const cli = ['release', 'debug'].map((p) => path.join(root, 'target', p, 'spyglass')).find((p) => fs.existsSync(p));
+function cliJson(file, extra = []) {
+  return execFileSync(cli, ['report', path.basename(file), '--json', ...extra], { cwd: path.dirname(file), maxBuffer: 1 << 28 }).toString('utf8');
+}
+
+// ---- a tiny static server ------------------------------------------------------------------
+const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://x');
+  // served under a sub-path, as a static host would
+  let p = decodeURIComponent(url.pathname).replace(/^\/sub\/app\//, '/');
+  if (p.endsWith('/')) p += 'index.html';
+  const file = path.join(dist, path.normalize(p));
+  if (!file.startsWith(dist) || !fs.existsSync(file)) { res.writeHead(404); res.end('not found'); return; }
+  res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
+  fs.createReadStream(file).pipe(res);
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}/sub/app/`;
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+
+// ---- harness --------------------------------------------------------------------------------
+let passed = 0, failed = 0;
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+
+async function openPage({ dark = false, url = base } = {}) {
+  const context = await browser.newContext({ acceptDownloads: true, colorScheme: dark ? 'dark' : 'light', viewport: { width: 1360, height: 900 }, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(url);
+  await page.waitForFunction(() => document.body.dataset.state === 'empty');
+  return { page, context, requests, errors };
+}
+const waitState = (page, state, timeout = 30000) => page.waitForFunction((s) => document.body.dataset.state === s, state, { timeout });
+async function loadFiles(page, files) {
+  await page.setInputFiles('#file-input', []);
+  await page.setInputFiles('#file-input', files);
+  await waitState(page, 'ready');
+}
+async function exportJson(page) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+  return fs.readFileSync(await dl.path(), 'utf8');
+}
+const cardValue = (page, label) => page.evaluate((l) => {
+  const c = [...document.querySelectorAll('#overview .card')].find((c) => c.querySelector('.card-label').textContent === l);
+  return c && c.querySelector('.card-value').textContent;
+}, label);
+
+// ---- tests ----------------------------------------------------------------------------------
+test('file input loads a fixture; export JSON equals the CLI byte for byte', async () => {
+  const { page, context, requests, errors } = await openPage();
+  await loadFiles(page, [fixture]);
+  assert((await cardValue(page, 'Sessions')) === '3', 'sessions card shows 3');
+  const exported = await exportJson(page);
+  const expected = cliJson(fixture);
+  assert(exported === expected, `exported JSON differs from the CLI (${exported.length} vs ${expected.length} bytes)`);
+  await page.screenshot({ path: path.join(out, 'dashboard-light.png'), fullPage: true });
+  const foreign = requests.filter((u) => !u.startsWith('http://127.0.0.1') && !u.startsWith('blob:') && !u.startsWith('data:'));
+  assert(foreign.length === 0, `requests left 127.0.0.1: ${foreign.join(', ')}`);
+  assert(errors.length === 0, `page errors: ${errors.join(' | ')}`);
+  await context.close();
+});
+
+test('folder picker reads a folder like the CLI does', async () => {
+  const dir = path.join(work, 'folder');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, 'agent-sessions'), { recursive: true });
+  const lines = fs.readFileSync(fixture, 'utf8').split('\n');
+  fs.writeFileSync(path.join(dir, 'agent-work-stream.jsonl'), lines.slice(0, 9).join('\n') + '\n');
+  fs.writeFileSync(path.join(dir, 'agent-sessions', 'c3.jsonl'), lines.slice(9).join('\n'));
+  fs.writeFileSync(path.join(dir, 'README.txt'), 'not telemetry');
+  const { page, context } = await openPage();
+  await page.setInputFiles('#folder-input', dir);
+  await waitState(page, 'ready');
+  const names = await page.$$eval('#files .file-name', (e) => e.map((x) => x.textContent));
+  assert(JSON.stringify(names) === JSON.stringify(['agent-sessions/c3.jsonl', 'agent-work-stream.jsonl']), `names relative to the folder, sorted: ${names}`);
+  const exported = await exportJson(page);
+  const expected = execFileSync(cli, ['report', dir, '--json']).toString('utf8');
+  assert(exported === expected, 'folder export equals `spyglass report DIR --json`');
+  await context.close();
+});
+
+test('CSV, HTML report and theme/shortcut keys', async () => {
+  const { page, context } = await openPage();
+  await loadFiles(page, [fixture]);
+  let [dl] = await Promise.all([page.waitForEvent('download'), page.click('#section-sessions button[data-action="csv"]')]);
+  const csv = fs.readFileSync(await dl.path(), 'utf8');
+  assert(csv.startsWith('attempt_id,task_id,task_title') && csv.includes('ve-c3-metrics'), `sessions CSV: ${csv.slice(0, 80)}`);
+  [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-html')]);
+  const html = fs.readFileSync(await dl.path(), 'utf8');
+  assert(/^<!doctype html>/i.test(html) && !html.includes('<script>window.__xss'), 'HTML report downloaded, data escaped');
+  await page.keyboard.press('t');
+  assert((await page.getAttribute('html', 'data-theme')) === 'dark', 't toggles the theme');
+  await page.keyboard.press('/');
+  assert(await page.evaluate(() => document.activeElement.id === 'filter-task'), '/ focuses the task search');
+  await page.keyboard.press('Escape');
+  await page.screenshot({ path: path.join(out, 'toggled-dark.png') });
+  await context.close();
+});
+
+test('synthetic drop of a file loads it', async () => {
+  const { page, context } = await openPage();
+  const text = fs.readFileSync(fixture, 'utf8');
+  await page.evaluate((t) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([t], 'dropped.jsonl', { type: 'application/x-ndjson' }));
+    document.body.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, text);
+  await waitState(page, 'ready');
+  assert((await cardValue(page, 'Sessions')) === '3', 'sessions card shows 3 after drop');
+  const names = await page.$$eval('#files .file-name', (e) => e.map((x) => x.textContent));
+  assert(names.includes('dropped.jsonl'), `files list shows the dropped file: ${names}`);
+  await context.close();
+});
+
+test('.gz and .zip open directly; later loads add', async () => {
+  const gz = path.join(work, 'telemetry.jsonl.gz');
+  fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync(fixture)));
+  const zip = path.join(work, 'logs.zip');
+  execFileSync('python3', ['-c', `import zipfile,sys\nz=zipfile.ZipFile(sys.argv[1],'w',zipfile.ZIP_DEFLATED)\nz.write(sys.argv[2],'agent-work-stream.jsonl')\nz.writestr('notes.txt','hello')\nz.close()`, zip, malformed]);
+  const { page, context } = await openPage();
+  await loadFiles(page, [gz]);
+  const exported = await exportJson(page);
+  assert(exported === cliJson(gz), 'gz export equals the CLI');
+  await loadFiles(page, [zip]);
+  const meta = await page.$$eval('#files .file-meta', (e) => e.map((x) => x.textContent));
+  assert(meta.length === 2 && meta[0].startsWith('gzip') && meta[1].startsWith('zip'), `containers shown: ${meta}`);
+  const sources = JSON.parse(await exportJson(page)).diagnostics.sources.map((s) => s.name);
+  assert(sources.includes('logs.zip/agent-work-stream.jsonl'), `zip entry read: ${sources}`);
+  // drill-down re-decodes compressed sources to show raw lines
+  await page.click('#section-sessions tbody tr:has-text("ve-b2-xss")');
+  await page.waitForSelector('#timeline-body .timeline-table');
+  const raw = await page.$$eval('#timeline-body tbody tr td.raw', (t) => t.map((r) => r.textContent));
+  assert(raw.length > 0 && raw.every((r) => r.includes('ve-b2-xss')), `raw lines of compressed sources: ${raw.slice(0, 2)}`);
+  await context.close();
+});
+
+test('malformed lines show in diagnostics and the rest loads', async () => {
+  const { page, context } = await openPage();
+  await loadFiles(page, [malformed]);
+  assert((await cardValue(page, 'Sessions')) === '2', 'the good lines make 2 sessions');
+  const rows = await page.$$eval('[id="tbl-diagnostics.skipped_lines"] tbody tr', (trs) => trs.map((t) => t.textContent));
+  assert(rows.length === 3, `3 skipped lines listed, got ${rows.length}`);
+  assert(rows.some((r) => r.includes('truncated')), 'reason shown');
+  await context.close();
+});
+
+test('a title with <script>/<img onerror> creates no element', async () => {
+  const { page, context } = await openPage();
+  await loadFiles(page, [fixture]);
+  const r = await page.evaluate(() => ({ xss: window.__xss, imgs: document.querySelectorAll('img').length, scripts: document.querySelectorAll('body script').length, text: document.body.textContent.includes('<script>window.__xss=1</script>') }));
+  assert(r.xss === undefined && r.imgs === 0 && r.scripts === 0, `injected markup became elements: ${JSON.stringify(r)}`);
+  assert(r.text, 'the title shows as text');
+  await page.click('#section-sessions tbody tr:has-text("ve-b2-xss")');
+  await page.waitForSelector('#timeline-body .timeline-table');
+  const r2 = await page.evaluate(() => ({ xss: window.__xss, imgs: document.querySelectorAll('img').length }));
+  assert(r2.xss === undefined && r2.imgs === 0, 'timeline raw lines stay text');
+  await context.close();
+});
+
+test('filter and weight changes update the figures', async () => {
+  const { page, context } = await openPage();
+  await loadFiles(page, [fixture]);
+  await page.selectOption('#filter-executors', ['CODEX']);
+  await waitState(page, 'ready');
+  await page.waitForFunction(() => [...document.querySelectorAll('#overview .card')].some((c) => c.querySelector('.card-label').textContent === 'Sessions' && c.querySelector('.card-value').textContent === '1'));
+  let json = JSON.parse(await exportJson(page));
+  assert(json.summary.sessions === 1 && json.parameters.filters.executors[0] === 'CODEX', 'executor filter applied');
+  const exported = await exportJson(page);
+  assert(exported === cliJson(fixture, ['--executor', 'CODEX']), 'filtered export equals the CLI with --executor CODEX');
+  const before = json.model_scores.rows.map((r) => r.score);
+  const tableBefore = await page.textContent('#section-model_scores table');
+  await page.fill('#param-w_cost', '0.5');
+  await page.dispatchEvent('#param-w_cost', 'change');
+  await page.waitForFunction((t) => document.body.dataset.state === 'ready' && document.querySelector('#section-model_scores table')?.textContent !== t, tableBefore);
+  json = JSON.parse(await exportJson(page));
+  assert(json.parameters.w_cost === 0.5, `w_cost recomputed: ${json.parameters.w_cost}`);
+  const after = json.model_scores.rows.map((r) => r.score);
+  assert(JSON.stringify(before) !== JSON.stringify(after), `scores change with w_cost: ${before} -> ${after}`);
+  const params = path.join(work, 'params.json');
+  fs.writeFileSync(params, JSON.stringify({ w_cost: 0.5 }));
+  assert(JSON.stringify(json) === JSON.stringify(JSON.parse(cliJson(fixture, ['--executor', 'CODEX', '--params', params]))), 'same figures as the CLI with --params');
+  await page.fill('#filter-task', 'metrics');
+  await page.waitForFunction(() => [...document.querySelectorAll('#overview .card')].some((c) => c.querySelector('.card-label').textContent === 'Sessions' && c.querySelector('.card-value').textContent === '0'));
+  await context.close();
+});
+
+test('the timeline brush sets the time filter', async () => {
+  const { page, context } = await openPage();
+  await loadFiles(page, [fixture]);
+  const box = await page.locator('#chart-brush').boundingBox();
+  const dims = await page.$eval('#chart-brush', (c) => [c.width, c.height, c.getBoundingClientRect().width]);
+  assert(dims[0] === Math.round(dims[2] * 2), `backing store is CSS width x devicePixelRatio: ${dims}`);
+  await page.mouse.move(box.x + 12, box.y + 30);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 4, box.y + 30, { steps: 4 });
+  await page.mouse.up();
+  await page.waitForFunction(() => document.querySelector('#filter-since').value !== '');
+  await waitState(page, 'ready');
+  await page.waitForFunction(() => [...document.querySelectorAll('#overview .card')].some((c) => c.querySelector('.card-label').textContent === 'Sessions' && c.querySelector('.card-value').textContent === '1'));
+  const since = await page.inputValue('#filter-since');
+  assert(since === '2026-02-09T00:00', `since set from the brush: ${since}`);
+  await page.mouse.move(box.x + 14, box.y + 40);
+  await page.waitForSelector('#tooltip:not([hidden])');
+  const tip = await page.textContent('#tooltip');
+  assert(/2026-02-09: 1 session/.test(tip), `tooltip gives the exact value: ${tip}`);
+  await page.screenshot({ path: path.join(out, 'brush-light.png') });
+  await context.close();
+});
+
+test('drill-down shows the attempt\'s events with raw lines', async () => {
+  const { page, context } = await openPage({ dark: true });
+  await loadFiles(page, [fixture]);
+  await page.click('#section-sessions tbody tr:has-text("ve-a1-login")');
+  await page.waitForSelector('#timeline-body .timeline-table');
+  const rows = await page.$$eval('#timeline-body tbody tr', (t) => t.map((r) => r.textContent));
+  assert(rows.length === 5, `5 events, got ${rows.length}`);
+  assert(rows[0].includes('session_start') && rows[3].includes('test_failure'), 'types and error category shown');
+  assert(rows[1].includes('"tool_call"') && rows[1].includes('cargo test'), 'raw line read back from the file');
+  await page.screenshot({ path: path.join(out, 'timeline-dark.png') });
+  await page.keyboard.press('Escape');
+  await page.screenshot({ path: path.join(out, 'dashboard-dark.png'), fullPage: true });
+  await context.close();
+});
+
+test('empty and error states, shortcuts help', async () => {
+  const { page, context } = await openPage();
+  await page.screenshot({ path: path.join(out, 'empty-light.png') });
+  await page.keyboard.press('?');
+  assert(await page.isVisible('#help-dialog'), 'help opens on ?');
+  await page.screenshot({ path: path.join(out, 'help-light.png') });
+  await page.keyboard.press('Escape');
+  assert(!(await page.isVisible('#help-dialog')), 'Esc closes help');
+  const bin = path.join(work, 'binary.jsonl');
+  fs.writeFileSync(bin, Buffer.from([0, 1, 2, 3, 0, 0, 255, 254, 0, 10]));
+  await page.setInputFiles('#file-input', [bin]);
+  await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state));
+  const err = await page.textContent('#files');
+  assert(err.includes('binary'), `binary file named as such: ${err}`);
+  await context.close();
+  const dark = await openPage({ dark: true });
+  await dark.page.screenshot({ path: path.join(out, 'empty-dark.png') });
+  await dark.context.close();
+});
+
+test('a large load (>= 200 MB) never blocks the main thread > 100 ms', async () => {
+  if (skipLarge) return 'skipped';
+  const big = path.join(work, 'large.jsonl');
+  if (!fs.existsSync(big) || fs.statSync(big).size < 200e6) execFileSync('node', [path.join(here, 'gen-large.mjs'), big, '210']);
+  const { page, context } = await openPage();
+  await page.evaluate(() => {
+    window.__long = [];
+    window.__longAt = [];
+    document.querySelector('#file-input').addEventListener('change', () => performance.mark('spyglass-test-change'), { capture: true });
+    document.querySelector('#file-input').addEventListener('input', () => performance.mark('spyglass-test-input'), { capture: true });
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) { window.__long.push(e.duration); window.__longAt.push([Math.round(e.startTime), Math.round(e.duration)]); } }).observe({ type: 'longtask', buffered: true });
+  });
+  const t0 = Date.now();
+  await page.setInputFiles('#file-input', [big]);
+  await waitState(page, 'ready', 300000);
+  const secs = (Date.now() - t0) / 1000;
+  // long tasks from the moment the file is chosen (page start-up compiles the Wasm before that)
+  const long = await page.evaluate(() => {
+    const t0 = performance.getEntriesByName('spyglass-test-change')[0].startTime;
+    return window.__longAt.filter(([start]) => start >= t0).map(([, d]) => d);
+  });
+  const max = Math.max(0, ...long);
+  const detail = await page.evaluate(() => ({ long: window.__longAt, lt: performance.getEntriesByType('longtask').map((e) => [Math.round(e.startTime), JSON.stringify(e.attribution.map((a) => [a.containerType, a.containerName, a.containerSrc, a.name]))]), renders: [...performance.getEntriesByType('measure'), ...performance.getEntriesByType('mark').filter((m) => m.name.startsWith('spyglass-test'))].filter((m) => m.name.startsWith('spyglass')).map((m) => [m.name.replace('spyglass-', ''), Math.round(m.startTime), Math.round(m.duration)]) }));
+  console.log(`    attribution ${JSON.stringify(detail.lt)}`);
+  console.log(`    long tasks [start, ms]: ${JSON.stringify(detail.long)}; renders [start, ms]: ${JSON.stringify(detail.renders)}`);
+  console.log(`    large load: ${(fs.statSync(big).size / 1e6).toFixed(0)} MB in ${secs.toFixed(1)} s, longest main-thread task ${max.toFixed(0)} ms (${long.length} long tasks)`);
+  assert(max <= 100, `a main-thread task took ${max} ms`);
+  await context.close();
+});
+
+test('cancel stops a large load and keeps what was read; remove-one and clear-all', async () => {
+  if (skipLarge) return 'skipped';
+  const big = path.join(work, 'large.jsonl');
+  const { page, context } = await openPage();
+  await loadFiles(page, [fixture]);
+  await page.setInputFiles('#file-input', [big]);
+  await page.waitForSelector('#progress:not([hidden])');
+  await page.waitForFunction(() => /Reading large/.test(document.querySelector('#progress-text').textContent));
+  await page.screenshot({ path: path.join(out, 'loading-light.png') });
+  await page.click('#cancel');
+  await waitState(page, 'ready');
+  const files = await page.textContent('#files');
+  assert(/cancelled after/.test(files), `cancel named in the files list: ${files}`);
+  assert(await page.isHidden('#progress'), 'progress hidden after cancel');
+  await page.click('#files li:nth-child(2) button[data-action="remove-input"]');
+  await waitState(page, 'ready');
+  assert((await page.$$('#files li')).length === 1 && (await cardValue(page, 'Sessions')) === '3', 'remove-one re-reads the rest');
+  await page.click('button[data-action="clear-all"]');
+  await waitState(page, 'empty');
+  assert(await page.isVisible('#empty-state'), 'clear-all returns to the empty state');
+  await context.close();
+});
+
+test('a file failing mid-way is named with how far it got; the rest stays', async () => {
+  if (skipLarge) return 'skipped';
+  const victim = path.join(work, 'vanishing.jsonl');
+  fs.copyFileSync(path.join(work, 'large.jsonl'), victim);
+  const { page, context } = await openPage();
+  await loadFiles(page, [fixture]);
+  await page.setInputFiles('#file-input', [victim]);
+  await page.waitForFunction(() => /Reading vanishing/.test(document.querySelector('#progress-text').textContent));
+  fs.truncateSync(victim, 1000);
+  await waitState(page, 'ready', 60000);
+  const banner = await page.textContent('#banner');
+  const files = await page.textContent('#files');
+  assert(/vanishing\.jsonl: reading failed after [\d.]+ MB of 210\.\d MB/.test(banner), `banner names the file and how far: ${banner}`);
+  assert(/reading failed/.test(files) && (await page.$$('#files li')).length === 2, `files list keeps both: ${files}`);
+  assert(Number(await cardValue(page, 'Sessions')) > 3, 'what was read before the failure stays');
+  await page.screenshot({ path: path.join(out, 'read-failure-light.png') });
+  await context.close();
+});
+
+test('the demo button generates data in the worker (or says why not)', async () => {
+  const { page, context, requests } = await openPage();
+  await page.click('.drop-actions button[data-action="demo"]');
+  await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state), null, { timeout: 120000 });
+  const state = await page.evaluate(() => document.body.dataset.state);
+  const banner = await page.textContent('#banner');
+  await page.screenshot({ path: path.join(out, `demo-${state}.png`) });
+  if (state === 'ready') {
+    await page.screenshot({ path: path.join(out, 'demo-full-light.png'), fullPage: true });
+    await page.keyboard.press('t');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(out, 'demo-full-dark.png'), fullPage: true });
+    const charts = await page.$$eval('canvas.section-chart', (c) => c.map((x) => [x.id, x.width, x.getAttribute('aria-label').length]));
+    assert(charts.length >= 10 && charts.every(([, w, l]) => w > 0 && l > 20), `charts drawn with aria-labels: ${JSON.stringify(charts.slice(0, 3))}`);
+    // a tooltip with the exact value over a bar of the first chart
+    const canvas = page.locator('canvas.section-chart').first();
+    await canvas.scrollIntoViewIfNeeded();
+    const box = await canvas.boundingBox();
+    let tip = null;
+    for (let fy = 0.15; fy < 0.9 && !tip; fy += 0.07) {
+      for (let fx = 0.3; fx < 0.7 && !tip; fx += 0.1) {
+        await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy);
+        if (await page.isVisible('#tooltip')) tip = await page.textContent('#tooltip');
+      }
+    }
+    assert(tip && /\d/.test(tip), `a chart tooltip shows a value: ${tip}`);
+  }
+  assert(state === 'ready' || /demo/.test(banner), `demo: state ${state}, banner ${banner}`);
+  assert(requests.every((u) => u.startsWith('http://127.0.0.1')), 'no network for the demo');
+  await context.close();
+  return state === 'ready' ? undefined : 'generator not available yet: error shown';
+});
+
+test('single-file build works from file://', async () => {
+  const single = path.join(root, 'dist-single', 'spyglass.html');
+  assert(fs.existsSync(single), 'dist-single/spyglass.html exists (scripts/build-single.sh)');
+  const { page, context, requests } = await openPage({ url: pathToFileURL(single).href });
+  await loadFiles(page, [fixture]);
+  assert((await cardValue(page, 'Sessions')) === '3', 'sessions card shows 3 from file://');
+  const exported = await exportJson(page);
+  assert(exported === cliJson(fixture), 'single-file export equals the CLI');
+  const foreign = requests.filter((u) => !u.startsWith('file://') && !u.startsWith('blob:') && !u.startsWith('data:'));
+  assert(foreign.length === 0, `requests: ${foreign.join(', ')}`);
+  await context.close();
+});
+
+for (const t of tests) {
+  if (only && !t.name.includes(only)) continue;
+  const t0 = Date.now();
+  try {
+    const r = await t.fn();
+    passed++;
+    console.log(`ok   ${t.name}${r ? ` (${r})` : ''} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${t.name}: ${e.message.split('\n')[0]}`);
+  }
+}
+await browser.close();
+server.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the page (trunk build --release → dist/, then dist-single/spyglass.html) and the CLI the
+# exported JSON is compared with, then runs the end-to-end tests in Debian's chromium.
+# Prints one line per test and finally "N passed, M failed"; exits non-zero on failure.
+#   tests/e2e/run.sh [--no-build] [--skip-large] [--only NAME]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$root"
+build=1
+args=()
+for a in "$@"; do
+  if [ "$a" = "--no-build" ]; then build=0; else args+=("$a"); fi
+done
+if [ "$build" = 1 ]; then
+  cargo build --release --bin spyglass
+  scripts/build-single.sh
+fi
+if [ ! -d "$here/node_modules/playwright-core" ]; then
+  (cd "$here" && npm ci --no-audit --no-fund --silent)
+fi
+mkdir -p "$here/out"
+status=0
+node "$here/run.mjs" "${args[@]}" || status=$?
+if [ "$status" != 0 ] && [ "$status" != 1 ]; then
+  echo "0 passed, 1 failed"   # the runner itself crashed
+fi
+exit "$status"
