@@ -176,7 +176,7 @@ pub fn charts_for(report: &Value, section: &str) -> Vec<SectionChart> {
                 }
                 series.push(TimeSeries { name, points });
             }
-            out.push(SectionChart { id: id("hourly"), chart: Chart::Line(LineChart { title: "Provider errors per hour (rate_limit, api_error, model_error)".into(), y_label: "errors per hour".into(), series, markers, y_format: fmt_count, utc_offset_minutes: tz }) });
+            out.push(SectionChart { id: id("hourly"), chart: Chart::Line(LineChart { title: "Provider errors per hour".into(), y_label: "errors per hour".into(), series, markers, y_format: fmt_count, utc_offset_minutes: tz }) });
         }
         "error_clusters" => out.push(SectionChart { id: id("top"), chart: bars("Largest error clusters", "error events", rows(report, &["error_clusters", "rows"]), "fingerprint", "count", fmt_count) }),
         "interventions" => {

@@ -974,11 +974,7 @@ fn draw_charts_in(root: &Element, report: &Value) {
     }
 }
 
-/// Identifying columns first (JSON objects reach the page with sorted keys).
-const LEAD_COLUMNS: [&str; 20] = [
-    "rank", "key", "group", "name", "source", "line", "field", "reason", "attempt_id", "task_id", "task_title", "title", "executor", "executor_variant", "model", "provider", "tool", "category", "type", "severity",
-];
-
+/// The columns of a table: the rows' fields in their order in the report (serde_json keeps it).
 fn columns_of(rows: &[Value]) -> Vec<String> {
     let mut cols: Vec<String> = vec![];
     for r in rows.iter().take(200) {
@@ -990,7 +986,6 @@ fn columns_of(rows: &[Value]) -> Vec<String> {
             }
         }
     }
-    cols.sort_by_key(|c| LEAD_COLUMNS.iter().position(|l| l == c).unwrap_or(LEAD_COLUMNS.len()));
     cols
 }
 
