@@ -1,8 +1,10 @@
 //! Sessions (one per attempt_id) merged from metrics rows and events, per the spec's table
 //! (analytics-spec.md §2), and the filtered view every pipeline reads.
 
+use super::derived::Derived;
 use super::records::*;
 use crate::ingest::Store;
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 /// One attempt, its facts resolved from its winning metrics row first and its events second.
@@ -59,6 +61,14 @@ pub struct Dataset {
     /// for each event, its session's index, or `u32::MAX` (no attempt_id)
     pub event_session: Vec<u32>,
     pub session_of_attempt: HashMap<Sym, u32>,
+    /// per-session digests and indices derived once per load (see [`Derived`])
+    pub derived: Derived,
+    /// the recomputed alerts of every session for the alert parameters last asked for: they
+    /// depend on thresholds but not on filters, so a filter change reuses them
+    /// (single-threaded use, as in the CLI and the wasm page)
+    pub(crate) alerts_cache: RefCell<Option<crate::pipelines::alerts::Cache>>,
+    /// output names handed out so far, by symbol (see [`Dataset::name`])
+    names: RefCell<Vec<Option<Name>>>,
 }
 
 pub const NO_SESSION: u32 = u32::MAX;
@@ -72,6 +82,21 @@ impl Dataset {
 
     pub fn str(&self, s: Sym) -> &str {
         self.store.str(s)
+    }
+
+    /// The name of a symbol for a report, allocated once per symbol and shared by every row
+    /// (and every recompute) that shows it.
+    pub fn name(&self, s: Sym) -> Name {
+        let mut names = self.names.borrow_mut();
+        let i = s.0 as usize;
+        if names.len() <= i {
+            names.resize(self.store.strings.len().max(i + 1), None);
+        }
+        match names.get_mut(i) {
+            Some(Some(n)) => n.clone(),
+            Some(slot) => slot.insert(Name::new(self.store.str(s))).clone(),
+            None => Name::new(self.store.str(s)),
+        }
     }
 
     /// Recomputes sessions after more input was loaded (cheap next to reading it).
@@ -124,8 +149,10 @@ impl Dataset {
             resolve(store, s);
         }
         self.session_of_attempt = sessions.iter().enumerate().map(|(i, s)| (s.attempt, i as u32)).collect();
+        self.derived = Derived::build(store, &sessions, &event_session, |a| self.session_of_attempt.get(&a).copied());
         self.sessions = sessions;
         self.event_session = event_session;
+        self.alerts_cache = RefCell::new(None);
     }
 }
 

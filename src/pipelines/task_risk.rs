@@ -78,10 +78,11 @@ pub fn compute(view: &View) -> TaskRisk {
             row(view, id, task, uncategorized, &mut buffers)
         })
         .collect();
-    // sort compact keys rather than the (large) rows, then permute the rows in place
-    let mut order: Vec<(f64, &str, usize)> = rows.iter().enumerate().map(|(i, r)| (r.risk, r.task_id.as_str(), i)).collect();
-    order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-    let order: Vec<usize> = order.into_iter().map(|(_, _, i)| i).collect();
+    // Groups come in task name order, so ties of risk keep their position. Compact keys are
+    // sorted rather than the (large) rows, then the rows permuted in place.
+    let mut order: Vec<(f64, usize)> = rows.iter().enumerate().map(|(i, r)| (r.risk, i)).collect();
+    order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let order: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
     permute(&mut rows, &order);
     TaskRisk { rows }
 }
@@ -252,68 +253,51 @@ fn row(view: &View, task_id: &str, sessions: &[&Session], uncategorized: Sym, bu
 
 /// The view's sessions grouped by task, each group in session order: start time (unknown last),
 /// then attempt id. Sessions without a task_id form one group with those whose task_id is literally
-/// `(no task)`. Groups come in the order of their task symbols (callers sort their rows).
-/// A counting sort over the symbol numbers: linear, with small per-task sorts.
+/// `(no task)`. Groups come in task name order. The order is made once per load
+/// (`Derived::by_task`): a view only keeps the sessions it holds.
 pub(crate) struct TaskGroups<'a> {
     order: Vec<&'a Session>,
+    /// indices into `data.sessions`, parallel to `order`
+    indices: Vec<u32>,
     /// (task, end of its run in `order`)
     bounds: Vec<(Sym, usize)>,
 }
 
 impl<'a> TaskGroups<'a> {
     pub(crate) fn new(view: &View<'a>) -> TaskGroups<'a> {
-        let no_task = view.data.store.strings.lookup(NO_TASK).unwrap_or(Sym::NONE);
-        // one pass over the sessions into compact entries: (task, session index)
-        let entries: Vec<(u32, u32)> = view.sessions.iter().filter_map(|&i| view.data.sessions.get(i as usize).map(|s| (if s.task_id.is_none() { no_task } else { s.task_id }.0, i))).collect();
-        let mut starts = vec![0u32; view.data.store.strings.len() + 1];
-        for &(k, _) in &entries {
-            if let Some(c) = starts.get_mut(k as usize) {
-                *c += 1;
-            }
-        }
-        let mut bounds = Vec::new();
-        let mut at = 0u32;
-        for (k, c) in starts.iter_mut().enumerate() {
-            let n = *c;
-            *c = at;
-            if n > 0 {
-                at += n;
-                bounds.push((Sym(k as u32), at as usize));
-            }
-        }
-        let mut sorted = vec![u32::MAX; at as usize];
-        for &(k, i) in &entries {
-            if let Some(c) = starts.get_mut(k as usize) {
-                if let Some(slot) = sorted.get_mut(*c as usize) {
-                    *slot = i;
+        let data = view.data;
+        let no_task = data.store.strings.lookup(NO_TASK).unwrap_or(Sym::NONE);
+        let derived = &data.derived;
+        let indices: Vec<u32> = derived.by_task.iter().copied().filter(|&i| view.session_in_view(i)).collect();
+        let order: Vec<&'a Session> = indices.iter().map(|&i| &data.sessions[i as usize]).collect();
+        let mut bounds: Vec<(Sym, usize)> = Vec::new();
+        for (pos, &i) in indices.iter().enumerate() {
+            let rank = derived.task_rank[i as usize];
+            if pos > 0 && derived.task_rank[indices[pos - 1] as usize] == rank {
+                if let Some(last) = bounds.last_mut() {
+                    last.1 = pos + 1;
                 }
-                *c += 1;
+            } else {
+                let t = order[pos].task_id;
+                bounds.push((if t == no_task { Sym::NONE } else { t }, pos + 1));
             }
         }
-        let sessions = &view.data.sessions;
-        let mut order: Vec<&'a Session> = sorted.iter().filter_map(|&i| sessions.get(i as usize)).collect();
-        let mut from = 0;
-        for &(_, to) in &bounds {
-            if let Some(group) = order.get_mut(from..to) {
-                if group.len() > 1 {
-                    group.sort_unstable_by(|a, b| {
-                        (a.start_ms.is_none(), a.start_ms).cmp(&(b.start_ms.is_none(), b.start_ms)).then_with(|| view.str(a.attempt).cmp(view.str(b.attempt)))
-                    });
-                }
-            }
-            from = to;
-        }
-        TaskGroups { order, bounds }
+        TaskGroups { order, indices, bounds }
     }
 
-    /// (task symbol, its sessions in session order); `(no task)` is `Sym::NONE` or the symbol of
-    /// the string `(no task)`.
+    /// (task symbol, its sessions in session order); `(no task)` is `Sym::NONE`.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (Sym, &[&'a Session])> + '_ {
+        self.iter_indexed().map(|(k, s, _)| (k, s))
+    }
+
+    /// As [`TaskGroups::iter`], with the sessions' indices into `data.sessions`.
+    pub(crate) fn iter_indexed(&self) -> impl Iterator<Item = (Sym, &[&'a Session], &[u32])> + '_ {
         let mut from = 0;
         self.bounds.iter().map(move |&(k, to)| {
             let group = self.order.get(from..to).unwrap_or(&[]);
+            let indices = self.indices.get(from..to).unwrap_or(&[]);
             from = to;
-            (k, group)
+            (k, group, indices)
         })
     }
 }
