@@ -6,8 +6,8 @@
 
 use super::stats::{iso, rate};
 use super::{Parameters, View, UNKNOWN};
-use crate::model::records::{Detail, FastMap, Name, Sym};
-use crate::model::sessions::{Dataset, Session};
+use crate::model::records::{Detail, FastMap, Name, NameBlock, Sym};
+use crate::model::sessions::{Dataset, Session, NO_SESSION};
 use crate::model::time::{day_of, format_day};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
@@ -127,7 +127,7 @@ pub fn compute(view: &View) -> Alerts {
     let mut recorded_sessions: HashMap<&str, HashSet<u32>> = HashMap::new();
     for &i in &order {
         let a = &store.alerts[i as usize];
-        let session = a.attempt.get().and_then(|at| view.data.session_of_attempt.get(&at).copied());
+        let session = Some(view.data.derived.alert_session[i as usize]).filter(|&s| s != NO_SESSION);
         // the alert's own executor and task, else its session's
         let executor = if a.executor.is_some() { a.executor } else { session.map(|s| view.data.sessions[s as usize].executor).unwrap_or(Sym::NONE) };
         let task = if a.task_id.is_some() { a.task_id } else { session.map(|s| view.data.sessions[s as usize].task_id).unwrap_or(Sym::NONE) };
@@ -152,14 +152,14 @@ pub fn compute(view: &View) -> Alerts {
     // per type: (failed, known success) over the distinct sessions with an alert of the type
     let mut recomputed_failed = [(0u64, 0u64); 6];
     let mut counted = vec![0u8; view.data.sessions.len()];
-    let mut recomputed = Vec::new();
+    let mut recomputed = Vec::with_capacity(if view.sessions.len() == view.data.sessions.len() { all.len() } else { 0 });
     for c in all.iter().filter(|c| view.session_in_view(c.session)) {
         let ty = c.ty as usize;
         recomputed_counts[ty] += 1;
         let seen = &mut counted[c.session as usize];
         if *seen & (1 << ty) == 0 {
             *seen |= 1 << ty;
-            if let Some(ok) = view.data.sessions[c.session as usize].success {
+            if let Some(ok) = c.success {
                 recomputed_failed[ty].0 += (!ok) as u64;
                 recomputed_failed[ty].1 += 1;
             }
@@ -241,6 +241,9 @@ pub struct Cache {
 
 pub struct Cached {
     session: u32,
+    /// the session's success (read here rather than from the session: sessions in alert time
+    /// order are scattered in memory)
+    success: Option<bool>,
     /// index into `ALERT_TYPES`
     ty: u8,
     alert: RecomputedAlert,
@@ -259,20 +262,25 @@ fn recomputed_for(data: &Dataset, params: &AlertParams) -> Rc<Vec<Cached>> {
     raw.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| ALERT_TYPES[a.1].0.cmp(ALERT_TYPES[b.1].0)).then_with(|| data.str(a.2).cmp(data.str(b.2))));
     let types: Vec<(Name, Name)> = ALERT_TYPES.iter().map(|&(t, sev)| (Name::new(t), Name::new(sev))).collect();
     let opt = |s: Sym| s.get().map(|s| data.name(s));
+    // every alert's time and detail in one block of names: 2i and 2i + 1
+    let times: Vec<String> = raw.iter().map(|r| iso(Some(r.0)).unwrap_or_default()).collect();
+    let block = NameBlock::new(times.iter().zip(&raw).flat_map(|(t, r)| [t.as_str(), r.4.as_str()]));
+    let text = |i: usize| block.get(i).unwrap_or_else(|| Name::new(""));
     let alerts: Vec<Cached> = raw
-        .into_iter()
-        .map(|(t, ty, attempt, si, detail)| {
+        .iter()
+        .enumerate()
+        .map(|(i, &(_, ty, attempt, si, _))| {
             let s = &data.sessions[si as usize];
             let alert = RecomputedAlert {
-                time: Name::new(&iso(Some(t)).unwrap_or_default()),
+                time: text(2 * i),
                 alert_type: types[ty].0.clone(),
                 severity: types[ty].1.clone(),
                 attempt_id: data.name(attempt),
                 task_id: opt(s.task_id),
                 executor: opt(s.executor),
-                detail: Name::new(&detail),
+                detail: text(2 * i + 1),
             };
-            Cached { session: si, ty: ty as u8, alert }
+            Cached { session: si, success: s.success, ty: ty as u8, alert }
         })
         .collect();
     let alerts = Rc::new(alerts);

@@ -7,7 +7,6 @@ use super::{category_name, View, NO_TASK, UNCATEGORIZED};
 use crate::model::records::Sym;
 use crate::model::sessions::Session;
 use serde::Serialize;
-use std::sync::Arc;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TaskRisk {
@@ -17,9 +16,9 @@ pub struct TaskRisk {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaskRiskRow {
     /// `(no task)` for sessions without a task_id
-    pub task_id: String,
+    pub task_id: Name,
     /// the first non-empty title of its sessions in session order; null when none has one
-    pub task_title: Option<String>,
+    pub task_title: Option<Name>,
     pub sessions: u64,
     /// sum of the sessions' attempts
     pub attempts: u64,
@@ -70,11 +69,12 @@ pub fn compute(view: &View) -> TaskRisk {
     let uncategorized = strings.lookup(UNCATEGORIZED).unwrap_or(Sym::NONE);
     let groups = TaskGroups::new(view);
     let mut buffers = Buffers::default();
+    let no_task_name = Name::new(NO_TASK);
     let mut rows: Vec<TaskRiskRow> = groups
         .iter()
         .map(|(k, task)| {
             // sessions without a task_id form the task `(no task)`
-            let id = if k.is_none() || k == no_task { NO_TASK } else { view.str(k) };
+            let id = if k.is_none() || k == no_task { no_task_name.clone() } else { view.data.name(k) };
             row(view, id, task, uncategorized, &mut buffers)
         })
         .collect();
@@ -109,44 +109,17 @@ fn permute<T>(v: &mut [T], order: &[usize]) {
 
 /// Scratch vectors reused from task to task.
 #[derive(Default)]
-struct Buffers {
+struct Buffers<'a> {
     executors: Vec<Sym>,
     /// (category, error count, sessions with it, index of the last session counted)
     cats: Vec<(Sym, u64, u64, usize)>,
+    /// the same with the category's name, by name
+    named: Vec<(&'a str, u64, u64, Sym)>,
     names: Names,
 }
 
-/// A category or executor name of the output, shared between rows (one allocation per distinct
-/// name rather than per row). Serialises as a plain string.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Name(Arc<str>);
-
-impl Name {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-impl std::ops::Deref for Name {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-impl PartialEq<&str> for Name {
-    fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
-    }
-}
-impl PartialEq<str> for Name {
-    fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
-    }
-}
-impl Serialize for Name {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
+/// Names of the output are shared between rows (one allocation per distinct name).
+pub use crate::model::records::Name;
 
 /// The names handed out so far, by symbol.
 #[derive(Default)]
@@ -159,18 +132,18 @@ impl Names {
         }
         match self.0.get_mut(i) {
             Some(Some(n)) => n.clone(),
-            Some(slot) => slot.insert(Name(Arc::from(name))).clone(),
-            None => Name(Arc::from(name)),
+            Some(slot) => slot.insert(Name::new(name)).clone(),
+            None => Name::new(name),
         }
     }
 }
 
-fn row(view: &View, task_id: &str, sessions: &[&Session], uncategorized: Sym, buffers: &mut Buffers) -> TaskRiskRow {
+fn row<'a>(view: &View<'a>, task_id: Name, sessions: &[&Session], uncategorized: Sym, buffers: &mut Buffers<'a>) -> TaskRiskRow {
     let mut attempts = 0u64;
     let mut tool_failures = 0u64;
     let mut completed = false;
     let mut title = Sym::NONE;
-    let Buffers { executors, cats, .. } = buffers;
+    let Buffers { executors, cats, named, names } = buffers;
     executors.clear();
     cats.clear();
     for (i, s) in sessions.iter().enumerate() {
@@ -203,9 +176,9 @@ fn row(view: &View, task_id: &str, sessions: &[&Session], uncategorized: Sym, bu
             }
         }
     }
-    let mut named: Vec<(&str, u64, u64, Sym)> = cats.iter().map(|&(c, n, m, _)| (category_name(view, c), n, m, c)).collect();
+    named.clear();
+    named.extend(cats.iter().map(|&(c, n, m, _)| (category_name(view, c), n, m, c)));
     named.sort_by(|a, b| a.0.cmp(b.0));
-    let names = &mut buffers.names;
     let repeated: Vec<Name> = named.iter().filter(|&&(_, n, m, _)| m >= 2 || n >= 3).map(|&(c, _, _, sym)| names.get(view, sym, c)).collect();
     let risk = (attempts as f64 - 1.0) + tool_failures as f64 / 5.0 + 2.0 * repeated.len() as f64 + if completed { 0.0 } else { 3.0 };
 
@@ -236,8 +209,8 @@ fn row(view: &View, task_id: &str, sessions: &[&Session], uncategorized: Sym, bu
         });
     }
     TaskRiskRow {
-        task_id: task_id.to_string(),
-        task_title: title.get().map(|t| view.str(t).to_string()),
+        task_id,
+        task_title: title.get().map(|t| view.data.name(t)),
         sessions: sessions.len() as u64,
         attempts,
         completed,
