@@ -80,10 +80,11 @@ pub struct Derived {
     pub session_files: Vec<u32>,
     /// sessions by attempt id
     pub by_attempt: Vec<u32>,
-    /// sessions by task (by task name; no task_id and a literal `(no task)` are one task), each
-    /// task's sessions by start (unknown last) then attempt id
+    /// sessions grouped by task (no task_id and a literal `(no task)` are one task), each task's
+    /// sessions by start (unknown last) then attempt id. Tasks come in the order of their first
+    /// session in `sessions`, so that a pass task by task reads sessions nearly in memory order.
     pub by_task: Vec<u32>,
-    /// per session, the rank of its task in `by_task` (equal rank = same task)
+    /// per session, the rank of its task's name among all task names (equal rank = same task)
     pub task_rank: Vec<u32>,
 }
 
@@ -213,10 +214,15 @@ impl Derived {
         keys.sort_unstable_by(|&a, &b| key_name(a).cmp(key_name(b)));
         let key_rank: FastMap<Sym, u32> = keys.iter().enumerate().map(|(r, &k)| (k, r as u32)).collect();
         d.task_rank = sessions.iter().map(|s| key_rank.get(&task_key(s)).copied().unwrap_or(0)).collect();
+        // each task's first session index
+        let mut task_first = vec![u32::MAX; keys.len()];
+        for (i, &r) in d.task_rank.iter().enumerate() {
+            task_first[r as usize] = task_first[r as usize].min(i as u32);
+        }
         let mut by_task: Vec<u32> = (0..sessions.len() as u32).collect();
         by_task.sort_unstable_by_key(|&i| {
             let s = &sessions[i as usize];
-            (d.task_rank[i as usize], s.start_ms.is_none(), s.start_ms, attempt_rank[i as usize])
+            (task_first[d.task_rank[i as usize] as usize], s.start_ms.is_none(), s.start_ms, attempt_rank[i as usize])
         });
         d.by_attempt = by_attempt;
         d.by_task = by_task;

@@ -113,8 +113,6 @@ pub fn compute(view: &View) -> Git {
 
     // Per task (its task_id as given: no task_id and a literal `(no task)` are two tasks here):
     // scope, outcome, and the files its sessions touched (listed per session once per load).
-    // Tasks come in task name order.
-    let mut scope: Vec<TaskScope> = Vec::new();
     // per file (index into `derived.files`): tasks touching it, of which failed, of which known
     let mut file_tasks: Vec<(u64, u64, u64)> = vec![(0, 0, 0); derived.files.len()];
     let mut file_stamp: Vec<u32> = vec![0; derived.files.len()];
@@ -122,7 +120,10 @@ pub fn compute(view: &View) -> Git {
     let mut stamp = 0u32;
     let mut review: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
     let no_task_name = Name::new(NO_TASK);
+    // (rank of the task name, task id given or not, row): sorted by name below
+    let mut scope: Vec<(u32, bool, TaskScope)> = Vec::new();
     for (_, _, group) in TaskGroups::new(view).iter_indexed() {
+        let rank = TaskGroups::rank(view, group);
         // the group's distinct raw task ids (two only for `(no task)`)
         let first = data.sessions[group[0] as usize].task_id;
         let other = group.iter().map(|&i| data.sessions[i as usize].task_id).find(|&t| t != first);
@@ -161,7 +162,7 @@ pub fn compute(view: &View) -> Git {
             // scope: only tasks with a known line count (a task without one has no point on the chart)
             if lines_n > 0 {
                 let task_id = if task.is_none() { no_task_name.clone() } else { data.name(task) };
-                scope.push(TaskScope { task_id, sessions, attempts, lines_changed: lines, lines_n });
+                scope.push((rank, task.is_some(), TaskScope { task_id, sessions, attempts, lines_changed: lines, lines_n }));
             }
             // a task fails when none of its sessions (in the view) succeeded and at least one has
             // a known outcome; a task whose outcomes are all unknown is left out of the rate's n
@@ -184,11 +185,12 @@ pub fn compute(view: &View) -> Git {
         hot.truncate(HOT_FILES);
     }
     hot.sort_by(order);
+    scope.sort_unstable_by_key(|&(rank, given, _)| (rank, given));
 
     Git {
         rows,
         no_change_success: NoChangeSuccess { count: ncs.len() as u64, attempt_ids: ncs },
-        scope,
+        scope: scope.into_iter().map(|(_, _, row)| row).collect(),
         hot_files: hot.into_iter().map(|(f, tasks, failed, n)| HotFile { file: view.str(f).to_string(), tasks, failed_tasks: failed, failure_rate: rate(failed, n), failure_n: n }).collect(),
         review: review.into_iter().map(|(m, (p, f))| ReviewRow { model: m.to_string(), review_passed: p, review_failed: f }).collect(),
     }

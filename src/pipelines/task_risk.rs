@@ -70,19 +70,21 @@ pub fn compute(view: &View) -> TaskRisk {
     let groups = TaskGroups::new(view);
     let mut buffers = Buffers::default();
     let no_task_name = Name::new(NO_TASK);
+    let mut ranks: Vec<u32> = Vec::new();
     let mut rows: Vec<TaskRiskRow> = groups
-        .iter()
-        .map(|(k, task)| {
+        .iter_indexed()
+        .map(|(k, task, indices)| {
+            ranks.push(TaskGroups::rank(view, indices));
             // sessions without a task_id form the task `(no task)`
             let id = if k.is_none() || k == no_task { no_task_name.clone() } else { view.data.name(k) };
             row(view, id, task, uncategorized, &mut buffers)
         })
         .collect();
-    // Groups come in task name order, so ties of risk keep their position. Compact keys are
-    // sorted rather than the (large) rows, then the rows permuted in place.
-    let mut order: Vec<(f64, usize)> = rows.iter().enumerate().map(|(i, r)| (r.risk, i)).collect();
+    // by risk, ties by task name (its rank: task names are distinct). Compact keys are sorted
+    // rather than the (large) rows, then the rows permuted in place.
+    let mut order: Vec<(f64, u32, usize)> = rows.iter().zip(&ranks).enumerate().map(|(i, (r, &rank))| (r.risk, rank, i)).collect();
     order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    let order: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
+    let order: Vec<usize> = order.into_iter().map(|(_, _, i)| i).collect();
     permute(&mut rows, &order);
     TaskRisk { rows }
 }
@@ -226,8 +228,8 @@ fn row<'a>(view: &View<'a>, task_id: Name, sessions: &[&Session], uncategorized:
 
 /// The view's sessions grouped by task, each group in session order: start time (unknown last),
 /// then attempt id. Sessions without a task_id form one group with those whose task_id is literally
-/// `(no task)`. Groups come in task name order. The order is made once per load
-/// (`Derived::by_task`): a view only keeps the sessions it holds.
+/// `(no task)`. Groups come in no particular order (that of `Derived::by_task`, made once per
+/// load: a view only keeps the sessions it holds); each group's rank by task name is given.
 pub(crate) struct TaskGroups<'a> {
     order: Vec<&'a Session>,
     /// indices into `data.sessions`, parallel to `order`
@@ -261,6 +263,11 @@ impl<'a> TaskGroups<'a> {
     /// (task symbol, its sessions in session order); `(no task)` is `Sym::NONE`.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (Sym, &[&'a Session])> + '_ {
         self.iter_indexed().map(|(k, s, _)| (k, s))
+    }
+
+    /// The rank of a group's task name among all task names, from the group's session indices.
+    pub(crate) fn rank(view: &View, indices: &[u32]) -> u32 {
+        indices.first().map_or(0, |&i| view.data.derived.task_rank[i as usize])
     }
 
     /// As [`TaskGroups::iter`], with the sessions' indices into `data.sessions`.
