@@ -76,6 +76,8 @@ pub struct Dataset {
     /// depend on thresholds but not on filters, so a filter change reuses them
     /// (single-threaded use, as in the CLI and the wasm page)
     pub(crate) alerts_cache: RefCell<Option<crate::pipelines::alerts::Cache>>,
+    /// `git`'s row of each session, made on first use (see `pipelines::git`)
+    pub(crate) git_rows: std::cell::OnceCell<crate::pipelines::git::SessionRows>,
     /// every interned string as a report name, by symbol (see [`Dataset::name`])
     names: NameBlock,
 }
@@ -153,6 +155,7 @@ impl Dataset {
         self.sessions = sessions;
         self.event_session = event_session;
         self.alerts_cache = RefCell::new(None);
+        self.git_rows = Default::default();
         self.names = NameBlock::new((0..self.store.strings.len()).map(|i| self.store.str(Sym(i as u32))));
     }
 }

@@ -4,7 +4,7 @@ use super::stats::rate;
 use super::task_risk::TaskGroups;
 use super::{View, NO_TASK, UNKNOWN};
 use crate::model::records::{Name, Sym};
-use crate::model::sessions::Session;
+use crate::model::sessions::{Dataset, Session};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -76,38 +76,56 @@ fn has_git_fact(s: &Session) -> bool {
     s.commits.is_some() || s.diff_files_changed.is_some() || s.diff_lines_added.is_some() || s.diff_lines_deleted.is_some() || !s.diff_files.is_empty()
 }
 
+/// The git row of every session with a git fact, in attempt id order, with whether it is a
+/// no-change success: they depend on no filter nor parameter, so they are made once per load (on
+/// first use) and a recompute copies those of its view, reading them in order instead of
+/// visiting sessions in attempt id order.
+pub(crate) type SessionRows = Vec<(u32, bool, GitRow)>;
+
+fn session_rows(data: &Dataset) -> &SessionRows {
+    data.git_rows.get_or_init(|| {
+        let opt = |s: Sym| s.get().map(|s| data.name(s));
+        data.derived
+            .by_attempt
+            .iter()
+            .map(|&si| (si, &data.sessions[si as usize]))
+            .filter(|(_, s)| has_git_fact(s))
+            .map(|(si, s)| {
+                // no_change_success: success true, commits known to be 0, and added and deleted
+                // lines both known to be 0. A session with an unknown commit or line count is not
+                // counted: "no change" must be reported, not presumed. (Such a session has a git
+                // fact, so it has a row.)
+                let no_change = s.success == Some(true) && s.commits == Some(0) && s.diff_lines_added == Some(0) && s.diff_lines_deleted == Some(0);
+                let row = GitRow {
+                    attempt_id: data.name(s.attempt),
+                    task_id: opt(s.task_id),
+                    model: opt(s.model),
+                    success: s.success,
+                    agent_made_commits: s.commits,
+                    diff_files_changed: s.diff_files_changed,
+                    diff_lines_added: s.diff_lines_added,
+                    diff_lines_deleted: s.diff_lines_deleted,
+                };
+                (si, no_change, row)
+            })
+            .collect()
+    })
+}
+
 pub fn compute(view: &View) -> Git {
     let data = view.data;
     let derived = &data.derived;
-    let opt = |s: Sym| s.get().map(|s| data.name(s));
     let model_name = |m: Sym| if m.is_none() { UNKNOWN } else { view.str(m) };
 
-    // rows and no_change_success: the view's sessions in attempt id order (an order made once
-    // per load)
+    // rows and no_change_success: those of the view's sessions, in attempt id order
     let mut rows: Vec<GitRow> = Vec::new();
     let mut ncs: Vec<String> = Vec::new();
-    for &si in &derived.by_attempt {
-        if !view.session_in_view(si) {
-            continue;
-        }
-        let s = &data.sessions[si as usize];
-        if has_git_fact(s) {
-            rows.push(GitRow {
-                attempt_id: data.name(s.attempt),
-                task_id: opt(s.task_id),
-                model: opt(s.model),
-                success: s.success,
-                agent_made_commits: s.commits,
-                diff_files_changed: s.diff_files_changed,
-                diff_lines_added: s.diff_lines_added,
-                diff_lines_deleted: s.diff_lines_deleted,
-            });
-        }
-        // no_change_success: success true, commits known to be 0, and added and deleted lines
-        // both known to be 0. A session with an unknown commit or line count is not counted:
-        // "no change" must be reported, not presumed.
-        if s.success == Some(true) && s.commits == Some(0) && s.diff_lines_added == Some(0) && s.diff_lines_deleted == Some(0) {
-            ncs.push(view.str(s.attempt).to_string());
+    for (si, no_change, row) in session_rows(data) {
+        if view.session_in_view(*si) {
+            rows.push(row.clone());
+            if *no_change {
+                ncs.push(row.attempt_id.to_string());
+            }
         }
     }
 
