@@ -128,7 +128,7 @@ pub fn compute(view: &View) -> Executors {
         .collect();
     rows.sort_by(|a, b| b.sessions.cmp(&a.sessions).then_with(|| a.key.cmp(&b.key)));
     let name = |e: Sym| if e.is_none() { UNKNOWN } else { view.str(e) };
-    let mut days: Vec<((i64, Sym), (u64, u64, u64))> = days.into_iter().collect();
+    let mut days: Vec<_> = days.into_iter().collect();
     days.sort_unstable_by(|a, b| a.0 .0.cmp(&b.0 .0).then_with(|| name(a.0 .1).cmp(name(b.0 .1))));
     let by_day = days.into_iter().map(|((day, executor), (sessions, succ, n))| DayRow { day: format_day(day), executor: name(executor).to_string(), sessions, success_rate: rate(succ, n), success_n: n }).collect();
     Executors { rows, by_day }
