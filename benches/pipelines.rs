@@ -110,4 +110,12 @@ fn main() {
         std::hint::black_box(Report::compute(&data, &narrow, &params));
     });
     println!("  all pipelines, executor filter  {filtered:>8.1} ms");
+    // SPYGLASS_BENCH_JSON=DIR writes the reports, to check that an optimisation changes no output
+    if let Ok(dir) = std::env::var("SPYGLASS_BENCH_JSON") {
+        let alt = Parameters { tool_loop_count: 3, stuck_gap_ms: 20_000, error_loop_count: 2, excessive_restarts: 1, utc_offset_minutes: 120, ..Default::default() };
+        for (name, f, p) in [("all", &filters, &params), ("codex", &narrow, &params), ("alt", &filters, &alt), ("alt-codex", &narrow, &alt)] {
+            let path = std::path::Path::new(&dir).join(format!("bench-{name}.json"));
+            std::fs::write(&path, Report::compute(&data, f, p).to_json()).expect("writing the report");
+        }
+    }
 }

@@ -4,6 +4,7 @@
 //! outputs, prompts and tool results are never stored.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// An interned string. `Sym::NONE` (0) stands for "absent".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -211,3 +212,143 @@ pub struct Alert {
     pub task_id: Sym,
     pub executor: Sym,
 }
+
+/// A name in a report, shared between rows: a slice of a shared block of text ([`NameBlock`]),
+/// so that a table with a row per session allocates nothing per row, and copying a name touches
+/// one reference count that every name of its block shares (hot in cache) rather than one per
+/// name scattered over the heap. Serialises as a plain string.
+#[derive(Clone)]
+pub struct Name {
+    text: Arc<str>,
+    start: u32,
+    end: u32,
+}
+
+impl Name {
+    /// A name of its own (one allocation).
+    pub fn new(s: &str) -> Name {
+        match u32::try_from(s.len()) {
+            Ok(end) => Name { text: Arc::from(s), start: 0, end },
+            Err(_) => Name::new(""),
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        self.text.get(self.start as usize..self.end as usize).unwrap_or("")
+    }
+}
+
+/// Many names cut from one block of text: name `i` is the `i`-th string given.
+#[derive(Clone, Default)]
+pub struct NameBlock {
+    text: Option<Arc<str>>,
+    /// name i spans `bounds[i]..bounds[i + 1]`
+    bounds: Vec<u32>,
+}
+
+impl NameBlock {
+    /// Stops early (the later names are then absent) if the text would pass 4 GiB.
+    pub fn new<'s>(strings: impl IntoIterator<Item = &'s str>) -> NameBlock {
+        let mut text = String::new();
+        let mut bounds = vec![0u32];
+        for s in strings {
+            let Ok(end) = u32::try_from(text.len() + s.len()) else { break };
+            text.push_str(s);
+            bounds.push(end);
+        }
+        NameBlock { text: Some(Arc::from(text)), bounds }
+    }
+    pub fn get(&self, i: usize) -> Option<Name> {
+        let text = self.text.as_ref()?;
+        let (&start, &end) = (self.bounds.get(i)?, self.bounds.get(i + 1)?);
+        Some(Name { text: text.clone(), start, end })
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl std::fmt::Debug for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl PartialEq for Name {
+    fn eq(&self, other: &Name) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for Name {}
+impl PartialOrd for Name {
+    fn partial_cmp(&self, other: &Name) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Name {
+    fn cmp(&self, other: &Name) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+impl std::hash::Hash for Name {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.as_str().hash(h)
+    }
+}
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+impl PartialEq<String> for Name {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl serde::Serialize for Name {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A fast hasher for the small integer keys of the pipelines (symbols, indices, days): the
+/// multiply-rotate of rustc's FxHasher. Not DoS-resistant, which keys of our own do not need.
+#[derive(Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n as u64);
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+pub type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
+pub type FastSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<FastHasher>>;

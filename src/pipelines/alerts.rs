@@ -5,12 +5,13 @@
 //! the thresholds of [`super::Parameters`].
 
 use super::stats::{iso, rate};
-use super::{View, UNKNOWN};
-use crate::model::records::{Detail, Sym};
-use crate::model::sessions::Session;
+use super::{Parameters, View, UNKNOWN};
+use crate::model::records::{Detail, FastMap, Name, NameBlock, Sym};
+use crate::model::sessions::{Dataset, Session, NO_SESSION};
 use crate::model::time::{day_of, format_day};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::rc::Rc;
 
 /// The alert types bosun's analyser writes, with their severities (format doc).
 pub const ALERT_TYPES: [(&str, &str); 6] = [
@@ -82,16 +83,18 @@ pub struct DayCount {
     pub count: u64,
 }
 
+/// Its strings are shared [`Name`]s: the alerts are made once per set of alert parameters (see
+/// [`Cache`]) and a recompute hands out copies.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecomputedAlert {
-    pub time: String,
+    pub time: Name,
     #[serde(rename = "type")]
-    pub alert_type: String,
-    pub severity: String,
-    pub attempt_id: String,
-    pub task_id: Option<String>,
-    pub executor: Option<String>,
-    pub detail: String,
+    pub alert_type: Name,
+    pub severity: Name,
+    pub attempt_id: Name,
+    pub task_id: Option<Name>,
+    pub executor: Option<Name>,
+    pub detail: Name,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -124,7 +127,7 @@ pub fn compute(view: &View) -> Alerts {
     let mut recorded_sessions: HashMap<&str, HashSet<u32>> = HashMap::new();
     for &i in &order {
         let a = &store.alerts[i as usize];
-        let session = a.attempt.get().and_then(|at| view.data.session_of_attempt.get(&at).copied());
+        let session = Some(view.data.derived.alert_session[i as usize]).filter(|&s| s != NO_SESSION);
         // the alert's own executor and task, else its session's
         let executor = if a.executor.is_some() { a.executor } else { session.map(|s| view.data.sessions[s as usize].executor).unwrap_or(Sym::NONE) };
         let task = if a.task_id.is_some() { a.task_id } else { session.map(|s| view.data.sessions[s as usize].task_id).unwrap_or(Sym::NONE) };
@@ -142,25 +145,27 @@ pub fn compute(view: &View) -> Alerts {
         recorded.push(RecordedAlert { time: iso(a.ts_ms), alert_type: t.to_string(), severity: sev.to_string(), executor: opt(executor), attempt_id: opt(a.attempt), task_id: opt(task) });
     }
 
-    // ---- recomputed
-    let mut raw: Vec<Raw> = Vec::new();
-    let mut replay = Replay::default();
-    for &si in &view.sessions {
-        let s = &view.data.sessions[si as usize];
-        replay.session(view, s, si, &mut raw);
-    }
-    raw.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| ALERT_TYPES[a.1].0.cmp(ALERT_TYPES[b.1].0)).then_with(|| view.str(a.2).cmp(view.str(b.2))));
+    // ---- recomputed: every session's alerts for these parameters, made once and cached in the
+    // dataset; a view keeps those of its sessions
+    let all = recomputed_for(view.data, &AlertParams::of(view.params));
     let mut recomputed_counts = [0u64; 6];
-    let mut recomputed_sessions: [HashSet<u32>; 6] = Default::default();
-    let recomputed = raw
-        .into_iter()
-        .map(|(t, ty, attempt, si, detail)| {
-            recomputed_counts[ty] += 1;
-            recomputed_sessions[ty].insert(si);
-            let s = &view.data.sessions[si as usize];
-            RecomputedAlert { time: iso(Some(t)).unwrap_or_default(), alert_type: ALERT_TYPES[ty].0.to_string(), severity: ALERT_TYPES[ty].1.to_string(), attempt_id: view.str(attempt).to_string(), task_id: opt(s.task_id), executor: opt(s.executor), detail }
-        })
-        .collect();
+    // per type: (failed, known success) over the distinct sessions with an alert of the type
+    let mut recomputed_failed = [(0u64, 0u64); 6];
+    let mut counted = vec![0u8; view.data.sessions.len()];
+    let mut recomputed = Vec::with_capacity(if view.sessions.len() == view.data.sessions.len() { all.len() } else { 0 });
+    for c in all.iter().filter(|c| view.session_in_view(c.session)) {
+        let ty = c.ty as usize;
+        recomputed_counts[ty] += 1;
+        let seen = &mut counted[c.session as usize];
+        if *seen & (1 << ty) == 0 {
+            *seen |= 1 << ty;
+            if let Some(ok) = c.success {
+                recomputed_failed[ty].0 += (!ok) as u64;
+                recomputed_failed[ty].1 += 1;
+            }
+        }
+        recomputed.push(c.alert.clone());
+    }
 
     // ---- comparison
     let failed_share = |sessions: Option<&HashSet<u32>>| {
@@ -180,7 +185,10 @@ pub fn compute(view: &View) -> Alerts {
     types.extend(extra);
     for (k, t) in types.into_iter().enumerate() {
         let (rr, rn) = failed_share(recorded_sessions.get(t));
-        let (cr, cn) = if k < 6 { failed_share(Some(&recomputed_sessions[k])) } else { (None, 0) };
+        let (cr, cn) = match recomputed_failed.get(k) {
+            Some(&(failed, n)) => (rate(failed, n), n),
+            None => (None, 0),
+        };
         comparison.push(Comparison { alert_type: t.to_string(), recorded: recorded_count(t), recomputed: if k < 6 { recomputed_counts[k] } else { 0 }, recorded_failed_rate: rr, recorded_failed_n: rn, recomputed_failed_rate: cr, recomputed_failed_n: cn });
     }
 
@@ -194,12 +202,104 @@ pub fn compute(view: &View) -> Alerts {
     }
 }
 
+/// The parameters the recomputed alerts depend on (and nothing else of a view).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertParams {
+    error_loop_count: u64,
+    error_loop_window_ms: i64,
+    tool_loop_count: u64,
+    tool_loop_window_ms: i64,
+    excessive_restarts: u64,
+    cost_anomaly_usd: f64,
+    failed_session_errors: u64,
+    stuck_gap_ms: i64,
+    alert_suppress_ms: i64,
+}
+
+impl AlertParams {
+    pub fn of(p: &Parameters) -> AlertParams {
+        AlertParams {
+            error_loop_count: p.error_loop_count,
+            error_loop_window_ms: p.error_loop_window_ms,
+            tool_loop_count: p.tool_loop_count,
+            tool_loop_window_ms: p.tool_loop_window_ms,
+            excessive_restarts: p.excessive_restarts,
+            cost_anomaly_usd: p.cost_anomaly_usd,
+            failed_session_errors: p.failed_session_errors,
+            stuck_gap_ms: p.stuck_gap_ms,
+            alert_suppress_ms: p.alert_suppress_ms,
+        }
+    }
+}
+
+/// The recomputed alerts of every session of a dataset for one set of alert parameters, by time
+/// then type then attempt id: kept in the dataset until the parameters change.
+pub struct Cache {
+    params: AlertParams,
+    alerts: Rc<Vec<Cached>>,
+}
+
+pub struct Cached {
+    session: u32,
+    /// the session's success (read here rather than from the session: sessions in alert time
+    /// order are scattered in memory)
+    success: Option<bool>,
+    /// index into `ALERT_TYPES`
+    ty: u8,
+    alert: RecomputedAlert,
+}
+
+/// The recomputed alerts for `params`, from the dataset's cache or replayed (and cached).
+fn recomputed_for(data: &Dataset, params: &AlertParams) -> Rc<Vec<Cached>> {
+    if let Some(c) = data.alerts_cache.borrow().as_ref().filter(|c| c.params == *params) {
+        return c.alerts.clone();
+    }
+    let mut raw: Vec<Raw> = Vec::new();
+    let mut replay = Replay::new(data, params);
+    for (si, s) in data.sessions.iter().enumerate() {
+        replay.session(s, si as u32, &mut raw);
+    }
+    raw.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| ALERT_TYPES[a.1].0.cmp(ALERT_TYPES[b.1].0)).then_with(|| data.str(a.2).cmp(data.str(b.2))));
+    let types: Vec<(Name, Name)> = ALERT_TYPES.iter().map(|&(t, sev)| (Name::new(t), Name::new(sev))).collect();
+    let opt = |s: Sym| s.get().map(|s| data.name(s));
+    // every alert's time and detail in one block of names: 2i and 2i + 1
+    let times: Vec<String> = raw.iter().map(|r| iso(Some(r.0)).unwrap_or_default()).collect();
+    let block = NameBlock::new(times.iter().zip(&raw).flat_map(|(t, r)| [t.as_str(), r.4.as_str()]));
+    let text = |i: usize| block.get(i).unwrap_or_else(|| Name::new(""));
+    let alerts: Vec<Cached> = raw
+        .iter()
+        .enumerate()
+        .map(|(i, &(_, ty, attempt, si, _))| {
+            let s = &data.sessions[si as usize];
+            let alert = RecomputedAlert {
+                time: text(2 * i),
+                alert_type: types[ty].0.clone(),
+                severity: types[ty].1.clone(),
+                attempt_id: data.name(attempt),
+                task_id: opt(s.task_id),
+                executor: opt(s.executor),
+                detail: text(2 * i + 1),
+            };
+            Cached { session: si, success: s.success, ty: ty as u8, alert }
+        })
+        .collect();
+    let alerts = Rc::new(alerts);
+    *data.alerts_cache.borrow_mut() = Some(Cache { params: params.clone(), alerts: alerts.clone() });
+    alerts
+}
+
 /// A recomputed alert before formatting: (time, type index, attempt, session index, detail).
 type Raw = (i64, usize, Sym, u32, String);
 
 /// bosun's analyser state, replayed per session. Buffers are reused across sessions.
-#[derive(Default)]
-struct Replay {
+struct Replay<'a> {
+    data: &'a Dataset,
+    p: &'a AlertParams,
+    /// symbols compared on every event, looked up once
+    unknown: Sym,
+    followup: Sym,
+    retry: Sym,
+    failed: Sym,
     /// errors in the current analyser session: (time, fingerprint)
     errors: Window,
     error_total: u64,
@@ -209,7 +309,26 @@ struct Replay {
     last_emitted: [Option<i64>; 6],
 }
 
-impl Replay {
+impl<'a> Replay<'a> {
+    fn new(data: &'a Dataset, p: &'a AlertParams) -> Replay<'a> {
+        let look = |s: &str| data.store.strings.lookup(s).unwrap_or(Sym::NONE);
+        // a string never loaded cannot match: `Sym::NONE` is never the status or prompt type
+        // compared against it, as those are checked to be present first
+        Replay {
+            data,
+            p,
+            unknown: look(UNKNOWN),
+            followup: look("followup"),
+            retry: look("retry"),
+            failed: look("failed"),
+            errors: Window::default(),
+            error_total: 0,
+            calls: Window::default(),
+            restarts: 0,
+            last_emitted: [None; 6],
+        }
+    }
+
     fn reset_state(&mut self) {
         self.errors.clear();
         self.error_total = 0;
@@ -219,17 +338,16 @@ impl Replay {
 
     /// Emits unless a previous alert of the same type for this attempt was emitted less than
     /// `alert_suppress_ms` before (bosun's cooldown).
-    #[allow(clippy::too_many_arguments)]
-    fn emit(&mut self, view: &View, ty: usize, t: i64, s: &Session, si: u32, detail: impl FnOnce() -> String, out: &mut Vec<Raw>) {
-        if self.suppressed(view, ty, t) {
+    fn emit(&mut self, ty: usize, t: i64, s: &Session, si: u32, detail: impl FnOnce() -> String, out: &mut Vec<Raw>) {
+        if self.suppressed(ty, t) {
             return;
         }
         self.last_emitted[ty] = Some(t);
         out.push((t, ty, s.attempt, si, detail()));
     }
 
-    fn suppressed(&self, view: &View, ty: usize, t: i64) -> bool {
-        self.last_emitted[ty].is_some_and(|last| t - last < view.params.alert_suppress_ms)
+    fn suppressed(&self, ty: usize, t: i64) -> bool {
+        self.last_emitted[ty].is_some_and(|last| t - last < self.p.alert_suppress_ms)
     }
 
     // Choices where bosun's live analyser and the spec leave room, replayed on event time:
@@ -245,12 +363,13 @@ impl Replay {
     // - stuck_agent: a gap ≥ stuck_gap_ms between consecutive timestamped events of the attempt,
     //   unless the earlier one is a `session_end` (bosun forgets an ended session); the alert's
     //   time is the moment the analyser would have noticed: earlier event + stuck_gap_ms.
-    fn session(&mut self, view: &View, s: &Session, si: u32, out: &mut Vec<Raw>) {
-        let store = &view.data.store;
-        let p = view.params;
-        let unknown = store.strings.lookup(UNKNOWN).unwrap_or(Sym::NONE);
+    fn session(&mut self, s: &Session, si: u32, out: &mut Vec<Raw>) {
+        let data = self.data;
+        let store = &data.store;
+        let p = self.p;
+        let unknown = self.unknown;
         let norm = |x: Sym| if x.is_none() { unknown } else { x };
-        let label = |x: Sym| if x.is_none() { UNKNOWN } else { view.str(x) };
+        let label = |x: Sym| if x.is_none() { UNKNOWN } else { data.str(x) };
         self.reset_state();
         self.last_emitted = [None; 6];
         let mut prev: Option<(i64, bool)> = None; // (time, was session_end)
@@ -260,7 +379,7 @@ impl Replay {
             if let Some((pt, was_end)) = prev {
                 let gap = t - pt;
                 if !was_end && gap >= p.stuck_gap_ms {
-                    self.emit(view, STUCK_AGENT, pt + p.stuck_gap_ms, s, si, || format!("idle {gap} ms (threshold {} ms)", p.stuck_gap_ms), out);
+                    self.emit(STUCK_AGENT, pt + p.stuck_gap_ms, s, si, || format!("idle {gap} ms (threshold {} ms)", p.stuck_gap_ms), out);
                 }
             }
             prev = Some((t, matches!(e.detail, Detail::SessionEnd { .. })));
@@ -268,37 +387,35 @@ impl Replay {
                 Detail::Error { fingerprint, .. } => {
                     self.errors.push(t, norm(fingerprint), p.error_loop_window_ms, p.error_loop_count);
                     self.error_total += 1;
-                    if !self.suppressed(view, ERROR_LOOP, t) {
+                    if !self.suppressed(ERROR_LOOP, t) {
                         if let Some((fp, n)) = self.errors.first_reaching(p.error_loop_count) {
-                            self.emit(view, ERROR_LOOP, t, s, si, || format!("error {} {n} times within {} ms", label(fp), p.error_loop_window_ms), out);
+                            self.emit(ERROR_LOOP, t, s, si, || format!("error {} {n} times within {} ms", label(fp), p.error_loop_window_ms), out);
                         }
                     }
                 }
                 Detail::ToolCall { tool, .. } => {
                     self.calls.push(t, norm(tool), p.tool_loop_window_ms, p.tool_loop_count);
-                    if !self.suppressed(view, TOOL_LOOP, t) {
+                    if !self.suppressed(TOOL_LOOP, t) {
                         if let Some((tool, n)) = self.calls.first_reaching(p.tool_loop_count) {
-                            self.emit(view, TOOL_LOOP, t, s, si, || format!("tool {} called {n} times within {} ms", label(tool), p.tool_loop_window_ms), out);
+                            self.emit(TOOL_LOOP, t, s, si, || format!("tool {} called {n} times within {} ms", label(tool), p.tool_loop_window_ms), out);
                         }
                     }
                 }
-                Detail::SessionStart { prompt_type } => {
-                    if matches!(view.str(prompt_type), "followup" | "retry") {
-                        self.restarts += 1;
-                        if self.restarts >= p.excessive_restarts {
-                            let n = self.restarts;
-                            self.emit(view, EXCESSIVE_RESTARTS, t, s, si, || format!("{n} restarts (followup/retry)"), out);
-                        }
+                Detail::SessionStart { prompt_type } if prompt_type.is_some() && (prompt_type == self.followup || prompt_type == self.retry) => {
+                    self.restarts += 1;
+                    if self.restarts >= p.excessive_restarts {
+                        let n = self.restarts;
+                        self.emit(EXCESSIVE_RESTARTS, t, s, si, || format!("{n} restarts (followup/retry)"), out);
                     }
                 }
                 Detail::SessionEnd { status, .. } => {
                     let cost = store.usages.get(e.usage as usize).and_then(|u| u.cost_usd);
                     if let Some(c) = cost.filter(|&c| c > p.cost_anomaly_usd) {
-                        self.emit(view, COST_ANOMALY, t, s, si, || format!("session cost {c} USD > {} USD", p.cost_anomaly_usd), out);
+                        self.emit(COST_ANOMALY, t, s, si, || format!("session cost {c} USD > {} USD", p.cost_anomaly_usd), out);
                     }
-                    if view.str(status) == "failed" && self.error_total >= p.failed_session_errors {
+                    if status.is_some() && status == self.failed && self.error_total >= p.failed_session_errors {
                         let n = self.error_total;
-                        self.emit(view, FAILED_HIGH_ERRORS, t, s, si, || format!("failed with {n} errors"), out);
+                        self.emit(FAILED_HIGH_ERRORS, t, s, si, || format!("failed with {n} errors"), out);
                     }
                     self.reset_state();
                 }
@@ -313,7 +430,7 @@ impl Replay {
 #[derive(Default)]
 struct Window {
     items: VecDeque<(i64, Sym)>,
-    counts: HashMap<Sym, u64>,
+    counts: FastMap<Sym, u64>,
     /// keys whose count is at or above the threshold
     over: u64,
 }

@@ -1,13 +1,11 @@
 //! `costs` — cost and tokens over time (analytics-spec.md §3). A session's cost and tokens count
 //! on the day (in the time zone in force) of its start.
 
-use super::stats::{iso, percentile, sum_known, sum_known_u64};
+use super::stats::{iso, percentile_in_place, sum_known_u64};
 use super::{View, UNKNOWN};
-use crate::model::records::Sym;
-use crate::model::sessions::Session;
+use crate::model::records::{FastMap, Sym};
 use crate::model::time::{day_of, format_day, format_offset};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Costs {
@@ -86,70 +84,134 @@ pub struct DayOver {
     pub cost_usd: f64,
 }
 
+/// A (day, model) cell: its sessions' known costs in view order (a day's total adds them up
+/// cell by cell in model order, as the sums were always taken), and token sums.
+struct Cell {
+    day: i64,
+    model: Sym,
+    sessions: u64,
+    costs: Vec<f64>,
+    prompt: Option<u64>,
+    completion: Option<u64>,
+    total: Option<u64>,
+}
+
+#[derive(Default)]
+struct ModelAcc {
+    sessions: u64,
+    successes: u64,
+    cost: Option<f64>,
+    cost_n: u64,
+}
+
+/// Sums in the order given, `None` over nothing: the same additions as [`sum_known`].
+fn add(acc: &mut Option<f64>, c: f64) {
+    *acc = Some(acc.unwrap_or(0.0) + c);
+}
+
+fn add_u(acc: &mut Option<u64>, v: Option<u64>) {
+    *acc = sum_known_u64([*acc, v]);
+}
+
 pub fn compute(view: &View) -> Costs {
     let p = view.params;
+    // an absent model is `unknown`, one with a model literally named so (equal keys ⇔ equal names)
+    let unknown = view.data.store.strings.lookup(UNKNOWN).unwrap_or(Sym::NONE);
+    let model_key = |m: Sym| if m.is_none() { unknown } else { m };
     let model_name = |m: Sym| if m.is_none() { UNKNOWN } else { view.str(m) };
-    let sessions: Vec<&Session> = view.sessions().collect();
 
-    let mut by_day: BTreeMap<(i64, &str), Vec<&Session>> = BTreeMap::new();
+    let mut cells: Vec<Cell> = Vec::new();
+    let mut cell_of: FastMap<(i64, Sym), usize> = FastMap::default();
+    let mut per_model: FastMap<Sym, ModelAcc> = FastMap::default();
+    let mut costs: Vec<f64> = Vec::new();
     let mut without_time = 0u64;
-    for s in &sessions {
+    for s in view.sessions() {
+        let model = model_key(s.model);
+        let u = &s.usage;
         match s.start_ms {
-            Some(t) => by_day.entry((day_of(t, p.utc_offset_minutes), model_name(s.model))).or_default().push(s),
+            Some(t) => {
+                let day = day_of(t, p.utc_offset_minutes);
+                let i = *cell_of.entry((day, model)).or_insert_with(|| {
+                    cells.push(Cell { day, model, sessions: 0, costs: Vec::new(), prompt: None, completion: None, total: None });
+                    cells.len() - 1
+                });
+                let c = &mut cells[i];
+                c.sessions += 1;
+                c.costs.extend(u.cost_usd);
+                add_u(&mut c.prompt, u.prompt_tokens);
+                add_u(&mut c.completion, u.completion_tokens);
+                add_u(&mut c.total, u.total_tokens);
+            }
             None => without_time += 1,
         }
+        // per model: every session of the view, with or without a start time (cost per success
+        // does not depend on days)
+        let m = per_model.entry(model).or_default();
+        m.sessions += 1;
+        m.successes += (s.success == Some(true)) as u64;
+        if let Some(c) = u.cost_usd {
+            add(&mut m.cost, c);
+            m.cost_n += 1;
+            costs.push(c);
+        }
     }
-    let mut days: BTreeMap<i64, Vec<&Session>> = BTreeMap::new();
-    let rows: Vec<DayModel> = by_day
-        .into_iter()
-        .map(|((day, model), ss)| {
-            days.entry(day).or_default().extend(ss.iter().copied());
-            DayModel {
-                day: format_day(day),
-                model: model.to_string(),
-                sessions: ss.len() as u64,
-                cost_usd: sum_known(ss.iter().map(|s| s.usage.cost_usd)),
-                cost_n: ss.iter().filter(|s| s.usage.cost_usd.is_some()).count() as u64,
-                prompt_tokens: sum_known_u64(ss.iter().map(|s| s.usage.prompt_tokens)),
-                completion_tokens: sum_known_u64(ss.iter().map(|s| s.usage.completion_tokens)),
-                total_tokens: sum_known_u64(ss.iter().map(|s| s.usage.total_tokens)),
-            }
-        })
-        .collect();
-    let day_totals: Vec<DayTotal> = days
-        .iter()
-        .map(|(&day, ss)| DayTotal { day: format_day(day), cost_usd: sum_known(ss.iter().map(|s| s.usage.cost_usd)), total_tokens: sum_known_u64(ss.iter().map(|s| s.usage.total_tokens)), sessions: ss.len() as u64 })
-        .collect();
+    cells.sort_unstable_by(|a, b| a.day.cmp(&b.day).then_with(|| model_name(a.model).cmp(model_name(b.model))));
 
-    // per model: every session of the view, with or without a start time (cost per success does
-    // not depend on days)
-    let mut per_model: BTreeMap<&str, Vec<&Session>> = BTreeMap::new();
-    for s in &sessions {
-        per_model.entry(model_name(s.model)).or_default().push(s);
+    let mut rows: Vec<DayModel> = Vec::with_capacity(cells.len());
+    let mut day_totals: Vec<DayTotal> = Vec::new();
+    // the day being totalled: (day, cost, tokens, sessions)
+    let mut day: Option<(i64, Option<f64>, Option<u64>, u64)> = None;
+    for c in &cells {
+        let mut cost = None;
+        for &x in &c.costs {
+            add(&mut cost, x);
+        }
+        rows.push(DayModel {
+            day: format_day(c.day),
+            model: model_name(c.model).to_string(),
+            sessions: c.sessions,
+            cost_usd: cost,
+            cost_n: c.costs.len() as u64,
+            prompt_tokens: c.prompt,
+            completion_tokens: c.completion,
+            total_tokens: c.total,
+        });
+        if day.is_some_and(|d| d.0 != c.day) {
+            if let Some((d, cost, tokens, n)) = day.take() {
+                day_totals.push(DayTotal { day: format_day(d), cost_usd: cost, total_tokens: tokens, sessions: n });
+            }
+        }
+        let d = day.get_or_insert((c.day, None, None, 0));
+        for &x in &c.costs {
+            add(&mut d.1, x);
+        }
+        add_u(&mut d.2, c.total);
+        d.3 += c.sessions;
     }
+    if let Some((d, cost, tokens, n)) = day {
+        day_totals.push(DayTotal { day: format_day(d), cost_usd: cost, total_tokens: tokens, sessions: n });
+    }
+
+    let mut per_model: Vec<(Sym, ModelAcc)> = per_model.into_iter().collect();
+    per_model.sort_unstable_by(|a, b| model_name(a.0).cmp(model_name(b.0)));
     let per_model = per_model
         .into_iter()
-        .map(|(model, ss)| {
-            let successes = ss.iter().filter(|s| s.success == Some(true)).count() as u64;
-            let cost = sum_known(ss.iter().map(|s| s.usage.cost_usd));
-            ModelCost {
-                model: model.to_string(),
-                sessions: ss.len() as u64,
-                successes,
-                cost_usd: cost,
-                cost_n: ss.iter().filter(|s| s.usage.cost_usd.is_some()).count() as u64,
-                cost_per_success: cost.filter(|_| successes > 0).map(|c| c / successes as f64),
-            }
+        .map(|(model, m)| ModelCost {
+            model: model_name(model).to_string(),
+            sessions: m.sessions,
+            successes: m.successes,
+            cost_usd: m.cost,
+            cost_n: m.cost_n,
+            cost_per_success: m.cost.filter(|_| m.successes > 0).map(|c| c / m.successes as f64),
         })
         .collect();
 
     // runaway: strictly above the percentile of all known session costs of the view AND strictly
     // above the minimum
-    let costs: Vec<f64> = sessions.iter().filter_map(|s| s.usage.cost_usd).collect();
-    let threshold = percentile(&costs, p.runaway_percentile);
+    let threshold = percentile_in_place(&mut costs, p.runaway_percentile);
     let mut runaway: Vec<Runaway> = match threshold {
-        Some(th) => sessions
-            .iter()
+        Some(th) => view
+            .sessions()
             .filter_map(|s| s.usage.cost_usd.filter(|&c| c > th && c > p.runaway_min_usd).map(|c| (s, c)))
             .map(|(s, c)| Runaway { attempt_id: view.str(s.attempt).to_string(), task_id: s.task_id.get().map(|t| view.str(t).to_string()), model: model_name(s.model).to_string(), cost_usd: c, start: iso(s.start_ms) })
             .collect(),

@@ -3,10 +3,9 @@
 
 use super::stats::iso;
 use super::{View, UNCATEGORIZED, UNKNOWN};
-use crate::model::records::{Detail, Sym};
-use crate::model::sessions::NO_SESSION;
+use crate::model::records::{FastMap, FastSet, Sym};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ErrorClusters {
@@ -32,11 +31,11 @@ pub struct ClusterRow {
 #[derive(Default)]
 struct Acc {
     count: u64,
-    tasks: HashSet<Sym>,
-    attempts: HashSet<Sym>,
+    tasks: u64,
+    attempts: u64,
     first: Option<i64>,
     last: Option<i64>,
-    categories: HashSet<Sym>,
+    categories: Vec<Sym>,
     /// (timestamp or None, message) of the earliest event carrying a message
     sample: Option<(Option<i64>, Sym)>,
 }
@@ -45,40 +44,39 @@ pub fn compute(view: &View) -> ErrorClusters {
     let store = &view.data.store;
     // an absent fingerprint is `unknown`, merged with a literal "unknown"
     let unknown = store.strings.lookup(UNKNOWN).unwrap_or(Sym::NONE);
-    let mut acc: HashMap<Sym, Acc> = HashMap::new();
-    for &i in &view.events {
-        let e = &store.events[i as usize];
-        let Detail::Error { category, fingerprint, message } = e.detail else { continue };
-        let fp = if fingerprint.is_none() { unknown } else { fingerprint };
+    let mut acc: FastMap<Sym, Acc> = FastMap::default();
+    // distinct (fingerprint, task) and (fingerprint, attempt) pairs, one set each for all clusters
+    let mut tasks: FastSet<(Sym, Sym)> = FastSet::default();
+    let mut attempts: FastSet<(Sym, Sym)> = FastSet::default();
+    // the error events of the view in read order, listed once per load
+    for e in view.errors() {
+        let fp = if e.fingerprint.is_none() { unknown } else { e.fingerprint };
         let a = acc.entry(fp).or_default();
         a.count += 1;
-        let ctx = store.context(e.ctx);
         // the task key: the session's task (as everywhere else), else the event's own task id;
         // Sym::NONE stands for `(no task)`
-        let task = match view.data.event_session[i as usize] {
-            NO_SESSION => ctx.task_id,
-            s => view.data.sessions[s as usize].task_id,
-        };
-        a.tasks.insert(task);
-        if ctx.attempt.is_some() {
-            a.attempts.insert(ctx.attempt);
+        a.tasks += tasks.insert((fp, e.task)) as u64;
+        if e.attempt.is_some() {
+            a.attempts += attempts.insert((fp, e.attempt)) as u64;
         }
         if let Some(t) = e.ts_ms {
             a.first = Some(a.first.map_or(t, |f| f.min(t)));
             a.last = Some(a.last.map_or(t, |l| l.max(t)));
         }
-        a.categories.insert(category);
+        if !a.categories.contains(&e.category) {
+            a.categories.push(e.category);
+        }
         // Sample message: the earliest event (by timestamp; events without one come after all
         // timestamped ones; ties keep read order) that carries a message — an event without a
         // message is passed over rather than giving a null sample.
-        if message.is_some() {
+        if e.message.is_some() {
             let earlier = match a.sample {
                 None => true,
                 Some((None, _)) => e.ts_ms.is_some(),
                 Some((Some(s), _)) => e.ts_ms.is_some_and(|t| t < s),
             };
             if earlier {
-                a.sample = Some((e.ts_ms, message));
+                a.sample = Some((e.ts_ms, e.message));
             }
         }
     }
@@ -89,8 +87,8 @@ pub fn compute(view: &View) -> ErrorClusters {
             ClusterRow {
                 fingerprint: if fp.is_none() { UNKNOWN.to_string() } else { view.str(fp).to_string() },
                 count: a.count,
-                tasks: a.tasks.len() as u64,
-                attempts: a.attempts.len() as u64,
+                tasks: a.tasks,
+                attempts: a.attempts,
                 first_seen: iso(a.first),
                 last_seen: iso(a.last),
                 categories: categories.into_iter().map(str::to_string).collect(),

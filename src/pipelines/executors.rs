@@ -5,10 +5,9 @@
 
 use super::stats::{rate, sum_known, sum_known_u64};
 use super::{View, UNKNOWN};
-use crate::model::records::Sym;
+use crate::model::records::{FastMap, Sym};
 use crate::model::time::{day_of, format_day};
 use serde::Serialize;
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Executors {
@@ -69,12 +68,14 @@ struct Acc {
 
 pub fn compute(view: &View) -> Executors {
     // an empty executor groups under `unknown` (an executor literally named so is `UNKNOWN`, upper case)
-    let mut groups: HashMap<Sym, Acc> = HashMap::new();
-    // (day, executor) → (sessions, successes, sessions with known success)
-    let mut days: std::collections::BTreeMap<(i64, &str), (u64, u64, u64)> = Default::default();
+    let mut groups: FastMap<Sym, Acc> = FastMap::default();
+    // (day, executor) → (sessions, successes, sessions with known success); an empty executor is
+    // keyed as one literally named `unknown`, so equal keys have equal names
+    let unknown = view.data.store.strings.lookup(UNKNOWN).unwrap_or(Sym::NONE);
+    let mut days: FastMap<(i64, Sym), (u64, u64, u64)> = FastMap::default();
     for s in view.sessions() {
         if let Some(start) = s.start_ms {
-            let key = (day_of(start, view.params.utc_offset_minutes), if s.executor.is_none() { UNKNOWN } else { view.str(s.executor) });
+            let key = (day_of(start, view.params.utc_offset_minutes), if s.executor.is_none() { unknown } else { s.executor });
             let d = days.entry(key).or_default();
             d.0 += 1;
             if let Some(ok) = s.success {
@@ -126,6 +127,9 @@ pub fn compute(view: &View) -> Executors {
         })
         .collect();
     rows.sort_by(|a, b| b.sessions.cmp(&a.sessions).then_with(|| a.key.cmp(&b.key)));
-    let by_day = days.into_iter().map(|((day, executor), (sessions, succ, n))| DayRow { day: format_day(day), executor: executor.to_string(), sessions, success_rate: rate(succ, n), success_n: n }).collect();
+    let name = |e: Sym| if e.is_none() { UNKNOWN } else { view.str(e) };
+    let mut days: Vec<_> = days.into_iter().collect();
+    days.sort_unstable_by(|a, b| a.0 .0.cmp(&b.0 .0).then_with(|| name(a.0 .1).cmp(name(b.0 .1))));
+    let by_day = days.into_iter().map(|((day, executor), (sessions, succ, n))| DayRow { day: format_day(day), executor: name(executor).to_string(), sessions, success_rate: rate(succ, n), success_n: n }).collect();
     Executors { rows, by_day }
 }

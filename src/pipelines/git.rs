@@ -1,11 +1,12 @@
 //! `git` — git and PR context (analytics-spec.md §3).
 
 use super::stats::rate;
+use super::task_risk::TaskGroups;
 use super::{View, NO_TASK, UNKNOWN};
-use crate::model::records::{Detail, Sym};
-use crate::model::sessions::Session;
+use crate::model::records::{Name, Sym};
+use crate::model::sessions::{Dataset, Session};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 /// How many hot files are listed.
 pub const HOT_FILES: usize = 50;
@@ -25,9 +26,9 @@ pub struct Git {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GitRow {
-    pub attempt_id: String,
-    pub task_id: Option<String>,
-    pub model: Option<String>,
+    pub attempt_id: Name,
+    pub task_id: Option<Name>,
+    pub model: Option<Name>,
     pub success: Option<bool>,
     pub agent_made_commits: Option<u64>,
     pub diff_files_changed: Option<u64>,
@@ -44,7 +45,7 @@ pub struct NoChangeSuccess {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaskScope {
-    pub task_id: String,
+    pub task_id: Name,
     pub sessions: u64,
     /// sum of the sessions' attempts
     pub attempts: u64,
@@ -75,115 +76,139 @@ fn has_git_fact(s: &Session) -> bool {
     s.commits.is_some() || s.diff_files_changed.is_some() || s.diff_lines_added.is_some() || s.diff_lines_deleted.is_some() || !s.diff_files.is_empty()
 }
 
+/// The git row of every session with a git fact, in attempt id order, with whether it is a
+/// no-change success: they depend on no filter nor parameter, so they are made once per load (on
+/// first use) and a recompute copies those of its view, reading them in order instead of
+/// visiting sessions in attempt id order.
+pub(crate) type SessionRows = Vec<(u32, bool, GitRow)>;
+
+fn session_rows(data: &Dataset) -> &SessionRows {
+    data.git_rows.get_or_init(|| {
+        let opt = |s: Sym| s.get().map(|s| data.name(s));
+        data.derived
+            .by_attempt
+            .iter()
+            .map(|&si| (si, &data.sessions[si as usize]))
+            .filter(|(_, s)| has_git_fact(s))
+            .map(|(si, s)| {
+                // no_change_success: success true, commits known to be 0, and added and deleted
+                // lines both known to be 0. A session with an unknown commit or line count is not
+                // counted: "no change" must be reported, not presumed. (Such a session has a git
+                // fact, so it has a row.)
+                let no_change = s.success == Some(true) && s.commits == Some(0) && s.diff_lines_added == Some(0) && s.diff_lines_deleted == Some(0);
+                let row = GitRow {
+                    attempt_id: data.name(s.attempt),
+                    task_id: opt(s.task_id),
+                    model: opt(s.model),
+                    success: s.success,
+                    agent_made_commits: s.commits,
+                    diff_files_changed: s.diff_files_changed,
+                    diff_lines_added: s.diff_lines_added,
+                    diff_lines_deleted: s.diff_lines_deleted,
+                };
+                (si, no_change, row)
+            })
+            .collect()
+    })
+}
+
 pub fn compute(view: &View) -> Git {
-    let store = &view.data.store;
-    let opt = |s: Sym| s.get().map(|s| view.str(s).to_string());
+    let data = view.data;
+    let derived = &data.derived;
     let model_name = |m: Sym| if m.is_none() { UNKNOWN } else { view.str(m) };
 
-    let mut rows: Vec<GitRow> = view
-        .sessions()
-        .filter(|s| has_git_fact(s))
-        .map(|s| GitRow {
-            attempt_id: view.str(s.attempt).to_string(),
-            task_id: opt(s.task_id),
-            model: opt(s.model),
-            success: s.success,
-            agent_made_commits: s.commits,
-            diff_files_changed: s.diff_files_changed,
-            diff_lines_added: s.diff_lines_added,
-            diff_lines_deleted: s.diff_lines_deleted,
-        })
-        .collect();
-    rows.sort_by(|a, b| a.attempt_id.cmp(&b.attempt_id));
-
-    // no_change_success: success true, commits known to be 0, and added and deleted lines both
-    // known to be 0. A session with an unknown commit or line count is not counted: "no change"
-    // must be reported, not presumed.
-    let mut ncs: Vec<String> = view
-        .sessions()
-        .filter(|s| s.success == Some(true) && s.commits == Some(0) && s.diff_lines_added == Some(0) && s.diff_lines_deleted == Some(0))
-        .map(|s| view.str(s.attempt).to_string())
-        .collect();
-    ncs.sort();
-
-    // per task (Sym::NONE = `(no task)`): scope and outcome
-    struct TaskAcc {
-        sessions: u64,
-        attempts: u64,
-        lines: u64,
-        lines_n: u64,
-        any_success: bool,
-        any_known: bool,
+    // rows and no_change_success: those of the view's sessions, in attempt id order
+    let mut rows: Vec<GitRow> = Vec::new();
+    let mut ncs: Vec<String> = Vec::new();
+    for (si, no_change, row) in session_rows(data) {
+        if view.session_in_view(*si) {
+            rows.push(row.clone());
+            if *no_change {
+                ncs.push(row.attempt_id.to_string());
+            }
+        }
     }
-    let mut tasks: HashMap<Sym, TaskAcc> = HashMap::new();
-    // file → tasks touching it
-    let mut files: HashMap<Sym, HashSet<Sym>> = HashMap::new();
+
+    // Per task (its task_id as given: no task_id and a literal `(no task)` are two tasks here):
+    // scope, outcome, and the files its sessions touched (listed per session once per load).
+    // per file (index into `derived.files`): tasks touching it, of which failed, of which known
+    let mut file_tasks: Vec<(u64, u64, u64)> = vec![(0, 0, 0); derived.files.len()];
+    let mut file_stamp: Vec<u32> = vec![0; derived.files.len()];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut stamp = 0u32;
     let mut review: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
-    for s in view.sessions() {
-        let t = tasks.entry(s.task_id).or_insert(TaskAcc { sessions: 0, attempts: 0, lines: 0, lines_n: 0, any_success: false, any_known: false });
-        t.sessions += 1;
-        t.attempts += s.attempts;
-        if s.diff_lines_added.is_some() || s.diff_lines_deleted.is_some() {
-            t.lines_n += 1;
-            t.lines += s.diff_lines_added.unwrap_or(0).saturating_add(s.diff_lines_deleted.unwrap_or(0));
-        }
-        if let Some(ok) = s.success {
-            t.any_known = true;
-            t.any_success |= ok;
-        }
-        for &f in &s.diff_files {
-            files.entry(f).or_default().insert(s.task_id);
-        }
-        for &i in &s.events {
-            if let Detail::ToolCall { file, .. } = store.events[i as usize].detail {
-                if file.is_some() {
-                    files.entry(file).or_default().insert(s.task_id);
+    let no_task_name = Name::new(NO_TASK);
+    // (rank of the task name, task id given or not, row): sorted by name below
+    let mut scope: Vec<(u32, bool, TaskScope)> = Vec::new();
+    for (_, _, group) in TaskGroups::new(view).iter_indexed() {
+        let rank = TaskGroups::rank(view, group);
+        // the group's distinct raw task ids (two only for `(no task)`)
+        let first = data.sessions[group[0] as usize].task_id;
+        let other = group.iter().map(|&i| data.sessions[i as usize].task_id).find(|&t| t != first);
+        for task in std::iter::once(first).chain(other) {
+            stamp += 1;
+            touched.clear();
+            let (mut sessions, mut attempts, mut lines, mut lines_n) = (0u64, 0u64, 0u64, 0u64);
+            let (mut any_success, mut any_known) = (false, false);
+            for &si in group.iter().filter(|&&i| data.sessions[i as usize].task_id == task) {
+                let s = &data.sessions[si as usize];
+                sessions += 1;
+                attempts += s.attempts;
+                if s.diff_lines_added.is_some() || s.diff_lines_deleted.is_some() {
+                    lines_n += 1;
+                    lines += s.diff_lines_added.unwrap_or(0).saturating_add(s.diff_lines_deleted.unwrap_or(0));
                 }
-            }
-        }
-        if let Some(passed) = s.review_passed {
-            let r = review.entry(model_name(s.model)).or_insert((0, 0));
-            if passed {
-                r.0 += 1;
-            } else {
-                r.1 += 1;
-            }
-        }
-    }
-    let task_name = |t: Sym| if t.is_none() { NO_TASK } else { view.str(t) };
-
-    // scope: only tasks with a known line count (a task without one has no point on the chart)
-    let mut scope: Vec<TaskScope> = tasks
-        .iter()
-        .filter(|(_, a)| a.lines_n > 0)
-        .map(|(&t, a)| TaskScope { task_id: task_name(t).to_string(), sessions: a.sessions, attempts: a.attempts, lines_changed: a.lines, lines_n: a.lines_n })
-        .collect();
-    scope.sort_by(|a, b| a.task_id.cmp(&b.task_id));
-
-    // a task fails when none of its sessions (in the view) succeeded and at least one has a
-    // known outcome; a task whose outcomes are all unknown is left out of the rate's n
-    let mut hot: Vec<(Sym, u64, u64, u64)> = files
-        .iter()
-        .map(|(&f, ts)| {
-            let (mut failed, mut n) = (0u64, 0u64);
-            for t in ts {
-                if let Some(a) = tasks.get(t) {
-                    if a.any_known {
-                        n += 1;
-                        failed += (!a.any_success) as u64;
+                if let Some(ok) = s.success {
+                    any_known = true;
+                    any_success |= ok;
+                }
+                for &f in derived.session_files(si) {
+                    if file_stamp[f as usize] != stamp {
+                        file_stamp[f as usize] = stamp;
+                        touched.push(f);
+                    }
+                }
+                if let Some(passed) = s.review_passed {
+                    let r = review.entry(model_name(s.model)).or_insert((0, 0));
+                    if passed {
+                        r.0 += 1;
+                    } else {
+                        r.1 += 1;
                     }
                 }
             }
-            (f, ts.len() as u64, failed, n)
-        })
-        .collect();
-    hot.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| view.str(a.0).cmp(view.str(b.0))));
-    hot.truncate(HOT_FILES);
+            // scope: only tasks with a known line count (a task without one has no point on the chart)
+            if lines_n > 0 {
+                let task_id = if task.is_none() { no_task_name.clone() } else { data.name(task) };
+                scope.push((rank, task.is_some(), TaskScope { task_id, sessions, attempts, lines_changed: lines, lines_n }));
+            }
+            // a task fails when none of its sessions (in the view) succeeded and at least one has
+            // a known outcome; a task whose outcomes are all unknown is left out of the rate's n
+            for &f in &touched {
+                let c = &mut file_tasks[f as usize];
+                c.0 += 1;
+                if any_known {
+                    c.2 += 1;
+                    c.1 += (!any_success) as u64;
+                }
+            }
+        }
+    }
+
+    // hot files: by tasks descending, then path; only the first HOT_FILES are sorted in full
+    let mut hot: Vec<(Sym, u64, u64, u64)> = file_tasks.iter().zip(&derived.files).filter(|(c, _)| c.0 > 0).map(|(&(tasks, failed, n), &f)| (f, tasks, failed, n)).collect();
+    let order = |a: &(Sym, u64, u64, u64), b: &(Sym, u64, u64, u64)| b.1.cmp(&a.1).then_with(|| view.str(a.0).cmp(view.str(b.0)));
+    if hot.len() > HOT_FILES {
+        hot.select_nth_unstable_by(HOT_FILES, order);
+        hot.truncate(HOT_FILES);
+    }
+    hot.sort_by(order);
+    scope.sort_unstable_by_key(|&(rank, given, _)| (rank, given));
 
     Git {
         rows,
         no_change_success: NoChangeSuccess { count: ncs.len() as u64, attempt_ids: ncs },
-        scope,
+        scope: scope.into_iter().map(|(_, _, row)| row).collect(),
         hot_files: hot.into_iter().map(|(f, tasks, failed, n)| HotFile { file: view.str(f).to_string(), tasks, failed_tasks: failed, failure_rate: rate(failed, n), failure_n: n }).collect(),
         review: review.into_iter().map(|(m, (p, f))| ReviewRow { model: m.to_string(), review_passed: p, review_failed: f }).collect(),
     }

@@ -6,9 +6,8 @@
 
 use super::stats::rate;
 use super::{View, UNKNOWN};
-use crate::model::records::Sym;
+use crate::model::records::{FastMap, Sym};
 use serde::Serialize;
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Guardrails {
@@ -68,7 +67,7 @@ pub fn compute(view: &View) -> Guardrails {
     let strings = &view.data.store.strings;
     let syms: [Option<Sym>; 3] = [strings.lookup(CATEGORIES[0].0), strings.lookup(CATEGORIES[1].0), strings.lookup(CATEGORIES[2].0)];
     // per (executor, model): failed sessions and, per category, sessions and events
-    let mut groups: HashMap<(Sym, Sym), (u64, [Cell; 3])> = HashMap::new();
+    let mut groups: FastMap<(Sym, Sym), (u64, [Cell; 3])> = FastMap::default();
     let mut totals = [Cell::default(); 3];
     let mut failed = 0u64;
     // an empty executor or model is `unknown`, merged with a model literally named so

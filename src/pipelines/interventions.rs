@@ -7,9 +7,8 @@
 use super::stats::{significant, wilson, Proportion};
 use super::task_risk::TaskGroups;
 use super::{View, NO_TASK};
-use crate::model::records::Sym;
+use crate::model::records::{FastMap, Sym};
 use serde::Serialize;
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Interventions {
@@ -85,7 +84,7 @@ fn comparison(name: &'static str, a_label: &'static str, a: Tally, b_label: &'st
 pub fn compute(view: &View) -> Interventions {
     let (mut with_actions, mut without_actions) = (Tally::default(), Tally::default());
     let (mut resumed, mut not_resumed) = (Tally::default(), Tally::default());
-    let mut per_action: HashMap<Sym, (u64, Tally)> = HashMap::new();
+    let mut per_action: FastMap<Sym, (u64, Tally)> = FastMap::default();
     let mut seen: Vec<Sym> = Vec::new();
     for s in view.sessions() {
         if s.anomaly_actions.is_empty() {

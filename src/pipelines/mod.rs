@@ -16,7 +16,8 @@ pub mod summary;
 pub mod task_risk;
 pub mod tools;
 
-use crate::model::records::{Context, Sym};
+use crate::model::derived::ErrorEvent;
+use crate::model::records::{Context, FastMap, Sym};
 use crate::model::sessions::{Dataset, Session, NO_SESSION};
 use serde::{Deserialize, Serialize};
 
@@ -125,8 +126,9 @@ pub struct View<'a> {
     pub filters: &'a Filters,
     /// indices into `data.sessions`, ascending
     pub sessions: Vec<u32>,
-    /// indices into `data.store.events`, ascending (read order)
-    pub events: Vec<u32>,
+    /// events without attempt_id that pass the filters, indices into `data.store.events`,
+    /// ascending; an event with a session is in the view when its session is
+    pub loose_events: Vec<u32>,
     /// indices into `data.store.alerts`, ascending
     pub alerts: Vec<u32>,
     /// indices into `data.store.metrics` of rows whose attempt is in the view (superseded included)
@@ -136,32 +138,49 @@ pub struct View<'a> {
 
 impl<'a> View<'a> {
     pub fn new(data: &'a Dataset, filters: &'a Filters, params: &'a Parameters) -> View<'a> {
-        let m = Matcher::new(data, filters);
+        let mut m = Matcher::new(data, filters);
         let in_view: Vec<bool> = data.sessions.iter().map(|s| m.session(s)).collect();
         let sessions = (0..data.sessions.len() as u32).filter(|&i| in_view[i as usize]).collect();
         let store = &data.store;
-        let events = (0..store.events.len() as u32)
-            .filter(|&i| match data.event_session[i as usize] {
+        let derived = &data.derived;
+        let loose_events = derived
+            .loose_events
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let e = &store.events[i as usize];
+                m.loose(e.ts_ms, store.context(e.ctx))
+            })
+            .collect();
+        let alerts = (0..store.alerts.len() as u32)
+            .filter(|&i| match derived.alert_session[i as usize] {
                 NO_SESSION => {
-                    let e = &store.events[i as usize];
-                    m.loose(e.ts_ms, store.context(e.ctx))
+                    let a = &store.alerts[i as usize];
+                    m.loose(a.ts_ms, &Context { attempt: a.attempt, task_id: a.task_id, executor: a.executor, ..Default::default() })
                 }
                 s => in_view[s as usize],
             })
             .collect();
-        let alerts = (0..store.alerts.len() as u32)
-            .filter(|&i| {
-                let a = &store.alerts[i as usize];
-                match data.session_of_attempt.get(&a.attempt) {
-                    Some(&s) if a.attempt.is_some() => in_view[s as usize],
-                    _ => m.loose(a.ts_ms, &Context { attempt: a.attempt, task_id: a.task_id, executor: a.executor, ..Default::default() }),
-                }
-            })
-            .collect();
-        let metrics_rows = (0..store.metrics.len() as u32)
-            .filter(|&i| data.session_of_attempt.get(&store.metrics[i as usize].ctx.attempt).is_some_and(|&s| in_view[s as usize]))
-            .collect();
-        View { data, params, filters, sessions, events, alerts, metrics_rows, in_view }
+        let metrics_rows = (0..store.metrics.len() as u32).filter(|&i| derived.metrics_session[i as usize] != NO_SESSION && in_view[derived.metrics_session[i as usize] as usize]).collect();
+        View { data, params, filters, sessions, loose_events, alerts, metrics_rows, in_view }
+    }
+
+    /// The number of events in the view.
+    pub fn event_count(&self) -> u64 {
+        self.sessions().map(|s| s.events.len() as u64).sum::<u64>() + self.loose_events.len() as u64
+    }
+
+    /// Whether an event of the given session (`NO_SESSION` for none) is in the view.
+    pub fn event_in_view(&self, event: u32, session: u32) -> bool {
+        match session {
+            NO_SESSION => self.loose_events.binary_search(&event).is_ok(),
+            s => self.session_in_view(s),
+        }
+    }
+
+    /// The error events in the view, in read order.
+    pub fn errors(&self) -> impl Iterator<Item = &'a ErrorEvent> + '_ {
+        self.data.derived.errors.iter().filter(|e| self.event_in_view(e.event, e.session))
     }
 
     pub fn str(&self, s: Sym) -> &'a str {
@@ -214,7 +233,9 @@ pub fn category_name<'a>(view: &View<'a>, c: Sym) -> &'a str {
     }
 }
 
-/// The filters prepared for matching (lower-cased once), reading names from the dataset.
+/// The filters prepared for matching (lower-cased once), reading names from the dataset. Each
+/// verdict on a name is remembered by symbol: 100 000 sessions share a handful of executors and
+/// models, so a name is lower-cased once per view rather than once per session.
 struct Matcher<'a> {
     data: &'a Dataset,
     since: Option<i64>,
@@ -222,12 +243,25 @@ struct Matcher<'a> {
     executors: Vec<String>,
     models: Vec<String>,
     task: Option<String>,
+    executor_ok: FastMap<Sym, bool>,
+    model_ok: FastMap<Sym, bool>,
+    task_ok: FastMap<(Sym, Sym), bool>,
 }
 
 impl<'a> Matcher<'a> {
     fn new(data: &'a Dataset, f: &Filters) -> Matcher<'a> {
         let lower = |v: &Vec<String>| v.iter().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect();
-        Matcher { data, since: f.since_ms, until: f.until_ms, executors: lower(&f.executors), models: lower(&f.models), task: f.task.as_ref().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()) }
+        Matcher {
+            data,
+            since: f.since_ms,
+            until: f.until_ms,
+            executors: lower(&f.executors),
+            models: lower(&f.models),
+            task: f.task.as_ref().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()),
+            executor_ok: FastMap::default(),
+            model_ok: FastMap::default(),
+            task_ok: FastMap::default(),
+        }
     }
     fn time_ok(&self, ts: Option<i64>) -> bool {
         if self.since.is_none() && self.until.is_none() {
@@ -239,16 +273,33 @@ impl<'a> Matcher<'a> {
     fn in_list(list: &[String], value: &str) -> bool {
         list.is_empty() || list.iter().any(|l| *l == value.to_lowercase())
     }
-    fn task_ok(&self, id: Sym, title: Sym) -> bool {
-        let Some(t) = &self.task else { return true };
-        let (id, title) = (self.data.str(id).to_lowercase(), self.data.str(title).to_lowercase());
-        id.contains(t) || title.contains(t) || (id.is_empty() && NO_TASK.contains(t.as_str()))
+    fn executor_ok(&mut self, s: Sym) -> bool {
+        if self.executors.is_empty() {
+            return true;
+        }
+        let (data, list) = (self.data, &self.executors);
+        *self.executor_ok.entry(s).or_insert_with(|| Self::in_list(list, data.str(s)))
     }
-    fn session(&self, s: &Session) -> bool {
-        self.time_ok(s.start_ms) && Self::in_list(&self.executors, self.data.str(s.executor)) && Self::in_list(&self.models, self.data.str(s.model)) && self.task_ok(s.task_id, s.task_title)
+    fn model_ok(&mut self, s: Sym) -> bool {
+        if self.models.is_empty() {
+            return true;
+        }
+        let (data, list) = (self.data, &self.models);
+        *self.model_ok.entry(s).or_insert_with(|| Self::in_list(list, data.str(s)))
+    }
+    fn task_ok(&mut self, id: Sym, title: Sym) -> bool {
+        let Some(t) = &self.task else { return true };
+        let data = self.data;
+        *self.task_ok.entry((id, title)).or_insert_with(|| {
+            let (id, title) = (data.str(id).to_lowercase(), data.str(title).to_lowercase());
+            id.contains(t) || title.contains(t) || (id.is_empty() && NO_TASK.contains(t.as_str()))
+        })
+    }
+    fn session(&mut self, s: &Session) -> bool {
+        self.time_ok(s.start_ms) && self.executor_ok(s.executor) && self.model_ok(s.model) && self.task_ok(s.task_id, s.task_title)
     }
     /// A record without a session (no attempt_id), judged by its own fields.
-    fn loose(&self, ts: Option<i64>, c: &Context) -> bool {
-        self.time_ok(ts) && Self::in_list(&self.executors, self.data.str(c.executor)) && Self::in_list(&self.models, self.data.str(c.model)) && self.task_ok(c.task_id, c.task_title)
+    fn loose(&mut self, ts: Option<i64>, c: &Context) -> bool {
+        self.time_ok(ts) && self.executor_ok(c.executor) && self.model_ok(c.model) && self.task_ok(c.task_id, c.task_title)
     }
 }

@@ -6,10 +6,9 @@
 
 use super::stats::rate;
 use super::{GroupKey, View, UNCATEGORIZED, UNKNOWN};
-use crate::model::records::Sym;
+use crate::model::records::{FastMap, Sym};
 use crate::model::sessions::Session;
 use serde::Serialize;
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ModelScores {
@@ -135,7 +134,7 @@ pub fn compute(view: &View) -> ModelScores {
     // an empty key groups under `unknown`, together with a value literally named `unknown`
     let unknown = strings.lookup(UNKNOWN).unwrap_or(Sym::NONE);
     let uncategorized = strings.lookup(UNCATEGORIZED).unwrap_or(Sym::NONE);
-    let mut groups: HashMap<Sym, Acc> = HashMap::new();
+    let mut groups: FastMap<Sym, Acc> = FastMap::default();
     for s in view.sessions() {
         let k = group_sym(s, p.group_by);
         let k = if k.is_none() { unknown } else { k };

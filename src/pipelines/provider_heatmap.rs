@@ -4,10 +4,9 @@
 
 use super::stats::iso;
 use super::{View, UNCATEGORIZED};
-use crate::model::records::{Detail, Sym};
+use crate::model::records::{FastMap, Sym};
 use crate::model::time::MS_PER_HOUR;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// The categories whose hourly series are searched for spikes (spec).
 pub const SPIKE_CATEGORIES: [&str; 3] = ["rate_limit", "api_error", "model_error"];
@@ -85,16 +84,16 @@ pub fn compute(view: &View) -> ProviderHeatmap {
     // An absent category is `uncategorized`: it shares the symbol of a literal "uncategorized"
     // when one exists, so both land in one column.
     let uncategorized = store.strings.lookup(UNCATEGORIZED).unwrap_or(Sym::NONE);
-    let mut cells: HashMap<(Sym, Sym), u64> = HashMap::new();
+    let mut cells: FastMap<(Sym, Sym), u64> = FastMap::default();
     // (executor, category, hour index) → count, for the spike categories only
-    let mut hours: HashMap<(Sym, Sym, i64), u64> = HashMap::new();
+    let mut hours: FastMap<(Sym, Sym, i64), u64> = FastMap::default();
     let spike_syms: Vec<Sym> = SPIKE_CATEGORIES.iter().filter_map(|c| store.strings.lookup(c)).collect();
     let (mut first_hour, mut last_hour) = (i64::MAX, i64::MIN);
-    for &i in &view.events {
-        let e = &store.events[i as usize];
-        let Detail::Error { category, .. } = e.detail else { continue };
-        let category = if category.is_none() { uncategorized } else { category };
-        let executor = view.event_executor(i);
+    // the error events of the view, listed once per load with their executor (the event's own,
+    // else its session's)
+    for e in view.errors() {
+        let category = if e.category.is_none() { uncategorized } else { e.category };
+        let executor = e.executor;
         *cells.entry((executor, category)).or_insert(0) += 1;
         // events without a timestamp count in the cells but take no part in the hourly series
         if let Some(ts) = e.ts_ms {
@@ -111,7 +110,7 @@ pub fn compute(view: &View) -> ProviderHeatmap {
     let cat_name = |s: Sym| if s.is_none() { UNCATEGORIZED } else { view.str(s) };
 
     // sessions per executor in the view (sessions without an executor count for `unknown`)
-    let mut sessions: HashMap<Sym, u64> = HashMap::new();
+    let mut sessions: FastMap<Sym, u64> = FastMap::default();
     for s in view.sessions() {
         *sessions.entry(s.executor).or_insert(0) += 1;
     }
@@ -120,8 +119,8 @@ pub fn compute(view: &View) -> ProviderHeatmap {
         (n > 0).then(|| count as f64 * 100.0 / n as f64)
     };
 
-    let mut row_tot: HashMap<Sym, u64> = HashMap::new();
-    let mut col_tot: HashMap<Sym, u64> = HashMap::new();
+    let mut row_tot: FastMap<Sym, u64> = FastMap::default();
+    let mut col_tot: FastMap<Sym, u64> = FastMap::default();
     for (&(ex, cat), &n) in &cells {
         *row_tot.entry(ex).or_insert(0) += n;
         *col_tot.entry(cat).or_insert(0) += n;
@@ -141,7 +140,7 @@ pub fn compute(view: &View) -> ProviderHeatmap {
     }
 
     // Hourly series: one per (executor, spike category) with any timestamped count.
-    let mut series: HashMap<(Sym, Sym), Vec<(i64, u64)>> = HashMap::new();
+    let mut series: FastMap<(Sym, Sym), Vec<(i64, u64)>> = FastMap::default();
     for (&(ex, cat, h), &n) in &hours {
         series.entry((ex, cat)).or_default().push((h, n));
     }

@@ -37,18 +37,25 @@ pub fn std_dev(values: &[f64]) -> Option<f64> {
 /// Percentile `p` in [0, 1] by linear interpolation between closest ranks (numpy's default,
 /// "type 7"): the median of [1, 2, 3, 4] is 2.5. `values` need not be sorted.
 pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
+    percentile_in_place(&mut values.to_vec(), p)
+}
+
+/// [`percentile`] reordering `values` instead of copying them: a selection of the two closest
+/// ranks (linear time) rather than a sort. Non-finite values take no part.
+pub fn percentile_in_place(values: &mut Vec<f64>, p: f64) -> Option<f64> {
+    if values.iter().any(|x| !x.is_finite()) {
+        values.retain(|x| x.is_finite());
+    }
     if values.is_empty() {
         return None;
     }
-    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let h = (v.len() - 1) as f64 * p.clamp(0.0, 1.0);
+    let h = (values.len() - 1) as f64 * p.clamp(0.0, 1.0);
     let lo = h.floor() as usize;
     let hi = h.ceil() as usize;
-    Some(v[lo] + (h - lo as f64) * (v[hi] - v[lo]))
+    // the element of rank `lo` in total order, and the least of those after it (rank `lo + 1`)
+    let (_, &mut at_lo, above) = values.select_nth_unstable_by(lo, f64::total_cmp);
+    let at_hi = if hi > lo { above.iter().copied().min_by(f64::total_cmp).unwrap_or(at_lo) } else { at_lo };
+    Some(at_lo + (h - lo as f64) * (at_hi - at_lo))
 }
 
 /// A proportion with its n and 95 % Wilson score interval.

@@ -2,9 +2,8 @@
 
 use super::stats::{iso, rate, sum_known, sum_known_u64};
 use super::View;
-use crate::model::records::Detail;
+use crate::model::records::{Detail, Sym};
 use serde::Serialize;
-use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
@@ -33,40 +32,77 @@ pub struct Summary {
 }
 
 pub fn compute(view: &View) -> Summary {
-    let store = &view.data.store;
-    let sessions: Vec<_> = view.sessions().collect();
-    let tasks: BTreeSet<&str> = sessions.iter().map(|s| view.task_key(s)).collect();
-    let known_success: Vec<bool> = sessions.iter().filter_map(|s| s.success).collect();
-    let known_first: Vec<bool> = sessions.iter().filter_map(|s| s.first_shot_success).collect();
-    let times = view
-        .events
-        .iter()
-        .map(|&i| store.events[i as usize].ts_ms)
-        .chain(view.metrics_rows.iter().map(|&i| store.metrics[i as usize].ts_ms))
-        .chain(view.alerts.iter().map(|&i| store.alerts[i as usize].ts_ms))
-        .flatten();
-    let (first, last) = times.fold((None, None), |(lo, hi): (Option<i64>, Option<i64>), t| (Some(lo.map_or(t, |l| l.min(t))), Some(hi.map_or(t, |h| h.max(t)))));
-    let superseded = view.data.superseded.iter().filter(|s| view.data.session_of_attempt.get(&s.attempt).is_some_and(|&i| view.session_in_view(i))).count();
+    let data = view.data;
+    let store = &data.store;
+    let no_task = store.strings.lookup(super::NO_TASK).unwrap_or(Sym::NONE);
+    // distinct task keys, a no task_id and a literal `(no task)` being one
+    let mut task_seen = vec![false; store.strings.len()];
+    let (mut tasks, mut sessions) = (0u64, 0u64);
+    let (mut succ, mut succ_n, mut first_ok, mut first_n) = (0u64, 0u64, 0u64, 0u64);
+    let (mut cost, mut tokens) = (None, None);
+    let (mut lo, mut hi): (Option<i64>, Option<i64>) = (None, None);
+    let mut widen = |t: Option<i64>| {
+        if let Some(t) = t {
+            lo = Some(lo.map_or(t, |l| l.min(t)));
+            hi = Some(hi.map_or(t, |h| h.max(t)));
+        }
+    };
+    let (mut events, mut error_events) = (0u64, 0u64);
+    for &si in &view.sessions {
+        let s = &data.sessions[si as usize];
+        let g = &data.derived.digests[si as usize];
+        sessions += 1;
+        let key = if s.task_id == no_task { Sym::NONE } else { s.task_id };
+        if let Some(seen) = task_seen.get_mut(key.0 as usize) {
+            tasks += !*seen as u64;
+            *seen = true;
+        }
+        if let Some(ok) = s.success {
+            succ_n += 1;
+            succ += ok as u64;
+        }
+        if let Some(ok) = s.first_shot_success {
+            first_n += 1;
+            first_ok += ok as u64;
+        }
+        cost = sum_known([cost, s.usage.cost_usd]);
+        tokens = sum_known_u64([tokens, s.usage.total_tokens]);
+        // the span of its events and metrics rows, precomputed per session
+        widen(g.first_ms);
+        widen(g.last_ms);
+        events += s.events.len() as u64;
+        error_events += g.error_events as u64;
+    }
+    for &i in &view.loose_events {
+        let e = &store.events[i as usize];
+        widen(e.ts_ms);
+        events += 1;
+        error_events += matches!(e.detail, Detail::Error { .. }) as u64;
+    }
+    for &i in &view.alerts {
+        widen(store.alerts[i as usize].ts_ms);
+    }
+    let superseded = data.superseded.iter().filter(|s| data.session_of_attempt.get(&s.attempt).is_some_and(|&i| view.session_in_view(i))).count();
     Summary {
         files: store.sources.len() as u64,
         lines: store.sources.iter().map(|s| s.lines).sum(),
-        events: view.events.len() as u64,
+        events,
         metrics_rows: view.metrics_rows.len() as u64,
         alerts: view.alerts.len() as u64,
-        sessions: sessions.len() as u64,
-        tasks: tasks.len() as u64,
+        sessions,
+        tasks,
         duplicate_lines: store.diagnostics.duplicate_lines,
         superseded_rows: superseded as u64,
         skipped_lines: store.diagnostics.n_skipped,
         field_warnings: store.diagnostics.field_warnings.values().sum(),
-        first_timestamp: iso(first),
-        last_timestamp: iso(last),
-        success_rate: rate(known_success.iter().filter(|&&b| b).count() as u64, known_success.len() as u64),
-        success_n: known_success.len() as u64,
-        first_shot_rate: rate(known_first.iter().filter(|&&b| b).count() as u64, known_first.len() as u64),
-        first_shot_n: known_first.len() as u64,
-        total_cost_usd: sum_known(sessions.iter().map(|s| s.usage.cost_usd)),
-        total_tokens: sum_known_u64(sessions.iter().map(|s| s.usage.total_tokens)),
-        error_events: view.events.iter().filter(|&&i| matches!(store.events[i as usize].detail, Detail::Error { .. })).count() as u64,
+        first_timestamp: iso(lo),
+        last_timestamp: iso(hi),
+        success_rate: rate(succ, succ_n),
+        success_n: succ_n,
+        first_shot_rate: rate(first_ok, first_n),
+        first_shot_n: first_n,
+        total_cost_usd: cost,
+        total_tokens: tokens,
+        error_events,
     }
 }

@@ -7,7 +7,6 @@ use super::{category_name, View, NO_TASK, UNCATEGORIZED};
 use crate::model::records::Sym;
 use crate::model::sessions::Session;
 use serde::Serialize;
-use std::sync::Arc;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TaskRisk {
@@ -17,9 +16,9 @@ pub struct TaskRisk {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaskRiskRow {
     /// `(no task)` for sessions without a task_id
-    pub task_id: String,
+    pub task_id: Name,
     /// the first non-empty title of its sessions in session order; null when none has one
-    pub task_title: Option<String>,
+    pub task_title: Option<Name>,
     pub sessions: u64,
     /// sum of the sessions' attempts
     pub attempts: u64,
@@ -70,17 +69,21 @@ pub fn compute(view: &View) -> TaskRisk {
     let uncategorized = strings.lookup(UNCATEGORIZED).unwrap_or(Sym::NONE);
     let groups = TaskGroups::new(view);
     let mut buffers = Buffers::default();
+    let no_task_name = Name::new(NO_TASK);
+    let mut ranks: Vec<u32> = Vec::new();
     let mut rows: Vec<TaskRiskRow> = groups
-        .iter()
-        .map(|(k, task)| {
+        .iter_indexed()
+        .map(|(k, task, indices)| {
+            ranks.push(TaskGroups::rank(view, indices));
             // sessions without a task_id form the task `(no task)`
-            let id = if k.is_none() || k == no_task { NO_TASK } else { view.str(k) };
+            let id = if k.is_none() || k == no_task { no_task_name.clone() } else { view.data.name(k) };
             row(view, id, task, uncategorized, &mut buffers)
         })
         .collect();
-    // sort compact keys rather than the (large) rows, then permute the rows in place
-    let mut order: Vec<(f64, &str, usize)> = rows.iter().enumerate().map(|(i, r)| (r.risk, r.task_id.as_str(), i)).collect();
-    order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    // by risk, ties by task name (its rank: task names are distinct). Compact keys are sorted
+    // rather than the (large) rows, then the rows permuted in place.
+    let mut order: Vec<(f64, u32, usize)> = rows.iter().zip(&ranks).enumerate().map(|(i, (r, &rank))| (r.risk, rank, i)).collect();
+    order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     let order: Vec<usize> = order.into_iter().map(|(_, _, i)| i).collect();
     permute(&mut rows, &order);
     TaskRisk { rows }
@@ -108,44 +111,17 @@ fn permute<T>(v: &mut [T], order: &[usize]) {
 
 /// Scratch vectors reused from task to task.
 #[derive(Default)]
-struct Buffers {
+struct Buffers<'a> {
     executors: Vec<Sym>,
     /// (category, error count, sessions with it, index of the last session counted)
     cats: Vec<(Sym, u64, u64, usize)>,
+    /// the same with the category's name, by name
+    named: Vec<(&'a str, u64, u64, Sym)>,
     names: Names,
 }
 
-/// A category or executor name of the output, shared between rows (one allocation per distinct
-/// name rather than per row). Serialises as a plain string.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Name(Arc<str>);
-
-impl Name {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-impl std::ops::Deref for Name {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-impl PartialEq<&str> for Name {
-    fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
-    }
-}
-impl PartialEq<str> for Name {
-    fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
-    }
-}
-impl Serialize for Name {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
+/// Names of the output are shared between rows (one allocation per distinct name).
+pub use crate::model::records::Name;
 
 /// The names handed out so far, by symbol.
 #[derive(Default)]
@@ -158,18 +134,18 @@ impl Names {
         }
         match self.0.get_mut(i) {
             Some(Some(n)) => n.clone(),
-            Some(slot) => slot.insert(Name(Arc::from(name))).clone(),
-            None => Name(Arc::from(name)),
+            Some(slot) => slot.insert(Name::new(name)).clone(),
+            None => Name::new(name),
         }
     }
 }
 
-fn row(view: &View, task_id: &str, sessions: &[&Session], uncategorized: Sym, buffers: &mut Buffers) -> TaskRiskRow {
+fn row<'a>(view: &View<'a>, task_id: Name, sessions: &[&Session], uncategorized: Sym, buffers: &mut Buffers<'a>) -> TaskRiskRow {
     let mut attempts = 0u64;
     let mut tool_failures = 0u64;
     let mut completed = false;
     let mut title = Sym::NONE;
-    let Buffers { executors, cats, .. } = buffers;
+    let Buffers { executors, cats, named, names } = buffers;
     executors.clear();
     cats.clear();
     for (i, s) in sessions.iter().enumerate() {
@@ -202,9 +178,9 @@ fn row(view: &View, task_id: &str, sessions: &[&Session], uncategorized: Sym, bu
             }
         }
     }
-    let mut named: Vec<(&str, u64, u64, Sym)> = cats.iter().map(|&(c, n, m, _)| (category_name(view, c), n, m, c)).collect();
+    named.clear();
+    named.extend(cats.iter().map(|&(c, n, m, _)| (category_name(view, c), n, m, c)));
     named.sort_by(|a, b| a.0.cmp(b.0));
-    let names = &mut buffers.names;
     let repeated: Vec<Name> = named.iter().filter(|&&(_, n, m, _)| m >= 2 || n >= 3).map(|&(c, _, _, sym)| names.get(view, sym, c)).collect();
     let risk = (attempts as f64 - 1.0) + tool_failures as f64 / 5.0 + 2.0 * repeated.len() as f64 + if completed { 0.0 } else { 3.0 };
 
@@ -235,8 +211,8 @@ fn row(view: &View, task_id: &str, sessions: &[&Session], uncategorized: Sym, bu
         });
     }
     TaskRiskRow {
-        task_id: task_id.to_string(),
-        task_title: title.get().map(|t| view.str(t).to_string()),
+        task_id,
+        task_title: title.get().map(|t| view.data.name(t)),
         sessions: sessions.len() as u64,
         attempts,
         completed,
@@ -252,68 +228,56 @@ fn row(view: &View, task_id: &str, sessions: &[&Session], uncategorized: Sym, bu
 
 /// The view's sessions grouped by task, each group in session order: start time (unknown last),
 /// then attempt id. Sessions without a task_id form one group with those whose task_id is literally
-/// `(no task)`. Groups come in the order of their task symbols (callers sort their rows).
-/// A counting sort over the symbol numbers: linear, with small per-task sorts.
+/// `(no task)`. Groups come in no particular order (that of `Derived::by_task`, made once per
+/// load: a view only keeps the sessions it holds); each group's rank by task name is given.
 pub(crate) struct TaskGroups<'a> {
     order: Vec<&'a Session>,
+    /// indices into `data.sessions`, parallel to `order`
+    indices: Vec<u32>,
     /// (task, end of its run in `order`)
     bounds: Vec<(Sym, usize)>,
 }
 
 impl<'a> TaskGroups<'a> {
     pub(crate) fn new(view: &View<'a>) -> TaskGroups<'a> {
-        let no_task = view.data.store.strings.lookup(NO_TASK).unwrap_or(Sym::NONE);
-        // one pass over the sessions into compact entries: (task, session index)
-        let entries: Vec<(u32, u32)> = view.sessions.iter().filter_map(|&i| view.data.sessions.get(i as usize).map(|s| (if s.task_id.is_none() { no_task } else { s.task_id }.0, i))).collect();
-        let mut starts = vec![0u32; view.data.store.strings.len() + 1];
-        for &(k, _) in &entries {
-            if let Some(c) = starts.get_mut(k as usize) {
-                *c += 1;
-            }
-        }
-        let mut bounds = Vec::new();
-        let mut at = 0u32;
-        for (k, c) in starts.iter_mut().enumerate() {
-            let n = *c;
-            *c = at;
-            if n > 0 {
-                at += n;
-                bounds.push((Sym(k as u32), at as usize));
-            }
-        }
-        let mut sorted = vec![u32::MAX; at as usize];
-        for &(k, i) in &entries {
-            if let Some(c) = starts.get_mut(k as usize) {
-                if let Some(slot) = sorted.get_mut(*c as usize) {
-                    *slot = i;
+        let data = view.data;
+        let no_task = data.store.strings.lookup(NO_TASK).unwrap_or(Sym::NONE);
+        let derived = &data.derived;
+        let indices: Vec<u32> = derived.by_task.iter().copied().filter(|&i| view.session_in_view(i)).collect();
+        let order: Vec<&'a Session> = indices.iter().map(|&i| &data.sessions[i as usize]).collect();
+        let mut bounds: Vec<(Sym, usize)> = Vec::new();
+        for (pos, &i) in indices.iter().enumerate() {
+            let rank = derived.task_rank[i as usize];
+            if pos > 0 && derived.task_rank[indices[pos - 1] as usize] == rank {
+                if let Some(last) = bounds.last_mut() {
+                    last.1 = pos + 1;
                 }
-                *c += 1;
+            } else {
+                let t = order[pos].task_id;
+                bounds.push((if t == no_task { Sym::NONE } else { t }, pos + 1));
             }
         }
-        let sessions = &view.data.sessions;
-        let mut order: Vec<&'a Session> = sorted.iter().filter_map(|&i| sessions.get(i as usize)).collect();
-        let mut from = 0;
-        for &(_, to) in &bounds {
-            if let Some(group) = order.get_mut(from..to) {
-                if group.len() > 1 {
-                    group.sort_unstable_by(|a, b| {
-                        (a.start_ms.is_none(), a.start_ms).cmp(&(b.start_ms.is_none(), b.start_ms)).then_with(|| view.str(a.attempt).cmp(view.str(b.attempt)))
-                    });
-                }
-            }
-            from = to;
-        }
-        TaskGroups { order, bounds }
+        TaskGroups { order, indices, bounds }
     }
 
-    /// (task symbol, its sessions in session order); `(no task)` is `Sym::NONE` or the symbol of
-    /// the string `(no task)`.
+    /// (task symbol, its sessions in session order); `(no task)` is `Sym::NONE`.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (Sym, &[&'a Session])> + '_ {
+        self.iter_indexed().map(|(k, s, _)| (k, s))
+    }
+
+    /// The rank of a group's task name among all task names, from the group's session indices.
+    pub(crate) fn rank(view: &View, indices: &[u32]) -> u32 {
+        indices.first().map_or(0, |&i| view.data.derived.task_rank[i as usize])
+    }
+
+    /// As [`TaskGroups::iter`], with the sessions' indices into `data.sessions`.
+    pub(crate) fn iter_indexed(&self) -> impl Iterator<Item = (Sym, &[&'a Session], &[u32])> + '_ {
         let mut from = 0;
         self.bounds.iter().map(move |&(k, to)| {
             let group = self.order.get(from..to).unwrap_or(&[]);
+            let indices = self.indices.get(from..to).unwrap_or(&[]);
             from = to;
-            (k, group)
+            (k, group, indices)
         })
     }
 }

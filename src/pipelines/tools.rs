@@ -1,10 +1,9 @@
 //! `tools` — tool and command reliability (analytics-spec.md §3).
 
-use super::stats::{percentile, rate, sum_known_u64};
+use super::stats::{percentile_in_place, rate, sum_known_u64};
 use super::{View, UNKNOWN};
 use crate::model::records::{Detail, Sym, COMMAND_LINT, COMMAND_TEST};
 use serde::Serialize;
-use std::collections::{HashMap, VecDeque};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Tools {
@@ -51,83 +50,78 @@ struct Acc {
 }
 
 pub fn compute(view: &View) -> Tools {
-    let store = &view.data.store;
+    let data = view.data;
+    let store = &data.store;
+    let derived = &data.derived;
     let unknown = store.strings.lookup(UNKNOWN).unwrap_or(Sym::NONE);
     let norm = |t: Sym| if t.is_none() { unknown } else { t };
-    let mut acc: HashMap<Sym, Acc> = HashMap::new();
+    // one accumulator per tool, by the tool index of the dataset
+    let mut acc: Vec<Acc> = derived.tools.iter().map(|_| Acc::default()).collect();
     let (mut test_runs, mut lint_runs) = (0u64, 0u64);
-    // counts over every tool event of the view (events without attempt_id included)
-    for &i in &view.events {
+    // Per session, its tool digest (made once per load): counts, and the latencies of its
+    // call → result pairs. Within a session (events in time order) each tool_result is paired
+    // with the oldest unpaired tool_call of the same tool (FIFO); a pair where either side has no
+    // timestamp is consumed but gives no latency.
+    for &si in &view.sessions {
+        let g = &derived.digests[si as usize];
+        test_runs += g.test_runs as u64;
+        lint_runs += g.lint_runs as u64;
+        for t in derived.session_tools(si) {
+            if let Some(a) = acc.get_mut(t.tool as usize) {
+                a.calls += t.calls as u64;
+                a.results += t.results as u64;
+                a.failures += t.failures as u64;
+                a.known += t.known as u64;
+                a.latencies.extend_from_slice(derived.latencies(t));
+            }
+        }
+    }
+    // events without attempt_id count, but are never paired
+    for &i in &view.loose_events {
         match store.events[i as usize].detail {
             Detail::ToolCall { tool, command_class, .. } => {
-                acc.entry(norm(tool)).or_default().calls += 1;
-                if command_class & COMMAND_TEST != 0 {
-                    test_runs += 1;
+                if let Some(a) = derived.tool_index.get(&norm(tool)).and_then(|&t| acc.get_mut(t as usize)) {
+                    a.calls += 1;
                 }
-                if command_class & COMMAND_LINT != 0 {
-                    lint_runs += 1;
-                }
+                test_runs += (command_class & COMMAND_TEST != 0) as u64;
+                lint_runs += (command_class & COMMAND_LINT != 0) as u64;
             }
             Detail::ToolResult { tool, failed } => {
-                let a = acc.entry(norm(tool)).or_default();
-                a.results += 1;
-                if let Some(f) = failed {
-                    a.known += 1;
-                    a.failures += f as u64;
+                if let Some(a) = derived.tool_index.get(&norm(tool)).and_then(|&t| acc.get_mut(t as usize)) {
+                    a.results += 1;
+                    if let Some(f) = failed {
+                        a.known += 1;
+                        a.failures += f as u64;
+                    }
                 }
             }
             _ => {}
         }
     }
-    // Latency: within each session of the view (events in time order), each tool_result is paired
-    // with the oldest unpaired tool_call of the same tool (FIFO). A pair where either side has no
-    // timestamp is consumed but gives no latency. Events without attempt_id are never paired.
-    let mut pending: HashMap<Sym, VecDeque<Option<i64>>> = HashMap::new();
-    for s in view.sessions() {
-        for q in pending.values_mut() {
-            q.clear();
-        }
-        for &i in &s.events {
-            let e = &store.events[i as usize];
-            match e.detail {
-                Detail::ToolCall { tool, .. } => pending.entry(norm(tool)).or_default().push_back(e.ts_ms),
-                Detail::ToolResult { tool, .. } => {
-                    let tool = norm(tool);
-                    if let Some(call) = pending.get_mut(&tool).and_then(|q| q.pop_front()) {
-                        if let (Some(c), Some(r)) = (call, e.ts_ms) {
-                            if let Some(a) = acc.get_mut(&tool) {
-                                a.latencies.push((r - c) as f64);
-                            }
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
     let name = |t: Sym| if t.is_none() { UNKNOWN } else { view.str(t) };
     let mut rows: Vec<ToolRow> = acc
         .into_iter()
-        .map(|(t, a)| ToolRow {
+        .zip(&derived.tools)
+        .filter(|(a, _)| a.calls + a.results > 0)
+        .map(|(mut a, &t)| ToolRow {
+            latency_n: a.latencies.len() as u64,
             tool_name: name(t).to_string(),
             calls: a.calls,
             results: a.results,
             failures: a.failures,
             failure_rate: rate(a.failures, a.known),
             failure_n: a.known,
-            latency_p50_ms: percentile(&a.latencies, 0.5),
-            latency_p95_ms: percentile(&a.latencies, 0.95),
-            latency_n: a.latencies.len() as u64,
+            latency_p50_ms: percentile_in_place(&mut a.latencies, 0.5),
+            latency_p95_ms: percentile_in_place(&mut a.latencies, 0.95),
         })
         .collect();
     rows.sort_by(|a, b| b.calls.cmp(&a.calls).then_with(|| a.tool_name.cmp(&b.tool_name)));
-    let sessions: Vec<_> = view.sessions().collect();
     Tools {
         rows,
         commands: Commands {
-            commands: sum_known_u64(sessions.iter().map(|s| s.commands)),
-            command_failures: sum_known_u64(sessions.iter().map(|s| s.command_failures)),
-            commands_n: sessions.iter().filter(|s| s.commands.is_some()).count() as u64,
+            commands: sum_known_u64(view.sessions().map(|s| s.commands)),
+            command_failures: sum_known_u64(view.sessions().map(|s| s.command_failures)),
+            commands_n: view.sessions().filter(|s| s.commands.is_some()).count() as u64,
             test_runs,
             lint_runs,
         },

@@ -1,0 +1,301 @@
+//! Facts derived once per load from every event, so that a recompute (after a filter or parameter
+//! change) aggregates over the sessions of the view instead of scanning every event again.
+//!
+//! Nothing here depends on filters or parameters: per-session digests of the tool events, the
+//! files a session touched, its time span, the error events in one compact list, and orders of
+//! the sessions (by attempt id, by task) that the pipelines would otherwise sort on each call.
+
+use super::records::*;
+use super::sessions::{Session, NO_SESSION};
+use crate::ingest::Store;
+use std::collections::VecDeque;
+
+/// An error event with what the pipelines read of it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ErrorEvent {
+    pub event: u32,
+    /// its session's index, or `NO_SESSION`
+    pub session: u32,
+    pub ts_ms: Option<i64>,
+    /// the event's own executor, else its session's (`Sym::NONE` with neither)
+    pub executor: Sym,
+    /// its session's task_id, else the event's own (`Sym::NONE` = `(no task)`)
+    pub task: Sym,
+    /// the event's own attempt_id
+    pub attempt: Sym,
+    pub category: Sym,
+    pub fingerprint: Sym,
+    pub message: Sym,
+}
+
+/// One tool's events within one session.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ToolStat {
+    /// index into `Derived::tools`
+    pub tool: u32,
+    pub calls: u32,
+    pub results: u32,
+    /// results reporting failure / reporting an outcome at all
+    pub failures: u32,
+    pub known: u32,
+    /// range of `Derived::latencies`
+    pub latencies: (u32, u32),
+}
+
+/// Per session (same index as `Dataset::sessions`).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct SessionDigest {
+    /// earliest and latest timestamp of its events and of its metrics rows (superseded included)
+    pub first_ms: Option<i64>,
+    pub last_ms: Option<i64>,
+    pub error_events: u32,
+    /// tool calls whose command runs tests / a linter
+    pub test_runs: u32,
+    pub lint_runs: u32,
+    /// range of `Derived::tool_stats`
+    pub tools: (u32, u32),
+    /// range of `Derived::session_files`
+    pub files: (u32, u32),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Derived {
+    pub digests: Vec<SessionDigest>,
+    /// every error event, in read order
+    pub errors: Vec<ErrorEvent>,
+    /// events without attempt_id, in read order
+    pub loose_events: Vec<u32>,
+    /// the session of each metrics row and each alert (by attempt_id), or `NO_SESSION`
+    pub metrics_session: Vec<u32>,
+    pub alert_session: Vec<u32>,
+    /// distinct tool names (an absent one is the symbol of `unknown`), and their index by symbol
+    pub tools: Vec<Sym>,
+    pub tool_index: FastMap<Sym, u32>,
+    pub tool_stats: Vec<ToolStat>,
+    /// call → result latencies in ms, per (session, tool)
+    pub latencies: Vec<f64>,
+    /// distinct files (diff_summary files and file_path of tool calls)
+    pub files: Vec<Sym>,
+    /// per session, the files it touched (deduplicated, indices into `files`)
+    pub session_files: Vec<u32>,
+    /// sessions by attempt id
+    pub by_attempt: Vec<u32>,
+    /// sessions grouped by task (no task_id and a literal `(no task)` are one task), each task's
+    /// sessions by start (unknown last) then attempt id. Tasks come in the order of their first
+    /// session in `sessions`, so that a pass task by task reads sessions nearly in memory order.
+    pub by_task: Vec<u32>,
+    /// per session, the rank of its task's name among all task names (equal rank = same task)
+    pub task_rank: Vec<u32>,
+}
+
+impl Derived {
+    pub fn build(store: &Store, sessions: &[Session], event_session: &[u32], session_of: impl Fn(Sym) -> Option<u32>) -> Derived {
+        let mut d = Derived { digests: vec![SessionDigest::default(); sessions.len()], ..Default::default() };
+        let unknown = store.strings.lookup(crate::pipelines::UNKNOWN).unwrap_or(Sym::NONE);
+        let norm = |t: Sym| if t.is_none() { unknown } else { t };
+
+        // events without a session, and every error event in read order
+        for (i, e) in store.events.iter().enumerate() {
+            let si = event_session.get(i).copied().unwrap_or(NO_SESSION);
+            if si == NO_SESSION {
+                d.loose_events.push(i as u32);
+            }
+            match e.detail {
+                Detail::Error { category, fingerprint, message } => {
+                    let ctx = store.context(e.ctx);
+                    let session = sessions.get(si as usize);
+                    d.errors.push(ErrorEvent {
+                        event: i as u32,
+                        session: si,
+                        ts_ms: e.ts_ms,
+                        executor: if ctx.executor.is_some() { ctx.executor } else { session.map_or(Sym::NONE, |s| s.executor) },
+                        task: session.map_or(ctx.task_id, |s| s.task_id),
+                        attempt: ctx.attempt,
+                        category,
+                        fingerprint,
+                        message,
+                    });
+                }
+                Detail::ToolCall { tool, .. } | Detail::ToolResult { tool, .. } => {
+                    d.tool_id(norm(tool));
+                }
+                _ => {}
+            }
+        }
+
+        d.metrics_session = store.metrics.iter().map(|r| r.ctx.attempt.get().and_then(&session_of).unwrap_or(NO_SESSION)).collect();
+        d.alert_session = store.alerts.iter().map(|a| a.attempt.get().and_then(&session_of).unwrap_or(NO_SESSION)).collect();
+        for (r, &si) in store.metrics.iter().zip(&d.metrics_session) {
+            if let (Some(t), Some(g)) = (r.ts_ms, d.digests.get_mut(si as usize)) {
+                g.widen(t);
+            }
+        }
+
+        // per session: span, error count, tool digests, files
+        let mut file_index: FastMap<Sym, u32> = FastMap::default();
+        let mut file_stamp: Vec<u32> = Vec::new();
+        let mut work = ToolWork::default();
+        for (si, s) in sessions.iter().enumerate() {
+            let stamp = si as u32 + 1;
+            let files_from = d.session_files.len() as u32;
+            let mut touch = |f: Sym, d: &mut Derived| {
+                let id = *file_index.entry(f).or_insert_with(|| {
+                    d.files.push(f);
+                    file_stamp.push(0);
+                    (d.files.len() - 1) as u32
+                });
+                if file_stamp[id as usize] != stamp {
+                    file_stamp[id as usize] = stamp;
+                    d.session_files.push(id);
+                }
+            };
+            for &f in &s.diff_files {
+                touch(f, &mut d);
+            }
+            work.clear();
+            let mut g = d.digests[si];
+            for &i in &s.events {
+                let e = &store.events[i as usize];
+                if let Some(t) = e.ts_ms {
+                    g.widen(t);
+                }
+                match e.detail {
+                    Detail::Error { .. } => g.error_events += 1,
+                    Detail::ToolCall { tool, file, command_class } => {
+                        g.test_runs += (command_class & COMMAND_TEST != 0) as u32;
+                        g.lint_runs += (command_class & COMMAND_LINT != 0) as u32;
+                        if file.is_some() {
+                            touch(file, &mut d);
+                        }
+                        let w = work.get(d.tool_id(norm(tool)));
+                        w.stat.calls += 1;
+                        w.pending.push_back(e.ts_ms);
+                    }
+                    Detail::ToolResult { tool, failed } => {
+                        let w = work.get(d.tool_id(norm(tool)));
+                        w.stat.results += 1;
+                        if let Some(f) = failed {
+                            w.stat.known += 1;
+                            w.stat.failures += f as u32;
+                        }
+                        // FIFO pairing with the oldest unpaired call of the same tool; a pair
+                        // missing a timestamp is consumed without a latency
+                        if let Some(Some(c)) = w.pending.pop_front() {
+                            if let Some(r) = e.ts_ms {
+                                w.latencies.push((r - c) as f64);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let tools_from = d.tool_stats.len() as u32;
+            for w in work.used() {
+                let from = d.latencies.len() as u32;
+                d.latencies.extend_from_slice(&w.latencies);
+                d.tool_stats.push(ToolStat { latencies: (from, d.latencies.len() as u32), ..w.stat });
+            }
+            g.tools = (tools_from, d.tool_stats.len() as u32);
+            g.files = (files_from, d.session_files.len() as u32);
+            d.digests[si] = g;
+        }
+
+        // orders: by attempt id, and by task then start then attempt id (compared as ranks)
+        let mut by_attempt: Vec<u32> = (0..sessions.len() as u32).collect();
+        by_attempt.sort_unstable_by(|&a, &b| store.str(sessions[a as usize].attempt).cmp(store.str(sessions[b as usize].attempt)));
+        let mut attempt_rank = vec![0u32; sessions.len()];
+        for (r, &s) in by_attempt.iter().enumerate() {
+            attempt_rank[s as usize] = r as u32;
+        }
+        let no_task = store.strings.lookup(crate::pipelines::NO_TASK).unwrap_or(Sym::NONE);
+        let task_key = |s: &Session| if s.task_id == no_task { Sym::NONE } else { s.task_id };
+        let mut keys: Vec<Sym> = sessions.iter().map(task_key).collect::<FastSet<Sym>>().into_iter().collect();
+        let key_name = |k: Sym| if k.is_none() { crate::pipelines::NO_TASK } else { store.str(k) };
+        keys.sort_unstable_by(|&a, &b| key_name(a).cmp(key_name(b)));
+        let key_rank: FastMap<Sym, u32> = keys.iter().enumerate().map(|(r, &k)| (k, r as u32)).collect();
+        d.task_rank = sessions.iter().map(|s| key_rank.get(&task_key(s)).copied().unwrap_or(0)).collect();
+        // each task's first session index
+        let mut task_first = vec![u32::MAX; keys.len()];
+        for (i, &r) in d.task_rank.iter().enumerate() {
+            task_first[r as usize] = task_first[r as usize].min(i as u32);
+        }
+        let mut by_task: Vec<u32> = (0..sessions.len() as u32).collect();
+        by_task.sort_unstable_by_key(|&i| {
+            let s = &sessions[i as usize];
+            (task_first[d.task_rank[i as usize] as usize], s.start_ms.is_none(), s.start_ms, attempt_rank[i as usize])
+        });
+        d.by_attempt = by_attempt;
+        d.by_task = by_task;
+        d
+    }
+
+    fn tool_id(&mut self, tool: Sym) -> u32 {
+        let tools = &mut self.tools;
+        *self.tool_index.entry(tool).or_insert_with(|| {
+            tools.push(tool);
+            (tools.len() - 1) as u32
+        })
+    }
+
+    pub fn session_tools(&self, session: u32) -> &[ToolStat] {
+        let (a, b) = self.digests.get(session as usize).map_or((0, 0), |g| g.tools);
+        self.tool_stats.get(a as usize..b as usize).unwrap_or(&[])
+    }
+
+    pub fn session_files(&self, session: u32) -> &[u32] {
+        let (a, b) = self.digests.get(session as usize).map_or((0, 0), |g| g.files);
+        self.session_files.get(a as usize..b as usize).unwrap_or(&[])
+    }
+
+    pub fn latencies(&self, t: &ToolStat) -> &[f64] {
+        self.latencies.get(t.latencies.0 as usize..t.latencies.1 as usize).unwrap_or(&[])
+    }
+}
+
+impl SessionDigest {
+    fn widen(&mut self, t: i64) {
+        self.first_ms = Some(self.first_ms.map_or(t, |f| f.min(t)));
+        self.last_ms = Some(self.last_ms.map_or(t, |l| l.max(t)));
+    }
+}
+
+/// Scratch space for one session's tools, reused from session to session (no allocation per
+/// session once warm).
+#[derive(Default)]
+struct ToolWork {
+    slots: Vec<ToolSlot>,
+    used: usize,
+}
+
+#[derive(Default)]
+struct ToolSlot {
+    stat: ToolStat,
+    pending: VecDeque<Option<i64>>,
+    latencies: Vec<f64>,
+}
+
+impl ToolWork {
+    fn clear(&mut self) {
+        self.used = 0;
+    }
+    fn get(&mut self, tool: u32) -> &mut ToolSlot {
+        let pos = match self.slots[..self.used].iter().position(|w| w.stat.tool == tool) {
+            Some(p) => p,
+            None => {
+                if self.used == self.slots.len() {
+                    self.slots.push(ToolSlot::default());
+                }
+                let w = &mut self.slots[self.used];
+                w.stat = ToolStat { tool, ..Default::default() };
+                w.pending.clear();
+                w.latencies.clear();
+                self.used += 1;
+                self.used - 1
+            }
+        };
+        &mut self.slots[pos]
+    }
+    fn used(&self) -> &[ToolSlot] {
+        &self.slots[..self.used]
+    }
+}
