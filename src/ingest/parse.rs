@@ -12,35 +12,27 @@ use std::borrow::Cow;
 
 type Warnings = Vec<&'static str>;
 
-fn text<'a>(w: &mut Warnings, name: &'static str, v: Scalar<'a>) -> Option<Cow<'a, str>> {
-    v.as_str().unwrap_or_else(|()| {
+/// The converted value, or absent with a field warning when the value had the wrong type.
+fn warned<T>(w: &mut Warnings, name: &'static str, converted: super::json::Conv<T>) -> Option<T> {
+    converted.unwrap_or_else(|()| {
         w.push(name);
         None
     })
+}
+fn text<'a>(w: &mut Warnings, name: &'static str, v: Scalar<'a>) -> Option<Cow<'a, str>> {
+    warned(w, name, v.as_str())
 }
 fn count(w: &mut Warnings, name: &'static str, v: Scalar<'_>) -> Option<u64> {
-    v.as_u64().unwrap_or_else(|()| {
-        w.push(name);
-        None
-    })
+    warned(w, name, v.as_u64())
 }
 fn int(w: &mut Warnings, name: &'static str, v: Scalar<'_>) -> Option<i64> {
-    v.as_i64().unwrap_or_else(|()| {
-        w.push(name);
-        None
-    })
+    warned(w, name, v.as_i64())
 }
 fn real(w: &mut Warnings, name: &'static str, v: Scalar<'_>) -> Option<f64> {
-    v.as_f64().unwrap_or_else(|()| {
-        w.push(name);
-        None
-    })
+    warned(w, name, v.as_f64())
 }
 fn flag(w: &mut Warnings, name: &'static str, v: Scalar<'_>) -> Option<bool> {
-    v.as_bool().unwrap_or_else(|()| {
-        w.push(name);
-        None
-    })
+    warned(w, name, v.as_bool())
 }
 
 /// Records which known keys an object has had, to count duplicates.
@@ -459,6 +451,34 @@ impl<'de> ObjectReader<'de> for ErrorSummary<'de> {
     }
 }
 
+/// The design-note shape's `outcome` and `error_summary`, read at top level or inside `metrics`.
+#[derive(Default)]
+struct DesignNoteFields<'a> {
+    outcome_status: Option<Cow<'a, str>>,
+    error_summary: Option<ErrorSummary<'a>>,
+}
+
+impl<'de> DesignNoteFields<'de> {
+    /// Reads `key` if it is `outcome` or `error_summary`; returns false for other keys (not consumed).
+    fn try_field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A, w: &mut Warnings) -> Result<bool, A::Error> {
+        match key {
+            "outcome" => {
+                if let ObjOr::Obj(o) = map.next_value::<ObjOr<Outcome>>()? {
+                    w.extend(o.warnings);
+                    self.outcome_status = o.status;
+                }
+            }
+            "error_summary" => {
+                if let ObjOr::Obj(e) = map.next_value::<ObjOr<ErrorSummary>>()? {
+                    self.error_summary = Some(e);
+                }
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 /// One entry of `anomaly_actions`: a string, or an object with `action`/`type`.
 #[derive(Default)]
 struct ActionObject<'a>(Option<Cow<'a, str>>);
@@ -553,8 +573,7 @@ pub struct MetricsFields<'a> {
     pub lines_deleted: Option<u64>,
     pub review_passed: Option<bool>,
     pub review_failed: Option<bool>,
-    outcome_status: Option<Cow<'a, str>>,
-    error_summary: Option<ErrorSummary<'a>>,
+    note: DesignNoteFields<'a>,
     seen: Seen,
     pub warnings: Warnings,
 }
@@ -626,19 +645,8 @@ impl<'de> ObjectReader<'de> for MetricsFields<'de> {
                     ObjOr::Other(_) => w.push("metrics.usage"),
                 }
             }
-            "outcome" => {
-                if let ObjOr::Obj(o) = map.next_value::<ObjOr<Outcome>>()? {
-                    w.extend(o.warnings);
-                    self.outcome_status = o.status;
-                }
-            }
-            "error_summary" => {
-                if let ObjOr::Obj(e) = map.next_value::<ObjOr<ErrorSummary>>()? {
-                    self.error_summary = Some(e);
-                }
-            }
             _ => {
-                if !self.own_usage.try_field(key, map, Prefix::Metrics)? {
+                if !self.note.try_field(key, map, w)? && !self.own_usage.try_field(key, map, Prefix::Metrics)? {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
@@ -692,8 +700,7 @@ pub struct TopFields<'a> {
     pub alert_type: Option<Cow<'a, str>>,
     pub severity: Option<Cow<'a, str>>,
     pub sequence_num: Option<i64>,
-    outcome_status: Option<Cow<'a, str>>,
-    error_summary: Option<ErrorSummary<'a>>,
+    note: DesignNoteFields<'a>,
     seen: Seen,
     pub warnings: Warnings,
 }
@@ -751,19 +758,10 @@ impl<'de> ObjectReader<'de> for TopFields<'de> {
                 s.mark(12, w, "sequence_num");
                 self.sequence_num = int(w, "sequence_num", map.next_value()?);
             }
-            "outcome" => {
-                if let ObjOr::Obj(o) = map.next_value::<ObjOr<Outcome>>()? {
-                    w.extend(o.warnings);
-                    self.outcome_status = o.status;
-                }
-            }
-            "error_summary" => {
-                if let ObjOr::Obj(e) = map.next_value::<ObjOr<ErrorSummary>>()? {
-                    self.error_summary = Some(e);
-                }
-            }
             _ => {
-                map.next_value::<IgnoredAny>()?;
+                if !self.note.try_field(key, map, w)? {
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
         }
         Ok(())
@@ -782,13 +780,13 @@ impl<'a> TopFields<'a> {
     pub fn design_note(&mut self) -> DesignNote<'a> {
         let m = self.metrics.as_mut();
         let (m_status, m_summary) = match m {
-            Some(m) => (m.outcome_status.take(), m.error_summary.take()),
+            Some(m) => (m.note.outcome_status.take(), m.note.error_summary.take()),
             None => (None, None),
         };
-        let summary = self.error_summary.take().or(m_summary);
+        let summary = self.note.error_summary.take().or(m_summary);
         let mut warnings = Vec::new();
         let note = DesignNote {
-            outcome_status: self.outcome_status.take().or(m_status),
+            outcome_status: self.note.outcome_status.take().or(m_status),
             total_errors: summary.as_ref().and_then(|s| s.total_errors),
             error_categories: summary
                 .map(|s| {
