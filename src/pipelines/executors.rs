@@ -3,7 +3,7 @@
 //! One row per executor (upper case; sessions without one under `unknown`), by sessions
 //! descending, ties by executor ascending.
 
-use super::stats::{rate, sum_known, sum_known_u64};
+use super::stats::{rate, SessionTotals};
 use super::{View, UNKNOWN};
 use crate::model::records::{FastMap, Sym};
 use crate::model::time::{day_of, format_day};
@@ -50,25 +50,9 @@ pub struct ExecutorRow {
     pub avg_errors: Option<f64>,
 }
 
-#[derive(Default)]
-struct Acc {
-    sessions: u64,
-    succ: u64,
-    succ_n: u64,
-    first: u64,
-    first_n: u64,
-    duration_sum: f64,
-    duration_n: u64,
-    cost: Option<f64>,
-    cost_n: u64,
-    tokens: Option<u64>,
-    tokens_n: u64,
-    errors: u64,
-}
-
 pub fn compute(view: &View) -> Executors {
     // an empty executor groups under `unknown` (an executor literally named so is `UNKNOWN`, upper case)
-    let mut groups: FastMap<Sym, Acc> = FastMap::default();
+    let mut groups: FastMap<Sym, SessionTotals> = FastMap::default();
     // (day, executor) → (sessions, successes, sessions with known success); an empty executor is
     // keyed as one literally named `unknown`, so equal keys have equal names
     let unknown = view.data.store.strings.lookup(UNKNOWN).unwrap_or(Sym::NONE);
@@ -83,47 +67,25 @@ pub fn compute(view: &View) -> Executors {
                 d.2 += 1;
             }
         }
-        let a = groups.entry(s.executor).or_default();
-        a.sessions += 1;
-        if let Some(ok) = s.success {
-            a.succ_n += 1;
-            a.succ += ok as u64;
-        }
-        if let Some(ok) = s.first_shot_success {
-            a.first_n += 1;
-            a.first += ok as u64;
-        }
-        if let Some(d) = s.duration_ms {
-            a.duration_sum += d as f64;
-            a.duration_n += 1;
-        }
-        if s.usage.cost_usd.is_some() {
-            a.cost = sum_known([a.cost, s.usage.cost_usd]);
-            a.cost_n += 1;
-        }
-        if s.usage.total_tokens.is_some() {
-            a.tokens = sum_known_u64([a.tokens, s.usage.total_tokens]);
-            a.tokens_n += 1;
-        }
-        a.errors += s.errors;
+        groups.entry(s.executor).or_default().add(s);
     }
     let mut rows: Vec<ExecutorRow> = groups
         .into_iter()
         .map(|(k, a)| ExecutorRow {
             key: if k.is_none() { UNKNOWN.to_string() } else { view.str(k).to_string() },
             sessions: a.sessions,
-            success_rate: rate(a.succ, a.succ_n),
-            success_n: a.succ_n,
-            first_shot_rate: rate(a.first, a.first_n),
-            first_shot_n: a.first_n,
-            avg_duration_ms: (a.duration_n > 0).then(|| a.duration_sum / a.duration_n as f64),
+            success_rate: a.success_rate(),
+            success_n: a.success_n,
+            first_shot_rate: a.first_shot_rate(),
+            first_shot_n: a.first_shot_n,
+            avg_duration_ms: a.avg_duration_ms(),
             duration_n: a.duration_n,
-            avg_cost_usd: a.cost.filter(|_| a.cost_n > 0).map(|c| c / a.cost_n as f64),
+            avg_cost_usd: a.avg_cost_usd(),
             cost_n: a.cost_n,
-            total_cost_usd: a.cost,
-            avg_tokens: a.tokens.filter(|_| a.tokens_n > 0).map(|t| t as f64 / a.tokens_n as f64),
+            total_cost_usd: a.cost_usd,
+            avg_tokens: a.avg_tokens(),
             tokens_n: a.tokens_n,
-            avg_errors: rate(a.errors, a.sessions),
+            avg_errors: a.avg_errors(),
         })
         .collect();
     rows.sort_by(|a, b| b.sessions.cmp(&a.sessions).then_with(|| a.key.cmp(&b.key)));

@@ -4,7 +4,7 @@
 //! groups under `unknown`). Per group:
 //! `score = success_rate − w_cost × avg_cost_usd − w_errors × avg_errors`.
 
-use super::stats::rate;
+use super::stats::{rate, SessionTotals};
 use super::{GroupKey, View, UNCATEGORIZED, UNKNOWN};
 use crate::model::records::{FastMap, Sym};
 use crate::model::sessions::Session;
@@ -67,43 +67,17 @@ pub struct ScatterPoint {
 /// A group's running totals, filled in one pass over the sessions.
 #[derive(Default)]
 struct Acc {
-    sessions: u64,
-    succ: u64,
-    succ_n: u64,
-    first: u64,
-    first_n: u64,
+    totals: SessionTotals,
     retries: u64,
-    errors: u64,
     /// errors counted for the dominant-category share
     flag_errors: u64,
     cats: Vec<(Sym, u64)>,
-    total_cost: Option<f64>,
-    cost_n: u64,
-    total_tokens: Option<u64>,
-    tokens_n: u64,
 }
 
 impl Acc {
     fn add(&mut self, s: &Session, uncategorized: Sym) {
-        self.sessions += 1;
-        if let Some(c) = s.usage.cost_usd {
-            self.total_cost = Some(self.total_cost.unwrap_or(0.0) + c);
-            self.cost_n += 1;
-        }
-        if let Some(t) = s.usage.total_tokens {
-            self.total_tokens = Some(self.total_tokens.unwrap_or(0u64).saturating_add(t));
-            self.tokens_n += 1;
-        }
-        if let Some(ok) = s.success {
-            self.succ_n += 1;
-            self.succ += ok as u64;
-        }
-        if let Some(ok) = s.first_shot_success {
-            self.first_n += 1;
-            self.first += ok as u64;
-        }
+        self.totals.add(s);
         self.retries += (s.attempts > 1) as u64;
-        self.errors = self.errors.saturating_add(s.errors);
         let mut cat_sum = 0u64;
         for &(c, count) in &s.error_categories {
             let c = if c.is_none() { uncategorized } else { c };
@@ -159,12 +133,13 @@ pub fn compute(view: &View) -> ModelScores {
 
 fn row(view: &View, key: &str, a: Acc) -> ModelScoreRow {
     let p = view.params;
-    let Acc { sessions: n, succ, succ_n, first, first_n, retries, errors, flag_errors, cats, total_cost, cost_n, total_tokens, tokens_n } = a;
-    let avg_cost = total_cost.and_then(|c| (cost_n > 0).then(|| c / cost_n as f64));
-    let success_rate = rate(succ, succ_n);
-    let avg_errors = rate(errors, n);
+    let Acc { totals: t, retries, flag_errors, cats } = a;
+    let n = t.sessions;
+    let avg_cost = t.avg_cost_usd();
+    let success_rate = t.success_rate();
+    let avg_errors = t.avg_errors();
     let retry_rate = rate(retries, n);
-    let cost_per_success = total_cost.and_then(|c| (succ > 0).then(|| c / succ as f64));
+    let cost_per_success = t.cost_per_success();
     let score = success_rate.map(|sr| sr - p.w_cost * avg_cost.unwrap_or(0.0) - p.w_errors * avg_errors.unwrap_or(0.0));
     let mut flags = Vec::new();
     if retry_rate.is_some_and(|r| r > p.high_retry_rate) {
@@ -191,18 +166,18 @@ fn row(view: &View, key: &str, a: Acc) -> ModelScoreRow {
         key: key.to_string(),
         sessions: n,
         success_rate,
-        success_n: succ_n,
-        first_shot_rate: rate(first, first_n),
-        first_shot_n: first_n,
+        success_n: t.success_n,
+        first_shot_rate: t.first_shot_rate(),
+        first_shot_n: t.first_shot_n,
         avg_cost_usd: avg_cost,
-        cost_n,
-        errors,
+        cost_n: t.cost_n,
+        errors: t.errors,
         avg_errors,
         retry_rate,
         retry_n: n,
-        total_cost_usd: total_cost,
-        total_tokens,
-        tokens_n,
+        total_cost_usd: t.cost_usd,
+        total_tokens: t.tokens,
+        tokens_n: t.tokens_n,
         cost_per_success,
         score,
         cost_term_known: avg_cost.is_some(),

@@ -90,6 +90,75 @@ pub fn significant(a: &Proportion, b: &Proportion) -> Option<bool> {
     }
 }
 
+/// The per-group session figures that `model_scores` and `executors` share: counts of known
+/// facts and their sums, each rate or mean over the sessions where its fact is known.
+#[derive(Debug, Clone, Default)]
+pub struct SessionTotals {
+    pub sessions: u64,
+    pub successes: u64,
+    pub success_n: u64,
+    pub first_shots: u64,
+    pub first_shot_n: u64,
+    pub duration_sum_ms: f64,
+    pub duration_n: u64,
+    /// null until a session knows its cost
+    pub cost_usd: Option<f64>,
+    pub cost_n: u64,
+    pub tokens: Option<u64>,
+    pub tokens_n: u64,
+    pub errors: u64,
+}
+
+impl SessionTotals {
+    pub fn add(&mut self, s: &crate::model::sessions::Session) {
+        self.sessions += 1;
+        if let Some(ok) = s.success {
+            self.success_n += 1;
+            self.successes += ok as u64;
+        }
+        if let Some(ok) = s.first_shot_success {
+            self.first_shot_n += 1;
+            self.first_shots += ok as u64;
+        }
+        if let Some(d) = s.duration_ms {
+            self.duration_sum_ms += d as f64;
+            self.duration_n += 1;
+        }
+        if let Some(c) = s.usage.cost_usd {
+            self.cost_usd = Some(self.cost_usd.unwrap_or(0.0) + c);
+            self.cost_n += 1;
+        }
+        if let Some(t) = s.usage.total_tokens {
+            self.tokens = Some(self.tokens.unwrap_or(0).saturating_add(t));
+            self.tokens_n += 1;
+        }
+        self.errors = self.errors.saturating_add(s.errors);
+    }
+    pub fn success_rate(&self) -> Option<f64> {
+        rate(self.successes, self.success_n)
+    }
+    pub fn first_shot_rate(&self) -> Option<f64> {
+        rate(self.first_shots, self.first_shot_n)
+    }
+    pub fn avg_duration_ms(&self) -> Option<f64> {
+        (self.duration_n > 0).then(|| self.duration_sum_ms / self.duration_n as f64)
+    }
+    pub fn avg_cost_usd(&self) -> Option<f64> {
+        self.cost_usd.filter(|_| self.cost_n > 0).map(|c| c / self.cost_n as f64)
+    }
+    pub fn avg_tokens(&self) -> Option<f64> {
+        self.tokens.filter(|_| self.tokens_n > 0).map(|t| t as f64 / self.tokens_n as f64)
+    }
+    /// errors per session
+    pub fn avg_errors(&self) -> Option<f64> {
+        rate(self.errors, self.sessions)
+    }
+    /// known cost / successful sessions; null when the cost is unknown or nothing succeeded
+    pub fn cost_per_success(&self) -> Option<f64> {
+        self.cost_usd.and_then(|c| (self.successes > 0).then(|| c / self.successes as f64))
+    }
+}
+
 /// ISO 8601 UTC with milliseconds, or `None`.
 pub fn iso(ts: Option<i64>) -> Option<String> {
     ts.map(format_iso_ms)
