@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 trunk build --release --offline
-if [ -x scripts/build-single.sh ]; then bash scripts/build-single.sh; fi
+bash scripts/build-single.sh --no-trunk
 port=${PORT:-8080}
 echo "Spyglass: http://127.0.0.1:${port}/  (Ctrl-C to stop)"
 cd dist && exec python3 -m http.server "$port" --bind 127.0.0.1
