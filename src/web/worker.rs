@@ -13,8 +13,9 @@
 //!
 //! worker → main
 //! - `{type:"ready"}`                             the worker's Wasm is running
-//! - `{type:"progress", name, done, total, percent, mb_per_s, eta_s}`  ≤ 10 per second
-//! - `{type:"report", json, facets, inputs, busy}` after each file and each recompute;
+//! - `{type:"progress", name, done, total, percent, mb_per_s, eta_s, wasm_bytes}`  ≤ 10 per second
+//! - `{type:"report", json, parts, big, facets, inputs, sessions, busy, wasm_bytes}` after each file
+//!   and each recompute;
 //!   `json` is exactly `Report::to_json()`
 //! - `{type:"timeline", json}` / `{type:"html", html}`
 //! - `{type:"error", message}`                     a failure the page shows (the data loaded stays)
@@ -287,6 +288,8 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
     match &bytes {
         Bytes::File(file) => {
             let reader: ReadableStreamDefaultReader = file.stream().get_reader().unchecked_into();
+            // one buffer for every chunk: no allocation per chunk, no growth of the Wasm memory
+            let mut data: Vec<u8> = Vec::new();
             loop {
                 let chunk = JsFuture::from(reader.read()).await;
                 let mut st = state.borrow_mut();
@@ -309,7 +312,8 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
                             break;
                         }
                         let array: js_sys::Uint8Array = field(&result, "value").unchecked_into();
-                        let data = array.to_vec();
+                        data.resize(array.length() as usize, 0);
+                        array.copy_to(&mut data);
                         let st = &mut *st;
                         feed.push(&mut st.data.store, &data);
                         advance(st, i, data.len() as u64, &name);
@@ -375,6 +379,13 @@ fn mb(bytes: u64) -> String {
     }
 }
 
+/// Size of the worker's Wasm memory (it only grows): the bulk of the worker's memory, sent with
+/// `progress` and `report` for benchmarks (tests/e2e/bench.mjs).
+fn wasm_bytes() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
+}
+
 /// A promise resolved by a macrotask (lets queued messages run).
 fn sleep_0() -> js_sys::Promise {
     js_sys::Promise::new(&mut |resolve, _| {
@@ -401,6 +412,7 @@ fn advance(st: &mut State, i: usize, n: u64, name: &str) {
     set(&m, "percent", &(st.batch_done as f64 * 100.0 / st.batch_total.max(1) as f64).into());
     set(&m, "mb_per_s", &(rate / 1e6).into());
     set(&m, "eta_s", &(if rate > 0.0 { left / rate } else { 0.0 }).into());
+    set(&m, "wasm_bytes", &wasm_bytes().into());
     post(&m);
 }
 
@@ -468,6 +480,7 @@ fn post_report(st: &State) {
     set(&m, "inputs", &inputs_json(st).into());
     set(&m, "busy", &st.busy.into());
     set(&m, "sessions", &sessions_json(st).into());
+    set(&m, "wasm_bytes", &wasm_bytes().into());
     post(&m);
 }
 

@@ -145,6 +145,27 @@ const sampler = setInterval(() => {
   mem.total = Math.max(mem.total, total);
   mem.samples++;
 }, 50);
+// CPU seconds per process type and thread name (`renderer/DedicatedWorker …`), to see who is busy
+const HZ = 100;
+function cpuByThread() {
+  refreshProcs();
+  const out = new Map();
+  for (const p of procs) {
+    let tids = [];
+    try { tids = fs.readdirSync(`/proc/${p.pid}/task`); } catch { continue; }
+    for (const tid of tids) {
+      try {
+        const st = fs.readFileSync(`/proc/${p.pid}/task/${tid}/stat`, 'utf8');
+        const comm = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')')).replace(/[0-9]+$/, '').trim();
+        const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+        const key = `${p.type}/${comm}`;
+        out.set(key, (out.get(key) || 0) + (Number(f[11]) + Number(f[12])) / HZ);
+      } catch { /* gone */ }
+    }
+  }
+  return out;
+}
+const cpuDiff = (a, b) => [...b].map(([k, v]) => [k, v - (a.get(k) || 0)]).filter(([, v]) => v >= 0.05).sort((x, y) => y[1] - x[1]);
 const resetMem = () => { refreshProcs(); mem.renderer = 0; mem.total = 0; mem.samples = 0; };
 const snapshotRenderer = () => { refreshProcs(); return Math.max(0, ...procs.filter((p) => p.type === 'renderer').map((p) => rssOf(p.pid))); };
 
@@ -154,11 +175,15 @@ async function readRates() {
   const page = await context.newPage();
   await page.goto(base + '__bench/read.html');
   await page.setInputFiles('#f', [file]);
+  resetMem();
+  const cpu0 = cpuByThread();
   const worker = await page.evaluate(() => window.readInWorker());
+  const cpu = cpuDiff(cpu0, cpuByThread());
+  const peak = mem.renderer;
   const inPage = await page.evaluate(() => window.readInPage());
   await context.close();
   if (worker.bytes !== size || inPage.bytes !== size) throw new Error(`read ${worker.bytes}/${inPage.bytes} of ${size} bytes`);
-  return { worker, page: inPage };
+  return { worker, page: inPage, cpu, peak };
 }
 const rate = (bytes, ms) => bytes / 1e6 / (ms / 1000);
 
@@ -204,10 +229,12 @@ const heapPoll = (async () => {
     await new Promise((r) => setTimeout(r, 200));
   }
 })();
+const cpu0 = cpuByThread();
 const wall0 = Date.now();
 await page.setInputFiles('#file-input', [file]);
 await page.waitForFunction(() => document.body.dataset.state === 'ready' || document.body.dataset.state === 'error', null, { timeout: 30 * 60 * 1000, polling: 100 });
 const wall = Date.now() - wall0;
+const cpuIngest = cpuDiff(cpu0, cpuByThread());
 loading = false;
 await heapPoll;
 const peak = { renderer: mem.renderer, total: mem.total, samples: mem.samples };
@@ -245,6 +272,9 @@ console.log('');
 console.log(`read (File.stream(), all chunks): worker ${f1(rate(size, readBefore.worker.ms))} / ${f1(rate(size, readAfter.worker.ms))} MB/s (before / after the ingest), page ${f1(rate(size, readBefore.page.ms))} / ${f1(rate(size, readAfter.page.ms))} MB/s; ${readBefore.worker.chunks} chunks of at most ${readBefore.worker.maxChunk} bytes`);
 console.log(`ingest: change → data-state=ready ${f1(ingestMs / 1000)} s (wall ${f1(wall / 1000)} s); worker's last progress at ${f1((lastProgress?.t - b.change) / 1000)} s (${f1(lastProgress?.mb_per_s ?? 0)} MB/s, ${f1((lastProgress?.done ?? 0) / 1e6)} MB done), report arrived at ${f1((report?.t - b.change) / 1000)} s; ${progress.length} progress messages; sessions card ${b.sessions}`);
 console.log(`memory: renderer RSS ${fmb(baseline.renderer)} before → peak ${fmb(peak.renderer)}; all Chromium processes peak ${fmb(peak.total)}; page JS heap ${fmb(baseline.heap)} → peak ${fmb(heapPeak)}; worker Wasm memory ${wasm ? fmb(wasm) : 'n/a'} (${peak.samples} samples)`);
+const cpuText = (list) => list.slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ');
+console.log(`CPU while reading only (worker): ${cpuText(readBefore.cpu)}; renderer RSS peak ${fmb(readBefore.peak)}`);
+console.log(`CPU while ingesting: ${cpuText(cpuIngest)}`);
 console.log(`main thread: ${b.long.length} long tasks, longest ${longest.toFixed(0)} ms${errors.length ? `; page errors: ${errors.join(' | ')}` : ''}`);
 console.log('');
 const head = ['file', 'size MB', 'read MB/s (worker)', 'read MB/s (page)', 'ingest MB/s', 'ingest/read', 'peak renderer RSS', 'peak JS heap', 'Wasm memory', 'longest task'];
