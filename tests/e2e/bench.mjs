@@ -201,7 +201,7 @@ await context.addInitScript(() => {
       super(...a);
       this.addEventListener('message', (e) => {
         const d = e.data;
-        if (d && (d.type === 'progress' || d.type === 'report')) b.msgs.push({ t: performance.now(), type: d.type, done: d.done, total: d.total, mb_per_s: d.mb_per_s, wasm_bytes: d.wasm_bytes, busy: d.busy });
+        if (d && (d.type === 'progress' || d.type === 'report')) b.msgs.push({ t: performance.now(), type: d.type, done: d.done, total: d.total, mb_per_s: d.mb_per_s, wasm_bytes: d.wasm_bytes, core_ms: d.core_ms, wait_ms: d.wait_ms, busy: d.busy });
       });
     }
   };
@@ -270,7 +270,7 @@ const fmb = (x) => `${(x / MiB).toFixed(0)} MiB`;
 
 console.log('');
 console.log(`read (File.stream(), all chunks): worker ${f1(rate(size, readBefore.worker.ms))} / ${f1(rate(size, readAfter.worker.ms))} MB/s (before / after the ingest), page ${f1(rate(size, readBefore.page.ms))} / ${f1(rate(size, readAfter.page.ms))} MB/s; ${readBefore.worker.chunks} chunks of at most ${readBefore.worker.maxChunk} bytes`);
-console.log(`ingest: change → data-state=ready ${f1(ingestMs / 1000)} s (wall ${f1(wall / 1000)} s); worker's last progress at ${f1((lastProgress?.t - b.change) / 1000)} s (${f1(lastProgress?.mb_per_s ?? 0)} MB/s, ${f1((lastProgress?.done ?? 0) / 1e6)} MB done), report arrived at ${f1((report?.t - b.change) / 1000)} s; ${progress.length} progress messages; sessions card ${b.sessions}`);
+console.log(`ingest: change → data-state=ready ${f1(ingestMs / 1000)} s (wall ${f1(wall / 1000)} s); worker's last progress at ${f1((lastProgress?.t - b.change) / 1000)} s (${f1(lastProgress?.mb_per_s ?? 0)} MB/s, ${f1((lastProgress?.done ?? 0) / 1e6)} MB done; ${f1((lastProgress?.core_ms ?? 0) / 1000)} s in the core, ${f1((lastProgress?.wait_ms ?? 0) / 1000)} s waiting for chunks), report arrived at ${f1((report?.t - b.change) / 1000)} s; ${progress.length} progress messages; sessions card ${b.sessions}`);
 console.log(`memory: renderer RSS ${fmb(baseline.renderer)} before → peak ${fmb(peak.renderer)}; all Chromium processes peak ${fmb(peak.total)}; page JS heap ${fmb(baseline.heap)} → peak ${fmb(heapPeak)}; worker Wasm memory ${wasm ? fmb(wasm) : 'n/a'} (${peak.samples} samples)`);
 const cpuText = (list) => list.slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ');
 console.log(`CPU while reading only (worker): ${cpuText(readBefore.cpu)}; renderer RSS peak ${fmb(readBefore.peak)}`);
