@@ -13,7 +13,7 @@
 //!
 //! worker → main
 //! - `{type:"ready"}`                             the worker's Wasm is running
-//! - `{type:"progress", name, done, total, percent, mb_per_s, eta_s, wasm_bytes}`  ≤ 10 per second
+//! - `{type:"progress", name, done, total, percent, mb_per_s, eta_s, wasm_bytes, core_ms, wait_ms}`  ≤ 10 per second
 //! - `{type:"report", json, parts, big, facets, inputs, sessions, busy, wasm_bytes}` after each file
 //!   and each recompute;
 //!   `json` is exactly `Report::to_json()`
