@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test of Spyglass: native unit/fixture/CLI/chart tests, the core's wasm32 build,
-# and (when the page is present) the browser tests. Installs what is missing first.
+# Runs every test of Spyglass: native unit/fixture/CLI/chart tests, the core's wasm32 build, the
+# browser glue tests (wasm-bindgen-test in headless Chromium) and (when the page is present) the
+# end-to-end browser tests. Installs what is missing first. The browser benchmark
+# (node tests/e2e/bench.mjs) is not part of it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,10 +14,15 @@ cargo test --lib --bins --tests 2>&1 | tee target/native-tests.log
 echo "== the core builds for wasm32-unknown-unknown"
 cargo build --lib --target wasm32-unknown-unknown
 
+echo "== browser glue tests (wasm-bindgen-test in headless Chromium: tests/web_glue.rs)"
+CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" cargo test --target wasm32-unknown-unknown --test web_glue 2>&1 | tee target/web-glue-tests.log
+
 if [ -x tests/e2e/run.sh ]; then
-  echo "== browser tests"
+  echo "== end-to-end browser tests (tests/e2e)"
   bash tests/e2e/run.sh
 fi
 
 passed=$(grep -Eo 'test result: ok\. [0-9]+ passed' target/native-tests.log | awk '{s+=$4} END {print s+0}')
 echo "native: ${passed} passed, 0 failed"
+glue=$(grep -Eo 'test result: ok\. [0-9]+ passed' target/web-glue-tests.log | awk '{s+=$4} END {print s+0}')
+echo "browser glue: ${glue} passed, 0 failed"

@@ -959,14 +959,7 @@ fn draw_charts_in(root: &Element, report: &Value) {
     for i in 0..list.length() {
         let Some(canvas) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlCanvasElement>().ok()) else { continue };
         let (Some(section), Some(id)) = (canvas.get_attribute("data-section"), canvas.get_attribute("data-chart")) else { continue };
-        let rect = canvas.get_bounding_client_rect();
-        let (w, h) = (rect.width().round().max(1.0), rect.height().round().max(1.0));
-        canvas.set_width((w * dpr).round() as u32);
-        canvas.set_height((h * dpr).round() as u32);
-        if let Ok(Some(ctx)) = canvas.get_context("2d") {
-            let ctx: web_sys::CanvasRenderingContext2d = ctx.unchecked_into();
-            let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
-        }
+        let (w, h) = charts::fit_backing_store(&canvas, dpr);
         let Some(backend) = plotters_canvas::CanvasBackend::with_canvas_object(canvas) else { continue };
         if let Some(hits) = charts::draw_section_chart(&section, report, &id, backend, w as u32, h as u32, dark) {
             with(|a| a.hits.insert(id, hits));
@@ -989,7 +982,11 @@ fn columns_of(rows: &[Value]) -> Vec<String> {
     cols
 }
 
-fn table_block(id: &str, label: &str, rows: Vec<Value>, _section: &str) -> HtmlElement {
+/// A table of report rows (JSON objects) as the page shows it: a bar with the label, the row count
+/// and a CSV button, then a holder `#tbl-{id}` with the first 100 rows (every cell a text
+/// node, formatted by [`format::cell`]) and a "Show more" button. Registers the rows under `id` for
+/// sorting, paging and CSV. Public for the browser tests (tests/web_glue.rs).
+pub fn table_block(id: &str, label: &str, rows: Vec<Value>, _section: &str) -> HtmlElement {
     let wrap = el("div", "table-block");
     let bar = el("div", "table-bar");
     append(&bar, &el_text("h3", "", label));

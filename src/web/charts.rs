@@ -11,6 +11,8 @@ use crate::report::charts::charts_for;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use serde_json::Value;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 /// A rectangle of the chart (CSS pixels) and the exact value its tooltip shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +48,21 @@ pub fn section_charts(section: &str, report: &Value) -> Vec<ChartInfo> {
             ChartInfo { id: c.id.clone(), title: c.chart.title().to_string(), summary: c.chart.summary(), height_px }
         })
         .collect()
+}
+
+/// Sizes `canvas`'s backing store to its CSS size × `dpr` (the CSS size rounded to whole pixels,
+/// at least 1) and sets the matching transform, so that drawing in CSS pixels is sharp on high-DPI
+/// screens. Returns the CSS size `(w, h)` to draw in.
+pub fn fit_backing_store(canvas: &HtmlCanvasElement, dpr: f64) -> (f64, f64) {
+    let rect = canvas.get_bounding_client_rect();
+    let (w, h) = (rect.width().round().max(1.0), rect.height().round().max(1.0));
+    canvas.set_width((w * dpr).round() as u32);
+    canvas.set_height((h * dpr).round() as u32);
+    if let Ok(Some(ctx)) = canvas.get_context("2d") {
+        let ctx: CanvasRenderingContext2d = ctx.unchecked_into();
+        let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    }
+    (w, h)
 }
 
 /// Text of about 12 CSS px whatever the canvas size (the chart code scales `font_px` with the area).

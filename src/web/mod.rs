@@ -26,9 +26,11 @@ pub(crate) fn set(o: &js_sys::Object, key: &str, v: &JsValue) {
     let _ = js_sys::Reflect::set(o, &key.into(), v);
 }
 
-/// A readable message out of a thrown JS value (Error, DOMException, string…).
+/// A readable message out of a thrown JS value: `"Name: message"` for an `Error` (and a
+/// `DOMException`, an `Error` too), the string itself for a thrown string, else the value's
+/// `message` property or its debug form. Public for the browser tests (tests/web_glue.rs).
 #[cfg(target_arch = "wasm32")]
-pub(crate) fn js_error(e: &JsValue) -> String {
+pub fn js_error(e: &JsValue) -> String {
     if let Some(s) = e.as_string() {
         return s;
     }

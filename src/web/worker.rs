@@ -13,8 +13,9 @@
 //!
 //! worker → main
 //! - `{type:"ready"}`                             the worker's Wasm is running
-//! - `{type:"progress", name, done, total, percent, mb_per_s, eta_s}`  ≤ 10 per second
-//! - `{type:"report", json, facets, inputs, busy}` after each file and each recompute;
+//! - `{type:"progress", name, done, total, percent, mb_per_s, eta_s, wasm_bytes, core_ms, wait_ms}`  ≤ 10 per second
+//! - `{type:"report", json, parts, big, facets, inputs, sessions, busy, wasm_bytes}` after each file
+//!   and each recompute;
 //!   `json` is exactly `Report::to_json()`
 //! - `{type:"timeline", json}` / `{type:"html", html}`
 //! - `{type:"error", message}`                     a failure the page shows (the data loaded stays)
@@ -85,6 +86,9 @@ struct State {
     batch_start_ms: f64,
     last_progress_ms: f64,
     last_report_ms: f64,
+    /// of the batch: time spent in the core (`Feed::push`) and waiting for the next chunk
+    core_ms: f64,
+    wait_ms: f64,
 }
 
 type Shared = Rc<RefCell<State>>;
@@ -215,6 +219,8 @@ fn kick(state: &Shared) {
         st.batch_start_ms = js_sys::Date::now();
         st.last_progress_ms = 0.0;
         st.last_report_ms = 0.0;
+        st.core_ms = 0.0;
+        st.wait_ms = 0.0;
     }
     let s = state.clone();
     wasm_bindgen_futures::spawn_local(async move {
@@ -286,10 +292,18 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
     let mut cancelled = false;
     match &bytes {
         Bytes::File(file) => {
+            // File.stream(): the browser fills the stream's pipe while the core works on a chunk.
+            // (Blob.slice(..).arrayBuffer() of 8 MiB, the next one requested before the core runs,
+            // measured slower: those reads are pumped by this thread, so nothing overlaps.)
             let reader: ReadableStreamDefaultReader = file.stream().get_reader().unchecked_into();
+            // one buffer for every chunk: no allocation per chunk, no growth of the Wasm memory
+            let mut data: Vec<u8> = Vec::new();
             loop {
+                let t0 = now_ms();
                 let chunk = JsFuture::from(reader.read()).await;
                 let mut st = state.borrow_mut();
+                let t1 = now_ms();
+                st.wait_ms += t1 - t0;
                 if st.generation != generation {
                     let _ = reader.cancel();
                     return;
@@ -309,9 +323,11 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
                             break;
                         }
                         let array: js_sys::Uint8Array = field(&result, "value").unchecked_into();
-                        let data = array.to_vec();
+                        data.resize(array.length() as usize, 0);
+                        array.copy_to(&mut data);
                         let st = &mut *st;
                         feed.push(&mut st.data.store, &data);
+                        st.core_ms += now_ms() - t1;
                         advance(st, i, data.len() as u64, &name);
                     }
                 }
@@ -375,6 +391,23 @@ fn mb(bytes: u64) -> String {
     }
 }
 
+/// Size of the worker's Wasm memory (it only grows): the bulk of the worker's memory, sent with
+/// `progress` and `report` for benchmarks (tests/e2e/bench.mjs).
+fn wasm_bytes() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
+}
+
+/// `performance.now()` of the worker (sub-millisecond, unlike `Date.now()`).
+fn now_ms() -> f64 {
+    thread_local! {
+        static NOW: Option<(JsValue, js_sys::Function)> = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+            .ok()
+            .and_then(|p| Some((p.clone(), js_sys::Reflect::get(&p, &"now".into()).ok()?.dyn_into().ok()?)));
+    }
+    NOW.with(|n| n.as_ref().and_then(|(p, f)| f.call0(p).ok()?.as_f64())).unwrap_or_else(js_sys::Date::now)
+}
+
 /// A promise resolved by a macrotask (lets queued messages run).
 fn sleep_0() -> js_sys::Promise {
     js_sys::Promise::new(&mut |resolve, _| {
@@ -401,6 +434,9 @@ fn advance(st: &mut State, i: usize, n: u64, name: &str) {
     set(&m, "percent", &(st.batch_done as f64 * 100.0 / st.batch_total.max(1) as f64).into());
     set(&m, "mb_per_s", &(rate / 1e6).into());
     set(&m, "eta_s", &(if rate > 0.0 { left / rate } else { 0.0 }).into());
+    set(&m, "wasm_bytes", &wasm_bytes().into());
+    set(&m, "core_ms", &st.core_ms.into());
+    set(&m, "wait_ms", &st.wait_ms.into());
     post(&m);
 }
 
@@ -468,6 +504,7 @@ fn post_report(st: &State) {
     set(&m, "inputs", &inputs_json(st).into());
     set(&m, "busy", &st.busy.into());
     set(&m, "sessions", &sessions_json(st).into());
+    set(&m, "wasm_bytes", &wasm_bytes().into());
     post(&m);
 }
 
