@@ -176,7 +176,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 fn read_file(store: &mut Store, path: &Path, name: &str, progress: &mut Progress) -> Result<(), String> {
     let mut file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut feed = Feed::new(name);
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut feed = Feed::with_size_hint(name, size);
     let mut buf = vec![0u8; 1 << 20];
     loop {
         let n = match file.read(&mut buf) {

@@ -113,6 +113,12 @@ impl Store {
         self.strings.resolve(s)
     }
 
+    /// Makes room for `n` more events (and their line hashes).
+    pub fn reserve_events(&mut self, n: usize) {
+        self.events.reserve(n);
+        self.seen_lines.reserve(n);
+    }
+
     /// Reads a whole in-memory input (tests, the demo button).
     pub fn load_bytes(&mut self, name: &str, bytes: &[u8]) {
         let mut feed = Feed::new(name);
@@ -273,7 +279,7 @@ impl Store {
             }
             None => NO_USAGE,
         };
-        self.events.push(Event { ts_ms, sequence_num: top.sequence_num, loc, ctx, event_type, detail, usage });
+        self.events.push(Event::new(ts_ms, top.sequence_num, loc, ctx, event_type, detail, usage));
     }
 
     fn detail_of(&mut self, event_type: &str, d: &DataFields<'_>) -> Detail {
@@ -303,7 +309,7 @@ impl Store {
                     message: sym(&message.map(Into::into)),
                 }
             }
-            "session_end" => Detail::SessionEnd { status: sym(&d.completion_status.as_ref().map(|c| c.to_ascii_lowercase().into())), duration_ms: d.duration_ms },
+            "session_end" => Detail::SessionEnd { status: sym(&d.completion_status.as_ref().map(|c| c.to_ascii_lowercase().into())), duration_ms: d.duration_ms.map(|ms| u32::try_from(ms).unwrap_or(u32::MAX)) },
             "skill_invoke" => Detail::Skill { name: sym(&d.skill_name) },
             _ => Detail::None,
         }
@@ -396,12 +402,27 @@ pub struct Feed {
     bytes_in: u64,
     failed: bool,
     last_src: Option<u32>,
+    /// the input's size when known, to reserve record storage once instead of growing it
+    size_hint: Option<u64>,
+    /// `store.events.len()` when this input started, or `None` before the first chunk
+    events_at_start: Option<usize>,
+    reserved: bool,
 }
+
+/// After this many bytes of a plain input, the records it will make are estimated and reserved.
+const RESERVE_AFTER_BYTES: u64 = 4 << 20;
 
 impl Feed {
     /// `name` is how the diagnostics name this input (a path relative to the dropped folder, or a file name).
     pub fn new(name: &str) -> Feed {
-        Feed { name: name.to_string(), head: Vec::new(), decoder: None, kind: ContainerKind::Plain, open: None, bytes_in: 0, failed: false, last_src: None }
+        Feed { name: name.to_string(), head: Vec::new(), decoder: None, kind: ContainerKind::Plain, open: None, bytes_in: 0, failed: false, last_src: None, size_hint: None, events_at_start: None, reserved: false }
+    }
+
+    /// A feed that knows its input's size: once 4 MiB are read it reserves room for the events the
+    /// rest will make, so that memory grows once rather than doubling (which briefly holds both
+    /// copies; in Wasm the memory never shrinks back).
+    pub fn with_size_hint(name: &str, bytes: u64) -> Feed {
+        Feed { size_hint: Some(bytes), ..Feed::new(name) }
     }
 
     /// Bytes held for a line that spans chunks (bounded by the line limit).
@@ -416,6 +437,15 @@ impl Feed {
 
     pub fn push(&mut self, store: &mut Store, chunk: &[u8]) {
         self.bytes_in += chunk.len() as u64;
+        let start = *self.events_at_start.get_or_insert(store.events.len());
+        if let (Some(total), false, ContainerKind::Plain) = (self.size_hint, self.reserved, self.kind) {
+            if self.bytes_in >= RESERVE_AFTER_BYTES && self.decoder.is_some() {
+                self.reserved = true;
+                let per_byte = (store.events.len() - start) as f64 / (self.bytes_in - chunk.len() as u64).max(1) as f64;
+                let expected = (per_byte * total.saturating_sub(self.bytes_in) as f64 * 1.02) as usize;
+                store.reserve_events(expected);
+            }
+        }
         if self.decoder.is_none() {
             self.head.extend_from_slice(chunk);
             if self.head.len() < 4 {

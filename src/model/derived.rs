@@ -107,7 +107,7 @@ impl Derived {
                     d.errors.push(ErrorEvent {
                         event: i as u32,
                         session: si,
-                        ts_ms: e.ts_ms,
+                        ts_ms: e.ts_ms(),
                         executor: if ctx.executor.is_some() { ctx.executor } else { session.map_or(Sym::NONE, |s| s.executor) },
                         task: session.map_or(ctx.task_id, |s| s.task_id),
                         attempt: ctx.attempt,
@@ -156,7 +156,7 @@ impl Derived {
             let mut g = d.digests[si];
             for &i in &s.events {
                 let e = &store.events[i as usize];
-                if let Some(t) = e.ts_ms {
+                if let Some(t) = e.ts_ms() {
                     g.widen(t);
                 }
                 match e.detail {
@@ -169,7 +169,7 @@ impl Derived {
                         }
                         let w = work.get(d.tool_id(norm(tool)));
                         w.stat.calls += 1;
-                        w.pending.push_back(e.ts_ms);
+                        w.pending.push_back(e.ts_ms());
                     }
                     Detail::ToolResult { tool, failed } => {
                         let w = work.get(d.tool_id(norm(tool)));
@@ -181,7 +181,7 @@ impl Derived {
                         // FIFO pairing with the oldest unpaired call of the same tool; a pair
                         // missing a timestamp is consumed without a latency
                         if let Some(Some(c)) = w.pending.pop_front() {
-                            if let Some(r) = e.ts_ms {
+                            if let Some(r) = e.ts_ms() {
                                 w.latencies.push((r - c) as f64);
                             }
                         }

@@ -143,7 +143,8 @@ pub enum Detail {
     ToolCall { tool: Sym, file: Sym, command_class: u8 },
     ToolResult { tool: Sym, failed: Option<bool> },
     Error { category: Sym, fingerprint: Sym, message: Sym },
-    SessionEnd { status: Sym, duration_ms: Option<i64> },
+    /// `duration_ms` fits 49 days; a longer one is kept as `u32::MAX` (compact events: see `Event`)
+    SessionEnd { status: Sym, duration_ms: Option<u32> },
     Skill { name: Sym },
 }
 
@@ -158,10 +159,14 @@ pub enum UsageLevel {
     Embedded,
 }
 
+/// One event, kept compact (72 bytes): a busy install writes millions of them, and the page keeps
+/// them all in the worker's memory.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Event {
-    pub ts_ms: Option<i64>,
-    pub sequence_num: Option<i64>,
+    /// epoch ms UTC, or `NO_TIME`; read it with [`Event::ts_ms`]
+    ts: i64,
+    /// bosun's per-attempt counter; a value beyond i32 is treated as absent (it only breaks ties)
+    pub sequence_num: Option<i32>,
     pub loc: Locator,
     /// Index into `Store::contexts`.
     pub ctx: u32,
@@ -169,6 +174,17 @@ pub struct Event {
     pub detail: Detail,
     /// Index into `Store::usages`, or `u32::MAX`.
     pub usage: u32,
+}
+
+const NO_TIME: i64 = i64::MIN;
+
+impl Event {
+    pub fn new(ts_ms: Option<i64>, sequence_num: Option<i64>, loc: Locator, ctx: u32, event_type: Sym, detail: Detail, usage: u32) -> Event {
+        Event { ts: ts_ms.unwrap_or(NO_TIME), sequence_num: sequence_num.and_then(|n| i32::try_from(n).ok()), loc, ctx, event_type, detail, usage }
+    }
+    pub fn ts_ms(&self) -> Option<i64> {
+        (self.ts != NO_TIME).then_some(self.ts)
+    }
 }
 
 pub const NO_USAGE: u32 = u32::MAX;
@@ -352,3 +368,12 @@ impl std::hash::Hasher for FastHasher {
 
 pub type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
 pub type FastSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<FastHasher>>;
+
+#[cfg(test)]
+mod size_tests {
+    /// Memory per event is the page's main cost on big logs: keep an eye on it.
+    #[test]
+    fn an_event_stays_compact() {
+        assert!(std::mem::size_of::<super::Event>() <= 72, "{}", std::mem::size_of::<super::Event>());
+    }
+}

@@ -145,7 +145,7 @@ impl Dataset {
         for s in sessions.iter_mut() {
             s.events.sort_by_key(|&i| {
                 let e = &store.events[i as usize];
-                (e.ts_ms.unwrap_or(i64::MAX), e.sequence_num.unwrap_or(i64::MAX), i)
+                (e.ts_ms().unwrap_or(i64::MAX), e.sequence_num.unwrap_or(i32::MAX), i)
             });
             s.metrics_row = winner.get(&s.attempt).copied();
             resolve(store, s);
@@ -224,7 +224,7 @@ fn resolve(store: &Store, s: &mut Session) {
     s.task_id = row.map(|r| r.ctx.task_id).filter(|v| v.is_some()).unwrap_or_else(|| first(|c| c.task_id));
     s.task_title = row.map(|r| r.ctx.task_title).filter(|v| v.is_some()).unwrap_or_else(|| first(|c| c.task_title));
 
-    let times = || events.iter().filter_map(|e| e.ts_ms);
+    let times = || events.iter().filter_map(|e| e.ts_ms());
     s.start_ms = times().min().or(row.and_then(|r| r.ts_ms));
     s.end_ms = times().max().or(row.and_then(|r| r.ts_ms));
 
@@ -241,7 +241,7 @@ fn resolve(store: &Store, s: &mut Session) {
             Detail::SessionStart { .. } => starts += 1,
             Detail::SessionEnd { status, duration_ms } => {
                 end_status = Some(status);
-                end_duration = duration_ms.or(end_duration);
+                end_duration = duration_ms.map(i64::from).or(end_duration);
             }
             Detail::Error { category, .. } => {
                 error_events += 1;

@@ -375,7 +375,7 @@ impl<'a> Replay<'a> {
         let mut prev: Option<(i64, bool)> = None; // (time, was session_end)
         for &i in &s.events {
             let e = &store.events[i as usize];
-            let Some(t) = e.ts_ms else { continue };
+            let Some(t) = e.ts_ms() else { continue };
             if let Some((pt, was_end)) = prev {
                 let gap = t - pt;
                 if !was_end && gap >= p.stuck_gap_ms {

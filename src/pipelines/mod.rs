@@ -149,7 +149,7 @@ impl<'a> View<'a> {
             .copied()
             .filter(|&i| {
                 let e = &store.events[i as usize];
-                m.loose(e.ts_ms, store.context(e.ctx))
+                m.loose(e.ts_ms(), store.context(e.ctx))
             })
             .collect();
         let alerts = (0..store.alerts.len() as u32)

@@ -75,7 +75,7 @@ pub fn compute(view: &View) -> Summary {
     }
     for &i in &view.loose_events {
         let e = &store.events[i as usize];
-        widen(e.ts_ms);
+        widen(e.ts_ms());
         events += 1;
         error_events += matches!(e.detail, Detail::Error { .. }) as u64;
     }

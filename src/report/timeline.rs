@@ -49,12 +49,12 @@ pub fn attempt_timeline(data: &Dataset, attempt_id: &str) -> Option<Timeline> {
         .iter()
         .map(|&i| {
             let e = &store.events[i as usize];
-            let delta_ms = match (prev, e.ts_ms) {
+            let delta_ms = match (prev, e.ts_ms()) {
                 (Some(p), Some(t)) => Some(t - p),
                 _ => None,
             };
-            if e.ts_ms.is_some() {
-                prev = e.ts_ms;
+            if e.ts_ms().is_some() {
+                prev = e.ts_ms();
             }
             let (tool, error_category, error_message, status) = match e.detail {
                 Detail::ToolCall { tool, .. } | Detail::ToolResult { tool, .. } => (opt(tool), None, None, None),
@@ -66,8 +66,8 @@ pub fn attempt_timeline(data: &Dataset, attempt_id: &str) -> Option<Timeline> {
             TimelineEvent {
                 event: i,
                 event_type: store.str(e.event_type).to_string(),
-                timestamp: e.ts_ms.map(format_iso_ms),
-                ts_ms: e.ts_ms,
+                timestamp: e.ts_ms().map(format_iso_ms),
+                ts_ms: e.ts_ms(),
                 delta_ms,
                 tool,
                 error_category,

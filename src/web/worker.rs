@@ -287,7 +287,7 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
         return;
     }
     let first_source = state.borrow().data.store.sources.len() as u32;
-    let mut feed = Feed::new(&name);
+    let mut feed = Feed::with_size_hint(&name, bytes.size());
     let mut failure: Option<String> = None;
     let mut cancelled = false;
     match &bytes {
