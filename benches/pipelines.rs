@@ -76,6 +76,13 @@ fn main() {
     println!("  sessions (once a load) {sessions_ms:>8.1} ms");
     let filters = Filters::default();
     let params = Parameters::default();
+    // SPYGLASS_BENCH_PROFILE=N: only recompute N times (for a profiler)
+    if let Some(n) = std::env::var("SPYGLASS_BENCH_PROFILE").ok().and_then(|s| s.parse::<usize>().ok()) {
+        for _ in 0..n {
+            std::hint::black_box(Report::compute(&data, &filters, &params));
+        }
+        return;
+    }
     let best = |f: &dyn Fn()| {
         (0..7)
             .map(|_| {

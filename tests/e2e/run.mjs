@@ -114,6 +114,23 @@ test('folder picker reads a folder like the CLI does', async () => {
   await context.close();
 });
 
+test('a real folder dropped on the page is walked like the CLI walks it', async () => {
+  // a genuine OS-level drag of a directory (CDP Input.dispatchDragEvent with a path), so the page's
+  // webkitGetAsEntry walk runs on real directory entries
+  const dir = path.join(work, 'dropped');
+  fs.rmSync(dir, { recursive: true, force: true });
+  execFileSync(cli, ['demo', '--out', dir, '--sessions', '40', '--seed', '5']);
+  const { page, context } = await openPage();
+  const cdp = await context.newCDPSession(page);
+  const data = { items: [], files: [dir], dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x: 600, y: 400, data });
+  await waitState(page, 'ready', 60000);
+  const exported = await exportJson(page);
+  const expected = execFileSync(cli, ['report', dir, '--json'], { maxBuffer: 1 << 28 }).toString('utf8');
+  assert(exported === expected, 'the dropped folder exports what `spyglass report DIR --json` prints');
+  await context.close();
+});
+
 test('CSV, HTML report and theme/shortcut keys', async () => {
   const { page, context } = await openPage();
   await loadFiles(page, [fixture]);
