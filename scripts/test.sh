@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh --browser
+mkdir -p target
 
 echo "== native tests"
 cargo test --lib --bins --tests 2>&1 | tee target/native-tests.log
@@ -19,10 +20,13 @@ CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" cargo test --target wasm32
 
 if [ -x tests/e2e/run.sh ]; then
   echo "== end-to-end browser tests (tests/e2e)"
-  bash tests/e2e/run.sh
+  bash tests/e2e/run.sh 2>&1 | tee target/e2e-tests.log
 fi
 
-passed=$(grep -Eo 'test result: ok\. [0-9]+ passed' target/native-tests.log | awk '{s+=$4} END {print s+0}')
-echo "native: ${passed} passed, 0 failed"
-glue=$(grep -Eo 'test result: ok\. [0-9]+ passed' target/web-glue-tests.log | awk '{s+=$4} END {print s+0}')
-echo "browser glue: ${glue} passed, 0 failed"
+# every step above stops the script on a failure, so reaching here means all passed
+count() { grep -Eo "$1" "$2" 2>/dev/null | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}'; }
+native=$(count 'test result: ok\. [0-9]+ passed' target/native-tests.log)
+glue=$(count 'test result: ok\. [0-9]+ passed' target/web-glue-tests.log)
+e2e=$(count '^[0-9]+ passed' target/e2e-tests.log)
+echo "native ${native}, browser glue ${glue}, end-to-end ${e2e}"
+echo "total: $((native + glue + e2e)) passed, 0 failed"
