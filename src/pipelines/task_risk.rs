@@ -4,9 +4,11 @@
 //! with reasons and the planner action each suggests. Sorted by risk descending, ties by task_id.
 
 use super::{category_name, View, NO_TASK, UNCATEGORIZED};
-use crate::model::records::Sym;
+use crate::model::records::{Shared, Sym};
 use crate::model::sessions::Session;
 use serde::Serialize;
+use std::ops::Range;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TaskRisk {
@@ -26,13 +28,13 @@ pub struct TaskRiskRow {
     pub completed: bool,
     pub tool_failures: u64,
     /// error events per category, by category name
-    pub error_categories: Vec<CategoryCount>,
+    pub error_categories: Shared<CategoryCount>,
     /// categories seen in at least 2 of its sessions, or at least 3 times; by name
-    pub repeated_categories: Vec<Name>,
+    pub repeated_categories: Shared<Name>,
     /// distinct executors in session order (by start time, then attempt id); sessions without one add none
-    pub executors: Vec<Name>,
+    pub executors: Shared<Name>,
     pub risk: f64,
-    pub reasons: Vec<Reason>,
+    pub reasons: Shared<Reason>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -69,44 +71,69 @@ pub fn compute(view: &View) -> TaskRisk {
     let uncategorized = strings.lookup(UNCATEGORIZED).unwrap_or(Sym::NONE);
     let groups = TaskGroups::new(view);
     let mut buffers = Buffers::default();
+    let mut columns = Columns::default();
     let no_task_name = Name::new(NO_TASK);
-    let mut ranks: Vec<u32> = Vec::new();
-    let mut rows: Vec<TaskRiskRow> = groups
+    // First every task's figures, its lists appended to one column each; then the rows in their
+    // final order, each list a slice of its column (no allocation per row, no moving rows).
+    let drafts: Vec<Draft> = groups
         .iter_indexed()
         .map(|(k, task, indices)| {
-            ranks.push(TaskGroups::rank(view, indices));
             // sessions without a task_id form the task `(no task)`
             let id = if k.is_none() || k == no_task { no_task_name.clone() } else { view.data.name(k) };
-            row(view, id, task, uncategorized, &mut buffers)
+            draft(view, id, TaskGroups::rank(view, indices), task, uncategorized, &mut buffers, &mut columns)
         })
         .collect();
-    // by risk, ties by task name (its rank: task names are distinct). Compact keys are sorted
-    // rather than the (large) rows, then the rows permuted in place.
-    let mut order: Vec<(f64, u32, usize)> = rows.iter().zip(&ranks).enumerate().map(|(i, (r, &rank))| (r.risk, rank, i)).collect();
+    // by risk, ties by task name (its rank: task names are distinct)
+    let mut order: Vec<(f64, u32, u32)> = drafts.iter().enumerate().map(|(i, d)| (d.risk, d.rank, i as u32)).collect();
     order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    let order: Vec<usize> = order.into_iter().map(|(_, _, i)| i).collect();
-    permute(&mut rows, &order);
+    let cats: Arc<[CategoryCount]> = columns.cats.into();
+    let repeated: Arc<[Name]> = columns.repeated.into();
+    let executors: Arc<[Name]> = columns.executors.into();
+    let reasons: Arc<[Reason]> = columns.reasons.into();
+    let rows = order
+        .iter()
+        .filter_map(|&(_, _, i)| drafts.get(i as usize))
+        .map(|d| TaskRiskRow {
+            task_id: d.task_id.clone(),
+            task_title: d.title.get().map(|t| view.data.name(t)),
+            sessions: d.sessions,
+            attempts: d.attempts,
+            completed: d.completed,
+            tool_failures: d.tool_failures,
+            error_categories: Shared::slice(&cats, d.cats.clone()),
+            repeated_categories: Shared::slice(&repeated, d.repeated.clone()),
+            executors: Shared::slice(&executors, d.executors.clone()),
+            risk: d.risk,
+            reasons: Shared::slice(&reasons, d.reasons.clone()),
+        })
+        .collect();
     TaskRisk { rows }
 }
 
-/// Reorders `v` so that position i holds the element that was at `order[i]` (`order` is a
-/// permutation of the positions), following each cycle once.
-fn permute<T>(v: &mut [T], order: &[usize]) {
-    let mut done = vec![false; v.len()];
-    for start in 0..v.len() {
-        let mut cur = start;
-        while done.get(cur) == Some(&false) {
-            if let Some(d) = done.get_mut(cur) {
-                *d = true;
-            }
-            let Some(&next) = order.get(cur) else { break };
-            if next == start || next >= v.len() {
-                break;
-            }
-            v.swap(cur, next);
-            cur = next;
-        }
-    }
+/// A task's figures before the rows are ordered; its lists are ranges of [`Columns`].
+struct Draft {
+    task_id: Name,
+    /// rank of the task name among all task names
+    rank: u32,
+    title: Sym,
+    sessions: u64,
+    attempts: u64,
+    completed: bool,
+    tool_failures: u64,
+    risk: f64,
+    cats: Range<usize>,
+    repeated: Range<usize>,
+    executors: Range<usize>,
+    reasons: Range<usize>,
+}
+
+/// The lists of every row, one after the other.
+#[derive(Default)]
+struct Columns {
+    cats: Vec<CategoryCount>,
+    repeated: Vec<Name>,
+    executors: Vec<Name>,
+    reasons: Vec<Reason>,
 }
 
 /// Scratch vectors reused from task to task.
@@ -140,7 +167,14 @@ impl Names {
     }
 }
 
-fn row<'a>(view: &View<'a>, task_id: Name, sessions: &[&Session], uncategorized: Sym, buffers: &mut Buffers<'a>) -> TaskRiskRow {
+/// Appends to `column` what `items` yields and returns where it went.
+fn append<T>(column: &mut Vec<T>, items: impl IntoIterator<Item = T>) -> Range<usize> {
+    let from = column.len();
+    column.extend(items);
+    from..column.len()
+}
+
+fn draft<'a>(view: &View<'a>, task_id: Name, rank: u32, sessions: &[&Session], uncategorized: Sym, buffers: &mut Buffers<'a>, columns: &mut Columns) -> Draft {
     let mut attempts = 0u64;
     let mut tool_failures = 0u64;
     let mut completed = false;
@@ -181,21 +215,21 @@ fn row<'a>(view: &View<'a>, task_id: Name, sessions: &[&Session], uncategorized:
     named.clear();
     named.extend(cats.iter().map(|&(c, n, m, _)| (category_name(view, c), n, m, c)));
     named.sort_by(|a, b| a.0.cmp(b.0));
-    let repeated: Vec<Name> = named.iter().filter(|&&(_, n, m, _)| m >= 2 || n >= 3).map(|&(c, _, _, sym)| names.get(view, sym, c)).collect();
+    let repeated = append(&mut columns.repeated, named.iter().filter(|&&(_, n, m, _)| m >= 2 || n >= 3).map(|&(c, _, _, sym)| names.get(view, sym, c)));
     let risk = (attempts as f64 - 1.0) + tool_failures as f64 / 5.0 + 2.0 * repeated.len() as f64 + if completed { 0.0 } else { 3.0 };
 
     // Choice: a category reason applies when the category appears at all in the task's error
     // events (any count ≥ 1), not only when it is repeated: one dependency error is already a
     // planning hint, and the risk score weighs repetition separately.
-    let mut reasons = Vec::new();
+    let reasons_from = columns.reasons.len();
     for (code, members, sentence, action) in CATEGORY_REASONS {
         let count: u64 = named.iter().filter(|(c, _, _, _)| members.contains(c)).map(|&(_, n, _, _)| n).sum();
         if count > 0 {
-            reasons.push(Reason { code, count, sentence, action });
+            columns.reasons.push(Reason { code, count, sentence, action });
         }
     }
     if attempts >= 3 && !completed {
-        reasons.push(Reason {
+        columns.reasons.push(Reason {
             code: "too_complex",
             count: attempts,
             sentence: "Three or more attempts and no successful session: the task is too complex or under-specified.",
@@ -203,25 +237,26 @@ fn row<'a>(view: &View<'a>, task_id: Name, sessions: &[&Session], uncategorized:
         });
     }
     if executors.len() > 1 {
-        reasons.push(Reason {
+        columns.reasons.push(Reason {
             code: "executor_switching",
             count: executors.len() as u64,
             sentence: "The task switched between executors.",
             action: "Pin the task to one executor suited to it.",
         });
     }
-    TaskRiskRow {
+    Draft {
         task_id,
-        task_title: title.get().map(|t| view.data.name(t)),
+        rank,
+        title,
         sessions: sessions.len() as u64,
         attempts,
         completed,
         tool_failures,
-        error_categories: named.iter().map(|&(c, n, m, sym)| CategoryCount { category: names.get(view, sym, c), count: n, sessions: m }).collect(),
-        repeated_categories: repeated,
-        executors: executors.iter().map(|&e| names.get(view, e, view.str(e))).collect(),
         risk,
-        reasons,
+        cats: append(&mut columns.cats, named.iter().map(|&(c, n, m, sym)| CategoryCount { category: names.get(view, sym, c), count: n, sessions: m })),
+        repeated,
+        executors: append(&mut columns.executors, executors.iter().map(|&e| names.get(view, e, view.str(e)))),
+        reasons: reasons_from..columns.reasons.len(),
     }
 }
 
@@ -279,19 +314,5 @@ impl<'a> TaskGroups<'a> {
             from = to;
             (k, group, indices)
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn permute_applies_the_order() {
-        let mut v = vec!['a', 'b', 'c', 'd', 'e'];
-        // position i takes the element at order[i]
-        super::permute(&mut v, &[3, 0, 4, 1, 2]);
-        assert_eq!(v, ['d', 'a', 'e', 'b', 'c']);
-        let mut w: Vec<u8> = Vec::new();
-        super::permute(&mut w, &[]);
-        assert!(w.is_empty());
     }
 }
