@@ -58,6 +58,35 @@ pub struct SessionDigest {
     pub files: (u32, u32),
 }
 
+/// The facts of a session that most pipelines read, copied out of its [`Session`] into one
+/// compact array. A `Session` is ~390 bytes with its lists on the heap: a pass over 100 000 of
+/// them reads lines scattered over 39 MB, where this array is 12.8 MB, two cache lines a session.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[repr(align(64))]
+pub struct Facts {
+    pub task_id: Sym,
+    pub task_title: Sym,
+    pub executor: Sym,
+    pub model: Sym,
+    pub executor_variant: Sym,
+    /// its number of events
+    pub events: u32,
+    pub start_ms: Option<i64>,
+    pub duration_ms: Option<i64>,
+    pub cost_usd: Option<f64>,
+    pub total_tokens: Option<u64>,
+    pub attempts: u64,
+    pub errors: u64,
+    pub tool_failures: u64,
+    /// range of `Derived::categories` holding its `error_categories`
+    pub categories: (u32, u32),
+    pub success: Option<bool>,
+    pub first_shot_success: Option<bool>,
+    pub auto_resume: Option<bool>,
+    /// whether it lists any anomaly action
+    pub anomaly: bool,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Derived {
     pub digests: Vec<SessionDigest>,
@@ -86,6 +115,10 @@ pub struct Derived {
     pub by_task: Vec<u32>,
     /// per session, the rank of its task's name among all task names (equal rank = same task)
     pub task_rank: Vec<u32>,
+    /// per session, its hot facts
+    pub facts: Vec<Facts>,
+    /// the `error_categories` of every session, one after the other (see [`Facts::categories`])
+    pub categories: Vec<(Sym, u64)>,
 }
 
 impl Derived {
@@ -226,7 +259,13 @@ impl Derived {
         });
         d.by_attempt = by_attempt;
         d.by_task = by_task;
+        d.facts = sessions.iter().map(|s| facts_of(s, &mut d.categories)).collect();
         d
+    }
+
+    /// A session's error categories, from its facts.
+    pub fn categories(&self, f: &Facts) -> &[(Sym, u64)] {
+        self.categories.get(f.categories.0 as usize..f.categories.1 as usize).unwrap_or(&[])
     }
 
     fn tool_id(&mut self, tool: Sym) -> u32 {
@@ -249,6 +288,32 @@ impl Derived {
 
     pub fn latencies(&self, t: &ToolStat) -> &[f64] {
         self.latencies.get(t.latencies.0 as usize..t.latencies.1 as usize).unwrap_or(&[])
+    }
+}
+
+/// The facts of `s`, its categories appended to `categories`.
+fn facts_of(s: &Session, categories: &mut Vec<(Sym, u64)>) -> Facts {
+    let from = categories.len() as u32;
+    categories.extend_from_slice(&s.error_categories);
+    Facts {
+        task_id: s.task_id,
+        task_title: s.task_title,
+        executor: s.executor,
+        model: s.model,
+        executor_variant: s.executor_variant,
+        events: s.events.len() as u32,
+        start_ms: s.start_ms,
+        duration_ms: s.duration_ms,
+        cost_usd: s.usage.cost_usd,
+        total_tokens: s.usage.total_tokens,
+        attempts: s.attempts,
+        errors: s.errors,
+        tool_failures: s.tool_failures,
+        categories: (from, categories.len() as u32),
+        success: s.success,
+        first_shot_success: s.first_shot_success,
+        auto_resume: s.auto_resume,
+        anomaly: !s.anomaly_actions.is_empty(),
     }
 }
 

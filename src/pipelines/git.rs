@@ -150,7 +150,7 @@ pub fn compute(view: &View) -> Git {
     let no_task_name = Name::new(NO_TASK);
     // (rank of the task name, task id given or not, row): sorted by name below
     let mut scope: Vec<(u32, bool, TaskScope)> = Vec::new();
-    for (_, _, group) in TaskGroups::new(view).iter_indexed() {
+    for (_, group) in TaskGroups::new(view).iter() {
         let rank = TaskGroups::rank(view, group);
         // the group's distinct raw task ids (two only for `(no task)`)
         let first = data.sessions[group[0] as usize].task_id;

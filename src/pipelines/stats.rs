@@ -110,7 +110,7 @@ pub struct SessionTotals {
 }
 
 impl SessionTotals {
-    pub fn add(&mut self, s: &crate::model::sessions::Session) {
+    pub fn add(&mut self, s: &crate::model::derived::Facts) {
         self.sessions += 1;
         if let Some(ok) = s.success {
             self.success_n += 1;
@@ -124,11 +124,11 @@ impl SessionTotals {
             self.duration_sum_ms += d as f64;
             self.duration_n += 1;
         }
-        if let Some(c) = s.usage.cost_usd {
+        if let Some(c) = s.cost_usd {
             self.cost_usd = Some(self.cost_usd.unwrap_or(0.0) + c);
             self.cost_n += 1;
         }
-        if let Some(t) = s.usage.total_tokens {
+        if let Some(t) = s.total_tokens {
             self.tokens = Some(self.tokens.unwrap_or(0).saturating_add(t));
             self.tokens_n += 1;
         }

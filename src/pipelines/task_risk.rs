@@ -5,7 +5,6 @@
 
 use super::{category_name, View, NO_TASK, UNCATEGORIZED};
 use crate::model::records::{Shared, Sym};
-use crate::model::sessions::Session;
 use serde::Serialize;
 use std::ops::Range;
 use std::sync::Arc;
@@ -76,11 +75,11 @@ pub fn compute(view: &View) -> TaskRisk {
     // First every task's figures, its lists appended to one column each; then the rows in their
     // final order, each list a slice of its column (no allocation per row, no moving rows).
     let drafts: Vec<Draft> = groups
-        .iter_indexed()
-        .map(|(k, task, indices)| {
+        .iter()
+        .map(|(k, indices)| {
             // sessions without a task_id form the task `(no task)`
             let id = if k.is_none() || k == no_task { no_task_name.clone() } else { view.data.name(k) };
-            draft(view, id, TaskGroups::rank(view, indices), task, uncategorized, &mut buffers, &mut columns)
+            draft(view, id, indices, uncategorized, &mut buffers, &mut columns)
         })
         .collect();
     // by risk, ties by task name (its rank: task names are distinct)
@@ -174,7 +173,9 @@ fn append<T>(column: &mut Vec<T>, items: impl IntoIterator<Item = T>) -> Range<u
     from..column.len()
 }
 
-fn draft<'a>(view: &View<'a>, task_id: Name, rank: u32, sessions: &[&Session], uncategorized: Sym, buffers: &mut Buffers<'a>, columns: &mut Columns) -> Draft {
+/// A task's figures from its sessions (indices into `data.sessions`, in session order).
+fn draft<'a>(view: &View<'a>, task_id: Name, sessions: &[u32], uncategorized: Sym, buffers: &mut Buffers<'a>, columns: &mut Columns) -> Draft {
+    let derived = &view.data.derived;
     let mut attempts = 0u64;
     let mut tool_failures = 0u64;
     let mut completed = false;
@@ -182,7 +183,7 @@ fn draft<'a>(view: &View<'a>, task_id: Name, rank: u32, sessions: &[&Session], u
     let Buffers { executors, cats, named, names } = buffers;
     executors.clear();
     cats.clear();
-    for (i, s) in sessions.iter().enumerate() {
+    for (i, s) in sessions.iter().map(|&si| &derived.facts[si as usize]).enumerate() {
         attempts = attempts.saturating_add(s.attempts);
         tool_failures = tool_failures.saturating_add(s.tool_failures);
         completed |= s.success == Some(true);
@@ -194,7 +195,7 @@ fn draft<'a>(view: &View<'a>, task_id: Name, rank: u32, sessions: &[&Session], u
         if s.executor.is_some() && !executors.contains(&s.executor) {
             executors.push(s.executor);
         }
-        for &(c, count) in &s.error_categories {
+        for &(c, count) in derived.categories(s) {
             if count == 0 {
                 continue;
             }
@@ -246,7 +247,7 @@ fn draft<'a>(view: &View<'a>, task_id: Name, rank: u32, sessions: &[&Session], u
     }
     Draft {
         task_id,
-        rank,
+        rank: TaskGroups::rank(view, sessions),
         title,
         sessions: sessions.len() as u64,
         attempts,
@@ -265,21 +266,19 @@ fn draft<'a>(view: &View<'a>, task_id: Name, rank: u32, sessions: &[&Session], u
 /// then attempt id. Sessions without a task_id form one group with those whose task_id is literally
 /// `(no task)`. Groups come in no particular order (that of `Derived::by_task`, made once per
 /// load: a view only keeps the sessions it holds); each group's rank by task name is given.
-pub(crate) struct TaskGroups<'a> {
-    order: Vec<&'a Session>,
-    /// indices into `data.sessions`, parallel to `order`
+pub(crate) struct TaskGroups {
+    /// indices into `data.sessions`
     indices: Vec<u32>,
-    /// (task, end of its run in `order`)
+    /// (task, end of its run in `indices`)
     bounds: Vec<(Sym, usize)>,
 }
 
-impl<'a> TaskGroups<'a> {
-    pub(crate) fn new(view: &View<'a>) -> TaskGroups<'a> {
+impl TaskGroups {
+    pub(crate) fn new(view: &View) -> TaskGroups {
         let data = view.data;
         let no_task = data.store.strings.lookup(NO_TASK).unwrap_or(Sym::NONE);
         let derived = &data.derived;
         let indices: Vec<u32> = derived.by_task.iter().copied().filter(|&i| view.session_in_view(i)).collect();
-        let order: Vec<&'a Session> = indices.iter().map(|&i| &data.sessions[i as usize]).collect();
         let mut bounds: Vec<(Sym, usize)> = Vec::new();
         for (pos, &i) in indices.iter().enumerate() {
             let rank = derived.task_rank[i as usize];
@@ -288,16 +287,11 @@ impl<'a> TaskGroups<'a> {
                     last.1 = pos + 1;
                 }
             } else {
-                let t = order[pos].task_id;
+                let t = derived.facts[i as usize].task_id;
                 bounds.push((if t == no_task { Sym::NONE } else { t }, pos + 1));
             }
         }
-        TaskGroups { order, indices, bounds }
-    }
-
-    /// (task symbol, its sessions in session order); `(no task)` is `Sym::NONE`.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (Sym, &[&'a Session])> + '_ {
-        self.iter_indexed().map(|(k, s, _)| (k, s))
+        TaskGroups { indices, bounds }
     }
 
     /// The rank of a group's task name among all task names, from the group's session indices.
@@ -305,14 +299,14 @@ impl<'a> TaskGroups<'a> {
         indices.first().map_or(0, |&i| view.data.derived.task_rank[i as usize])
     }
 
-    /// As [`TaskGroups::iter`], with the sessions' indices into `data.sessions`.
-    pub(crate) fn iter_indexed(&self) -> impl Iterator<Item = (Sym, &[&'a Session], &[u32])> + '_ {
+    /// (task symbol, its sessions' indices into `data.sessions` in session order); `(no task)`
+    /// is `Sym::NONE`.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (Sym, &[u32])> + '_ {
         let mut from = 0;
         self.bounds.iter().map(move |&(k, to)| {
-            let group = self.order.get(from..to).unwrap_or(&[]);
             let indices = self.indices.get(from..to).unwrap_or(&[]);
             from = to;
-            (k, group, indices)
+            (k, indices)
         })
     }
 }

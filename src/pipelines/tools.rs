@@ -116,14 +116,12 @@ pub fn compute(view: &View) -> Tools {
         })
         .collect();
     rows.sort_by(|a, b| b.calls.cmp(&a.calls).then_with(|| a.tool_name.cmp(&b.tool_name)));
-    Tools {
-        rows,
-        commands: Commands {
-            commands: sum_known_u64(view.sessions().map(|s| s.commands)),
-            command_failures: sum_known_u64(view.sessions().map(|s| s.command_failures)),
-            commands_n: view.sessions().filter(|s| s.commands.is_some()).count() as u64,
-            test_runs,
-            lint_runs,
-        },
+    // the command counts in one pass over the sessions
+    let (mut commands, mut command_failures, mut commands_n) = (None, None, 0u64);
+    for s in view.sessions() {
+        commands = sum_known_u64([commands, s.commands]);
+        command_failures = sum_known_u64([command_failures, s.command_failures]);
+        commands_n += s.commands.is_some() as u64;
     }
+    Tools { rows, commands: Commands { commands, command_failures, commands_n, test_runs, lint_runs } }
 }
