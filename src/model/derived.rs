@@ -103,6 +103,9 @@ pub struct Derived {
     pub tool_stats: Vec<ToolStat>,
     /// call → result latencies in ms, per (session, tool)
     pub latencies: Vec<f64>,
+    /// per tool (as `tools`): the number of its latencies over all sessions, and the finite ones
+    /// sorted (a view of every session reads its percentiles here instead of selecting them)
+    pub tool_latencies: Vec<(u64, Vec<f64>)>,
     /// distinct files (diff_summary files and file_path of tool calls)
     pub files: Vec<Sym>,
     /// per session, the files it touched (deduplicated, indices into `files`)
@@ -260,6 +263,18 @@ impl Derived {
         d.by_attempt = by_attempt;
         d.by_task = by_task;
         d.facts = sessions.iter().map(|s| facts_of(s, &mut d.categories)).collect();
+        let mut per_tool: Vec<(u64, Vec<f64>)> = vec![(0, Vec::new()); d.tools.len()];
+        for t in &d.tool_stats {
+            if let Some((n, v)) = per_tool.get_mut(t.tool as usize) {
+                let l = d.latencies.get(t.latencies.0 as usize..t.latencies.1 as usize).unwrap_or(&[]);
+                *n += l.len() as u64;
+                v.extend(l.iter().copied().filter(|x| x.is_finite()));
+            }
+        }
+        for (_, v) in &mut per_tool {
+            v.sort_unstable_by(f64::total_cmp);
+        }
+        d.tool_latencies = per_tool;
         d
     }
 

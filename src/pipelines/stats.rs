@@ -58,6 +58,19 @@ pub fn percentile_in_place(values: &mut Vec<f64>, p: f64) -> Option<f64> {
     Some(at_lo + (h - lo as f64) * (at_hi - at_lo))
 }
 
+/// [`percentile`] of values already sorted (by `f64::total_cmp`) and all finite.
+pub fn percentile_sorted(sorted: &[f64], p: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let h = (sorted.len() - 1) as f64 * p.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let hi = h.ceil() as usize;
+    let at_lo = *sorted.get(lo)?;
+    let at_hi = if hi > lo { sorted.get(lo + 1).copied().unwrap_or(at_lo) } else { at_lo };
+    Some(at_lo + (h - lo as f64) * (at_hi - at_lo))
+}
+
 /// A proportion with its n and 95 % Wilson score interval.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Proportion {
