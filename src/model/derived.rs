@@ -83,9 +83,12 @@ pub struct Facts {
     pub success: Option<bool>,
     pub first_shot_success: Option<bool>,
     pub auto_resume: Option<bool>,
+    pub review_passed: Option<bool>,
     /// whether it lists any anomaly action
     pub anomaly: bool,
 }
+// two cache lines: a field more would make it three
+const _: () = assert!(std::mem::size_of::<Facts>() == 128);
 
 #[derive(Debug, Clone, Default)]
 pub struct Derived {
@@ -122,6 +125,12 @@ pub struct Derived {
     pub facts: Vec<Facts>,
     /// the `error_categories` of every session, one after the other (see [`Facts::categories`])
     pub categories: Vec<(Sym, u64)>,
+    /// the `anomaly_actions` of every session, one after the other: session i's are
+    /// `anomaly_actions[anomaly_from[i]..anomaly_from[i + 1]]`
+    pub anomaly_actions: Vec<Sym>,
+    pub anomaly_from: Vec<u32>,
+    /// per session, diff_lines_added + diff_lines_deleted when either is known (for `git`)
+    pub lines_changed: Vec<Option<u64>>,
 }
 
 impl Derived {
@@ -263,6 +272,18 @@ impl Derived {
         d.by_attempt = by_attempt;
         d.by_task = by_task;
         d.facts = sessions.iter().map(|s| facts_of(s, &mut d.categories)).collect();
+        d.lines_changed = sessions
+            .iter()
+            .map(|s| match (s.diff_lines_added, s.diff_lines_deleted) {
+                (None, None) => None,
+                (a, b) => Some(a.unwrap_or(0).saturating_add(b.unwrap_or(0))),
+            })
+            .collect();
+        d.anomaly_from.push(0);
+        for s in sessions {
+            d.anomaly_actions.extend_from_slice(&s.anomaly_actions);
+            d.anomaly_from.push(d.anomaly_actions.len() as u32);
+        }
         let mut per_tool: Vec<(u64, Vec<f64>)> = vec![(0, Vec::new()); d.tools.len()];
         for t in &d.tool_stats {
             if let Some((n, v)) = per_tool.get_mut(t.tool as usize) {
@@ -276,6 +297,15 @@ impl Derived {
         }
         d.tool_latencies = per_tool;
         d
+    }
+
+    /// A session's anomaly actions.
+    pub fn anomaly_actions(&self, session: u32) -> &[Sym] {
+        let i = session as usize;
+        match (self.anomaly_from.get(i), self.anomaly_from.get(i + 1)) {
+            (Some(&a), Some(&b)) => self.anomaly_actions.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
     }
 
     /// A session's error categories, from its facts.
@@ -328,6 +358,7 @@ fn facts_of(s: &Session, categories: &mut Vec<(Sym, u64)>) -> Facts {
         success: s.success,
         first_shot_success: s.first_shot_success,
         auto_resume: s.auto_resume,
+        review_passed: s.review_passed,
         anomaly: !s.anomaly_actions.is_empty(),
     }
 }

@@ -153,20 +153,21 @@ pub fn compute(view: &View) -> Git {
     for (_, group) in TaskGroups::new(view).iter() {
         let rank = TaskGroups::rank(view, group);
         // the group's distinct raw task ids (two only for `(no task)`)
-        let first = data.sessions[group[0] as usize].task_id;
-        let other = group.iter().map(|&i| data.sessions[i as usize].task_id).find(|&t| t != first);
+        let facts = &derived.facts;
+        let first = facts[group[0] as usize].task_id;
+        let other = group.iter().map(|&i| facts[i as usize].task_id).find(|&t| t != first);
         for task in std::iter::once(first).chain(other) {
             stamp += 1;
             touched.clear();
             let (mut sessions, mut attempts, mut lines, mut lines_n) = (0u64, 0u64, 0u64, 0u64);
             let (mut any_success, mut any_known) = (false, false);
-            for &si in group.iter().filter(|&&i| data.sessions[i as usize].task_id == task) {
-                let s = &data.sessions[si as usize];
+            for &si in group.iter().filter(|&&i| facts[i as usize].task_id == task) {
+                let s = &facts[si as usize];
                 sessions += 1;
                 attempts += s.attempts;
-                if s.diff_lines_added.is_some() || s.diff_lines_deleted.is_some() {
+                if let Some(l) = derived.lines_changed[si as usize] {
                     lines_n += 1;
-                    lines += s.diff_lines_added.unwrap_or(0).saturating_add(s.diff_lines_deleted.unwrap_or(0));
+                    lines += l;
                 }
                 if let Some(ok) = s.success {
                     any_known = true;

@@ -94,8 +94,7 @@ pub fn compute(view: &View) -> Interventions {
         } else {
             with_actions.add(s.success);
             seen.clear();
-            // the list itself only for the few sessions that have one
-            for &a in &data.sessions[si as usize].anomaly_actions {
+            for &a in data.derived.anomaly_actions(si) {
                 if a.is_some() && !seen.contains(&a) {
                     seen.push(a);
                     let e = per_action.entry(a).or_default();
