@@ -131,6 +131,8 @@ pub struct Derived {
     pub anomaly_from: Vec<u32>,
     /// per session, diff_lines_added + diff_lines_deleted when either is known (for `git`)
     pub lines_changed: Vec<Option<u64>>,
+    /// the known, finite costs of all sessions, sorted (`costs`' percentile for a view of every session)
+    pub sorted_costs: Vec<f64>,
 }
 
 impl Derived {
@@ -279,6 +281,8 @@ impl Derived {
                 (a, b) => Some(a.unwrap_or(0).saturating_add(b.unwrap_or(0))),
             })
             .collect();
+        d.sorted_costs = sessions.iter().filter_map(|s| s.usage.cost_usd).filter(|c| c.is_finite()).collect();
+        d.sorted_costs.sort_unstable_by(f64::total_cmp);
         d.anomaly_from.push(0);
         for s in sessions {
             d.anomaly_actions.extend_from_slice(&s.anomaly_actions);
