@@ -78,8 +78,8 @@ pub fn compute(view: &View) -> TaskRisk {
         .iter()
         .map(|(k, indices)| {
             // sessions without a task_id form the task `(no task)`
-            let id = if k.is_none() || k == no_task { no_task_name.clone() } else { view.data.name(k) };
-            draft(view, id, indices, uncategorized, &mut buffers, &mut columns)
+            let task = if k == no_task { Sym::NONE } else { k };
+            draft(view, task, indices, uncategorized, &mut buffers, &mut columns)
         })
         .collect();
     // by risk, ties by task name (its rank: task names are distinct)
@@ -89,29 +89,27 @@ pub fn compute(view: &View) -> TaskRisk {
     let repeated: Arc<[Name]> = columns.repeated.into();
     let executors: Arc<[Name]> = columns.executors.into();
     let reasons: Arc<[Reason]> = columns.reasons.into();
-    let rows = order
-        .iter()
-        .filter_map(|&(_, _, i)| drafts.get(i as usize))
-        .map(|d| TaskRiskRow {
-            task_id: d.task_id.clone(),
-            task_title: d.title.get().map(|t| view.data.name(t)),
-            sessions: d.sessions,
-            attempts: d.attempts,
-            completed: d.completed,
-            tool_failures: d.tool_failures,
-            error_categories: Shared::slice(&cats, d.cats.clone()),
-            repeated_categories: Shared::slice(&repeated, d.repeated.clone()),
-            executors: Shared::slice(&executors, d.executors.clone()),
-            risk: d.risk,
-            reasons: Shared::slice(&reasons, d.reasons.clone()),
-        })
-        .collect();
+    let mut rows = Vec::with_capacity(order.len());
+    rows.extend(order.iter().filter_map(|&(_, _, i)| drafts.get(i as usize)).map(|d| TaskRiskRow {
+        task_id: if d.task.is_none() { no_task_name.clone() } else { view.data.name(d.task) },
+        task_title: d.title.get().map(|t| view.data.name(t)),
+        sessions: d.sessions,
+        attempts: d.attempts,
+        completed: d.completed,
+        tool_failures: d.tool_failures,
+        error_categories: Shared::slice(&cats, d.cats.clone()),
+        repeated_categories: Shared::slice(&repeated, d.repeated.clone()),
+        executors: Shared::slice(&executors, d.executors.clone()),
+        risk: d.risk,
+        reasons: Shared::slice(&reasons, d.reasons.clone()),
+    }));
     TaskRisk { rows }
 }
 
 /// A task's figures before the rows are ordered; its lists are ranges of [`Columns`].
 struct Draft {
-    task_id: Name,
+    /// `Sym::NONE` for `(no task)`
+    task: Sym,
     /// rank of the task name among all task names
     rank: u32,
     title: Sym,
@@ -174,7 +172,7 @@ fn append<T>(column: &mut Vec<T>, items: impl IntoIterator<Item = T>) -> Range<u
 }
 
 /// A task's figures from its sessions (indices into `data.sessions`, in session order).
-fn draft<'a>(view: &View<'a>, task_id: Name, sessions: &[u32], uncategorized: Sym, buffers: &mut Buffers<'a>, columns: &mut Columns) -> Draft {
+fn draft<'a>(view: &View<'a>, task: Sym, sessions: &[u32], uncategorized: Sym, buffers: &mut Buffers<'a>, columns: &mut Columns) -> Draft {
     let derived = &view.data.derived;
     let mut attempts = 0u64;
     let mut tool_failures = 0u64;
@@ -246,7 +244,7 @@ fn draft<'a>(view: &View<'a>, task_id: Name, sessions: &[u32], uncategorized: Sy
         });
     }
     Draft {
-        task_id,
+        task,
         rank: TaskGroups::rank(view, sessions),
         title,
         sessions: sessions.len() as u64,
