@@ -4,7 +4,7 @@
 //! with reasons and the planner action each suggests. Sorted by risk descending, ties by task_id.
 
 use super::{category_name, View, NO_TASK, UNCATEGORIZED};
-use crate::model::records::{Shared, Sym};
+use crate::model::records::{FastMap, Shared, Sym};
 use serde::Serialize;
 use std::ops::Range;
 use std::sync::Arc;
@@ -147,20 +147,13 @@ struct Buffers<'a> {
 /// Names of the output are shared between rows (one allocation per distinct name).
 pub use crate::model::records::Name;
 
-/// The names handed out so far, by symbol.
+/// The names handed out so far, by symbol: a map, as they are few (categories and executors)
+/// where a table by symbol would span every interned string (megabytes to clear per recompute).
 #[derive(Default)]
-struct Names(Vec<Option<Name>>);
+struct Names(FastMap<Sym, Name>);
 impl Names {
-    fn get(&mut self, view: &View, sym: Sym, name: &str) -> Name {
-        let i = sym.0 as usize;
-        if self.0.len() <= i {
-            self.0.resize(view.data.store.strings.len().max(i + 1), None);
-        }
-        match self.0.get_mut(i) {
-            Some(Some(n)) => n.clone(),
-            Some(slot) => slot.insert(Name::new(name)).clone(),
-            None => Name::new(name),
-        }
+    fn get(&mut self, sym: Sym, name: &str) -> Name {
+        self.0.entry(sym).or_insert_with(|| Name::new(name)).clone()
     }
 }
 
@@ -214,7 +207,7 @@ fn draft<'a>(view: &View<'a>, task: Sym, sessions: &[u32], uncategorized: Sym, b
     named.clear();
     named.extend(cats.iter().map(|&(c, n, m, _)| (category_name(view, c), n, m, c)));
     named.sort_by(|a, b| a.0.cmp(b.0));
-    let repeated = append(&mut columns.repeated, named.iter().filter(|&&(_, n, m, _)| m >= 2 || n >= 3).map(|&(c, _, _, sym)| names.get(view, sym, c)));
+    let repeated = append(&mut columns.repeated, named.iter().filter(|&&(_, n, m, _)| m >= 2 || n >= 3).map(|&(c, _, _, sym)| names.get(sym, c)));
     let risk = (attempts as f64 - 1.0) + tool_failures as f64 / 5.0 + 2.0 * repeated.len() as f64 + if completed { 0.0 } else { 3.0 };
 
     // Choice: a category reason applies when the category appears at all in the task's error
@@ -252,9 +245,9 @@ fn draft<'a>(view: &View<'a>, task: Sym, sessions: &[u32], uncategorized: Sym, b
         completed,
         tool_failures,
         risk,
-        cats: append(&mut columns.cats, named.iter().map(|&(c, n, m, sym)| CategoryCount { category: names.get(view, sym, c), count: n, sessions: m })),
+        cats: append(&mut columns.cats, named.iter().map(|&(c, n, m, sym)| CategoryCount { category: names.get(sym, c), count: n, sessions: m })),
         repeated,
-        executors: append(&mut columns.executors, executors.iter().map(|&e| names.get(view, e, view.str(e)))),
+        executors: append(&mut columns.executors, executors.iter().map(|&e| names.get(e, view.str(e)))),
         reasons: reasons_from..columns.reasons.len(),
     }
 }
