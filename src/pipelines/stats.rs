@@ -191,6 +191,17 @@ mod tests {
     }
 
     #[test]
+    fn sorted_percentiles_equal_selected_ones() {
+        let values = [7.5, -1.0, 3.25, 3.25, 0.0, 120.0, 9.0, 2.0, 44.0];
+        let mut sorted = values.to_vec();
+        sorted.sort_unstable_by(f64::total_cmp);
+        for p in [0.0, 0.1, 0.5, 0.95, 0.99, 1.0] {
+            assert_eq!(percentile_sorted(&sorted, p).map(f64::to_bits), percentile(&values, p).map(f64::to_bits), "p = {p}");
+        }
+        assert_eq!(percentile_sorted(&[], 0.5), None);
+    }
+
+    #[test]
     fn wilson_matches_the_textbook() {
         // 8 of 10: centre (0.8 + 0.19207)/1.38415 = 0.71673, half 1.96*sqrt(0.016+0.0009604)/1.38415 = 0.18435
         let p = wilson(8, 10);
