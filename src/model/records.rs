@@ -338,6 +338,81 @@ impl serde::Serialize for Name {
     }
 }
 
+/// A list in a report that is a slice of one block shared by many rows: a table of 30 000 rows
+/// each with a few short lists then costs one allocation per column rather than one per row and
+/// list (allocating and freeing those was most of `task_risk`), and a table the dataset already
+/// holds is handed out without copying. Reads as a slice; serialises as a plain array.
+pub struct Shared<T> {
+    /// `None` for an empty list (no reference count to touch)
+    block: Option<Arc<[T]>>,
+    start: u32,
+    end: u32,
+}
+
+impl<T> Shared<T> {
+    /// The part `range` of `block` (empty if out of bounds).
+    pub fn slice(block: &Arc<[T]>, range: std::ops::Range<usize>) -> Shared<T> {
+        match (u32::try_from(range.start), u32::try_from(range.end)) {
+            (Ok(start), Ok(end)) if start < end && range.end <= block.len() => Shared { block: Some(block.clone()), start, end },
+            _ => Shared::default(),
+        }
+    }
+    /// The whole of `block`.
+    pub fn all(block: &Arc<[T]>) -> Shared<T> {
+        Shared::slice(block, 0..block.len())
+    }
+    pub fn as_slice(&self) -> &[T] {
+        self.block.as_ref().and_then(|b| b.get(self.start as usize..self.end as usize)).unwrap_or(&[])
+    }
+}
+
+impl<T> From<Vec<T>> for Shared<T> {
+    fn from(v: Vec<T>) -> Shared<T> {
+        Shared::all(&Arc::from(v))
+    }
+}
+impl<T> Default for Shared<T> {
+    fn default() -> Self {
+        Shared { block: None, start: 0, end: 0 }
+    }
+}
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared { block: self.block.clone(), start: self.start, end: self.end }
+    }
+}
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        self.as_slice()
+    }
+}
+impl<T: std::fmt::Debug> std::fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_slice(), f)
+    }
+}
+impl<T: PartialEq<U>, U> PartialEq<Shared<U>> for Shared<T> {
+    fn eq(&self, other: &Shared<U>) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+impl<T: PartialEq<U>, U, const N: usize> PartialEq<[U; N]> for Shared<T> {
+    fn eq(&self, other: &[U; N]) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+impl<T: PartialEq<U>, U> PartialEq<Vec<U>> for Shared<T> {
+    fn eq(&self, other: &Vec<U>) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+impl<T: serde::Serialize> serde::Serialize for Shared<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.as_slice())
+    }
+}
+
 /// A fast hasher for the small integer keys of the pipelines (symbols, indices, days): the
 /// multiply-rotate of rustc's FxHasher. Not DoS-resistant, which keys of our own do not need.
 #[derive(Default, Clone, Copy)]

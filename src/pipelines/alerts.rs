@@ -6,12 +6,13 @@
 
 use super::stats::{iso, rate};
 use super::{Parameters, View, UNKNOWN};
-use crate::model::records::{Detail, FastMap, Name, NameBlock, Sym};
+use crate::model::records::{Detail, FastMap, Name, NameBlock, Shared, Sym};
 use crate::model::sessions::{Dataset, Session, NO_SESSION};
 use crate::model::time::{day_of, format_day};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// The alert types bosun's analyser writes, with their severities (format doc).
 pub const ALERT_TYPES: [(&str, &str); 6] = [
@@ -43,7 +44,7 @@ pub struct Alerts {
     /// recorded alerts per (day in the time zone in force, type), by day then type
     pub by_day: Vec<DayCount>,
     /// alerts recomputed from the events, by time then type then attempt
-    pub recomputed: Vec<RecomputedAlert>,
+    pub recomputed: Shared<RecomputedAlert>,
     /// per alert type (bosun's six, then any other recorded type, by name)
     pub comparison: Vec<Comparison>,
 }
@@ -52,11 +53,11 @@ pub struct Alerts {
 pub struct RecordedAlert {
     pub time: Option<String>,
     #[serde(rename = "type")]
-    pub alert_type: String,
-    pub severity: String,
-    pub executor: Option<String>,
-    pub attempt_id: Option<String>,
-    pub task_id: Option<String>,
+    pub alert_type: Name,
+    pub severity: Name,
+    pub executor: Option<Name>,
+    pub attempt_id: Option<Name>,
+    pub task_id: Option<Name>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -114,7 +115,10 @@ pub struct Comparison {
 pub fn compute(view: &View) -> Alerts {
     let store = &view.data.store;
     let name_or_unknown = |s: Sym| if s.is_none() { UNKNOWN } else { view.str(s) };
-    let opt = |s: Sym| s.get().map(|s| view.str(s).to_string());
+    // names cut from the dataset's block: no allocation per row
+    let unknown_name = Name::new(UNKNOWN);
+    let name = |s: Sym| if s.is_none() { unknown_name.clone() } else { view.data.name(s) };
+    let opt = |s: Sym| s.get().map(|s| view.data.name(s));
 
     // ---- recorded
     let mut order: Vec<u32> = view.alerts.clone();
@@ -142,7 +146,7 @@ pub fn compute(view: &View) -> Alerts {
         if let Some(s) = session {
             set.insert(s);
         }
-        recorded.push(RecordedAlert { time: iso(a.ts_ms), alert_type: t.to_string(), severity: sev.to_string(), executor: opt(executor), attempt_id: opt(a.attempt), task_id: opt(task) });
+        recorded.push(RecordedAlert { time: iso(a.ts_ms), alert_type: name(a.alert_type), severity: name(a.severity), executor: opt(executor), attempt_id: opt(a.attempt), task_id: opt(task) });
     }
 
     // ---- recomputed: every session's alerts for these parameters, made once and cached in the
@@ -152,8 +156,9 @@ pub fn compute(view: &View) -> Alerts {
     // per type: (failed, known success) over the distinct sessions with an alert of the type
     let mut recomputed_failed = [(0u64, 0u64); 6];
     let mut counted = vec![0u8; view.data.sessions.len()];
-    let mut recomputed = Vec::with_capacity(if view.sessions.len() == view.data.sessions.len() { all.len() } else { 0 });
-    for c in all.iter().filter(|c| view.session_in_view(c.session)) {
+    let whole = view.sessions.len() == view.data.sessions.len();
+    let mut recomputed = Vec::new();
+    for (c, alert) in all.meta.iter().zip(all.alerts.iter()).filter(|(c, _)| view.session_in_view(c.session)) {
         let ty = c.ty as usize;
         recomputed_counts[ty] += 1;
         let seen = &mut counted[c.session as usize];
@@ -164,8 +169,12 @@ pub fn compute(view: &View) -> Alerts {
                 recomputed_failed[ty].1 += 1;
             }
         }
-        recomputed.push(c.alert.clone());
+        if !whole {
+            recomputed.push(alert.clone());
+        }
     }
+    // a view of every session hands out the cached alerts as they are (no copy)
+    let recomputed = if whole { Shared::all(&all.alerts) } else { Shared::from(recomputed) };
 
     // ---- comparison
     let failed_share = |sessions: Option<&HashSet<u32>>| {
@@ -236,7 +245,14 @@ impl AlertParams {
 /// then type then attempt id: kept in the dataset until the parameters change.
 pub struct Cache {
     params: AlertParams,
-    alerts: Rc<Vec<Cached>>,
+    alerts: Rc<Recomputed>,
+}
+
+/// Every session's recomputed alerts, and what a view needs to know of each.
+pub struct Recomputed {
+    /// parallel to `alerts`
+    meta: Vec<Cached>,
+    alerts: Arc<[RecomputedAlert]>,
 }
 
 pub struct Cached {
@@ -246,11 +262,10 @@ pub struct Cached {
     success: Option<bool>,
     /// index into `ALERT_TYPES`
     ty: u8,
-    alert: RecomputedAlert,
 }
 
 /// The recomputed alerts for `params`, from the dataset's cache or replayed (and cached).
-fn recomputed_for(data: &Dataset, params: &AlertParams) -> Rc<Vec<Cached>> {
+fn recomputed_for(data: &Dataset, params: &AlertParams) -> Rc<Recomputed> {
     if let Some(c) = data.alerts_cache.borrow().as_ref().filter(|c| c.params == *params) {
         return c.alerts.clone();
     }
@@ -266,7 +281,7 @@ fn recomputed_for(data: &Dataset, params: &AlertParams) -> Rc<Vec<Cached>> {
     let times: Vec<String> = raw.iter().map(|r| iso(Some(r.0)).unwrap_or_default()).collect();
     let block = NameBlock::new(times.iter().zip(&raw).flat_map(|(t, r)| [t.as_str(), r.4.as_str()]));
     let text = |i: usize| block.get(i).unwrap_or_else(|| Name::new(""));
-    let alerts: Vec<Cached> = raw
+    let (meta, alerts): (Vec<Cached>, Vec<RecomputedAlert>) = raw
         .iter()
         .enumerate()
         .map(|(i, &(_, ty, attempt, si, _))| {
@@ -280,10 +295,10 @@ fn recomputed_for(data: &Dataset, params: &AlertParams) -> Rc<Vec<Cached>> {
                 executor: opt(s.executor),
                 detail: text(2 * i + 1),
             };
-            Cached { session: si, success: s.success, ty: ty as u8, alert }
+            (Cached { session: si, success: s.success, ty: ty as u8 }, alert)
         })
-        .collect();
-    let alerts = Rc::new(alerts);
+        .unzip();
+    let alerts = Rc::new(Recomputed { meta, alerts: alerts.into() });
     *data.alerts_cache.borrow_mut() = Some(Cache { params: params.clone(), alerts: alerts.clone() });
     alerts
 }

@@ -1,7 +1,7 @@
 //! `costs` — cost and tokens over time (analytics-spec.md §3). A session's cost and tokens count
 //! on the day (in the time zone in force) of its start.
 
-use super::stats::{iso, percentile_in_place, sum_known_u64};
+use super::stats::{iso, percentile_in_place, percentile_sorted, sum_known_u64};
 use super::{View, UNKNOWN};
 use crate::model::records::{FastMap, Sym};
 use crate::model::time::{day_of, format_day, format_offset};
@@ -123,6 +123,9 @@ pub fn compute(view: &View) -> Costs {
     let mut cells: Vec<Cell> = Vec::new();
     let mut cell_of: FastMap<(i64, Sym), usize> = FastMap::default();
     let mut per_model: FastMap<Sym, ModelAcc> = FastMap::default();
+    // the view's known costs, for the runaway percentile; a view of every session reads it from
+    // those sorted once per load instead
+    let whole = view.sessions.len() == view.data.sessions.len();
     let mut costs: Vec<f64> = Vec::new();
     let mut without_time = 0u64;
     for s in view.sessions() {
@@ -152,7 +155,9 @@ pub fn compute(view: &View) -> Costs {
         if let Some(c) = u.cost_usd {
             add(&mut m.cost, c);
             m.cost_n += 1;
-            costs.push(c);
+            if !whole {
+                costs.push(c);
+            }
         }
     }
     cells.sort_unstable_by(|a, b| a.day.cmp(&b.day).then_with(|| model_name(a.model).cmp(model_name(b.model))));
@@ -208,11 +213,14 @@ pub fn compute(view: &View) -> Costs {
 
     // runaway: strictly above the percentile of all known session costs of the view AND strictly
     // above the minimum
-    let threshold = percentile_in_place(&mut costs, p.runaway_percentile);
+    let threshold = if whole { percentile_sorted(&view.data.derived.sorted_costs, p.runaway_percentile) } else { percentile_in_place(&mut costs, p.runaway_percentile) };
     let mut runaway: Vec<Runaway> = match threshold {
         Some(th) => view
-            .sessions()
-            .filter_map(|s| s.usage.cost_usd.filter(|&c| c > th && c > p.runaway_min_usd).map(|c| (s, c)))
+            .sessions
+            .iter()
+            .filter(|&&si| view.data.derived.facts[si as usize].cost_usd.is_some_and(|c| c > th && c > p.runaway_min_usd))
+            .map(|&si| &view.data.sessions[si as usize])
+            .filter_map(|s| s.usage.cost_usd.map(|c| (s, c)))
             .map(|(s, c)| Runaway { attempt_id: view.str(s.attempt).to_string(), task_id: s.task_id.get().map(|t| view.str(t).to_string()), model: model_name(s.model).to_string(), cost_usd: c, start: iso(s.start_ms) })
             .collect(),
         None => Vec::new(),

@@ -46,8 +46,12 @@ pub fn compute(view: &View) -> ErrorClusters {
     let unknown = store.strings.lookup(UNKNOWN).unwrap_or(Sym::NONE);
     let mut acc: FastMap<Sym, Acc> = FastMap::default();
     // distinct (fingerprint, task) and (fingerprint, attempt) pairs, one set each for all clusters
-    let mut tasks: FastSet<(Sym, Sym)> = FastSet::default();
-    let mut attempts: FastSet<(Sym, Sym)> = FastSet::default();
+    // sized at once for about the view's share of the error events: growing a set to 100 000
+    // pairs rehashes it many times
+    // (in u64: the product passes 32 bits on wasm)
+    let n = (view.data.derived.errors.len() as u64 * view.sessions.len() as u64 / view.data.sessions.len().max(1) as u64) as usize;
+    let mut tasks: FastSet<(Sym, Sym)> = FastSet::with_capacity_and_hasher(n, Default::default());
+    let mut attempts: FastSet<(Sym, Sym)> = FastSet::with_capacity_and_hasher(n, Default::default());
     // the error events of the view in read order, listed once per load
     for e in view.errors() {
         let fp = if e.fingerprint.is_none() { unknown } else { e.fingerprint };

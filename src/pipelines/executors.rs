@@ -57,7 +57,7 @@ pub fn compute(view: &View) -> Executors {
     // keyed as one literally named `unknown`, so equal keys have equal names
     let unknown = view.data.store.strings.lookup(UNKNOWN).unwrap_or(Sym::NONE);
     let mut days: FastMap<(i64, Sym), (u64, u64, u64)> = FastMap::default();
-    for s in view.sessions() {
+    for s in view.facts() {
         if let Some(start) = s.start_ms {
             let key = (day_of(start, view.params.utc_offset_minutes), if s.executor.is_none() { unknown } else { s.executor });
             let d = days.entry(key).or_default();

@@ -3,10 +3,11 @@
 use super::stats::rate;
 use super::task_risk::TaskGroups;
 use super::{View, NO_TASK, UNKNOWN};
-use crate::model::records::{Name, Sym};
+use crate::model::records::{Name, Shared, Sym};
 use crate::model::sessions::{Dataset, Session};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// How many hot files are listed.
 pub const HOT_FILES: usize = 50;
@@ -14,7 +15,7 @@ pub const HOT_FILES: usize = 50;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Git {
     /// one row per session with any git fact, by attempt id
-    pub rows: Vec<GitRow>,
+    pub rows: Shared<GitRow>,
     pub no_change_success: NoChangeSuccess,
     /// per task with a known line count, by task id
     pub scope: Vec<TaskScope>,
@@ -76,16 +77,21 @@ fn has_git_fact(s: &Session) -> bool {
     s.commits.is_some() || s.diff_files_changed.is_some() || s.diff_lines_added.is_some() || s.diff_lines_deleted.is_some() || !s.diff_files.is_empty()
 }
 
-/// The git row of every session with a git fact, in attempt id order, with whether it is a
-/// no-change success: they depend on no filter nor parameter, so they are made once per load (on
-/// first use) and a recompute copies those of its view, reading them in order instead of
-/// visiting sessions in attempt id order.
-pub(crate) type SessionRows = Vec<(u32, bool, GitRow)>;
+/// The git row of every session with a git fact, in attempt id order, and per row its session
+/// and whether it is a no-change success: they depend on no filter nor parameter, so they are
+/// made once per load (on first use). A view holding every session hands the rows out as they
+/// are (no copy); another copies those of its sessions.
+pub(crate) struct SessionRows {
+    rows: Arc<[GitRow]>,
+    /// (session index, no-change success), parallel to `rows`
+    sessions: Vec<(u32, bool)>,
+}
 
 fn session_rows(data: &Dataset) -> &SessionRows {
     data.git_rows.get_or_init(|| {
         let opt = |s: Sym| s.get().map(|s| data.name(s));
-        data.derived
+        let (sessions, rows): (Vec<(u32, bool)>, Vec<GitRow>) = data
+            .derived
             .by_attempt
             .iter()
             .map(|&si| (si, &data.sessions[si as usize]))
@@ -106,9 +112,10 @@ fn session_rows(data: &Dataset) -> &SessionRows {
                     diff_lines_added: s.diff_lines_added,
                     diff_lines_deleted: s.diff_lines_deleted,
                 };
-                (si, no_change, row)
+                ((si, no_change), row)
             })
-            .collect()
+            .unzip();
+        SessionRows { rows: rows.into(), sessions }
     })
 }
 
@@ -118,16 +125,19 @@ pub fn compute(view: &View) -> Git {
     let model_name = |m: Sym| if m.is_none() { UNKNOWN } else { view.str(m) };
 
     // rows and no_change_success: those of the view's sessions, in attempt id order
-    let mut rows: Vec<GitRow> = Vec::new();
+    let all = session_rows(data);
     let mut ncs: Vec<String> = Vec::new();
-    for (si, no_change, row) in session_rows(data) {
-        if view.session_in_view(*si) {
-            rows.push(row.clone());
-            if *no_change {
-                ncs.push(row.attempt_id.to_string());
-            }
+    for (&(si, no_change), row) in all.sessions.iter().zip(all.rows.iter()) {
+        if no_change && view.session_in_view(si) {
+            ncs.push(row.attempt_id.to_string());
         }
     }
+    let rows = if view.sessions.len() == data.sessions.len() {
+        Shared::all(&all.rows)
+    } else {
+        let picked: Vec<GitRow> = all.sessions.iter().zip(all.rows.iter()).filter(|((si, _), _)| view.session_in_view(*si)).map(|(_, row)| row.clone()).collect();
+        Shared::from(picked)
+    };
 
     // Per task (its task_id as given: no task_id and a literal `(no task)` are two tasks here):
     // scope, outcome, and the files its sessions touched (listed per session once per load).
@@ -140,23 +150,24 @@ pub fn compute(view: &View) -> Git {
     let no_task_name = Name::new(NO_TASK);
     // (rank of the task name, task id given or not, row): sorted by name below
     let mut scope: Vec<(u32, bool, TaskScope)> = Vec::new();
-    for (_, _, group) in TaskGroups::new(view).iter_indexed() {
+    for (_, group) in TaskGroups::new(view).iter() {
         let rank = TaskGroups::rank(view, group);
         // the group's distinct raw task ids (two only for `(no task)`)
-        let first = data.sessions[group[0] as usize].task_id;
-        let other = group.iter().map(|&i| data.sessions[i as usize].task_id).find(|&t| t != first);
+        let facts = &derived.facts;
+        let first = facts[group[0] as usize].task_id;
+        let other = group.iter().map(|&i| facts[i as usize].task_id).find(|&t| t != first);
         for task in std::iter::once(first).chain(other) {
             stamp += 1;
             touched.clear();
             let (mut sessions, mut attempts, mut lines, mut lines_n) = (0u64, 0u64, 0u64, 0u64);
             let (mut any_success, mut any_known) = (false, false);
-            for &si in group.iter().filter(|&&i| data.sessions[i as usize].task_id == task) {
-                let s = &data.sessions[si as usize];
+            for &si in group.iter().filter(|&&i| facts[i as usize].task_id == task) {
+                let s = &facts[si as usize];
                 sessions += 1;
                 attempts += s.attempts;
-                if s.diff_lines_added.is_some() || s.diff_lines_deleted.is_some() {
+                if let Some(l) = derived.lines_changed[si as usize] {
                     lines_n += 1;
-                    lines += s.diff_lines_added.unwrap_or(0).saturating_add(s.diff_lines_deleted.unwrap_or(0));
+                    lines += l;
                 }
                 if let Some(ok) = s.success {
                     any_known = true;

@@ -73,14 +73,15 @@ pub fn compute(view: &View) -> Guardrails {
     // an empty executor or model is `unknown`, merged with a model literally named so
     let unknown = strings.lookup(UNKNOWN).unwrap_or(Sym::NONE);
     let known = |s: Sym| if s.is_none() { unknown } else { s };
-    for s in view.sessions().filter(|s| s.success == Some(false)) {
+    let derived = &view.data.derived;
+    for s in view.facts().filter(|s| s.success == Some(false)) {
         failed += 1;
         let g = groups.entry((known(s.executor), known(s.model))).or_insert((0, [Cell::default(); 3]));
         g.0 += 1;
         for (i, sym) in syms.iter().enumerate() {
             let Some(sym) = sym else { continue };
             // (a session may list a category twice, from a metrics row's list of names: summed)
-            let events: u64 = s.error_categories.iter().filter(|(c, _)| c == sym).map(|&(_, n)| n).sum();
+            let events: u64 = derived.categories(s).iter().filter(|(c, _)| c == sym).map(|&(_, n)| n).sum();
             // Choice: a session's categories "include" one when it has at least one error of it; a
             // category listed with a count of 0 (a metrics row's error_summary) does not count.
             if events > 0 {

@@ -86,13 +86,15 @@ pub fn compute(view: &View) -> Interventions {
     let (mut resumed, mut not_resumed) = (Tally::default(), Tally::default());
     let mut per_action: FastMap<Sym, (u64, Tally)> = FastMap::default();
     let mut seen: Vec<Sym> = Vec::new();
-    for s in view.sessions() {
-        if s.anomaly_actions.is_empty() {
+    let data = view.data;
+    for &si in &view.sessions {
+        let s = &data.derived.facts[si as usize];
+        if !s.anomaly {
             without_actions.add(s.success);
         } else {
             with_actions.add(s.success);
             seen.clear();
-            for &a in &s.anomaly_actions {
+            for &a in data.derived.anomaly_actions(si) {
                 if a.is_some() && !seen.contains(&a) {
                     seen.push(a);
                     let e = per_action.entry(a).or_default();
@@ -112,13 +114,13 @@ pub fn compute(view: &View) -> Interventions {
     // Choice: sessions of a task in start order, equal starts by attempt id; the next session is
     // the following one in that order. "The same task" needs a task_id (`(no task)` is not one
     // task here), and only sessions with a known start time can be ordered: the others are left out.
-    for (task, sessions) in TaskGroups::new(view).iter() {
+    for (task, indices) in TaskGroups::new(view).iter() {
         if task.is_none() || view.str(task) == NO_TASK {
             continue;
         }
-        let timed = sessions.iter().take_while(|s| s.start_ms.is_some());
+        let timed = indices.iter().map(|&i| &data.derived.facts[i as usize]).take_while(|s| s.start_ms.is_some());
         for (prev, next) in timed.clone().zip(timed.skip(1)) {
-            if !prev.anomaly_actions.is_empty() {
+            if prev.anomaly {
                 after_action.add(next.success);
             } else if prev.success == Some(false) {
                 after_failure.add(next.success);

@@ -16,7 +16,7 @@ pub mod summary;
 pub mod task_risk;
 pub mod tools;
 
-use crate::model::derived::ErrorEvent;
+use crate::model::derived::{ErrorEvent, Facts};
 use crate::model::records::{Context, FastMap, Sym};
 use crate::model::sessions::{Dataset, Session, NO_SESSION};
 use serde::{Deserialize, Serialize};
@@ -167,7 +167,7 @@ impl<'a> View<'a> {
 
     /// The number of events in the view.
     pub fn event_count(&self) -> u64 {
-        self.sessions().map(|s| s.events.len() as u64).sum::<u64>() + self.loose_events.len() as u64
+        self.facts().map(|f| f.events as u64).sum::<u64>() + self.loose_events.len() as u64
     }
 
     /// Whether an event of the given session (`NO_SESSION` for none) is in the view.
@@ -190,6 +190,11 @@ impl<'a> View<'a> {
     /// The sessions in the view.
     pub fn sessions(&self) -> impl Iterator<Item = &'a Session> + '_ {
         self.sessions.iter().map(|&i| &self.data.sessions[i as usize])
+    }
+
+    /// The compact facts of the sessions in the view (cheaper to walk than [`View::sessions`]).
+    pub fn facts(&self) -> impl Iterator<Item = &'a Facts> + '_ {
+        self.sessions.iter().map(|&i| &self.data.derived.facts[i as usize])
     }
 
     pub fn session_in_view(&self, session: u32) -> bool {

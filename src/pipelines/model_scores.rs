@@ -7,7 +7,7 @@
 use super::stats::{rate, SessionTotals};
 use super::{GroupKey, View, UNCATEGORIZED, UNKNOWN};
 use crate::model::records::{FastMap, Sym};
-use crate::model::sessions::Session;
+use crate::model::derived::Facts;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -75,11 +75,11 @@ struct Acc {
 }
 
 impl Acc {
-    fn add(&mut self, s: &Session, uncategorized: Sym) {
+    fn add(&mut self, s: &Facts, categories: &[(Sym, u64)], uncategorized: Sym) {
         self.totals.add(s);
         self.retries += (s.attempts > 1) as u64;
         let mut cat_sum = 0u64;
-        for &(c, count) in &s.error_categories {
+        for &(c, count) in categories {
             let c = if c.is_none() { uncategorized } else { c };
             cat_sum = cat_sum.saturating_add(count);
             match self.cats.iter_mut().find(|(k, _)| *k == c) {
@@ -94,7 +94,7 @@ impl Acc {
     }
 }
 
-fn group_sym(s: &Session, by: GroupKey) -> Sym {
+fn group_sym(s: &Facts, by: GroupKey) -> Sym {
     match by {
         GroupKey::Model => s.model,
         GroupKey::ExecutorVariant => s.executor_variant,
@@ -109,10 +109,11 @@ pub fn compute(view: &View) -> ModelScores {
     let unknown = strings.lookup(UNKNOWN).unwrap_or(Sym::NONE);
     let uncategorized = strings.lookup(UNCATEGORIZED).unwrap_or(Sym::NONE);
     let mut groups: FastMap<Sym, Acc> = FastMap::default();
-    for s in view.sessions() {
+    let derived = &view.data.derived;
+    for s in view.facts() {
         let k = group_sym(s, p.group_by);
         let k = if k.is_none() { unknown } else { k };
-        groups.entry(k).or_default().add(s, uncategorized);
+        groups.entry(k).or_default().add(s, derived.categories(s), uncategorized);
     }
     let mut rows: Vec<ModelScoreRow> = groups
         .into_iter()

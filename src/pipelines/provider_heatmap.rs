@@ -111,7 +111,7 @@ pub fn compute(view: &View) -> ProviderHeatmap {
 
     // sessions per executor in the view (sessions without an executor count for `unknown`)
     let mut sessions: FastMap<Sym, u64> = FastMap::default();
-    for s in view.sessions() {
+    for s in view.facts() {
         *sessions.entry(s.executor).or_insert(0) += 1;
     }
     let per_100 = |count: u64, ex: Sym| {

@@ -58,6 +58,19 @@ pub fn percentile_in_place(values: &mut Vec<f64>, p: f64) -> Option<f64> {
     Some(at_lo + (h - lo as f64) * (at_hi - at_lo))
 }
 
+/// [`percentile`] of values already sorted (by `f64::total_cmp`) and all finite.
+pub fn percentile_sorted(sorted: &[f64], p: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let h = (sorted.len() - 1) as f64 * p.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let hi = h.ceil() as usize;
+    let at_lo = *sorted.get(lo)?;
+    let at_hi = if hi > lo { sorted.get(lo + 1).copied().unwrap_or(at_lo) } else { at_lo };
+    Some(at_lo + (h - lo as f64) * (at_hi - at_lo))
+}
+
 /// A proportion with its n and 95 % Wilson score interval.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Proportion {
@@ -110,7 +123,7 @@ pub struct SessionTotals {
 }
 
 impl SessionTotals {
-    pub fn add(&mut self, s: &crate::model::sessions::Session) {
+    pub fn add(&mut self, s: &crate::model::derived::Facts) {
         self.sessions += 1;
         if let Some(ok) = s.success {
             self.success_n += 1;
@@ -124,11 +137,11 @@ impl SessionTotals {
             self.duration_sum_ms += d as f64;
             self.duration_n += 1;
         }
-        if let Some(c) = s.usage.cost_usd {
+        if let Some(c) = s.cost_usd {
             self.cost_usd = Some(self.cost_usd.unwrap_or(0.0) + c);
             self.cost_n += 1;
         }
-        if let Some(t) = s.usage.total_tokens {
+        if let Some(t) = s.total_tokens {
             self.tokens = Some(self.tokens.unwrap_or(0).saturating_add(t));
             self.tokens_n += 1;
         }
@@ -175,6 +188,17 @@ mod tests {
         // 0.95 * (5-1) = 3.8 → 4 + 0.8 * (100 - 4) = 80.8
         assert!((percentile(&[1.0, 2.0, 3.0, 4.0, 100.0], 0.95).unwrap() - 80.8).abs() < 1e-9);
         assert_eq!(percentile(&[], 0.5), None);
+    }
+
+    #[test]
+    fn sorted_percentiles_equal_selected_ones() {
+        let values = [7.5, -1.0, 3.25, 3.25, 0.0, 120.0, 9.0, 2.0, 44.0];
+        let mut sorted = values.to_vec();
+        sorted.sort_unstable_by(f64::total_cmp);
+        for p in [0.0, 0.1, 0.5, 0.95, 0.99, 1.0] {
+            assert_eq!(percentile_sorted(&sorted, p).map(f64::to_bits), percentile(&values, p).map(f64::to_bits), "p = {p}");
+        }
+        assert_eq!(percentile_sorted(&[], 0.5), None);
     }
 
     #[test]

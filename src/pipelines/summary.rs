@@ -49,7 +49,7 @@ pub fn compute(view: &View) -> Summary {
     };
     let (mut events, mut error_events) = (0u64, 0u64);
     for &si in &view.sessions {
-        let s = &data.sessions[si as usize];
+        let s = &data.derived.facts[si as usize];
         let g = &data.derived.digests[si as usize];
         sessions += 1;
         let key = if s.task_id == no_task { Sym::NONE } else { s.task_id };
@@ -65,12 +65,12 @@ pub fn compute(view: &View) -> Summary {
             first_n += 1;
             first_ok += ok as u64;
         }
-        cost = sum_known([cost, s.usage.cost_usd]);
-        tokens = sum_known_u64([tokens, s.usage.total_tokens]);
+        cost = sum_known([cost, s.cost_usd]);
+        tokens = sum_known_u64([tokens, s.total_tokens]);
         // the span of its events and metrics rows, precomputed per session
         widen(g.first_ms);
         widen(g.last_ms);
-        events += s.events.len() as u64;
+        events += s.events as u64;
         error_events += g.error_events as u64;
     }
     for &i in &view.loose_events {

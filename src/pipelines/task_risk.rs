@@ -4,9 +4,10 @@
 //! with reasons and the planner action each suggests. Sorted by risk descending, ties by task_id.
 
 use super::{category_name, View, NO_TASK, UNCATEGORIZED};
-use crate::model::records::Sym;
-use crate::model::sessions::Session;
+use crate::model::records::{FastMap, Shared, Sym};
 use serde::Serialize;
+use std::ops::Range;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TaskRisk {
@@ -26,13 +27,13 @@ pub struct TaskRiskRow {
     pub completed: bool,
     pub tool_failures: u64,
     /// error events per category, by category name
-    pub error_categories: Vec<CategoryCount>,
+    pub error_categories: Shared<CategoryCount>,
     /// categories seen in at least 2 of its sessions, or at least 3 times; by name
-    pub repeated_categories: Vec<Name>,
+    pub repeated_categories: Shared<Name>,
     /// distinct executors in session order (by start time, then attempt id); sessions without one add none
-    pub executors: Vec<Name>,
+    pub executors: Shared<Name>,
     pub risk: f64,
-    pub reasons: Vec<Reason>,
+    pub reasons: Shared<Reason>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -69,44 +70,67 @@ pub fn compute(view: &View) -> TaskRisk {
     let uncategorized = strings.lookup(UNCATEGORIZED).unwrap_or(Sym::NONE);
     let groups = TaskGroups::new(view);
     let mut buffers = Buffers::default();
+    let mut columns = Columns::default();
     let no_task_name = Name::new(NO_TASK);
-    let mut ranks: Vec<u32> = Vec::new();
-    let mut rows: Vec<TaskRiskRow> = groups
-        .iter_indexed()
-        .map(|(k, task, indices)| {
-            ranks.push(TaskGroups::rank(view, indices));
+    // First every task's figures, its lists appended to one column each; then the rows in their
+    // final order, each list a slice of its column (no allocation per row, no moving rows).
+    let drafts: Vec<Draft> = groups
+        .iter()
+        .map(|(k, indices)| {
             // sessions without a task_id form the task `(no task)`
-            let id = if k.is_none() || k == no_task { no_task_name.clone() } else { view.data.name(k) };
-            row(view, id, task, uncategorized, &mut buffers)
+            let task = if k == no_task { Sym::NONE } else { k };
+            draft(view, task, indices, uncategorized, &mut buffers, &mut columns)
         })
         .collect();
-    // by risk, ties by task name (its rank: task names are distinct). Compact keys are sorted
-    // rather than the (large) rows, then the rows permuted in place.
-    let mut order: Vec<(f64, u32, usize)> = rows.iter().zip(&ranks).enumerate().map(|(i, (r, &rank))| (r.risk, rank, i)).collect();
+    // by risk, ties by task name (its rank: task names are distinct)
+    let mut order: Vec<(f64, u32, u32)> = drafts.iter().enumerate().map(|(i, d)| (d.risk, d.rank, i as u32)).collect();
     order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    let order: Vec<usize> = order.into_iter().map(|(_, _, i)| i).collect();
-    permute(&mut rows, &order);
+    let cats: Arc<[CategoryCount]> = columns.cats.into();
+    let repeated: Arc<[Name]> = columns.repeated.into();
+    let executors: Arc<[Name]> = columns.executors.into();
+    let reasons: Arc<[Reason]> = columns.reasons.into();
+    let mut rows = Vec::with_capacity(order.len());
+    rows.extend(order.iter().filter_map(|&(_, _, i)| drafts.get(i as usize)).map(|d| TaskRiskRow {
+        task_id: if d.task.is_none() { no_task_name.clone() } else { view.data.name(d.task) },
+        task_title: d.title.get().map(|t| view.data.name(t)),
+        sessions: d.sessions,
+        attempts: d.attempts,
+        completed: d.completed,
+        tool_failures: d.tool_failures,
+        error_categories: Shared::slice(&cats, d.cats.clone()),
+        repeated_categories: Shared::slice(&repeated, d.repeated.clone()),
+        executors: Shared::slice(&executors, d.executors.clone()),
+        risk: d.risk,
+        reasons: Shared::slice(&reasons, d.reasons.clone()),
+    }));
     TaskRisk { rows }
 }
 
-/// Reorders `v` so that position i holds the element that was at `order[i]` (`order` is a
-/// permutation of the positions), following each cycle once.
-fn permute<T>(v: &mut [T], order: &[usize]) {
-    let mut done = vec![false; v.len()];
-    for start in 0..v.len() {
-        let mut cur = start;
-        while done.get(cur) == Some(&false) {
-            if let Some(d) = done.get_mut(cur) {
-                *d = true;
-            }
-            let Some(&next) = order.get(cur) else { break };
-            if next == start || next >= v.len() {
-                break;
-            }
-            v.swap(cur, next);
-            cur = next;
-        }
-    }
+/// A task's figures before the rows are ordered; its lists are ranges of [`Columns`].
+struct Draft {
+    /// `Sym::NONE` for `(no task)`
+    task: Sym,
+    /// rank of the task name among all task names
+    rank: u32,
+    title: Sym,
+    sessions: u64,
+    attempts: u64,
+    completed: bool,
+    tool_failures: u64,
+    risk: f64,
+    cats: Range<usize>,
+    repeated: Range<usize>,
+    executors: Range<usize>,
+    reasons: Range<usize>,
+}
+
+/// The lists of every row, one after the other.
+#[derive(Default)]
+struct Columns {
+    cats: Vec<CategoryCount>,
+    repeated: Vec<Name>,
+    executors: Vec<Name>,
+    reasons: Vec<Reason>,
 }
 
 /// Scratch vectors reused from task to task.
@@ -123,24 +147,26 @@ struct Buffers<'a> {
 /// Names of the output are shared between rows (one allocation per distinct name).
 pub use crate::model::records::Name;
 
-/// The names handed out so far, by symbol.
+/// The names handed out so far, by symbol: a map, as they are few (categories and executors)
+/// where a table by symbol would span every interned string (megabytes to clear per recompute).
 #[derive(Default)]
-struct Names(Vec<Option<Name>>);
+struct Names(FastMap<Sym, Name>);
 impl Names {
-    fn get(&mut self, view: &View, sym: Sym, name: &str) -> Name {
-        let i = sym.0 as usize;
-        if self.0.len() <= i {
-            self.0.resize(view.data.store.strings.len().max(i + 1), None);
-        }
-        match self.0.get_mut(i) {
-            Some(Some(n)) => n.clone(),
-            Some(slot) => slot.insert(Name::new(name)).clone(),
-            None => Name::new(name),
-        }
+    fn get(&mut self, sym: Sym, name: &str) -> Name {
+        self.0.entry(sym).or_insert_with(|| Name::new(name)).clone()
     }
 }
 
-fn row<'a>(view: &View<'a>, task_id: Name, sessions: &[&Session], uncategorized: Sym, buffers: &mut Buffers<'a>) -> TaskRiskRow {
+/// Appends to `column` what `items` yields and returns where it went.
+fn append<T>(column: &mut Vec<T>, items: impl IntoIterator<Item = T>) -> Range<usize> {
+    let from = column.len();
+    column.extend(items);
+    from..column.len()
+}
+
+/// A task's figures from its sessions (indices into `data.sessions`, in session order).
+fn draft<'a>(view: &View<'a>, task: Sym, sessions: &[u32], uncategorized: Sym, buffers: &mut Buffers<'a>, columns: &mut Columns) -> Draft {
+    let derived = &view.data.derived;
     let mut attempts = 0u64;
     let mut tool_failures = 0u64;
     let mut completed = false;
@@ -148,7 +174,7 @@ fn row<'a>(view: &View<'a>, task_id: Name, sessions: &[&Session], uncategorized:
     let Buffers { executors, cats, named, names } = buffers;
     executors.clear();
     cats.clear();
-    for (i, s) in sessions.iter().enumerate() {
+    for (i, s) in sessions.iter().map(|&si| &derived.facts[si as usize]).enumerate() {
         attempts = attempts.saturating_add(s.attempts);
         tool_failures = tool_failures.saturating_add(s.tool_failures);
         completed |= s.success == Some(true);
@@ -160,7 +186,7 @@ fn row<'a>(view: &View<'a>, task_id: Name, sessions: &[&Session], uncategorized:
         if s.executor.is_some() && !executors.contains(&s.executor) {
             executors.push(s.executor);
         }
-        for &(c, count) in &s.error_categories {
+        for &(c, count) in derived.categories(s) {
             if count == 0 {
                 continue;
             }
@@ -181,21 +207,21 @@ fn row<'a>(view: &View<'a>, task_id: Name, sessions: &[&Session], uncategorized:
     named.clear();
     named.extend(cats.iter().map(|&(c, n, m, _)| (category_name(view, c), n, m, c)));
     named.sort_by(|a, b| a.0.cmp(b.0));
-    let repeated: Vec<Name> = named.iter().filter(|&&(_, n, m, _)| m >= 2 || n >= 3).map(|&(c, _, _, sym)| names.get(view, sym, c)).collect();
+    let repeated = append(&mut columns.repeated, named.iter().filter(|&&(_, n, m, _)| m >= 2 || n >= 3).map(|&(c, _, _, sym)| names.get(sym, c)));
     let risk = (attempts as f64 - 1.0) + tool_failures as f64 / 5.0 + 2.0 * repeated.len() as f64 + if completed { 0.0 } else { 3.0 };
 
     // Choice: a category reason applies when the category appears at all in the task's error
     // events (any count ≥ 1), not only when it is repeated: one dependency error is already a
     // planning hint, and the risk score weighs repetition separately.
-    let mut reasons = Vec::new();
+    let reasons_from = columns.reasons.len();
     for (code, members, sentence, action) in CATEGORY_REASONS {
         let count: u64 = named.iter().filter(|(c, _, _, _)| members.contains(c)).map(|&(_, n, _, _)| n).sum();
         if count > 0 {
-            reasons.push(Reason { code, count, sentence, action });
+            columns.reasons.push(Reason { code, count, sentence, action });
         }
     }
     if attempts >= 3 && !completed {
-        reasons.push(Reason {
+        columns.reasons.push(Reason {
             code: "too_complex",
             count: attempts,
             sentence: "Three or more attempts and no successful session: the task is too complex or under-specified.",
@@ -203,25 +229,26 @@ fn row<'a>(view: &View<'a>, task_id: Name, sessions: &[&Session], uncategorized:
         });
     }
     if executors.len() > 1 {
-        reasons.push(Reason {
+        columns.reasons.push(Reason {
             code: "executor_switching",
             count: executors.len() as u64,
             sentence: "The task switched between executors.",
             action: "Pin the task to one executor suited to it.",
         });
     }
-    TaskRiskRow {
-        task_id,
-        task_title: title.get().map(|t| view.data.name(t)),
+    Draft {
+        task,
+        rank: TaskGroups::rank(view, sessions),
+        title,
         sessions: sessions.len() as u64,
         attempts,
         completed,
         tool_failures,
-        error_categories: named.iter().map(|&(c, n, m, sym)| CategoryCount { category: names.get(view, sym, c), count: n, sessions: m }).collect(),
-        repeated_categories: repeated,
-        executors: executors.iter().map(|&e| names.get(view, e, view.str(e))).collect(),
         risk,
-        reasons,
+        cats: append(&mut columns.cats, named.iter().map(|&(c, n, m, sym)| CategoryCount { category: names.get(sym, c), count: n, sessions: m })),
+        repeated,
+        executors: append(&mut columns.executors, executors.iter().map(|&e| names.get(e, view.str(e)))),
+        reasons: reasons_from..columns.reasons.len(),
     }
 }
 
@@ -230,21 +257,19 @@ fn row<'a>(view: &View<'a>, task_id: Name, sessions: &[&Session], uncategorized:
 /// then attempt id. Sessions without a task_id form one group with those whose task_id is literally
 /// `(no task)`. Groups come in no particular order (that of `Derived::by_task`, made once per
 /// load: a view only keeps the sessions it holds); each group's rank by task name is given.
-pub(crate) struct TaskGroups<'a> {
-    order: Vec<&'a Session>,
-    /// indices into `data.sessions`, parallel to `order`
+pub(crate) struct TaskGroups {
+    /// indices into `data.sessions`
     indices: Vec<u32>,
-    /// (task, end of its run in `order`)
+    /// (task, end of its run in `indices`)
     bounds: Vec<(Sym, usize)>,
 }
 
-impl<'a> TaskGroups<'a> {
-    pub(crate) fn new(view: &View<'a>) -> TaskGroups<'a> {
+impl TaskGroups {
+    pub(crate) fn new(view: &View) -> TaskGroups {
         let data = view.data;
         let no_task = data.store.strings.lookup(NO_TASK).unwrap_or(Sym::NONE);
         let derived = &data.derived;
         let indices: Vec<u32> = derived.by_task.iter().copied().filter(|&i| view.session_in_view(i)).collect();
-        let order: Vec<&'a Session> = indices.iter().map(|&i| &data.sessions[i as usize]).collect();
         let mut bounds: Vec<(Sym, usize)> = Vec::new();
         for (pos, &i) in indices.iter().enumerate() {
             let rank = derived.task_rank[i as usize];
@@ -253,16 +278,11 @@ impl<'a> TaskGroups<'a> {
                     last.1 = pos + 1;
                 }
             } else {
-                let t = order[pos].task_id;
+                let t = derived.facts[i as usize].task_id;
                 bounds.push((if t == no_task { Sym::NONE } else { t }, pos + 1));
             }
         }
-        TaskGroups { order, indices, bounds }
-    }
-
-    /// (task symbol, its sessions in session order); `(no task)` is `Sym::NONE`.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (Sym, &[&'a Session])> + '_ {
-        self.iter_indexed().map(|(k, s, _)| (k, s))
+        TaskGroups { indices, bounds }
     }
 
     /// The rank of a group's task name among all task names, from the group's session indices.
@@ -270,28 +290,14 @@ impl<'a> TaskGroups<'a> {
         indices.first().map_or(0, |&i| view.data.derived.task_rank[i as usize])
     }
 
-    /// As [`TaskGroups::iter`], with the sessions' indices into `data.sessions`.
-    pub(crate) fn iter_indexed(&self) -> impl Iterator<Item = (Sym, &[&'a Session], &[u32])> + '_ {
+    /// (task symbol, its sessions' indices into `data.sessions` in session order); `(no task)`
+    /// is `Sym::NONE`.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (Sym, &[u32])> + '_ {
         let mut from = 0;
         self.bounds.iter().map(move |&(k, to)| {
-            let group = self.order.get(from..to).unwrap_or(&[]);
             let indices = self.indices.get(from..to).unwrap_or(&[]);
             from = to;
-            (k, group, indices)
+            (k, indices)
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn permute_applies_the_order() {
-        let mut v = vec!['a', 'b', 'c', 'd', 'e'];
-        // position i takes the element at order[i]
-        super::permute(&mut v, &[3, 0, 4, 1, 2]);
-        assert_eq!(v, ['d', 'a', 'e', 'b', 'c']);
-        let mut w: Vec<u8> = Vec::new();
-        super::permute(&mut w, &[]);
-        assert!(w.is_empty());
     }
 }

@@ -1,6 +1,6 @@
 //! `tools` — tool and command reliability (analytics-spec.md §3).
 
-use super::stats::{percentile_in_place, rate, sum_known_u64};
+use super::stats::{percentile_in_place, percentile_sorted, rate, sum_known_u64};
 use super::{View, UNKNOWN};
 use crate::model::records::{Detail, Sym, COMMAND_LINT, COMMAND_TEST};
 use serde::Serialize;
@@ -62,6 +62,8 @@ pub fn compute(view: &View) -> Tools {
     // call → result pairs. Within a session (events in time order) each tool_result is paired
     // with the oldest unpaired tool_call of the same tool (FIFO); a pair where either side has no
     // timestamp is consumed but gives no latency.
+    // a view of every session takes its latencies' percentiles from those made once per load
+    let whole = view.sessions.len() == data.sessions.len();
     for &si in &view.sessions {
         let g = &derived.digests[si as usize];
         test_runs += g.test_runs as u64;
@@ -72,7 +74,9 @@ pub fn compute(view: &View) -> Tools {
                 a.results += t.results as u64;
                 a.failures += t.failures as u64;
                 a.known += t.known as u64;
-                a.latencies.extend_from_slice(derived.latencies(t));
+                if !whole {
+                    a.latencies.extend_from_slice(derived.latencies(t));
+                }
             }
         }
     }
@@ -101,29 +105,33 @@ pub fn compute(view: &View) -> Tools {
     let name = |t: Sym| if t.is_none() { UNKNOWN } else { view.str(t) };
     let mut rows: Vec<ToolRow> = acc
         .into_iter()
-        .zip(&derived.tools)
+        .zip(derived.tools.iter().zip(&derived.tool_latencies))
         .filter(|(a, _)| a.calls + a.results > 0)
-        .map(|(mut a, &t)| ToolRow {
-            latency_n: a.latencies.len() as u64,
-            tool_name: name(t).to_string(),
-            calls: a.calls,
-            results: a.results,
-            failures: a.failures,
-            failure_rate: rate(a.failures, a.known),
-            failure_n: a.known,
-            latency_p50_ms: percentile_in_place(&mut a.latencies, 0.5),
-            latency_p95_ms: percentile_in_place(&mut a.latencies, 0.95),
+        .map(|(mut a, (&t, all))| {
+            let (latency_n, p50, p95) = match Some(all).filter(|_| whole) {
+                Some((n, sorted)) => (*n, percentile_sorted(sorted, 0.5), percentile_sorted(sorted, 0.95)),
+                None => (a.latencies.len() as u64, percentile_in_place(&mut a.latencies, 0.5), percentile_in_place(&mut a.latencies, 0.95)),
+            };
+            ToolRow {
+                latency_n,
+                tool_name: name(t).to_string(),
+                calls: a.calls,
+                results: a.results,
+                failures: a.failures,
+                failure_rate: rate(a.failures, a.known),
+                failure_n: a.known,
+                latency_p50_ms: p50,
+                latency_p95_ms: p95,
+            }
         })
         .collect();
     rows.sort_by(|a, b| b.calls.cmp(&a.calls).then_with(|| a.tool_name.cmp(&b.tool_name)));
-    Tools {
-        rows,
-        commands: Commands {
-            commands: sum_known_u64(view.sessions().map(|s| s.commands)),
-            command_failures: sum_known_u64(view.sessions().map(|s| s.command_failures)),
-            commands_n: view.sessions().filter(|s| s.commands.is_some()).count() as u64,
-            test_runs,
-            lint_runs,
-        },
+    // the command counts in one pass over the sessions
+    let (mut commands, mut command_failures, mut commands_n) = (None, None, 0u64);
+    for s in view.sessions() {
+        commands = sum_known_u64([commands, s.commands]);
+        command_failures = sum_known_u64([command_failures, s.command_failures]);
+        commands_n += s.commands.is_some() as u64;
     }
+    Tools { rows, commands: Commands { commands, command_failures, commands_n, test_runs, lint_runs } }
 }
