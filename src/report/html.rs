@@ -14,7 +14,6 @@ use super::charts::{charts_for, fmt_ms, SECTIONS};
 use super::Report;
 use crate::charts::{to_svg, Theme, EMPTY_MESSAGE};
 use crate::model::time::{format_iso_ms, format_offset};
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt::Write;
 
 /// Chart size in SVG user units (scaled to the page width by CSS).
@@ -28,7 +27,7 @@ pub const MAX_SKIPPED_LINES: usize = 500;
 const MAX_CELL_ITEMS: usize = 12;
 
 // ---------------------------------------------------------------------------------------------
-// The report as an ordered JSON tree (serde_json's `Value` sorts keys; columns follow fields).
+// The report as a JSON tree that tells integers from fractions (for formatting).
 
 #[derive(Debug, Clone, PartialEq)]
 enum J {
@@ -76,54 +75,18 @@ impl J {
     }
 }
 
-impl<'de> Deserialize<'de> for J {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<J, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = J;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("JSON")
-            }
-            fn visit_unit<E>(self) -> Result<J, E> {
-                Ok(J::Null)
-            }
-            fn visit_none<E>(self) -> Result<J, E> {
-                Ok(J::Null)
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<J, E> {
-                Ok(J::Bool(v))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<J, E> {
-                Ok(J::Num(v as f64, true))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<J, E> {
-                Ok(J::Num(v as f64, true))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<J, E> {
-                Ok(J::Num(v, false))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<J, E> {
-                Ok(J::Str(v.to_string()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<J, E> {
-                Ok(J::Str(v))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<J, A::Error> {
-                let mut out = Vec::new();
-                while let Some(v) = a.next_element()? {
-                    out.push(v);
-                }
-                Ok(J::Arr(out))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<J, A::Error> {
-                let mut out = Vec::new();
-                while let Some((k, v)) = a.next_entry::<String, J>()? {
-                    out.push((k, v));
-                }
-                Ok(J::Obj(out))
-            }
+impl From<&serde_json::Value> for J {
+    fn from(v: &serde_json::Value) -> J {
+        use serde_json::Value;
+        match v {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Number(n) => J::Num(n.as_f64().unwrap_or(0.0), !n.is_f64()),
+            Value::String(s) => J::Str(s.clone()),
+            Value::Array(items) => J::Arr(items.iter().map(J::from).collect()),
+            // serde_json keeps the field order (feature `preserve_order`): columns follow the rows' fields
+            Value::Object(fields) => J::Obj(fields.iter().map(|(k, v)| (k.clone(), J::from(v))).collect()),
         }
-        d.deserialize_any(V)
     }
 }
 
@@ -750,7 +713,7 @@ fn opt_pct(v: Option<f64>) -> String {
 }
 
 pub fn render(report: &Report) -> String {
-    let doc: J = serde_json::from_str(&report.to_json()).unwrap_or(J::Null);
+    let doc = serde_json::to_value(report).map(|v| J::from(&v)).unwrap_or(J::Null);
     let value = serde_json::to_value(report).unwrap_or(serde_json::Value::Null);
     let s = &report.summary;
     let params = doc.at(&["parameters"]);
