@@ -650,14 +650,21 @@ impl J {
         }
         self.first[self.d] = false;
     }
-    fn open(&mut self) {
-        self.b.push(b'{');
+    /// Opens an object or array (`bracket`) one level deeper.
+    fn open_with(&mut self, bracket: u8) {
+        self.b.push(bracket);
         self.d += 1;
         self.first[self.d] = true;
     }
-    fn close(&mut self) {
-        self.b.push(b'}');
+    fn close_with(&mut self, bracket: u8) {
+        self.b.push(bracket);
         self.d -= 1;
+    }
+    fn open(&mut self) {
+        self.open_with(b'{');
+    }
+    fn close(&mut self) {
+        self.close_with(b'}');
     }
     fn key(&mut self, k: &str) {
         self.sep();
@@ -708,13 +715,10 @@ impl J {
     }
     fn a(&mut self, k: &str) {
         self.key(k);
-        self.b.push(b'[');
-        self.d += 1;
-        self.first[self.d] = true;
+        self.open_with(b'[');
     }
     fn a_end(&mut self) {
-        self.b.push(b']');
-        self.d -= 1;
+        self.close_with(b']');
     }
     fn item_s(&mut self, v: &str) {
         self.sep();

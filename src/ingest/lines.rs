@@ -40,14 +40,8 @@ impl LineSplitter {
         LineSplitter { carry: Vec::new(), skipping: None, line_start: 0, consumed: 0, number: 0, max_line_bytes }
     }
 
-    pub fn bytes_seen(&self) -> u64 {
-        self.consumed
-    }
     pub fn buffered_bytes(&self) -> usize {
         self.carry.len()
-    }
-    pub fn lines_seen(&self) -> u32 {
-        self.number
     }
 
     pub fn push(&mut self, chunk: &[u8], f: &mut dyn FnMut(LineEvent<'_>)) {

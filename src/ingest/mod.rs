@@ -90,18 +90,11 @@ pub struct Store {
     context_ids: HashMap<Context, u32>,
     raw_context_ids: HashMap128<u32>,
     seen_lines: HashSet128,
-    max_line_bytes: Option<usize>,
 }
 
 impl Store {
     pub fn new() -> Self {
         Store::default()
-    }
-
-    /// Lowers the longest line kept (tests use small limits).
-    pub fn with_max_line_bytes(mut self, n: usize) -> Self {
-        self.max_line_bytes = Some(n);
-        self
     }
 
     pub fn context(&self, ctx: u32) -> &Context {
@@ -498,7 +491,7 @@ impl Feed {
                 if skip_entry {
                     store.sources[src as usize].error = Some("not a .jsonl file: skipped".into());
                 }
-                open = Some(Open { src, lines: LineSplitter::new(store.max_line_bytes.unwrap_or(DEFAULT_MAX_LINE_BYTES)), rejected: skip_entry, checked: false });
+                open = Some(Open { src, lines: LineSplitter::new(DEFAULT_MAX_LINE_BYTES), rejected: skip_entry, checked: false });
             }
             Output::Data(bytes) => {
                 if let Some(o) = open.as_mut() {
@@ -576,7 +569,7 @@ fn on_line_event(store: &mut Store, src: u32, ev: LineEvent<'_>) {
             if let Some(s) = store.sources.get_mut(src as usize) {
                 s.lines += 1;
             }
-            store.skip(src, number, format!("line too long: {len} bytes (the limit is {} bytes); skipped without reading it", store.max_line_bytes.unwrap_or(DEFAULT_MAX_LINE_BYTES)));
+            store.skip(src, number, format!("line too long: {len} bytes (the limit is {} bytes); skipped without reading it", DEFAULT_MAX_LINE_BYTES));
         }
     }
 }

@@ -148,17 +148,6 @@ pub enum Detail {
     Skill { name: Sym },
 }
 
-/// Where an event's usage object came from, which decides its level in the spec's usage order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UsageLevel {
-    /// `session_end` data (level 2)
-    SessionEnd,
-    /// a `usage` event (level 3)
-    UsageEvent,
-    /// a usage object inside another event (level 4)
-    Embedded,
-}
-
 /// One event, kept compact (72 bytes): a busy install writes millions of them, and the page keeps
 /// them all in the worker's memory.
 #[derive(Debug, Clone, Copy, PartialEq)]

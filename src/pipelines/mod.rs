@@ -209,20 +209,6 @@ impl<'a> View<'a> {
             self.str(s.task_id)
         }
     }
-
-    /// The executor of an event: its own, else its session's.
-    pub fn event_executor(&self, event: u32) -> Sym {
-        let store = &self.data.store;
-        let e = &store.events[event as usize];
-        let own = store.context(e.ctx).executor;
-        if own.is_some() {
-            return own;
-        }
-        match self.data.event_session[event as usize] {
-            NO_SESSION => Sym::NONE,
-            s => self.data.sessions[s as usize].executor,
-        }
-    }
 }
 
 pub const NO_TASK: &str = "(no task)";
