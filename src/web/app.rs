@@ -46,8 +46,6 @@ struct App {
     demo_loaded: bool,
     next_id: u32,
     busy: bool,
-    /// `Report::to_json()` as the worker sent it (a JS string: converted only when exported)
-    report_json: JsValue,
     /// the parts of the report parsed so far (an object keyed like the report)
     report: Rc<Value>,
     /// the report's top-level values as JSON text (JS strings), parsed on first use
@@ -366,7 +364,6 @@ fn reload(files: Vec<(u32, String, File)>, demo: bool) {
         with(|a| {
             a.busy = false;
             a.report = Rc::new(Value::Null);
-            a.report_json = JsValue::UNDEFINED;
             a.tables.clear();
         });
         show_empty();
@@ -433,7 +430,8 @@ fn on_worker_message(data: JsValue) {
             }
         }
         "timeline" => on_timeline(&field(&data, "json").as_string().unwrap_or_default()),
-        "html" => download_text(&field(&data, "html").as_string().unwrap_or_default(), "text/html", "spyglass-report.html"),
+        "export" => download_js_string(&field(&data, "json"), "application/json", "spyglass-report.json"),
+        "html" => download_js_string(&field(&data, "html"), "text/html", "spyglass-report.html"),
         "error" => {
             let msg = field(&data, "message").as_string().unwrap_or_default();
             if msg.starts_with("the demo generator") {
@@ -465,7 +463,6 @@ fn on_progress(d: &JsValue) {
 }
 
 fn on_report(d: &JsValue) {
-    let json = field(d, "json");
     let busy = field(d, "busy").as_bool().unwrap_or(false);
     let parts_js = field(d, "parts");
     let big_js = field(d, "big");
@@ -502,7 +499,6 @@ fn on_report(d: &JsValue) {
     let sessions = field(d, "sessions").as_string().unwrap_or_default();
     with(|a| {
         a.sessions = sessions;
-        a.report_json = json;
         a.report = Rc::new(report);
         a.report_parts = parts;
         a.report_big = big;
@@ -1502,10 +1498,10 @@ fn click_input(id: &str) {
     }
 }
 
+/// Asks the worker for `Report::to_json()` (downloaded when it arrives), once something is loaded.
 fn export_json() {
-    let json = with(|a| a.report_json.clone());
-    if json.is_string() {
-        download_js_string(&json, "application/json", "spyglass-report.json");
+    if with(|a| !a.report.is_null()) {
+        send(message("export"));
     }
 }
 

@@ -99,12 +99,7 @@ pub fn download_blob(blob: &web_sys::Blob, name: &str) {
 }
 
 pub fn download_text(text: &str, mime: &str, name: &str) {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type(mime);
-    if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) {
-        download_blob(&blob, name);
-    }
+    download_js_string(&JsValue::from_str(text), mime, name)
 }
 
 /// Like [`download_text`] for a JS string, without copying it through Rust.

@@ -10,13 +10,14 @@
 //! - `{type:"compute", filters, params}`          JSON strings of `Filters` / `Parameters`
 //! - `{type:"timeline", attempt}`                 drill-down of one attempt
 //! - `{type:"html"}`                              the HTML report of the current view
+//! - `{type:"export"}`                            the JSON report of the current view (Export JSON)
 //!
 //! worker → main
 //! - `{type:"ready"}`                             the worker's Wasm is running
 //! - `{type:"progress", name, done, total, percent, mb_per_s, eta_s, wasm_bytes, core_ms, wait_ms}`  ≤ 10 per second
-//! - `{type:"report", json, parts, big, facets, inputs, sessions, busy, wasm_bytes}` after each file
-//!   and each recompute;
-//!   `json` is exactly `Report::to_json()`
+//! - `{type:"report", parts, big, facets, inputs, sessions, busy, wasm_bytes}` after each file
+//!   and each recompute
+//! - `{type:"export", json}`: `json` is exactly `Report::to_json()`
 //! - `{type:"timeline", json}` / `{type:"html", html}`
 //! - `{type:"error", message}`                     a failure the page shows (the data loaded stays)
 //! - `{type:"fatal", message}`                     a panic: the worker is gone
@@ -186,6 +187,15 @@ fn on_message(state: &Shared, msg: JsValue) {
             let attempt = field(&msg, "attempt").as_string().unwrap_or_default();
             let s = state.clone();
             wasm_bindgen_futures::spawn_local(async move { timeline(&s, &attempt).await });
+        }
+        // the JSON report is serialised only when exported, not on every recompute
+        "export" => {
+            let st = state.borrow();
+            let report = Report::compute(&st.data, &st.filters, &st.params);
+            let m = obj();
+            set(&m, "type", &"export".into());
+            set(&m, "json", &report.to_json().into());
+            post(&m);
         }
         "html" => {
             let st = state.borrow();
@@ -477,7 +487,6 @@ fn post_report(st: &State) {
     let report = Report::compute(&st.data, &st.filters, &st.params);
     let m = obj();
     set(&m, "type", &"report".into());
-    set(&m, "json", &report.to_json().into());
     // the same report split by top-level key, so the page parses one section per render step
     // long arrays go apart as JSON Lines, which the page parses a slice at a time
     let parts = obj();
