@@ -355,7 +355,11 @@ test('a file failing mid-way is named with how far it got; the rest stays', asyn
   const { page, context } = await openPage();
   await loadFiles(page, [fixture]);
   await page.setInputFiles('#file-input', [victim]);
-  await page.waitForFunction(() => /Reading vanishing/.test(document.querySelector('#progress-text').textContent));
+  // cut the file once at least 1 % (2 MB) is read, so that "how far" is a figure in MB
+  await page.waitForFunction(() => {
+    const m = /Reading vanishing\.jsonl — (\d+) %/.exec(document.querySelector('#progress-text').textContent);
+    return m && Number(m[1]) >= 1;
+  });
   fs.truncateSync(victim, 1000);
   await waitState(page, 'ready', 60000);
   const banner = await page.textContent('#banner');
