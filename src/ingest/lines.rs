@@ -30,6 +30,8 @@ pub struct LineSplitter {
     consumed: u64,
     number: u32,
     max_line_bytes: usize,
+    /// the first line is the source's first (a BOM there is dropped)
+    at_source_start: bool,
 }
 
 pub const DEFAULT_MAX_LINE_BYTES: usize = 64 << 20;
@@ -37,7 +39,18 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 impl LineSplitter {
     pub fn new(max_line_bytes: usize) -> Self {
-        LineSplitter { carry: Vec::new(), skipping: None, line_start: 0, consumed: 0, number: 0, max_line_bytes }
+        LineSplitter { carry: Vec::new(), skipping: None, line_start: 0, consumed: 0, number: 0, max_line_bytes, at_source_start: true }
+    }
+
+    /// A splitter for lines that start at byte `offset` of the source, not at its start (a byte
+    /// range read on its own): line numbers count from 1 within the range, no BOM is dropped.
+    pub fn resume_at(max_line_bytes: usize, offset: u64) -> Self {
+        LineSplitter { line_start: offset, consumed: offset, at_source_start: false, ..LineSplitter::new(max_line_bytes) }
+    }
+
+    /// A line has begun and not ended (its `\n` is still to come).
+    pub fn in_line(&self) -> bool {
+        !self.carry.is_empty() || self.skipping.is_some()
     }
 
     pub fn buffered_bytes(&self) -> usize {
@@ -102,7 +115,7 @@ impl LineSplitter {
     fn emit(&mut self, raw: &[u8], terminated: bool, f: &mut dyn FnMut(LineEvent<'_>)) {
         self.number += 1;
         let mut bytes = raw;
-        if self.number == 1 {
+        if self.number == 1 && self.at_source_start {
             bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
         }
         while let [head @ .., b'\r' | b' ' | b'\t'] = bytes {

@@ -9,6 +9,7 @@ pub mod archive;
 pub mod json;
 pub mod lines;
 pub mod parse;
+pub mod ranges;
 
 use crate::model::records::*;
 use archive::{ContainerKind, Decoder, Output};
@@ -90,6 +91,8 @@ pub struct Store {
     context_ids: HashMap<Context, u32>,
     raw_context_ids: HashMap128<u32>,
     seen_lines: HashSet128,
+    /// Set on the store of one byte range (`ranges.rs`): what the merge replays, line by line.
+    range_log: Option<ranges::RangeLog>,
 }
 
 impl Store {
@@ -144,6 +147,12 @@ impl Store {
     }
 
     fn warn(&mut self, fields: &[&'static str]) {
+        if let Some(log) = self.range_log.as_mut() {
+            // counted at the merge, and only if the line is not a duplicate of an earlier range's
+            let line = log.kept.len() as u32;
+            log.warnings.extend(fields.iter().map(|f| (line, *f)));
+            return;
+        }
         for f in fields {
             *self.diagnostics.field_warnings.entry(f).or_insert(0) += 1;
         }
@@ -229,19 +238,26 @@ impl Store {
         let warnings = std::mem::take(&mut top.warnings);
         self.warn(&warnings);
         let source = &mut self.sources[src as usize];
-        match shape {
+        let kind = match shape {
             Shape::Event => {
                 source.events += 1;
-                self.add_event(top, ts_ms, loc)
+                self.add_event(top, ts_ms, loc);
+                ranges::KEPT_EVENT
             }
             Shape::Metrics => {
                 source.metrics_rows += 1;
-                self.add_metrics_row(top, ts_ms, loc)
+                let rows = self.metrics.len();
+                self.add_metrics_row(top, ts_ms, loc);
+                if self.metrics.len() > rows { ranges::KEPT_METRICS } else { ranges::KEPT_METRICS_WITHOUT_ROW }
             }
             Shape::Alert => {
                 source.alerts += 1;
-                self.add_alert(top, ts_ms, loc)
+                self.add_alert(top, ts_ms, loc);
+                ranges::KEPT_ALERT
             }
+        };
+        if let Some(log) = self.range_log.as_mut() {
+            log.kept.push((hash, kind));
         }
     }
 
@@ -311,8 +327,9 @@ impl Store {
     fn add_metrics_row(&mut self, mut top: TopFields<'_>, ts_ms: Option<i64>, loc: Locator) {
         let note = top.design_note();
         self.warn(&std::mem::take(&mut top.warnings));
-        let ctx = self.intern_context(&top);
+        // no row, no interned names (a merge of byte ranges interns only what rows use)
         let Some(m) = top.metrics.take() else { return };
+        let ctx = self.intern_context(&top);
         self.warn(&m.warnings);
         self.warn(&m.own_usage.warnings);
         let nested = m.usage.as_ref().and_then(|u| {
@@ -364,6 +381,9 @@ impl Store {
 
     fn add_alert(&mut self, top: TopFields<'_>, ts_ms: Option<i64>, loc: Locator) {
         let ctx = self.intern_context(&top);
+        if let Some(log) = self.range_log.as_mut() {
+            log.alert_contexts.push(ctx);
+        }
         let alert_type = self.strings.intern(top.alert_type.as_deref().unwrap_or(""));
         let severity = self.strings.intern(&top.severity.as_deref().unwrap_or("").to_ascii_lowercase());
         self.alerts.push(Alert { ts_ms, loc, alert_type, severity, attempt: ctx.attempt, task_id: ctx.task_id, executor: ctx.executor });

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// An interned string. `Sym::NONE` (0) stands for "absent".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize)]
 pub struct Sym(pub u32);
 
 impl Sym {
@@ -68,7 +68,7 @@ impl Interner {
 }
 
 /// Where a record's raw line is: enough to re-read it from its source, never its text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Locator {
     pub source: u32,
     /// 1-based line number within the (decompressed) source.
@@ -80,7 +80,7 @@ pub struct Locator {
 
 /// The identifying fields an attempt's lines share, interned as one tuple so that an event pays
 /// four bytes for all of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct Context {
     pub attempt: Sym,
     pub task_id: Sym,
@@ -92,7 +92,7 @@ pub struct Context {
 }
 
 /// Tokens and cost, normalised from any SDK's usage variant. `None` = not given.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Usage {
     pub prompt_tokens: Option<u64>,
     pub completion_tokens: Option<u64>,
@@ -135,7 +135,7 @@ pub const COMMAND_TEST: u8 = 1;
 pub const COMMAND_LINT: u8 = 2;
 
 /// The few payload facts each event type contributes.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Detail {
     #[default]
     None,
@@ -150,7 +150,7 @@ pub enum Detail {
 
 /// One event, kept compact (72 bytes): a busy install writes millions of them, and the page keeps
 /// them all in the worker's memory.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
     /// epoch ms UTC, or `NO_TIME`; read it with [`Event::ts_ms`]
     ts: i64,
@@ -179,7 +179,7 @@ impl Event {
 pub const NO_USAGE: u32 = u32::MAX;
 
 /// One line of `agent-metrics.jsonl`, both shapes merged field by field.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct MetricsRow {
     pub ts_ms: Option<i64>,
     pub loc: Locator,
@@ -207,7 +207,7 @@ pub struct MetricsRow {
 }
 
 /// One line of `agent-alerts.jsonl`.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Alert {
     pub ts_ms: Option<i64>,
     pub loc: Locator,
