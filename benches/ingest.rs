@@ -8,6 +8,7 @@
 //! Baselines: reading the file; parsing every line into `serde_json::Value`; DuckDB's
 //! `read_json` + GROUP BY (Python package, installed by scripts/bench.sh when available).
 
+use spyglass::ingest::ranges::{RangeMerge, RangeParser, RangeResult};
 use spyglass::ingest::{Feed, Store};
 use spyglass::model::sessions::Dataset;
 use std::io::Read;
@@ -16,6 +17,8 @@ use std::process::Command;
 use std::time::Instant;
 
 const CHUNK: usize = 1 << 20;
+/// the page's byte ranges for parse workers (src/web/worker.rs)
+const RANGE: usize = 8 << 20;
 
 fn peak_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -81,6 +84,39 @@ fn child(mode: &str, path: &Path) {
             let sessions_s = t.elapsed().as_secs_f64() - ingest_s;
             std::hint::black_box(&data);
             println!("{ingest_s} {} {sessions_s}", peak_kb());
+            return;
+        }
+        // the page's parallel path on one thread: every range parsed and encoded (the part the
+        // parse workers share), then merged in order (the part the coordinator does alone)
+        "ranges" => {
+            let bytes = std::fs::read(path).expect("read");
+            let read_s = t.elapsed().as_secs_f64();
+            let mut results = Vec::new();
+            let mut start = 0;
+            while start < bytes.len() {
+                let end = (start + RANGE).min(bytes.len());
+                let mut parser = RangeParser::new(start as u64);
+                parser.push(&bytes[start.saturating_sub(1)..end]);
+                parser.end_of_range();
+                let mut pos = end;
+                while parser.needs_more() && pos < bytes.len() {
+                    let next = (pos + (64 << 10)).min(bytes.len());
+                    parser.push(&bytes[pos..next]);
+                    pos = next;
+                }
+                results.push(parser.finish(end == bytes.len() || pos == bytes.len()).to_bytes());
+                start = end;
+            }
+            let parse_s = t.elapsed().as_secs_f64() - read_s;
+            let mut store = Store::new();
+            let mut merge = RangeMerge::new(&mut store, "stream.jsonl", bytes.len() as u64);
+            for r in results {
+                merge.merge(&mut store, RangeResult::from_bytes(&r).expect("result"));
+            }
+            merge.finish(&mut store);
+            let merge_s = t.elapsed().as_secs_f64() - read_s - parse_s;
+            std::hint::black_box(&store);
+            println!("{} {} {merge_s}", parse_s + merge_s, peak_kb());
             return;
         }
         other => panic!("unknown mode {other}"),
@@ -206,6 +242,14 @@ fn main() {
     row("serde_json::Value per line", value_s, value_kb);
     row("spyglass ingest (Store + Feed)", ingest_s, ingest_kb);
     println!("  sessions built after ingest: {:.0} ms", sessions_s.unwrap_or(0.0) * 1000.0);
+    let (ranges_s, _, merge_s) = measure("ranges", &path, 3);
+    let merge_s = merge_s.unwrap_or(0.0);
+    println!(
+        "  as 8 MiB ranges on one thread (the page's parallel path): parse + encode {:.0} MB/s, merge in order {:.0} MB/s; total {:.2}x ingest time",
+        mbytes / (ranges_s - merge_s),
+        mbytes / merge_s,
+        ranges_s / ingest_s
+    );
     for threads in [1, 2] {
         if let Some((s, kb)) = duckdb(&path, threads) {
             row(&format!("DuckDB read_json + GROUP BY, {threads} thread(s)"), s, kb);

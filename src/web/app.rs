@@ -42,6 +42,8 @@ struct App {
     worker: Option<Worker>,
     worker_ready: bool,
     pending: Vec<JsValue>,
+    /// the `parsers` message and its ports, sent once the worker runs
+    parser_ports: Option<(js_sys::Object, js_sys::Array)>,
     inputs: Vec<Input>,
     demo_loaded: bool,
     next_id: u32,
@@ -123,6 +125,7 @@ fn init() -> Result<(), JsValue> {
     opts.set_name("spyglass-worker");
     let worker = Worker::new_with_options(&worker_url, &opts)?;
     listen(&worker, "message", |e: MessageEvent| on_worker_message(e.data()));
+    start_parse_workers(&worker_url)?;
     listen(&worker, "error", |e: web_sys::ErrorEvent| {
         show_error(&format!("the background reader stopped ({}); reload the page to start again — a file may be too large for a browser tab, the spyglass CLI reads any size", e.message()));
         set_state("error");
@@ -130,6 +133,39 @@ fn init() -> Result<(), JsValue> {
     with(|a| a.worker = Some(worker));
     wire_skeleton();
     render_params();
+    Ok(())
+}
+
+/// Starts the parse workers (one per core, 1 to 4): more instances of the worker script that
+/// read ranges of large plain files for the worker (web/parsers.rs). Each gets one end of a
+/// `MessageChannel` once its Wasm runs; the worker gets the other ends with the `parsers` message.
+fn start_parse_workers(url: &str) -> Result<(), JsValue> {
+    let cores = web_sys::window().map(|w| w.navigator().hardware_concurrency()).unwrap_or(1.0);
+    let opts = web_sys::WorkerOptions::new();
+    opts.set_type(web_sys::WorkerType::Classic);
+    opts.set_name("spyglass-parser");
+    let ports = js_sys::Array::new();
+    for _ in 0..(cores as usize).clamp(1, 4) {
+        let parser = Worker::new_with_options(url, &opts)?;
+        let channel = web_sys::MessageChannel::new()?;
+        ports.push(&channel.port1());
+        let (p, theirs) = (parser.clone(), channel.port2());
+        listen(&parser, "message", move |e: MessageEvent| {
+            let data = e.data();
+            match field(&data, "type").as_string().as_deref() {
+                Some("ready") => {
+                    let m = message("parser");
+                    set(&m, "port", &theirs);
+                    let _ = p.post_message_with_transfer(&m, &js_sys::Array::of1(&theirs));
+                }
+                Some("fatal") => on_worker_message(data),
+                _ => {}
+            }
+        });
+    }
+    let m = message("parsers");
+    set(&m, "ports", &ports);
+    with(|a| a.parser_ports = Some((m, ports)));
     Ok(())
 }
 
@@ -412,6 +448,10 @@ fn on_worker_message(data: JsValue) {
                 (a.worker.clone(), std::mem::take(&mut a.pending))
             });
             if let Some(w) = worker {
+                // the ports to the parse workers first: MessagePorts are transferred, not copied
+                if let Some((m, ports)) = with(|a| a.parser_ports.take()) {
+                    let _ = w.post_message_with_transfer(&m, &ports);
+                }
                 for m in pending {
                     let _ = w.post_message(&m);
                 }
@@ -454,6 +494,10 @@ fn on_progress(d: &JsValue) {
     let pct = num("percent");
     if let Some(bar) = by_id("progress-bar") {
         let _ = bar.style().set_property("width", &format!("{:.1}%", pct.min(100.0)));
+    }
+    // how many parse workers read this file (tests and benchmarks read it)
+    if let Some(p) = by_id("progress") {
+        let _ = p.set_attribute("data-parsers", &format!("{}", num("parsers")));
     }
     if let Some(t) = by_id("progress-text") {
         let eta = num("eta_s");

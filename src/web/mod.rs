@@ -10,6 +10,8 @@ pub mod charts;
 pub mod dom;
 pub mod format;
 #[cfg(target_arch = "wasm32")]
+pub mod parsers;
+#[cfg(target_arch = "wasm32")]
 pub mod worker;
 
 #[cfg(target_arch = "wasm32")]

@@ -11,10 +11,12 @@
 //! - `{type:"timeline", attempt}`                 drill-down of one attempt
 //! - `{type:"html"}`                              the HTML report of the current view
 //! - `{type:"export"}`                            the JSON report of the current view (Export JSON)
+//! - `{type:"parsers", ports}`                    MessagePorts to the parse workers (parsers.rs)
+//! - `{type:"parser", port}`                      (to the other instances) be a parse worker on `port`
 //!
 //! worker → main
 //! - `{type:"ready"}`                             the worker's Wasm is running
-//! - `{type:"progress", name, done, total, percent, mb_per_s, eta_s, wasm_bytes, core_ms, wait_ms}`  ≤ 10 per second
+//! - `{type:"progress", name, done, total, percent, mb_per_s, eta_s, wasm_bytes, core_ms, wait_ms, parsers}`  ≤ 10 per second
 //! - `{type:"report", parts, big, facets, inputs, sessions, busy, wasm_bytes}` after each file
 //!   and each recompute
 //! - `{type:"export", json}`: `json` is exactly `Report::to_json()`
@@ -23,7 +25,9 @@
 //! - `{type:"fatal", message}`                     a panic: the worker is gone
 
 use super::{js_error, obj, set};
-use crate::ingest::archive::{sniff, Decoder};
+use super::parsers;
+use crate::ingest::archive::{sniff, ContainerKind, Decoder};
+use crate::ingest::ranges::{RangeMerge, RangeResult};
 use crate::ingest::Feed;
 use crate::report::timeline::RangeCollector;
 use crate::model::sessions::Dataset;
@@ -90,6 +94,8 @@ struct State {
     /// of the batch: time spent in the core (`Feed::push`) and waiting for the next chunk
     core_ms: f64,
     wait_ms: f64,
+    /// parse workers reading the current file (0: read here, in order)
+    parsers_in_use: u32,
 }
 
 type Shared = Rc<RefCell<State>>;
@@ -146,6 +152,13 @@ fn on_message(state: &Shared, msg: JsValue) {
             kick(state);
         }
         "demo" => demo(state),
+        // this worker is a parse worker (parsers.rs): it answers range requests on the port
+        "parser" => parsers::serve(field(&msg, "port").unchecked_into()),
+        // the ports to the parse workers
+        "parsers" => {
+            let ports: js_sys::Array = field(&msg, "ports").unchecked_into();
+            parsers::connect(ports.iter().map(|p| p.unchecked_into()).collect());
+        }
         "cancel" => {
             let mut st = state.borrow_mut();
             if st.busy {
@@ -297,6 +310,12 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
         return;
     }
     let first_source = state.borrow().data.store.sources.len() as u32;
+    if let Bytes::File(file) = &bytes {
+        if bytes.size() >= PARALLEL_MIN_BYTES && parsers::count() > 0 && is_plain(file, &name).await {
+            let Some((failure, cancelled)) = read_in_ranges(state, i, generation, file, &name).await else { return };
+            return finish_input(&mut state.borrow_mut(), i, &name, first_source, failure, cancelled);
+        }
+    }
     let mut feed = Feed::with_size_hint(&name, bytes.size());
     let mut failure: Option<String> = None;
     let mut cancelled = false;
@@ -363,11 +382,81 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
         }
     }
     let mut st = state.borrow_mut();
-    let st = &mut *st;
+    feed.finish(&mut st.data.store);
+    finish_input(&mut st, i, &name, first_source, failure, cancelled);
+}
+
+/// Plain files at least this large are read by the parse workers, in ranges of `RANGE` bytes.
+const PARALLEL_MIN_BYTES: u64 = 32 << 20;
+const RANGE: u64 = 8 << 20;
+/// Ranges asked for ahead of the one merged next, per parse worker: each always has the next one
+/// queued, and the results waiting to be merged stay a few MB.
+const AHEAD_PER_PARSER: u64 = 2;
+
+/// Not a `.gz`/`.zip` (which decompress in order, in this worker).
+async fn is_plain(file: &File, name: &str) -> bool {
+    let Ok(slice) = file.slice_with_f64_and_f64(0.0, 4.0) else { return false };
+    let Ok(buf) = JsFuture::from(slice.array_buffer()).await else { return false };
+    sniff(&js_sys::Uint8Array::new(&buf).to_vec(), name) == ContainerKind::Plain
+}
+
+/// Reads a plain file as ranges parsed by the parse workers, merged here in file order.
+/// Returns (failure, cancelled), or `None` when a reset made the read obsolete.
+async fn read_in_ranges(state: &Shared, i: usize, generation: u32, file: &File, name: &str) -> Option<(Option<String>, bool)> {
+    let size = file.size() as u64;
+    let ranges = size.div_ceil(RANGE);
+    let ahead = parsers::count() as u64 * AHEAD_PER_PARSER;
+    let mut merge = {
+        let mut st = state.borrow_mut();
+        st.parsers_in_use = parsers::count() as u32;
+        RangeMerge::new(&mut st.data.store, name, size)
+    };
+    let mut asked: VecDeque<js_sys::Promise> = VecDeque::new();
+    let mut next = 0u64;
+    let (mut failure, mut cancelled) = (None, false);
+    for k in 0..ranges {
+        while next < ranges && next < k + ahead {
+            asked.push_back(parsers::request(next as usize, file, next * RANGE, ((next + 1) * RANGE).min(size)));
+            next += 1;
+        }
+        let Some(promise) = asked.pop_front() else { break };
+        let t0 = now_ms();
+        let answer = JsFuture::from(promise).await;
+        let mut st = state.borrow_mut();
+        let t1 = now_ms();
+        st.wait_ms += t1 - t0;
+        if st.generation != generation {
+            return None;
+        }
+        if st.cancel {
+            cancelled = true;
+            break;
+        }
+        match answer.map_err(|e| js_error(&e)).and_then(|a| parsers::answer(&a)).and_then(|b| RangeResult::from_bytes(&b)) {
+            Ok(result) => {
+                let st = &mut *st;
+                let n = result.range_bytes;
+                merge.merge(&mut st.data.store, result);
+                st.core_ms += now_ms() - t1;
+                advance(st, i, n, name);
+            }
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        }
+    }
+    let mut st = state.borrow_mut();
+    st.parsers_in_use = 0;
+    merge.finish(&mut st.data.store);
+    Some((failure, cancelled))
+}
+
+/// An input's state, sources and messages once its read ended (done, failed or cancelled).
+fn finish_input(st: &mut State, i: usize, name: &str, first_source: u32, mut failure: Option<String>, cancelled: bool) {
     if failure.is_none() && !cancelled && st.inputs[i].bytes_read < st.inputs[i].size {
         failure = Some("the file ended early: it changed or was cut while being read".into());
     }
-    feed.finish(&mut st.data.store);
     let last_source = st.data.store.sources.len() as u32;
     let input = &mut st.inputs[i];
     input.sources = (first_source..last_source).collect();
@@ -447,6 +536,7 @@ fn advance(st: &mut State, i: usize, n: u64, name: &str) {
     set(&m, "wasm_bytes", &wasm_bytes().into());
     set(&m, "core_ms", &st.core_ms.into());
     set(&m, "wait_ms", &st.wait_ms.into());
+    set(&m, "parsers", &st.parsers_in_use.into());
     post(&m);
 }
 
