@@ -145,7 +145,7 @@ fn start_parse_workers(url: &str) -> Result<(), JsValue> {
     opts.set_type(web_sys::WorkerType::Classic);
     opts.set_name("spyglass-parser");
     let ports = js_sys::Array::new();
-    for _ in 0..(cores as usize).clamp(1, 4) {
+    for _ in 0..(cores as usize).saturating_sub(1).clamp(1, 4) {
         let parser = Worker::new_with_options(url, &opts)?;
         let channel = web_sys::MessageChannel::new()?;
         ports.push(&channel.port1());
