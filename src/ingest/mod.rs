@@ -298,7 +298,8 @@ impl Store {
             "tool_call" => {
                 let tool = sym(&d.tool_name);
                 let name = d.tool_name.as_deref().unwrap_or("").to_ascii_lowercase();
-                let edits = ["edit", "write", "create", "patch", "apply", "replace", "insert"].iter().any(|w| name.contains(w));
+                // (a tool name is a few bytes: comparing windows beats preparing a substring searcher per word)
+                let edits = ["edit", "write", "create", "patch", "apply", "replace", "insert"].iter().any(|w| name.as_bytes().windows(w.len()).any(|x| x == w.as_bytes()));
                 let file = if edits { sym(&d.file) } else { Sym::NONE };
                 Detail::ToolCall { tool, file, command_class: d.command_class() }
             }

@@ -357,36 +357,31 @@ impl<'de> ObjectReader<'de> for DataFields<'de> {
 pub fn classify_command(cmd: &str) -> u8 {
     const TESTS: [&str; 11] = ["cargo test", "cargo nextest", "npm test", "pnpm test", "yarn test", "pytest", "go test", "jest", "vitest", "mvn test", "gradle test"];
     const LINTS: [&str; 8] = ["clippy", "eslint", "ruff", "flake8", "pylint", "golangci-lint", "prettier --check", "cargo fmt --check"];
+    // searchers built once: `str::find` prepares its searcher on every call, and this runs for
+    // every shell command of every log (it showed in ingest profiles)
+    static FINDERS: std::sync::OnceLock<Vec<(memchr::memmem::Finder<'static>, u8)>> = std::sync::OnceLock::new();
+    let finders = FINDERS.get_or_init(|| {
+        let tests = TESTS.iter().map(|t| (memchr::memmem::Finder::new(t.as_bytes()), COMMAND_TEST));
+        tests.chain(LINTS.iter().map(|t| (memchr::memmem::Finder::new(t.as_bytes()), COMMAND_LINT))).collect()
+    });
     let mut class = 0;
-    if TESTS.iter().any(|t| contains_word(cmd, t)) {
-        class |= COMMAND_TEST;
-    }
-    if LINTS.iter().any(|t| contains_word(cmd, t)) {
-        class |= COMMAND_LINT;
+    for (finder, bit) in finders {
+        if class & bit == 0 && contains_word(cmd.as_bytes(), finder) {
+            class |= bit;
+        }
     }
     class
 }
 
-/// `needle` occurs in `hay` not glued to other word characters (so `pytest` matches
+/// The needle occurs in `hay` not glued to other word characters (so `pytest` matches
 /// `python -m pytest -q` but `jest` does not match `majestic`).
-fn contains_word(hay: &str, needle: &str) -> bool {
+fn contains_word(hay: &[u8], needle: &memchr::memmem::Finder<'_>) -> bool {
     let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    let hb = hay.as_bytes();
-    let mut from = 0;
-    while let Some(i) = hay[from..].find(needle) {
-        let start = from + i;
-        let end = start + needle.len();
-        let before_ok = start == 0 || !word(hb[start - 1]);
-        let after_ok = end >= hb.len() || !word(hb[end]);
-        if before_ok && after_ok {
-            return true;
-        }
-        from = start + 1;
-        while from < hay.len() && !hay.is_char_boundary(from) {
-            from += 1;
-        }
-    }
-    false
+    let len = needle.needle().len();
+    needle.find_iter(hay).any(|start| {
+        let end = start + len;
+        (start == 0 || !word(hay[start - 1])) && (end >= hay.len() || !word(hay[end]))
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

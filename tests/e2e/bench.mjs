@@ -133,7 +133,7 @@ const refreshProcs = () => {
 const rssOf = (pid) => {
   try { return Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)[1]) * 1024; } catch { return 0; }
 };
-const mem = { renderer: 0, total: 0, samples: 0 };
+const mem = { renderer: 0, total: 0, samples: 0, series: [] };
 let ticks = 0;
 const sampler = setInterval(() => {
   if (ticks++ % 20 === 0) refreshProcs();
@@ -144,6 +144,7 @@ const sampler = setInterval(() => {
     if (p.type === 'renderer') renderer = Math.max(renderer, r);
   }
   mem.renderer = Math.max(mem.renderer, renderer);
+  mem.series.push([Date.now(), renderer]);
   mem.total = Math.max(mem.total, total);
   mem.samples++;
 }, 50);
@@ -168,7 +169,7 @@ function cpuByThread() {
   return out;
 }
 const cpuDiff = (a, b) => [...b].map(([k, v]) => [k, v - (a.get(k) || 0)]).filter(([, v]) => v >= 0.05).sort((x, y) => y[1] - x[1]);
-const resetMem = () => { refreshProcs(); mem.renderer = 0; mem.total = 0; mem.samples = 0; };
+const resetMem = () => { refreshProcs(); mem.renderer = 0; mem.total = 0; mem.samples = 0; mem.series = []; };
 const snapshotRenderer = () => { refreshProcs(); return Math.max(0, ...procs.filter((p) => p.type === 'renderer').map((p) => rssOf(p.pid))); };
 
 // ---- (a) reading only -----------------------------------------------------------------------
@@ -234,13 +235,14 @@ const heapPoll = (async () => {
 })();
 const cpu0 = cpuByThread();
 const wall0 = Date.now();
+const pageT0 = await page.evaluate(() => performance.now());
 await page.setInputFiles('#file-input', [file]);
 await page.waitForFunction(() => document.body.dataset.state === 'ready' || document.body.dataset.state === 'error', null, { timeout: 30 * 60 * 1000, polling: 100 });
 const wall = Date.now() - wall0;
 const cpuIngest = cpuDiff(cpu0, cpuByThread());
 loading = false;
 await heapPoll;
-const peak = { renderer: mem.renderer, total: mem.total, samples: mem.samples };
+const peak = { renderer: mem.renderer, total: mem.total, samples: mem.samples, series: mem.series.slice() };
 const b = await page.evaluate(() => {
   const b = window.__bench;
   const ready = b.states.filter(([t, s]) => t >= b.change && (s === 'ready' || s === 'error')).pop();
@@ -278,6 +280,11 @@ const fmb = (x) => `${(x / MiB).toFixed(0)} MiB`;
 console.log('');
 console.log(`read (File.stream(), all chunks): worker ${f1(rate(size, readBefore.worker.ms))} / ${f1(rate(size, readAfter.worker.ms))} MB/s (before / after the ingest), page ${f1(rate(size, readBefore.page.ms))} / ${f1(rate(size, readAfter.page.ms))} MB/s; ${readBefore.worker.chunks} chunks of at most ${readBefore.worker.maxChunk} bytes`);
 console.log(`ingest: change → data-state=ready ${f1(ingestMs / 1000)} s (wall ${f1(wall / 1000)} s); worker's last progress at ${f1((lastProgress?.t - b.change) / 1000)} s (${f1(lastProgress?.mb_per_s ?? 0)} MB/s, ${f1((lastProgress?.done ?? 0) / 1e6)} MB done; ${f1((lastProgress?.core_ms ?? 0) / 1000)} s in the core, ${f1((lastProgress?.wait_ms ?? 0) / 1000)} s waiting for chunks), report arrived at ${f1((report?.t - b.change) / 1000)} s; ${progress.length} progress messages; sessions card ${b.sessions}`);
+// when the peak came: while reading (until the report arrived) or while drawing
+const atPage = (t) => wall0 + (t - pageT0);
+const peakWhile = (from, to) => Math.max(0, ...peak.series.filter(([t]) => t >= from && t < to).map(([, r]) => r));
+const reportAt = report ? atPage(report.t) : Infinity;
+console.log(`memory peak while reading ${fmb(peakWhile(0, reportAt))}, while computing and drawing ${fmb(peakWhile(reportAt, Infinity))}; worker Wasm memory at the last progress ${fmb(lastProgress?.wasm_bytes ?? 0)}, with the report ${fmb(report?.wasm_bytes ?? 0)}`);
 console.log(`memory: renderer RSS ${fmb(baseline.renderer)} before → peak ${fmb(peak.renderer)}; all Chromium processes peak ${fmb(peak.total)}; page JS heap ${fmb(baseline.heap)} → peak ${fmb(heapPeak)}; worker Wasm memory ${wasm ? fmb(wasm) : 'n/a'} (${peak.samples} samples)`);
 const cpuText = (list) => list.slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ');
 console.log(`CPU while reading only (worker): ${cpuText(readBefore.cpu)}; renderer RSS peak ${fmb(readBefore.peak)}`);
