@@ -57,6 +57,15 @@ pub struct ParametersInForce {
 }
 
 impl Report {
+    /// Each top-level section as a JSON value, in the report's order, one at a time: the page's
+    /// worker sends the report in parts without holding a value tree of all of it at once.
+    pub fn each_section(&self, mut f: impl FnMut(&'static str, serde_json::Value)) {
+        macro_rules! sections {
+            ($($name:ident),*) => { $( f(stringify!($name), serde_json::to_value(&self.$name).unwrap_or_default()); )* };
+        }
+        sections!(summary, model_scores, task_risk, provider_heatmap, interventions, guardrails, alerts, costs, tools, git, executors, error_clusters, diagnostics, parameters);
+    }
+
     pub fn compute(data: &Dataset, filters: &Filters, params: &Parameters) -> Report {
         let view = View::new(data, filters, params);
         Report {
@@ -99,5 +108,22 @@ pub fn diagnostics(data: &Dataset) -> DiagnosticsReport {
         field_warnings: store.diagnostics.field_warnings.clone(),
         duplicate_lines: store.diagnostics.duplicate_lines,
         events_without_attempt: store.diagnostics.events_without_attempt,
+    }
+}
+
+#[cfg(test)]
+mod section_tests {
+    use super::*;
+
+    #[test]
+    fn each_section_is_the_report_split_by_key() {
+        let mut store = crate::ingest::Store::new();
+        store.load_bytes("f.jsonl", br#"{"timestamp":"2026-02-09T14:23:45Z","attempt_id":"a1","task_id":"t1","executor":"codex","model":"m","event_type":"error","data":{"error_category":"build"}}"#);
+        let report = Report::compute(&Dataset::new(store), &Filters::default(), &Parameters::default());
+        let mut parts = serde_json::Map::new();
+        report.each_section(|k, v| {
+            parts.insert(k.to_string(), v);
+        });
+        assert_eq!(serde_json::Value::Object(parts), serde_json::to_value(&report).unwrap());
     }
 }

@@ -32,9 +32,25 @@ struct Input {
 
 struct Table {
     columns: Vec<String>,
-    rows: Vec<Value>,
+    rows: Rows,
+    /// row indices in display order (sorting permutes these, not the rows)
+    order: Vec<u32>,
     sort: Option<(String, bool)>,
     shown: usize,
+}
+
+/// A table's rows: its own, or an array of the report (section, field), not copied: the report
+/// keeps it for the charts, and a copy per table was the page's largest allocation.
+enum Rows {
+    Own(Vec<Value>),
+    InReport(&'static str, String),
+}
+
+fn rows_of<'a>(rows: &'a Rows, report: &'a Value) -> &'a [Value] {
+    match rows {
+        Rows::Own(v) => v,
+        Rows::InReport(section, field) => report.get(*section).and_then(|s| s.get(field)).and_then(Value::as_array).map_or(&[], Vec::as_slice),
+    }
 }
 
 #[derive(Default)]
@@ -942,7 +958,7 @@ fn render_section(content: &Element, name: &'static str, report: &Value) {
                     any = true;
                     let id = format!("{name}.{k}");
                     let label = if k != "rows" { format::title(k) } else if several { "All rows".to_string() } else { String::new() };
-                    append(&tables, &table_block(&id, &label, rows.clone(), name));
+                    append(&tables, &table_block_of(&id, &label, Rows::InReport(name, k.clone())));
                 }
                 _ => scalars.push((k.clone(), v.clone())),
             }
@@ -1027,11 +1043,19 @@ fn columns_of(rows: &[Value]) -> Vec<String> {
 /// node, formatted by [`format::cell`]) and a "Show more" button. Registers the rows under `id` for
 /// sorting, paging and CSV. Public for the browser tests (tests/web_glue.rs).
 pub fn table_block(id: &str, label: &str, rows: Vec<Value>, _section: &str) -> HtmlElement {
+    table_block_of(id, label, Rows::Own(rows))
+}
+
+fn table_block_of(id: &str, label: &str, rows: Rows) -> HtmlElement {
+    let (n, columns) = with(|a| {
+        let r = rows_of(&rows, &a.report);
+        (r.len(), columns_of(r))
+    });
     let wrap = el("div", "table-block");
     let bar = el("div", "table-bar");
     append(&bar, &el_text("h3", "", label));
-    if !rows.is_empty() {
-        append(&bar, &el_text("span", "muted small", &format!("{} {}", format::grouped(rows.len() as f64, 0), if rows.len() == 1 { "row" } else { "rows" })));
+    if n > 0 {
+        append(&bar, &el_text("span", "muted small", &format!("{} {}", format::grouped(n as f64, 0), if n == 1 { "row" } else { "rows" })));
         let csv = button("CSV", "ghost small", "csv");
         attr(&csv, "data-table", id);
         attr(&csv, "title", "Download this table as CSV");
@@ -1041,8 +1065,8 @@ pub fn table_block(id: &str, label: &str, rows: Vec<Value>, _section: &str) -> H
     let holder = el("div", "table-holder");
     attr(&holder, "id", &format!("tbl-{id}"));
     append(&wrap, &holder);
-    let columns = columns_of(&rows);
-    with(|a| a.tables.insert(id.to_string(), Table { columns, rows, sort: None, shown: PAGE_ROWS }));
+    let order = (0..n as u32).collect();
+    with(|a| a.tables.insert(id.to_string(), Table { columns, rows, order, sort: None, shown: PAGE_ROWS }));
     fill_table(id, &holder);
     wrap
 }
@@ -1054,7 +1078,15 @@ fn attempt_of(row: &Value) -> Option<String> {
 
 fn fill_table(id: &str, holder: &Element) {
     clear(holder);
-    let (columns, rows, total, sort, shown) = match with(|a| a.tables.get(id).map(|t| (t.columns.clone(), t.rows.iter().take(t.shown).cloned().collect::<Vec<_>>(), t.rows.len(), t.sort.clone(), t.shown))) {
+    let page = with(|a| {
+        let report = &a.report;
+        a.tables.get(id).map(|t| {
+            let rows = rows_of(&t.rows, report);
+            let shown: Vec<Value> = t.order.iter().take(t.shown).filter_map(|&i| rows.get(i as usize).cloned()).collect();
+            (t.columns.clone(), shown, t.order.len(), t.sort.clone(), t.shown)
+        })
+    });
+    let (columns, rows, total, sort, shown) = match page {
         Some(x) => x,
         None => return,
     };
@@ -1114,14 +1146,19 @@ fn fill_table(id: &str, holder: &Element) {
 
 fn sort_table(id: &str, key: &str) {
     with(|a| {
+        let report = &a.report;
         if let Some(t) = a.tables.get_mut(id) {
             let asc = match &t.sort {
                 Some((k, asc)) if k == key => !asc,
                 _ => true,
             };
-            t.rows.sort_by(|x, y| {
-                let o = format::compare(x.get(key).unwrap_or(&Value::Null), y.get(key).unwrap_or(&Value::Null));
-                if asc || x.get(key).is_none_or(Value::is_null) || y.get(key).is_none_or(Value::is_null) { o } else { o.reverse() }
+            let rows = rows_of(&t.rows, report);
+            let cell = |i: u32| rows.get(i as usize).and_then(|r| r.get(key)).unwrap_or(&Value::Null);
+            // stable: rows equal in this column keep the previous order
+            t.order.sort_by(|&x, &y| {
+                let (x, y) = (cell(x), cell(y));
+                let o = format::compare(x, y);
+                if asc || x.is_null() || y.is_null() { o } else { o.reverse() }
             });
             t.sort = Some((key.to_string(), asc));
         }
@@ -1610,7 +1647,14 @@ fn on_action(target: &Element) {
         }
         "csv" => {
             let id = data("data-table");
-            if let Some(csv) = with(|a| a.tables.get(&id).map(|t| format::csv(&t.columns, &t.rows))) {
+            let csv = with(|a| {
+                a.tables.get(&id).map(|t| {
+                    let rows = rows_of(&t.rows, &a.report);
+                    let ordered: Vec<Value> = t.order.iter().filter_map(|&i| rows.get(i as usize).cloned()).collect();
+                    format::csv(&t.columns, &ordered)
+                })
+            });
+            if let Some(csv) = csv {
                 download_text(&csv, "text/csv", &format!("spyglass-{}.csv", id.replace('.', "-")));
             }
         }
@@ -1627,7 +1671,11 @@ fn on_action(target: &Element) {
             }
         }
         "row" => {
-            let row = with(|a| a.tables.get(&data("data-table")).and_then(|t| t.rows.get(data("data-row").parse::<usize>().unwrap_or(usize::MAX)).cloned()));
+            let row = with(|a| {
+                let t = a.tables.get(&data("data-table"))?;
+                let i = *t.order.get(data("data-row").parse::<usize>().unwrap_or(usize::MAX))?;
+                rows_of(&t.rows, &a.report).get(i as usize).cloned()
+            });
             if let Some(attempt) = row.as_ref().and_then(attempt_of) {
                 open_timeline(&attempt);
             }

@@ -209,6 +209,7 @@ await context.addInitScript(() => {
       });
     }
   };
+  addEventListener('TrunkApplicationStarted', (e) => { b.appWasm = e.detail.wasm; });
   document.addEventListener('DOMContentLoaded', () => {
     new MutationObserver(() => b.states.push([performance.now(), document.body.dataset.state])).observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
     document.querySelector('#file-input').addEventListener('change', () => { b.change = performance.now(); }, { capture: true });
@@ -246,7 +247,7 @@ const peak = { renderer: mem.renderer, total: mem.total, samples: mem.samples, s
 const b = await page.evaluate(() => {
   const b = window.__bench;
   const ready = b.states.filter(([t, s]) => t >= b.change && (s === 'ready' || s === 'error')).pop();
-  return { change: b.change, ready, states: b.states, msgs: b.msgs, long: b.long.filter(([t]) => t >= b.change), sessions: [...document.querySelectorAll('#overview .card')].find((c) => c.querySelector('.card-label').textContent === 'Sessions')?.querySelector('.card-value').textContent };
+  return { appWasm: b.appWasm?.memory?.buffer?.byteLength ?? 0, change: b.change, ready, states: b.states, msgs: b.msgs, long: b.long.filter(([t]) => t >= b.change), sessions: [...document.querySelectorAll('#overview .card')].find((c) => c.querySelector('.card-label').textContent === 'Sessions')?.querySelector('.card-value').textContent };
 });
 await context.close();
 
@@ -284,7 +285,7 @@ console.log(`ingest: change → data-state=ready ${f1(ingestMs / 1000)} s (wall 
 const atPage = (t) => wall0 + (t - pageT0);
 const peakWhile = (from, to) => Math.max(0, ...peak.series.filter(([t]) => t >= from && t < to).map(([, r]) => r));
 const reportAt = report ? atPage(report.t) : Infinity;
-console.log(`memory peak while reading ${fmb(peakWhile(0, reportAt))}, while computing and drawing ${fmb(peakWhile(reportAt, Infinity))}; worker Wasm memory at the last progress ${fmb(lastProgress?.wasm_bytes ?? 0)}, with the report ${fmb(report?.wasm_bytes ?? 0)}`);
+console.log(`memory peak while reading ${fmb(peakWhile(0, reportAt))}, while computing and drawing ${fmb(peakWhile(reportAt, Infinity))}; worker Wasm memory at the last progress ${fmb(lastProgress?.wasm_bytes ?? 0)}, with the report ${fmb(report?.wasm_bytes ?? 0)}; the page's Wasm memory ${fmb(b.appWasm)}`);
 console.log(`memory: renderer RSS ${fmb(baseline.renderer)} before → peak ${fmb(peak.renderer)}; all Chromium processes peak ${fmb(peak.total)}; page JS heap ${fmb(baseline.heap)} → peak ${fmb(heapPeak)}; worker Wasm memory ${wasm ? fmb(wasm) : 'n/a'} (${peak.samples} samples)`);
 const cpuText = (list) => list.slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ');
 console.log(`CPU while reading only (worker): ${cpuText(readBefore.cpu)}; renderer RSS peak ${fmb(readBefore.peak)}`);

@@ -284,6 +284,52 @@ test('drill-down shows the attempt\'s events with raw lines', async () => {
   await context.close();
 });
 
+test('sorting a table reorders its rows; its CSV follows the order', async () => {
+  const dir = path.join(work, 'sorting');
+  if (!fs.existsSync(path.join(dir, 'agent-work-stream.jsonl'))) execFileSync(cli, ['demo', '--out', dir, '--sessions', '40', '--seed', '7']);
+  const { page, context } = await openPage();
+  await loadFiles(page, [path.join(dir, 'agent-work-stream.jsonl')]);
+  const tbl = '#tbl-task_risk\\.rows';
+  const keys = await page.$$eval(`${tbl} th button.sort`, (b) => b.map((x) => x.dataset.key));
+  const col = keys.indexOf('risk');
+  assert(col >= 0, `task_risk has a risk column: ${keys}`);
+  const shown = () => page.$$eval(`${tbl} tbody tr`, (rows, i) => rows.map((r) => Number(r.children[i].textContent.replace(/[^0-9.-]/g, ''))), col);
+  const csvRisks = async () => {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('button[data-action="csv"][data-table="task_risk.rows"]')]);
+    // RFC 4180: quoted fields hold commas, quotes ("") and line ends
+    const text = fs.readFileSync(await dl.path(), 'utf8');
+    const rows = [[]];
+    let field = '', quoted = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (quoted) {
+        if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+      } else if (c === '"') quoted = true;
+      else if (c === ',') { rows.at(-1).push(field); field = ''; } else if (c === '\n' || c === '\r') {
+        if (c === '\r' && text[i + 1] === '\n') i++;
+        rows.at(-1).push(field); field = ''; rows.push([]);
+      } else field += c;
+    }
+    if (field || rows.at(-1).length) rows.at(-1).push(field);
+    const at = rows[0].indexOf('risk');
+    return rows.slice(1).filter((r) => r.length > 1).map((r) => Number(r[at]));
+  };
+  const before = await shown();
+  assert(before.length >= 5, `several task rows: ${before.length}`);
+  await page.click(`${tbl} th button.sort[data-key="risk"]`);
+  const up = await shown();
+  assert(up.every((v, i) => i === 0 || up[i - 1] <= v), `ascending after one click: ${up}`);
+  assert(JSON.stringify(before) !== JSON.stringify(up), 'the report order (riskiest first) changed');
+  // the report lists rows riskiest first: a CSV in the shown (ascending) order can only come from the sort
+  const csv = await csvRisks();
+  assert(JSON.stringify(csv.slice(0, up.length)) === JSON.stringify(up), `CSV in the shown order: ${csv.slice(0, 5)} vs ${up.slice(0, 5)}`);
+  await page.click(`${tbl} th button.sort[data-key="risk"]`);
+  const down = await shown();
+  assert(down.every((v, i) => i === 0 || down[i - 1] >= v), `descending after two: ${down}`);
+  assert(JSON.stringify([...down].sort((a, b) => a - b)) === JSON.stringify(up), 'the same rows, reordered');
+  await context.close();
+});
+
 test('empty and error states, shortcuts help', async () => {
   const { page, context } = await openPage();
   await page.screenshot({ path: path.join(out, 'empty-light.png') });
