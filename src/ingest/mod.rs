@@ -230,7 +230,7 @@ impl Store {
             Err(reason) => return self.skip(src, line.number, reason.0),
         };
         self.seen_lines.insert(hash);
-        let loc = Locator { source: src, line: line.number, offset: line.offset, len: line.raw_len.min(u32::MAX as u64) as u32 };
+        let loc = Locator::new(src, line.number, line.offset, line.raw_len);
         let ts_ms = top.timestamp.as_ref().and_then(timestamp_of);
         if ts_ms.is_none() {
             self.warn(&["timestamp"]);

@@ -260,7 +260,7 @@ impl RangeMerge {
                     *store.diagnostics.field_warnings.entry(static_name(w)).or_insert(0) += 1;
                 }
             }
-            let fix = |loc: Locator| Locator { source: src, line: base + loc.line, ..loc };
+            let fix = |loc: Locator| Locator::new(src, base + loc.line, loc.offset().unwrap_or(u64::MAX), loc.len() as u64);
             match kind {
                 KEPT_EVENT => {
                     let Some(e) = events.next() else { continue };
@@ -280,7 +280,7 @@ impl RangeMerge {
                         }
                         None => NO_USAGE,
                     };
-                    store.events.push(Event::new(e.ts_ms(), e.sequence_num.map(i64::from), fix(e.loc), ctx, event_type, detail, usage));
+                    store.events.push(Event::new(e.ts_ms(), e.sequence_num().map(i64::from), fix(e.loc), ctx, event_type, detail, usage));
                 }
                 KEPT_METRICS => {
                     let Some(m) = metrics.next() else { continue };

@@ -68,14 +68,39 @@ impl Interner {
 }
 
 /// Where a record's raw line is: enough to re-read it from its source, never its text.
+/// 16 bytes: the line's offset and length share one word (a busy install has millions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Locator {
     pub source: u32,
     /// 1-based line number within the (decompressed) source.
     pub line: u32,
-    /// Byte offset of the line's first byte in the decompressed source.
-    pub offset: u64,
-    pub len: u32,
+    /// offset (low `OFFSET_BITS` bits) and length (the rest) of the line
+    span: u64,
+}
+
+/// Offsets up to 128 GiB within one decompressed source; a line past that keeps its number but
+/// not its place (its raw text is then not shown). Lengths up to 128 MiB (lines are cut at 64).
+const OFFSET_BITS: u32 = 37;
+const OFFSET_MASK: u64 = (1 << OFFSET_BITS) - 1;
+
+impl Locator {
+    pub fn new(source: u32, line: u32, offset: u64, len: u64) -> Locator {
+        let offset = if offset > OFFSET_MASK { OFFSET_MASK } else { offset };
+        let len = len.min(u64::MAX >> OFFSET_BITS);
+        Locator { source, line, span: offset | (len << OFFSET_BITS) }
+    }
+    /// Byte offset of the line's first byte in the decompressed source (`None` past 128 GiB).
+    pub fn offset(&self) -> Option<u64> {
+        let o = self.span & OFFSET_MASK;
+        (o != OFFSET_MASK).then_some(o)
+    }
+    /// Length of the raw line without its `\n`.
+    pub fn len(&self) -> u32 {
+        (self.span >> OFFSET_BITS) as u32
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// The identifying fields an attempt's lines share, interned as one tuple so that an event pays
@@ -148,15 +173,15 @@ pub enum Detail {
     Skill { name: Sym },
 }
 
-/// One event, kept compact (72 bytes): a busy install writes millions of them, and the page keeps
+/// One event, kept compact (56 bytes): a busy install writes millions of them, and the page keeps
 /// them all in the worker's memory.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
     /// epoch ms UTC, or `NO_TIME`; read it with [`Event::ts_ms`]
     ts: i64,
-    /// bosun's per-attempt counter; a value beyond i32 is treated as absent (it only breaks ties)
-    pub sequence_num: Option<i32>,
     pub loc: Locator,
+    /// bosun's per-attempt counter, or `NO_SEQUENCE`; read it with [`Event::sequence_num`]
+    seq: i32,
     /// Index into `Store::contexts`.
     pub ctx: u32,
     pub event_type: Sym,
@@ -164,15 +189,22 @@ pub struct Event {
     /// Index into `Store::usages`, or `u32::MAX`.
     pub usage: u32,
 }
+const _: () = assert!(std::mem::size_of::<Event>() == 56);
 
 const NO_TIME: i64 = i64::MIN;
+const NO_SEQUENCE: i32 = i32::MIN;
 
 impl Event {
     pub fn new(ts_ms: Option<i64>, sequence_num: Option<i64>, loc: Locator, ctx: u32, event_type: Sym, detail: Detail, usage: u32) -> Event {
-        Event { ts: ts_ms.unwrap_or(NO_TIME), sequence_num: sequence_num.and_then(|n| i32::try_from(n).ok()), loc, ctx, event_type, detail, usage }
+        // a counter beyond i32 is treated as absent (it only breaks ties)
+        let seq = sequence_num.and_then(|n| i32::try_from(n).ok()).filter(|&n| n != NO_SEQUENCE).unwrap_or(NO_SEQUENCE);
+        Event { ts: ts_ms.unwrap_or(NO_TIME), loc, seq, ctx, event_type, detail, usage }
     }
     pub fn ts_ms(&self) -> Option<i64> {
         (self.ts != NO_TIME).then_some(self.ts)
+    }
+    pub fn sequence_num(&self) -> Option<i32> {
+        (self.seq != NO_SEQUENCE).then_some(self.seq)
     }
 }
 
@@ -439,5 +471,29 @@ mod size_tests {
     #[test]
     fn an_event_stays_compact() {
         assert!(std::mem::size_of::<super::Event>() <= 72, "{}", std::mem::size_of::<super::Event>());
+    }
+}
+
+#[cfg(test)]
+mod locator_tests {
+    use super::*;
+
+    #[test]
+    fn offset_and_length_share_a_word() {
+        let l = Locator::new(3, 7, 123_456_789_012, 64 << 20);
+        assert_eq!((l.source, l.line, l.offset(), l.len()), (3, 7, Some(123_456_789_012), 64 << 20));
+        let last = (1u64 << 37) - 2; // the last offset kept: 128 GiB - 2
+        assert_eq!(Locator::new(0, 1, last, 5).offset(), Some(last));
+        // past 128 GiB the place is unknown, the number and length stay
+        let far = Locator::new(0, 9, 1 << 40, 5);
+        assert_eq!((far.line, far.offset(), far.len()), (9, None, 5));
+        assert_eq!(std::mem::size_of::<Locator>(), 16);
+    }
+
+    #[test]
+    fn absent_sequence_numbers() {
+        let loc = Locator::default();
+        let seq = |n: Option<i64>| Event::new(None, n, loc, 0, Sym::NONE, Detail::None, NO_USAGE).sequence_num();
+        assert_eq!((seq(Some(5)), seq(Some(-5)), seq(None), seq(Some(1 << 40)), seq(Some(i32::MIN as i64))), (Some(5), Some(-5), None, None, None));
     }
 }

@@ -145,7 +145,7 @@ impl Dataset {
         for s in sessions.iter_mut() {
             s.events.sort_by_key(|&i| {
                 let e = &store.events[i as usize];
-                (e.ts_ms().unwrap_or(i64::MAX), e.sequence_num.unwrap_or(i32::MAX), i)
+                (e.ts_ms().unwrap_or(i64::MAX), e.sequence_num().unwrap_or(i32::MAX), i)
             });
             s.metrics_row = winner.get(&s.attempt).copied();
             resolve(store, s);

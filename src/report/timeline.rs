@@ -22,7 +22,8 @@ pub struct TimelineEvent {
     pub source: u32,
     pub source_name: String,
     pub line: u32,
-    pub offset: u64,
+    /// where the raw line starts in its (decompressed) source; `None` past 128 GiB (not shown)
+    pub offset: Option<u64>,
     pub len: u32,
 }
 
@@ -76,8 +77,8 @@ pub fn attempt_timeline(data: &Dataset, attempt_id: &str) -> Option<Timeline> {
                 source: e.loc.source,
                 source_name: store.sources.get(e.loc.source as usize).map(|s| s.name.clone()).unwrap_or_default(),
                 line: e.loc.line,
-                offset: e.loc.offset,
-                len: e.loc.len,
+                offset: e.loc.offset(),
+                len: e.loc.len(),
             }
         })
         .collect();
@@ -115,7 +116,7 @@ mod tests {
         assert_eq!(t.events[1].tool.as_deref(), Some("shell"));
         assert_eq!(t.events[2].error_category.as_deref(), Some("uncategorized"));
         assert_eq!(t.events[0].line, 2);
-        assert_eq!(t.events[1].offset, 0);
+        assert_eq!(t.events[1].offset, Some(0));
         assert!(attempt_timeline(&data, "nope").is_none());
     }
 }

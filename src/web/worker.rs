@@ -727,7 +727,7 @@ async fn timeline(state: &Shared, attempt: &str) {
         }
         if let Some((container, Some(bytes), name, entry)) = sources.get(e.source as usize) {
             if container != "plain" {
-                let wanted = tl.events.iter().filter(|x| x.source == e.source).map(|x| (x.offset, x.len)).collect();
+                let wanted = tl.events.iter().filter(|x| x.source == e.source).filter_map(|x| Some((x.offset?, x.len))).collect();
                 let mut c = RangeCollector::new(*entry, wanted);
                 replay(bytes, name, &mut c).await;
                 replayed.insert(e.source, c);
@@ -737,8 +737,9 @@ async fn timeline(state: &Shared, attempt: &str) {
     let mut raws: Vec<Option<String>> = Vec::with_capacity(tl.events.len());
     for e in &tl.events {
         let raw = match sources.get(e.source as usize) {
-            Some((container, Some(bytes), _, _)) if container == "plain" => read_line(bytes, e.offset, e.len).await,
-            Some(_) => replayed.get(&e.source).and_then(|c| c.text(e.offset, e.len)),
+            _ if e.offset.is_none() => None,
+            Some((container, Some(bytes), _, _)) if container == "plain" => read_line(bytes, e.offset.unwrap_or(0), e.len).await,
+            Some(_) => replayed.get(&e.source).and_then(|c| c.text(e.offset.unwrap_or(0), e.len)),
             _ => None,
         };
         raws.push(raw.map(|r| match r.char_indices().nth(MAX_RAW_CHARS) {
