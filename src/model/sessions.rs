@@ -103,6 +103,13 @@ impl Dataset {
 
     /// Recomputes sessions after more input was loaded (cheap next to reading it).
     pub fn rebuild(&mut self) {
+        // the old sessions go first: the page's worker memory never shrinks, so old and new side
+        // by side would stay its size after every file
+        self.sessions = Vec::new();
+        self.derived = Derived::default();
+        self.event_session = Vec::new();
+        self.session_of_attempt = HashMap::new();
+        self.names = NameBlock::default();
         let store = &self.store;
         let mut sessions: Vec<Session> = Vec::new();
         let mut index: HashMap<Sym, u32> = HashMap::new();
@@ -150,6 +157,7 @@ impl Dataset {
             s.metrics_row = winner.get(&s.attempt).copied();
             resolve(store, s);
         }
+        sessions.shrink_to_fit();
         self.session_of_attempt = sessions.iter().enumerate().map(|(i, s)| (s.attempt, i as u32)).collect();
         self.derived = Derived::build(store, &sessions, &event_session, |a| self.session_of_attempt.get(&a).copied());
         self.sessions = sessions;

@@ -57,11 +57,11 @@ pub struct ParametersInForce {
 }
 
 impl Report {
-    /// Each top-level section as a JSON value, in the report's order, one at a time: the page's
-    /// worker sends the report in parts without holding a value tree of all of it at once.
-    pub fn each_section(&self, mut f: impl FnMut(&'static str, serde_json::Value)) {
+    /// Each top-level section as JSON text, in the report's order, one at a time: the page's
+    /// worker sends the report in parts without holding all of it, or a value tree of it.
+    pub fn each_section(&self, mut f: impl FnMut(&'static str, String)) {
         macro_rules! sections {
-            ($($name:ident),*) => { $( f(stringify!($name), serde_json::to_value(&self.$name).unwrap_or_default()); )* };
+            ($($name:ident),*) => { $( f(stringify!($name), serde_json::to_string(&self.$name).unwrap_or_default()); )* };
         }
         sections!(summary, model_scores, task_risk, provider_heatmap, interventions, guardrails, alerts, costs, tools, git, executors, error_clusters, diagnostics, parameters);
     }
@@ -111,6 +111,53 @@ pub fn diagnostics(data: &Dataset) -> DiagnosticsReport {
     }
 }
 
+/// A section's JSON text split for the page: the section with every array longer than `big`
+/// emptied, and those arrays as JSON Lines (one row per line) by field, in order. Works on the
+/// text (raw JSON slices), so the worker never builds a value tree of a large section.
+pub fn split_section(json: &str, big: usize) -> (String, Vec<(String, String)>) {
+    use serde_json::value::RawValue;
+    struct Fields<'a>(Vec<(String, &'a RawValue)>);
+    impl<'de> serde::Deserialize<'de> for Fields<'de> {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> serde::de::Visitor<'de> for V {
+                type Value = Fields<'de>;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("a JSON object")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
+                    let mut fields = Vec::new();
+                    while let Some(entry) = map.next_entry::<String, &'de RawValue>()? {
+                        fields.push(entry);
+                    }
+                    Ok(Fields(fields))
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+    let Ok(Fields(fields)) = serde_json::from_str::<Fields<'_>>(json) else { return (json.to_string(), vec![]) };
+    let mut section = String::from("{");
+    let mut lines = Vec::new();
+    for (i, (key, raw)) in fields.iter().enumerate() {
+        if i > 0 {
+            section.push(',');
+        }
+        section.push_str(&serde_json::to_string(key).unwrap_or_default());
+        section.push(':');
+        match serde_json::from_str::<Vec<&RawValue>>(raw.get()) {
+            Ok(rows) if rows.len() > big => {
+                section.push_str("[]");
+                let text: Vec<&str> = rows.iter().map(|r| r.get()).collect();
+                lines.push((key.clone(), text.join("\n")));
+            }
+            _ => section.push_str(raw.get()),
+        }
+    }
+    section.push('}');
+    (section, lines)
+}
+
 #[cfg(test)]
 mod section_tests {
     use super::*;
@@ -122,8 +169,21 @@ mod section_tests {
         let report = Report::compute(&Dataset::new(store), &Filters::default(), &Parameters::default());
         let mut parts = serde_json::Map::new();
         report.each_section(|k, v| {
-            parts.insert(k.to_string(), v);
+            parts.insert(k.to_string(), serde_json::from_str(&v).unwrap());
         });
         assert_eq!(serde_json::Value::Object(parts), serde_json::to_value(&report).unwrap());
+    }
+
+    #[test]
+    fn long_arrays_come_apart_as_json_lines() {
+        let json = r#"{"rows":[{"a":1,"s":"x\"y"},{"a":2.5,"s":"[,]"},{"a":null,"s":""}],"few":[1,2],"n":3,"o":{"k":[1,2,3]}}"#;
+        let (section, lines) = split_section(json, 2);
+        assert_eq!(section, r#"{"rows":[],"few":[1,2],"n":3,"o":{"k":[1,2,3]}}"#);
+        assert_eq!(lines, vec![("rows".to_string(), "{\"a\":1,\"s\":\"x\\\"y\"}\n{\"a\":2.5,\"s\":\"[,]\"}\n{\"a\":null,\"s\":\"\"}".to_string())]);
+        // each line is one row, as the section had it
+        let rows: Vec<serde_json::Value> = lines[0].1.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(serde_json::Value::Array(rows), serde_json::from_str::<serde_json::Value>(json).unwrap()["rows"]);
+        // not an object: kept whole
+        assert_eq!(split_section("[1,2,3]", 1), ("[1,2,3]".to_string(), vec![]));
     }
 }

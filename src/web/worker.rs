@@ -581,27 +581,17 @@ fn post_report(st: &State) {
     // long arrays go apart as JSON Lines, which the page parses a slice at a time
     let parts = obj();
     let big = obj();
-    // a section at a time: a value tree of the whole report would set the worker's (never
-    // shrinking) memory by the largest report, not the largest section
-    report.each_section(|k, mut v| {
-        if let serde_json::Value::Object(fields) = &mut v {
-            let section_big = obj();
-            for (f, rows) in fields.iter_mut() {
-                if matches!(rows, serde_json::Value::Array(a) if a.len() > BIG_ARRAY) {
-                    let rows = std::mem::replace(rows, serde_json::Value::Array(vec![]));
-                    let mut lines = String::new();
-                    for (i, r) in rows.as_array().into_iter().flatten().enumerate() {
-                        if i > 0 {
-                            lines.push('\n');
-                        }
-                        lines.push_str(&r.to_string());
-                    }
-                    set(&section_big, f, &lines.into());
-                }
-            }
-            set(&big, k, &section_big);
+    // a section at a time, as text: a value tree of the report would set the worker's (never
+    // shrinking) memory by several times the report's size
+    report.each_section(|k, json| {
+        let (section, lines) = crate::report::split_section(&json, BIG_ARRAY);
+        drop(json);
+        let section_big = obj();
+        for (field, text) in lines {
+            set(&section_big, &field, &text.into());
         }
-        set(&parts, k, &v.to_string().into());
+        set(&big, k, &section_big);
+        set(&parts, k, &section.into());
     });
     set(&m, "parts", &parts);
     set(&m, "big", &big);
