@@ -8,6 +8,7 @@
 pub mod archive;
 pub mod json;
 pub mod lines;
+mod lineset;
 pub mod parse;
 pub mod ranges;
 
@@ -15,7 +16,7 @@ use crate::model::records::*;
 use archive::{ContainerKind, Decoder, Output};
 use lines::{Line, LineEvent, LineSplitter, DEFAULT_MAX_LINE_BYTES};
 use parse::{parse_line, timestamp_of, DataFields, Shape, TopFields};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// At most this many skipped lines are listed one by one (all are counted).
@@ -74,7 +75,6 @@ impl Hasher for IdHasher {
         self.0 = v as u64;
     }
 }
-type HashSet128 = HashSet<u128, BuildHasherDefault<IdHasher>>;
 type HashMap128<V> = HashMap<u128, V, BuildHasherDefault<IdHasher>>;
 
 /// Everything loaded so far. Grows as feeds push; never re-reads.
@@ -90,7 +90,7 @@ pub struct Store {
     pub diagnostics: Diagnostics,
     context_ids: HashMap<Context, u32>,
     raw_context_ids: HashMap128<u32>,
-    seen_lines: HashSet128,
+    seen_lines: lineset::LineSet,
     /// Set on the store of one byte range (`ranges.rs`): what the merge replays, line by line.
     range_log: Option<ranges::RangeLog>,
 }
@@ -208,7 +208,7 @@ impl Store {
             }
         };
         let hash = xxhash_rust::xxh3::xxh3_128(bytes);
-        if self.seen_lines.contains(&hash) {
+        if self.seen_lines.contains(hash) {
             self.diagnostics.duplicate_lines += 1;
             if let Some(s) = self.sources.get_mut(src as usize) {
                 s.duplicates += 1;
