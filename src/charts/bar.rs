@@ -194,7 +194,7 @@ fn horizontal<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>
 
     let zero = xs.map(0.0);
     let half = (slot * 0.36).min(40.0 * f.s).max(0.5);
-    let every = ((f.line_h(f.small) as f64 / slot).ceil() as usize).max(1);
+    let every = label_stride(slot, f.small);
     let fitted = fit_labels(names, cat_w as f64, f.small);
     let mut hits = Vec::with_capacity(bars.len());
     for (i, b) in bars.iter().enumerate() {
