@@ -41,6 +41,17 @@ fn texts(svg: &str) -> Vec<String> {
     out
 }
 
+/// (x, y, font size, content) of each <text>. The size is the canvas one, which layout reserves
+/// room for (plotters writes it divided by 1.24 into SVG).
+fn placed_texts(svg: &str) -> Vec<(i32, i32, f64, String)> {
+    let attr = |l: &str, name: &str| -> f64 {
+        let start = l.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
+        l[start..start + l[start..].find('"').expect("quote")].parse().expect("number")
+    };
+    let heads = svg.lines().filter(|l| l.starts_with("<text"));
+    heads.zip(texts(svg)).map(|(l, t)| (attr(l, "x") as i32, attr(l, "y") as i32, attr(l, "font-size") * 1.24, t)).collect()
+}
+
 fn has_text(svg: &str, s: &str) -> bool {
     texts(svg).iter().any(|t| t == s)
 }
@@ -168,6 +179,27 @@ fn bar_chart_edge_cases() {
 }
 
 #[test]
+fn dense_bars_are_each_named() {
+    // 20 horizontal bars in 800×400 are 14.8 px apart, 50 vertical ones 14 px, at 13 px text:
+    // every name has room (every other one was drawn). Names at least a font size apart do not
+    // overlap.
+    for (horizontal, n) in [(true, 20), (false, 50)] {
+        let c = BarChart { bars: (0..n).map(|i| (format!("m{i}"), i as f64)).collect(), horizontal, ..bars() };
+        let (svg, hits) = render(W, H, |a| draw_bar_chart(a, &c, &Theme::light()));
+        assert_eq!(hits.len(), n);
+        let placed = placed_texts(&svg);
+        let mut at: Vec<(i32, f64)> = Vec::new();
+        for (name, _) in &c.bars {
+            let (x, y, px, _) = placed.iter().find(|t| &t.3 == name).unwrap_or_else(|| panic!("{name} not drawn"));
+            at.push((if horizontal { *y } else { *x }, *px));
+        }
+        for w in at.windows(2) {
+            assert!((w[1].0 - w[0].0) as f64 >= w[0].1, "{horizontal} {at:?}");
+        }
+    }
+}
+
+#[test]
 fn bar_chart_empty() {
     let c = BarChart { bars: vec![("nan".into(), f64::NAN)], ..bars() };
     let (svg, hits) = render(W, H, |a| draw_bar_chart(a, &c, &Theme::light()));
@@ -255,6 +287,12 @@ fn heatmap_structure() {
     for r in &chart.rows {
         assert!(has_text(&svg, r), "row {r}");
     }
+    // column names whole: "context_window" over two lines (rotated, side by side), not cut
+    for c in chart.cols.iter().filter(|c| *c != "context_window") {
+        assert!(has_text(&svg, c), "column {c}");
+    }
+    assert!(has_text(&svg, "context_") && has_text(&svg, "window"));
+    assert!(!all.iter().any(|t| t.contains('…')), "{all:?}");
     assert!(has_text(&svg, "executor") && has_text(&svg, "error category"));
     // cell text contrasts with its cell: the darkest cell (31) is written in white
     assert!(svg.contains("fill=\"#FFFFFF\">\n31\n</text>"));

@@ -74,11 +74,37 @@ pub fn draw_bar_chart<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord
     if hi == lo {
         hi = 1.0; // all zero
     }
+    let set = BarSet {
+        f: &f,
+        top,
+        chart,
+        bars: &bars,
+        names: bars.iter().map(|b| b.name.to_string()).collect(),
+        lo,
+        hi,
+        has_pos: bars.iter().any(|b| b.value > 0.0),
+        has_neg: bars.iter().any(|b| b.value < 0.0),
+    };
     if chart.horizontal {
-        horizontal(area, theme, &f, top, chart, &bars, lo, hi)
+        horizontal(area, theme, &set)
     } else {
-        vertical(area, theme, &f, top, chart, &bars, lo, hi)
+        vertical(area, theme, &set)
     }
+}
+
+/// What both orientations draw: the valid bars, their names and the range of their values.
+struct BarSet<'a> {
+    f: &'a Frame,
+    /// The y below the title.
+    top: i32,
+    chart: &'a BarChart,
+    bars: &'a [Bar<'a>],
+    names: Vec<String>,
+    /// The value range, 0 included.
+    lo: f64,
+    hi: f64,
+    has_pos: bool,
+    has_neg: bool,
 }
 
 /// Extend [lo, hi] so that `pos_px` / `neg_px` pixels of room remain beyond the bar ends.
@@ -92,47 +118,14 @@ fn extend(lo: f64, hi: f64, len: i32, pos_px: f64, neg_px: f64, has_pos: bool, h
     (lo2, hi2)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn vertical<DB: DrawingBackend>(
-    area: &DrawingArea<DB, plotters::coord::Shift>,
-    theme: &Theme,
-    f: &Frame,
-    top: i32,
-    chart: &BarChart,
-    bars: &[Bar],
-    lo: f64,
-    hi: f64,
-) -> ChartResult {
-    let names: Vec<String> = bars.iter().map(|b| b.name.to_string()).collect();
-    let has_pos = bars.iter().any(|b| b.value > 0.0);
-    let has_neg = bars.iter().any(|b| b.value < 0.0);
+fn vertical<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, theme: &Theme, set: &BarSet) -> ChartResult {
+    let BarSet { f, chart, bars, lo, hi, has_pos, has_neg, .. } = *set;
+    // room for the value labels above (below) the bars
     let lab_px = (f.line_h(f.small) + f.px(3.0)) as f64;
-    let title_w = f.line_h(f.font) + f.px(6.0);
-
-    // Two passes: the tick label width decides the plot width, which decides the categories'
-    // height, which decides the plot height and so the ticks.
-    let mut tick_w = text_w("0.00", f.small);
-    let mut result = None;
-    for _ in 0..3 {
-        let x0 = f.pad + title_w + tick_w.ceil() as i32 + f.px(10.0);
-        let x1 = f.w - f.pad;
-        let slot = (x1 - x0).max(1) as f64 / bars.len() as f64;
-        let cats = layout_categories(f, &names, slot, f.h as f64 * 0.28);
-        let y0 = top + f.px(4.0);
-        let y1 = (f.h - f.pad - cats.height).max(y0 + 10);
-        let plot = PlotRect { x0, y0, x1: x1.max(x0 + 10), y1 };
-        let (elo, ehi) = extend(lo, hi, plot.h(), lab_px, lab_px, has_pos, has_neg);
-        let ticks = nice_ticks(elo, ehi, tick_count(plot.h(), f.font * 2.6));
-        let labels = tick_labels(&ticks, chart.value_format);
-        let w = widest(&labels, f.small);
-        let done = w <= tick_w;
-        tick_w = tick_w.max(w);
-        result = Some((plot, slot, cats, ticks, labels));
-        if done {
-            break;
-        }
-    }
-    let Some((plot, slot, cats, ticks, labels)) = result else { return Ok(Vec::new()) };
+    let LeftValueAxis { plot, slot, cats, ticks, labels } =
+        fit_left_value_axis(f, set.top, &set.names, f.h as f64 * 0.28, chart.value_format, |plot| {
+            extend(lo, hi, plot.h(), lab_px, lab_px, has_pos, has_neg)
+        });
 
     let ys = Scale::new(ticks.lo, ticks.hi, plot.y1, plot.y0);
     draw_value_axis_left(area, theme, f, plot, &ys, &ticks, &labels)?;
@@ -170,22 +163,11 @@ fn vertical<DB: DrawingBackend>(
     Ok(hits)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn horizontal<DB: DrawingBackend>(
-    area: &DrawingArea<DB, plotters::coord::Shift>,
-    theme: &Theme,
-    f: &Frame,
-    top: i32,
-    chart: &BarChart,
-    bars: &[Bar],
-    lo: f64,
-    hi: f64,
-) -> ChartResult {
-    let names: Vec<String> = bars.iter().map(|b| b.name.to_string()).collect();
-    let has_pos = bars.iter().any(|b| b.value > 0.0);
-    let has_neg = bars.iter().any(|b| b.value < 0.0);
+fn horizontal<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, theme: &Theme, set: &BarSet) -> ChartResult {
+    let BarSet { f, top, chart, bars, lo, hi, has_pos, has_neg, .. } = *set;
+    let names = &set.names;
     let gap = f.px(6.0);
-    let cat_w = widest(&names, f.small).min(f.w as f64 * 0.32).ceil() as i32;
+    let cat_w = widest(names, f.small).min(f.w as f64 * 0.32).ceil() as i32;
     let x0 = f.pad + cat_w + gap * 2;
     let y0 = top + f.px(4.0);
     let y1 = (f.h - f.pad - f.line_h(f.font) - f.line_h(f.small) - gap * 2).max(y0 + 10);
@@ -202,30 +184,9 @@ fn horizontal<DB: DrawingBackend>(
     let max_label = (f.w - x0) as f64 * 0.25;
     let (pos_px, neg_px) = if show_values { (val_w(false).min(max_label), val_w(true).min(max_label)) } else { (0.0, 0.0) };
 
-    // the right margin must hold half of the last tick label
-    let mut right = f.pad;
-    let mut count = 8;
-    let mut result = None;
-    for _ in 0..6 {
-        let x1 = (f.w - right).max(x0 + 10);
-        let plot = PlotRect { x0, y0, x1, y1 };
-        let (elo, ehi) = extend(lo, hi, plot.w(), pos_px, neg_px, has_pos, has_neg);
-        let ticks = nice_ticks(elo, ehi, count);
-        let labels = tick_labels(&ticks, chart.value_format);
-        let lw = widest(&labels, f.small);
-        let fits = (lw + f.small * 2.0) * labels.len() as f64 <= plot.w() as f64;
-        let need_right = ((lw / 2.0).ceil() as i32 + 2).max(f.pad);
-        let ok = fits && need_right <= right;
-        right = right.max(need_right);
-        result = Some((plot, ticks, labels));
-        if ok {
-            break;
-        }
-        if !fits {
-            count = (count / 2).max(1);
-        }
-    }
-    let Some((plot, ticks, labels)) = result else { return Ok(Vec::new()) };
+    let BottomValueAxis { x1, ticks, labels } =
+        fit_bottom_value_axis(f, x0, chart.value_format, |w| extend(lo, hi, w, pos_px, neg_px, has_pos, has_neg));
+    let plot = PlotRect { x0, y0, x1, y1 };
 
     let xs = Scale::new(ticks.lo, ticks.hi, plot.x0, plot.x1);
     draw_value_axis_bottom(area, theme, f, plot, &xs, &ticks, &labels)?;
@@ -233,8 +194,8 @@ fn horizontal<DB: DrawingBackend>(
 
     let zero = xs.map(0.0);
     let half = (slot * 0.36).min(40.0 * f.s).max(0.5);
-    let every = ((f.line_h(f.small) as f64 / slot).ceil() as usize).max(1);
-    let fitted = fit_labels(&names, cat_w as f64, f.small);
+    let every = label_stride(slot, f.small);
+    let fitted = fit_labels(names, cat_w as f64, f.small);
     let mut hits = Vec::with_capacity(bars.len());
     for (i, b) in bars.iter().enumerate() {
         let cy = plot.y0 as f64 + slot * (i as f64 + 0.5);

@@ -560,38 +560,81 @@ pub(crate) fn draw_x_title<DB: DrawingBackend>(area: &Area<DB>, theme: &Theme, f
     text(area, theme, &t, (plot.x0 + plot.x1) / 2, y, &Txt::new(f.font, theme.text).at(HPos::Center, VPos::Top))
 }
 
+/// Which labels to draw of a row of labels `spacing` pixels apart (centre to centre), one line
+/// of `px` text each across the row: every n-th, n as small as keeps neighbours apart. What a
+/// line takes across is its font size (the em box holds the glyphs); the 1.3 line height adds
+/// leading, which neighbours may share, so it is not the measure: with it, bars 13 to 17 px
+/// apart at 13 px text had every other one named though each name had room.
+pub(crate) fn label_stride(spacing: f64, px: f64) -> usize {
+    // no spacing at all (or NaN): only the first label (usize::MAX, as the cast saturates)
+    ((px / spacing.max(f64::MIN_POSITIVE)).ceil() as usize).max(1)
+}
+
+/// `s` as one line if it fits `max_w` pixels, or broken after a space, '_', '-' or '/' into two
+/// lines that both fit (the break that makes the longer line shortest); None if neither works.
+pub(crate) fn one_or_two_lines(s: &str, max_w: f64, px: f64) -> Option<Vec<String>> {
+    if text_w(s, px) <= max_w {
+        return Some(vec![s.to_string()]);
+    }
+    s.char_indices()
+        .filter(|&(_, c)| matches!(c, ' ' | '_' | '-' | '/'))
+        .map(|(i, c)| (s[..i + c.len_utf8()].trim_end(), s[i + c.len_utf8()..].trim_start()))
+        .filter(|(head, tail)| !head.is_empty() && !tail.is_empty())
+        .map(|(head, tail)| (text_w(head, px).max(text_w(tail, px)), head, tail))
+        .filter(|&(w, _, _)| w <= max_w)
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, head, tail)| vec![head.to_string(), tail.to_string()])
+}
+
 /// How category labels along a horizontal axis are drawn.
 pub(crate) struct CatLabels {
     pub rotated: bool,
     /// Draw every n-th label.
     pub every: usize,
-    pub texts: Vec<String>,
+    /// The lines of each label: one, or two (one under the other, or side by side when rotated).
+    pub texts: Vec<Vec<String>>,
     /// Pixels needed below the axis.
     pub height: i32,
 }
 
 /// Lay out `names` in slots of `slot_w` pixels, rotated labels at most `max_h` long.
+///
+/// Upright on one line if they fit. If not, and a few characters fit across a slot: upright on
+/// two lines if every label then fits, or cut short if that cuts no label badly and rotating
+/// would cut some or leave some out. Otherwise rotated, where a label longer than `max_h` goes
+/// over two lines side by side if the slot is wide enough, and is cut short only if it cannot.
 pub(crate) fn layout_categories(f: &Frame, names: &[String], slot_w: f64, max_h: f64) -> CatLabels {
     let px = f.small;
     let gap = f.px(6.0);
+    let lh = f.line_h(px);
+    let one_line = |texts: Vec<String>| texts.into_iter().map(|t| vec![t]).collect();
     let widest = names.iter().map(|n| text_w(n, px)).fold(0.0, f64::max);
     let avail = slot_w * 0.98 - 3.0;
     if widest <= avail {
-        return CatLabels { rotated: false, every: 1, texts: names.to_vec(), height: f.line_h(px) + gap };
+        return CatLabels { rotated: false, every: 1, texts: one_line(names.to_vec()), height: lh + gap };
     }
+    let max_h = max_h.max(px * 3.0);
+    let every = label_stride(slot_w, px);
     if avail >= px * 4.5 {
-        // enough room for a few characters: truncate, unless that cuts a label badly
+        if let Some(texts) = names.iter().map(|n| one_or_two_lines(n, avail, px)).collect::<Option<Vec<_>>>() {
+            return CatLabels { rotated: false, every: 1, texts, height: 2 * lh + gap };
+        }
+        // enough room for a few characters: truncate, unless that cuts a label badly or
+        // rotated labels would all be drawn whole
         let texts: Vec<String> = fit_labels(names, avail, px);
         let bad = names.iter().zip(&texts).any(|(n, t)| (t.chars().count() as f64) < 0.7 * n.chars().count() as f64);
-        if !bad || (f.line_h(px) as f64) > slot_w {
-            return CatLabels { rotated: false, every: 1, texts, height: f.line_h(px) + gap };
+        let whole_rotated = widest <= max_h && every == 1;
+        if (!bad && !whole_rotated) || (lh as f64) > slot_w {
+            return CatLabels { rotated: false, every: 1, texts: one_line(texts), height: lh + gap };
         }
     }
-    let lh = f.line_h(px) as f64;
-    let every = ((lh / slot_w.max(0.5)).ceil() as usize).max(1);
-    let max_h = max_h.max(px * 3.0);
-    let texts: Vec<String> = fit_labels(names, max_h, px);
-    let longest = texts.iter().map(|n| text_w(n, px)).fold(0.0, f64::max);
+    let two_fit = slot_w >= 2.0 * lh as f64;
+    let texts: Vec<Vec<String>> = names
+        .iter()
+        .zip(fit_labels(names, max_h, px))
+        .map(|(n, cut)| two_fit.then(|| one_or_two_lines(n, max_h, px)).flatten().unwrap_or_else(|| vec![cut]))
+        .collect();
+    let longest = texts.iter().flatten().map(|n| text_w(n, px)).fold(0.0, f64::max);
     CatLabels { rotated: true, every, texts, height: longest.ceil() as i32 + gap * 2 }
 }
 
@@ -605,14 +648,19 @@ pub(crate) fn draw_categories<DB: DrawingBackend>(
     labels: &CatLabels,
 ) -> R {
     let gap = f.px(6.0);
-    for (i, (x, s)) in centres.iter().zip(&labels.texts).enumerate() {
+    let lh = f.line_h(f.small);
+    for (i, (x, lines)) in centres.iter().zip(&labels.texts).enumerate() {
         if i % labels.every != 0 {
             continue;
         }
-        if labels.rotated {
-            text(area, theme, s, *x, y + gap, &Txt::new(f.small, theme.text).at(HPos::Right, VPos::Center).rotated())?;
-        } else {
-            text(area, theme, s, *x, y + gap, &Txt::new(f.small, theme.text).at(HPos::Center, VPos::Top))?;
+        for (k, s) in lines.iter().enumerate() {
+            if labels.rotated {
+                // read bottom to top: the first line on the left, the lines centred on the slot
+                let lx = *x - lh * (lines.len() as i32 - 1) / 2 + lh * k as i32;
+                text(area, theme, s, lx, y + gap, &Txt::new(f.small, theme.text).at(HPos::Right, VPos::Center).rotated())?;
+            } else {
+                text(area, theme, s, *x, y + gap + lh * k as i32, &Txt::new(f.small, theme.text).at(HPos::Center, VPos::Top))?;
+            }
         }
     }
     Ok(())
@@ -621,6 +669,99 @@ pub(crate) fn draw_categories<DB: DrawingBackend>(
 /// Widest of the labels, in pixels.
 pub(crate) fn widest(labels: &[String], px: f64) -> f64 {
     labels.iter().map(|l| text_w(l, px)).fold(0.0, f64::max)
+}
+
+/// Where the plot, the category labels and the value ticks go in a chart with categories along
+/// the bottom and values up the left side (vertical bars, stacked bars).
+pub(crate) struct LeftValueAxis {
+    pub plot: PlotRect,
+    /// Width of one category's slot.
+    pub slot: f64,
+    pub cats: CatLabels,
+    pub ticks: Ticks,
+    pub labels: Vec<String>,
+}
+
+/// Lay out a chart with `names` along the bottom and values up the left side, below `top`.
+///
+/// The layout goes round in a circle: the widest tick label decides where the plot starts, so the
+/// slot width, so how tall the category labels are (`layout_categories`, at most `cat_max_h`),
+/// so the plot height, so how many ticks fit (one per 2.6 font sizes) and what their labels are.
+/// So: lay out with room for labels as wide as "0.00", and again with room for the widest label
+/// found, until the labels fit the room they were given. The room only grows, so this settles in
+/// a pass or two; a third pass is the last either way.
+///
+/// `domain` is the value range to cover in a given plot rectangle (charts that print values
+/// beyond their bars keep a number of pixels for them, which in values depends on the height).
+pub(crate) fn fit_left_value_axis(
+    f: &Frame,
+    top: i32,
+    names: &[String],
+    cat_max_h: f64,
+    format: fn(f64) -> String,
+    domain: impl Fn(PlotRect) -> (f64, f64),
+) -> LeftValueAxis {
+    let title_w = f.line_h(f.font) + f.px(6.0);
+    let mut tick_w = text_w("0.00", f.small);
+    let mut pass = 1;
+    loop {
+        let x0 = f.pad + title_w + tick_w.ceil() as i32 + f.px(10.0);
+        let x1 = f.w - f.pad;
+        let slot = (x1 - x0).max(1) as f64 / names.len() as f64;
+        let cats = layout_categories(f, names, slot, cat_max_h);
+        let y0 = top + f.px(4.0);
+        let y1 = (f.h - f.pad - cats.height).max(y0 + 10);
+        let plot = PlotRect { x0, y0, x1: x1.max(x0 + 10), y1 };
+        let (lo, hi) = domain(plot);
+        let ticks = nice_ticks(lo, hi, tick_count(plot.h(), f.font * 2.6));
+        let labels = tick_labels(&ticks, format);
+        let w = widest(&labels, f.small);
+        if w <= tick_w || pass == 3 {
+            return LeftValueAxis { plot, slot, cats, ticks, labels };
+        }
+        tick_w = w;
+        pass += 1;
+    }
+}
+
+/// The value ticks along the bottom of a plot that starts at `x0`, and where the plot ends.
+pub(crate) struct BottomValueAxis {
+    pub x1: i32,
+    pub ticks: Ticks,
+    pub labels: Vec<String>,
+}
+
+/// Fit value ticks along the bottom of a plot that starts at `x0` and ends as far right as the
+/// labels let it.
+///
+/// Tick labels are centred on their ticks, so they need two kinds of room: side by side (each
+/// label as wide as the widest, plus two characters of space, within the plot width: if not,
+/// halve the number of ticks, from 8) and beyond the plot's right end (half of the last label: if
+/// the right margin is narrower, widen it, which narrows the plot). Repeat until both hold, six
+/// passes at most.
+///
+/// `domain` is the value range to cover in a plot of the given width in pixels.
+pub(crate) fn fit_bottom_value_axis(f: &Frame, x0: i32, format: fn(f64) -> String, domain: impl Fn(i32) -> (f64, f64)) -> BottomValueAxis {
+    let mut right = f.pad;
+    let mut count = 8;
+    let mut pass = 1;
+    loop {
+        let x1 = (f.w - right).max(x0 + 10);
+        let (lo, hi) = domain(x1 - x0);
+        let ticks = nice_ticks(lo, hi, count);
+        let labels = tick_labels(&ticks, format);
+        let lw = widest(&labels, f.small);
+        let fits = (lw + f.small * 2.0) * labels.len() as f64 <= (x1 - x0) as f64;
+        let need_right = ((lw / 2.0).ceil() as i32 + 2).max(f.pad);
+        if (fits && need_right <= right) || pass == 6 {
+            return BottomValueAxis { x1, ticks, labels };
+        }
+        right = right.max(need_right);
+        if !fits {
+            count = (count / 2).max(1);
+        }
+        pass += 1;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -820,6 +961,59 @@ mod tests {
         let names: Vec<String> = vec!["column number 1".into(), "column number 2".into()];
         let f = fit_labels(&names, 60.0, 12.0);
         assert_ne!(f[0], f[1]);
+    }
+
+    /// The frame of an 800×400 chart: 13 px small text, 17 px line height.
+    fn frame_800x400() -> Frame {
+        Frame { w: 800, h: 400, s: 1.0, font: 15.0, small: 13.0, title: 20.0, pad: 10 }
+    }
+
+    #[test]
+    fn label_stride_counts_the_font_size_not_the_line_height() {
+        // 20 horizontal bars in 800×400 are 14.8 px apart: each name has room (17 px of line
+        // height named every other one)
+        assert_eq!(label_stride(14.8, 13.0), 1);
+        assert_eq!(label_stride(13.0, 13.0), 1);
+        assert_eq!(label_stride(12.9, 13.0), 2);
+        assert_eq!(label_stride(4.0, 13.0), 4);
+        // no spacing: only the first
+        assert!(label_stride(0.0, 13.0) > 1_000_000);
+        assert!(label_stride(f64::NAN, 13.0) > 1_000_000);
+    }
+
+    #[test]
+    fn long_labels_go_over_two_lines_before_they_are_cut() {
+        assert_eq!(one_or_two_lines("auth", 50.0, 13.0), Some(vec!["auth".to_string()]));
+        assert_eq!(one_or_two_lines("context_window", 100.0, 13.0), Some(vec!["context_".to_string(), "window".to_string()]));
+        // the most even break; the space at the break is dropped
+        assert_eq!(one_or_two_lines("copilot-cli / gpt-4.1", 90.0, 13.0), Some(vec!["copilot-cli".to_string(), "/ gpt-4.1".to_string()]));
+        assert_eq!(one_or_two_lines("uncategorized", 72.0, 13.0), None);
+        assert_eq!(one_or_two_lines("-", 1.0, 13.0), None);
+
+        let f = frame_800x400();
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+        // the sample heatmap's columns, 77 px apart: rotated (no break fits "uncategorized"
+        // upright), "context_window" on two lines side by side rather than "context_wind…"
+        let cols = names(&["rate_limit", "api_error", "auth", "dependency", "test", "build", "context_window", "uncategorized"]);
+        let cats = layout_categories(&f, &cols, 77.4, 100.0);
+        assert!(cats.rotated && cats.every == 1);
+        assert_eq!(cats.texts[6], ["context_", "window"]);
+        assert_eq!(cats.texts[7], ["uncategorized"]);
+        assert_eq!(cats.height, text_w("uncategorized", 13.0).ceil() as i32 + 12);
+        // upright on two lines when every label fits so (cut or rotated before)
+        let models = names(&["gpt-5-codex", "claude-sonnet-4.5", "gemini-2.5-pro", "gpt-4.1", "o3"]);
+        let cats = layout_categories(&f, &models, 80.0, 112.0);
+        assert!(!cats.rotated && cats.every == 1);
+        assert_eq!(cats.texts[1], ["claude-", "sonnet-4.5"]);
+        assert_eq!(cats.texts[3], ["gpt-4.1"]);
+        assert_eq!(cats.height, 2 * 17 + 6);
+        for lines in &cats.texts {
+            assert!(lines.iter().all(|l| text_w(l, 13.0) <= 80.0 * 0.98 - 3.0), "{lines:?}");
+        }
+        // too narrow for two rotated lines side by side: cut as before
+        let cats = layout_categories(&f, &cols, 30.0, 100.0);
+        assert!(cats.rotated && cats.texts.iter().all(|l| l.len() == 1));
+        assert!(cats.texts[6][0].ends_with('…'));
     }
 
     #[test]

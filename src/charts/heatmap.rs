@@ -140,7 +140,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &H
     }
 
     // row labels
-    let every = ((f.line_h(f.small) as f64 / cell_h.max(0.5)).ceil() as usize).max(1);
+    let every = label_stride(cell_h, f.small);
     let row_texts = fit_labels(&chart.rows, row_w as f64, f.small);
     for (r, t) in row_texts.iter().enumerate() {
         if r % every != 0 {

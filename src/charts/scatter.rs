@@ -90,27 +90,7 @@ pub fn draw_scatter_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, cha
     let ylabels = tick_labels(&yticks, chart.y_format);
     let x0 = f.pad + title_w + widest(&ylabels, f.small).ceil() as i32 + gap + f.px(4.0);
 
-    let mut right = f.pad;
-    let mut count = 8;
-    let mut result = None;
-    for _ in 0..6 {
-        let x1 = (f.w - right).max(x0 + 10);
-        let ticks = nice_ticks(xlo, xhi, count);
-        let labels = tick_labels(&ticks, chart.x_format);
-        let lw = widest(&labels, f.small);
-        let fits = (lw + f.small * 2.0) * labels.len() as f64 <= (x1 - x0) as f64;
-        let need_right = ((lw / 2.0).ceil() as i32 + 2).max(f.pad);
-        let ok = fits && need_right <= right;
-        right = right.max(need_right);
-        result = Some((x1, ticks, labels));
-        if ok {
-            break;
-        }
-        if !fits {
-            count = (count / 2).max(1);
-        }
-    }
-    let Some((x1, xticks, xlabels)) = result else { return Ok(Vec::new()) };
+    let BottomValueAxis { x1, ticks: xticks, labels: xlabels } = fit_bottom_value_axis(&f, x0, chart.x_format, |_| (xlo, xhi));
     let plot = PlotRect { x0, y0, x1, y1 };
     let xs = Scale::new(xticks.lo, xticks.hi, plot.x0, plot.x1);
     let ys = Scale::new(yticks.lo, yticks.hi, plot.y1, plot.y0);

@@ -102,33 +102,13 @@ pub fn draw_stacked_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, char
     let has_neg = lo < 0.0;
     let lab_px = (f.line_h(f.small) + f.px(3.0)) as f64;
 
-    let title_w = f.line_h(f.font) + f.px(6.0);
-    let mut tick_w = text_w("0.00", f.small);
-    let mut result = None;
-    for _ in 0..3 {
-        let x0 = f.pad + title_w + tick_w.ceil() as i32 + f.px(10.0);
-        let x1 = f.w - f.pad;
-        let slot = (x1 - x0).max(1) as f64 / n as f64;
-        let cats = layout_categories(&f, &chart.categories, slot, f.h as f64 * 0.25);
-        let y0 = top + f.px(4.0);
-        let y1 = (f.h - f.pad - cats.height).max(y0 + 10);
-        let plot = PlotRect { x0, y0, x1: x1.max(x0 + 10), y1 };
-        // room for the totals above the stacks
-        let len = plot.h().max(1) as f64;
-        let upp = (hi - lo) / (len - lab_px * 2.0).max(len * 0.3);
-        let ehi = hi + lab_px * upp;
-        let elo = if has_neg { lo - lab_px * upp } else { lo };
-        let ticks = nice_ticks(elo, ehi, tick_count(plot.h(), f.font * 2.6));
-        let labels = tick_labels(&ticks, chart.value_format);
-        let w = widest(&labels, f.small);
-        let done = w <= tick_w;
-        tick_w = tick_w.max(w);
-        result = Some((plot, slot, cats, ticks, labels));
-        if done {
-            break;
-        }
-    }
-    let Some((plot, slot, cats, ticks, labels)) = result else { return Ok(Vec::new()) };
+    let LeftValueAxis { plot, slot, cats, ticks, labels } =
+        fit_left_value_axis(&f, top, &chart.categories, f.h as f64 * 0.25, chart.value_format, |plot| {
+            // room for the totals above the stacks
+            let len = plot.h().max(1) as f64;
+            let upp = (hi - lo) / (len - lab_px * 2.0).max(len * 0.3);
+            (if has_neg { lo - lab_px * upp } else { lo }, hi + lab_px * upp)
+        });
     let ys = Scale::new(ticks.lo, ticks.hi, plot.y1, plot.y0);
     draw_value_axis_left(area, theme, &f, plot, &ys, &ticks, &labels)?;
     draw_y_title(area, theme, &f, f.pad + f.line_h(f.font) / 2, plot, &chart.y_label)?;
