@@ -11,6 +11,6 @@ pub mod pipelines;
 pub mod report;
 pub mod demo;
 pub mod charts;
-// the browser layer; its pure parts (`web::format`) also build natively for `cargo test`
+// the browser layer; it also builds natively for `cargo test` (`web::format` re-exports `report::format`)
 #[cfg(any(target_arch = "wasm32", test))]
 pub mod web;

@@ -1,6 +1,7 @@
 //! Which chart each report section shows, built from the report's JSON so that the native HTML
 //! report and the page (which receives the JSON from its worker) draw the very same charts.
 
+use super::format;
 use crate::charts::*;
 use crate::model::time::parse_timestamp;
 use plotters::coord::Shift;
@@ -73,21 +74,22 @@ fn text(v: &Value, key: &str) -> String {
     }
 }
 
+// Chart labels (ticks, bar values, tooltips). Percentages and scores read as in the tables
+// ([`format`]); dollars too, but whole from $100 (shorter ticks). Counts keep the charts' short
+// form (`12.3k`) and durations decimal units (`1.5 min`), which suit a linear axis better than a
+// table's `1m 30s`.
+
 pub fn fmt_pct(v: f64) -> String {
-    format!("{:.1} %", v * 100.0)
+    format::pct(v)
 }
 pub fn fmt_usd(v: f64) -> String {
-    if v.abs() >= 100.0 {
-        format!("${v:.0}")
-    } else {
-        format!("${v:.2}")
-    }
+    format::dollars(v, if v.abs() >= 100.0 { 0 } else { 2 })
 }
 pub fn fmt_count(v: f64) -> String {
     format_number(v)
 }
 pub fn fmt_score(v: f64) -> String {
-    format!("{v:.3}")
+    format::grouped(v, 3)
 }
 pub fn fmt_ms(v: f64) -> String {
     match v.abs() {
@@ -221,6 +223,19 @@ pub fn charts_for(report: &Value, section: &str) -> Vec<SectionChart> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn label_formats() {
+        // as in the tables
+        assert_eq!(fmt_pct(0.8126), "81.3 %");
+        assert_eq!(fmt_score(-0.12), "−0.120");
+        assert_eq!(fmt_usd(42.5), "$42.50");
+        // shorter than the tables
+        assert_eq!(fmt_usd(1234.4), "$1,234");
+        assert_eq!(fmt_count(12345.0), "12.3k");
+        assert_eq!(fmt_ms(90_000.0), "1.5 min");
+        assert_eq!(fmt_ms(250.0), "250 ms");
+    }
 
     #[test]
     fn every_section_maps_without_data() {

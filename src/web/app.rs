@@ -6,7 +6,7 @@
 
 use super::charts;
 use super::dom::*;
-use super::format;
+use crate::report::format;
 use super::{js_error, obj, set};
 use crate::pipelines::{Filters, Parameters};
 use serde_json::Value;

@@ -8,11 +8,14 @@ pub mod app;
 pub mod charts;
 #[cfg(target_arch = "wasm32")]
 pub mod dom;
-pub mod format;
 #[cfg(target_arch = "wasm32")]
 pub mod parsers;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
+
+/// How values read (page tables, the HTML report): the core's [`crate::report::format`], under
+/// its old name too.
+pub use crate::report::format;
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen::{JsCast, JsValue};
