@@ -124,7 +124,7 @@ fn cuts_at_every_kind_of_boundary() {
 #[test]
 fn a_binary_first_range_rejects_the_whole_file() {
     let mut bytes = b"\x00\x01\x02\x03 not text".to_vec();
-    bytes.extend(std::iter::repeat(b"{\"event_type\":\"x\"}\n").take(50).flatten());
+    bytes.extend(std::iter::repeat_n(b"{\"event_type\":\"x\"}\n", 50).flatten());
     for range in [5, 64, 4096] {
         assert_same(&[("bin.jsonl", bytes.clone())], range, 16);
     }

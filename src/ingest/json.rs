@@ -24,7 +24,11 @@ pub enum Scalar<'a> {
 }
 
 /// The conversion of a scalar to the wanted type: absent (null) is not an error, a wrong type is.
-pub type Conv<T> = Result<Option<T>, ()>;
+pub type Conv<T> = Result<Option<T>, WrongType>;
+
+/// A value of another JSON type than the field's (counted as a field warning).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WrongType;
 
 impl<'a> Scalar<'a> {
     pub fn as_f64(&self) -> Conv<f64> {
@@ -36,9 +40,9 @@ impl<'a> Scalar<'a> {
             Scalar::Str(s) => match s.trim().parse::<f64>() {
                 Ok(f) if f.is_finite() => Ok(Some(f)),
                 _ if s.trim().is_empty() => Ok(None),
-                _ => Err(()),
+                _ => Err(WrongType),
             },
-            _ => Err(()),
+            _ => Err(WrongType),
         }
     }
 
@@ -49,23 +53,23 @@ impl<'a> Scalar<'a> {
             Scalar::Int(i) if *i >= 0 => Ok(Some(*i as u64)),
             Scalar::Float(f) if *f >= 0.0 && f.fract() == 0.0 && *f < 1.8e19 => Ok(Some(*f as u64)),
             Scalar::Str(s) if s.trim().parse::<u64>().is_ok() => Ok(s.trim().parse::<u64>().ok()),
-            Scalar::Str(_) => Scalar::Float(self.as_f64()?.ok_or(())?).as_u64(),
+            Scalar::Str(_) => Scalar::Float(self.as_f64()?.ok_or(WrongType)?).as_u64(),
             Scalar::Null => Ok(None),
-            _ => Err(()),
+            _ => Err(WrongType),
         }
     }
 
     pub fn as_i64(&self) -> Conv<i64> {
         match self {
             Scalar::Int(i) => Ok(Some(*i)),
-            Scalar::UInt(u) => i64::try_from(*u).map(Some).map_err(|_| ()),
+            Scalar::UInt(u) => i64::try_from(*u).map(Some).map_err(|_| WrongType),
             Scalar::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Ok(Some(*f as i64)),
             Scalar::Str(s) => match s.trim().parse::<i64>() {
                 Ok(i) => Ok(Some(i)),
-                Err(_) => Scalar::Float(self.as_f64()?.ok_or(())?).as_i64(),
+                Err(_) => Scalar::Float(self.as_f64()?.ok_or(WrongType)?).as_i64(),
             },
             Scalar::Null => Ok(None),
-            _ => Err(()),
+            _ => Err(WrongType),
         }
     }
 
@@ -80,9 +84,9 @@ impl<'a> Scalar<'a> {
                 "true" | "yes" | "1" => Ok(Some(true)),
                 "false" | "no" | "0" => Ok(Some(false)),
                 "" => Ok(None),
-                _ => Err(()),
+                _ => Err(WrongType),
             },
-            _ => Err(()),
+            _ => Err(WrongType),
         }
     }
 
@@ -95,7 +99,7 @@ impl<'a> Scalar<'a> {
             Scalar::Int(i) => Ok(Some(Cow::Owned(i.to_string()))),
             Scalar::UInt(u) => Ok(Some(Cow::Owned(u.to_string()))),
             Scalar::Strs(v) => Ok((!v.is_empty()).then(|| Cow::Owned(v.join(" ")))),
-            _ => Err(()),
+            _ => Err(WrongType),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! Duplicate keys are detected among the fields read (the last value wins, as in `JSON.parse`, and a
 //! field warning is counted); wrongly typed values become absent with a field warning.
 
-use super::json::{ObjOr, ObjectReader, Scalar};
+use super::json::{ObjOr, ObjectReader, Scalar, WrongType};
 use crate::model::records::{Usage, COMMAND_LINT, COMMAND_TEST};
 use crate::model::time::{epoch_ms_in_range, parse_timestamp};
 use serde::de::{IgnoredAny, MapAccess};
@@ -14,7 +14,7 @@ type Warnings = Vec<&'static str>;
 
 /// The converted value, or absent with a field warning when the value had the wrong type.
 fn warned<T>(w: &mut Warnings, name: &'static str, converted: super::json::Conv<T>) -> Option<T> {
-    converted.unwrap_or_else(|()| {
+    converted.unwrap_or_else(|WrongType| {
         w.push(name);
         None
     })
@@ -686,8 +686,8 @@ pub struct TopFields<'a> {
     pub executor: Option<Cow<'a, str>>,
     pub executor_variant: Option<Cow<'a, str>>,
     pub model: Option<Cow<'a, str>>,
-    /// `Some(Err(()))` when present but not a string
-    pub event_type: Option<Result<Cow<'a, str>, ()>>,
+    /// `Some(Err(WrongType))` when present but not a non-empty string
+    pub event_type: Option<Result<Cow<'a, str>, WrongType>>,
     // boxed: the payload readers are large, and the line's struct is moved several times
     pub data: Option<Box<DataFields<'a>>>,
     pub has_metrics: bool,
@@ -727,7 +727,7 @@ impl<'de> ObjectReader<'de> for TopFields<'de> {
                 s.mark(9, w, "event_type");
                 self.event_type = Some(match map.next_value::<Scalar>()? {
                     Scalar::Str(t) if !t.trim().is_empty() => Ok(t),
-                    _ => Err(()),
+                    _ => Err(WrongType),
                 });
             }
             "data" => {
@@ -811,7 +811,7 @@ impl<'a> TopFields<'a> {
     pub fn shape(&self) -> Result<Shape, SkipReason> {
         match &self.event_type {
             Some(Ok(_)) => Ok(Shape::Event),
-            Some(Err(())) => Err(SkipReason("`event_type` is not a non-empty string".into())),
+            Some(Err(WrongType)) => Err(SkipReason("`event_type` is not a non-empty string".into())),
             None if self.metrics.is_some() => Ok(Shape::Metrics),
             None if self.has_metrics => Err(SkipReason("`metrics` is not an object".into())),
             None if self.alert_type.is_some() => Ok(Shape::Alert),
