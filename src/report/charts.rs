@@ -91,6 +91,10 @@ pub fn fmt_count(v: f64) -> String {
 pub fn fmt_score(v: f64) -> String {
     format::grouped(v, 3)
 }
+/// Task risk: whole numbers plus tool failures / 5, so one decimal is exact.
+pub fn fmt_risk(v: f64) -> String {
+    format::grouped(v, 1)
+}
 pub fn fmt_ms(v: f64) -> String {
     match v.abs() {
         x if x >= 3_600_000.0 => format!("{:.1} h", v / 3_600_000.0),
@@ -153,7 +157,7 @@ pub fn charts_for(report: &Value, section: &str) -> Vec<SectionChart> {
                 chart: Chart::Line(LineChart { title: "Success rate per day".into(), y_label: "success rate".into(), series: series.into_iter().map(|(name, points)| TimeSeries { name, points }).collect(), markers: vec![], y_format: fmt_pct, utc_offset_minutes: tz }),
             });
         }
-        "task_risk" => out.push(SectionChart { id: id("risk"), chart: bars("Riskiest tasks", "risk score", rows(report, &["task_risk", "rows"]), "task_id", "risk", fmt_score) }),
+        "task_risk" => out.push(SectionChart { id: id("risk"), chart: bars("Riskiest tasks", "risk score", rows(report, &["task_risk", "rows"]), "task_id", "risk", fmt_risk) }),
         "provider_heatmap" => {
             let executors: Vec<String> = rows(report, &["provider_heatmap", "rows"]).iter().map(|r| text(r, "executor")).collect();
             let categories: Vec<String> = rows(report, &["provider_heatmap", "categories"]).iter().map(|r| text(r, "error_category")).collect();

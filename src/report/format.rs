@@ -9,7 +9,7 @@
 //! (`−3.1 pp`); `*_usd`, `cost_per_*`, `*_cost` → dollars (`$1,234.50`, 4 decimals below a
 //! dollar: `$0.0605`); `since_ms`/`until_ms` → a timestamp; other `*_ms` → a duration (`250 ms`,
 //! `4.2 s`, `12m 05s`, `3h 20m`, `2d 4h`); `bytes` → `1.5 kB`; `utc_offset_minutes` →
-//! `UTC+02:00`; `score` and `w_*` → 3 decimals; any other integer grouped (`1,234,567`), a
+//! `UTC+02:00`; `score` and `w_*` → 3 decimals, `risk` → 1; any other integer grouped (`1,234,567`), a
 //! fraction with 3 decimals (1 from 100 up). Strings: timestamps as `2026-02-09 14:23:45.123Z`,
 //! flag codes as words. `null` reads `—`.
 //!
@@ -145,9 +145,15 @@ pub fn looks_like_time(s: &str) -> bool {
     b.len() >= 20 && b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && s.ends_with('Z') && b[..4].iter().all(u8::is_ascii_digit)
 }
 
-/// "2026-02-09T14:23:45.123Z" as "2026-02-09 14:23:45.123Z", and ".000Z" as "Z" (UTC kept visible).
+/// "2026-02-09T14:23:45.123Z" as "2026-02-09 14:23:45.123Z" (UTC kept visible; milliseconds kept
+/// even when 0, so that a column of times lines up).
 pub fn time_text(s: &str) -> String {
-    let t = s.replacen('T', " ", 1);
+    s.replacen('T', " ", 1)
+}
+
+/// A time on its own (a heading, a filter): as [`time_text`], without milliseconds that are 0.
+pub fn time_text_short(s: &str) -> String {
+    let t = time_text(s);
     t.strip_suffix(".000Z").map(|x| format!("{x}Z")).unwrap_or(t)
 }
 
@@ -171,6 +177,9 @@ pub fn number(key: &str, x: f64, float: bool) -> String {
     } else if key == "score" || key.starts_with("w_") {
         // before dollars: the weight `w_cost` is a factor, not an amount
         grouped(x, 3)
+    } else if key == "risk" {
+        // whole numbers plus tool_failures / 5: one decimal is exact
+        grouped(x, 1)
     } else if is_usd(key) {
         usd(x)
     } else if key == "since_ms" || key == "until_ms" {
@@ -394,7 +403,7 @@ mod tests {
         assert_eq!(cell("duration_ms", &json!(437000)), "7m 17s");
         assert_eq!(cell("avg_duration_ms", &json!(604295.8)), "10m 04s");
         assert_eq!(cell("gap_ms", &json!(250)), "250 ms");
-        assert_eq!(cell("since_ms", &json!(0)), "1970-01-01 00:00:00Z");
+        assert_eq!(cell("since_ms", &json!(0)), "1970-01-01 00:00:00.000Z");
         assert_eq!(cell("until_ms", &json!(1770647025123_i64)), "2026-02-09 14:23:45.123Z");
         assert_eq!(cell("utc_offset_minutes", &json!(120)), "UTC+02:00");
         assert_eq!(cell("utc_offset_minutes", &json!(0)), "UTC");
@@ -402,6 +411,8 @@ mod tests {
         assert_eq!(cell("score", &json!(0.7348185714285714)), "0.735");
         assert_eq!(cell("score", &json!(1.0)), "1.000");
         assert_eq!(cell("score", &json!(-0.12)), "−0.120");
+        assert_eq!(cell("risk", &json!(19.2)), "19.2");
+        assert_eq!(cell("risk", &json!(3.0)), "3.0");
         assert_eq!(cell("w_errors", &json!(0.02)), "0.020");
         assert_eq!(cell("w_cost", &json!(0.1)), "0.100", "a weight, not dollars");
         assert_eq!(cell("tokens", &json!(91854)), "91,854");
@@ -412,7 +423,9 @@ mod tests {
         assert_eq!(cell("ok", &json!(true)), "yes");
         assert_eq!(cell("files", &json!(["a", "b"])), "a, b");
         assert_eq!(cell("files", &json!([])), "none");
-        assert_eq!(cell("first_timestamp", &json!("2026-02-09T14:00:00.000Z")), "2026-02-09 14:00:00Z");
+        assert_eq!(cell("first_timestamp", &json!("2026-02-09T14:00:00.000Z")), "2026-02-09 14:00:00.000Z");
+        assert_eq!(time_text_short("2026-02-09T14:00:00.000Z"), "2026-02-09 14:00:00Z");
+        assert_eq!(time_text_short("2026-02-09T14:00:00.250Z"), "2026-02-09 14:00:00.250Z");
         assert_eq!(cell("last_seen", &json!("2026-02-02T18:45:11.135Z")), "2026-02-02 18:45:11.135Z");
         assert_eq!(cell("flags", &json!(["high_retry_rate", "dominant_error_category"])), "high retry rate, dominant error category");
         assert_eq!(cell("task_id", &json!("T_1")), "T_1");
@@ -468,7 +481,7 @@ mod tests {
         let mut v = vec![json!(null), json!(10), json!(9.5), json!(100)];
         v.sort_by(compare);
         assert_eq!(v, vec![json!(9.5), json!(10), json!(100), json!(null)]);
-        // timestamps by their raw text, so ".000Z" (shown as "Z") keeps its place
+        // timestamps by their raw text
         let mut t = [json!("2026-02-09T14:00:00.500Z"), json!("2026-02-09T14:00:00.000Z")];
         t.sort_by(compare);
         assert_eq!(t[0], json!("2026-02-09T14:00:00.000Z"));

@@ -13,7 +13,7 @@
 //! row carries `<name>_n`.
 
 use super::charts::{charts_for, SECTIONS};
-use super::format::{self, grouped, heading, is_proportion, is_scalar, time_text, Markup};
+use super::format::{self, grouped, heading, is_proportion, is_scalar, time_text_short, Markup};
 use super::Report;
 use crate::charts::{to_svg, Theme, EMPTY_MESSAGE};
 use crate::model::time::{format_iso_ms, format_offset};
@@ -508,7 +508,7 @@ pub fn render(report: &Report) -> String {
     // header
     o.push_str("<header><h1>Spyglass report</h1>");
     let range = match (&s.first_timestamp, &s.last_timestamp) {
-        (Some(a), Some(b)) => format!("{} to {}", esc(&time_text(a)), esc(&time_text(b))),
+        (Some(a), Some(b)) => format!("{} to {}", esc(&time_text_short(a)), esc(&time_text_short(b))),
         _ => "no timestamps".into(),
     };
     let _ = write!(
@@ -585,10 +585,10 @@ fn filter_text(report: &Report) -> String {
     let f = &report.parameters.filters;
     let mut parts = Vec::new();
     if let Some(t) = f.since_ms {
-        parts.push(format!("since {}", esc(&time_text(&format_iso_ms(t)))));
+        parts.push(format!("since {}", esc(&time_text_short(&format_iso_ms(t)))));
     }
     if let Some(t) = f.until_ms {
-        parts.push(format!("until {}", esc(&time_text(&format_iso_ms(t)))));
+        parts.push(format!("until {}", esc(&time_text_short(&format_iso_ms(t)))));
     }
     if !f.executors.is_empty() {
         parts.push(format!("executor {}", esc(&f.executors.join(", "))));
