@@ -134,9 +134,12 @@ fn bar_chart_horizontal_long_names() {
     let chart = bars_horizontal();
     let (svg, hits) = render(W, H, |a| draw_bar_chart(a, &chart, &Theme::light()));
     assert_eq!(hits.len(), 5);
-    // long names are truncated with an ellipsis, short ones shown whole
+    // short names on one line; long ones, which the 32 % name column cannot hold, over two lines
     assert!(has_text(&svg, "copilot-cli / gpt-4.1"));
-    assert!(texts(&svg).iter().any(|t| t.starts_with("codex / gpt-5-codex") && t.ends_with('…')));
+    for (name, _) in &chart.bars {
+        assert!(drawn_whole(&svg, name), "{name}");
+    }
+    assert!(!svg.contains('…'));
     // the negative bar extends left of the others' start
     assert!(hits[3].x1 <= hits[0].x0 + 1 && hits[3].x0 < hits[0].x0);
     golden("bar_horizontal", &svg);
@@ -197,6 +200,35 @@ fn dense_bars_are_each_named() {
             assert!((w[1].0 - w[0].0) as f64 >= w[0].1, "{horizontal} {at:?}");
         }
     }
+}
+
+#[test]
+fn long_bar_names_go_over_two_lines() {
+    // six bars in 800×400 have slots of ~45 px: room for two lines of 13 px text; the names are
+    // wider than the 32 % of the width a name column gets
+    let names = ["next session after a session with anomaly actions", "next session after a failed session without anomaly actions", "with anomaly actions", "without anomaly actions", "auto_resume true", "auto_resume false"];
+    let c = BarChart { bars: names.iter().enumerate().map(|(i, n)| (n.to_string(), i as f64 / 10.0)).collect(), horizontal: true, ..bars() };
+    let (svg, _) = render(W, H, |a| draw_bar_chart(a, &c, &Theme::light()));
+    for name in names {
+        assert!(drawn_whole(&svg, name), "{name}");
+    }
+    assert!(!svg.contains('…'), "no name is cut");
+    // 20 of them have slots of one line: cut to one line
+    let many = BarChart { bars: (0..20).map(|i| (format!("{} {i}", names[1]), i as f64)).collect(), horizontal: true, ..bars() };
+    let (svg, _) = render(W, H, |a| draw_bar_chart(a, &many, &Theme::light()));
+    assert!(texts(&svg).iter().filter(|t| t.contains('…')).count() == 20);
+}
+
+/// `name` is drawn as one text, or as two texts one under the other that join into it (broken
+/// after a space, dropped, or after `_`, `-` or `/`, kept).
+fn drawn_whole(svg: &str, name: &str) -> bool {
+    let placed = placed_texts(svg);
+    placed.iter().any(|t| t.3 == name)
+        || placed.windows(2).any(|w| {
+            let (a, b) = (&w[0], &w[1]);
+            let joined = if a.3.ends_with(['_', '-', '/']) { format!("{}{}", a.3, b.3) } else { format!("{} {}", a.3, b.3) };
+            a.0 == b.0 && b.1 > a.1 && joined == name
+        })
 }
 
 #[test]

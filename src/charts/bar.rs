@@ -216,8 +216,17 @@ fn horizontal<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>
             }
         }
         if i % every == 0 {
-            let name = &fitted[i];
-            text(area, theme, name, plot.x0 - gap, cyi, &Txt::new(f.small, theme.text).at(HPos::Right, VPos::Center))?;
+            // a name too long for its column goes over two lines when the bar's slot has room
+            let t = Txt::new(f.small, theme.text).at(HPos::Right, VPos::Center);
+            match one_or_two_lines(&names[i], cat_w as f64, f.small).filter(|l| l.len() == 2 && slot >= 2.0 * f.line_h(f.small) as f64) {
+                Some(lines) => {
+                    let lh = f.line_h(f.small) as f64;
+                    for (k, l) in lines.iter().enumerate() {
+                        text(area, theme, l, plot.x0 - gap, (cy + (k as f64 - 0.5) * lh).round() as i32, &t)?;
+                    }
+                }
+                None => text(area, theme, &fitted[i], plot.x0 - gap, cyi, &t)?,
+            }
         }
     }
     draw_axis_lines(area, theme, plot)?;

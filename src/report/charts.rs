@@ -187,11 +187,11 @@ pub fn charts_for(report: &Value, section: &str) -> Vec<SectionChart> {
         "error_clusters" => out.push(SectionChart { id: id("top"), chart: bars("Largest error clusters", "error events", rows(report, &["error_clusters", "rows"]), "fingerprint", "count", fmt_count) }),
         "interventions" => {
             let mut b = Vec::new();
+            // each side's own label says what it is ("with anomaly actions", "auto_resume false")
             for r in rows(report, &["interventions", "rows"]) {
-                let name = text(r, "comparison");
                 for side in ["a", "b"] {
                     if let Some(rate) = r.get(side).and_then(|p| num(p, "rate")) {
-                        b.push((format!("{name}: {}", text(r, &format!("{side}_label"))), rate));
+                        b.push((text(r, &format!("{side}_label")), rate));
                     }
                 }
             }
