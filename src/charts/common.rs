@@ -458,13 +458,31 @@ pub(crate) fn nice_ticks(lo: f64, hi: f64, count: usize) -> Ticks {
 
 /// Tick labels with the chart's format, or a step-based format if that one repeats labels.
 pub(crate) fn tick_labels(t: &Ticks, fmt: fn(f64) -> String) -> Vec<String> {
-    let labels: Vec<String> = t.values.iter().map(|&v| fmt(v)).collect();
+    let labels = one_duration_unit(&t.values, t.values.iter().map(|&v| fmt(v)).collect());
     // repeated labels (format too coarse) or absurdly long ones (huge values): fall back
     if labels.windows(2).any(|w| w[0] == w[1]) || labels.iter().any(|l| l.chars().count() > 14) {
         t.values.iter().map(|&v| step_format(v, t.step)).collect()
     } else {
         labels
     }
+}
+
+/// Duration ticks (values in ms, labels like `50.0 s`, `1.7 min`) in one unit, the largest
+/// tick's, with as few decimals as keep them apart: `0, 0.8, 1.7, 2.5 min` reads as a scale,
+/// `0 ms, 50.0 s, 1.7 min` does not. Other labels are returned as they are.
+fn one_duration_unit(values: &[f64], labels: Vec<String>) -> Vec<String> {
+    const UNITS: [(&str, f64); 4] = [(" h", 3_600_000.0), (" min", 60_000.0), (" s", 1000.0), (" ms", 1.0)];
+    let unit_of = |l: &str| UNITS.iter().position(|(u, _)| l.ends_with(u) && l[..l.len() - u.len()].parse::<f64>().is_ok());
+    let units: Vec<Option<usize>> = labels.iter().map(|l| unit_of(l)).collect();
+    if units.iter().any(Option::is_none) || units.windows(2).all(|w| w[0] == w[1]) {
+        return labels;
+    }
+    let top = values.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    let (unit, per) = UNITS.iter().find(|(_, per)| top >= *per).copied().unwrap_or(UNITS[3]);
+    (0..=3)
+        .map(|d| values.iter().map(|v| format!("{:.*}{unit}", d, v / per)).collect::<Vec<_>>())
+        .find(|l| l.windows(2).all(|w| w[0] != w[1]))
+        .unwrap_or(labels)
 }
 
 /// Linear map from a domain to pixels.
@@ -922,6 +940,25 @@ pub(crate) fn offset_label(offset_min: i32) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn duration_ticks_share_a_unit() {
+        let ms = |v: f64| match v.abs() {
+            x if x >= 60_000.0 => format!("{:.1} min", v / 60_000.0),
+            x if x >= 1000.0 => format!("{:.1} s", v / 1000.0),
+            _ => format!("{v:.0} ms"),
+        };
+        let values = [0.0, 50_000.0, 100_000.0, 150_000.0];
+        let labels = one_duration_unit(&values, values.iter().map(|&v| ms(v)).collect());
+        assert_eq!(labels, ["0.0 min", "0.8 min", "1.7 min", "2.5 min"]);
+        let small = [0.0, 500.0, 1000.0, 1500.0];
+        assert_eq!(one_duration_unit(&small, small.iter().map(|&v| ms(v)).collect()), ["0.0 s", "0.5 s", "1.0 s", "1.5 s"]);
+        // already one unit, or not durations: unchanged
+        let same = vec!["1.0 s".to_string(), "2.0 s".to_string()];
+        assert_eq!(one_duration_unit(&[1000.0, 2000.0], same.clone()), same);
+        let pct = vec!["0 %".to_string(), "50 s%".to_string()];
+        assert_eq!(one_duration_unit(&[0.0, 0.5], pct.clone()), pct);
+    }
     use super::*;
 
     #[test]
