@@ -186,3 +186,18 @@ fn demo_then_report_matches_the_generator_tally() {
     run(&["demo", "--out", dir.to_str().unwrap(), "--sessions", "60", "--seed", "3"]);
     assert_eq!(std::fs::read(dir.join("agent-work-stream.jsonl")).unwrap(), before);
 }
+
+#[test]
+fn the_default_output_reads_like_the_page() {
+    // the golden fixture's summary (worked out by hand in tests/golden.rs), in report::format's words
+    let out = run(&[golden().to_str().unwrap()]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "  time range 2026-02-09 09:00:00Z .. 2026-02-09 11:02:00Z",
+        "  sessions 3  tasks 2  success 66.7 % (n=3)  first shot 100.0 % (n=1)",
+        "  cost $0.42  tokens 1,250  error events 2",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line:?} in\n{text}");
+    }
+}

@@ -1,13 +1,15 @@
 //! The CLI's default output: a readable summary of a report.
 
+use super::format;
 use super::Report;
 use std::fmt::Write;
 
+// the page's and the HTML report's formats (report::format), with the CLI's words for "none"
 fn pct(r: Option<f64>) -> String {
-    r.map(|r| format!("{:.1} %", r * 100.0)).unwrap_or_else(|| "n/a".into())
+    r.map(format::pct).unwrap_or_else(|| "n/a".into())
 }
 fn usd(c: Option<f64>) -> String {
-    c.map(|c| format!("${c:.2}")).unwrap_or_else(|| "unknown".into())
+    c.map(format::usd).unwrap_or_else(|| "unknown".into())
 }
 
 pub fn render(r: &Report) -> String {
@@ -15,9 +17,10 @@ pub fn render(r: &Report) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "Spyglass report");
     let _ = writeln!(o, "  files {}  lines {}  events {}  metrics rows {}  alerts {}", s.files, s.lines, s.events, s.metrics_rows, s.alerts);
-    let _ = writeln!(o, "  time range {} .. {}", s.first_timestamp.as_deref().unwrap_or("?"), s.last_timestamp.as_deref().unwrap_or("?"));
+    let time = |t: &Option<String>| t.as_deref().map_or("?".to_string(), format::time_text_short);
+    let _ = writeln!(o, "  time range {} .. {}", time(&s.first_timestamp), time(&s.last_timestamp));
     let _ = writeln!(o, "  sessions {}  tasks {}  success {} (n={})  first shot {} (n={})", s.sessions, s.tasks, pct(s.success_rate), s.success_n, pct(s.first_shot_rate), s.first_shot_n);
-    let _ = writeln!(o, "  cost {}  tokens {}  error events {}", usd(s.total_cost_usd), s.total_tokens.map(|t| t.to_string()).unwrap_or_else(|| "unknown".into()), s.error_events);
+    let _ = writeln!(o, "  cost {}  tokens {}  error events {}", usd(s.total_cost_usd), s.total_tokens.map(|t| format::grouped(t as f64, 0)).unwrap_or_else(|| "unknown".into()), s.error_events);
     let _ = writeln!(o, "  skipped lines {}  duplicate lines {}  superseded rows {}  field warnings {}", s.skipped_lines, s.duplicate_lines, s.superseded_rows, s.field_warnings);
     let d = &r.diagnostics;
     for src in d.sources.iter().filter(|x| x.error.is_some()) {
