@@ -190,7 +190,7 @@ fn demo_then_report_matches_the_generator_tally() {
 #[test]
 fn the_default_output_reads_like_the_page() {
     // the golden fixture's summary (worked out by hand in tests/golden.rs), in report::format's words
-    let out = run(&[golden().to_str().unwrap()]);
+    let out = run(&["report", golden().to_str().unwrap()]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     for line in [
