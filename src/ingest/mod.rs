@@ -267,8 +267,8 @@ impl Store {
             self.diagnostics.events_without_attempt += 1;
         }
         let event_type_text = match &top.event_type {
-            Some(Ok(t)) => t.trim().to_ascii_lowercase(),
-            _ => String::new(),
+            Some(Ok(t)) => ascii_lower(t.trim()),
+            _ => std::borrow::Cow::Borrowed(""),
         };
         let event_type = self.strings.intern(&event_type_text);
         let data = top.data.take().unwrap_or_default();
@@ -276,7 +276,7 @@ impl Store {
         self.warn(&data.warnings);
         self.warn(&data.own_usage.warnings);
         let detail = self.detail_of(&event_type_text, data);
-        let usage = match event_type_text.as_str() {
+        let usage = match &*event_type_text {
             "usage" => data.own_usage.usage().or_else(|| data.nested_usage()),
             "session_end" => data.own_usage.usage().or_else(|| data.nested_usage()),
             _ => data.nested_usage(),
@@ -297,9 +297,9 @@ impl Store {
             "session_start" => Detail::SessionStart { prompt_type: sym(&d.prompt_type.as_ref().map(|p| p.to_ascii_lowercase().into())) },
             "tool_call" => {
                 let tool = sym(&d.tool_name);
-                let name = d.tool_name.as_deref().unwrap_or("").to_ascii_lowercase();
+                let name = d.tool_name.as_deref().unwrap_or("").as_bytes();
                 // (a tool name is a few bytes: comparing windows beats preparing a substring searcher per word)
-                let edits = ["edit", "write", "create", "patch", "apply", "replace", "insert"].iter().any(|w| name.as_bytes().windows(w.len()).any(|x| x == w.as_bytes()));
+                let edits = ["edit", "write", "create", "patch", "apply", "replace", "insert"].iter().any(|w| name.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w.as_bytes())));
                 let file = if edits { sym(&d.file) } else { Sym::NONE };
                 Detail::ToolCall { tool, file, command_class: d.command_class() }
             }
@@ -388,6 +388,15 @@ impl Store {
         let alert_type = self.strings.intern(top.alert_type.as_deref().unwrap_or(""));
         let severity = self.strings.intern(&top.severity.as_deref().unwrap_or("").to_ascii_lowercase());
         self.alerts.push(Alert { ts_ms, loc, alert_type, severity, attempt: ctx.attempt, task_id: ctx.task_id, executor: ctx.executor });
+    }
+}
+
+/// `s` in ASCII lower case, copied only when it has an upper-case letter (event types mostly don't).
+fn ascii_lower(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(s)
     }
 }
 

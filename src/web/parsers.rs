@@ -102,9 +102,13 @@ async fn read_into(parser: &mut RangeParser, file: &Blob, from: u64, to: u64, mu
         if let Ok(chunk) = value.clone().dyn_into::<js_sys::Uint8Array>() {
             BUFFER.with(|b| {
                 let data = &mut *b.borrow_mut();
-                data.resize(chunk.length() as usize, 0);
-                chunk.copy_to(data);
-                parser.push(data);
+                // grown once to the largest chunk and never shrunk: no zero-fill per chunk
+                let n = chunk.length() as usize;
+                if data.len() < n {
+                    data.resize(n, 0);
+                }
+                chunk.copy_to(&mut data[..n]);
+                parser.push(&data[..n]);
             });
             read += chunk.length() as u64;
             JS_BUFFER.with(|b| *b.borrow_mut() = Some(chunk.buffer()));
