@@ -132,6 +132,13 @@ pub fn start() {
     post(&m);
 }
 
+/// Panics on purpose, so that the end-to-end tests can check that a panic in a worker reaches the
+/// page as its error state (tests/e2e/run.mjs calls it inside a worker; nothing else does).
+#[wasm_bindgen]
+pub fn spyglass_test_panic() {
+    panic!("a panic on purpose, from spyglass_test_panic");
+}
+
 fn field(v: &JsValue, name: &str) -> JsValue {
     js_sys::Reflect::get(v, &name.into()).unwrap_or(JsValue::UNDEFINED)
 }

@@ -284,6 +284,21 @@ test('drill-down shows the attempt\'s events with raw lines', async () => {
   await context.close();
 });
 
+test('a panic in the worker or a parse worker shows the error state, not a hang', async () => {
+  for (const name of ['spyglass-worker', 'spyglass-parser']) {
+    const { page, context } = await openPage();
+    await loadFiles(page, [fixture]);
+    let target = null;
+    for (const w of page.workers()) if ((await w.evaluate(() => self.name)) === name) target = w;
+    assert(target, `a worker named ${name}`);
+    await target.evaluate(() => { try { wasm_bindgen.spyglass_test_panic(); } catch { /* the trap after the hook */ } });
+    await waitState(page, 'error');
+    const banner = await page.textContent('#banner');
+    assert(/internal error in the worker: [\s\S]*a panic on purpose/.test(banner), `${name}: the banner says what happened: ${banner}`);
+    await context.close();
+  }
+});
+
 test('sorting a table reorders its rows; its CSV follows the order', async () => {
   const dir = path.join(work, 'sorting');
   if (!fs.existsSync(path.join(dir, 'agent-work-stream.jsonl'))) execFileSync(cli, ['demo', '--out', dir, '--sessions', '40', '--seed', '7']);
