@@ -213,6 +213,12 @@ fn long_bar_names_go_over_two_lines() {
         assert!(drawn_whole(&svg, name), "{name}");
     }
     assert!(!svg.contains('…'), "no name is cut");
+    // a name two lines cannot hold: its first line whole, the second cut
+    let longer = BarChart { bars: vec![("next session after a failed session without any anomaly actions at all, in the same task, on another executor and model".into(), 0.5), ("short".into(), 0.4)], horizontal: true, ..bars() };
+    let (svg, _) = render(W, H, |a| draw_bar_chart(a, &longer, &Theme::light()));
+    let t = texts(&svg);
+    let first = t.iter().position(|x| "next session after a failed session without any anomaly actions at all, in the same task, on another executor and model".starts_with(x.as_str()) && x.len() > 10).expect("first line");
+    assert!(t[first + 1].ends_with('…') && t[first + 1].len() > 3, "{:?}", &t[first..first + 2]);
     // 20 of them have slots of one line: cut to one line
     let many = BarChart { bars: (0..20).map(|i| (format!("{} {i}", names[1]), i as f64)).collect(), horizontal: true, ..bars() };
     let (svg, _) = render(W, H, |a| draw_bar_chart(a, &many, &Theme::light()));

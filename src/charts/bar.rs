@@ -218,7 +218,9 @@ fn horizontal<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>
         if i % every == 0 {
             // a name too long for its column goes over two lines when the bar's slot has room
             let t = Txt::new(f.small, theme.text).at(HPos::Right, VPos::Center);
-            match one_or_two_lines(&names[i], cat_w as f64, f.small).filter(|l| l.len() == 2 && slot >= 2.0 * f.line_h(f.small) as f64) {
+            let two = slot >= 2.0 * f.line_h(f.small) as f64 && text_w(&names[i], f.small) > cat_w as f64;
+            let lines = two.then(|| one_or_two_lines(&names[i], cat_w as f64, f.small).or_else(|| two_lines_cut(&names[i], cat_w as f64, f.small))).flatten();
+            match lines.filter(|l| l.len() == 2) {
                 Some(lines) => {
                     let lh = f.line_h(f.small) as f64;
                     for (k, l) in lines.iter().enumerate() {

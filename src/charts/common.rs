@@ -604,6 +604,16 @@ pub(crate) fn one_or_two_lines(s: &str, max_w: f64, px: f64) -> Option<Vec<Strin
         .map(|(_, head, tail)| vec![head.to_string(), tail.to_string()])
 }
 
+/// `s` over two lines when even two lines cannot hold it whole: the longest first line that fits
+/// (broken after a space, '_', '-' or '/'), the rest cut with "…". None without such a break.
+pub(crate) fn two_lines_cut(s: &str, max_w: f64, px: f64) -> Option<Vec<String>> {
+    s.char_indices()
+        .filter(|&(_, c)| matches!(c, ' ' | '_' | '-' | '/'))
+        .map(|(i, c)| (s[..i + c.len_utf8()].trim_end(), s[i + c.len_utf8()..].trim_start()))
+        .rfind(|(head, tail)| !head.is_empty() && !tail.is_empty() && text_w(head, px) <= max_w)
+        .map(|(head, tail)| vec![head.to_string(), truncate(tail, max_w, px)])
+}
+
 /// How category labels along a horizontal axis are drawn.
 pub(crate) struct CatLabels {
     pub rotated: bool,

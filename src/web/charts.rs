@@ -41,7 +41,12 @@ pub fn section_charts(section: &str, report: &Value) -> Vec<ChartInfo> {
         .into_iter()
         .map(|c| {
             let height_px = match &c.chart {
-                Chart::Bar(b) if b.horizontal => (70 + 22 * b.bars.len() as u32).clamp(220, 560),
+                // room for names over two lines when some are longer than the name column holds
+                // (a third of the chart's width: about 24 characters on a page half)
+                Chart::Bar(b) if b.horizontal => {
+                    let per_bar = if b.bars.iter().any(|(name, _)| name.chars().count() > 24) { 38 } else { 22 };
+                    (70 + per_bar * b.bars.len() as u32).clamp(220, 560)
+                }
                 Chart::Heatmap(h) => (110 + 26 * h.rows.len() as u32).clamp(220, 520),
                 _ => 280,
             };
