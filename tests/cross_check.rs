@@ -322,11 +322,7 @@ fn build_from_files(name: &'static str, files: &BTreeMap<String, Vec<u8>>) -> Ca
     let records = load(files);
     let sessions = sessions(&records);
 
-    let mut store = spyglass::ingest::Store::new();
-    for (path, bytes) in files {
-        store.load_bytes(path, bytes);
-    }
-    let data = spyglass::model::sessions::Dataset::new(store);
+    let data = spyglass::model::sessions::Dataset::from_files(files.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice())));
     let report = spyglass::report::Report::compute(&data, &Default::default(), &Default::default());
     let report = serde_json::to_value(&report).unwrap();
     Case { name, tally: None, records, sessions, report }

@@ -1,7 +1,6 @@
 //! The demo generator's own tally against what the viewer computes from its output.
 
 use spyglass::demo::{generate, DemoConfig, MemorySink};
-use spyglass::ingest::Store;
 use spyglass::model::sessions::Dataset;
 use spyglass::model::time::format_iso_ms;
 use spyglass::pipelines::{Filters, Parameters};
@@ -10,11 +9,7 @@ use spyglass::report::Report;
 fn check(cfg: &DemoConfig) {
     let mut sink = MemorySink::default();
     let tally = generate(cfg, &mut sink).unwrap();
-    let mut store = Store::new();
-    for (path, bytes) in &sink.files {
-        store.load_bytes(path, bytes);
-    }
-    let data = Dataset::new(store);
+    let data = Dataset::from_files(sink.files.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice())));
     let r = Report::compute(&data, &Filters::default(), &Parameters::default());
     let s = &r.summary;
     assert_eq!(s.files as usize, 4 + tally.transcripts);

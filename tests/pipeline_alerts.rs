@@ -6,10 +6,7 @@ use spyglass::pipelines::alerts::compute;
 use spyglass::pipelines::{Filters, Parameters, View};
 
 fn load(stream: &str, alerts: &str) -> Dataset {
-    let mut store = spyglass::ingest::Store::new();
-    store.load_bytes("agent-work-stream.jsonl", stream.as_bytes());
-    store.load_bytes("agent-alerts.jsonl", alerts.as_bytes());
-    Dataset::new(store)
+    Dataset::from_files([("agent-work-stream.jsonl", stream.as_bytes()), ("agent-alerts.jsonl", alerts.as_bytes())])
 }
 
 fn ev(ts: &str, attempt: &str, executor: &str, task: &str, event_type: &str, data: &str) -> String {

@@ -6,9 +6,7 @@ use spyglass::pipelines::costs::compute;
 use spyglass::pipelines::{Filters, Parameters, View};
 
 fn load(text: &str) -> Dataset {
-    let mut store = spyglass::ingest::Store::new();
-    store.load_bytes("agent-metrics.jsonl", text.as_bytes());
-    Dataset::new(store)
+    Dataset::from_files([("agent-metrics.jsonl", text.as_bytes())])
 }
 
 fn input() -> String {

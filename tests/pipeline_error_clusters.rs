@@ -5,9 +5,7 @@ use spyglass::pipelines::error_clusters::compute;
 use spyglass::pipelines::{Filters, Parameters, View};
 
 fn load(text: &str) -> Dataset {
-    let mut store = spyglass::ingest::Store::new();
-    store.load_bytes("agent-work-stream.jsonl", text.as_bytes());
-    Dataset::new(store)
+    Dataset::from_files([("agent-work-stream.jsonl", text.as_bytes())])
 }
 
 fn err(ctx: &str, data: &str) -> String {

@@ -1,14 +1,11 @@
 //! `executors`: figures worked out by hand from small inputs.
 
-use spyglass::ingest::Store;
 use spyglass::model::sessions::Dataset;
 use spyglass::pipelines::executors::{compute, Executors};
 use spyglass::pipelines::{Filters, Parameters, View};
 
 fn dataset(text: &str) -> Dataset {
-    let mut store = Store::new();
-    store.load_bytes("agent-work-stream.jsonl", text.as_bytes());
-    Dataset::new(store)
+    Dataset::from_files([("agent-work-stream.jsonl", text.as_bytes())])
 }
 
 fn run(data: &Dataset, filters: &Filters) -> Executors {
@@ -106,9 +103,7 @@ fn success_by_day_follows_the_time_zone() {
         r#"{"timestamp":"2026-02-10T10:00:00Z","attempt_id":"C","executor":"claude","event_type":"session_start","data":{}}"#,
     ]
     .join("\n");
-    let mut store = spyglass::ingest::Store::new();
-    store.load_bytes("s.jsonl", text.as_bytes());
-    let data = spyglass::model::sessions::Dataset::new(store);
+    let data = Dataset::from_files([("s.jsonl", text.as_bytes())]);
     let filters = spyglass::pipelines::Filters::default();
     let day = |p: &spyglass::pipelines::Parameters| {
         let view = spyglass::pipelines::View::new(&data, &filters, p);

@@ -1,14 +1,11 @@
 //! `guardrails`: figures worked out by hand from small inputs.
 
-use spyglass::ingest::Store;
 use spyglass::model::sessions::Dataset;
 use spyglass::pipelines::guardrails::{compute, Guardrails};
 use spyglass::pipelines::{Filters, Parameters, View};
 
 fn dataset(text: &str) -> Dataset {
-    let mut store = Store::new();
-    store.load_bytes("agent-work-stream.jsonl", text.as_bytes());
-    Dataset::new(store)
+    Dataset::from_files([("agent-work-stream.jsonl", text.as_bytes())])
 }
 
 fn run(data: &Dataset, filters: &Filters) -> Guardrails {

@@ -1,14 +1,11 @@
 //! `model_scores`: figures worked out by hand from small inputs.
 
-use spyglass::ingest::Store;
 use spyglass::model::sessions::Dataset;
 use spyglass::pipelines::model_scores::{compute, ModelScores};
 use spyglass::pipelines::{Filters, GroupKey, Parameters, View};
 
 fn dataset(text: &str) -> Dataset {
-    let mut store = Store::new();
-    store.load_bytes("agent-work-stream.jsonl", text.as_bytes());
-    Dataset::new(store)
+    Dataset::from_files([("agent-work-stream.jsonl", text.as_bytes())])
 }
 
 fn run(data: &Dataset, filters: &Filters, params: &Parameters) -> ModelScores {

@@ -6,9 +6,7 @@ use spyglass::pipelines::provider_heatmap::compute;
 use spyglass::pipelines::{Filters, Parameters, View};
 
 fn load(text: &str) -> Dataset {
-    let mut store = spyglass::ingest::Store::new();
-    store.load_bytes("agent-work-stream.jsonl", text.as_bytes());
-    Dataset::new(store)
+    Dataset::from_files([("agent-work-stream.jsonl", text.as_bytes())])
 }
 
 /// One event line: `ctx` holds the top-level fields (timestamp, attempt_id, executor, …).

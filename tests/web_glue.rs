@@ -31,9 +31,7 @@ fn document() -> web_sys::Document {
 }
 
 fn fixture_report() -> (Report, Value) {
-    let mut store = Store::new();
-    store.load_bytes("telemetry.jsonl", FIXTURE);
-    let report = Report::compute(&Dataset::new(store), &Filters::default(), &Parameters::default());
+    let report = Report::compute(&Dataset::from_files([("telemetry.jsonl", FIXTURE)]), &Filters::default(), &Parameters::default());
     let value: Value = serde_json::from_str(&report.to_json()).unwrap();
     (report, value)
 }

@@ -91,6 +91,15 @@ impl Dataset {
         d
     }
 
+    /// The dataset of whole in-memory files, `(name, bytes)`, read in order (tests, benchmarks).
+    pub fn from_files<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Self {
+        let mut store = Store::new();
+        for (name, bytes) in files {
+            store.load_bytes(name, bytes);
+        }
+        Dataset::new(store)
+    }
+
     pub fn str(&self, s: Sym) -> &str {
         self.store.str(s)
     }

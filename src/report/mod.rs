@@ -165,9 +165,8 @@ mod section_tests {
 
     #[test]
     fn each_section_is_the_report_split_by_key() {
-        let mut store = crate::ingest::Store::new();
-        store.load_bytes("f.jsonl", br#"{"timestamp":"2026-02-09T14:23:45Z","attempt_id":"a1","task_id":"t1","executor":"codex","model":"m","event_type":"error","data":{"error_category":"build"}}"#);
-        let report = Report::compute(&Dataset::new(store), &Filters::default(), &Parameters::default());
+        let line: &[u8] = br#"{"timestamp":"2026-02-09T14:23:45Z","attempt_id":"a1","task_id":"t1","executor":"codex","model":"m","event_type":"error","data":{"error_category":"build"}}"#;
+        let report = Report::compute(&Dataset::from_files([("f.jsonl", line)]), &Filters::default(), &Parameters::default());
         let mut parts = serde_json::Map::new();
         report.each_section(|k, v| {
             parts.insert(k.to_string(), serde_json::from_str(&v).unwrap());

@@ -96,19 +96,16 @@ pub fn attempt_timeline(data: &Dataset, attempt_id: &str) -> Option<Timeline> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::Store;
 
     #[test]
     fn events_in_order_with_deltas() {
-        let mut store = Store::new();
         let text = concat!(
             r#"{"timestamp":"2026-02-09T14:00:05.000Z","attempt_id":"a1","task_id":"t","event_type":"tool_call","data":{"tool_name":"shell"}}"#, "\n",
             r#"{"timestamp":"2026-02-09T14:00:00.000Z","attempt_id":"a1","task_id":"t","event_type":"session_start","data":{}}"#, "\n",
             r#"{"timestamp":"2026-02-09T14:00:09.000Z","attempt_id":"a1","task_id":"t","event_type":"error","data":{"error_message":"boom"}}"#, "\n",
             r#"{"timestamp":"2026-02-09T14:00:09.000Z","attempt_id":"b2","event_type":"session_start","data":{}}"#, "\n",
         );
-        store.load_bytes("s.jsonl", text.as_bytes());
-        let data = Dataset::new(store);
+        let data = Dataset::from_files([("s.jsonl", text.as_bytes())]);
         let t = attempt_timeline(&data, "a1").unwrap();
         let types: Vec<_> = t.events.iter().map(|e| e.event_type.as_str()).collect();
         assert_eq!(types, ["session_start", "tool_call", "error"]);
