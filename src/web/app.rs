@@ -7,7 +7,7 @@
 use super::charts;
 use super::dom::*;
 use crate::report::format;
-use super::{js_error, obj, set};
+use super::{field, js_error, obj, set};
 use crate::pipelines::{Filters, Parameters};
 use serde_json::Value;
 use std::cell::RefCell;
@@ -136,33 +136,42 @@ pub fn start() {
 
 fn init() -> Result<(), JsValue> {
     let worker_url = js_sys::Reflect::get(&js_sys::global(), &"__SPYGLASS_WORKER_URL".into()).ok().and_then(|v| v.as_string()).unwrap_or_else(|| "./worker_loader.js".into());
-    let opts = web_sys::WorkerOptions::new();
-    opts.set_type(web_sys::WorkerType::Classic);
-    opts.set_name("spyglass-worker");
-    let worker = Worker::new_with_options(&worker_url, &opts)?;
+    let worker = spawn_worker(&worker_url, "spyglass-worker")?;
     listen(&worker, "message", |e: MessageEvent| on_worker_message(e.data()));
     start_parse_workers(&worker_url)?;
-    listen(&worker, "error", |e: web_sys::ErrorEvent| {
-        show_error(&format!("the background reader stopped ({}); reload the page to start again — a file may be too large for a browser tab, the spyglass CLI reads any size", e.message()));
-        set_state("error");
-    });
     with(|a| a.worker = Some(worker));
     wire_skeleton();
     render_params();
     Ok(())
 }
 
-/// Starts the parse workers (one per core, 1 to 4): more instances of the worker script that
-/// read ranges of large plain files for the worker (web/parsers.rs). Each gets one end of a
-/// `MessageChannel` once its Wasm runs; the worker gets the other ends with the `parsers` message.
-fn start_parse_workers(url: &str) -> Result<(), JsValue> {
-    let cores = web_sys::window().map(|w| w.navigator().hardware_concurrency()).unwrap_or(1.0);
+/// An instance of the worker script (the worker, or a parse worker), named for debugging; if it
+/// stops (its script fails, or the tab runs out of memory) the page says so instead of waiting.
+fn spawn_worker(url: &str, name: &str) -> Result<Worker, JsValue> {
     let opts = web_sys::WorkerOptions::new();
     opts.set_type(web_sys::WorkerType::Classic);
-    opts.set_name("spyglass-parser");
+    opts.set_name(name);
+    let worker = Worker::new_with_options(url, &opts)?;
+    listen(&worker, "error", |e: web_sys::ErrorEvent| {
+        // a panic reports itself (`fatal`) before the trap that ends it: keep that message
+        if body().get_attribute("data-state").as_deref() == Some("error") {
+            return;
+        }
+        show_error(&format!("the background reader stopped ({}); reload the page to start again — a file may be too large for a browser tab, the spyglass CLI reads any size", e.message()));
+        set_state("error");
+    });
+    Ok(worker)
+}
+
+/// Starts the parse workers (one per core but one, 1 to 4: the page and the browser's reading keep
+/// a core): more instances of the worker script that read ranges of large plain files for the
+/// worker (web/parsers.rs). Each gets one end of a `MessageChannel` once its Wasm runs; the
+/// worker gets the other ends with the `parsers` message.
+fn start_parse_workers(url: &str) -> Result<(), JsValue> {
+    let cores = web_sys::window().map(|w| w.navigator().hardware_concurrency()).unwrap_or(1.0);
     let ports = js_sys::Array::new();
     for _ in 0..(cores as usize).saturating_sub(1).clamp(1, 4) {
-        let parser = Worker::new_with_options(url, &opts)?;
+        let parser = spawn_worker(url, "spyglass-parser")?;
         let channel = web_sys::MessageChannel::new()?;
         ports.push(&channel.port1());
         let (p, theirs) = (parser.clone(), channel.port2());
@@ -451,9 +460,6 @@ fn load_demo() {
 // ---------------------------------------------------------------------------------------------
 // worker messages
 
-fn field(v: &JsValue, name: &str) -> JsValue {
-    js_sys::Reflect::get(v, &name.into()).unwrap_or(JsValue::UNDEFINED)
-}
 
 fn on_worker_message(data: JsValue) {
     let kind = field(&data, "type").as_string().unwrap_or_default();

@@ -31,6 +31,12 @@ pub(crate) fn set(o: &js_sys::Object, key: &str, v: &JsValue) {
     let _ = js_sys::Reflect::set(o, &key.into(), v);
 }
 
+/// A property of a message or result object (`undefined` when absent).
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn field(v: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(v, &name.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
 /// A readable message out of a thrown JS value: `"Name: message"` for an `Error` (and a
 /// `DOMException`, an `Error` too), the string itself for a thrown string, else the value's
 /// `message` property or its debug form. Public for the browser tests (tests/web_glue.rs).

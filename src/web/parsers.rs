@@ -8,7 +8,7 @@
 //! `{seq, error}`. The coordinator merges the results in file order (`RangeMerge`), so the store
 //! is the one a single `Feed` would have built.
 
-use super::{js_error, obj, set};
+use super::{field, js_error, obj, set};
 use crate::ingest::ranges::RangeParser;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -17,9 +17,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, MessageEvent, MessagePort};
 
-fn field(v: &JsValue, name: &str) -> JsValue {
-    js_sys::Reflect::get(v, &name.into()).unwrap_or(JsValue::UNDEFINED)
-}
 
 // ---- the parse worker's side --------------------------------------------------------------
 

@@ -24,7 +24,7 @@
 //! - `{type:"error", message}`                     a failure the page shows (the data loaded stays)
 //! - `{type:"fatal", message}`                     a panic: the worker is gone
 
-use super::{js_error, obj, set};
+use super::{field, js_error, obj, set};
 use super::parsers;
 use crate::ingest::archive::{sniff, ContainerKind, Decoder};
 use crate::ingest::ranges::{RangeMerge, RangeResult};
@@ -139,9 +139,6 @@ pub fn spyglass_test_panic() {
     panic!("a panic on purpose, from spyglass_test_panic");
 }
 
-fn field(v: &JsValue, name: &str) -> JsValue {
-    js_sys::Reflect::get(v, &name.into()).unwrap_or(JsValue::UNDEFINED)
-}
 
 fn on_message(state: &Shared, msg: JsValue) {
     let kind = field(&msg, "type").as_string().unwrap_or_default();

@@ -291,7 +291,8 @@ test('a panic in the worker or a parse worker shows the error state, not a hang'
     let target = null;
     for (const w of page.workers()) if ((await w.evaluate(() => self.name)) === name) target = w;
     assert(target, `a worker named ${name}`);
-    await target.evaluate(() => { try { wasm_bindgen.spyglass_test_panic(); } catch { /* the trap after the hook */ } });
+    // uncaught, as a real panic is: the hook's `fatal` message, then the trap's `error` event
+    await target.evaluate(() => { setTimeout(() => wasm_bindgen.spyglass_test_panic()); });
     await waitState(page, 'error');
     const banner = await page.textContent('#banner');
     assert(/internal error in the worker: [\s\S]*a panic on purpose/.test(banner), `${name}: the banner says what happened: ${banner}`);
