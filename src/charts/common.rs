@@ -588,30 +588,32 @@ pub(crate) fn label_stride(spacing: f64, px: f64) -> usize {
     ((px / spacing.max(f64::MIN_POSITIVE)).ceil() as usize).max(1)
 }
 
-/// `s` as one line if it fits `max_w` pixels, or broken after a space, '_', '-' or '/' into two
-/// lines that both fit (the break that makes the longer line shortest); None if neither works.
+/// The ways to break `s` in two: after a space (dropped), '_', '-' or '/' (kept), both halves
+/// non-empty, in order of the break.
+fn line_breaks(s: &str) -> impl DoubleEndedIterator<Item = (&str, &str)> {
+    s.char_indices()
+        .filter(|&(_, c)| matches!(c, ' ' | '_' | '-' | '/'))
+        .map(move |(i, c)| (s[..i + c.len_utf8()].trim_end(), s[i + c.len_utf8()..].trim_start()))
+        .filter(|(head, tail)| !head.is_empty() && !tail.is_empty())
+}
+
+/// `s` as one line if it fits `max_w` pixels, or broken into two lines that both fit (the break
+/// that makes the longer line shortest); None if neither works.
 pub(crate) fn one_or_two_lines(s: &str, max_w: f64, px: f64) -> Option<Vec<String>> {
     if text_w(s, px) <= max_w {
         return Some(vec![s.to_string()]);
     }
-    s.char_indices()
-        .filter(|&(_, c)| matches!(c, ' ' | '_' | '-' | '/'))
-        .map(|(i, c)| (s[..i + c.len_utf8()].trim_end(), s[i + c.len_utf8()..].trim_start()))
-        .filter(|(head, tail)| !head.is_empty() && !tail.is_empty())
+    line_breaks(s)
         .map(|(head, tail)| (text_w(head, px).max(text_w(tail, px)), head, tail))
         .filter(|&(w, _, _)| w <= max_w)
         .min_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, head, tail)| vec![head.to_string(), tail.to_string()])
 }
 
-/// `s` over two lines when even two lines cannot hold it whole: the longest first line that fits
-/// (broken after a space, '_', '-' or '/'), the rest cut with "…". None without such a break.
+/// `s` over two lines when even two lines cannot hold it whole: the longest first line that fits,
+/// the rest cut with "…". None without such a break.
 pub(crate) fn two_lines_cut(s: &str, max_w: f64, px: f64) -> Option<Vec<String>> {
-    s.char_indices()
-        .filter(|&(_, c)| matches!(c, ' ' | '_' | '-' | '/'))
-        .map(|(i, c)| (s[..i + c.len_utf8()].trim_end(), s[i + c.len_utf8()..].trim_start()))
-        .rfind(|(head, tail)| !head.is_empty() && !tail.is_empty() && text_w(head, px) <= max_w)
-        .map(|(head, tail)| vec![head.to_string(), truncate(tail, max_w, px)])
+    line_breaks(s).rfind(|(head, _)| text_w(head, px) <= max_w).map(|(head, tail)| vec![head.to_string(), truncate(tail, max_w, px)])
 }
 
 /// How category labels along a horizontal axis are drawn.

@@ -42,6 +42,15 @@ pub struct SourceInfo {
     pub error: Option<String>,
 }
 
+impl SourceInfo {
+    /// When a source ends: lines read, every one skipped, none kept → the wrong file, most likely.
+    fn check_is_telemetry(&mut self) {
+        if self.error.is_none() && self.lines > 0 && self.events + self.metrics_rows + self.alerts + self.duplicates == 0 && self.skipped > 0 {
+            self.error = Some("no line is bosun telemetry: is this the right file?".to_string());
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SkippedLine {
     pub source: String,
@@ -608,9 +617,6 @@ fn close(store: &mut Store, mut o: Open) {
     if !o.rejected {
         let src = o.src;
         o.lines.finish(&mut |ev| on_line_event(store, src, ev));
-        let s = &mut store.sources[src as usize];
-        if s.error.is_none() && s.lines > 0 && s.events + s.metrics_rows + s.alerts + s.duplicates == 0 && s.skipped > 0 {
-            s.error = Some("no line is bosun telemetry: is this the right file?".to_string());
-        }
+        store.sources[src as usize].check_is_telemetry();
     }
 }

@@ -312,10 +312,7 @@ impl RangeMerge {
 
     /// After the last range: the checks a single feed makes when its source closes.
     pub fn finish(self, store: &mut Store) {
-        let s = &mut store.sources[self.src as usize];
-        if s.error.is_none() && s.lines > 0 && s.events + s.metrics_rows + s.alerts + s.duplicates == 0 && s.skipped > 0 {
-            s.error = Some("no line is bosun telemetry: is this the right file?".to_string());
-        }
+        store.sources[self.src as usize].check_is_telemetry();
     }
 }
 
