@@ -10,7 +10,7 @@
 
 use super::{field, js_error, obj, set};
 use crate::ingest::ranges::RangeParser;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -23,7 +23,7 @@ use web_sys::{Blob, MessageEvent, MessagePort};
 thread_local! {
     /// requests not yet parsed: one range at a time, in the order asked
     static QUEUE: RefCell<std::collections::VecDeque<JsValue>> = RefCell::new(Default::default());
-    static BUSY: RefCell<bool> = const { RefCell::new(false) };
+    static BUSY: Cell<bool> = const { Cell::new(false) };
     /// one JS buffer for every read (a BYOB reader fills it and hands it back) and one copy of
     /// it in Wasm memory: reading makes no garbage, and the parser's memory stays small
     static JS_BUFFER: RefCell<Option<js_sys::ArrayBuffer>> = const { RefCell::new(None) };
@@ -46,7 +46,7 @@ pub fn serve(port: MessagePort) {
             while let Some(msg) = QUEUE.with(|q| q.borrow_mut().pop_front()) {
                 answer_request(&reply, &msg).await;
             }
-            BUSY.with(|b| *b.borrow_mut() = false);
+            BUSY.with(|b| b.set(false));
         });
     });
     port.set_onmessage(Some(on_range.as_ref().unchecked_ref()));
@@ -141,7 +141,7 @@ thread_local! {
     static PORTS: RefCell<Vec<MessagePort>> = const { RefCell::new(Vec::new()) };
     /// requests sent and not answered: seq → the resolve function of the request's promise
     static WAITING: RefCell<HashMap<u32, js_sys::Function>> = RefCell::new(HashMap::new());
-    static NEXT_SEQ: RefCell<u32> = const { RefCell::new(0) };
+    static NEXT_SEQ: Cell<u32> = const { Cell::new(0) };
 }
 
 /// Takes the ports to the parse workers (the page's `parsers` message).
@@ -169,9 +169,8 @@ pub fn count() -> usize {
 /// An answer that nobody awaits any more (after a cancel) is dropped when it comes.
 pub fn request(which: usize, file: &Blob, start: u64, end: u64) -> js_sys::Promise {
     let seq = NEXT_SEQ.with(|n| {
-        let mut n = n.borrow_mut();
-        *n = n.wrapping_add(1);
-        *n
+        n.set(n.get().wrapping_add(1));
+        n.get()
     });
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         WAITING.with(|w| w.borrow_mut().insert(seq, resolve));
