@@ -288,3 +288,43 @@ fn an_empty_report_renders() {
     assert!(page.contains("no data to show"));
     assert_nothing_external_or_executable(&page);
 }
+
+/// The page keeps a report's long arrays as JSON Lines (`report::lines`) and draws its charts from
+/// them: every chart must come out as from the whole report. Cut here at 3 rows, so that nearly
+/// every array is kept as text, including those a chart reads whole (days, cells, the scatter).
+#[test]
+fn charts_from_long_arrays_kept_as_text_are_the_same() {
+    use spyglass::report::charts::{charts_from, ReportSource};
+    use spyglass::report::lines::{JsonLines, LongArrays};
+    let mut sink = spyglass::demo::MemorySink::default();
+    spyglass::demo::generate(&spyglass::demo::DemoConfig { sessions: 120, seed: 11, ..Default::default() }, &mut sink).unwrap();
+    let data = Dataset::from_files(sink.files.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
+    let report = Report::compute(&data, &Filters::default(), &Parameters::default());
+    let whole = serde_json::to_value(&report).unwrap();
+    let mut cut = serde_json::Map::new();
+    let mut long = LongArrays::new();
+    report.each_section(|name, json| {
+        let (section, lines) = spyglass::report::split_section(&json, 3);
+        for (field, text) in lines {
+            long.insert(format!("{name}.{field}"), JsonLines::new(text));
+        }
+        cut.insert(name.to_string(), serde_json::from_str(&section).unwrap());
+    });
+    assert!(long.len() >= 8, "arrays kept as text: {:?}", long.keys().collect::<Vec<_>>());
+    let cut = serde_json::Value::Object(cut);
+    let mut drawn = 0;
+    for sec in SECTIONS {
+        let (a, b) = (charts_for(&whole, sec), charts_from(ReportSource { value: &cut, long: Some(&long) }, sec));
+        assert_eq!(a.len(), b.len(), "{sec}");
+        for (x, y) in a.iter().zip(&b) {
+            let svg = |c: &spyglass::report::charts::SectionChart| to_svg(960, 420, |area| c.chart.draw(area, &Theme::light())).unwrap().0;
+            let (sx, sy) = (svg(x), svg(y));
+            assert_eq!(sx, sy, "{}", x.id);
+            drawn += usize::from(!sx.contains(EMPTY_MESSAGE));
+        }
+    }
+    assert!(drawn >= 12, "{drawn} charts drawn");
+    // and without the long arrays the charts of those sections would be empty: the test can fail
+    let bare = charts_from(ReportSource::new(&cut), "task_risk");
+    assert!(to_svg(960, 420, |area| bare[0].chart.draw(area, &Theme::light())).unwrap().0.contains(EMPTY_MESSAGE));
+}

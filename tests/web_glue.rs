@@ -15,6 +15,7 @@ use spyglass::ingest::{Feed, Store};
 use spyglass::model::sessions::Dataset;
 use spyglass::pipelines::{Filters, Parameters};
 use spyglass::report::Report;
+use spyglass::report::charts::ReportSource;
 use spyglass::web::{app, charts, js_error};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -131,13 +132,13 @@ fn every_section_chart_draws_pixels_and_returns_hit_regions() {
     let mut drawn = vec![];
     let mut with_hits = vec![];
     for section in spyglass::report::charts::SECTIONS {
-        for info in charts::section_charts(section, &report) {
+        for info in charts::section_charts(section, ReportSource::new(&report)) {
             let c = canvas(640, info.height_px);
             let (w, h) = charts::fit_backing_store(&c, 2.0);
             assert_eq!((c.width(), c.height()), (1280, info.height_px * 2), "{}", info.id);
             assert_eq!(pixel_stats(&c).0, 0, "{}: a fresh canvas is transparent", info.id);
             let backend = plotters_canvas::CanvasBackend::with_canvas_object(c.clone()).expect("a 2d context");
-            let hits = charts::draw_section_chart(section, &report, &info.id, backend, w as u32, h as u32, false).unwrap_or_else(|| panic!("{} drew", info.id));
+            let hits = charts::draw_section_chart(section, ReportSource::new(&report), &info.id, backend, w as u32, h as u32, false).unwrap_or_else(|| panic!("{} drew", info.id));
             let (painted, colours) = pixel_stats(&c);
             let total = (c.width() * c.height()) as usize;
             // the background covers the whole backing store (the transform scaled the CSS-pixel drawing)
@@ -162,7 +163,7 @@ fn every_section_chart_draws_pixels_and_returns_hit_regions() {
     // an unknown chart id draws nothing
     let c = canvas(200, 100);
     let backend = plotters_canvas::CanvasBackend::with_canvas_object(c.clone()).unwrap();
-    assert!(charts::draw_section_chart("costs", &report, "costs.no_such_chart", backend, 200, 100, false).is_none());
+    assert!(charts::draw_section_chart("costs", ReportSource::new(&report), "costs.no_such_chart", backend, 200, 100, false).is_none());
     c.remove();
 }
 
@@ -170,13 +171,13 @@ fn every_section_chart_draws_pixels_and_returns_hit_regions() {
 fn dark_and_light_charts_differ() {
     let (_, report) = fixture_report();
     let section = "model_scores";
-    let info = charts::section_charts(section, &report).into_iter().next().expect("a model_scores chart");
+    let info = charts::section_charts(section, ReportSource::new(&report)).into_iter().next().expect("a model_scores chart");
     let mut backgrounds = vec![];
     for dark in [false, true] {
         let c = canvas(400, info.height_px);
         let (w, h) = charts::fit_backing_store(&c, 1.0);
         let backend = plotters_canvas::CanvasBackend::with_canvas_object(c.clone()).unwrap();
-        charts::draw_section_chart(section, &report, &info.id, backend, w as u32, h as u32, dark).unwrap();
+        charts::draw_section_chart(section, ReportSource::new(&report), &info.id, backend, w as u32, h as u32, dark).unwrap();
         let ctx: CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().unchecked_into();
         backgrounds.push(ctx.get_image_data(1.0, 1.0, 1.0, 1.0).unwrap().data().to_vec());
         c.remove();

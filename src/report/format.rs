@@ -336,7 +336,7 @@ pub fn heading(key: &str) -> String {
 
 /// RFC 4180 CSV of rows (objects), the columns in the order given; values unformatted (an array
 /// of scalars as its items joined by ", ").
-pub fn csv(columns: &[String], rows: &[Value]) -> String {
+pub fn csv<R: std::borrow::Borrow<Value>>(columns: &[String], rows: impl IntoIterator<Item = R>) -> String {
     fn quote(s: &str) -> String {
         if s.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", s.replace('"', "\"\""))
@@ -354,6 +354,7 @@ pub fn csv(columns: &[String], rows: &[Value]) -> String {
     let mut out = columns.iter().map(|c| quote(c)).collect::<Vec<_>>().join(",");
     out.push_str("\r\n");
     for r in rows {
+        let r = r.borrow();
         let line: Vec<String> = columns
             .iter()
             .map(|c| match r.get(c) {

@@ -5,6 +5,7 @@
 pub mod charts;
 pub mod format;
 pub mod html;
+pub mod lines;
 pub mod text;
 pub mod timeline;
 

@@ -6,10 +6,13 @@
 
 use super::charts;
 use super::dom::*;
+use crate::report::charts::ReportSource;
 use crate::report::format;
+use crate::report::lines::{JsonLines, LongArrays};
 use super::{field, js_error, obj, set};
 use crate::pipelines::{Filters, Parameters};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -46,10 +49,35 @@ enum Rows {
     InReport(&'static str, String),
 }
 
-fn rows_of<'a>(rows: &'a Rows, report: &'a Value) -> &'a [Value] {
+/// A table's rows where they are: values, or a long array kept as JSON Lines (parsed when read).
+#[derive(Clone, Copy)]
+enum RowsRef<'a> {
+    Values(&'a [Value]),
+    Lines(&'a JsonLines),
+}
+
+impl<'a> RowsRef<'a> {
+    fn len(self) -> usize {
+        match self {
+            RowsRef::Values(v) => v.len(),
+            RowsRef::Lines(l) => l.len(),
+        }
+    }
+    fn get(self, i: usize) -> Option<Cow<'a, Value>> {
+        match self {
+            RowsRef::Values(v) => v.get(i).map(Cow::Borrowed),
+            RowsRef::Lines(l) => l.get(i).map(Cow::Owned),
+        }
+    }
+}
+
+fn rows_of<'a>(rows: &'a Rows, report: &'a Value, long: &'a LongArrays) -> RowsRef<'a> {
     match rows {
-        Rows::Own(v) => v,
-        Rows::InReport(section, field) => report.get(*section).and_then(|s| s.get(field)).and_then(Value::as_array).map_or(&[], Vec::as_slice),
+        Rows::Own(v) => RowsRef::Values(v),
+        Rows::InReport(section, field) => match long.get(&format!("{section}.{field}")) {
+            Some(lines) => RowsRef::Lines(lines),
+            None => RowsRef::Values(report.get(*section).and_then(|s| s.get(field)).and_then(Value::as_array).map_or(&[], Vec::as_slice)),
+        },
     }
 }
 
@@ -68,8 +96,11 @@ struct App {
     report: Rc<Value>,
     /// the report's top-level values as JSON text (JS strings), parsed on first use
     report_parts: HashMap<String, JsValue>,
-    /// long arrays of the report as JSON Lines: section → field → text
+    /// long arrays of the report as JSON Lines: section → field → text (as received)
     report_big: HashMap<String, Vec<(String, JsValue)>>,
+    /// the same, kept by `section.field` in the page's memory as text (their arrays in `report`
+    /// stay empty): parsed into values they took ten times the room
+    long: Rc<LongArrays>,
     /// sections found empty while rendering (listed together)
     empty_sections: Vec<&'static str>,
     /// content width the charts were last drawn at
@@ -566,6 +597,7 @@ fn on_report(d: &JsValue) {
     with(|a| {
         a.sessions = sessions;
         a.report = Rc::new(report);
+        a.long = Rc::default();
         a.report_parts = parts;
         a.report_big = big;
         a.facets = facets;
@@ -764,10 +796,19 @@ fn render_report() {
     for name in SECTIONS {
         steps.push(Step::new(move |_| {
             report_part(name);
-            // long arrays: parse them a slice at a time, then render
+            // long arrays stay JSON Lines text (indexed by line, not parsed); render next
             let big = with(|a| a.report_big.remove(name)).unwrap_or_default();
-            let rows: Vec<(String, Vec<Value>, String, usize)> = big.into_iter().map(|(f, text)| (f, vec![], text.as_string().unwrap_or_default(), 0)).collect();
-            Some(parse_big(name, rows))
+            let lines: Vec<(String, JsonLines)> = big.into_iter().map(|(f, text)| (format!("{name}.{f}"), JsonLines::new(text.as_string().unwrap_or_default()))).collect();
+            with(|a| Rc::make_mut(&mut a.long).extend(lines));
+            Some(Step::new(move |c| {
+                let (report, long) = with(|a| (a.report.clone(), a.long.clone()));
+                if section_is_empty(name, &report, &long) {
+                    with(|a| a.empty_sections.push(name));
+                } else {
+                    render_section(c, name, ReportSource { value: &report, long: Some(&long) });
+                }
+                None
+            }))
         }));
     }
     steps.push(Step::new(move |content| {
@@ -816,45 +857,6 @@ impl Step {
     fn new(f: impl FnOnce(&Element) -> Option<Step> + 'static) -> Step {
         Step(Box::new(f))
     }
-}
-
-/// Main-thread time one step may take parsing before it yields.
-const STEP_BUDGET_MS: f64 = 25.0;
-
-/// Parses the long arrays of `section` (JSON Lines) in slices, then renders the section.
-fn parse_big(section: &'static str, mut fields: Vec<(String, Vec<Value>, String, usize)>) -> Step {
-    Step::new(move |content| {
-        let perf = web_sys::window().and_then(|w| w.performance());
-        let now = || perf.as_ref().map_or(0.0, |p| p.now());
-        let t0 = now();
-        for (_, rows, text, pos) in fields.iter_mut() {
-            while *pos < text.len() {
-                let end = text[*pos..].find('\n').map_or(text.len(), |i| *pos + i);
-                rows.push(serde_json::from_str(&text[*pos..end]).unwrap_or(Value::Null));
-                *pos = end + 1;
-                if rows.len() % 256 == 0 && now() - t0 > STEP_BUDGET_MS {
-                    return Some(parse_big(section, fields));
-                }
-            }
-        }
-        with(|a| {
-            if let Some(Value::Object(sec)) = Rc::make_mut(&mut a.report).get_mut(section) {
-                for (f, rows, _, _) in fields {
-                    sec.insert(f, Value::Array(rows));
-                }
-            }
-        });
-        let _ = content;
-        Some(Step::new(move |c| {
-            let report = with(|a| a.report.clone());
-            if section_is_empty(&report[section]) {
-                with(|a| a.empty_sections.push(section));
-            } else {
-                render_section(c, section, &report);
-            }
-            None
-        }))
-    })
 }
 
 fn run_steps(generation: u32, mut steps: Vec<Step>) {
@@ -922,10 +924,10 @@ fn render_overview(content: &Element, report: &Value) {
 }
 
 /// A section with nothing to show: every table empty, no scalar value.
-fn section_is_empty(v: &Value) -> bool {
-    match v.as_object() {
-        Some(o) => o.values().all(|x| match x {
-            Value::Array(a) => a.is_empty(),
+fn section_is_empty(name: &str, report: &Value, long: &LongArrays) -> bool {
+    match report.get(name).and_then(Value::as_object) {
+        Some(o) => o.iter().all(|(k, x)| match x {
+            Value::Array(a) => a.is_empty() && long.get(&format!("{name}.{k}")).is_none_or(JsonLines::is_empty),
             Value::Null => true,
             _ => false,
         }),
@@ -934,15 +936,15 @@ fn section_is_empty(v: &Value) -> bool {
 }
 
 /// One pipeline's section: its chart (when it has one) beside a table per array of rows.
-fn render_section(content: &Element, name: &'static str, report: &Value) {
-    let Some(section) = report.get(name) else { return };
+fn render_section(content: &Element, name: &'static str, src: ReportSource<'_>) {
+    let Some(section) = src.value.get(name) else { return };
     let sec = el("section", "section");
     attr(&sec, "id", &format!("section-{name}"));
     let head = el("div", "section-head");
     append(&head, &el_text("h2", "", &format::title(name)));
     append(&sec, &head);
     let body = el("div", "section-body");
-    let infos = charts::section_charts(name, report);
+    let infos = charts::section_charts(name, src);
     if !infos.is_empty() {
         let col = el("div", "charts");
         for info in &infos {
@@ -984,7 +986,7 @@ fn render_section(content: &Element, name: &'static str, report: &Value) {
     append(&body, &tables);
     append(&sec, &body);
     append(content, &sec);
-    draw_charts_in(&sec, report);
+    draw_charts_in(&sec, src);
 }
 
 fn chart_frame(section: &str, info: &charts::ChartInfo) -> HtmlElement {
@@ -1009,12 +1011,12 @@ fn chart_frame(section: &str, info: &charts::ChartInfo) -> HtmlElement {
 /// Draws every chart canvas at its CSS size × devicePixelRatio (on resize and theme change).
 fn draw_charts() {
     draw_brush();
-    let report = with(|a| a.report.clone());
-    draw_charts_in(&document().document_element().expect("html"), &report);
+    let (report, long) = with(|a| (a.report.clone(), a.long.clone()));
+    draw_charts_in(&document().document_element().expect("html"), ReportSource { value: &report, long: Some(&long) });
 }
 
 /// Draws the chart canvases under `root`.
-fn draw_charts_in(root: &Element, report: &Value) {
+fn draw_charts_in(root: &Element, src: ReportSource<'_>) {
     let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
     let dark = dark_theme();
     let Ok(list) = root.query_selector_all("canvas.section-chart") else { return };
@@ -1023,16 +1025,16 @@ fn draw_charts_in(root: &Element, report: &Value) {
         let (Some(section), Some(id)) = (canvas.get_attribute("data-section"), canvas.get_attribute("data-chart")) else { continue };
         let (w, h) = charts::fit_backing_store(&canvas, dpr);
         let Some(backend) = plotters_canvas::CanvasBackend::with_canvas_object(canvas) else { continue };
-        if let Some(hits) = charts::draw_section_chart(&section, report, &id, backend, w as u32, h as u32, dark) {
+        if let Some(hits) = charts::draw_section_chart(&section, src, &id, backend, w as u32, h as u32, dark) {
             with(|a| a.hits.insert(id, hits));
         }
     }
 }
 
 /// The columns of a table: the rows' fields in their order in the report (serde_json keeps it).
-fn columns_of(rows: &[Value]) -> Vec<String> {
+fn columns_of(rows: RowsRef<'_>) -> Vec<String> {
     let mut cols: Vec<String> = vec![];
-    for r in rows.iter().take(200) {
+    for r in (0..rows.len().min(200)).filter_map(|i| rows.get(i)) {
         if let Some(o) = r.as_object() {
             for k in o.keys() {
                 if !cols.contains(k) {
@@ -1054,7 +1056,7 @@ pub fn table_block(id: &str, label: &str, rows: Vec<Value>, _section: &str) -> H
 
 fn table_block_of(id: &str, label: &str, rows: Rows) -> HtmlElement {
     let (n, columns) = with(|a| {
-        let r = rows_of(&rows, &a.report);
+        let r = rows_of(&rows, &a.report, &a.long);
         (r.len(), columns_of(r))
     });
     let wrap = el("div", "table-block");
@@ -1087,8 +1089,8 @@ fn fill_table(id: &str, holder: &Element) {
     let page = with(|a| {
         let report = &a.report;
         a.tables.get(id).map(|t| {
-            let rows = rows_of(&t.rows, report);
-            let shown: Vec<Value> = t.order.iter().take(t.shown).filter_map(|&i| rows.get(i as usize).cloned()).collect();
+            let rows = rows_of(&t.rows, report, &a.long);
+            let shown: Vec<Value> = t.order.iter().take(t.shown).filter_map(|&i| rows.get(i as usize).map(Cow::into_owned)).collect();
             (t.columns.clone(), shown, t.order.len(), t.sort.clone(), t.shown)
         })
     });
@@ -1158,8 +1160,10 @@ fn sort_table(id: &str, key: &str) {
                 Some((k, asc)) if k == key => !asc,
                 _ => true,
             };
-            let rows = rows_of(&t.rows, report);
-            let cell = |i: u32| rows.get(i as usize).and_then(|r| r.get(key)).unwrap_or(&Value::Null);
+            let rows = rows_of(&t.rows, report, &a.long);
+            // the column once (a long array's rows are parsed once, not per comparison)
+            let column: Vec<Value> = (0..rows.len()).map(|i| rows.get(i).and_then(|r| r.get(key).cloned()).unwrap_or(Value::Null)).collect();
+            let cell = |i: u32| column.get(i as usize).unwrap_or(&Value::Null);
             // stable: rows equal in this column keep the previous order
             t.order.sort_by(|&x, &y| {
                 let (x, y) = (cell(x), cell(y));
@@ -1655,9 +1659,9 @@ fn on_action(target: &Element) {
             let id = data("data-table");
             let csv = with(|a| {
                 a.tables.get(&id).map(|t| {
-                    let rows = rows_of(&t.rows, &a.report);
-                    let ordered: Vec<Value> = t.order.iter().filter_map(|&i| rows.get(i as usize).cloned()).collect();
-                    format::csv(&t.columns, &ordered)
+                    let rows = rows_of(&t.rows, &a.report, &a.long);
+                    // a row at a time: a long array is never all parsed at once
+                    format::csv(&t.columns, t.order.iter().filter_map(|&i| rows.get(i as usize)))
                 })
             });
             if let Some(csv) = csv {
@@ -1680,7 +1684,7 @@ fn on_action(target: &Element) {
             let row = with(|a| {
                 let t = a.tables.get(&data("data-table"))?;
                 let i = *t.order.get(data("data-row").parse::<usize>().unwrap_or(usize::MAX))?;
-                rows_of(&t.rows, &a.report).get(i as usize).cloned()
+                rows_of(&t.rows, &a.report, &a.long).get(i as usize).map(Cow::into_owned)
             });
             if let Some(attempt) = row.as_ref().and_then(attempt_of) {
                 open_timeline(&attempt);

@@ -7,10 +7,9 @@
 //! returns the hit regions for tooltips.
 
 use crate::charts::Theme;
-use crate::report::charts::charts_for;
+use crate::report::charts::{charts_from, ReportSource};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use serde_json::Value;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
@@ -35,9 +34,9 @@ pub struct ChartInfo {
     pub height_px: u32,
 }
 
-pub fn section_charts(section: &str, report: &Value) -> Vec<ChartInfo> {
+pub fn section_charts(section: &str, src: ReportSource<'_>) -> Vec<ChartInfo> {
     use crate::report::charts::Chart;
-    charts_for(report, section)
+    charts_from(src, section)
         .into_iter()
         .map(|c| {
             let height_px = match &c.chart {
@@ -91,8 +90,8 @@ fn base_theme(dark: bool) -> Theme {
 
 /// Draws chart `chart_id` of `section` in a `css_w` × `css_h` area of `backend`. Returns the hit
 /// regions, or `None` when the section has no such chart (or the backend failed).
-pub fn draw_section_chart(section: &str, report: &Value, chart_id: &str, backend: CanvasBackend, css_w: u32, css_h: u32, dark: bool) -> Option<Vec<HitRegion>> {
-    let chart = charts_for(report, section).into_iter().find(|c| c.id == chart_id)?;
+pub fn draw_section_chart(section: &str, src: ReportSource<'_>, chart_id: &str, backend: CanvasBackend, css_w: u32, css_h: u32, dark: bool) -> Option<Vec<HitRegion>> {
+    let chart = charts_from(src, section).into_iter().find(|c| c.id == chart_id)?;
     let root = backend.into_drawing_area();
     let area = root.shrink((0, 0), (css_w, css_h));
     let hits = chart.chart.draw(&area, &theme(dark, css_w, css_h)).ok()?;

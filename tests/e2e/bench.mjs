@@ -1,5 +1,5 @@
 // Browser benchmark of Spyglass's ingest (not part of the default test run):
-//   node tests/e2e/bench.mjs [--mb 500] [--file PATH] [--dpr 2] [--cores N]
+//   node tests/e2e/bench.mjs [--mb 500] [--file PATH] [--dpr 2] [--cores N] [--series]
 // --cores N makes the page see N cores (navigator.hardwareConcurrency): it starts N - 1 parse workers.
 // Needs dist/ (`trunk build --release`) and, to generate the data, the CLI (`target/release/spyglass`,
 // built here when missing). The stream file is `spyglass demo --out bench-data/demo-MB --size-mb MB`'s
@@ -287,6 +287,15 @@ const peakWhile = (from, to) => Math.max(0, ...peak.series.filter(([t]) => t >= 
 const reportAt = report ? atPage(report.t) : Infinity;
 console.log(`memory peak while reading ${fmb(peakWhile(0, reportAt))}, while computing and drawing ${fmb(peakWhile(reportAt, Infinity))}; worker Wasm memory at the last progress ${fmb(lastProgress?.wasm_bytes ?? 0)}, with the report ${fmb(report?.wasm_bytes ?? 0)}; the page's Wasm memory ${fmb(b.appWasm)}`);
 console.log(`memory: renderer RSS ${fmb(baseline.renderer)} before → peak ${fmb(peak.renderer)}; all Chromium processes peak ${fmb(peak.total)}; page JS heap ${fmb(baseline.heap)} → peak ${fmb(heapPeak)}; worker Wasm memory ${wasm ? fmb(wasm) : 'n/a'} (${peak.samples} samples)`);
+// --series: the renderer's RSS over the load, every ~0.5 s, with the worker's messages in between
+if (args.includes('--series')) {
+  const marks = b.msgs.filter((m) => m.t >= b.change && m.type !== 'progress').map((m) => [atPage(m.t), `${m.type}${m.wasm_bytes ? ` (worker Wasm ${fmb(m.wasm_bytes)})` : ''}`]);
+  let last = -Infinity;
+  for (const [t, r] of peak.series) {
+    while (marks.length && marks[0][0] <= t) console.log(`  ${f1((marks[0][0] - atPage(b.change)) / 1000)} s  ${marks.shift()[1]}`);
+    if (t - last >= 500) { console.log(`  ${f1((t - atPage(b.change)) / 1000)} s  renderer ${fmb(r)}`); last = t; }
+  }
+}
 const cpuText = (list) => list.slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ');
 console.log(`CPU while reading only (worker): ${cpuText(readBefore.cpu)}; renderer RSS peak ${fmb(readBefore.peak)}`);
 console.log(`CPU while ingesting: ${cpuText(cpuIngest)}`);

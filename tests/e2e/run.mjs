@@ -301,10 +301,14 @@ test('a panic in the worker or a parse worker shows the error state, not a hang'
 });
 
 test('sorting a table reorders its rows; its CSV follows the order', async () => {
-  const dir = path.join(work, 'sorting');
-  if (!fs.existsSync(path.join(dir, 'agent-work-stream.jsonl'))) execFileSync(cli, ['demo', '--out', dir, '--sessions', '40', '--seed', '7']);
+  // more than 1000 tasks: the page keeps a table that long as JSON Lines text, parsed as read
+  const dir = path.join(work, 'sorting-long');
+  const stream = path.join(dir, 'agent-work-stream.jsonl');
+  if (!fs.existsSync(stream)) execFileSync(cli, ['demo', '--out', dir, '--sessions', '2500', '--seed', '7']);
+  const tasks = JSON.parse(cliJson(stream)).task_risk.rows.length;
+  assert(tasks > 1000, `a long task table: ${tasks} rows`);
   const { page, context } = await openPage();
-  await loadFiles(page, [path.join(dir, 'agent-work-stream.jsonl')]);
+  await loadFiles(page, [stream]);
   const tbl = '#tbl-task_risk\\.rows';
   const keys = await page.$$eval(`${tbl} th button.sort`, (b) => b.map((x) => x.dataset.key));
   const col = keys.indexOf('risk');
@@ -338,11 +342,15 @@ test('sorting a table reorders its rows; its CSV follows the order', async () =>
   assert(JSON.stringify(before) !== JSON.stringify(up), 'the report order (riskiest first) changed');
   // the report lists rows riskiest first: a CSV in the shown (ascending) order can only come from the sort
   const csv = await csvRisks();
+  assert(csv.length === tasks, `the CSV has every row: ${csv.length} of ${tasks}`);
   assert(JSON.stringify(csv.slice(0, up.length)) === JSON.stringify(up), `CSV in the shown order: ${csv.slice(0, 5)} vs ${up.slice(0, 5)}`);
+  assert(csv.every((v, i) => i === 0 || csv[i - 1] <= v), 'the whole CSV ascending, not only the rows shown');
+  assert((await page.textContent('#section-task_risk .table-bar')).includes(`${tasks.toLocaleString('en-US')} rows`), 'the row count shown');
   await page.click(`${tbl} th button.sort[data-key="risk"]`);
   const down = await shown();
   assert(down.every((v, i) => i === 0 || down[i - 1] >= v), `descending after two: ${down}`);
-  assert(JSON.stringify([...down].sort((a, b) => a - b)) === JSON.stringify(up), 'the same rows, reordered');
+  // the shown page (100 rows) is now the other end of the ascending CSV
+  assert(JSON.stringify([...down].sort((a, b) => a - b)) === JSON.stringify(csv.slice(-down.length)), 'the largest risks first, as the far end of the ascending order');
   await context.close();
 });
 
