@@ -25,6 +25,7 @@
 //! - `{type:"fatal", message}`                     a panic: the worker is gone
 
 use super::{field, js_error, obj, set};
+use super::byob::ByobReader;
 use super::parsers;
 use crate::ingest::archive::{sniff, ContainerKind, Decoder};
 use crate::ingest::ranges::{RangeMerge, RangeResult};
@@ -290,6 +291,8 @@ fn kick(state: &Shared) {
 }
 
 const CHUNK: usize = 1 << 20;
+/// Bytes of a file read at a time (as many as Chromium's blob stream hands out per chunk).
+const READ_CHUNK: u32 = 2 << 20;
 /// While more files are queued, a report goes out at most this often (each costs a rebuild).
 const REPORT_EVERY_MS: f64 = 1000.0;
 /// Inputs above this size are refused up front: Wasm32 memory is 4 GiB and the records of a
@@ -325,43 +328,51 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
     let mut cancelled = false;
     match &bytes {
         Bytes::File(file) => {
-            // File.stream(): the browser fills the stream's pipe while the core works on a chunk.
-            // (Blob.slice(..).arrayBuffer() of 8 MiB, the next one requested before the core runs,
-            // measured slower: those reads are pumped by this thread, so nothing overlaps.)
-            let reader: ReadableStreamDefaultReader = file.stream().get_reader().unchecked_into();
-            // one buffer for every chunk: no allocation per chunk, no growth of the Wasm memory
+            // a BYOB reader: the next chunk is read while the core works on this one, into two
+            // buffers that take turns (see `byob.rs`)
+            let mut reader = match ByobReader::new(file, READ_CHUNK) {
+                Ok(r) => r,
+                Err(e) => {
+                    failure = Some(e);
+                    let mut st = state.borrow_mut();
+                    feed.finish(&mut st.data.store);
+                    return finish_input(&mut st, i, &name, first_source, failure, cancelled);
+                }
+            };
+            // one Wasm buffer for every chunk: no allocation per chunk, no growth of the Wasm memory
             let mut data: Vec<u8> = Vec::new();
             loop {
                 let t0 = now_ms();
-                let chunk = JsFuture::from(reader.read()).await;
+                let chunk = reader.next().await;
                 let mut st = state.borrow_mut();
                 let t1 = now_ms();
                 st.wait_ms += t1 - t0;
                 if st.generation != generation {
-                    let _ = reader.cancel();
+                    reader.cancel();
                     return;
                 }
                 if st.cancel {
-                    let _ = reader.cancel();
+                    reader.cancel();
                     cancelled = true;
                     break;
                 }
                 match chunk {
                     Err(e) => {
-                        failure = Some(js_error(&e));
+                        failure = Some(e);
                         break;
                     }
-                    Ok(result) => {
-                        if field(&result, "done").as_bool().unwrap_or(true) {
-                            break;
+                    Ok(None) => break,
+                    Ok(Some(array)) => {
+                        let n = array.length() as usize;
+                        if data.len() < n {
+                            data.resize(n, 0);
                         }
-                        let array: js_sys::Uint8Array = field(&result, "value").unchecked_into();
-                        data.resize(array.length() as usize, 0);
-                        array.copy_to(&mut data);
+                        array.copy_to(&mut data[..n]);
+                        reader.give_back(array);
                         let st = &mut *st;
-                        feed.push(&mut st.data.store, &data);
+                        feed.push(&mut st.data.store, &data[..n]);
                         st.core_ms += now_ms() - t1;
-                        advance(st, i, data.len() as u64, &name);
+                        advance(st, i, n as u64, &name);
                     }
                 }
             }
