@@ -99,6 +99,9 @@ pub struct Store {
     pub diagnostics: Diagnostics,
     context_ids: HashMap<Context, u32>,
     raw_context_ids: HashMap128<u32>,
+    /// the raw context strings of the event being read, and those of the previous one with its id
+    context_scratch: Vec<u8>,
+    last_context: Option<(Vec<u8>, u32)>,
     seen_lines: lineset::LineSet,
     /// Set on the store of one byte range (`ranges.rs`): what the merge replays, line by line.
     range_log: Option<ranges::RangeLog>,
@@ -182,15 +185,32 @@ impl Store {
     /// The context id of an event, through a cache keyed by a hash of its raw strings so that the
     /// common case (another event of a known attempt) costs one hash and one lookup.
     fn context_id(&mut self, top: &TopFields<'_>) -> u32 {
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        // the raw strings, each ended by 0xff (a byte UTF-8 never has)
+        let raw = &mut self.context_scratch;
+        raw.clear();
         for s in [&top.attempt_id, &top.task_id, &top.task_title, &top.executor, &top.executor_variant, &top.model] {
-            h.update(s.as_deref().unwrap_or("").as_bytes());
-            h.update(&[0xff]);
+            raw.extend_from_slice(s.as_deref().unwrap_or("").as_bytes());
+            raw.push(0xff);
         }
-        let key = h.digest128();
-        if let Some(&id) = self.raw_context_ids.get(&key) {
-            return id;
+        // the same as the previous event's (consecutive events are often one attempt's): no hash
+        if let Some((last, id)) = &self.last_context {
+            if last == raw {
+                return *id;
+            }
         }
+        let key = xxhash_rust::xxh3::xxh3_128(raw);
+        let id = match self.raw_context_ids.get(&key) {
+            Some(&id) => id,
+            None => self.new_context_id(top, key),
+        };
+        let last = self.last_context.get_or_insert_with(|| (Vec::new(), 0));
+        last.0.clear();
+        last.0.extend_from_slice(&self.context_scratch);
+        last.1 = id;
+        id
+    }
+
+    fn new_context_id(&mut self, top: &TopFields<'_>, key: u128) -> u32 {
         let ctx = self.intern_context(top);
         let next = self.contexts.len() as u32;
         let id = *self.context_ids.entry(ctx).or_insert(next);
@@ -209,7 +229,8 @@ impl Store {
         if bytes.is_empty() {
             return;
         }
-        let text = match std::str::from_utf8(bytes) {
+        // SIMD validation (16 bytes a step in Wasm too); std's only to place an error
+        let text = match simdutf8::basic::from_utf8(bytes).or_else(|_| std::str::from_utf8(bytes)) {
             Ok(t) => t,
             Err(e) => {
                 let at = line.bytes.len() - bytes.len() + e.valid_up_to() + 1;

@@ -27,13 +27,13 @@ impl Sym {
 /// String interner: every repeated identifier (attempt ids, models, categories…) is stored once.
 #[derive(Debug, Clone)]
 pub struct Interner {
-    map: HashMap<Box<str>, Sym>,
+    map: FastMap<Box<str>, Sym>,
     strings: Vec<Box<str>>,
 }
 
 impl Default for Interner {
     fn default() -> Self {
-        Interner { map: HashMap::new(), strings: vec!["".into()] }
+        Interner { map: FastMap::default(), strings: vec!["".into()] }
     }
 }
 
@@ -443,9 +443,18 @@ impl std::hash::Hasher for FastHasher {
     fn finish(&self) -> u64 {
         self.0
     }
+    /// Eight bytes a step (the interner hashes every name it is given).
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(b as u64);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.write_u64(u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
+        }
+        let tail = chunks.remainder();
+        if !tail.is_empty() {
+            let mut last = [0u8; 8];
+            last[..tail.len()].copy_from_slice(tail);
+            // the length keeps "a" and "a\0" apart
+            self.write_u64(u64::from_le_bytes(last) ^ ((tail.len() as u64) << 59));
         }
     }
     fn write_u32(&mut self, n: u32) {
