@@ -6,6 +6,7 @@
 //! `File.stream()` chunks. The records are the same whatever the chunking.
 
 pub mod archive;
+mod fastjson;
 pub mod json;
 pub mod lines;
 mod lineset;

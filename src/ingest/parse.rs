@@ -36,7 +36,7 @@ fn flag(w: &mut Warnings, name: &'static str, v: Scalar<'_>) -> Option<bool> {
 }
 
 /// Records which known keys an object has had, to count duplicates.
-#[derive(Default)]
+#[derive(Default, Debug)]
 struct Seen(u64);
 impl Seen {
     fn mark(&mut self, bit: u32, w: &mut Warnings, name: &'static str) {
@@ -117,7 +117,7 @@ impl UsageFields {
 }
 
 /// Field-warning names of usage fields, by where the usage object sits.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum Prefix {
     Data,
     DataUsage,
@@ -140,7 +140,7 @@ impl Prefix {
 }
 
 /// A usage object nested in a payload (`data.usage`, `data.message.usage`, …).
-#[derive(Default)]
+#[derive(Default, Debug)]
 struct UsageObject(UsageFields);
 impl<'de> ObjectReader<'de> for UsageObject {
     fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
@@ -152,7 +152,7 @@ impl<'de> ObjectReader<'de> for UsageObject {
 }
 
 /// An object that may hold a `usage` object (`item`, `response`, `message`, `result`, `metrics`).
-#[derive(Default)]
+#[derive(Default, Debug)]
 struct UsageHolder(Option<UsageFields>);
 impl<'de> ObjectReader<'de> for UsageHolder {
     fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
@@ -182,7 +182,7 @@ fn holder_usage(w: &mut Warnings, h: ObjOr<'_, UsageHolder>) -> Option<Usage> {
 // event payload
 
 /// `data.tool_params`: the command of shell tools, the path of edit tools.
-#[derive(Default)]
+#[derive(Default, Debug)]
 struct ToolParams<'a> {
     command: Option<Cow<'a, str>>,
     file: Option<Cow<'a, str>>,
@@ -208,7 +208,7 @@ impl<'de> ObjectReader<'de> for ToolParams<'de> {
 
 /// The payload facts of every event type, read in one pass whatever the event type (which may
 /// come after `data` in the line).
-#[derive(Default)]
+#[derive(Default, Debug)]
 pub struct DataFields<'a> {
     pub prompt_type: Option<Cow<'a, str>>,
     pub tool_name: Option<Cow<'a, str>>,
@@ -388,7 +388,7 @@ fn contains_word(hay: &[u8], needle: &memchr::memmem::Finder<'_>) -> bool {
 // metrics rows
 
 /// `outcome` of the design-note shape.
-#[derive(Default)]
+#[derive(Default, Debug)]
 struct Outcome<'a> {
     status: Option<Cow<'a, str>>,
     warnings: Warnings,
@@ -406,7 +406,7 @@ impl<'de> ObjectReader<'de> for Outcome<'de> {
 }
 
 /// `error_summary.error_categories`: `{"auth": 2}` or `["auth", "auth"]`.
-#[derive(Default)]
+#[derive(Default, Debug)]
 struct CategoryCounts<'a>(Vec<(Cow<'a, str>, u64)>, Warnings);
 impl<'de> ObjectReader<'de> for CategoryCounts<'de> {
     fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
@@ -418,7 +418,7 @@ impl<'de> ObjectReader<'de> for CategoryCounts<'de> {
     }
 }
 
-#[derive(Default)]
+#[derive(Default, Debug)]
 struct ErrorSummary<'a> {
     total_errors: Option<u64>,
     categories: Vec<(Cow<'a, str>, u64)>,
@@ -447,7 +447,7 @@ impl<'de> ObjectReader<'de> for ErrorSummary<'de> {
 }
 
 /// The design-note shape's `outcome` and `error_summary`, read at top level or inside `metrics`.
-#[derive(Default)]
+#[derive(Default, Debug)]
 struct DesignNoteFields<'a> {
     outcome_status: Option<Cow<'a, str>>,
     error_summary: Option<ErrorSummary<'a>>,
@@ -475,7 +475,7 @@ impl<'de> DesignNoteFields<'de> {
 }
 
 /// One entry of `anomaly_actions`: a string, or an object with `action`/`type`.
-#[derive(Default)]
+#[derive(Default, Debug)]
 struct ActionObject<'a>(Option<Cow<'a, str>>);
 impl<'de> ObjectReader<'de> for ActionObject<'de> {
     fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
@@ -540,7 +540,7 @@ impl<'de> serde::Deserialize<'de> for ActionList<'de> {
 }
 
 /// `metrics` of a metrics row, guide shape and design-note shape.
-#[derive(Default)]
+#[derive(Default, Debug)]
 pub struct MetricsFields<'a> {
     pub success: Option<bool>,
     pub first_shot_success: Option<bool>,
@@ -650,7 +650,7 @@ impl<'de> ObjectReader<'de> for MetricsFields<'de> {
     }
 }
 
-#[derive(Default)]
+#[derive(Default, Debug)]
 struct MetricsUsage(UsageFields);
 impl<'de> ObjectReader<'de> for MetricsUsage {
     fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
@@ -677,7 +677,7 @@ pub fn files_of_diff_stat(stat: &str) -> Vec<&str> {
 // the whole line
 
 /// The top-level object of any line kind.
-#[derive(Default)]
+#[derive(Default, Debug)]
 pub struct TopFields<'a> {
     pub timestamp: Option<Scalar<'a>>,
     pub attempt_id: Option<Cow<'a, str>>,
@@ -822,6 +822,33 @@ impl<'a> TopFields<'a> {
 
 /// Parses one line (already validated UTF-8, trimmed, not blank).
 pub fn parse_line(line: &str) -> Result<TopFields<'_>, SkipReason> {
+    // the fast path reads most lines; whatever it gives up on, serde_json reads (and words). A
+    // line it reads passes `check_line` (an object, nested 100 deep at most), so that pass over
+    // the line is left to the others.
+    if let Some(top) = fast_path(line) {
+        return Ok(top);
+    }
+    check_line(line)?;
+    parse_by_serde_json(line)
+}
+
+/// [`parse_line`] without the fast path: the reference it is tested against.
+pub fn parse_line_reference(line: &str) -> Result<TopFields<'_>, SkipReason> {
+    check_line(line)?;
+    parse_by_serde_json(line)
+}
+
+/// The fast path's reading of a line, or `None` where it gives up ([`super::fastjson`]).
+pub fn fast_path(line: &str) -> Option<TopFields<'_>> {
+    let mut fast = super::fastjson::Fast::new(line);
+    match <ObjOr<TopFields> as serde::Deserialize>::deserialize(&mut fast) {
+        Ok(ObjOr::Obj(top)) if fast.at_end() => Some(top),
+        _ => None,
+    }
+}
+
+/// What is checked before either reading: an object, not nested too deeply.
+fn check_line(line: &str) -> Result<(), SkipReason> {
     let first = line.as_bytes().first().copied().unwrap_or(b' ');
     if first != b'{' {
         return Err(not_an_object(line));
@@ -829,6 +856,10 @@ pub fn parse_line(line: &str) -> Result<TopFields<'_>, SkipReason> {
     if let Some(column) = too_deep(line.as_bytes(), MAX_DEPTH) {
         return Err(SkipReason(format!("nested too deeply (more than {MAX_DEPTH} levels) at column {column}")));
     }
+    Ok(())
+}
+
+fn parse_by_serde_json(line: &str) -> Result<TopFields<'_>, SkipReason> {
     let mut de = serde_json::Deserializer::from_str(line);
     let top = match serde::Deserialize::deserialize(&mut de) {
         Ok(ObjOr::Obj(t)) => t,
