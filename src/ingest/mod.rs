@@ -102,7 +102,7 @@ pub struct Store {
     raw_context_ids: HashMap128<u32>,
     /// the raw context strings of the event being read, and those of the previous one with its id
     context_scratch: Vec<u8>,
-    last_context: Option<(Vec<u8>, u32)>,
+    last_context: Option<([String; 6], u32)>,
     seen_lines: lineset::LineSet,
     /// Set on the store of one byte range (`ranges.rs`): what the merge replays, line by line.
     range_log: Option<ranges::RangeLog>,
@@ -186,27 +186,30 @@ impl Store {
     /// The context id of an event, through a cache keyed by a hash of its raw strings so that the
     /// common case (another event of a known attempt) costs one hash and one lookup.
     fn context_id(&mut self, top: &TopFields<'_>) -> u32 {
-        // the raw strings, each ended by 0xff (a byte UTF-8 never has)
-        let raw = &mut self.context_scratch;
-        raw.clear();
-        for s in [&top.attempt_id, &top.task_id, &top.task_title, &top.executor, &top.executor_variant, &top.model] {
-            raw.extend_from_slice(s.as_deref().unwrap_or("").as_bytes());
-            raw.push(0xff);
-        }
-        // the same as the previous event's (consecutive events are often one attempt's): no hash
+        let fields = [&top.attempt_id, &top.task_id, &top.task_title, &top.executor, &top.executor_variant, &top.model].map(|s| s.as_deref().unwrap_or(""));
+        // the same strings as the previous event's (consecutive events are often one attempt's)
         if let Some((last, id)) = &self.last_context {
-            if last == raw {
+            if fields.iter().zip(last).all(|(a, b)| a == b) {
                 return *id;
             }
+        }
+        // else a hash of the raw strings, each ended by 0xff (a byte UTF-8 never has)
+        let raw = &mut self.context_scratch;
+        raw.clear();
+        for s in fields {
+            raw.extend_from_slice(s.as_bytes());
+            raw.push(0xff);
         }
         let key = xxhash_rust::xxh3::xxh3_128(raw);
         let id = match self.raw_context_ids.get(&key) {
             Some(&id) => id,
             None => self.new_context_id(top, key),
         };
-        let last = self.last_context.get_or_insert_with(|| (Vec::new(), 0));
-        last.0.clear();
-        last.0.extend_from_slice(&self.context_scratch);
+        let last = self.last_context.get_or_insert_with(Default::default);
+        for (slot, s) in last.0.iter_mut().zip(fields) {
+            slot.clear();
+            slot.push_str(s);
+        }
         last.1 = id;
         id
     }
