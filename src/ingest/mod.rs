@@ -123,6 +123,15 @@ impl Store {
     }
 
     /// Makes room for `n` more events (and their line hashes).
+    /// Gives back the records' spare room (after loads; the next load grows them again).
+    pub fn shrink_to_fit(&mut self) {
+        self.events.shrink_to_fit();
+        self.usages.shrink_to_fit();
+        self.metrics.shrink_to_fit();
+        self.alerts.shrink_to_fit();
+        self.contexts.shrink_to_fit();
+    }
+
     pub fn reserve_events(&mut self, n: usize) {
         self.events.reserve(n);
         self.seen_lines.reserve(n);

@@ -67,8 +67,6 @@ pub struct Dataset {
     pub store: Store,
     pub sessions: Vec<Session>,
     pub superseded: Vec<Superseded>,
-    /// for each event, its session's index, or `u32::MAX` (no attempt_id)
-    pub event_session: Vec<u32>,
     pub session_of_attempt: HashMap<Sym, u32>,
     /// per-session digests and indices derived once per load (see [`Derived`])
     pub derived: Derived,
@@ -116,9 +114,10 @@ impl Dataset {
         // by side would stay its size after every file
         self.sessions = Vec::new();
         self.derived = Derived::default();
-        self.event_session = Vec::new();
         self.session_of_attempt = HashMap::new();
         self.names = NameBlock::default();
+        // spare room left by the loads goes back (the page's worker reuses it for what follows)
+        self.store.shrink_to_fit();
         let store = &self.store;
         let mut sessions: Vec<Session> = Vec::new();
         let mut index: HashMap<Sym, u32> = HashMap::new();
@@ -163,6 +162,8 @@ impl Dataset {
                 let e = &store.events[i as usize];
                 (e.ts_ms().unwrap_or(i64::MAX), e.sequence_num().unwrap_or(i32::MAX), i)
             });
+            // grown by doubling: a third of the lists was spare room on big logs
+            s.events.shrink_to_fit();
             s.metrics_row = winner.get(&s.attempt).copied();
             resolve(store, s);
         }
@@ -170,7 +171,6 @@ impl Dataset {
         self.session_of_attempt = sessions.iter().enumerate().map(|(i, s)| (s.attempt, i as u32)).collect();
         self.derived = Derived::build(store, &sessions, &event_session, |a| self.session_of_attempt.get(&a).copied());
         self.sessions = sessions;
-        self.event_session = event_session;
         self.alerts_cache = RefCell::new(None);
         self.git_rows = Default::default();
         self.names = NameBlock::new((0..self.store.strings.len()).map(|i| self.store.str(Sym(i as u32))));
