@@ -361,9 +361,28 @@ fn special_scalar(b: &[u8], from: usize) -> usize {
     b[from.min(b.len())..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).map_or(b.len(), |p| from + p)
 }
 
+/// The deserializer methods the readers never call: each gives up.
 macro_rules! bail_for {
     ($($name:ident)*) => {
         $(fn $name<V: Visitor<'de>>(self, _: V) -> Result<V::Value> { Err(Bail) })*
+        fn deserialize_unit_struct<V: Visitor<'de>>(self, _: &'static str, _: V) -> Result<V::Value> {
+            Err(Bail)
+        }
+        fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, _: V) -> Result<V::Value> {
+            Err(Bail)
+        }
+        fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, _: V) -> Result<V::Value> {
+            Err(Bail)
+        }
+        fn deserialize_tuple_struct<V: Visitor<'de>>(self, _: &'static str, _: usize, _: V) -> Result<V::Value> {
+            Err(Bail)
+        }
+        fn deserialize_struct<V: Visitor<'de>>(self, _: &'static str, _: &'static [&'static str], _: V) -> Result<V::Value> {
+            Err(Bail)
+        }
+        fn deserialize_enum<V: Visitor<'de>>(self, _: &'static str, _: &'static [&'static str], _: V) -> Result<V::Value> {
+            Err(Bail)
+        }
     };
 }
 
@@ -423,24 +442,6 @@ impl<'de> de::Deserializer<'de> for &mut Fast<'de> {
         deserialize_u16 deserialize_u32 deserialize_u64 deserialize_f32 deserialize_f64 deserialize_char
         deserialize_str deserialize_string deserialize_bytes deserialize_byte_buf deserialize_option
         deserialize_unit deserialize_seq deserialize_map deserialize_identifier
-    }
-    fn deserialize_unit_struct<V: Visitor<'de>>(self, _: &'static str, _: V) -> Result<V::Value> {
-        Err(Bail)
-    }
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, _: V) -> Result<V::Value> {
-        Err(Bail)
-    }
-    fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, _: V) -> Result<V::Value> {
-        Err(Bail)
-    }
-    fn deserialize_tuple_struct<V: Visitor<'de>>(self, _: &'static str, _: usize, _: V) -> Result<V::Value> {
-        Err(Bail)
-    }
-    fn deserialize_struct<V: Visitor<'de>>(self, _: &'static str, _: &'static [&'static str], _: V) -> Result<V::Value> {
-        Err(Bail)
-    }
-    fn deserialize_enum<V: Visitor<'de>>(self, _: &'static str, _: &'static [&'static str], _: V) -> Result<V::Value> {
-        Err(Bail)
     }
 }
 
@@ -528,24 +529,6 @@ impl<'de> de::Deserializer<'de> for KeyOf<'_, 'de> {
         deserialize_u16 deserialize_u32 deserialize_u64 deserialize_f32 deserialize_f64 deserialize_char
         deserialize_string deserialize_bytes deserialize_byte_buf deserialize_option
         deserialize_unit deserialize_seq deserialize_map deserialize_identifier
-    }
-    fn deserialize_unit_struct<V: Visitor<'de>>(self, _: &'static str, _: V) -> Result<V::Value> {
-        Err(Bail)
-    }
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, _: V) -> Result<V::Value> {
-        Err(Bail)
-    }
-    fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, _: V) -> Result<V::Value> {
-        Err(Bail)
-    }
-    fn deserialize_tuple_struct<V: Visitor<'de>>(self, _: &'static str, _: usize, _: V) -> Result<V::Value> {
-        Err(Bail)
-    }
-    fn deserialize_struct<V: Visitor<'de>>(self, _: &'static str, _: &'static [&'static str], _: V) -> Result<V::Value> {
-        Err(Bail)
-    }
-    fn deserialize_enum<V: Visitor<'de>>(self, _: &'static str, _: &'static [&'static str], _: V) -> Result<V::Value> {
-        Err(Bail)
     }
 }
 

@@ -1155,7 +1155,7 @@ fn fill_table(id: &str, holder: &Element) {
     append(&scroll, &table);
     append(holder, &scroll);
     if total > shown {
-        let more = button(&format!("Show more ({} of {})", shown, total), "ghost small more", "more");
+        let more = button(&format!("Show more ({} of {})", format::grouped(shown as f64, 0), format::grouped(total as f64, 0)), "ghost small more", "more");
         attr(&more, "data-table", id);
         append(holder, &more);
     }

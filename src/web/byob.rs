@@ -3,7 +3,7 @@
 //! (A default reader hands out a fresh `Uint8Array` per chunk: reading a 2 GB file that way left
 //! several hundred MB of them for the garbage collector, and the renderer grew by as much.)
 
-use super::{field, js_error, obj, set};
+use super::{call, field, js_error, obj, set};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Blob;
@@ -13,15 +13,6 @@ pub struct ByobReader {
     pending: Option<js_sys::Promise>,
     spare: Vec<js_sys::ArrayBuffer>,
     chunk_bytes: u32,
-}
-
-fn call(target: &JsValue, method: &str, arg: Option<&JsValue>) -> Result<JsValue, String> {
-    let f: js_sys::Function = js_sys::Reflect::get(target, &method.into()).map_err(|e| js_error(&e))?.dyn_into().map_err(|_| format!("no {method}"))?;
-    match arg {
-        Some(a) => f.call1(target, a),
-        None => f.call0(target),
-    }
-    .map_err(|e| js_error(&e))
 }
 
 impl ByobReader {

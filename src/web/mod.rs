@@ -39,6 +39,18 @@ pub(crate) fn field(v: &JsValue, name: &str) -> JsValue {
     js_sys::Reflect::get(v, &name.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// Calls `target.method(arg)` on a JS object (for APIs web-sys does not bind, such as the BYOB
+/// reader); a throw becomes its message.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn call(target: &JsValue, method: &str, arg: Option<&JsValue>) -> Result<JsValue, String> {
+    let f: js_sys::Function = js_sys::Reflect::get(target, &method.into()).map_err(|e| js_error(&e))?.dyn_into().map_err(|_| format!("no {method}"))?;
+    match arg {
+        Some(a) => f.call1(target, a),
+        None => f.call0(target),
+    }
+    .map_err(|e| js_error(&e))
+}
+
 /// A readable message out of a thrown JS value: `"Name: message"` for an `Error` (and a
 /// `DOMException`, an `Error` too), the string itself for a thrown string, else the value's
 /// `message` property or its debug form. Public for the browser tests (tests/web_glue.rs).

@@ -8,7 +8,7 @@
 //! `{seq, error}`. The coordinator merges the results in file order (`RangeMerge`), so the store
 //! is the one a single `Feed` would have built.
 
-use super::{field, js_error, obj, set};
+use super::{call, field, js_error, obj, set};
 use crate::ingest::ranges::RangeParser;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -72,15 +72,6 @@ async fn answer_request(reply: &MessagePort, msg: &JsValue) {
             let _ = reply.post_message(&out);
         }
     }
-}
-
-fn call(target: &JsValue, method: &str, arg: Option<&JsValue>) -> Result<JsValue, String> {
-    let f: js_sys::Function = js_sys::Reflect::get(target, &method.into()).map_err(|e| js_error(&e))?.dyn_into().map_err(|_| format!("no {method}"))?;
-    match arg {
-        Some(a) => f.call1(target, a),
-        None => f.call0(target),
-    }
-    .map_err(|e| js_error(&e))
 }
 
 /// Streams `[from, to)` of `file` into the parser, while `more()` holds; returns the bytes read.

@@ -1,5 +1,6 @@
 // Screenshots of every section of the page on the demo data, light and dark, for a person to look
-// at (not a test):  node tests/e2e/shots.mjs [OUT_DIR]   (needs dist/ built)
+// at (not a test):  node tests/e2e/shots.mjs [OUT_DIR] [--files A,B,...]   (needs dist/ built;
+// --files loads those files instead of the demo button's data)
 import { chromium } from 'playwright-core';
 import http from 'node:http';
 import fs from 'node:fs';
@@ -8,7 +9,10 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(here, '../../dist');
-const outDir = path.resolve(process.argv[2] || path.join(here, 'out', 'sections'));
+const args = process.argv.slice(2);
+const files = args.includes('--files') ? args[args.indexOf('--files') + 1].split(',') : null;
+const outArg = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--files');
+const outDir = path.resolve(outArg || path.join(here, 'out', 'sections'));
 fs.mkdirSync(outDir, { recursive: true });
 const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
 const server = http.createServer((req, res) => {
@@ -26,8 +30,9 @@ for (const scheme of ['light', 'dark']) {
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
   await page.waitForFunction(() => document.body.dataset.state === 'empty');
   await page.screenshot({ path: path.join(outDir, `${scheme}-00-empty.png`) });
-  await page.click('text=Try the demo');
-  await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 60000 });
+  if (files) await page.setInputFiles('#file-input', files);
+  else await page.click('text=Try the demo');
+  await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 300000 });
   await page.screenshot({ path: path.join(outDir, `${scheme}-01-top.png`) });
   const sections = await page.$$('.section');
   let i = 2;
