@@ -303,7 +303,7 @@ test('a panic in the worker or a parse worker shows the error state, not a hang'
   }
 });
 
-test('sorting a table reorders its rows; its CSV follows the order', async () => {
+test('sorting a long table reorders its rows; its CSV follows the order; its rows open timelines', async () => {
   // more than 1000 tasks: the page keeps a table that long as JSON Lines text, parsed as read
   const dir = path.join(work, 'sorting-long');
   const stream = path.join(dir, 'agent-work-stream.jsonl');
@@ -354,6 +354,17 @@ test('sorting a table reorders its rows; its CSV follows the order', async () =>
   assert(down.every((v, i) => i === 0 || down[i - 1] >= v), `descending after two: ${down}`);
   // the shown page (100 rows) is now the other end of the ascending CSV
   assert(JSON.stringify([...down].sort((a, b) => a - b)) === JSON.stringify(csv.slice(-down.length)), 'the largest risks first, as the far end of the ascending order');
+  // with the metrics file, git lists every attempt (over 1000 rows, kept as text too): a row read
+  // back from that text opens its attempt's timeline
+  await loadFiles(page, [path.join(dir, 'agent-metrics.jsonl')]);
+  const attempts = JSON.parse(execFileSync(cli, ['report', 'agent-work-stream.jsonl', 'agent-metrics.jsonl', '--json'], { cwd: dir, maxBuffer: 1 << 28 }).toString('utf8')).git.rows;
+  assert(attempts.length > 1000, `a long git table: ${attempts.length} rows`);
+  const first = await page.textContent('#tbl-git\\.rows tbody tr:first-child td:first-child');
+  assert(first === attempts[0].attempt_id, `the first git row is the report's: ${first} vs ${attempts[0].attempt_id}`);
+  await page.click('#tbl-git\\.rows tbody tr:first-child');
+  await page.waitForSelector('#timeline-body .timeline-table');
+  const events = await page.$$eval('#timeline-body tbody tr', (t) => t.length);
+  assert(events > 0 && (await page.textContent('#timeline')).includes(first), `the timeline of ${first}: ${events} events`);
   await context.close();
 });
 
