@@ -95,12 +95,22 @@ impl<'a> Scalar<'a> {
     pub fn as_str(&self) -> Conv<Cow<'a, str>> {
         match self {
             Scalar::Null => Ok(None),
-            Scalar::Str(s) => Ok((!s.trim().is_empty()).then(|| s.clone())),
+            Scalar::Str(s) => Ok((!is_blank(s)).then(|| s.clone())),
             Scalar::Int(i) => Ok(Some(Cow::Owned(i.to_string()))),
             Scalar::UInt(u) => Ok(Some(Cow::Owned(u.to_string()))),
             Scalar::Strs(v) => Ok((!v.is_empty()).then(|| Cow::Owned(v.join(" ")))),
             _ => Err(WrongType),
         }
+    }
+}
+
+/// `s.trim().is_empty()`, without trimming when the first byte already says no.
+fn is_blank(s: &str) -> bool {
+    match s.as_bytes().first() {
+        None => true,
+        // an ASCII byte that `char::is_whitespace` does not count (it counts \x0b, unlike u8's)
+        Some(&b) if b < 0x80 && !matches!(b, b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' | b' ') => false,
+        Some(_) => s.trim().is_empty(),
     }
 }
 
@@ -249,5 +259,17 @@ impl<'de, T: ObjectReader<'de>> Deserialize<'de> for ObjOr<'de, T> {
             }
         }
         d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_is_what_trim_leaves_empty() {
+        for s in ["", " ", "\t\n\r", "\x0b", "\x0c", "\u{a0}", "\u{85}", "\u{3000}", "\u{2028} ", "a", " a", "\x0ba", "\u{a0}b", "é", "\x00", "\x1f", "\x7f"] {
+            assert_eq!(is_blank(s), s.trim().is_empty(), "{s:?}");
+        }
     }
 }

@@ -30,8 +30,10 @@ impl LineSet {
         self.len() == 0
     }
 
+    /// 32 bits of the hash scaled to the table (a 32 × 32-bit product: Wasm has no 64 × 64 → 128)
     fn home(&self, h: u128) -> usize {
-        ((h as u64 as u128 * self.slots.len() as u128) >> 64) as usize
+        debug_assert!(self.slots.len() <= u32::MAX as usize);
+        ((((h as u64) >> 32) * self.slots.len() as u64) >> 32) as usize
     }
 
     pub fn contains(&self, h: u128) -> bool {
