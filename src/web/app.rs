@@ -86,8 +86,8 @@ struct App {
     worker: Option<Worker>,
     worker_ready: bool,
     pending: Vec<JsValue>,
-    /// the `parsers` message and its ports, sent once the worker runs
-    parser_ports: Option<(js_sys::Object, js_sys::Array)>,
+    /// the worker script's URL (parse workers are more instances of it)
+    worker_url: String,
     inputs: Vec<Input>,
     demo_loaded: bool,
     next_id: u32,
@@ -169,8 +169,11 @@ fn init() -> Result<(), JsValue> {
     let worker_url = js_sys::Reflect::get(&js_sys::global(), &"__SPYGLASS_WORKER_URL".into()).ok().and_then(|v| v.as_string()).unwrap_or_else(|| "./worker_loader.js".into());
     let worker = spawn_worker(&worker_url, "spyglass-worker")?;
     listen(&worker, "message", |e: MessageEvent| on_worker_message(e.data()));
-    start_parse_workers(&worker_url)?;
-    with(|a| a.worker = Some(worker));
+    // parse workers start when the worker first meets a file large enough for them
+    with(|a| {
+        a.worker = Some(worker);
+        a.worker_url = worker_url;
+    });
     wire_skeleton();
     render_params();
     Ok(())
@@ -194,14 +197,17 @@ fn spawn_worker(url: &str, name: &str) -> Result<Worker, JsValue> {
     Ok(worker)
 }
 
-/// Starts the parse workers: more instances of the worker script that read ranges of large plain
-/// files for the worker (web/parsers.rs). Each gets one end of a `MessageChannel` once its Wasm
-/// runs; the worker gets the other ends with the `parsers` message.
-fn start_parse_workers(url: &str) -> Result<(), JsValue> {
+/// Starts the parse workers, on the worker's `want_parsers` (the first large plain file): more
+/// instances of the worker script that read ranges of large plain files for the worker
+/// (web/parsers.rs). Each gets one end of a `MessageChannel` once its Wasm runs; the worker gets
+/// the other ends with the `parsers` message (no ports at all on a machine of fewer than three
+/// cores). A page that never reads a large file starts none.
+fn start_parse_workers() -> Result<(), JsValue> {
+    let url = with(|a| a.worker_url.clone());
     let cores = web_sys::window().map(|w| w.navigator().hardware_concurrency()).unwrap_or(1.0);
     let ports = js_sys::Array::new();
     for _ in 0..parse_workers_for(cores as usize) {
-        let parser = spawn_worker(url, "spyglass-parser")?;
+        let parser = spawn_worker(&url, "spyglass-parser")?;
         let channel = web_sys::MessageChannel::new()?;
         ports.push(&channel.port1());
         let (p, theirs) = (parser.clone(), channel.port2());
@@ -220,7 +226,10 @@ fn start_parse_workers(url: &str) -> Result<(), JsValue> {
     }
     let m = message("parsers");
     set(&m, "ports", &ports);
-    with(|a| a.parser_ports = Some((m, ports)));
+    // MessagePorts are transferred, not copied
+    if let Some(w) = with(|a| a.worker.clone()) {
+        w.post_message_with_transfer(&m, &ports)?;
+    }
     Ok(())
 }
 
@@ -510,13 +519,18 @@ fn on_worker_message(data: JsValue) {
                 (a.worker.clone(), std::mem::take(&mut a.pending))
             });
             if let Some(w) = worker {
-                // the ports to the parse workers first: MessagePorts are transferred, not copied
-                if let Some((m, ports)) = with(|a| a.parser_ports.take()) {
-                    let _ = w.post_message_with_transfer(&m, &ports);
-                }
                 for m in pending {
                     let _ = w.post_message(&m);
                 }
+            }
+        }
+        "want_parsers" => {
+            if let Err(e) = start_parse_workers() {
+                // the worker waits for an answer: without parse workers it reads alone
+                web_sys::console::warn_1(&format!("no parse workers: {}", js_error(&e)).into());
+                let m = message("parsers");
+                set(&m, "ports", &js_sys::Array::new());
+                send(m);
             }
         }
         "progress" => on_progress(&data),

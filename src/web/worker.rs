@@ -97,6 +97,10 @@ struct State {
     wait_ms: f64,
     /// parse workers reading the current file (0: read here, in order)
     parsers_in_use: u32,
+    /// the page was asked for parse workers (once: it answers with none on fewer than three cores)
+    parsers_asked: bool,
+    /// resolves the wait for the page's `parsers` answer
+    parsers_wanted: Option<js_sys::Function>,
 }
 
 type Shared = Rc<RefCell<State>>;
@@ -163,6 +167,9 @@ fn on_message(state: &Shared, msg: JsValue) {
         "parsers" => {
             let ports: js_sys::Array = field(&msg, "ports").unchecked_into();
             parsers::connect(ports.iter().map(|p| p.unchecked_into()).collect());
+            if let Some(resolve) = state.borrow_mut().parsers_wanted.take() {
+                let _ = resolve.call0(&JsValue::NULL);
+            }
         }
         "cancel" => {
             let mut st = state.borrow_mut();
@@ -318,7 +325,7 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
     }
     let first_source = state.borrow().data.store.sources.len() as u32;
     if let Bytes::File(file) = &bytes {
-        if bytes.size() >= PARALLEL_MIN_BYTES && parsers::count() > 0 && is_plain(file, &name).await {
+        if bytes.size() >= PARALLEL_MIN_BYTES && is_plain(file, &name).await && parse_workers(state).await {
             let Some((failure, cancelled)) = read_in_ranges(state, i, generation, file, &name).await else { return };
             return finish_input(&mut state.borrow_mut(), i, &name, first_source, failure, cancelled);
         }
@@ -407,6 +414,19 @@ const RANGE: u64 = 8 << 20;
 /// Ranges asked for ahead of the one merged next, per parse worker: each always has the next one
 /// queued, and the results waiting to be merged stay a few MB.
 const AHEAD_PER_PARSER: u64 = 2;
+
+/// Whether parse workers are there to read a large file: the first time, the page is asked to
+/// start them (a page that never reads a large file starts none) and its answer awaited.
+async fn parse_workers(state: &Shared) -> bool {
+    if !std::mem::replace(&mut state.borrow_mut().parsers_asked, true) {
+        let answered = js_sys::Promise::new(&mut |resolve, _| state.borrow_mut().parsers_wanted = Some(resolve));
+        let m = obj();
+        set(&m, "type", &"want_parsers".into());
+        post(&m);
+        let _ = JsFuture::from(answered).await;
+    }
+    parsers::count() > 0
+}
 
 /// Not a `.gz`/`.zip` (which decompress in order, in this worker).
 async fn is_plain(file: &File, name: &str) -> bool {

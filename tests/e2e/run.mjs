@@ -288,9 +288,13 @@ test('drill-down shows the attempt\'s events with raw lines', async () => {
 });
 
 test('a panic in the worker or a parse worker shows the error state, not a hang', async () => {
+  // parse workers start with the first file large enough for them (32 MiB)
+  const medium = path.join(work, 'medium.jsonl');
+  if (!fs.existsSync(medium)) execFileSync('node', [path.join(here, 'gen-large.mjs'), medium, '40']);
   for (const name of ['spyglass-worker', 'spyglass-parser']) {
     const { page, context } = await openPage({ cores: 3 });
-    await loadFiles(page, [fixture]);
+    assert(page.workers().length === 1, `only the worker before a large file: ${page.workers().length}`);
+    await loadFiles(page, [name === 'spyglass-parser' ? medium : fixture]);
     let target = null;
     for (const w of page.workers()) if ((await w.evaluate(() => self.name)) === name) target = w;
     assert(target, `a worker named ${name}`);
