@@ -288,3 +288,28 @@ fn js_error_reads_other_values() {
     assert!(n.contains("42"), "{n}");
     assert!(!js_error(&JsValue::UNDEFINED).is_empty());
 }
+
+/// The worker's reader (web/byob.rs): a 5 MB Blob read back byte for byte with a BYOB reader (two
+/// buffers taking turns, handed back after each chunk) and with the default reader it falls back
+/// to where a browser has no BYOB reader.
+#[wasm_bindgen_test]
+async fn a_blob_reads_back_whole_both_ways() {
+    use spyglass::web::byob::{supported, ByobReader};
+    let bytes: Vec<u8> = (0..5_000_003u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&bytes[..]));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap();
+    assert!(supported(), "Chromium reads a Blob with a BYOB reader");
+    for byob in [true, false] {
+        let mut reader = ByobReader::with(&blob, 1 << 20, byob).unwrap();
+        let (mut out, mut chunks) = (Vec::new(), 0);
+        while let Some(chunk) = reader.next().await.unwrap() {
+            assert!(chunk.length() <= if byob { 1 << 20 } else { u32::MAX }, "a BYOB chunk fits its buffer");
+            out.extend_from_slice(&chunk.to_vec());
+            reader.give_back(chunk);
+            chunks += 1;
+        }
+        assert_eq!(out.len(), bytes.len(), "byob {byob}: all bytes");
+        assert!(out == bytes, "byob {byob}: the same bytes in order");
+        assert!(chunks >= if byob { 5 } else { 1 }, "byob {byob}: {chunks} chunks");
+    }
+}

@@ -10,20 +10,46 @@ use web_sys::Blob;
 
 pub struct ByobReader {
     reader: JsValue,
+    /// false where the browser has no BYOB reader for a Blob: a default reader then
+    byob: bool,
     pending: Option<js_sys::Promise>,
     spare: Vec<js_sys::ArrayBuffer>,
     chunk_bytes: u32,
 }
 
+/// Whether this browser reads a Blob with a BYOB reader (the parse workers need one).
+pub fn supported() -> bool {
+    thread_local! {
+        static SUPPORTED: bool = web_sys::Blob::new().ok().is_some_and(|b| byob_reader(&b).is_ok());
+    }
+    SUPPORTED.with(|s| *s)
+}
+
+fn byob_reader(blob: &Blob) -> Result<JsValue, String> {
+    let options = obj();
+    set(&options, "mode", &"byob".into());
+    call(&blob.stream(), "getReader", Some(&options))
+}
+
 impl ByobReader {
     pub fn new(blob: &Blob, chunk_bytes: u32) -> Result<ByobReader, String> {
-        let options = obj();
-        set(&options, "mode", &"byob".into());
-        let reader = call(&blob.stream(), "getReader", Some(&options))?;
-        Ok(ByobReader { reader, pending: None, spare: Vec::new(), chunk_bytes })
+        Self::with(blob, chunk_bytes, true)
+    }
+
+    /// `byob: false` takes a default reader even where a BYOB one exists (the browser tests read
+    /// both ways).
+    pub fn with(blob: &Blob, chunk_bytes: u32, byob: bool) -> Result<ByobReader, String> {
+        let (reader, byob) = match byob.then(|| byob_reader(blob)) {
+            Some(Ok(r)) => (r, true),
+            _ => (call(&blob.stream(), "getReader", None)?, false),
+        };
+        Ok(ByobReader { reader, byob, pending: None, spare: Vec::new(), chunk_bytes })
     }
 
     fn start(&mut self) -> Result<js_sys::Promise, String> {
+        if !self.byob {
+            return Ok(call(&self.reader, "read", None)?.unchecked_into());
+        }
         let buffer = self.spare.pop().unwrap_or_else(|| js_sys::ArrayBuffer::new(self.chunk_bytes));
         Ok(call(&self.reader, "read", Some(&js_sys::Uint8Array::new(&buffer)))?.unchecked_into())
     }
@@ -44,7 +70,9 @@ impl ByobReader {
     }
 
     pub fn give_back(&mut self, chunk: js_sys::Uint8Array) {
-        self.spare.push(chunk.buffer());
+        if self.byob {
+            self.spare.push(chunk.buffer());
+        }
     }
 
     pub fn cancel(&self) {

@@ -418,6 +418,10 @@ const AHEAD_PER_PARSER: u64 = 2;
 /// Whether parse workers are there to read a large file: the first time, the page is asked to
 /// start them (a page that never reads a large file starts none) and its answer awaited.
 async fn parse_workers(state: &Shared) -> bool {
+    // (they read with BYOB readers)
+    if !super::byob::supported() {
+        return false;
+    }
     if !std::mem::replace(&mut state.borrow_mut().parsers_asked, true) {
         let answered = js_sys::Promise::new(&mut |resolve, _| state.borrow_mut().parsers_wanted = Some(resolve));
         let m = obj();
