@@ -232,41 +232,24 @@ impl<'de> Fast<'de> {
                 self.pos += 1;
                 self.skip_string()
             }
-            Some(b'{') => {
+            Some(open @ (b'{' | b'[')) => {
+                let (close, object) = if open == b'{' { (b'}', true) } else { (b']', false) };
                 self.pos += 1;
                 self.nest()?;
-                if self.ws() == Some(b'}') {
+                if self.ws() == Some(close) {
                     self.pos += 1;
                 } else {
                     loop {
-                        self.expect(b'"')?;
-                        self.skip_string()?;
-                        self.expect(b':')?;
-                        self.skip_value()?;
-                        match self.ws() {
-                            Some(b',') => self.pos += 1,
-                            Some(b'}') => {
-                                self.pos += 1;
-                                break;
-                            }
-                            _ => return Err(Bail),
+                        // an object's entries are a key and a value, an array's a value
+                        if object {
+                            self.expect(b'"')?;
+                            self.skip_string()?;
+                            self.expect(b':')?;
                         }
-                    }
-                }
-                self.depth -= 1;
-                Ok(())
-            }
-            Some(b'[') => {
-                self.pos += 1;
-                self.nest()?;
-                if self.ws() == Some(b']') {
-                    self.pos += 1;
-                } else {
-                    loop {
                         self.skip_value()?;
                         match self.ws() {
                             Some(b',') => self.pos += 1,
-                            Some(b']') => {
+                            Some(c) if c == close => {
                                 self.pos += 1;
                                 break;
                             }
