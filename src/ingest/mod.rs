@@ -122,7 +122,6 @@ impl Store {
         self.strings.resolve(s)
     }
 
-    /// Makes room for `n` more events (and their line hashes).
     /// Gives back the records' spare room (after loads; the next load grows them again).
     pub fn shrink_to_fit(&mut self) {
         self.events.shrink_to_fit();
@@ -132,6 +131,7 @@ impl Store {
         self.contexts.shrink_to_fit();
     }
 
+    /// Makes room for `n` more events (and their line hashes).
     pub fn reserve_events(&mut self, n: usize) {
         self.events.reserve(n);
         self.seen_lines.reserve(n);
@@ -225,12 +225,19 @@ impl Store {
 
     fn new_context_id(&mut self, top: &TopFields<'_>, key: u128) -> u32 {
         let ctx = self.intern_context(top);
+        let id = self.context_index(ctx);
+        self.raw_context_ids.insert(key, id);
+        id
+    }
+
+    /// The index of an interned context in `contexts`, added if new (a feed's lines and a range
+    /// merge both come here).
+    fn context_index(&mut self, ctx: Context) -> u32 {
         let next = self.contexts.len() as u32;
         let id = *self.context_ids.entry(ctx).or_insert(next);
         if id == next {
             self.contexts.push(ctx);
         }
-        self.raw_context_ids.insert(key, id);
         id
     }
 

@@ -349,11 +349,7 @@ impl Remap<'_> {
         }
         let Some(&c) = self.range_contexts.get(ctx as usize) else { return 0 };
         let c = self.context(store, c);
-        let next = store.contexts.len() as u32;
-        let id = *store.context_ids.entry(c).or_insert(next);
-        if id == next {
-            store.contexts.push(c);
-        }
+        let id = store.context_index(c);
         if let Some(slot) = self.contexts.get_mut(ctx as usize) {
             *slot = Some(id);
         }
