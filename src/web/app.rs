@@ -199,38 +199,52 @@ fn spawn_worker(url: &str, name: &str) -> Result<Worker, JsValue> {
 
 /// Starts the parse workers, on the worker's `want_parsers` (the first large plain file): more
 /// instances of the worker script that read ranges of large plain files for the worker
-/// (web/parsers.rs). Each gets one end of a `MessageChannel` once its Wasm runs; the worker gets
-/// the other ends with the `parsers` message (no ports at all on a machine of fewer than three
-/// cores). A page that never reads a large file starts none.
-fn start_parse_workers() -> Result<(), JsValue> {
+/// (web/parsers.rs). The worker gets one end of a `MessageChannel` per parse worker with the
+/// `parsers` message — always an answer, since it waits for one: no ports at all on a machine of
+/// fewer than three cores, and only those made if starting one fails. A page that never reads a
+/// large file starts none.
+fn start_parse_workers() {
     let url = with(|a| a.worker_url.clone());
     let cores = web_sys::window().map(|w| w.navigator().hardware_concurrency()).unwrap_or(1.0);
     let ports = js_sys::Array::new();
     for _ in 0..parse_workers_for(cores as usize) {
-        let parser = spawn_worker(&url, "spyglass-parser")?;
-        let channel = web_sys::MessageChannel::new()?;
-        ports.push(&channel.port1());
-        let (p, theirs) = (parser.clone(), channel.port2());
-        listen(&parser, "message", move |e: MessageEvent| {
-            let data = e.data();
-            match field(&data, "type").as_string().as_deref() {
-                Some("ready") => {
-                    let m = message("parser");
-                    set(&m, "port", &theirs);
-                    let _ = p.post_message_with_transfer(&m, &js_sys::Array::of1(&theirs));
-                }
-                Some("fatal") => on_worker_message(data),
-                _ => {}
+        match start_parse_worker(&url) {
+            Ok(port) => {
+                ports.push(&port);
             }
-        });
+            Err(e) => {
+                web_sys::console::warn_1(&format!("a parse worker did not start: {}", js_error(&e)).into());
+                break;
+            }
+        }
     }
     let m = message("parsers");
     set(&m, "ports", &ports);
     // MessagePorts are transferred, not copied
     if let Some(w) = with(|a| a.worker.clone()) {
-        w.post_message_with_transfer(&m, &ports)?;
+        let _ = w.post_message_with_transfer(&m, &ports);
     }
-    Ok(())
+}
+
+/// One parse worker: it gets its end of a `MessageChannel` once its Wasm runs; the other end is
+/// returned, for the worker.
+fn start_parse_worker(url: &str) -> Result<web_sys::MessagePort, JsValue> {
+    let parser = spawn_worker(url, "spyglass-parser")?;
+    let channel = web_sys::MessageChannel::new()?;
+    let (p, theirs) = (parser.clone(), channel.port2());
+    listen(&parser, "message", move |e: MessageEvent| {
+        let data = e.data();
+        match field(&data, "type").as_string().as_deref() {
+            Some("ready") => {
+                let m = message("parser");
+                set(&m, "port", &theirs);
+                let _ = p.post_message_with_transfer(&m, &js_sys::Array::of1(&theirs));
+            }
+            Some("fatal") => on_worker_message(data),
+            _ => {}
+        }
+    });
+    Ok(channel.port1())
 }
 
 /// One per core but one (the page and the browser's reading keep a core), at most 4 — and none
@@ -509,7 +523,6 @@ fn load_demo() {
 // ---------------------------------------------------------------------------------------------
 // worker messages
 
-
 fn on_worker_message(data: JsValue) {
     let kind = field(&data, "type").as_string().unwrap_or_default();
     match kind.as_str() {
@@ -524,15 +537,7 @@ fn on_worker_message(data: JsValue) {
                 }
             }
         }
-        "want_parsers" => {
-            if let Err(e) = start_parse_workers() {
-                // the worker waits for an answer: without parse workers it reads alone
-                web_sys::console::warn_1(&format!("no parse workers: {}", js_error(&e)).into());
-                let m = message("parsers");
-                set(&m, "ports", &js_sys::Array::new());
-                send(m);
-            }
-        }
+        "want_parsers" => start_parse_workers(),
         "progress" => on_progress(&data),
         "report" => {
             // a measure in the browser's performance timeline (the e2e tests read it)

@@ -144,7 +144,6 @@ pub fn spyglass_test_panic() {
     panic!("a panic on purpose, from spyglass_test_panic");
 }
 
-
 fn on_message(state: &Shared, msg: JsValue) {
     let kind = field(&msg, "type").as_string().unwrap_or_default();
     match kind.as_str() {
@@ -334,56 +333,50 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
     let mut failure: Option<String> = None;
     let mut cancelled = false;
     match &bytes {
-        Bytes::File(file) => {
+        Bytes::File(file) => match ByobReader::new(file, READ_CHUNK) {
+            Err(e) => failure = Some(e),
             // a BYOB reader: the next chunk is read while the core works on this one, into two
             // buffers that take turns (see `byob.rs`)
-            let mut reader = match ByobReader::new(file, READ_CHUNK) {
-                Ok(r) => r,
-                Err(e) => {
-                    failure = Some(e);
+            Ok(mut reader) => {
+                // one Wasm buffer for every chunk: no allocation per chunk, no growth of the Wasm memory
+                let mut data: Vec<u8> = Vec::new();
+                loop {
+                    let t0 = now_ms();
+                    let chunk = reader.next().await;
                     let mut st = state.borrow_mut();
-                    feed.finish(&mut st.data.store);
-                    return finish_input(&mut st, i, &name, first_source, failure, cancelled);
-                }
-            };
-            // one Wasm buffer for every chunk: no allocation per chunk, no growth of the Wasm memory
-            let mut data: Vec<u8> = Vec::new();
-            loop {
-                let t0 = now_ms();
-                let chunk = reader.next().await;
-                let mut st = state.borrow_mut();
-                let t1 = now_ms();
-                st.wait_ms += t1 - t0;
-                if st.generation != generation {
-                    reader.cancel();
-                    return;
-                }
-                if st.cancel {
-                    reader.cancel();
-                    cancelled = true;
-                    break;
-                }
-                match chunk {
-                    Err(e) => {
-                        failure = Some(e);
+                    let t1 = now_ms();
+                    st.wait_ms += t1 - t0;
+                    if st.generation != generation {
+                        reader.cancel();
+                        return;
+                    }
+                    if st.cancel {
+                        reader.cancel();
+                        cancelled = true;
                         break;
                     }
-                    Ok(None) => break,
-                    Ok(Some(array)) => {
-                        let n = array.length() as usize;
-                        if data.len() < n {
-                            data.resize(n, 0);
+                    match chunk {
+                        Err(e) => {
+                            failure = Some(e);
+                            break;
                         }
-                        array.copy_to(&mut data[..n]);
-                        reader.give_back(array);
-                        let st = &mut *st;
-                        feed.push(&mut st.data.store, &data[..n]);
-                        st.core_ms += now_ms() - t1;
-                        advance(st, i, n as u64, &name);
+                        Ok(None) => break,
+                        Ok(Some(array)) => {
+                            let n = array.length() as usize;
+                            if data.len() < n {
+                                data.resize(n, 0);
+                            }
+                            array.copy_to(&mut data[..n]);
+                            reader.give_back(array);
+                            let st = &mut *st;
+                            feed.push(&mut st.data.store, &data[..n]);
+                            st.core_ms += now_ms() - t1;
+                            advance(st, i, n as u64, &name);
+                        }
                     }
                 }
             }
-        }
+        },
         Bytes::Memory(buf) => {
             for chunk in buf.chunks(CHUNK) {
                 // yield so that a cancel or reset message can come in
@@ -765,10 +758,9 @@ async fn timeline(state: &Shared, attempt: &str) {
     }
     let mut raws: Vec<Option<String>> = Vec::with_capacity(tl.events.len());
     for e in &tl.events {
-        let raw = match sources.get(e.source as usize) {
-            _ if e.offset.is_none() => None,
-            Some((container, Some(bytes), _, _)) if container == "plain" => read_line(bytes, e.offset.unwrap_or(0), e.len).await,
-            Some(_) => replayed.get(&e.source).and_then(|c| c.text(e.offset.unwrap_or(0), e.len)),
+        let raw = match (e.offset, sources.get(e.source as usize)) {
+            (Some(offset), Some((container, Some(bytes), _, _))) if container == "plain" => read_line(bytes, offset, e.len).await,
+            (Some(offset), Some(_)) => replayed.get(&e.source).and_then(|c| c.text(offset, e.len)),
             _ => None,
         };
         raws.push(raw.map(|r| match r.char_indices().nth(MAX_RAW_CHARS) {
