@@ -268,6 +268,20 @@ impl<'de> Fast<'de> {
         }
     }
 
+    /// Before an object's next entry or an array's next element (serde_json's `has_next_key` /
+    /// `has_next_element`): false at the closing `close`, else past the comma (none before the
+    /// first item).
+    fn next_item(&mut self, close: u8, first: &mut bool) -> Result<bool> {
+        match self.ws() {
+            Some(c) if c == close => return Ok(false),
+            Some(b',') if !*first => self.pos += 1,
+            Some(_) if *first => {}
+            _ => return Err(Bail),
+        }
+        *first = false;
+        Ok(true)
+    }
+
     fn nest(&mut self) -> Result<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -438,16 +452,9 @@ impl<'de> MapAccess<'de> for Entries<'_, 'de> {
     type Error = Bail;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        match self.de.ws() {
-            Some(b'}') => return Ok(None),
-            Some(b',') if !self.first => {
-                self.de.pos += 1;
-                self.de.ws();
-            }
-            _ if self.first => {}
-            _ => return Err(Bail),
+        if !self.de.next_item(b'}', &mut self.first)? {
+            return Ok(None);
         }
-        self.first = false;
         self.de.expect(b'"')?;
         seed.deserialize(KeyOf(&mut *self.de)).map(Some)
     }
@@ -468,18 +475,10 @@ impl<'de> SeqAccess<'de> for Elements<'_, 'de> {
     type Error = Bail;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
-        match self.de.ws() {
-            Some(b']') => return Ok(None),
-            Some(b',') if !self.first => {
-                self.de.pos += 1;
-                if matches!(self.de.ws(), Some(b']') | None) {
-                    return Err(Bail);
-                }
-            }
-            Some(_) if self.first => {}
-            _ => return Err(Bail),
+        // (a `]` or the end right after a comma: the element's value gives up on it)
+        if !self.de.next_item(b']', &mut self.first)? {
+            return Ok(None);
         }
-        self.first = false;
         seed.deserialize(&mut *self.de).map(Some)
     }
 }
