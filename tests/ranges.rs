@@ -16,7 +16,7 @@ fn dump(store: &Store) -> Vec<String> {
     out.extend((0..store.strings.len() as u32).map(|i| format!("string {i} {}", store.str(Sym(i)))));
     out.extend(store.contexts.iter().map(|c| format!("context {c:?}")));
     out.extend(store.events.iter().map(|e| format!("event {e:?}")));
-    out.extend(store.usages.iter().map(|u| format!("usage {u:?}")));
+    out.extend(store.usages.iter().map(|u| format!("usage {:?}", u.usage())));
     out.extend(store.metrics.iter().map(|m| format!("metrics {m:?}")));
     out.extend(store.alerts.iter().map(|a| format!("alert {a:?}")));
     out

@@ -93,7 +93,7 @@ pub struct Store {
     pub strings: Interner,
     pub contexts: Vec<Context>,
     pub events: Vec<Event>,
-    pub usages: Vec<Usage>,
+    pub usages: Vec<PackedUsage>,
     pub metrics: Vec<MetricsRow>,
     pub alerts: Vec<Alert>,
     pub sources: Vec<SourceInfo>,
@@ -131,10 +131,16 @@ impl Store {
         self.contexts.shrink_to_fit();
     }
 
-    /// Makes room for `n` more events (and their line hashes).
-    pub fn reserve_events(&mut self, n: usize) {
-        self.events.reserve(n);
-        self.seen_lines.reserve(n);
+    /// An event's usage (`NO_USAGE` or an index out of range: none).
+    pub fn usage(&self, i: u32) -> Option<Usage> {
+        self.usages.get(i as usize).map(PackedUsage::usage)
+    }
+
+    /// Makes room for `events` more events (and their line hashes) and `usages` more usages.
+    pub fn reserve_events(&mut self, events: usize, usages: usize) {
+        self.events.reserve(events);
+        self.seen_lines.reserve(events);
+        self.usages.reserve(usages);
     }
 
     /// Reads a whole in-memory input (tests, the demo button).
@@ -333,7 +339,7 @@ impl Store {
         };
         let usage = match usage {
             Some(u) => {
-                self.usages.push(u);
+                self.usages.push(u.into());
                 (self.usages.len() - 1) as u32
             }
             None => NO_USAGE,
@@ -477,8 +483,9 @@ pub struct Feed {
     last_src: Option<u32>,
     /// the input's size when known, to reserve record storage once instead of growing it
     size_hint: Option<u64>,
-    /// `store.events.len()` when this input started, or `None` before the first chunk
-    events_at_start: Option<usize>,
+    /// `store.events.len()` and `store.usages.len()` when this input started, or `None` before
+    /// the first chunk
+    records_at_start: Option<(usize, usize)>,
     reserved: bool,
 }
 
@@ -488,7 +495,7 @@ const RESERVE_AFTER_BYTES: u64 = 4 << 20;
 impl Feed {
     /// `name` is how the diagnostics name this input (a path relative to the dropped folder, or a file name).
     pub fn new(name: &str) -> Feed {
-        Feed { name: name.to_string(), head: Vec::new(), decoder: None, kind: ContainerKind::Plain, open: None, bytes_in: 0, failed: false, last_src: None, size_hint: None, events_at_start: None, reserved: false }
+        Feed { name: name.to_string(), head: Vec::new(), decoder: None, kind: ContainerKind::Plain, open: None, bytes_in: 0, failed: false, last_src: None, size_hint: None, records_at_start: None, reserved: false }
     }
 
     /// A feed that knows its input's size: once 4 MiB are read it reserves room for the events the
@@ -510,13 +517,14 @@ impl Feed {
 
     pub fn push(&mut self, store: &mut Store, chunk: &[u8]) {
         self.bytes_in += chunk.len() as u64;
-        let start = *self.events_at_start.get_or_insert(store.events.len());
+        let (events_at_start, usages_at_start) = *self.records_at_start.get_or_insert((store.events.len(), store.usages.len()));
         if let (Some(total), false, ContainerKind::Plain) = (self.size_hint, self.reserved, self.kind) {
             if self.bytes_in >= RESERVE_AFTER_BYTES && self.decoder.is_some() {
                 self.reserved = true;
-                let per_byte = (store.events.len() - start) as f64 / (self.bytes_in - chunk.len() as u64).max(1) as f64;
-                let expected = (per_byte * total.saturating_sub(self.bytes_in) as f64 * 1.02) as usize;
-                store.reserve_events(expected);
+                let read = (self.bytes_in - chunk.len() as u64).max(1) as f64;
+                let rest = total.saturating_sub(self.bytes_in) as f64 * 1.02;
+                let expected = |made: usize| (made as f64 / read * rest) as usize;
+                store.reserve_events(expected(store.events.len() - events_at_start), expected(store.usages.len() - usages_at_start));
             }
         }
         if self.decoder.is_none() {

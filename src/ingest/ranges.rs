@@ -46,7 +46,7 @@ pub struct RangeResult {
     contexts: Vec<Context>,
     kept: Vec<(u128, u8)>,
     events: Vec<Event>,
-    usages: Vec<Usage>,
+    usages: Vec<PackedUsage>,
     metrics: Vec<MetricsRow>,
     alerts: Vec<Alert>,
     alert_contexts: Vec<Context>,
@@ -235,8 +235,8 @@ impl RangeMerge {
 
         if !self.reserved && r.range_bytes > 0 {
             self.reserved = true;
-            let per_byte = r.events.len() as f64 / r.range_bytes as f64;
-            store.reserve_events((per_byte * self.size.saturating_sub(r.range_bytes) as f64 * 1.02) as usize);
+            let rest = self.size.saturating_sub(r.range_bytes) as f64 * 1.02 / r.range_bytes as f64;
+            store.reserve_events((r.events.len() as f64 * rest) as usize, (r.usages.len() as f64 * rest) as usize);
         }
 
         let mut names = Remap { strings: &r.strings, range_contexts: &r.contexts, syms: vec![None; r.strings.len()], contexts: vec![None; r.contexts.len()] };

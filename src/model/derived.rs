@@ -136,20 +136,21 @@ pub struct Derived {
 }
 
 impl Derived {
-    pub fn build(store: &Store, sessions: &[Session], event_session: &[u32], session_of: impl Fn(Sym) -> Option<u32>) -> Derived {
+    pub fn build(store: &Store, sessions: &[Session], session_of: impl Fn(Sym) -> Option<u32>) -> Derived {
         let mut d = Derived { digests: vec![SessionDigest::default(); sessions.len()], ..Default::default() };
         let unknown = store.strings.lookup(crate::pipelines::UNKNOWN).unwrap_or(Sym::NONE);
         let norm = |t: Sym| if t.is_none() { unknown } else { t };
 
         // events without a session, and every error event in read order
         for (i, e) in store.events.iter().enumerate() {
-            let si = event_session.get(i).copied().unwrap_or(NO_SESSION);
-            if si == NO_SESSION {
+            let ctx = store.context(e.ctx);
+            if ctx.attempt.is_none() {
                 d.loose_events.push(i as u32);
             }
             match e.detail {
                 Detail::Error { category, fingerprint, message } => {
-                    let ctx = store.context(e.ctx);
+                    // its session by attempt id (no per-event index is kept: there are millions)
+                    let si = ctx.attempt.get().and_then(&session_of).unwrap_or(NO_SESSION);
                     let session = sessions.get(si as usize);
                     d.errors.push(ErrorEvent {
                         event: i as u32,

@@ -155,6 +155,30 @@ impl Usage {
     }
 }
 
+/// A [`Usage`] as the store keeps it: 32 bytes instead of 64 (a busy install has hundreds of
+/// thousands). An absent figure is a value no input gives: `u64::MAX` tokens (an input's
+/// `u64::MAX` is kept as one less) and a NaN cost (JSON has no NaN).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PackedUsage {
+    tokens: [u64; 3],
+    cost_usd: f64,
+}
+const _: () = assert!(std::mem::size_of::<PackedUsage>() == 32);
+
+impl From<Usage> for PackedUsage {
+    fn from(u: Usage) -> PackedUsage {
+        let t = |v: Option<u64>| v.map_or(u64::MAX, |n| n.min(u64::MAX - 1));
+        PackedUsage { tokens: [t(u.prompt_tokens), t(u.completion_tokens), t(u.total_tokens)], cost_usd: u.cost_usd.filter(|c| !c.is_nan()).unwrap_or(f64::NAN) }
+    }
+}
+
+impl PackedUsage {
+    pub fn usage(&self) -> Usage {
+        let t = |n: u64| (n != u64::MAX).then_some(n);
+        Usage { prompt_tokens: t(self.tokens[0]), completion_tokens: t(self.tokens[1]), total_tokens: t(self.tokens[2]), cost_usd: (!self.cost_usd.is_nan()).then_some(self.cost_usd) }
+    }
+}
+
 /// Test and lint commands recognised in shell tool calls (spec `tools`).
 pub const COMMAND_TEST: u8 = 1;
 pub const COMMAND_LINT: u8 = 2;
@@ -480,6 +504,27 @@ mod size_tests {
     #[test]
     fn an_event_stays_compact() {
         assert!(std::mem::size_of::<super::Event>() <= 72, "{}", std::mem::size_of::<super::Event>());
+    }
+}
+
+#[cfg(test)]
+mod usage_tests {
+    use super::*;
+
+    #[test]
+    fn a_packed_usage_reads_back_as_given() {
+        let cases = [
+            Usage::default(),
+            Usage { prompt_tokens: Some(0), completion_tokens: None, total_tokens: Some(7), cost_usd: Some(0.0) },
+            Usage { prompt_tokens: Some(1_200), completion_tokens: Some(34), total_tokens: None, cost_usd: Some(-0.25) },
+            Usage { prompt_tokens: None, completion_tokens: Some(u64::MAX - 1), total_tokens: None, cost_usd: Some(1e300) },
+        ];
+        for u in cases {
+            assert_eq!(PackedUsage::from(u).usage(), u);
+        }
+        // the two values that stand for "absent" cannot come back as absent
+        let edge = PackedUsage::from(Usage { total_tokens: Some(u64::MAX), cost_usd: Some(f64::NAN), ..Usage::default() }).usage();
+        assert_eq!((edge.total_tokens, edge.cost_usd), (Some(u64::MAX - 1), None));
     }
 }
 

@@ -127,13 +127,11 @@ impl Dataset {
                 (sessions.len() - 1) as u32
             })
         };
-        let mut event_session = vec![NO_SESSION; store.events.len()];
         for (i, e) in store.events.iter().enumerate() {
             let attempt = store.context(e.ctx).attempt;
             if attempt.is_some() {
                 let s = session_for(attempt, &mut sessions);
                 sessions[s as usize].events.push(i as u32);
-                event_session[i] = s;
             }
         }
         // the winning metrics row per attempt: latest instant, then the one read last
@@ -169,7 +167,7 @@ impl Dataset {
         }
         sessions.shrink_to_fit();
         self.session_of_attempt = sessions.iter().enumerate().map(|(i, s)| (s.attempt, i as u32)).collect();
-        self.derived = Derived::build(store, &sessions, &event_session, |a| self.session_of_attempt.get(&a).copied());
+        self.derived = Derived::build(store, &sessions, |a| self.session_of_attempt.get(&a).copied());
         self.sessions = sessions;
         self.alerts_cache = RefCell::new(None);
         self.git_rows = Default::default();
@@ -269,13 +267,13 @@ fn resolve(store: &Store, s: &mut Session) {
             _ => {}
         }
         if e.usage != NO_USAGE {
-            if let Some(u) = store.usages.get(e.usage as usize) {
+            if let Some(u) = store.usage(e.usage) {
                 let level = match e.detail {
                     Detail::SessionEnd { .. } => 0,
                     _ if store.str(e.event_type) == "usage" => 1,
                     _ => 2,
                 };
-                levels.add(level, u);
+                levels.add(level, &u);
             }
         }
     }

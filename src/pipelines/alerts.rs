@@ -424,7 +424,7 @@ impl<'a> Replay<'a> {
                     }
                 }
                 Detail::SessionEnd { status, .. } => {
-                    let cost = store.usages.get(e.usage as usize).and_then(|u| u.cost_usd);
+                    let cost = store.usage(e.usage).and_then(|u| u.cost_usd);
                     if let Some(c) = cost.filter(|&c| c > p.cost_anomaly_usd) {
                         self.emit(COST_ANOMALY, t, s, si, || format!("session cost {c} USD > {} USD", p.cost_anomaly_usd), out);
                     }

@@ -63,7 +63,7 @@ impl Report {
     /// worker sends the report in parts without holding all of it, or a value tree of it.
     pub fn each_section(&self, mut f: impl FnMut(&'static str, String)) {
         macro_rules! sections {
-            ($($name:ident),*) => { $( f(stringify!($name), serde_json::to_string(&self.$name).unwrap_or_default()); )* };
+            ($($name:ident),*) => { $( f(stringify!($name), json_of_exact_size(&self.$name)); )* };
         }
         sections!(summary, model_scores, task_risk, provider_heatmap, interventions, guardrails, alerts, costs, tools, git, executors, error_clusters, diagnostics, parameters);
     }
@@ -111,6 +111,29 @@ pub fn diagnostics(data: &Dataset) -> DiagnosticsReport {
         duplicate_lines: store.diagnostics.duplicate_lines,
         events_without_attempt: store.diagnostics.events_without_attempt,
     }
+}
+
+/// JSON text in a string of exactly its size, written twice (counted, then kept): a big
+/// report's section is megabytes, and a string grown by doubling holds up to twice that — which
+/// the page's worker keeps, as Wasm memory never shrinks.
+fn json_of_exact_size<T: Serialize>(value: &T) -> String {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0 += b.len();
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    if serde_json::to_writer(&mut count, value).is_err() {
+        return String::new();
+    }
+    let mut text = Vec::with_capacity(count.0);
+    let _ = serde_json::to_writer(&mut text, value);
+    String::from_utf8(text).unwrap_or_default()
 }
 
 /// A section's JSON text split for the page: the section with every array longer than `big`
