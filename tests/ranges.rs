@@ -4,7 +4,7 @@
 
 use spyglass::demo::{generate, DemoConfig, MemorySink};
 use spyglass::ingest::ranges::{RangeMerge, RangeParser, RangeResult};
-use spyglass::ingest::Store;
+use spyglass::ingest::{Stopped, Store};
 use spyglass::model::records::Sym;
 use spyglass::model::sessions::Dataset;
 use spyglass::pipelines::{Filters, Parameters};
@@ -28,8 +28,16 @@ fn report(store: Store) -> String {
 
 /// Reads `bytes` as ranges of `range` bytes, pushing each `piece` bytes at a time.
 fn load_ranges(store: &mut Store, name: &str, bytes: &[u8], range: usize, piece: usize) {
+    assert_eq!(load_ranges_within(store, name, bytes, range, piece, None), None);
+}
+
+/// `load_ranges` under a memory limit (as the page's worker reads): where the file stopped.
+fn load_ranges_within(store: &mut Store, name: &str, bytes: &[u8], range: usize, piece: usize, limit: Option<usize>) -> Option<Stopped> {
     let len = bytes.len();
     let mut merge = RangeMerge::new(store, name, len as u64);
+    if let Some(limit) = limit {
+        merge.set_memory_limit(limit);
+    }
     let mut start = 0;
     while start < len || (start == 0 && len == 0) {
         let end = (start + range).min(len);
@@ -47,12 +55,14 @@ fn load_ranges(store: &mut Store, name: &str, bytes: &[u8], range: usize, piece:
         let at_eof = end == len || (parser.needs_more() && pos == len);
         let sent = parser.finish(at_eof).to_bytes();
         merge.merge(store, RangeResult::from_bytes(&sent).expect("a result reads back"));
-        if end == len {
+        if end == len || merge.stopped().is_some() {
             break;
         }
         start = end;
     }
+    let stopped = merge.stopped();
     merge.finish(store);
+    stopped
 }
 
 fn assert_same(files: &[(&str, Vec<u8>)], range: usize, piece: usize) {
@@ -142,4 +152,28 @@ fn empty_and_newline_only_files() {
             assert_same(&[("e.jsonl", bytes.to_vec())], range, 1);
         }
     }
+}
+
+/// Under a memory limit the ranges stop before the first one whose records do not fit: what was
+/// merged is what reading the lines before it as one input gives, within the limit.
+#[test]
+fn ranges_stop_whole_at_a_memory_limit() {
+    let mut sink = MemorySink::default();
+    generate(&DemoConfig { sessions: 300, seed: 4, ..Default::default() }, &mut sink).unwrap();
+    let bytes = &sink.files["agent-work-stream.jsonl"];
+    let mut all = Store::new();
+    load_ranges(&mut all, "s.jsonl", bytes, 1 << 20, 64 << 10);
+    let limit = all.held_bytes() / 3;
+    let mut split = Store::new();
+    let stopped = load_ranges_within(&mut split, "s.jsonl", bytes, 1 << 20, 64 << 10, Some(limit)).expect("stopped");
+    assert!(stopped.lines > 0 && stopped.bytes < bytes.len() as u64);
+    assert!(split.held_bytes() <= limit && split.held_bytes() >= limit / 2, "holds {} for a limit of {limit}", split.held_bytes());
+    let at = bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').nth(stopped.lines as usize - 1).unwrap().0 + 1;
+    let mut one = Store::new();
+    one.load_bytes("s.jsonl", &bytes[..at]);
+    let (mut got, want) = (dump(&split), dump(&one));
+    // the sources differ by the stop's note and the bytes counted (whole ranges)
+    assert!(split.sources[0].error.as_deref().unwrap().starts_with(&format!("stopped after line {}:", stopped.lines)));
+    got[0] = want[0].clone();
+    assert_eq!(got, want);
 }

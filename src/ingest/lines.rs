@@ -53,6 +53,11 @@ impl LineSplitter {
         !self.carry.is_empty() || self.skipping.is_some()
     }
 
+    /// Where the line being read starts (after the last `\n`): the bytes of whole lines read.
+    pub fn line_start(&self) -> u64 {
+        self.line_start
+    }
+
     pub fn buffered_bytes(&self) -> usize {
         self.carry.len()
     }

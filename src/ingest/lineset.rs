@@ -75,6 +75,18 @@ impl LineSet {
         }
     }
 
+    pub fn held_bytes(&self) -> usize {
+        self.slots.capacity() * std::mem::size_of::<u128>()
+    }
+
+    /// How many more hashes fit before the table grows.
+    pub fn room(&self) -> usize {
+        (self.slots.len().saturating_sub(1) * 7 / 8).saturating_sub(self.len)
+    }
+
+    /// Bytes a table holds per hash once reserved for them.
+    pub const BYTES_PER_HASH: f64 = 16.0 * 8.0 / 7.0;
+
     /// Makes room for `n` more hashes at once (one table, instead of growing through several).
     pub fn reserve(&mut self, n: usize) {
         let want = slots_for(self.len.saturating_add(n));

@@ -44,6 +44,13 @@ pub struct SourceInfo {
 }
 
 impl SourceInfo {
+    /// The source was stopped at a memory limit after its `lines` lines.
+    pub(crate) fn stop_at_limit(&mut self) {
+        self.check_is_telemetry();
+        let lines = self.lines;
+        self.error.get_or_insert_with(|| format!("stopped after line {lines}: the rest would pass the memory limit for records; the lines before it were loaded"));
+    }
+
     /// When a source ends: lines read, every one skipped, none kept → the wrong file, most likely.
     fn check_is_telemetry(&mut self) {
         if self.error.is_none() && self.lines > 0 && self.events + self.metrics_rows + self.alerts + self.duplicates == 0 && self.skipped > 0 {
@@ -106,6 +113,11 @@ pub struct Store {
     seen_lines: lineset::LineSet,
     /// Set on the store of one byte range (`ranges.rs`): what the merge replays, line by line.
     range_log: Option<ranges::RangeLog>,
+    /// the input being read may only fill the room reserved for records (a memory limit): a
+    /// line that might need more is refused, and so is every line after it
+    room_only: bool,
+    /// where the first refused line starts
+    refused_from: Option<u64>,
 }
 
 impl Store {
@@ -131,9 +143,72 @@ impl Store {
         self.contexts.shrink_to_fit();
     }
 
+    /// Bytes the store's records hold (their capacities, the line hashes, the interned strings):
+    /// what a feed's memory limit is checked against. The heap parts of metrics rows and alerts
+    /// (a few per session) are left out.
+    pub fn held_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.events.capacity() * size_of::<Event>()
+            + self.usages.capacity() * size_of::<PackedUsage>()
+            + self.metrics.capacity() * size_of::<MetricsRow>()
+            + self.alerts.capacity() * size_of::<Alert>()
+            + self.seen_lines.held_bytes()
+            + self.names_held_bytes()
+    }
+
+    /// The part of `held_bytes` that holds names: interned strings and contexts.
+    fn names_held_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.contexts.capacity() * size_of::<Context>()
+            + self.context_ids.capacity() * (size_of::<(Context, u32)>() + 1)
+            + self.raw_context_ids.capacity() * (size_of::<(u128, u32)>() + 1)
+            + self.strings.held_bytes()
+    }
+
+    /// Where the records stand, to see later what an input made.
+    pub fn counts(&self) -> Counts {
+        Counts { events: self.events.len(), usages: self.usages.len(), names_bytes: self.names_held_bytes() }
+    }
+
     /// An event's usage (`NO_USAGE` or an index out of range: none).
     pub fn usage(&self, i: u32) -> Option<Usage> {
         self.usages.get(i as usize).map(PackedUsage::usage)
+    }
+
+    /// Reserves room for the records of the rest of an input at once (rather than growing it by
+    /// doubling, which briefly holds both copies; in Wasm the memory never shrinks back): the
+    /// records made since `since` came from `read` bytes, `rest` bytes are to come. Under a memory
+    /// limit, only the room that fits in it; returns whether it was cut to fit.
+    pub fn reserve_for_rest(&mut self, since: Counts, read: u64, rest: u64, limit: Option<usize>) -> bool {
+        let now = self.counts();
+        let (events, usages) = (now.events - since.events, now.usages - since.usages);
+        let read = read.max(1) as f64;
+        let mut rest = rest as f64 * 1.02;
+        let mut capped = false;
+        if let Some(limit) = limit {
+            // bytes per input byte so far: records, and the names they brought (which grow slower
+            // as the input goes on: a margin); the input bytes whose records fit
+            let record_bytes = events as f64 * (std::mem::size_of::<Event>() as f64 + lineset::LineSet::BYTES_PER_HASH) + usages as f64 * std::mem::size_of::<PackedUsage>() as f64;
+            let names_bytes = now.names_bytes.saturating_sub(since.names_bytes) as f64;
+            let fits = limit.saturating_sub(self.held_bytes()) as f64 / ((record_bytes + names_bytes) / read).max(1e-9);
+            if fits < rest {
+                (rest, capped) = (fits, true);
+            }
+        }
+        let expected = |n: usize| (n as f64 / read * rest) as usize;
+        self.reserve_events(expected(events), expected(usages));
+        capped
+    }
+
+    /// How many more lines surely fit in the room reserved for records (each line counted as an
+    /// event with a usage).
+    fn record_room(&self) -> usize {
+        (self.events.capacity() - self.events.len()).min(self.usages.capacity() - self.usages.len()).min(self.seen_lines.room())
+    }
+
+    /// Whether a range's records fit in the room reserved for records.
+    pub(crate) fn has_room_for(&self, events: usize, usages: usize, hashes: usize) -> bool {
+        self.events.capacity() - self.events.len() >= events && self.usages.capacity() - self.usages.len() >= usages && self.seen_lines.room() >= hashes
     }
 
     /// Makes room for `events` more events (and their line hashes) and `usages` more usages.
@@ -483,10 +558,31 @@ pub struct Feed {
     last_src: Option<u32>,
     /// the input's size when known, to reserve record storage once instead of growing it
     size_hint: Option<u64>,
-    /// `store.events.len()` and `store.usages.len()` when this input started, or `None` before
-    /// the first chunk
-    records_at_start: Option<(usize, usize)>,
+    /// the store's records when this input started, or `None` before the first chunk
+    counts_at_start: Option<Counts>,
     reserved: bool,
+    /// the most `Store::held_bytes` may reach while this input is read (see `set_memory_limit`)
+    memory_limit: Option<usize>,
+    /// where the input was stopped at the memory limit
+    stopped: Option<Stopped>,
+}
+
+/// How many records a store had, and the bytes of its names (`Store::counts`).
+#[derive(Debug, Clone, Copy)]
+pub struct Counts {
+    events: usize,
+    usages: usize,
+    names_bytes: usize,
+}
+
+/// Where an input was stopped because its records reached the memory limit: after its last whole
+/// line, before the line that was being read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stopped {
+    /// input bytes read up to the end of the last line kept (for a `.gz`/`.zip`, compressed bytes pushed)
+    pub bytes: u64,
+    /// lines read from the source that was being read
+    pub lines: u64,
 }
 
 /// After this many bytes of a plain input, the records it will make are estimated and reserved.
@@ -495,7 +591,7 @@ const RESERVE_AFTER_BYTES: u64 = 4 << 20;
 impl Feed {
     /// `name` is how the diagnostics name this input (a path relative to the dropped folder, or a file name).
     pub fn new(name: &str) -> Feed {
-        Feed { name: name.to_string(), head: Vec::new(), decoder: None, kind: ContainerKind::Plain, open: None, bytes_in: 0, failed: false, last_src: None, size_hint: None, records_at_start: None, reserved: false }
+        Feed { name: name.to_string(), head: Vec::new(), decoder: None, kind: ContainerKind::Plain, open: None, bytes_in: 0, failed: false, last_src: None, size_hint: None, counts_at_start: None, reserved: false, memory_limit: None, stopped: None }
     }
 
     /// A feed that knows its input's size: once 4 MiB are read it reserves room for the events the
@@ -515,16 +611,35 @@ impl Feed {
         self.bytes_in
     }
 
+    /// Stops this input, at its last whole line, once the store's records would hold more than
+    /// `bytes` (`Store::held_bytes`): the page's worker keeps the tab's memory bounded this way.
+    /// A plain input with a size hint gets room for as many records as fit (reserved after its
+    /// first 4 MiB) and stops at the line that would need more; any input stops after a chunk
+    /// that passes the limit.
+    pub fn set_memory_limit(&mut self, bytes: usize) {
+        self.memory_limit = Some(bytes);
+    }
+
+    /// Where the input was stopped at the memory limit, if it was.
+    pub fn stopped(&self) -> Option<Stopped> {
+        self.stopped
+    }
+
     pub fn push(&mut self, store: &mut Store, chunk: &[u8]) {
+        if self.stopped.is_some() {
+            return;
+        }
+        if self.memory_limit.is_some_and(|limit| store.held_bytes() >= limit) {
+            return self.stop(store);
+        }
         self.bytes_in += chunk.len() as u64;
-        let (events_at_start, usages_at_start) = *self.records_at_start.get_or_insert((store.events.len(), store.usages.len()));
+        let at_start = *self.counts_at_start.get_or_insert(store.counts());
         if let (Some(total), false, ContainerKind::Plain) = (self.size_hint, self.reserved, self.kind) {
             if self.bytes_in >= RESERVE_AFTER_BYTES && self.decoder.is_some() {
                 self.reserved = true;
-                let read = (self.bytes_in - chunk.len() as u64).max(1) as f64;
-                let rest = total.saturating_sub(self.bytes_in) as f64 * 1.02;
-                let expected = |made: usize| (made as f64 / read * rest) as usize;
-                store.reserve_events(expected(store.events.len() - events_at_start), expected(store.usages.len() - usages_at_start));
+                // room cut to the limit: the input stops where it is used up (growing it would
+                // copy the records, briefly holding them twice)
+                store.room_only = store.reserve_for_rest(at_start, self.bytes_in - chunk.len() as u64, total.saturating_sub(self.bytes_in), self.memory_limit);
             }
         }
         if self.decoder.is_none() {
@@ -538,15 +653,45 @@ impl Feed {
         } else {
             self.decode(store, chunk, false);
         }
+        if store.refused_from.is_some() || self.memory_limit.is_some_and(|limit| store.held_bytes() > limit) {
+            self.stop(store);
+        }
+    }
+
+    /// Ends the input at its last whole line: the line being read is dropped without being
+    /// counted, and the source says where and why it stopped.
+    fn stop(&mut self, store: &mut Store) {
+        let mut lines = 0;
+        let mut bytes = self.bytes_in;
+        let refused_from = store.refused_from.take();
+        store.room_only = false;
+        if let Some(o) = self.open.take() {
+            let source = &mut store.sources[o.src as usize];
+            lines = source.lines;
+            if self.kind == ContainerKind::Plain {
+                bytes = refused_from.unwrap_or_else(|| o.lines.line_start());
+            }
+            source.stop_at_limit();
+        }
+        self.decoder = None;
+        self.stopped = Some(Stopped { bytes, lines });
     }
 
     pub fn finish(mut self, store: &mut Store) {
+        if self.stopped.is_some() {
+            return;
+        }
         if self.decoder.is_none() {
             let head = std::mem::take(&mut self.head);
             self.start(&head);
             self.decode(store, &head, false);
         }
         self.decode(store, &[], true);
+        // a last line (without `\n`) refused for want of room
+        if let (Some(_), Some(src)) = (store.refused_from.take(), self.last_src) {
+            store.sources[src as usize].stop_at_limit();
+        }
+        store.room_only = false;
     }
 
     fn start(&mut self, head: &[u8]) {
@@ -651,6 +796,16 @@ fn feed_lines(store: &mut Store, o: &mut Open, bytes: &[u8]) {
 }
 
 fn on_line_event(store: &mut Store, src: u32, ev: LineEvent<'_>) {
+    // within a memory limit: a line is read only while room is left for its record (one event,
+    // usage and line hash at most)
+    if store.room_only && (store.refused_from.is_some() || store.record_room() == 0) {
+        let offset = match &ev {
+            LineEvent::Line(l) => l.offset,
+            LineEvent::TooLong { offset, .. } => *offset,
+        };
+        store.refused_from.get_or_insert(offset);
+        return;
+    }
     match ev {
         LineEvent::Line(l) => store.on_line(src, l),
         LineEvent::TooLong { number, len, .. } => {

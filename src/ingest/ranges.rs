@@ -15,7 +15,7 @@
 //! of the file. A range with no `\n` at all lies inside one long line and yields nothing.
 
 use super::lines::{LineSplitter, DEFAULT_MAX_LINE_BYTES};
-use super::{feed_lines, on_line_event, Open, Store};
+use super::{feed_lines, on_line_event, Open, Stopped, Store};
 use crate::model::records::*;
 use serde::{Deserialize, Serialize};
 
@@ -194,12 +194,26 @@ pub struct RangeMerge {
     reserved: bool,
     /// the file's size, to reserve room for its events once the first range shows their density
     size: u64,
+    /// see `Feed::set_memory_limit`: here the file stops before the first range that does not fit
+    memory_limit: Option<usize>,
+    room_capped: bool,
+    stopped: Option<Stopped>,
 }
 
 impl RangeMerge {
     pub fn new(store: &mut Store, name: &str, size: u64) -> RangeMerge {
         let src = store.add_source(name.to_string(), "plain");
-        RangeMerge { src, lines: 0, bytes: 0, rejected: false, reserved: false, size }
+        RangeMerge { src, lines: 0, bytes: 0, rejected: false, reserved: false, size, memory_limit: None, room_capped: false, stopped: None }
+    }
+
+    /// As [`Feed::set_memory_limit`](super::Feed::set_memory_limit), a range at a time.
+    pub fn set_memory_limit(&mut self, bytes: usize) {
+        self.memory_limit = Some(bytes);
+    }
+
+    /// Where the file was stopped at the memory limit, if it was.
+    pub fn stopped(&self) -> Option<Stopped> {
+        self.stopped
     }
 
     /// Bytes of the file merged so far.
@@ -210,6 +224,16 @@ impl RangeMerge {
     /// Merges the next range (ranges must come in file order).
     pub fn merge(&mut self, store: &mut Store, r: RangeResult) {
         let src = self.src;
+        if self.stopped.is_some() {
+            return;
+        }
+        if let Some(limit) = self.memory_limit {
+            if store.held_bytes() >= limit || (self.room_capped && !store.has_room_for(r.events.len(), r.usages.len(), r.kept.len())) {
+                store.sources[src as usize].stop_at_limit();
+                self.stopped = Some(Stopped { bytes: self.bytes, lines: self.lines as u64 });
+                return;
+            }
+        }
         self.bytes += r.range_bytes;
         store.sources[src as usize].bytes += r.range_bytes;
         if self.rejected {
@@ -233,12 +257,10 @@ impl RangeMerge {
         store.diagnostics.duplicate_lines += r.duplicates;
         store.sources[src as usize].duplicates += r.duplicates;
 
-        if !self.reserved && r.range_bytes > 0 {
-            self.reserved = true;
-            let rest = self.size.saturating_sub(r.range_bytes) as f64 * 1.02 / r.range_bytes as f64;
-            store.reserve_events((r.events.len() as f64 * rest) as usize, (r.usages.len() as f64 * rest) as usize);
-        }
 
+        // the first range shows the density of records: room for the rest is reserved after it
+        let before = (!self.reserved && r.range_bytes > 0).then(|| store.counts());
+        let range_bytes = r.range_bytes;
         let mut names = Remap { strings: &r.strings, range_contexts: &r.contexts, syms: vec![None; r.strings.len()], contexts: vec![None; r.contexts.len()] };
         let (mut events, mut metrics, mut alerts) = (r.events.iter(), r.metrics.iter(), r.alerts.iter().zip(&r.alert_contexts));
         let mut warnings = r.warnings.iter().peekable();
@@ -307,6 +329,10 @@ impl RangeMerge {
                 }
                 _ => {}
             }
+        }
+        if let Some(before) = before {
+            self.reserved = true;
+            self.room_capped = store.reserve_for_rest(before, range_bytes, self.size.saturating_sub(range_bytes), self.memory_limit);
         }
     }
 

@@ -29,11 +29,13 @@ impl Sym {
 pub struct Interner {
     map: FastMap<Box<str>, Sym>,
     strings: Vec<Box<str>>,
+    /// the interned strings' bytes
+    text_bytes: usize,
 }
 
 impl Default for Interner {
     fn default() -> Self {
-        Interner { map: FastMap::default(), strings: vec!["".into()] }
+        Interner { map: FastMap::default(), strings: vec!["".into()], text_bytes: 0 }
     }
 }
 
@@ -50,7 +52,13 @@ impl Interner {
         let sym = Sym(self.strings.len() as u32);
         self.strings.push(s.into());
         self.map.insert(s.into(), sym);
+        self.text_bytes += s.len();
         sym
+    }
+    /// Bytes held: each string twice (the list and the map's key), the list and the map.
+    pub fn held_bytes(&self) -> usize {
+        use std::mem::size_of;
+        2 * self.text_bytes + self.strings.capacity() * size_of::<Box<str>>() + self.map.capacity() * (size_of::<(Box<str>, Sym)>() + 1)
     }
     pub fn resolve(&self, sym: Sym) -> &str {
         self.strings.get(sym.0 as usize).map(|s| &**s).unwrap_or("")

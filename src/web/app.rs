@@ -272,7 +272,19 @@ fn send(msg: js_sys::Object) {
 fn message(kind: &str) -> js_sys::Object {
     let m = obj();
     set(&m, "type", &kind.into());
+    if kind == "load" || kind == "demo" {
+        if let Some(mib) = memory_target_mib() {
+            set(&m, "memory_mib", &mib.into());
+        }
+    }
     m
+}
+
+/// `?memory=MiB` in the page's address: the memory the tab may use (the worker's default keeps
+/// it under 512 MiB; see `records_budget` in worker.rs).
+fn memory_target_mib() -> Option<f64> {
+    let search = web_sys::window()?.location().search().ok()?;
+    search.trim_start_matches('?').split('&').find_map(|kv| kv.strip_prefix("memory="))?.parse::<f64>().ok().filter(|m| m.is_finite() && *m > 0.0)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 //! The browser layer (wasm32 only): [`app`] runs on the page's main thread and only renders;
 //! [`worker`] runs the core in a Web Worker (reading, sessions, reports). They talk through the
-//! message protocol documented in `worker.rs` and www/README-automation.md.
+//! message protocol documented in `worker.rs` and README.md (“Automating the page”).
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

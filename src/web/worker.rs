@@ -1,10 +1,11 @@
 //! The Web Worker: owns the loaded data, streams `File`s into the core, recomputes reports.
 //!
-//! Protocol (every message is a plain object with a `type`; see www/README-automation.md):
+//! Protocol (every message is a plain object with a `type`; see README.md, “Automating the page”):
 //!
 //! main → worker
-//! - `{type:"load", inputs:[{id, name, file}]}`   queue files (File objects) for reading
-//! - `{type:"demo"}`                              generate the demo data set in memory and read it
+//! - `{type:"load", inputs:[{id, name, file}], memory_mib?}`   queue files (File objects) for reading;
+//!   `memory_mib` (`?memory=` on the page) sets the tab's memory target (see `records_budget`)
+//! - `{type:"demo", memory_mib?}`                 generate the demo data set in memory and read it
 //! - `{type:"cancel"}`                            stop the file being read and drop the queue
 //! - `{type:"reset"}`                             forget everything (remove-one re-sends `load`)
 //! - `{type:"compute", filters, params}`          JSON strings of `Filters` / `Parameters`
@@ -16,8 +17,8 @@
 //!
 //! worker → main
 //! - `{type:"ready"}`                             the worker's Wasm is running
-//! - `{type:"progress", name, done, total, percent, mb_per_s, eta_s, wasm_bytes, core_ms, wait_ms, parsers}`  ≤ 10 per second
-//! - `{type:"report", parts, big, facets, inputs, sessions, busy, wasm_bytes}` after each file
+//! - `{type:"progress", name, done, total, percent, mb_per_s, eta_s, wasm_bytes, records_bytes, core_ms, wait_ms, parsers}`  ≤ 10 per second
+//! - `{type:"report", parts, big, facets, inputs, sessions, busy, wasm_bytes, records_bytes}` after each file
 //!   and each recompute
 //! - `{type:"export", json}`: `json` is exactly `Report::to_json()`
 //! - `{type:"timeline", json}` / `{type:"html", html}`
@@ -29,7 +30,7 @@ use super::byob::ByobReader;
 use super::parsers;
 use crate::ingest::archive::{sniff, ContainerKind, Decoder};
 use crate::ingest::ranges::{RangeMerge, RangeResult};
-use crate::ingest::Feed;
+use crate::ingest::{Feed, Stopped};
 use crate::report::timeline::RangeCollector;
 use crate::model::sessions::Dataset;
 use crate::pipelines::{Filters, Parameters};
@@ -65,7 +66,7 @@ struct InputState {
     id: u32,
     name: String,
     size: u64,
-    /// `queued`, `reading`, `done`, `failed`, `cancelled`
+    /// `queued`, `reading`, `done`, `failed`, `cancelled`, `stopped` (at the memory budget)
     state: &'static str,
     bytes_read: u64,
     error: Option<String>,
@@ -101,6 +102,8 @@ struct State {
     parsers_asked: bool,
     /// resolves the wait for the page's `parsers` answer
     parsers_wanted: Option<js_sys::Function>,
+    /// the tab's memory target in MiB (`?memory=` on the page; `None`: the default)
+    memory_mib: Option<f64>,
 }
 
 type Shared = Rc<RefCell<State>>;
@@ -150,6 +153,7 @@ fn on_message(state: &Shared, msg: JsValue) {
         "load" => {
             let inputs: js_sys::Array = field(&msg, "inputs").unchecked_into();
             let mut st = state.borrow_mut();
+            st.memory_mib = field(&msg, "memory_mib").as_f64();
             for v in inputs.iter() {
                 let Ok(file) = field(&v, "file").dyn_into::<File>() else { continue };
                 let name = field(&v, "name").as_string().unwrap_or_else(|| file.name());
@@ -159,7 +163,10 @@ fn on_message(state: &Shared, msg: JsValue) {
             drop(st);
             kick(state);
         }
-        "demo" => demo(state),
+        "demo" => {
+            state.borrow_mut().memory_mib = field(&msg, "memory_mib").as_f64();
+            demo(state)
+        }
         // this worker is a parse worker (parsers.rs): it answers range requests on the port
         "parser" => parsers::serve(field(&msg, "port").unchecked_into()),
         // the ports to the parse workers
@@ -305,6 +312,25 @@ const REPORT_EVERY_MS: f64 = 1000.0;
 /// file take a fraction of its size, but the browser also limits a tab.
 const MAX_INPUT_BYTES: u64 = 4_000_000_000;
 
+/// The tab's memory target unless the page says otherwise (`?memory=MiB`): under the 512 MiB the
+/// page is meant to stay below whatever the size of the logs.
+const DEFAULT_MEMORY_MIB: f64 = 500.0;
+/// The renderer's peak memory, measured with tests/e2e/bench.mjs on 0.5, 1 and 2 GB demo streams
+/// (device pixel ratio 2), is about `PAGE_MIB` + `MIB_PER_RECORD_MIB` × what the records hold
+/// (`Store::held_bytes`). The first part is the page whatever the data: Chromium's own share,
+/// both Wasm modules, the DOM, sixteen chart canvases and their compositing, the file being read.
+/// The second is the worker's Wasm memory (the records, then sessions, digests and the report:
+/// ~1.5 × the records) and the page's share of a larger report.
+const PAGE_MIB: f64 = 290.0;
+const MIB_PER_RECORD_MIB: f64 = 1.8;
+
+/// The most the store's records may hold for the tab to stay within `memory_mib`: a file whose
+/// records would pass it stops at its last line that fits (`Feed::set_memory_limit`).
+fn records_budget(memory_mib: Option<f64>) -> usize {
+    let mib = (memory_mib.unwrap_or(DEFAULT_MEMORY_MIB) - PAGE_MIB) / MIB_PER_RECORD_MIB;
+    (mib.max(8.0) * 1024.0 * 1024.0) as usize
+}
+
 /// Reads one input into the store, chunk by chunk, checking for cancel between awaits.
 async fn read_input(state: &Shared, i: usize, generation: u32) {
     let (name, bytes) = {
@@ -325,11 +351,12 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
     let first_source = state.borrow().data.store.sources.len() as u32;
     if let Bytes::File(file) = &bytes {
         if bytes.size() >= PARALLEL_MIN_BYTES && is_plain(file, &name).await && parse_workers(state).await {
-            let Some((failure, cancelled)) = read_in_ranges(state, i, generation, file, &name).await else { return };
-            return finish_input(&mut state.borrow_mut(), i, &name, first_source, failure, cancelled);
+            let Some((failure, cancelled, stopped)) = read_in_ranges(state, i, generation, file, &name).await else { return };
+            return finish_input(&mut state.borrow_mut(), i, &name, first_source, failure, cancelled, stopped);
         }
     }
     let mut feed = Feed::with_size_hint(&name, bytes.size());
+    feed.set_memory_limit(records_budget(state.borrow().memory_mib));
     let mut failure: Option<String> = None;
     let mut cancelled = false;
     match &bytes {
@@ -372,6 +399,10 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
                             feed.push(&mut st.data.store, &data[..n]);
                             st.core_ms += now_ms() - t1;
                             advance(st, i, n as u64, &name);
+                            if feed.stopped().is_some() {
+                                reader.cancel();
+                                break;
+                            }
                         }
                     }
                 }
@@ -393,12 +424,16 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
                 let st = &mut *st;
                 feed.push(&mut st.data.store, chunk);
                 advance(st, i, chunk.len() as u64, &name);
+                if feed.stopped().is_some() {
+                    break;
+                }
             }
         }
     }
     let mut st = state.borrow_mut();
+    let stopped = feed.stopped();
     feed.finish(&mut st.data.store);
-    finish_input(&mut st, i, &name, first_source, failure, cancelled);
+    finish_input(&mut st, i, &name, first_source, failure, cancelled, stopped);
 }
 
 /// Plain files at least this large are read by the parse workers, in ranges of `RANGE` bytes.
@@ -434,14 +469,16 @@ async fn is_plain(file: &File, name: &str) -> bool {
 
 /// Reads a plain file as ranges parsed by the parse workers, merged here in file order.
 /// Returns (failure, cancelled), or `None` when a reset made the read obsolete.
-async fn read_in_ranges(state: &Shared, i: usize, generation: u32, file: &File, name: &str) -> Option<(Option<String>, bool)> {
+async fn read_in_ranges(state: &Shared, i: usize, generation: u32, file: &File, name: &str) -> Option<(Option<String>, bool, Option<Stopped>)> {
     let size = file.size() as u64;
     let ranges = size.div_ceil(RANGE);
     let ahead = parsers::count() as u64 * AHEAD_PER_PARSER;
     let mut merge = {
         let mut st = state.borrow_mut();
         st.parsers_in_use = parsers::count() as u32;
-        RangeMerge::new(&mut st.data.store, name, size)
+        let mut merge = RangeMerge::new(&mut st.data.store, name, size);
+        merge.set_memory_limit(records_budget(st.memory_mib));
+        merge
     };
     let mut asked: VecDeque<js_sys::Promise> = VecDeque::new();
     let mut next = 0u64;
@@ -470,6 +507,10 @@ async fn read_in_ranges(state: &Shared, i: usize, generation: u32, file: &File, 
                 let n = result.range_bytes;
                 merge.merge(&mut st.data.store, result);
                 st.core_ms += now_ms() - t1;
+                if merge.stopped().is_some() {
+                    // the ranges asked for ahead are answered and dropped
+                    break;
+                }
                 advance(st, i, n, name);
             }
             Err(e) => {
@@ -480,16 +521,18 @@ async fn read_in_ranges(state: &Shared, i: usize, generation: u32, file: &File, 
     }
     let mut st = state.borrow_mut();
     st.parsers_in_use = 0;
+    let stopped = merge.stopped();
     merge.finish(&mut st.data.store);
-    Some((failure, cancelled))
+    Some((failure, cancelled, stopped))
 }
 
 /// An input's state, sources and messages once its read ended (done, failed or cancelled).
-fn finish_input(st: &mut State, i: usize, name: &str, first_source: u32, mut failure: Option<String>, cancelled: bool) {
-    if failure.is_none() && !cancelled && st.inputs[i].bytes_read < st.inputs[i].size {
+fn finish_input(st: &mut State, i: usize, name: &str, first_source: u32, mut failure: Option<String>, cancelled: bool, stopped: Option<Stopped>) {
+    if failure.is_none() && !cancelled && stopped.is_none() && st.inputs[i].bytes_read < st.inputs[i].size {
         failure = Some("the file ended early: it changed or was cut while being read".into());
     }
     let last_source = st.data.store.sources.len() as u32;
+    let memory = st.memory_mib.unwrap_or(DEFAULT_MEMORY_MIB);
     let input = &mut st.inputs[i];
     input.sources = (first_source..last_source).collect();
     let size = input.size;
@@ -501,6 +544,12 @@ fn finish_input(st: &mut State, i: usize, name: &str, first_source: u32, mut fai
         for q in queued {
             st.inputs[q].state = "cancelled";
         }
+    } else if let Some(at) = stopped {
+        input.state = "stopped";
+        let how_far = if at.lines == 0 { "nothing of it was loaded".to_string() } else { format!("stopped after line {} ({} of {}); the lines before it and the other files are loaded", crate::report::format::grouped(at.lines as f64, 0), mb(at.bytes), mb(size)) };
+        let msg = format!("{name}: too large for this tab's memory ({memory:.0} MiB): {how_far}. The spyglass CLI reads logs of any size; opening the page with ?memory=1024 lets a tab use more.");
+        input.error = Some(msg.clone());
+        post_error(&msg);
     } else if let Some(f) = failure {
         input.state = "failed";
         let msg = format!("{name}: reading failed after {} of {} ({f}); the lines read so far and the other files are loaded", mb(read), mb(size));
@@ -566,6 +615,7 @@ fn advance(st: &mut State, i: usize, n: u64, name: &str) {
     set(&m, "mb_per_s", &(rate / 1e6).into());
     set(&m, "eta_s", &(if rate > 0.0 { left / rate } else { 0.0 }).into());
     set(&m, "wasm_bytes", &wasm_bytes().into());
+    set(&m, "records_bytes", &(st.data.store.held_bytes() as f64).into());
     set(&m, "core_ms", &st.core_ms.into());
     set(&m, "wait_ms", &st.wait_ms.into());
     set(&m, "parsers", &st.parsers_in_use.into());
@@ -632,6 +682,7 @@ fn post_report(st: &State) {
     set(&m, "busy", &st.busy.into());
     set(&m, "sessions", &sessions_json(st).into());
     set(&m, "wasm_bytes", &wasm_bytes().into());
+    set(&m, "records_bytes", &(st.data.store.held_bytes() as f64).into());
     post(&m);
 }
 

@@ -1,5 +1,5 @@
 // Browser benchmark of Spyglass's ingest (not part of the default test run):
-//   node tests/e2e/bench.mjs [--mb 500] [--file PATH] [--dpr 2] [--cores N] [--series]
+//   node tests/e2e/bench.mjs [--mb 500] [--file PATH] [--dpr 2] [--cores N] [--memory MiB] [--series]
 // --cores N makes the page see N cores (navigator.hardwareConcurrency): it starts N - 1 parse workers.
 // Needs dist/ (`trunk build --release`) and, to generate the data, the CLI (`target/release/spyglass`,
 // built here when missing). The stream file is `spyglass demo --out bench-data/demo-MB --size-mb MB`'s
@@ -31,6 +31,9 @@ const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] 
 const mb = Number(opt('--mb', 500));
 const dpr = Number(opt('--dpr', 2));
 const cores = opt('--cores', null);
+// --memory MiB opens the page with ?memory=MiB (the tab's memory target; a file whose records do
+// not fit stops at its last line that does)
+const memory = opt('--memory', null);
 const MiB = 1 << 20;
 
 if (!fs.existsSync(path.join(dist, 'index.html'))) {
@@ -205,7 +208,7 @@ await context.addInitScript(() => {
       super(...a);
       this.addEventListener('message', (e) => {
         const d = e.data;
-        if (d && (d.type === 'progress' || d.type === 'report')) b.msgs.push({ t: performance.now(), type: d.type, done: d.done, total: d.total, mb_per_s: d.mb_per_s, wasm_bytes: d.wasm_bytes, core_ms: d.core_ms, wait_ms: d.wait_ms, busy: d.busy, parsers: d.parsers });
+        if (d && (d.type === 'progress' || d.type === 'report')) b.msgs.push({ t: performance.now(), type: d.type, done: d.done, total: d.total, mb_per_s: d.mb_per_s, wasm_bytes: d.wasm_bytes, records_bytes: d.records_bytes, core_ms: d.core_ms, wait_ms: d.wait_ms, busy: d.busy, parsers: d.parsers });
       });
     }
   };
@@ -219,7 +222,7 @@ const page = await context.newPage();
 const errors = [];
 page.on('pageerror', (e) => errors.push(String(e)));
 page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-await page.goto(base);
+await page.goto(base + (memory ? `?memory=${memory}` : ''));
 await page.waitForFunction(() => document.body.dataset.state === 'empty');
 const cdp = await context.newCDPSession(page);
 await cdp.send('Performance.enable');
@@ -247,7 +250,7 @@ const peak = { renderer: mem.renderer, total: mem.total, samples: mem.samples, s
 const b = await page.evaluate(() => {
   const b = window.__bench;
   const ready = b.states.filter(([t, s]) => t >= b.change && (s === 'ready' || s === 'error')).pop();
-  return { appWasm: b.appWasm?.memory?.buffer?.byteLength ?? 0, change: b.change, ready, states: b.states, msgs: b.msgs, long: b.long.filter(([t]) => t >= b.change), sessions: [...document.querySelectorAll('#overview .card')].find((c) => c.querySelector('.card-label').textContent === 'Sessions')?.querySelector('.card-value').textContent };
+  return { banner: document.querySelector('#banner')?.textContent ?? '', appWasm: b.appWasm?.memory?.buffer?.byteLength ?? 0, change: b.change, ready, states: b.states, msgs: b.msgs, long: b.long.filter(([t]) => t >= b.change), sessions: [...document.querySelectorAll('#overview .card')].find((c) => c.querySelector('.card-label').textContent === 'Sessions')?.querySelector('.card-value').textContent };
 });
 await context.close();
 
@@ -285,7 +288,8 @@ console.log(`ingest: change → data-state=ready ${f1(ingestMs / 1000)} s (wall 
 const atPage = (t) => wall0 + (t - pageT0);
 const peakWhile = (from, to) => Math.max(0, ...peak.series.filter(([t]) => t >= from && t < to).map(([, r]) => r));
 const reportAt = report ? atPage(report.t) : Infinity;
-console.log(`memory peak while reading ${fmb(peakWhile(0, reportAt))}, while computing and drawing ${fmb(peakWhile(reportAt, Infinity))}; worker Wasm memory at the last progress ${fmb(lastProgress?.wasm_bytes ?? 0)}, with the report ${fmb(report?.wasm_bytes ?? 0)}; the page's Wasm memory ${fmb(b.appWasm)}`);
+if (/too large/.test(b.banner)) console.log(`stopped at the memory budget: ${b.banner.trim()}`);
+console.log(`memory peak while reading ${fmb(peakWhile(0, reportAt))}, while computing and drawing ${fmb(peakWhile(reportAt, Infinity))}; worker Wasm memory at the last progress ${fmb(lastProgress?.wasm_bytes ?? 0)}, with the report ${fmb(report?.wasm_bytes ?? 0)} (records ${fmb(report?.records_bytes ?? 0)}); the page's Wasm memory ${fmb(b.appWasm)}`);
 console.log(`memory: renderer RSS ${fmb(baseline.renderer)} before → peak ${fmb(peak.renderer)}; all Chromium processes peak ${fmb(peak.total)}; page JS heap ${fmb(baseline.heap)} → peak ${fmb(heapPeak)}; worker Wasm memory ${wasm ? fmb(wasm) : 'n/a'} (${peak.samples} samples)`);
 // --series: the renderer's RSS over the load, every ~0.5 s, with the worker's messages in between
 if (args.includes('--series')) {

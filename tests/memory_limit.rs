@@ -1,0 +1,102 @@
+//! A memory limit stops an input at its last whole line (the page's worker bounds the tab's memory
+//! this way): what was loaded is exactly what reading that part of the input without a limit
+//! loads, the store holds about the limit and no more, and the source says where it stopped.
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use spyglass::demo::{generate, DemoConfig, MemorySink};
+use spyglass::ingest::{Feed, Store, Stopped};
+use std::io::Write;
+
+const NAME: &str = "agent-work-stream.jsonl";
+
+fn demo_stream(sessions: usize) -> Vec<u8> {
+    let mut sink = MemorySink::default();
+    generate(&DemoConfig { sessions, seed: 11, ..Default::default() }, &mut sink).unwrap();
+    sink.files.remove(NAME).unwrap()
+}
+
+/// The records of a store, without its sources (whose error says why an input stopped).
+fn records(store: &Store) -> Vec<String> {
+    let mut out = vec![format!("diagnostics {:?}", store.diagnostics), format!("strings {}", store.strings.len())];
+    out.extend(store.contexts.iter().map(|c| format!("context {c:?}")));
+    out.extend(store.events.iter().map(|e| format!("event {e:?}")));
+    out.extend(store.usages.iter().map(|u| format!("usage {:?}", u.usage())));
+    out.extend(store.metrics.iter().map(|m| format!("metrics {m:?}")));
+    out
+}
+
+fn whole(bytes: &[u8]) -> Store {
+    let mut store = Store::new();
+    store.load_bytes(NAME, bytes);
+    store
+}
+
+/// Reads `bytes` (whose plain size is `size`) in `chunk`-byte pushes under `limit`, as the worker does.
+fn limited(store: &mut Store, bytes: &[u8], size: u64, chunk: usize, limit: usize) -> Option<Stopped> {
+    let mut feed = Feed::with_size_hint(NAME, size);
+    feed.set_memory_limit(limit);
+    for c in bytes.chunks(chunk) {
+        feed.push(store, c);
+        if feed.stopped().is_some() {
+            break;
+        }
+    }
+    let stopped = feed.stopped();
+    feed.finish(store);
+    stopped
+}
+
+#[test]
+fn a_plain_input_stops_at_a_line_end_and_keeps_what_came_before() {
+    let bytes = demo_stream(300);
+    // what all of it holds, read with its records reserved at once (no spare room from doubling)
+    let mut all = Store::new();
+    assert_eq!(limited(&mut all, &bytes, bytes.len() as u64, 1 << 20, usize::MAX / 2), None);
+    let limit = all.held_bytes() / 3;
+    for chunk in [64 << 10, 1 << 20, (2 << 20) + 7] {
+        let mut store = Store::new();
+        let stopped = limited(&mut store, &bytes, bytes.len() as u64, chunk, limit).expect("stopped");
+        let at = stopped.bytes as usize;
+        assert!(at > bytes.len() / 4 && at < bytes.len() && bytes[at - 1] == b'\n', "stopped at byte {at} of {} (chunk {chunk})", bytes.len());
+        // the records fill most of the limit and do not pass it (no room grown by doubling)
+        let held = store.held_bytes() as f64 / limit as f64;
+        assert!((0.75..=1.0).contains(&held), "holds {held:.3} of the limit (chunk {chunk})");
+        let prefix = whole(&bytes[..at]);
+        assert_eq!(records(&store), records(&prefix), "chunk {chunk}");
+        let lines = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64;
+        assert_eq!((stopped.lines, store.sources[0].lines), (lines, lines));
+        assert_eq!(store.sources[0].error.as_deref(), Some(format!("stopped after line {lines}: the rest would pass the memory limit for records; the lines before it were loaded").as_str()));
+    }
+}
+
+#[test]
+fn a_gzip_input_stops_after_the_chunk_that_passes_the_limit() {
+    let bytes = demo_stream(120);
+    let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
+    gz.write_all(&bytes).unwrap();
+    let gz = gz.finish().unwrap();
+    let limit = whole(&bytes).held_bytes() / 2;
+    let mut store = Store::new();
+    let stopped = limited(&mut store, &gz, gz.len() as u64, 16 << 10, limit).expect("stopped");
+    assert!(stopped.bytes < gz.len() as u64 && stopped.lines > 0);
+    // the lines loaded are the input's first lines, and nothing of the line cut short
+    let at = bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').nth(stopped.lines as usize - 1).unwrap().0 + 1;
+    assert_eq!(records(&store), records(&whole(&bytes[..at])));
+    assert!(store.sources[0].error.as_deref().unwrap().starts_with(&format!("stopped after line {}:", stopped.lines)));
+}
+
+#[test]
+fn an_input_after_the_limit_is_reached_loads_nothing_and_no_limit_loads_all() {
+    let bytes = demo_stream(40);
+    let mut store = whole(&bytes);
+    let before = records(&store);
+    let full = store.held_bytes();
+    let stopped = limited(&mut store, &bytes, bytes.len() as u64, 1 << 20, full).expect("stopped");
+    assert_eq!(stopped, Stopped { bytes: 0, lines: 0 });
+    assert_eq!(records(&store), before);
+    // a limit the input fits in changes nothing
+    let mut roomy = Store::new();
+    assert_eq!(limited(&mut roomy, &bytes, bytes.len() as u64, 1 << 20, usize::MAX / 2), None);
+    assert_eq!(records(&roomy), records(&whole(&bytes)));
+}
