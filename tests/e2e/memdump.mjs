@@ -1,4 +1,9 @@
-// temporary: Chromium memory-infra dumps of the renderer, idle and after a load (not committed)
+// Where the page's memory goes (not part of the test run): Chromium's memory-infra dumps of every
+// process — by allocator: malloc, partition_alloc, v8, blink_gc, canvas, cc tiles, shared memory —
+// with the page idle, half-way through loading FILE and once it is ready. The worker's Wasm memory
+// is not among them (bench.mjs reports it).
+//   node tests/e2e/memdump.mjs FILE [DPR]        (DEPTH=4 for deeper allocator names, HALF=50)
+// Needs dist/ (`trunk build --release`).
 import { chromium } from 'playwright-core';
 import http from 'node:http';
 import fs from 'node:fs';
