@@ -118,6 +118,8 @@ struct App {
     task_debounce: u32,
     /// the timeline brush being dragged: (start x, current x) in CSS px
     brush_drag: Option<(f64, f64)>,
+    /// the tab's memory target set by a "Read all" click (else `?memory=`, else the worker's default)
+    memory_mib: Option<f64>,
 }
 
 thread_local! {
@@ -273,7 +275,7 @@ fn message(kind: &str) -> js_sys::Object {
     let m = obj();
     set(&m, "type", &kind.into());
     if kind == "load" || kind == "demo" {
-        if let Some(mib) = memory_target_mib() {
+        if let Some(mib) = with(|a| a.memory_mib).or_else(memory_target_mib) {
             set(&m, "memory_mib", &mib.into());
         }
     }
@@ -476,6 +478,16 @@ fn remove_input(id: u32) {
             a.demo_loaded = false;
         }
         a.inputs.retain(|i| i.id != id);
+        (a.inputs.iter().map(|i| (i.id, i.name.clone(), i.file.clone())).collect::<Vec<_>>(), a.demo_loaded)
+    });
+    reload(files, demo);
+}
+
+/// "Read all" on a file stopped at the memory budget: everything read again with the memory it
+/// takes (the worker's estimate).
+fn read_all(memory_mib: f64) {
+    let (files, demo) = with(|a| {
+        a.memory_mib = Some(memory_mib);
         (a.inputs.iter().map(|i| (i.id, i.name.clone(), i.file.clone())).collect::<Vec<_>>(), a.demo_loaded)
     });
     reload(files, demo);
@@ -745,6 +757,12 @@ fn render_files() {
         if let Some(err) = input["error"].as_str() {
             append(&li, &el_text("div", "file-error", err));
             li.class_list().add_1("has-error").ok();
+        }
+        if let Some(mib) = input["memory_to_read_all_mib"].as_f64() {
+            let more = button(&format!("Read all of it ({mib:.0} MiB of memory)"), "ghost small", "read-all");
+            attr(&more, "data-mib", &mib.to_string());
+            attr(&more, "title", "Read the files again with the memory this one takes");
+            append(&li, &more);
         }
         append(&list, &li);
     }
@@ -1656,6 +1674,11 @@ fn on_action(target: &Element) {
         "cancel" => send(message("cancel")),
         "clear-all" => clear_all(),
         "remove-input" => remove_input(data("data-id").parse().unwrap_or(0)),
+        "read-all" => {
+            if let Ok(mib) = data("data-mib").parse() {
+                read_all(mib);
+            }
+        }
         "dismiss-banner" => {
             if let Some(b) = by_id("banner") {
                 show(&b, false);

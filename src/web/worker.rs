@@ -72,6 +72,9 @@ struct InputState {
     error: Option<String>,
     /// indices into the report's `diagnostics.sources`
     sources: Vec<u32>,
+    /// stopped at the memory budget: the tab's memory target that reads all of it (an estimate)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    memory_to_read_all_mib: Option<f64>,
     #[serde(skip)]
     bytes: Option<Bytes>,
 }
@@ -242,7 +245,7 @@ fn on_message(state: &Shared, msg: JsValue) {
 
 fn enqueue(st: &mut State, id: u32, name: String, bytes: Bytes) {
     let size = bytes.size();
-    st.inputs.push(InputState { id, name, size, state: "queued", bytes_read: 0, error: None, sources: vec![], bytes: Some(bytes) });
+    st.inputs.push(InputState { id, name, size, state: "queued", bytes_read: 0, error: None, sources: vec![], memory_to_read_all_mib: None, bytes: Some(bytes) });
     let i = st.inputs.len() - 1;
     st.queue.push_back(i);
     st.batch_total += size;
@@ -533,6 +536,8 @@ fn finish_input(st: &mut State, i: usize, name: &str, first_source: u32, mut fai
     }
     let last_source = st.data.store.sources.len() as u32;
     let memory = st.memory_mib.unwrap_or(DEFAULT_MEMORY_MIB);
+    let held = st.data.store.held_bytes();
+    let loaded: u64 = st.inputs.iter().map(|input| input.bytes_read).sum();
     let input = &mut st.inputs[i];
     input.sources = (first_source..last_source).collect();
     let size = input.size;
@@ -546,8 +551,14 @@ fn finish_input(st: &mut State, i: usize, name: &str, first_source: u32, mut fai
         }
     } else if let Some(at) = stopped {
         input.state = "stopped";
+        // the records grow with the input: for the rest of it, as much per byte as all read so
+        // far took, plus a tenth
+        let per_byte = held as f64 / loaded.max(1) as f64;
+        let whole = (held as f64 + per_byte * size.saturating_sub(at.bytes) as f64) * 1.1 / 1048576.0;
+        let needed = ((PAGE_MIB + MIB_PER_RECORD_MIB * whole) / 64.0).ceil() * 64.0;
+        input.memory_to_read_all_mib = Some(needed.max(memory + 64.0));
         let how_far = if at.lines == 0 { "nothing of it was loaded".to_string() } else { format!("stopped after line {} ({} of {}); the lines before it and the other files are loaded", crate::report::format::grouped(at.lines as f64, 0), mb(at.bytes), mb(size)) };
-        let msg = format!("{name}: too large for this tab's memory ({memory:.0} MiB): {how_far}. The spyglass CLI reads logs of any size; opening the page with ?memory=1024 lets a tab use more.");
+        let msg = format!("{name}: too large for this tab's memory ({memory:.0} MiB): {how_far}. Reading all of it takes about {needed:.0} MiB (“Read all of it” in the files list, or the page opened with ?memory={needed:.0}); the spyglass CLI reads logs of any size.");
         input.error = Some(msg.clone());
         post_error(&msg);
     } else if let Some(f) = failure {

@@ -477,7 +477,17 @@ test('a file too large for the memory budget stops at a line, says how far, and 
     const expected = JSON.parse(execFileSync(cli, ['report', fixture, head, '--json'], { maxBuffer: 1 << 28 }).toString('utf8'));
     const sessions = Number((await cardValue(page, 'Sessions')).replace(/[^0-9]/g, ''));
     assert(sessions === expected.summary.sessions, `sessions on the page ${sessions}, the CLI on the lines before the stop ${expected.summary.sessions}`);
-    if (!cores) await page.screenshot({ path: path.join(out, 'memory-budget-light.png') });
+    if (!cores) {
+      await page.screenshot({ path: path.join(out, 'memory-budget-light.png') });
+      // "Read all of it" reads the files again with the memory the worker estimated: all of it loads
+      const needed = Number(/Reading all of it takes about (\d+) MiB/.exec(banner)?.[1]);
+      assert(needed > 306 && needed < 1024, `memory to read all of it: ${needed} MiB`);
+      await page.click('#files button[data-action="read-all"]');
+      await page.waitForFunction(() => !/too large/.test(document.querySelector('#files').textContent) && document.body.dataset.state === 'ready', null, { timeout: 120000 });
+      const whole = JSON.parse(execFileSync(cli, ['report', fixture, big, '--json'], { maxBuffer: 1 << 28 }).toString('utf8'));
+      const all = Number((await cardValue(page, 'Sessions')).replace(/[^0-9]/g, ''));
+      assert(all === whole.summary.sessions && all > sessions, `after Read all: ${all} sessions, the CLI ${whole.summary.sessions}`);
+    }
     await context.close();
   }
 });
