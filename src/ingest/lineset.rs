@@ -20,8 +20,7 @@ fn slots_for(hashes: usize) -> usize {
 }
 
 impl LineSet {
-    #[cfg(test)]
-    fn len(&self) -> usize {
+    pub fn len(&self) -> usize {
         self.len + self.has_zero as usize
     }
 

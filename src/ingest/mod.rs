@@ -148,12 +148,14 @@ impl Store {
     /// (a few per session) are left out.
     pub fn held_bytes(&self) -> usize {
         use std::mem::size_of;
-        self.events.capacity() * size_of::<Event>()
-            + self.usages.capacity() * size_of::<PackedUsage>()
-            + self.metrics.capacity() * size_of::<MetricsRow>()
-            + self.alerts.capacity() * size_of::<Alert>()
-            + self.seen_lines.held_bytes()
-            + self.names_held_bytes()
+        self.events.capacity() * size_of::<Event>() + self.usages.capacity() * size_of::<PackedUsage>() + self.seen_lines.held_bytes() + self.unreserved_held_bytes()
+    }
+
+    /// The part of `held_bytes` not reserved ahead: names (interned strings, contexts), metrics
+    /// rows and alerts.
+    fn unreserved_held_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.metrics.capacity() * size_of::<MetricsRow>() + self.alerts.capacity() * size_of::<Alert>() + self.names_held_bytes()
     }
 
     /// The part of `held_bytes` that holds names: interned strings and contexts.
@@ -167,7 +169,7 @@ impl Store {
 
     /// Where the records stand, to see later what an input made.
     pub fn counts(&self) -> Counts {
-        Counts { events: self.events.len(), usages: self.usages.len(), names_bytes: self.names_held_bytes() }
+        Counts { events: self.events.len(), usages: self.usages.len(), hashes: self.seen_lines.len(), other_bytes: self.unreserved_held_bytes() }
     }
 
     /// An event's usage (`NO_USAGE` or an index out of range: none).
@@ -180,42 +182,41 @@ impl Store {
     /// records made since `since` came from `read` bytes, `rest` bytes are to come. Under a memory
     /// limit, only the room that fits in it; returns whether it was cut to fit.
     pub fn reserve_for_rest(&mut self, since: Counts, read: u64, rest: u64, limit: Option<usize>) -> bool {
+        use std::mem::size_of;
         let now = self.counts();
-        let (events, usages) = (now.events - since.events, now.usages - since.usages);
+        let (events, usages, hashes) = (now.events - since.events, now.usages - since.usages, now.hashes - since.hashes);
         let read = read.max(1) as f64;
         let mut rest = rest as f64 * 1.02;
         let mut capped = false;
         if let Some(limit) = limit {
-            // bytes per input byte so far: records, and the names they brought (which grow slower
-            // as the input goes on: a margin); the input bytes whose records fit
-            let record_bytes = events as f64 * (std::mem::size_of::<Event>() as f64 + lineset::LineSet::BYTES_PER_HASH) + usages as f64 * std::mem::size_of::<PackedUsage>() as f64;
-            let names_bytes = now.names_bytes.saturating_sub(since.names_bytes) as f64;
-            let fits = limit.saturating_sub(self.held_bytes()) as f64 / ((record_bytes + names_bytes) / read).max(1e-9);
+            // bytes per input byte so far: records and what comes with them (names, which grow
+            // slower as the input goes on: a margin); the input bytes whose records fit
+            let bytes = events * size_of::<Event>() + usages * size_of::<PackedUsage>() + now.other_bytes.saturating_sub(since.other_bytes);
+            let per_byte = (bytes as f64 + hashes as f64 * lineset::LineSet::BYTES_PER_HASH) / read;
+            let fits = limit.saturating_sub(self.held_bytes()) as f64 / per_byte.max(1e-9);
             if fits < rest {
                 (rest, capped) = (fits, true);
             }
         }
         let expected = |n: usize| (n as f64 / read * rest) as usize;
-        self.reserve_events(expected(events), expected(usages));
+        self.events.reserve(expected(events));
+        self.seen_lines.reserve(expected(hashes));
+        // usages vary more along a file than events: the events' room is the one to run out
+        self.usages.reserve(expected(usages) + expected(usages) / 4);
         capped
     }
 
-    /// How many more lines surely fit in the room reserved for records (each line counted as an
-    /// event with a usage).
-    fn record_room(&self) -> usize {
-        (self.events.capacity() - self.events.len()).min(self.usages.capacity() - self.usages.len()).min(self.seen_lines.room())
+    /// Whether a line of this kind fits in the room reserved for records (an event might have a
+    /// usage; every kept line adds a line hash).
+    fn has_room_for_line(&self, shape: Shape) -> bool {
+        let room = |cap: usize, len: usize| cap > len;
+        self.seen_lines.room() > 0
+            && (shape != Shape::Event || (room(self.events.capacity(), self.events.len()) && room(self.usages.capacity(), self.usages.len())))
     }
 
     /// Whether a range's records fit in the room reserved for records.
     pub(crate) fn has_room_for(&self, events: usize, usages: usize, hashes: usize) -> bool {
         self.events.capacity() - self.events.len() >= events && self.usages.capacity() - self.usages.len() >= usages && self.seen_lines.room() >= hashes
-    }
-
-    /// Makes room for `events` more events (and their line hashes) and `usages` more usages.
-    pub fn reserve_events(&mut self, events: usize, usages: usize) {
-        self.events.reserve(events);
-        self.seen_lines.reserve(events);
-        self.usages.reserve(usages);
     }
 
     /// Reads a whole in-memory input (tests, the demo button).
@@ -360,6 +361,14 @@ impl Store {
             Ok(s) => s,
             Err(reason) => return self.skip(src, line.number, reason.0),
         };
+        // within a memory limit: the input stops at the first line whose record has no room left
+        if self.room_only && !self.has_room_for_line(shape) {
+            self.refused_from = Some(line.offset);
+            if let Some(s) = self.sources.get_mut(src as usize) {
+                s.lines -= 1;
+            }
+            return;
+        }
         self.seen_lines.insert(hash);
         let loc = Locator::new(src, line.number, line.offset, line.raw_len);
         let ts_ms = top.timestamp.as_ref().and_then(timestamp_of);
@@ -572,7 +581,10 @@ pub struct Feed {
 pub struct Counts {
     events: usize,
     usages: usize,
-    names_bytes: usize,
+    /// line hashes: lines kept
+    hashes: usize,
+    /// `Store::unreserved_held_bytes`
+    other_bytes: usize,
 }
 
 /// Where an input was stopped because its records reached the memory limit: after its last whole
@@ -796,9 +808,9 @@ fn feed_lines(store: &mut Store, o: &mut Open, bytes: &[u8]) {
 }
 
 fn on_line_event(store: &mut Store, src: u32, ev: LineEvent<'_>) {
-    // within a memory limit: a line is read only while room is left for its record (one event,
-    // usage and line hash at most)
-    if store.room_only && (store.refused_from.is_some() || store.record_room() == 0) {
+    // within a memory limit, once a line was refused for want of room (`Store::on_line`), so are
+    // all after it
+    if store.refused_from.is_some() {
         let offset = match &ev {
             LineEvent::Line(l) => l.offset,
             LineEvent::TooLong { offset, .. } => *offset,
