@@ -576,7 +576,7 @@ pub struct Feed {
     stopped: Option<Stopped>,
 }
 
-/// How many records a store had, and the bytes of its names (`Store::counts`).
+/// How many records a store had, and the bytes it held that are not reserved ahead (`Store::counts`).
 #[derive(Debug, Clone, Copy)]
 pub struct Counts {
     events: usize,
@@ -811,11 +811,6 @@ fn on_line_event(store: &mut Store, src: u32, ev: LineEvent<'_>) {
     // within a memory limit, once a line was refused for want of room (`Store::on_line`), so are
     // all after it
     if store.refused_from.is_some() {
-        let offset = match &ev {
-            LineEvent::Line(l) => l.offset,
-            LineEvent::TooLong { offset, .. } => *offset,
-        };
-        store.refused_from.get_or_insert(offset);
         return;
     }
     match ev {

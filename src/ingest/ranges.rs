@@ -257,7 +257,6 @@ impl RangeMerge {
         store.diagnostics.duplicate_lines += r.duplicates;
         store.sources[src as usize].duplicates += r.duplicates;
 
-
         // the first range shows the density of records: room for the rest is reserved after it
         let before = (!self.reserved && r.range_bytes > 0).then(|| store.counts());
         let range_bytes = r.range_bytes;
