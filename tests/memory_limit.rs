@@ -71,7 +71,7 @@ fn a_plain_input_stops_at_a_line_end_and_keeps_what_came_before() {
 }
 
 #[test]
-fn a_gzip_input_stops_after_the_chunk_that_passes_the_limit() {
+fn a_gzip_input_stops_at_the_line_whose_record_would_pass_the_limit() {
     let bytes = demo_stream(120);
     let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
     gz.write_all(&bytes).unwrap();
@@ -80,6 +80,8 @@ fn a_gzip_input_stops_after_the_chunk_that_passes_the_limit() {
     let mut store = Store::new();
     let stopped = limited(&mut store, &gz, gz.len() as u64, 16 << 10, limit).expect("stopped");
     assert!(stopped.bytes < gz.len() as u64 && stopped.lines > 0);
+    // no room reserved (its size is unknown): the records grow until growing would pass the limit
+    assert!(store.held_bytes() <= limit + limit / 10, "holds {} for a limit of {limit}", store.held_bytes());
     // the lines loaded are the input's first lines, and nothing of the line cut short
     let at = bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').nth(stopped.lines as usize - 1).unwrap().0 + 1;
     assert_eq!(records(&store), records(&whole(&bytes[..at])));
@@ -99,4 +101,35 @@ fn an_input_after_the_limit_is_reached_loads_nothing_and_no_limit_loads_all() {
     let mut roomy = Store::new();
     assert_eq!(limited(&mut roomy, &bytes, bytes.len() as u64, 1 << 20, usize::MAX / 2), None);
     assert_eq!(records(&roomy), records(&whole(&bytes)));
+}
+
+/// Seeded chunkings and limits (the demo stream has malformed, blank and repeated lines): wherever
+/// the input stops, it is at a line end, within the limit, with the records of the lines before.
+/// Most stop: the limits are 10–90 % of what all of it holds.
+#[test]
+fn any_chunking_and_limit_stops_at_a_line_with_the_lines_before() {
+    let bytes = demo_stream(200);
+    let mut all = Store::new();
+    assert_eq!(limited(&mut all, &bytes, bytes.len() as u64, 1 << 20, usize::MAX / 2), None);
+    let full = all.held_bytes();
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let mut stops = 0;
+    for _ in 0..12 {
+        let chunk = 4096 + next(3 << 20) as usize;
+        let limit = full / 10 + next(full as u64 * 8 / 10) as usize;
+        let mut store = Store::new();
+        // (a limit near what all of it holds may let it read whole: `full` counts spare room)
+        let at = limited(&mut store, &bytes, bytes.len() as u64, chunk, limit).map_or(bytes.len(), |s| s.bytes as usize);
+        assert!(at == 0 || bytes[at - 1] == b'\n', "chunk {chunk}, limit {limit}: stopped inside a line at {at}");
+        assert!(store.held_bytes() <= limit + limit / 10, "chunk {chunk}: holds {} for a limit of {limit}", store.held_bytes());
+        assert_eq!(records(&store), records(&whole(&bytes[..at])), "chunk {chunk}, limit {limit}");
+        stops += (at < bytes.len()) as u32;
+    }
+    assert!(stops >= 8, "only {stops} of 12 stopped");
 }

@@ -113,8 +113,10 @@ pub struct Store {
     seen_lines: lineset::LineSet,
     /// Set on the store of one byte range (`ranges.rs`): what the merge replays, line by line.
     range_log: Option<ranges::RangeLog>,
-    /// the input being read may only fill the room reserved for records (a memory limit): a
-    /// line that might need more is refused, and so is every line after it
+    /// the memory limit of the input being read (`Feed::set_memory_limit`): a line whose record
+    /// would grow the records past it is refused, and so is every line after it
+    limit: Option<usize>,
+    /// the input may only fill the room reserved for its records (cut to the limit)
     room_only: bool,
     /// where the first refused line starts
     refused_from: Option<u64>,
@@ -206,12 +208,25 @@ impl Store {
         capped
     }
 
-    /// Whether a line of this kind fits in the room reserved for records (an event might have a
-    /// usage; every kept line adds a line hash).
-    fn has_room_for_line(&self, shape: Shape) -> bool {
-        let room = |cap: usize, len: usize| cap > len;
-        self.seen_lines.room() > 0
-            && (shape != Shape::Event || (room(self.events.capacity(), self.events.len()) && room(self.usages.capacity(), self.usages.len())))
+    /// Whether a line of this kind fits within `limit`: in the room its records have (an event
+    /// might have a usage; every kept line adds a line hash), or, unless the input may only fill
+    /// its reserved room, with the records that are full grown — counting the new allocation
+    /// beside the old, as both are held while the records are copied.
+    fn line_fits(&self, shape: Shape, limit: usize) -> bool {
+        use std::mem::size_of;
+        let event = shape == Shape::Event;
+        let full = |v_cap: usize, v_len: usize| v_cap == v_len;
+        let mut growth = 0;
+        if self.seen_lines.room() == 0 {
+            growth += self.seen_lines.held_bytes() * 3 / 2;
+        }
+        if event && full(self.events.capacity(), self.events.len()) {
+            growth += (self.events.capacity() * 2).max(4) * size_of::<Event>();
+        }
+        if event && full(self.usages.capacity(), self.usages.len()) {
+            growth += (self.usages.capacity() * 2).max(4) * size_of::<PackedUsage>();
+        }
+        growth == 0 || (!self.room_only && self.held_bytes() + growth <= limit)
     }
 
     /// Whether a range's records fit in the room reserved for records.
@@ -361,8 +376,8 @@ impl Store {
             Ok(s) => s,
             Err(reason) => return self.skip(src, line.number, reason.0),
         };
-        // within a memory limit: the input stops at the first line whose record has no room left
-        if self.room_only && !self.has_room_for_line(shape) {
+        // within a memory limit: the input stops at the first line whose record does not fit
+        if self.limit.is_some_and(|limit| !self.line_fits(shape, limit)) {
             self.refused_from = Some(line.offset);
             if let Some(s) = self.sources.get_mut(src as usize) {
                 s.lines -= 1;
@@ -626,8 +641,9 @@ impl Feed {
     /// Stops this input, at its last whole line, once the store's records would hold more than
     /// `bytes` (`Store::held_bytes`): the page's worker keeps the tab's memory bounded this way.
     /// A plain input with a size hint gets room for as many records as fit (reserved after its
-    /// first 4 MiB) and stops at the line that would need more; any input stops after a chunk
-    /// that passes the limit.
+    /// first 4 MiB) and stops at the line that would need more; any input stops at the line whose
+    /// record would grow the records past the limit (names aside: a chunk that passes the limit
+    /// with them ends the input after it).
     pub fn set_memory_limit(&mut self, bytes: usize) {
         self.memory_limit = Some(bytes);
     }
@@ -644,6 +660,7 @@ impl Feed {
         if self.memory_limit.is_some_and(|limit| store.held_bytes() >= limit) {
             return self.stop(store);
         }
+        store.limit = self.memory_limit;
         self.bytes_in += chunk.len() as u64;
         let at_start = *self.counts_at_start.get_or_insert(store.counts());
         if let (Some(total), false, ContainerKind::Plain) = (self.size_hint, self.reserved, self.kind) {
@@ -676,7 +693,7 @@ impl Feed {
         let mut lines = 0;
         let mut bytes = self.bytes_in;
         let refused_from = store.refused_from.take();
-        store.room_only = false;
+        (store.limit, store.room_only) = (None, false);
         if let Some(o) = self.open.take() {
             let source = &mut store.sources[o.src as usize];
             lines = source.lines;
@@ -703,7 +720,7 @@ impl Feed {
         if let (Some(_), Some(src)) = (store.refused_from.take(), self.last_src) {
             store.sources[src as usize].stop_at_limit();
         }
-        store.room_only = false;
+        (store.limit, store.room_only) = (None, false);
     }
 
     fn start(&mut self, head: &[u8]) {
