@@ -538,6 +538,7 @@ fn finish_input(st: &mut State, i: usize, name: &str, first_source: u32, mut fai
     let memory = st.memory_mib.unwrap_or(DEFAULT_MEMORY_MIB);
     let held = st.data.store.held_bytes();
     let loaded: u64 = st.inputs.iter().map(|input| input.bytes_read).sum();
+    let compressed = st.data.store.sources.get(first_source as usize).is_some_and(|s| s.container != "plain");
     let input = &mut st.inputs[i];
     input.sources = (first_source..last_source).collect();
     let size = input.size;
@@ -555,9 +556,10 @@ fn finish_input(st: &mut State, i: usize, name: &str, first_source: u32, mut fai
         // far took, plus a tenth
         let per_byte = held as f64 / loaded.max(1) as f64;
         let whole = (held as f64 + per_byte * size.saturating_sub(at.bytes) as f64) * 1.1 / 1048576.0;
-        let needed = ((PAGE_MIB + MIB_PER_RECORD_MIB * whole) / 64.0).ceil() * 64.0;
-        input.memory_to_read_all_mib = Some(needed.max(memory + 64.0));
-        let how_far = if at.lines == 0 { "nothing of it was loaded".to_string() } else { format!("stopped after line {} ({} of {}); the lines before it and the other files are loaded", crate::report::format::grouped(at.lines as f64, 0), mb(at.bytes), mb(size)) };
+        let needed = (((PAGE_MIB + MIB_PER_RECORD_MIB * whole) / 64.0).ceil() * 64.0).max(memory + 64.0);
+        input.memory_to_read_all_mib = Some(needed);
+        let read = format!("{} of {}{}", mb(at.bytes), mb(size), if compressed { " compressed" } else { "" });
+        let how_far = if at.lines == 0 { "nothing of it was loaded".to_string() } else { format!("stopped after line {} ({read}); the lines before it and the other files are loaded", crate::report::format::grouped(at.lines as f64, 0)) };
         let msg = format!("{name}: too large for this tab's memory ({memory:.0} MiB): {how_far}. Reading all of it takes about {needed:.0} MiB (“Read all of it” in the files list, or the page opened with ?memory={needed:.0}); the spyglass CLI reads logs of any size.");
         input.error = Some(msg.clone());
         post_error(&msg);
