@@ -273,7 +273,10 @@ const wasm = Math.max(0, ...b.msgs.map((m) => m.wasm_bytes || 0));
 const longest = Math.max(0, ...b.long.map(([, d]) => d));
 const readW = Math.max(rate(size, readBefore.worker.ms), rate(size, readAfter.worker.ms));
 const readP = Math.max(rate(size, readBefore.page.ms), rate(size, readAfter.page.ms));
-const ingest = rate(size, ingestMs);
+// a file stopped at the memory budget: the rates are of what was loaded (the banner says how much)
+const stoppedAt = /stopped after line [\d,]+ \(([\d.]+) MB of/.exec(b.banner);
+const loaded = stoppedAt ? Number(stoppedAt[1]) * 1e6 : size;
+const ingest = rate(loaded, ingestMs);
 // ingest proper: bytes in the store by the worker's last progress message (the report and the
 // drawing come after, in the to-ready figure)
 const ingestStore = lastProgress ? rate(lastProgress.done, lastProgress.t - b.change) : 0;
