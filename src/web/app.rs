@@ -278,6 +278,8 @@ fn message(kind: &str) -> js_sys::Object {
         if let Some(mib) = with(|a| a.memory_mib).or_else(memory_target_mib) {
             set(&m, "memory_mib", &mib.into());
         }
+        // the charts' canvases take memory by the square of the pixel ratio (the budget allows for it)
+        set(&m, "dpr", &web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).into());
     }
     m
 }

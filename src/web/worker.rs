@@ -107,6 +107,8 @@ struct State {
     parsers_wanted: Option<js_sys::Function>,
     /// the tab's memory target in MiB (`?memory=` on the page; `None`: the default)
     memory_mib: Option<f64>,
+    /// the page's device pixel ratio (`None`: 2)
+    dpr: Option<f64>,
 }
 
 type Shared = Rc<RefCell<State>>;
@@ -157,6 +159,7 @@ fn on_message(state: &Shared, msg: JsValue) {
             let inputs: js_sys::Array = field(&msg, "inputs").unchecked_into();
             let mut st = state.borrow_mut();
             st.memory_mib = field(&msg, "memory_mib").as_f64();
+            st.dpr = field(&msg, "dpr").as_f64();
             for v in inputs.iter() {
                 let Ok(file) = field(&v, "file").dyn_into::<File>() else { continue };
                 let name = field(&v, "name").as_string().unwrap_or_else(|| file.name());
@@ -167,7 +170,10 @@ fn on_message(state: &Shared, msg: JsValue) {
             kick(state);
         }
         "demo" => {
-            state.borrow_mut().memory_mib = field(&msg, "memory_mib").as_f64();
+            let mut st = state.borrow_mut();
+            st.memory_mib = field(&msg, "memory_mib").as_f64();
+            st.dpr = field(&msg, "dpr").as_f64();
+            drop(st);
             demo(state)
         }
         // this worker is a parse worker (parsers.rs): it answers range requests on the port
@@ -318,19 +324,22 @@ const MAX_INPUT_BYTES: u64 = 4_000_000_000;
 /// The tab's memory target unless the page says otherwise (`?memory=MiB`): under the 512 MiB the
 /// page is meant to stay below whatever the size of the logs.
 const DEFAULT_MEMORY_MIB: f64 = 500.0;
-/// The renderer's peak memory, measured with tests/e2e/bench.mjs on 0.5, 1 and 2 GB demo streams
-/// (device pixel ratio 2), is about `PAGE_MIB` + `MIB_PER_RECORD_MIB` × what the records hold
-/// (`Store::held_bytes`). The first part is the page whatever the data: Chromium's own share,
-/// both Wasm modules, the DOM, sixteen chart canvases and their compositing, the file being read.
-/// The second is the worker's Wasm memory (the records, then sessions, digests and the report:
-/// ~1.5 × the records) and the page's share of a larger report.
-const PAGE_MIB: f64 = 290.0;
+/// The renderer's peak memory, measured with tests/e2e/bench.mjs on 0.5, 1 and 2 GB demo streams,
+/// is about `page_mib(dpr)` + `MIB_PER_RECORD_MIB` × what the records hold (`Store::held_bytes`).
+/// The first part is the page whatever the data: Chromium's own share, both Wasm modules, the DOM,
+/// the file being read, and sixteen chart canvases and their compositing, which grow with the
+/// square of the device pixel ratio (290 MiB at ratio 2, 355 at 3, ~255 at 1). The second is the
+/// worker's Wasm memory (the records, then sessions, digests and the report: ~1.5 × the records)
+/// and the page's share of a larger report.
+fn page_mib(dpr: f64) -> f64 {
+    238.0 + 13.0 * dpr * dpr
+}
 const MIB_PER_RECORD_MIB: f64 = 1.8;
 
-/// The most the store's records may hold for the tab to stay within `memory_mib`: a file whose
-/// records would pass it stops at its last line that fits (`Feed::set_memory_limit`).
-fn records_budget(memory_mib: Option<f64>) -> usize {
-    let mib = (memory_mib.unwrap_or(DEFAULT_MEMORY_MIB) - PAGE_MIB) / MIB_PER_RECORD_MIB;
+/// The most the store's records may hold for the tab to stay within its memory target: a file
+/// whose records would pass it stops at its last line that fits (`Feed::set_memory_limit`).
+fn records_budget(st: &State) -> usize {
+    let mib = (st.memory_mib.unwrap_or(DEFAULT_MEMORY_MIB) - page_mib(st.dpr.unwrap_or(2.0))) / MIB_PER_RECORD_MIB;
     (mib.max(8.0) * 1024.0 * 1024.0) as usize
 }
 
@@ -359,7 +368,7 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
         }
     }
     let mut feed = Feed::with_size_hint(&name, bytes.size());
-    feed.set_memory_limit(records_budget(state.borrow().memory_mib));
+    feed.set_memory_limit(records_budget(&state.borrow()));
     let mut failure: Option<String> = None;
     let mut cancelled = false;
     match &bytes {
@@ -480,7 +489,7 @@ async fn read_in_ranges(state: &Shared, i: usize, generation: u32, file: &File, 
         let mut st = state.borrow_mut();
         st.parsers_in_use = parsers::count() as u32;
         let mut merge = RangeMerge::new(&mut st.data.store, name, size);
-        merge.set_memory_limit(records_budget(st.memory_mib));
+        merge.set_memory_limit(records_budget(&st));
         merge
     };
     let mut asked: VecDeque<js_sys::Promise> = VecDeque::new();
@@ -536,6 +545,7 @@ fn finish_input(st: &mut State, i: usize, name: &str, first_source: u32, mut fai
     }
     let last_source = st.data.store.sources.len() as u32;
     let memory = st.memory_mib.unwrap_or(DEFAULT_MEMORY_MIB);
+    let page = page_mib(st.dpr.unwrap_or(2.0));
     let held = st.data.store.held_bytes();
     let loaded: u64 = st.inputs.iter().map(|input| input.bytes_read).sum();
     let compressed = st.data.store.sources.get(first_source as usize).is_some_and(|s| s.container != "plain");
@@ -556,7 +566,7 @@ fn finish_input(st: &mut State, i: usize, name: &str, first_source: u32, mut fai
         // far took, plus a tenth
         let per_byte = held as f64 / loaded.max(1) as f64;
         let whole = (held as f64 + per_byte * size.saturating_sub(at.bytes) as f64) * 1.1 / 1048576.0;
-        let needed = (((PAGE_MIB + MIB_PER_RECORD_MIB * whole) / 64.0).ceil() * 64.0).max(memory + 64.0);
+        let needed = (((page + MIB_PER_RECORD_MIB * whole) / 64.0).ceil() * 64.0).max(memory + 64.0);
         input.memory_to_read_all_mib = Some(needed);
         let read = format!("{} of {}{}", mb(at.bytes), mb(size), if compressed { " compressed" } else { "" });
         let how_far = if at.lines == 0 { "nothing of it was loaded".to_string() } else { format!("stopped after line {} ({read}); the lines before it and the other files are loaded", crate::report::format::grouped(at.lines as f64, 0)) };
