@@ -3,9 +3,10 @@
 //! Protocol (every message is a plain object with a `type`; see README.md, “Automating the page”):
 //!
 //! main → worker
-//! - `{type:"load", inputs:[{id, name, file}], memory_mib?}`   queue files (File objects) for reading;
-//!   `memory_mib` (`?memory=` on the page) sets the tab's memory target (see `records_budget`)
-//! - `{type:"demo", memory_mib?}`                 generate the demo data set in memory and read it
+//! - `{type:"load", inputs:[{id, name, file}], memory_mib?, dpr}`   queue files (File objects) for
+//!   reading; `memory_mib` (`?memory=` on the page) sets the tab's memory target and `dpr` is the
+//!   page's device pixel ratio (both for `records_budget`)
+//! - `{type:"demo", memory_mib?, dpr}`            generate the demo data set in memory and read it
 //! - `{type:"cancel"}`                            stop the file being read and drop the queue
 //! - `{type:"reset"}`                             forget everything (remove-one re-sends `load`)
 //! - `{type:"compute", filters, params}`          JSON strings of `Filters` / `Parameters`
