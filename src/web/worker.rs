@@ -318,9 +318,9 @@ const CHUNK: usize = 1 << 20;
 const READ_CHUNK: u32 = 2 << 20;
 /// While more files are queued, a report goes out at most this often (each costs a rebuild).
 const REPORT_EVERY_MS: f64 = 1000.0;
-/// Inputs above this size are refused up front: Wasm32 memory is 4 GiB and the records of a
-/// file take a fraction of its size, but the browser also limits a tab.
-const MAX_INPUT_BYTES: u64 = 4_000_000_000;
+/// The most records a worker can hold: its Wasm memory (4 GiB at most in wasm32) is ~1.5 × the
+/// records at its peak. Past this, "Read all of it" is not offered.
+const MAX_RECORDS_MIB: f64 = 2400.0;
 
 /// The tab's memory target unless the page says otherwise (`?memory=MiB`): under the 512 MiB the
 /// page is meant to stay below whatever the size of the logs.
@@ -352,15 +352,6 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
         (st.inputs[i].name.clone(), st.inputs[i].bytes.clone())
     };
     let Some(bytes) = bytes else { return };
-    if bytes.size() > MAX_INPUT_BYTES {
-        let mut st = state.borrow_mut();
-        let input = &mut st.inputs[i];
-        input.state = "failed";
-        let msg = format!("{name}: {} is more than a browser tab can hold ({} at most); nothing of it was read — read it with the spyglass CLI, or split it", mb(input.size), mb(MAX_INPUT_BYTES));
-        input.error = Some(msg.clone());
-        post_error(&msg);
-        return;
-    }
     let first_source = state.borrow().data.store.sources.len() as u32;
     if let Bytes::File(file) = &bytes {
         if bytes.size() >= PARALLEL_MIN_BYTES && is_plain(file, &name).await && parse_workers(state).await {
@@ -568,10 +559,15 @@ fn finish_input(st: &mut State, i: usize, name: &str, first_source: u32, mut fai
         let per_byte = held as f64 / loaded.max(1) as f64;
         let whole = (held as f64 + per_byte * size.saturating_sub(at.bytes) as f64) * 1.1 / 1048576.0;
         let needed = (((page + MIB_PER_RECORD_MIB * whole) / 64.0).ceil() * 64.0).max(memory + 64.0);
-        input.memory_to_read_all_mib = Some(needed);
         let read = format!("{} of {}{}", mb(at.bytes), mb(size), if compressed { " compressed" } else { "" });
         let how_far = if at.lines == 0 { "nothing of it was loaded".to_string() } else { format!("stopped after line {} ({read}); the lines before it and the other files are loaded", crate::report::format::grouped(at.lines as f64, 0)) };
-        let msg = format!("{name}: too large for this tab's memory ({memory:.0} MiB): {how_far}. Reading all of it takes about {needed:.0} MiB (“Read all of it” in the files list, or the page opened with ?memory={needed:.0}); the spyglass CLI reads logs of any size.");
+        let all = if whole <= MAX_RECORDS_MIB {
+            input.memory_to_read_all_mib = Some(needed);
+            format!("Reading all of it takes about {needed:.0} MiB (“Read all of it” in the files list, or the page opened with ?memory={needed:.0}); the spyglass CLI reads logs of any size.")
+        } else {
+            "All of it is more than a browser tab can hold; the spyglass CLI reads logs of any size.".to_string()
+        };
+        let msg = format!("{name}: too large for this tab's memory ({memory:.0} MiB): {how_far}. {all}");
         input.error = Some(msg.clone());
         post_error(&msg);
     } else if let Some(f) = failure {
