@@ -208,25 +208,46 @@ impl Store {
         capped
     }
 
-    /// Whether a line of this kind fits within `limit`: in the room its records have (an event
-    /// might have a usage; every kept line adds a line hash), or, unless the input may only fill
-    /// its reserved room, with the records that are full grown — counting the new allocation
-    /// beside the old, as both are held while the records are copied.
-    fn line_fits(&self, shape: Shape, limit: usize) -> bool {
+    /// Makes room for a line of this kind within `limit`, or says there is none: room its
+    /// records have (an event might have a usage; every kept line adds a line hash), or, unless
+    /// the input may only fill its reserved room, room grown for it — counting the new allocation
+    /// beside the old, as both are held while the records are copied. Events and usages grow by
+    /// doubling where that fits, else by what fits (at least a sixteenth, to copy them seldom).
+    fn make_room_for_line(&mut self, shape: Shape, limit: usize) -> bool {
         use std::mem::size_of;
         let event = shape == Shape::Event;
-        let full = |v_cap: usize, v_len: usize| v_cap == v_len;
-        let mut growth = 0;
-        if self.seen_lines.room() == 0 {
-            growth += self.seen_lines.held_bytes() * 3 / 2;
+        let (events_full, usages_full) = (event && self.events.len() == self.events.capacity(), event && self.usages.len() == self.usages.capacity());
+        let hashes_full = self.seen_lines.room() == 0;
+        if !(events_full || usages_full || hashes_full) {
+            return true;
         }
-        if event && full(self.events.capacity(), self.events.len()) {
-            growth += (self.events.capacity() * 2).max(4) * size_of::<Event>();
+        if self.room_only {
+            return false;
         }
-        if event && full(self.usages.capacity(), self.usages.len()) {
-            growth += (self.usages.capacity() * 2).max(4) * size_of::<PackedUsage>();
+        let mut free = limit.saturating_sub(self.held_bytes());
+        // the line hashes' table grows by half (its own rule)
+        if hashes_full {
+            let Some(rest) = free.checked_sub(self.seen_lines.held_bytes() * 3 / 2) else { return false };
+            free = rest;
         }
-        growth == 0 || (!self.room_only && self.held_bytes() + growth <= limit)
+        // the new capacity of a full list, or `None` when even a sixteenth more does not fit
+        fn grown(cap: usize, item: usize, free: usize) -> Option<usize> {
+            let new = (cap * 2).max(4).min(free / item);
+            (new >= cap + (cap / 16).max(1)).then_some(new)
+        }
+        let share = if events_full && usages_full { free / 2 } else { free };
+        let events = if events_full { Some(grown(self.events.capacity(), size_of::<Event>(), share)) } else { None };
+        let usages = if usages_full { Some(grown(self.usages.capacity(), size_of::<PackedUsage>(), share)) } else { None };
+        if matches!(events, Some(None)) || matches!(usages, Some(None)) {
+            return false;
+        }
+        if let Some(Some(new)) = events {
+            self.events.reserve_exact(new - self.events.len());
+        }
+        if let Some(Some(new)) = usages {
+            self.usages.reserve_exact(new - self.usages.len());
+        }
+        true
     }
 
     /// Whether a range's records fit in the room reserved for records.
@@ -377,7 +398,7 @@ impl Store {
             Err(reason) => return self.skip(src, line.number, reason.0),
         };
         // within a memory limit: the input stops at the first line whose record does not fit
-        if self.limit.is_some_and(|limit| !self.line_fits(shape, limit)) {
+        if self.limit.is_some_and(|limit| !self.make_room_for_line(shape, limit)) {
             self.refused_from = Some(line.offset);
             if let Some(s) = self.sources.get_mut(src as usize) {
                 s.lines -= 1;
