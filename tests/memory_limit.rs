@@ -49,7 +49,9 @@ fn limited(store: &mut Store, bytes: &[u8], size: u64, chunk: usize, limit: usiz
 
 #[test]
 fn a_plain_input_stops_at_a_line_end_and_keeps_what_came_before() {
-    let bytes = demo_stream(300);
+    // 34 MB: a third of what it holds leaves its first 4 MiB room to grow by doubling before the
+    // room for the rest is reserved (a third of 17 MB's does not)
+    let bytes = demo_stream(600);
     // what all of it holds, read with its records reserved at once (no spare room from doubling)
     let mut all = Store::new();
     assert_eq!(limited(&mut all, &bytes, bytes.len() as u64, 1 << 20, usize::MAX / 2), None);
@@ -132,4 +134,36 @@ fn any_chunking_and_limit_stops_at_a_line_with_the_lines_before() {
         stops += (at < bytes.len()) as u32;
     }
     assert!(stops >= 8, "only {stops} of 12 stopped");
+}
+
+/// With its decompressed size known (the trailer's ISIZE, read by the page's worker) a `.gz` gets
+/// its records' room reserved as a plain input does: it fills most of the limit.
+#[test]
+fn a_gzip_input_with_its_size_fills_the_limit_like_a_plain_one() {
+    let bytes = demo_stream(600);
+    let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
+    gz.write_all(&bytes).unwrap();
+    let gz = gz.finish().unwrap();
+    let mut all = Store::new();
+    assert_eq!(limited(&mut all, &bytes, bytes.len() as u64, 1 << 20, usize::MAX / 2), None);
+    let limit = all.held_bytes() / 3;
+    let mut store = Store::new();
+    let mut feed = Feed::with_size_hint(NAME, gz.len() as u64);
+    feed.set_memory_limit(limit);
+    feed.set_gzip_size_hint(bytes.len() as u64);
+    for c in gz.chunks(256 << 10) {
+        feed.push(&mut store, c);
+        if feed.stopped().is_some() {
+            break;
+        }
+    }
+    let stopped = feed.stopped().expect("stopped");
+    feed.finish(&mut store);
+    let held = store.held_bytes() as f64 / limit as f64;
+    assert!((0.75..=1.0).contains(&held), "holds {held:.3} of the limit");
+    // where the plain input stops under the same limit, give or take a few lines per hundred
+    let plain = limited(&mut Store::new(), &bytes, bytes.len() as u64, 256 << 10, limit).expect("stopped").lines as f64;
+    assert!((stopped.lines as f64 / plain - 1.0).abs() < 0.03, "the .gz stops after line {}, the plain input after {plain}", stopped.lines);
+    let at = bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').nth(stopped.lines as usize - 1).unwrap().0 + 1;
+    assert_eq!(records(&store), records(&whole(&bytes[..at])));
 }

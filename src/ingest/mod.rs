@@ -195,16 +195,20 @@ impl Store {
             // slower as the input goes on: a margin); the input bytes whose records fit
             let bytes = events * size_of::<Event>() + usages * size_of::<PackedUsage>() + now.other_bytes.saturating_sub(since.other_bytes);
             let per_byte = (bytes as f64 + hashes as f64 * lineset::LineSet::BYTES_PER_HASH) / read;
-            let fits = limit.saturating_sub(self.held_bytes()) as f64 / per_byte.max(1e-9);
+            // what is held but not used yet (room left by doubling) counts as room for the rest
+            let spare = (self.events.capacity() - self.events.len()) * size_of::<Event>() + (self.usages.capacity() - self.usages.len()) * size_of::<PackedUsage>();
+            let spare = spare as f64 + self.seen_lines.room() as f64 * lineset::LineSet::BYTES_PER_HASH;
+            let fits = (limit.saturating_sub(self.held_bytes()) as f64 + spare) / per_byte.max(1e-9);
             if fits < rest {
                 (rest, capped) = (fits, true);
             }
         }
+        // exactly (`reserve` may double instead, past the limit)
         let expected = |n: usize| (n as f64 / read * rest) as usize;
-        self.events.reserve(expected(events));
+        self.events.reserve_exact(expected(events));
         self.seen_lines.reserve(expected(hashes));
         // usages vary more along a file than events: the events' room is the one to run out
-        self.usages.reserve(expected(usages) + expected(usages) / 4);
+        self.usages.reserve_exact(expected(usages) + expected(usages) / 4);
         capped
     }
 
@@ -603,6 +607,10 @@ pub struct Feed {
     last_src: Option<u32>,
     /// the input's size when known, to reserve record storage once instead of growing it
     size_hint: Option<u64>,
+    /// the decompressed size of a `.gz` input when known (`set_gzip_size_hint`)
+    gzip_size_hint: Option<u64>,
+    /// decompressed bytes decoded so far
+    bytes_out: u64,
     /// the store's records when this input started, or `None` before the first chunk
     counts_at_start: Option<Counts>,
     reserved: bool,
@@ -639,7 +647,7 @@ const RESERVE_AFTER_BYTES: u64 = 4 << 20;
 impl Feed {
     /// `name` is how the diagnostics name this input (a path relative to the dropped folder, or a file name).
     pub fn new(name: &str) -> Feed {
-        Feed { name: name.to_string(), head: Vec::new(), decoder: None, kind: ContainerKind::Plain, open: None, bytes_in: 0, failed: false, last_src: None, size_hint: None, counts_at_start: None, reserved: false, memory_limit: None, stopped: None }
+        Feed { name: name.to_string(), head: Vec::new(), decoder: None, kind: ContainerKind::Plain, open: None, bytes_in: 0, failed: false, last_src: None, size_hint: None, gzip_size_hint: None, bytes_out: 0, counts_at_start: None, reserved: false, memory_limit: None, stopped: None }
     }
 
     /// A feed that knows its input's size: once 4 MiB are read it reserves room for the events the
@@ -657,6 +665,15 @@ impl Feed {
     /// Compressed bytes pushed so far (for progress).
     pub fn bytes_in(&self) -> u64 {
         self.bytes_in
+    }
+
+    /// The decompressed size of a `.gz` input (its trailer's ISIZE, read by the caller): its
+    /// records are then reserved as a plain input's are. A wrong hint (several members, over
+    /// 4 GiB) only makes the reservation too small; a hint over the deflate's 1032:1 is ignored.
+    pub fn set_gzip_size_hint(&mut self, bytes: u64) {
+        if self.size_hint.is_none_or(|size| bytes <= size.saturating_mul(1032)) {
+            self.gzip_size_hint = Some(bytes);
+        }
     }
 
     /// Stops this input, at its last whole line, once the store's records would hold more than
@@ -684,12 +701,19 @@ impl Feed {
         store.limit = self.memory_limit;
         self.bytes_in += chunk.len() as u64;
         let at_start = *self.counts_at_start.get_or_insert(store.counts());
-        if let (Some(total), false, ContainerKind::Plain) = (self.size_hint, self.reserved, self.kind) {
-            if self.bytes_in >= RESERVE_AFTER_BYTES && self.decoder.is_some() {
+        // the input's bytes read (with this chunk), those its records so far came from, and its
+        // size — in the bytes its lines are in
+        let sized = match self.kind {
+            ContainerKind::Plain => self.size_hint.map(|total| (self.bytes_in, self.bytes_in - chunk.len() as u64, total)),
+            ContainerKind::Gzip => self.gzip_size_hint.map(|total| (self.bytes_out, self.bytes_out, total)),
+            ContainerKind::Zip => None,
+        };
+        if let (Some((done, read, total)), false) = (sized, self.reserved) {
+            if done >= RESERVE_AFTER_BYTES && self.decoder.is_some() {
                 self.reserved = true;
                 // room cut to the limit: the input stops where it is used up (growing it would
                 // copy the records, briefly holding them twice)
-                store.room_only = store.reserve_for_rest(at_start, self.bytes_in - chunk.len() as u64, total.saturating_sub(self.bytes_in), self.memory_limit);
+                store.room_only = store.reserve_for_rest(at_start, read, total.saturating_sub(read), self.memory_limit);
             }
         }
         if self.decoder.is_none() {
@@ -756,6 +780,7 @@ impl Feed {
         let Some(mut decoder) = self.decoder.take() else { return };
         let mut open = self.open.take();
         let last_src = std::cell::Cell::new(self.last_src);
+        let bytes_out = std::cell::Cell::new(self.bytes_out);
         let name = &self.name;
         let kind = self.kind;
         let mut on_output = |out: Output<'_>| match out {
@@ -777,6 +802,7 @@ impl Feed {
                 open = Some(Open { src, lines: LineSplitter::new(DEFAULT_MAX_LINE_BYTES), rejected: skip_entry, checked: false });
             }
             Output::Data(bytes) => {
+                bytes_out.set(bytes_out.get() + bytes.len() as u64);
                 if let Some(o) = open.as_mut() {
                     feed_lines(store, o, bytes);
                 }
@@ -811,6 +837,7 @@ impl Feed {
             s.error = Some(if fatal { format!("{message} (after {} input bytes; what came before was loaded)", decoder.bytes_in()) } else { message });
         }
         self.last_src = last_src.get();
+        self.bytes_out = bytes_out.get();
         self.open = open;
         self.decoder = Some(decoder);
     }

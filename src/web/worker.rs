@@ -361,6 +361,11 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
     }
     let mut feed = Feed::with_size_hint(&name, bytes.size());
     feed.set_memory_limit(records_budget(&state.borrow()));
+    if let Bytes::File(file) = &bytes {
+        if let Some(size) = gzip_size(file).await {
+            feed.set_gzip_size_hint(size);
+        }
+    }
     let mut failure: Option<String> = None;
     let mut cancelled = false;
     match &bytes {
@@ -469,6 +474,24 @@ async fn is_plain(file: &File, name: &str) -> bool {
     let Ok(slice) = file.slice_with_f64_and_f64(0.0, 4.0) else { return false };
     let Ok(buf) = JsFuture::from(slice.array_buffer()).await else { return false };
     sniff(&js_sys::Uint8Array::new(&buf).to_vec(), name) == ContainerKind::Plain
+}
+
+/// A `.gz` file's decompressed size as its trailer gives it (ISIZE: the last member's size,
+/// modulo 4 GiB), so that its records are reserved at once as a plain file's are.
+async fn gzip_size(file: &File) -> Option<u64> {
+    let size = file.size();
+    if size < 18.0 {
+        return None;
+    }
+    let read = |from: f64, to: f64| async move {
+        let buf = JsFuture::from(file.slice_with_f64_and_f64(from, to).ok()?.array_buffer()).await.ok()?;
+        Some(js_sys::Uint8Array::new(&buf).to_vec())
+    };
+    if read(0.0, 2.0).await? != [0x1f, 0x8b] {
+        return None;
+    }
+    let tail: [u8; 4] = read(size - 4.0, size).await?.try_into().ok()?;
+    Some(u32::from_le_bytes(tail) as u64)
 }
 
 /// Reads a plain file as ranges parsed by the parse workers, merged here in file order.
