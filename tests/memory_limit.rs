@@ -26,6 +26,12 @@ fn records(store: &Store) -> Vec<String> {
     out
 }
 
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
+
 fn whole(bytes: &[u8]) -> Store {
     let mut store = Store::new();
     store.load_bytes(NAME, bytes);
@@ -75,9 +81,7 @@ fn a_plain_input_stops_at_a_line_end_and_keeps_what_came_before() {
 #[test]
 fn a_gzip_input_stops_at_the_line_whose_record_would_pass_the_limit() {
     let bytes = demo_stream(120);
-    let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
-    gz.write_all(&bytes).unwrap();
-    let gz = gz.finish().unwrap();
+    let gz = gzip(&bytes);
     let limit = whole(&bytes).held_bytes() / 2;
     let mut store = Store::new();
     let stopped = limited(&mut store, &gz, gz.len() as u64, 16 << 10, limit).expect("stopped");
@@ -141,9 +145,7 @@ fn any_chunking_and_limit_stops_at_a_line_with_the_lines_before() {
 #[test]
 fn a_gzip_input_with_its_size_fills_the_limit_like_a_plain_one() {
     let bytes = demo_stream(600);
-    let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
-    gz.write_all(&bytes).unwrap();
-    let gz = gz.finish().unwrap();
+    let gz = gzip(&bytes);
     let mut all = Store::new();
     assert_eq!(limited(&mut all, &bytes, bytes.len() as u64, 1 << 20, usize::MAX / 2), None);
     let limit = all.held_bytes() / 3;
