@@ -196,7 +196,7 @@ impl Store {
             let bytes = events * size_of::<Event>() + usages * size_of::<PackedUsage>() + now.other_bytes.saturating_sub(since.other_bytes);
             let per_byte = (bytes as f64 + hashes as f64 * lineset::LineSet::BYTES_PER_HASH) / read;
             // what is held but not used yet (room left by doubling) counts as room for the rest
-            let spare = (self.events.capacity() - self.events.len()) * size_of::<Event>() + (self.usages.capacity() - self.usages.len()) * size_of::<PackedUsage>();
+            let spare = room(&self.events) * size_of::<Event>() + room(&self.usages) * size_of::<PackedUsage>();
             let spare = spare as f64 + self.seen_lines.room() as f64 * lineset::LineSet::BYTES_PER_HASH;
             let fits = (limit.saturating_sub(self.held_bytes()) as f64 + spare) / per_byte.max(1e-9);
             if fits < rest {
@@ -220,7 +220,7 @@ impl Store {
     fn make_room_for_line(&mut self, shape: Shape, limit: usize) -> bool {
         use std::mem::size_of;
         let event = shape == Shape::Event;
-        let (events_full, usages_full) = (event && self.events.len() == self.events.capacity(), event && self.usages.len() == self.usages.capacity());
+        let (events_full, usages_full) = (event && room(&self.events) == 0, event && room(&self.usages) == 0);
         let hashes_full = self.seen_lines.room() == 0;
         if !(events_full || usages_full || hashes_full) {
             return true;
@@ -240,23 +240,18 @@ impl Store {
             (new >= cap + (cap / 16).max(1)).then_some(new)
         }
         let share = if events_full && usages_full { free / 2 } else { free };
-        let events = if events_full { Some(grown(self.events.capacity(), size_of::<Event>(), share)) } else { None };
-        let usages = if usages_full { Some(grown(self.usages.capacity(), size_of::<PackedUsage>(), share)) } else { None };
-        if matches!(events, Some(None)) || matches!(usages, Some(None)) {
-            return false;
-        }
-        if let Some(Some(new)) = events {
-            self.events.reserve_exact(new - self.events.len());
-        }
-        if let Some(Some(new)) = usages {
-            self.usages.reserve_exact(new - self.usages.len());
-        }
+        let events = if events_full { grown(self.events.capacity(), size_of::<Event>(), share) } else { Some(self.events.capacity()) };
+        let usages = if usages_full { grown(self.usages.capacity(), size_of::<PackedUsage>(), share) } else { Some(self.usages.capacity()) };
+        let (Some(events), Some(usages)) = (events, usages) else { return false };
+        // (a list that is not full already has that capacity: nothing happens to it)
+        self.events.reserve_exact(events - self.events.len());
+        self.usages.reserve_exact(usages - self.usages.len());
         true
     }
 
     /// Whether a range's records fit in the room reserved for records.
     pub(crate) fn has_room_for(&self, events: usize, usages: usize, hashes: usize) -> bool {
-        self.events.capacity() - self.events.len() >= events && self.usages.capacity() - self.usages.len() >= usages && self.seen_lines.room() >= hashes
+        room(&self.events) >= events && room(&self.usages) >= usages && self.seen_lines.room() >= hashes
     }
 
     /// Reads a whole in-memory input (tests, the demo button).
@@ -569,6 +564,11 @@ impl Store {
         let severity = self.strings.intern(&top.severity.as_deref().unwrap_or("").to_ascii_lowercase());
         self.alerts.push(Alert { ts_ms, loc, alert_type, severity, attempt: ctx.attempt, task_id: ctx.task_id, executor: ctx.executor });
     }
+}
+
+/// How many more items a list takes before it grows.
+fn room<T>(list: &Vec<T>) -> usize {
+    list.capacity() - list.len()
 }
 
 /// `s` in ASCII lower case, copied only when it has an upper-case letter (event types mostly don't).
