@@ -159,8 +159,7 @@ fn on_message(state: &Shared, msg: JsValue) {
         "load" => {
             let inputs: js_sys::Array = field(&msg, "inputs").unchecked_into();
             let mut st = state.borrow_mut();
-            st.memory_mib = field(&msg, "memory_mib").as_f64();
-            st.dpr = field(&msg, "dpr").as_f64();
+            memory_settings(&mut st, &msg);
             for v in inputs.iter() {
                 let Ok(file) = field(&v, "file").dyn_into::<File>() else { continue };
                 let name = field(&v, "name").as_string().unwrap_or_else(|| file.name());
@@ -171,10 +170,7 @@ fn on_message(state: &Shared, msg: JsValue) {
             kick(state);
         }
         "demo" => {
-            let mut st = state.borrow_mut();
-            st.memory_mib = field(&msg, "memory_mib").as_f64();
-            st.dpr = field(&msg, "dpr").as_f64();
-            drop(st);
+            memory_settings(&mut state.borrow_mut(), &msg);
             demo(state)
         }
         // this worker is a parse worker (parsers.rs): it answers range requests on the port
@@ -248,6 +244,12 @@ fn on_message(state: &Shared, msg: JsValue) {
         }
         other => post_error(&format!("worker: unknown message {other:?}")),
     }
+}
+
+/// The page's memory target and pixel ratio, sent with `load` and `demo` (for `records_budget`).
+fn memory_settings(st: &mut State, msg: &JsValue) {
+    st.memory_mib = field(msg, "memory_mib").as_f64();
+    st.dpr = field(msg, "dpr").as_f64();
 }
 
 fn enqueue(st: &mut State, id: u32, name: String, bytes: Bytes) {
@@ -353,18 +355,21 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
     };
     let Some(bytes) = bytes else { return };
     let first_source = state.borrow().data.store.sources.len() as u32;
+    let mut gzip_size = None;
     if let Bytes::File(file) = &bytes {
-        if bytes.size() >= PARALLEL_MIN_BYTES && is_plain(file, &name).await && parse_workers(state).await {
-            let Some((failure, cancelled, stopped)) = read_in_ranges(state, i, generation, file, &name).await else { return };
-            return finish_input(&mut state.borrow_mut(), i, &name, first_source, failure, cancelled, stopped);
+        match container_of(file, &name).await {
+            Some(ContainerKind::Plain) if bytes.size() >= PARALLEL_MIN_BYTES && parse_workers(state).await => {
+                let Some((failure, cancelled, stopped)) = read_in_ranges(state, i, generation, file, &name).await else { return };
+                return finish_input(&mut state.borrow_mut(), i, &name, first_source, failure, cancelled, stopped);
+            }
+            Some(ContainerKind::Gzip) => gzip_size = gzip_trailer_size(file).await,
+            _ => {}
         }
     }
     let mut feed = Feed::with_size_hint(&name, bytes.size());
     feed.set_memory_limit(records_budget(&state.borrow()));
-    if let Bytes::File(file) = &bytes {
-        if let Some(size) = gzip_size(file).await {
-            feed.set_gzip_size_hint(size);
-        }
+    if let Some(size) = gzip_size {
+        feed.set_gzip_size_hint(size);
     }
     let mut failure: Option<String> = None;
     let mut cancelled = false;
@@ -469,28 +474,23 @@ async fn parse_workers(state: &Shared) -> bool {
     parsers::count() > 0
 }
 
-/// Not a `.gz`/`.zip` (which decompress in order, in this worker).
-async fn is_plain(file: &File, name: &str) -> bool {
-    let Ok(slice) = file.slice_with_f64_and_f64(0.0, 4.0) else { return false };
-    let Ok(buf) = JsFuture::from(slice.array_buffer()).await else { return false };
-    sniff(&js_sys::Uint8Array::new(&buf).to_vec(), name) == ContainerKind::Plain
+/// Bytes `from..to` of a file.
+async fn slice_of(file: &File, from: f64, to: f64) -> Option<Vec<u8>> {
+    let buf = JsFuture::from(file.slice_with_f64_and_f64(from, to).ok()?.array_buffer()).await.ok()?;
+    Some(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
+/// Plain, `.gz` or `.zip`, by the file's first bytes (a plain file over 32 MiB can be read in
+/// ranges; the others decompress in order, in this worker).
+async fn container_of(file: &File, name: &str) -> Option<ContainerKind> {
+    Some(sniff(&slice_of(file, 0.0, 4.0).await?, name))
 }
 
 /// A `.gz` file's decompressed size as its trailer gives it (ISIZE: the last member's size,
 /// modulo 4 GiB), so that its records are reserved at once as a plain file's are.
-async fn gzip_size(file: &File) -> Option<u64> {
+async fn gzip_trailer_size(file: &File) -> Option<u64> {
     let size = file.size();
-    if size < 18.0 {
-        return None;
-    }
-    let read = |from: f64, to: f64| async move {
-        let buf = JsFuture::from(file.slice_with_f64_and_f64(from, to).ok()?.array_buffer()).await.ok()?;
-        Some(js_sys::Uint8Array::new(&buf).to_vec())
-    };
-    if read(0.0, 2.0).await? != [0x1f, 0x8b] {
-        return None;
-    }
-    let tail: [u8; 4] = read(size - 4.0, size).await?.try_into().ok()?;
+    let tail: [u8; 4] = slice_of(file, (size - 4.0).max(0.0), size).await?.try_into().ok()?;
     Some(u32::from_le_bytes(tail) as u64)
 }
 
