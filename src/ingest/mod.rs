@@ -494,7 +494,11 @@ impl Store {
                     message: sym(&message.map(Into::into)),
                 }
             }
-            "session_end" => Detail::SessionEnd { status: sym(&d.completion_status.as_ref().map(|c| c.to_ascii_lowercase().into())), duration_ms: d.duration_ms.map(|ms| u32::try_from(ms).unwrap_or(u32::MAX)) },
+            "session_end" => Detail::SessionEnd {
+                status: sym(&d.completion_status.as_ref().map(|c| c.to_ascii_lowercase().into())),
+                duration_ms: d.duration_ms.map(|ms| u32::try_from(ms).unwrap_or(u32::MAX)),
+                permission_denied: d.permission_denied.map_or(0, |n| u16::try_from(n).unwrap_or(u16::MAX)),
+            },
             "skill_invoke" => Detail::Skill { name: sym(&d.skill_name) },
             _ => Detail::None,
         }
@@ -515,17 +519,16 @@ impl Store {
         let own = m.own_usage.usage();
         // field by field, the first present wins: `metrics.*` before `metrics.usage.*`
         let pick = |f: fn(&Usage) -> Option<u64>| own.as_ref().and_then(f).or_else(|| nested.as_ref().and_then(f));
-        let mut usage = Usage {
+        let usage = Usage {
             prompt_tokens: pick(|u| u.prompt_tokens),
             completion_tokens: pick(|u| u.completion_tokens),
             total_tokens: pick(|u| u.total_tokens),
             cost_usd: own.and_then(|u| u.cost_usd).or_else(|| nested.and_then(|u| u.cost_usd)),
+            cached_input_tokens: pick(|u| u.cached_input_tokens),
+            cache_read_tokens: pick(|u| u.cache_read_tokens),
+            cache_creation_tokens: pick(|u| u.cache_creation_tokens),
         }
         .normalised();
-        // bosun writes zeros when it has no usage: all-zero cost and tokens mean unknown
-        if usage.cost_usd.unwrap_or(0.0) == 0.0 && usage.total_tokens.unwrap_or(0) == 0 {
-            usage = Usage::default();
-        }
         let success = m.success.or_else(|| note.outcome_status.as_deref().map(|s| matches!(s.trim().to_ascii_lowercase().as_str(), "completed" | "success")));
         let row = MetricsRow {
             ts_ms,
@@ -551,6 +554,7 @@ impl Store {
             diff_lines_deleted: m.diff_lines_deleted.or(m.lines_deleted),
             diff_files: m.diff_summary.iter().map(|f| self.strings.intern(f)).filter(|s| s.is_some()).collect(),
             review_passed: m.review_passed.or(m.review_failed.map(|f| !f)),
+            permission_denied: m.permission_denied,
         };
         self.metrics.push(row);
     }

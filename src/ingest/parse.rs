@@ -71,6 +71,7 @@ pub struct UsageFields {
     output: Option<u64>,
     cache_read: Option<u64>,
     cache_creation: Option<u64>,
+    cached_input: Option<u64>,
     cost: Option<f64>,
     total_cost: Option<f64>,
     pub warnings: Warnings,
@@ -90,6 +91,7 @@ impl UsageFields {
             "cache_creation_input_tokens" => self.cache_creation = count(w, prefix.name(6), map.next_value()?),
             "cost_usd" => self.cost = real(w, prefix.name(7), map.next_value()?).filter(|c| *c >= 0.0),
             "total_cost_usd" => self.total_cost = real(w, prefix.name(8), map.next_value()?).filter(|c| *c >= 0.0),
+            "cached_input_tokens" => self.cached_input = count(w, prefix.name(9), map.next_value()?),
             _ => return Ok(false),
         }
         Ok(true)
@@ -110,9 +112,12 @@ impl UsageFields {
             completion_tokens: self.completion.or(self.output),
             total_tokens: self.total,
             cost_usd: self.cost.or(self.total_cost),
+            cached_input_tokens: self.cached_input,
+            cache_read_tokens: self.cache_read,
+            cache_creation_tokens: self.cache_creation,
         }
         .normalised();
-        (!u.is_empty() || u.prompt_tokens.is_some() || u.completion_tokens.is_some()).then_some(u)
+        (!u.is_empty() || u.prompt_tokens.is_some() || u.completion_tokens.is_some() || u.has_cache()).then_some(u)
     }
 }
 
@@ -126,10 +131,10 @@ enum Prefix {
 }
 impl Prefix {
     fn name(self, i: usize) -> &'static str {
-        const D: [&str; 9] = ["data.prompt_tokens", "data.completion_tokens", "data.total_tokens", "data.input_tokens", "data.output_tokens", "data.cache_read_input_tokens", "data.cache_creation_input_tokens", "data.cost_usd", "data.total_cost_usd"];
-        const DU: [&str; 9] = ["data.usage.prompt_tokens", "data.usage.completion_tokens", "data.usage.total_tokens", "data.usage.input_tokens", "data.usage.output_tokens", "data.usage.cache_read_input_tokens", "data.usage.cache_creation_input_tokens", "data.usage.cost_usd", "data.usage.total_cost_usd"];
-        const M: [&str; 9] = ["metrics.prompt_tokens", "metrics.completion_tokens", "metrics.total_tokens", "metrics.input_tokens", "metrics.output_tokens", "metrics.cache_read_input_tokens", "metrics.cache_creation_input_tokens", "metrics.cost_usd", "metrics.total_cost_usd"];
-        const MU: [&str; 9] = ["metrics.usage.prompt_tokens", "metrics.usage.completion_tokens", "metrics.usage.total_tokens", "metrics.usage.input_tokens", "metrics.usage.output_tokens", "metrics.usage.cache_read_input_tokens", "metrics.usage.cache_creation_input_tokens", "metrics.usage.cost_usd", "metrics.usage.total_cost_usd"];
+        const D: [&str; 10] = ["data.prompt_tokens", "data.completion_tokens", "data.total_tokens", "data.input_tokens", "data.output_tokens", "data.cache_read_input_tokens", "data.cache_creation_input_tokens", "data.cost_usd", "data.total_cost_usd", "data.cached_input_tokens"];
+        const DU: [&str; 10] = ["data.usage.prompt_tokens", "data.usage.completion_tokens", "data.usage.total_tokens", "data.usage.input_tokens", "data.usage.output_tokens", "data.usage.cache_read_input_tokens", "data.usage.cache_creation_input_tokens", "data.usage.cost_usd", "data.usage.total_cost_usd", "data.usage.cached_input_tokens"];
+        const M: [&str; 10] = ["metrics.prompt_tokens", "metrics.completion_tokens", "metrics.total_tokens", "metrics.input_tokens", "metrics.output_tokens", "metrics.cache_read_input_tokens", "metrics.cache_creation_input_tokens", "metrics.cost_usd", "metrics.total_cost_usd", "metrics.cached_input_tokens"];
+        const MU: [&str; 10] = ["metrics.usage.prompt_tokens", "metrics.usage.completion_tokens", "metrics.usage.total_tokens", "metrics.usage.input_tokens", "metrics.usage.output_tokens", "metrics.usage.cache_read_input_tokens", "metrics.usage.cache_creation_input_tokens", "metrics.usage.cost_usd", "metrics.usage.total_cost_usd", "metrics.usage.cached_input_tokens"];
         match self {
             Prefix::Data => D[i],
             Prefix::DataUsage => DU[i],
@@ -224,6 +229,8 @@ pub struct DataFields<'a> {
     pub completion_status: Option<Cow<'a, str>>,
     pub duration_ms: Option<i64>,
     pub skill_name: Option<Cow<'a, str>>,
+    /// the rollup's count of denied permission requests (`session_end`)
+    pub permission_denied: Option<u64>,
     /// usage fields written directly in `data` (`usage` events, `session_end` rollups)
     pub own_usage: UsageFields,
     /// usage objects at the SDK variant paths, in the format doc's order
@@ -330,6 +337,7 @@ impl<'de> ObjectReader<'de> for DataFields<'de> {
                 self.duration_ms = int(w, "data.duration_ms", map.next_value()?).filter(|d| *d >= 0)
             }
             "skill_name" => self.skill_name = text(w, "data.skill_name", map.next_value()?),
+            "permission_denied" => self.permission_denied = count(w, "data.permission_denied", map.next_value()?),
             "usage" => {
                 s.mark(11, w, "data.usage");
                 self.nested[0] = match map.next_value::<ObjOr<UsageObject>>()? {
@@ -568,6 +576,7 @@ pub struct MetricsFields<'a> {
     pub lines_deleted: Option<u64>,
     pub review_passed: Option<bool>,
     pub review_failed: Option<bool>,
+    pub permission_denied: Option<u64>,
     note: DesignNoteFields<'a>,
     seen: Seen,
     pub warnings: Warnings,
@@ -605,6 +614,7 @@ impl<'de> ObjectReader<'de> for MetricsFields<'de> {
             "lines_deleted" => read!(18, self.lines_deleted, count, "metrics.lines_deleted"),
             "review_passed" => read!(19, self.review_passed, flag, "metrics.review_passed"),
             "review_failed" => read!(20, self.review_failed, flag, "metrics.review_failed"),
+            "permission_denied" => read!(25, self.permission_denied, count, "metrics.permission_denied"),
             "agent_made_commits" => {
                 s.mark(21, w, "metrics.agent_made_commits");
                 let v: Scalar = map.next_value()?;
@@ -954,7 +964,7 @@ mod tests {
     fn claude_usage_adds_cache_tokens_to_prompt() {
         let t = parse_line(r#"{"event_type":"agent_output","data":{"message":{"usage":{"input_tokens":"100","output_tokens":20,"cache_read_input_tokens":5,"cache_creation_input_tokens":7}},"total_cost_usd":0.5}}"#).unwrap();
         let d = t.data.unwrap();
-        assert_eq!(d.nested_usage(), Some(Usage { prompt_tokens: Some(112), completion_tokens: Some(20), total_tokens: Some(132), cost_usd: None }));
+        assert_eq!(d.nested_usage(), Some(Usage { prompt_tokens: Some(112), completion_tokens: Some(20), total_tokens: Some(132), cost_usd: None, cache_read_tokens: Some(5), cache_creation_tokens: Some(7), ..Default::default() }));
     }
 
     #[test]

@@ -396,7 +396,7 @@ impl Remap<'_> {
                 let fingerprint = self.sym(store, fingerprint);
                 Detail::Error { category, fingerprint, message: self.sym(store, message) }
             }
-            Detail::SessionEnd { status, duration_ms } => Detail::SessionEnd { status: self.sym(store, status), duration_ms },
+            Detail::SessionEnd { status, duration_ms, permission_denied } => Detail::SessionEnd { status: self.sym(store, status), duration_ms, permission_denied },
             Detail::Skill { name } => Detail::Skill { name: self.sym(store, name) },
         }
     }

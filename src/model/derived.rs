@@ -23,10 +23,17 @@ pub struct ErrorEvent {
     pub task: Sym,
     /// the event's own attempt_id
     pub attempt: Sym,
+    /// its category as written (lower case; `uncategorized` when absent)
     pub category: Sym,
+    /// the category its message means (`Sym::NONE`: none); the view decides whether it is used
+    pub inferred: Sym,
+    /// index of (category, inferred) in `Derived::category_keys`
+    pub key: u32,
     pub fingerprint: Sym,
     pub message: Sym,
 }
+
+
 
 /// One tool's events within one session.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -73,7 +80,8 @@ pub struct Facts {
     pub events: u32,
     pub start_ms: Option<i64>,
     pub duration_ms: Option<i64>,
-    pub cost_usd: Option<f64>,
+    /// the recorded cost in nano-dollars (`model::money`)
+    pub cost: Option<i64>,
     pub total_tokens: Option<u64>,
     pub attempts: u64,
     pub errors: u64,
@@ -86,6 +94,8 @@ pub struct Facts {
     pub review_passed: Option<bool>,
     /// whether it lists any anomaly action
     pub anomaly: bool,
+    /// whether its rollup counts a denied permission request
+    pub permission_denied: bool,
 }
 // two cache lines: a field more would make it three
 const _: () = assert!(std::mem::size_of::<Facts>() == 128);
@@ -123,8 +133,13 @@ pub struct Derived {
     pub task_rank: Vec<u32>,
     /// per session, its hot facts
     pub facts: Vec<Facts>,
-    /// the `error_categories` of every session, one after the other (see [`Facts::categories`])
-    pub categories: Vec<(Sym, u64)>,
+    /// the `error_categories` of every session, one after the other (see [`Facts::categories`]),
+    /// each (index into `category_keys`, count)
+    pub categories: Vec<(u32, u64)>,
+    /// every distinct (written, inferred) category pair of the errors and the sessions: a view
+    /// maps each to its canonical name once, whatever the number of errors
+    pub category_keys: Vec<CategoryKey>,
+    pub category_key_index: FastMap<CategoryKey, u32>,
     /// the `anomaly_actions` of every session, one after the other: session i's are
     /// `anomaly_actions[anomaly_from[i]..anomaly_from[i + 1]]`
     pub anomaly_actions: Vec<Sym>,
@@ -136,7 +151,7 @@ pub struct Derived {
 }
 
 impl Derived {
-    pub fn build(store: &Store, sessions: &[Session], session_of: impl Fn(Sym) -> Option<u32>) -> Derived {
+    pub(crate) fn build(store: &Store, sessions: &[Session], session_of: impl Fn(Sym) -> Option<u32>, inferrer: &mut super::sessions::Inferrer) -> Derived {
         let mut d = Derived { digests: vec![SessionDigest::default(); sessions.len()], ..Default::default() };
         let unknown = store.strings.lookup(crate::pipelines::UNKNOWN).unwrap_or(Sym::NONE);
         let norm = |t: Sym| if t.is_none() { unknown } else { t };
@@ -149,6 +164,8 @@ impl Derived {
             }
             match e.detail {
                 Detail::Error { category, fingerprint, message } => {
+                    let inferred = inferrer.infer(store, message);
+                    let key = d.category_key(CategoryKey { recorded: category, inferred });
                     // its session by attempt id (no per-event index is kept: there are millions)
                     let si = ctx.attempt.get().and_then(&session_of).unwrap_or(NO_SESSION);
                     let session = sessions.get(si as usize);
@@ -160,6 +177,8 @@ impl Derived {
                         task: session.map_or(ctx.task_id, |s| s.task_id),
                         attempt: ctx.attempt,
                         category,
+                        inferred,
+                        key,
                         fingerprint,
                         message,
                     });
@@ -274,7 +293,16 @@ impl Derived {
         });
         d.by_attempt = by_attempt;
         d.by_task = by_task;
-        d.facts = sessions.iter().map(|s| facts_of(s, &mut d.categories)).collect();
+        let mut facts = Vec::with_capacity(sessions.len());
+        for s in sessions {
+            let from = d.categories.len() as u32;
+            for &(k, n) in &s.error_categories {
+                let key = d.category_key(k);
+                d.categories.push((key, n));
+            }
+            facts.push(facts_of(s, (from, d.categories.len() as u32)));
+        }
+        d.facts = facts;
         d.lines_changed = sessions
             .iter()
             .map(|s| match (s.diff_lines_added, s.diff_lines_deleted) {
@@ -313,9 +341,18 @@ impl Derived {
         }
     }
 
-    /// A session's error categories, from its facts.
-    pub fn categories(&self, f: &Facts) -> &[(Sym, u64)] {
+    /// A session's error categories as written and inferred, from its facts (the view gives
+    /// them canonical: `View::categories`).
+    pub fn session_category_keys(&self, f: &Facts) -> &[(u32, u64)] {
         self.categories.get(f.categories.0 as usize..f.categories.1 as usize).unwrap_or(&[])
+    }
+
+    fn category_key(&mut self, k: CategoryKey) -> u32 {
+        let keys = &mut self.category_keys;
+        *self.category_key_index.entry(k).or_insert_with(|| {
+            keys.push(k);
+            (keys.len() - 1) as u32
+        })
     }
 
     fn tool_id(&mut self, tool: Sym) -> u32 {
@@ -342,9 +379,7 @@ impl Derived {
 }
 
 /// The facts of `s`, its categories appended to `categories`.
-fn facts_of(s: &Session, categories: &mut Vec<(Sym, u64)>) -> Facts {
-    let from = categories.len() as u32;
-    categories.extend_from_slice(&s.error_categories);
+fn facts_of(s: &Session, categories: (u32, u32)) -> Facts {
     Facts {
         task_id: s.task_id,
         task_title: s.task_title,
@@ -354,17 +389,18 @@ fn facts_of(s: &Session, categories: &mut Vec<(Sym, u64)>) -> Facts {
         events: s.events.len() as u32,
         start_ms: s.start_ms,
         duration_ms: s.duration_ms,
-        cost_usd: s.usage.cost_usd,
+        cost: s.cost_nanos,
         total_tokens: s.usage.total_tokens,
         attempts: s.attempts,
         errors: s.errors,
         tool_failures: s.tool_failures,
-        categories: (from, categories.len() as u32),
+        categories,
         success: s.success,
         first_shot_success: s.first_shot_success,
         auto_resume: s.auto_resume,
         review_passed: s.review_passed,
         anomaly: !s.anomaly_actions.is_empty(),
+        permission_denied: s.permission_denied.is_some_and(|n| n > 0),
     }
 }
 

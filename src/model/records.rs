@@ -125,12 +125,19 @@ pub struct Context {
 }
 
 /// Tokens and cost, normalised from any SDK's usage variant. `None` = not given.
+///
+/// `prompt_tokens` counts every input token, cached ones included; the cache fields say how many
+/// of them were cached input (OpenAI's `cached_input_tokens`, a part of its `input_tokens`),
+/// cache reads and cache writes (Anthropic's, added to its `input_tokens` to make the prompt).
 #[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Usage {
     pub prompt_tokens: Option<u64>,
     pub completion_tokens: Option<u64>,
     pub total_tokens: Option<u64>,
     pub cost_usd: Option<f64>,
+    pub cached_input_tokens: Option<u64>,
+    pub cache_read_tokens: Option<u64>,
+    pub cache_creation_tokens: Option<u64>,
 }
 
 impl Usage {
@@ -140,12 +147,26 @@ impl Usage {
     pub fn is_empty(&self) -> bool {
         !self.has_tokens() && self.cost_usd.is_none()
     }
+    /// Whether it says anything of the prompt's cache.
+    pub fn has_cache(&self) -> bool {
+        self.cached_input_tokens.is_some() || self.cache_read_tokens.is_some() || self.cache_creation_tokens.is_some()
+    }
     /// Fills `total_tokens` from prompt + completion when it is absent or 0 (format doc).
     pub fn normalised(mut self) -> Usage {
         if self.total_tokens.unwrap_or(0) == 0 && (self.prompt_tokens.is_some() || self.completion_tokens.is_some()) {
             self.total_tokens = Some(self.prompt_tokens.unwrap_or(0).saturating_add(self.completion_tokens.unwrap_or(0)));
         }
         self
+    }
+    /// A rollup's usage (a metrics row's or `session_end`'s) as known: bosun writes 0 for what it
+    /// did not learn, so a cost of 0 beside tokens is an unknown cost, and a rollup of only
+    /// zeros knows neither cost nor tokens (analytics-spec.md §2 and revision 2).
+    pub fn as_rollup(self) -> Usage {
+        let no_cost = self.cost_usd.is_none_or(|c| c == 0.0);
+        if no_cost && self.total_tokens.unwrap_or(0) == 0 && !self.has_cache() {
+            return Usage::default();
+        }
+        Usage { cost_usd: if no_cost { None } else { self.cost_usd }, ..self }
     }
     /// Adds another usage; each figure stays unknown until one side knows it.
     pub fn add(&mut self, o: &Usage) {
@@ -157,34 +178,104 @@ impl Usage {
         add_u(&mut self.prompt_tokens, o.prompt_tokens);
         add_u(&mut self.completion_tokens, o.completion_tokens);
         add_u(&mut self.total_tokens, o.total_tokens);
+        add_u(&mut self.cached_input_tokens, o.cached_input_tokens);
+        add_u(&mut self.cache_read_tokens, o.cache_read_tokens);
+        add_u(&mut self.cache_creation_tokens, o.cache_creation_tokens);
         if let Some(c) = o.cost_usd {
             self.cost_usd = Some(self.cost_usd.unwrap_or(0.0) + c);
         }
     }
 }
 
-/// A [`Usage`] as the store keeps it: 32 bytes instead of 64 (a busy install has hundreds of
+/// A session's tokens by how they are priced (analytics-spec.md, revision 2): input at the full
+/// price, cached input and cache reads at the cached-input price, cache writes at the cache-write
+/// price, output at the output price. `None` = not recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Tokens {
+    /// prompt tokens that are neither cached input nor cache reads or writes
+    pub input: Option<u64>,
+    pub cached_input: Option<u64>,
+    pub cache_read: Option<u64>,
+    pub cache_creation: Option<u64>,
+    pub output: Option<u64>,
+}
+
+impl Tokens {
+    /// The breakdown of one (summed) usage.
+    pub fn of(u: &Usage) -> Tokens {
+        let cache = u.cached_input_tokens.unwrap_or(0).saturating_add(u.cache_read_tokens.unwrap_or(0)).saturating_add(u.cache_creation_tokens.unwrap_or(0));
+        Tokens {
+            input: u.prompt_tokens.map(|p| p.saturating_sub(cache)),
+            cached_input: u.cached_input_tokens,
+            cache_read: u.cache_read_tokens,
+            cache_creation: u.cache_creation_tokens,
+            output: u.completion_tokens,
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        *self == Tokens::default()
+    }
+    pub fn add(&mut self, o: &Tokens) {
+        fn add_u(a: &mut Option<u64>, b: Option<u64>) {
+            if let Some(b) = b {
+                *a = Some(a.unwrap_or(0).saturating_add(b));
+            }
+        }
+        add_u(&mut self.input, o.input);
+        add_u(&mut self.cached_input, o.cached_input);
+        add_u(&mut self.cache_read, o.cache_read);
+        add_u(&mut self.cache_creation, o.cache_creation);
+        add_u(&mut self.output, o.output);
+    }
+}
+
+/// A [`Usage`] as the store keeps it: 48 bytes instead of 96 (a busy install has hundreds of
 /// thousands). An absent figure is a value no input gives: `u64::MAX` tokens (an input's
-/// `u64::MAX` is kept as one less) and a NaN cost (JSON has no NaN).
+/// `u64::MAX` is kept as one less), `u32::MAX` cache tokens (one usage object's cache tokens
+/// are kept up to `u32::MAX - 1`) and a NaN cost (JSON has no NaN).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PackedUsage {
     tokens: [u64; 3],
     cost_usd: f64,
+    cache: [u32; 3],
 }
-const _: () = assert!(std::mem::size_of::<PackedUsage>() == 32);
+const _: () = assert!(std::mem::size_of::<PackedUsage>() == 48);
 
 impl From<Usage> for PackedUsage {
     fn from(u: Usage) -> PackedUsage {
         let t = |v: Option<u64>| v.map_or(u64::MAX, |n| n.min(u64::MAX - 1));
-        PackedUsage { tokens: [t(u.prompt_tokens), t(u.completion_tokens), t(u.total_tokens)], cost_usd: u.cost_usd.filter(|c| !c.is_nan()).unwrap_or(f64::NAN) }
+        let c = |v: Option<u64>| v.map_or(u32::MAX, |n| n.min(u32::MAX as u64 - 1) as u32);
+        PackedUsage {
+            tokens: [t(u.prompt_tokens), t(u.completion_tokens), t(u.total_tokens)],
+            cost_usd: u.cost_usd.filter(|c| !c.is_nan()).unwrap_or(f64::NAN),
+            cache: [c(u.cached_input_tokens), c(u.cache_read_tokens), c(u.cache_creation_tokens)],
+        }
     }
 }
 
 impl PackedUsage {
     pub fn usage(&self) -> Usage {
         let t = |n: u64| (n != u64::MAX).then_some(n);
-        Usage { prompt_tokens: t(self.tokens[0]), completion_tokens: t(self.tokens[1]), total_tokens: t(self.tokens[2]), cost_usd: (!self.cost_usd.is_nan()).then_some(self.cost_usd) }
+        let c = |n: u32| (n != u32::MAX).then_some(n as u64);
+        Usage {
+            prompt_tokens: t(self.tokens[0]),
+            completion_tokens: t(self.tokens[1]),
+            total_tokens: t(self.tokens[2]),
+            cost_usd: (!self.cost_usd.is_nan()).then_some(self.cost_usd),
+            cached_input_tokens: c(self.cache[0]),
+            cache_read_tokens: c(self.cache[1]),
+            cache_creation_tokens: c(self.cache[2]),
+        }
     }
+}
+
+/// An error's category as written (lower case; `uncategorized` when absent) and as inferred from
+/// its message (`Sym::NONE` when no pattern matched): the view maps the pair to its canonical
+/// category with the aliases and the inference switch in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CategoryKey {
+    pub recorded: Sym,
+    pub inferred: Sym,
 }
 
 /// Test and lint commands recognised in shell tool calls (spec `tools`).
@@ -201,7 +292,9 @@ pub enum Detail {
     ToolResult { tool: Sym, failed: Option<bool> },
     Error { category: Sym, fingerprint: Sym, message: Sym },
     /// `duration_ms` fits 49 days; a longer one is kept as `u32::MAX` (compact events: see `Event`)
-    SessionEnd { status: Sym, duration_ms: Option<u32> },
+    /// `permission_denied`: the rollup's count of denied permission requests, kept up to
+    /// `u16::MAX` (only whether it is above 0 is read)
+    SessionEnd { status: Sym, duration_ms: Option<u32>, permission_denied: u16 },
     Skill { name: Sym },
 }
 
@@ -268,6 +361,7 @@ pub struct MetricsRow {
     pub diff_lines_deleted: Option<u64>,
     pub diff_files: Vec<Sym>,
     pub review_passed: Option<bool>,
+    pub permission_denied: Option<u64>,
 }
 
 /// One line of `agent-alerts.jsonl`.
@@ -523,9 +617,10 @@ mod usage_tests {
     fn a_packed_usage_reads_back_as_given() {
         let cases = [
             Usage::default(),
-            Usage { prompt_tokens: Some(0), completion_tokens: None, total_tokens: Some(7), cost_usd: Some(0.0) },
-            Usage { prompt_tokens: Some(1_200), completion_tokens: Some(34), total_tokens: None, cost_usd: Some(-0.25) },
-            Usage { prompt_tokens: None, completion_tokens: Some(u64::MAX - 1), total_tokens: None, cost_usd: Some(1e300) },
+            Usage { prompt_tokens: Some(0), completion_tokens: None, total_tokens: Some(7), cost_usd: Some(0.0), ..Default::default() },
+            Usage { prompt_tokens: Some(1_200), completion_tokens: Some(34), total_tokens: None, cost_usd: Some(-0.25), ..Default::default() },
+            Usage { prompt_tokens: None, completion_tokens: Some(u64::MAX - 1), total_tokens: None, cost_usd: Some(1e300), ..Default::default() },
+            Usage { prompt_tokens: Some(10), cached_input_tokens: Some(4), cache_read_tokens: Some(0), cache_creation_tokens: Some(u32::MAX as u64 - 1), ..Default::default() },
         ];
         for u in cases {
             assert_eq!(PackedUsage::from(u).usage(), u);

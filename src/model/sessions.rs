@@ -3,6 +3,7 @@
 
 use super::derived::Derived;
 use super::records::*;
+use super::vocabulary;
 use crate::ingest::Store;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -30,10 +31,18 @@ pub struct Session {
     pub attempts: u64,
     pub errors: u64,
     // second: usage
+    /// tokens and cost as the first level that has them gives them (`cost_usd` is `cost_nanos` in USD)
     pub usage: Usage,
+    /// the recorded cost in nano-dollars, summed exactly (see `model::money`)
+    pub cost_nanos: Option<i64>,
+    /// the tokens by price: from the attempt's usage events when it has any (the SDK's own usage
+    /// objects, cache tokens included), else usage in its other events, else its rollups
+    pub tokens: Tokens,
     // third: what task_risk, model_scores, guardrails and interventions add
-    /// (category, count), sorted by category name
-    pub error_categories: Vec<(Sym, u64)>,
+    /// (category as written and as inferred, count), sorted by the written name then the inferred one
+    pub error_categories: Vec<(CategoryKey, u64)>,
+    /// the rollup's count of denied permission requests (metrics row, else `session_end`)
+    pub permission_denied: Option<u64>,
     pub anomaly_actions: Vec<Sym>,
     pub tool_failures: u64,
     pub continues: u64,
@@ -118,6 +127,8 @@ impl Dataset {
         self.names = NameBlock::default();
         // spare room left by the loads goes back (the page's worker reuses it for what follows)
         self.store.shrink_to_fit();
+        // every name the views may map a category to has a symbol (they cannot intern)
+        let mut inferrer = Inferrer::new(&mut self.store);
         let store = &self.store;
         let mut sessions: Vec<Session> = Vec::new();
         let mut index: HashMap<Sym, u32> = HashMap::new();
@@ -163,11 +174,11 @@ impl Dataset {
             // grown by doubling: a third of the lists was spare room on big logs
             s.events.shrink_to_fit();
             s.metrics_row = winner.get(&s.attempt).copied();
-            resolve(store, s);
+            resolve(store, s, &mut inferrer);
         }
         sessions.shrink_to_fit();
         self.session_of_attempt = sessions.iter().enumerate().map(|(i, s)| (s.attempt, i as u32)).collect();
-        self.derived = Derived::build(store, &sessions, |a| self.session_of_attempt.get(&a).copied());
+        self.derived = Derived::build(store, &sessions, |a| self.session_of_attempt.get(&a).copied(), &mut inferrer);
         self.sessions = sessions;
         self.alerts_cache = RefCell::new(None);
         self.git_rows = Default::default();
@@ -193,41 +204,80 @@ fn most_frequent(values: impl Iterator<Item = Sym>) -> Sym {
     best.0
 }
 
-/// Sums usage objects level by level; cost and tokens each come from the first level that has them.
+/// The levels usage is read from, in the order cost and tokens are taken (spec §2 "Usage").
+const ROW: usize = 0;
+const END: usize = 1;
+const USAGE_EVENTS: usize = 2;
+const NESTED: usize = 3;
+
+/// Sums usage objects level by level; cost and tokens each come from the first level that has
+/// them. Costs are summed in nano-dollars, so their order does not matter.
 #[derive(Default)]
 struct UsageLevels {
-    levels: [Usage; 3],
-    has_cost: [bool; 3],
-    has_tokens: [bool; 3],
+    levels: [Usage; 4],
+    cost: [crate::model::money::MoneySum; 4],
+    has_tokens: [bool; 4],
 }
 impl UsageLevels {
     fn add(&mut self, level: usize, u: &Usage) {
         self.levels[level].add(u);
-        self.has_cost[level] |= u.cost_usd.is_some();
-        self.has_tokens[level] |= u.total_tokens.is_some();
+        self.cost[level].add(u.cost_usd.and_then(crate::model::money::nanos));
+        self.has_tokens[level] |= u.total_tokens.is_some() || u.has_cache();
     }
-    fn resolve(&self) -> Usage {
+    /// (usage, cost in nano-dollars, token breakdown)
+    fn resolve(&self) -> (Usage, Option<i64>, Tokens) {
         let mut out = Usage::default();
-        if let Some(l) = (0..3).find(|&l| self.has_cost[l]) {
-            out.cost_usd = self.levels[l].cost_usd;
-        }
-        if let Some(l) = (0..3).find(|&l| self.has_tokens[l]) {
+        let cost = (0..4).find(|&l| self.cost[l].n > 0).map(|l| self.cost[l].total.clamp(i64::MIN as i128, i64::MAX as i128) as i64);
+        out.cost_usd = cost.map(|c| crate::model::money::usd(c as i128));
+        if let Some(l) = (0..4).find(|&l| self.has_tokens[l]) {
             out.prompt_tokens = self.levels[l].prompt_tokens;
             out.completion_tokens = self.levels[l].completion_tokens;
             out.total_tokens = self.levels[l].total_tokens;
         }
-        out
+        // the breakdown from the finest level: usage events hold the SDK's own objects, whose
+        // cache tokens the rollups drop and whose input tokens mean what their SDK says
+        let tokens = [USAGE_EVENTS, NESTED, END, ROW].into_iter().find(|&l| self.has_tokens[l]).map(|l| Tokens::of(&self.levels[l])).unwrap_or_default();
+        (out, cost, tokens)
     }
 }
 
-fn add_category(categories: &mut Vec<(Sym, u64)>, c: Sym, n: u64) {
+/// The category each error message means ([`vocabulary::infer_category`]), as symbols interned
+/// before the sessions are built, remembered per message.
+pub(crate) struct Inferrer {
+    names: Vec<(&'static str, Sym)>,
+    by_message: FastMap<Sym, Sym>,
+}
+
+impl Inferrer {
+    fn new(store: &mut Store) -> Inferrer {
+        let mut names: Vec<(&'static str, Sym)> = vocabulary::inferred_names().map(|n| (n, store.strings.intern(n))).collect();
+        for (_, target) in vocabulary::DEFAULT_ALIASES {
+            names.push((target, store.strings.intern(target)));
+        }
+        store.strings.intern(vocabulary::UNCATEGORIZED);
+        Inferrer { names, by_message: FastMap::default() }
+    }
+    /// The inferred category of an error's message (`Sym::NONE`: none).
+    pub(crate) fn infer(&mut self, store: &Store, message: Sym) -> Sym {
+        if message.is_none() {
+            return Sym::NONE;
+        }
+        let names = &self.names;
+        *self.by_message.entry(message).or_insert_with(|| match vocabulary::infer_category(store.str(message)) {
+            Some(name) => names.iter().find(|(n, _)| *n == name).map_or(Sym::NONE, |&(_, s)| s),
+            None => Sym::NONE,
+        })
+    }
+}
+
+fn add_category(categories: &mut Vec<(CategoryKey, u64)>, c: CategoryKey, n: u64) {
     match categories.iter_mut().find(|(k, _)| *k == c) {
-        Some((_, m)) => *m += n,
+        Some((_, m)) => *m = m.saturating_add(n),
         None => categories.push((c, n)),
     }
 }
 
-fn resolve(store: &Store, s: &mut Session) {
+fn resolve(store: &Store, s: &mut Session, inferrer: &mut Inferrer) {
     let row = s.metrics_row.map(|i| &store.metrics[i]);
     let events: Vec<&Event> = s.events.iter().map(|&i| &store.events[i as usize]).collect();
     let ctxs = || events.iter().map(|e| store.context(e.ctx));
@@ -247,20 +297,22 @@ fn resolve(store: &Store, s: &mut Session) {
     let mut end_duration = None;
     let mut starts = 0u64;
     let mut error_events = 0u64;
-    let mut categories: Vec<(Sym, u64)> = Vec::new();
+    let mut categories: Vec<(CategoryKey, u64)> = Vec::new();
+    let mut end_denied = None;
     let mut tool_calls = 0;
     let mut tool_failures = 0;
     let mut levels = UsageLevels::default();
     for e in &events {
         match e.detail {
             Detail::SessionStart { .. } => starts += 1,
-            Detail::SessionEnd { status, duration_ms } => {
+            Detail::SessionEnd { status, duration_ms, permission_denied } => {
                 end_status = Some(status);
                 end_duration = duration_ms.map(i64::from).or(end_duration);
+                end_denied = Some(permission_denied as u64);
             }
-            Detail::Error { category, .. } => {
+            Detail::Error { category, message, .. } => {
                 error_events += 1;
-                add_category(&mut categories, category, 1);
+                add_category(&mut categories, CategoryKey { recorded: category, inferred: inferrer.infer(store, message) }, 1);
             }
             Detail::ToolCall { .. } => tool_calls += 1,
             Detail::ToolResult { failed: Some(true), .. } => tool_failures += 1,
@@ -268,12 +320,11 @@ fn resolve(store: &Store, s: &mut Session) {
         }
         if e.usage != NO_USAGE {
             if let Some(u) = store.usage(e.usage) {
-                let level = match e.detail {
-                    Detail::SessionEnd { .. } => 0,
-                    _ if store.str(e.event_type) == "usage" => 1,
-                    _ => 2,
-                };
-                levels.add(level, &u);
+                match e.detail {
+                    Detail::SessionEnd { .. } => levels.add(END, &u.as_rollup()),
+                    _ if store.str(e.event_type) == "usage" => levels.add(USAGE_EVENTS, &u),
+                    _ => levels.add(NESTED, &u),
+                }
             }
         }
     }
@@ -289,25 +340,24 @@ fn resolve(store: &Store, s: &mut Session) {
     s.auto_resume = row.and_then(|r| r.auto_resume);
     s.anomaly_actions = row.map(|r| r.anomaly_actions.clone()).unwrap_or_default();
 
-    let row_usage = row.map(|r| r.usage).unwrap_or_default();
-    let from_events = levels.resolve();
-    s.usage = Usage {
-        cost_usd: row_usage.cost_usd.or(from_events.cost_usd),
-        ..if row_usage.has_tokens() { row_usage } else { from_events }
-    };
+    if let Some(r) = row {
+        levels.add(ROW, &r.usage.as_rollup());
+    }
+    (s.usage, s.cost_nanos, s.tokens) = levels.resolve();
+    s.permission_denied = row.and_then(|r| r.permission_denied).or(end_denied);
 
     if error_events > 0 || row.is_none() {
         s.errors = error_events;
-        categories.sort_by(|a, b| store.str(a.0).cmp(store.str(b.0)));
+        categories.sort_by(|a, b| (store.str(a.0.recorded), store.str(a.0.inferred)).cmp(&(store.str(b.0.recorded), store.str(b.0.inferred))));
         s.error_categories = categories;
     } else if let Some(r) = row {
         s.errors = r.errors.unwrap_or(0);
         // a row may name a category twice (`["build", "build"]`): merged into one count
         let mut c = Vec::new();
         for &(k, n) in &r.error_categories {
-            add_category(&mut c, k, n);
+            add_category(&mut c, CategoryKey { recorded: k, inferred: Sym::NONE }, n);
         }
-        c.sort_by(|a, b| store.str(a.0).cmp(store.str(b.0)));
+        c.sort_by(|a, b| store.str(a.0.recorded).cmp(store.str(b.0.recorded)));
         s.error_categories = c;
     }
     s.tool_calls = row.and_then(|r| r.tool_calls).unwrap_or(tool_calls);

@@ -2,7 +2,9 @@
 //! on the day (in the time zone in force) of its start.
 
 use super::stats::{iso, percentile_in_place, percentile_sorted, sum_known_u64};
-use super::{View, UNKNOWN};
+use super::{CostSource, View, UNKNOWN};
+use crate::model::money::{usd, MoneySum};
+use crate::model::records::Tokens;
 use crate::model::records::{FastMap, Sym};
 use crate::model::time::{day_of, format_day, format_offset};
 use serde::Serialize;
@@ -38,6 +40,10 @@ pub struct DayModel {
     pub cost_usd: Option<f64>,
     /// sessions whose cost is known
     pub cost_n: u64,
+    /// the estimated cost of its sessions that record none (left out of `cost_usd`, or included
+    /// when the parameters include estimates); null when none is estimated
+    pub estimated_cost_usd: Option<f64>,
+    pub estimated_n: u64,
     pub prompt_tokens: Option<u64>,
     pub completion_tokens: Option<u64>,
     pub total_tokens: Option<u64>,
@@ -58,8 +64,16 @@ pub struct ModelCost {
     pub successes: u64,
     pub cost_usd: Option<f64>,
     pub cost_n: u64,
+    pub estimated_cost_usd: Option<f64>,
+    pub estimated_n: u64,
     /// total known cost / successful sessions; null without a success or without a known cost
     pub cost_per_success: Option<f64>,
+    /// its sessions' tokens by price (revision 2), each summed over the sessions that record it
+    pub input_tokens: Option<u64>,
+    pub cached_input_tokens: Option<u64>,
+    pub cache_read_tokens: Option<u64>,
+    pub cache_creation_tokens: Option<u64>,
+    pub output_tokens: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -68,6 +82,8 @@ pub struct Runaway {
     pub task_id: Option<String>,
     pub model: String,
     pub cost_usd: f64,
+    /// `recorded` or `estimated` (estimates count only when the parameters include them)
+    pub cost_source: CostSource,
     pub start: Option<String>,
 }
 
@@ -84,13 +100,13 @@ pub struct DayOver {
     pub cost_usd: f64,
 }
 
-/// A (day, model) cell: its sessions' known costs in view order (a day's total adds them up
-/// cell by cell in model order, as the sums were always taken), and token sums.
+/// A (day, model) cell: its sessions' known costs (summed exactly), and token sums.
 struct Cell {
     day: i64,
     model: Sym,
     sessions: u64,
-    costs: Vec<f64>,
+    cost: MoneySum,
+    estimated: MoneySum,
     prompt: Option<u64>,
     completion: Option<u64>,
     total: Option<u64>,
@@ -100,13 +116,9 @@ struct Cell {
 struct ModelAcc {
     sessions: u64,
     successes: u64,
-    cost: Option<f64>,
-    cost_n: u64,
-}
-
-/// Sums in the order given, `None` over nothing: the same additions as [`sum_known`].
-fn add(acc: &mut Option<f64>, c: f64) {
-    *acc = Some(acc.unwrap_or(0.0) + c);
+    cost: MoneySum,
+    estimated: MoneySum,
+    tokens: Tokens,
 }
 
 fn add_u(acc: &mut Option<u64>, v: Option<u64>) {
@@ -125,22 +137,26 @@ pub fn compute(view: &View) -> Costs {
     let mut per_model: FastMap<Sym, ModelAcc> = FastMap::default();
     // the view's known costs, for the runaway percentile; a view of every session reads it from
     // those sorted once per load instead
-    let whole = view.sessions.len() == view.data.sessions.len();
+    // (estimates are not in that list: with them included the view's costs are sorted here)
+    let whole = view.sessions.len() == view.data.sessions.len() && !p.include_estimated_cost;
     let mut costs: Vec<f64> = Vec::new();
     let mut without_time = 0u64;
-    for s in view.sessions() {
+    for &si in &view.sessions {
+        let s = &view.data.sessions[si as usize];
         let model = model_key(s.model);
         let u = &s.usage;
+        let (cost, estimated) = (view.cost(si), view.estimated(si));
         match s.start_ms {
             Some(t) => {
                 let day = day_of(t, p.utc_offset_minutes);
                 let i = *cell_of.entry((day, model)).or_insert_with(|| {
-                    cells.push(Cell { day, model, sessions: 0, costs: Vec::new(), prompt: None, completion: None, total: None });
+                    cells.push(Cell { day, model, sessions: 0, cost: MoneySum::default(), estimated: MoneySum::default(), prompt: None, completion: None, total: None });
                     cells.len() - 1
                 });
                 let c = &mut cells[i];
                 c.sessions += 1;
-                c.costs.extend(u.cost_usd);
+                c.cost.add(cost);
+                c.estimated.add(estimated);
                 add_u(&mut c.prompt, u.prompt_tokens);
                 add_u(&mut c.completion, u.completion_tokens);
                 add_u(&mut c.total, u.total_tokens);
@@ -152,12 +168,11 @@ pub fn compute(view: &View) -> Costs {
         let m = per_model.entry(model).or_default();
         m.sessions += 1;
         m.successes += (s.success == Some(true)) as u64;
-        if let Some(c) = u.cost_usd {
-            add(&mut m.cost, c);
-            m.cost_n += 1;
-            if !whole {
-                costs.push(c);
-            }
+        m.cost.add(cost);
+        m.estimated.add(estimated);
+        m.tokens.add(&s.tokens);
+        if let (Some(c), false) = (cost, whole) {
+            costs.push(usd(c as i128));
         }
     }
     cells.sort_unstable_by(|a, b| a.day.cmp(&b.day).then_with(|| model_name(a.model).cmp(model_name(b.model))));
@@ -165,36 +180,32 @@ pub fn compute(view: &View) -> Costs {
     let mut rows: Vec<DayModel> = Vec::with_capacity(cells.len());
     let mut day_totals: Vec<DayTotal> = Vec::new();
     // the day being totalled: (day, cost, tokens, sessions)
-    let mut day: Option<(i64, Option<f64>, Option<u64>, u64)> = None;
+    let mut day: Option<(i64, MoneySum, Option<u64>, u64)> = None;
     for c in &cells {
-        let mut cost = None;
-        for &x in &c.costs {
-            add(&mut cost, x);
-        }
         rows.push(DayModel {
             day: format_day(c.day),
             model: model_name(c.model).to_string(),
             sessions: c.sessions,
-            cost_usd: cost,
-            cost_n: c.costs.len() as u64,
+            cost_usd: c.cost.usd(),
+            cost_n: c.cost.n,
+            estimated_cost_usd: c.estimated.usd(),
+            estimated_n: c.estimated.n,
             prompt_tokens: c.prompt,
             completion_tokens: c.completion,
             total_tokens: c.total,
         });
         if day.is_some_and(|d| d.0 != c.day) {
             if let Some((d, cost, tokens, n)) = day.take() {
-                day_totals.push(DayTotal { day: format_day(d), cost_usd: cost, total_tokens: tokens, sessions: n });
+                day_totals.push(DayTotal { day: format_day(d), cost_usd: cost.usd(), total_tokens: tokens, sessions: n });
             }
         }
-        let d = day.get_or_insert((c.day, None, None, 0));
-        for &x in &c.costs {
-            add(&mut d.1, x);
-        }
+        let d = day.get_or_insert((c.day, MoneySum::default(), None, 0));
+        d.1.merge(&c.cost);
         add_u(&mut d.2, c.total);
         d.3 += c.sessions;
     }
     if let Some((d, cost, tokens, n)) = day {
-        day_totals.push(DayTotal { day: format_day(d), cost_usd: cost, total_tokens: tokens, sessions: n });
+        day_totals.push(DayTotal { day: format_day(d), cost_usd: cost.usd(), total_tokens: tokens, sessions: n });
     }
 
     let mut per_model: Vec<(Sym, ModelAcc)> = per_model.into_iter().collect();
@@ -205,9 +216,16 @@ pub fn compute(view: &View) -> Costs {
             model: model_name(model).to_string(),
             sessions: m.sessions,
             successes: m.successes,
-            cost_usd: m.cost,
-            cost_n: m.cost_n,
-            cost_per_success: m.cost.filter(|_| m.successes > 0).map(|c| c / m.successes as f64),
+            cost_usd: m.cost.usd(),
+            cost_n: m.cost.n,
+            estimated_cost_usd: m.estimated.usd(),
+            estimated_n: m.estimated.n,
+            cost_per_success: m.cost.per(m.successes),
+            input_tokens: m.tokens.input,
+            cached_input_tokens: m.tokens.cached_input,
+            cache_read_tokens: m.tokens.cache_read,
+            cache_creation_tokens: m.tokens.cache_creation,
+            output_tokens: m.tokens.output,
         })
         .collect();
 
@@ -218,10 +236,12 @@ pub fn compute(view: &View) -> Costs {
         Some(th) => view
             .sessions
             .iter()
-            .filter(|&&si| view.data.derived.facts[si as usize].cost_usd.is_some_and(|c| c > th && c > p.runaway_min_usd))
-            .map(|&si| &view.data.sessions[si as usize])
-            .filter_map(|s| s.usage.cost_usd.map(|c| (s, c)))
-            .map(|(s, c)| Runaway { attempt_id: view.str(s.attempt).to_string(), task_id: s.task_id.get().map(|t| view.str(t).to_string()), model: model_name(s.model).to_string(), cost_usd: c, start: iso(s.start_ms) })
+            .filter_map(|&si| view.cost(si).map(|c| (si, usd(c as i128))))
+            .filter(|&(_, c)| c > th && c > p.runaway_min_usd)
+            .map(|(si, c)| {
+                let s = &view.data.sessions[si as usize];
+                Runaway { attempt_id: view.str(s.attempt).to_string(), task_id: s.task_id.get().map(|t| view.str(t).to_string()), model: model_name(s.model).to_string(), cost_usd: c, cost_source: view.cost_source(si), start: iso(s.start_ms) }
+            })
             .collect(),
         None => Vec::new(),
     };

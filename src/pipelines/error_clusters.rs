@@ -25,6 +25,8 @@ pub struct ClusterRow {
     pub last_seen: Option<String>,
     /// distinct categories, sorted (absent → `uncategorized`)
     pub categories: Vec<String>,
+    /// the categories as the logs wrote them (before aliases and inference), sorted
+    pub recorded_categories: Vec<String>,
     pub sample_message: Option<String>,
 }
 
@@ -36,6 +38,8 @@ struct Acc {
     first: Option<i64>,
     last: Option<i64>,
     categories: Vec<Sym>,
+    /// the categories as written, before aliases and inference
+    recorded: Vec<Sym>,
     /// (timestamp or None, message) of the earliest event carrying a message
     sample: Option<(Option<i64>, Sym)>,
 }
@@ -67,8 +71,12 @@ pub fn compute(view: &View) -> ErrorClusters {
             a.first = Some(a.first.map_or(t, |f| f.min(t)));
             a.last = Some(a.last.map_or(t, |l| l.max(t)));
         }
-        if !a.categories.contains(&e.category) {
-            a.categories.push(e.category);
+        let category = view.error_category(e);
+        if !a.categories.contains(&category) {
+            a.categories.push(category);
+        }
+        if !a.recorded.contains(&e.category) {
+            a.recorded.push(e.category);
         }
         // Sample message: the earliest event (by timestamp; events without one come after all
         // timestamped ones; ties keep read order) that carries a message — an event without a
@@ -87,7 +95,8 @@ pub fn compute(view: &View) -> ErrorClusters {
     let mut rows: Vec<ClusterRow> = acc
         .into_iter()
         .map(|(fp, a)| {
-            let categories: BTreeSet<&str> = a.categories.iter().map(|&c| if c.is_none() { UNCATEGORIZED } else { view.str(c) }).collect();
+            let categories: BTreeSet<&str> = a.categories.iter().map(|&c| view.category_name(c)).collect();
+            let recorded: BTreeSet<&str> = a.recorded.iter().map(|&c| if c.is_none() { UNCATEGORIZED } else { view.str(c) }).collect();
             ClusterRow {
                 fingerprint: if fp.is_none() { UNKNOWN.to_string() } else { view.str(fp).to_string() },
                 count: a.count,
@@ -96,6 +105,7 @@ pub fn compute(view: &View) -> ErrorClusters {
                 first_seen: iso(a.first),
                 last_seen: iso(a.last),
                 categories: categories.into_iter().map(str::to_string).collect(),
+                recorded_categories: recorded.into_iter().map(str::to_string).collect(),
                 sample_message: a.sample.map(|(_, m)| view.str(m).to_string()),
             }
         })

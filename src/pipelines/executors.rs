@@ -43,6 +43,10 @@ pub struct ExecutorRow {
     pub cost_n: u64,
     /// null when no session knows its cost
     pub total_cost_usd: Option<f64>,
+    /// the estimated cost of its sessions that record none (left out of the cost figures, or
+    /// included when the parameters include estimates); null when none is estimated
+    pub estimated_cost_usd: Option<f64>,
+    pub estimated_n: u64,
     /// mean total tokens over sessions with known tokens
     pub avg_tokens: Option<f64>,
     pub tokens_n: u64,
@@ -57,7 +61,7 @@ pub fn compute(view: &View) -> Executors {
     // keyed as one literally named `unknown`, so equal keys have equal names
     let unknown = view.data.store.strings.lookup(UNKNOWN).unwrap_or(Sym::NONE);
     let mut days: FastMap<(i64, Sym), (u64, u64, u64)> = FastMap::default();
-    for s in view.facts() {
+    for (si, s) in view.indexed_facts() {
         if let Some(start) = s.start_ms {
             let key = (day_of(start, view.params.utc_offset_minutes), if s.executor.is_none() { unknown } else { s.executor });
             let d = days.entry(key).or_default();
@@ -67,7 +71,7 @@ pub fn compute(view: &View) -> Executors {
                 d.2 += 1;
             }
         }
-        groups.entry(s.executor).or_default().add(s);
+        groups.entry(s.executor).or_default().add(view, si, s);
     }
     let mut rows: Vec<ExecutorRow> = groups
         .into_iter()
@@ -81,8 +85,10 @@ pub fn compute(view: &View) -> Executors {
             avg_duration_ms: a.avg_duration_ms(),
             duration_n: a.duration_n,
             avg_cost_usd: a.avg_cost_usd(),
-            cost_n: a.cost_n,
-            total_cost_usd: a.cost_usd,
+            cost_n: a.cost.n,
+            total_cost_usd: a.cost_usd(),
+            estimated_cost_usd: a.estimated.usd(),
+            estimated_n: a.estimated.n,
             avg_tokens: a.avg_tokens(),
             tokens_n: a.tokens_n,
             avg_errors: a.avg_errors(),

@@ -65,7 +65,7 @@ struct Cell {
 
 pub fn compute(view: &View) -> Guardrails {
     let strings = &view.data.store.strings;
-    let syms: [Option<Sym>; 3] = [strings.lookup(CATEGORIES[0].0), strings.lookup(CATEGORIES[1].0), strings.lookup(CATEGORIES[2].0)];
+    let syms: [Option<Sym>; 3] = [view.category_sym(CATEGORIES[0].0), view.category_sym(CATEGORIES[1].0), view.category_sym(CATEGORIES[2].0)];
     // per (executor, model): failed sessions and, per category, sessions and events
     let mut groups: FastMap<(Sym, Sym), (u64, [Cell; 3])> = FastMap::default();
     let mut totals = [Cell::default(); 3];
@@ -73,18 +73,18 @@ pub fn compute(view: &View) -> Guardrails {
     // an empty executor or model is `unknown`, merged with a model literally named so
     let unknown = strings.lookup(UNKNOWN).unwrap_or(Sym::NONE);
     let known = |s: Sym| if s.is_none() { unknown } else { s };
-    let derived = &view.data.derived;
-    for s in view.facts().filter(|s| s.success == Some(false)) {
+    for (si, s) in view.indexed_facts().filter(|(_, s)| s.success == Some(false)) {
         failed += 1;
         let g = groups.entry((known(s.executor), known(s.model))).or_insert((0, [Cell::default(); 3]));
         g.0 += 1;
         for (i, sym) in syms.iter().enumerate() {
-            let Some(sym) = sym else { continue };
-            // (a session may list a category twice, from a metrics row's list of names: summed)
-            let events: u64 = derived.categories(s).iter().filter(|(c, _)| c == sym).map(|&(_, n)| n).sum();
+            let events: u64 = sym.map_or(0, |sym| view.categories(si).iter().filter(|(c, _)| *c == sym).map(|&(_, n)| n).sum());
             // Choice: a session's categories "include" one when it has at least one error of it; a
             // category listed with a count of 0 (a metrics row's error_summary) does not count.
-            if events > 0 {
+            // Revision 2: a rollup counting a denied permission request is a permission wait even
+            // when no error event says so (it adds no error events).
+            let denied = CATEGORIES[i].0 == "permission_wait" && s.permission_denied;
+            if events > 0 || denied {
                 if let (Some(cell), Some(total)) = (g.1.get_mut(i), totals.get_mut(i)) {
                     cell.sessions += 1;
                     cell.events += events;

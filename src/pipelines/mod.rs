@@ -17,7 +17,10 @@ pub mod task_risk;
 pub mod tools;
 
 use crate::model::derived::{ErrorEvent, Facts};
-use crate::model::records::{Context, FastMap, Sym};
+use crate::model::prices::{self, Price};
+use crate::model::records::{CategoryKey, Context, FastMap, Sym};
+use crate::model::vocabulary;
+use std::collections::BTreeMap;
 use crate::model::sessions::{Dataset, Session, NO_SESSION};
 use serde::{Deserialize, Serialize};
 
@@ -82,6 +85,15 @@ pub struct Parameters {
     pub daily_budget_usd: Option<f64>,
     /// day buckets: minutes east of UTC (0 = UTC days)
     pub utc_offset_minutes: i32,
+    /// error categories as written → canonical names (compared case-insensitively); a name
+    /// without an alias stays itself. Given as a parameter it replaces the whole table.
+    pub category_aliases: BTreeMap<String, String>,
+    /// an error without a category, or `unknown`, takes the one its message means
+    pub infer_categories: bool,
+    /// USD per million tokens by model pattern, to estimate the cost of sessions that record none
+    pub prices: Vec<Price>,
+    /// cost figures (and the model score's cost term) include estimated costs
+    pub include_estimated_cost: bool,
 }
 
 impl Default for Parameters {
@@ -108,6 +120,10 @@ impl Default for Parameters {
             runaway_min_usd: 1.0,
             daily_budget_usd: None,
             utc_offset_minutes: 0,
+            category_aliases: vocabulary::default_aliases(),
+            infer_categories: true,
+            prices: prices::default_prices(),
+            include_estimated_cost: false,
         }
     }
 }
@@ -115,7 +131,10 @@ impl Default for Parameters {
 impl Parameters {
     /// Reads a JSON object with any subset of the parameters; an unknown key is an error naming it.
     pub fn from_json(text: &str) -> Result<Parameters, String> {
-        serde_json::from_str(text).map_err(|e| format!("parameters: {e}"))
+        let mut p: Parameters = serde_json::from_str(text).map_err(|e| format!("parameters: {e}"))?;
+        p.category_aliases = vocabulary::normalise_aliases(&p.category_aliases).map_err(|e| format!("parameters: {e}"))?;
+        prices::check(&p.prices).map_err(|e| format!("parameters: {e}"))?;
+        Ok(p)
     }
 }
 
@@ -134,6 +153,26 @@ pub struct View<'a> {
     /// indices into `data.store.metrics` of rows whose attempt is in the view (superseded included)
     pub metrics_rows: Vec<u32>,
     in_view: Vec<bool>,
+    /// the canonical category of each of `derived.category_keys`, and whether it was inferred
+    canon: Vec<(Sym, bool)>,
+    /// canonical names the store has no symbol for (targets of user aliases): symbol
+    /// `store.strings.len() + i` is `extra_names[i]`
+    extra_names: Vec<String>,
+    /// per session in the view, its canonical categories (merged, by name): a range of `categories`
+    category_range: Vec<(u32, u32)>,
+    categories: Vec<(Sym, u64)>,
+    /// per session (by index in `data.sessions`), its estimated cost in nano-dollars when it
+    /// records none and the price table prices its model and tokens
+    estimates: Vec<Option<i64>>,
+}
+
+/// Where a session's cost comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CostSource {
+    Recorded,
+    Estimated,
+    Unknown,
 }
 
 impl<'a> View<'a> {
@@ -162,7 +201,137 @@ impl<'a> View<'a> {
             })
             .collect();
         let metrics_rows = (0..store.metrics.len() as u32).filter(|&i| derived.metrics_session[i as usize] != NO_SESSION && in_view[derived.metrics_session[i as usize] as usize]).collect();
-        View { data, params, filters, sessions, loose_events, alerts, metrics_rows, in_view }
+        let mut view = View {
+            data,
+            params,
+            filters,
+            sessions,
+            loose_events,
+            alerts,
+            metrics_rows,
+            in_view,
+            canon: Vec::new(),
+            extra_names: Vec::new(),
+            category_range: Vec::new(),
+            categories: Vec::new(),
+            estimates: Vec::new(),
+        };
+        view.map_categories();
+        view.estimate_costs();
+        view
+    }
+
+    /// Maps every (written, inferred) category to its canonical name (revision 2): the alias of
+    /// the written name, or the name itself; when that says "no category" (`unknown`,
+    /// `uncategorized`) and inference is on, the inferred one if any. Then each session's
+    /// categories, merged by canonical name.
+    fn map_categories(&mut self) {
+        let derived = &self.data.derived;
+        let strings = &self.data.store.strings;
+        let aliases = &self.params.category_aliases;
+        let mut extra: Vec<String> = Vec::new();
+        let mut sym_of = |name: &str| -> Sym {
+            match strings.lookup(name) {
+                Some(s) => s,
+                None => match extra.iter().position(|e| e == name) {
+                    Some(i) => Sym((strings.len() + i) as u32),
+                    None => {
+                        extra.push(name.to_string());
+                        Sym((strings.len() + extra.len() - 1) as u32)
+                    }
+                },
+            }
+        };
+        self.canon = derived
+            .category_keys
+            .iter()
+            .map(|&CategoryKey { recorded, inferred }| {
+                let written = strings.resolve(recorded);
+                let written = if written.is_empty() { vocabulary::UNCATEGORIZED } else { written };
+                // a user's table may name keys in any case; the written names are lower case
+                let mapped = aliases.get(written).or_else(|| aliases.iter().find(|(k, _)| k.eq_ignore_ascii_case(written)).map(|(_, v)| v));
+                let name = mapped.map_or(written.to_string(), |m| m.trim().to_lowercase());
+                if self.params.infer_categories && vocabulary::is_unknown(&name) && inferred.is_some() {
+                    (inferred, true)
+                } else {
+                    (sym_of(&name), false)
+                }
+            })
+            .collect();
+        self.extra_names = extra;
+        let mut range = vec![(0u32, 0u32); self.data.sessions.len()];
+        let mut out: Vec<(Sym, u64)> = Vec::new();
+        for &si in &self.sessions {
+            let from = out.len();
+            for &(k, n) in derived.session_category_keys(&derived.facts[si as usize]) {
+                let c = self.canon.get(k as usize).map_or(Sym::NONE, |c| c.0);
+                match out[from..].iter_mut().find(|(x, _)| *x == c) {
+                    Some((_, m)) => *m = m.saturating_add(n),
+                    None => out.push((c, n)),
+                }
+            }
+            let names = (&self.data.store.strings, self.extra_names.as_slice());
+            out[from..].sort_by(|a, b| name_of(names, a.0).cmp(name_of(names, b.0)));
+            range[si as usize] = (from as u32, out.len() as u32);
+        }
+        self.category_range = range;
+        self.categories = out;
+    }
+
+    /// The estimated cost of every session of the view that records none (revision 2).
+    fn estimate_costs(&mut self) {
+        let mut est = vec![None; self.data.sessions.len()];
+        let table = &self.params.prices;
+        if !table.is_empty() {
+            let mut price_of_model: FastMap<Sym, Option<&Price>> = FastMap::default();
+            for &si in &self.sessions {
+                let s = &self.data.sessions[si as usize];
+                if s.cost_nanos.is_some() {
+                    continue;
+                }
+                let price = *price_of_model.entry(s.model).or_insert_with(|| prices::price_of(table, self.data.store.str(s.model)));
+                est[si as usize] = price.and_then(|p| prices::estimate(p, &s.tokens));
+            }
+        }
+        self.estimates = est;
+    }
+
+    /// A session's canonical error categories (with counts), by name.
+    pub fn categories(&self, session: u32) -> &[(Sym, u64)] {
+        let (a, b) = self.category_range.get(session as usize).copied().unwrap_or((0, 0));
+        self.categories.get(a as usize..b as usize).unwrap_or(&[])
+    }
+
+    /// An error event's canonical category.
+    pub fn error_category(&self, e: &crate::model::derived::ErrorEvent) -> Sym {
+        self.canon.get(e.key as usize).map_or(e.category, |c| c.0)
+    }
+
+    /// Whether an error event's canonical category was inferred from its message.
+    pub fn category_inferred(&self, e: &crate::model::derived::ErrorEvent) -> bool {
+        self.canon.get(e.key as usize).is_some_and(|c| c.1)
+    }
+
+    /// A session's cost as the figures count it, in nano-dollars: recorded, else estimated when
+    /// the parameters include estimates.
+    pub fn cost(&self, session: u32) -> Option<i64> {
+        let f = &self.data.derived.facts[session as usize];
+        f.cost.or_else(|| if self.params.include_estimated_cost { self.estimated(session) } else { None })
+    }
+
+    /// A session's estimated cost (only for sessions that record none).
+    pub fn estimated(&self, session: u32) -> Option<i64> {
+        self.estimates.get(session as usize).copied().flatten()
+    }
+
+    pub fn cost_source(&self, session: u32) -> CostSource {
+        if self.data.derived.facts[session as usize].cost.is_some() {
+            CostSource::Recorded
+        } else if self.estimated(session).is_some() {
+            CostSource::Estimated
+        } else {
+            CostSource::Unknown
+        }
     }
 
     /// The number of events in the view.
@@ -187,9 +356,29 @@ impl<'a> View<'a> {
         self.data.store.str(s)
     }
 
+    /// The name of a category symbol: the store's, or a canonical name only this view has (the
+    /// target of a user's alias); `uncategorized` when absent.
+    pub fn category_name(&self, c: Sym) -> &str {
+        if c.is_none() {
+            return vocabulary::UNCATEGORIZED;
+        }
+        name_of((&self.data.store.strings, &self.extra_names), c)
+    }
+
+    /// The symbol of a canonical category name in this view, if any error or session has it.
+    pub fn category_sym(&self, name: &str) -> Option<Sym> {
+        let strings = &self.data.store.strings;
+        strings.lookup(name).or_else(|| self.extra_names.iter().position(|e| e == name).map(|i| Sym((strings.len() + i) as u32)))
+    }
+
     /// The sessions in the view.
     pub fn sessions(&self) -> impl Iterator<Item = &'a Session> + '_ {
         self.sessions.iter().map(|&i| &self.data.sessions[i as usize])
+    }
+
+    /// The sessions in the view with their index in `data.sessions` and their compact facts.
+    pub fn indexed_facts(&self) -> impl Iterator<Item = (u32, &'a Facts)> + '_ {
+        self.sessions.iter().map(|&i| (i, &self.data.derived.facts[i as usize]))
     }
 
     /// The compact facts of the sessions in the view (cheaper to walk than [`View::sessions`]).
@@ -211,17 +400,20 @@ impl<'a> View<'a> {
     }
 }
 
+fn name_of<'n>((strings, extra): (&'n crate::model::records::Interner, &'n [String]), s: Sym) -> &'n str {
+    match (s.0 as usize).checked_sub(strings.len()) {
+        Some(i) => extra.get(i).map_or("", String::as_str),
+        None => strings.resolve(s),
+    }
+}
+
 pub const NO_TASK: &str = "(no task)";
 pub const UNCATEGORIZED: &str = "uncategorized";
 pub const UNKNOWN: &str = "unknown";
 
 /// The name of a category symbol, `uncategorized` when absent.
-pub fn category_name<'a>(view: &View<'a>, c: Sym) -> &'a str {
-    if c.is_none() {
-        UNCATEGORIZED
-    } else {
-        view.str(c)
-    }
+pub fn category_name<'v>(view: &'v View<'_>, c: Sym) -> &'v str {
+    view.category_name(c)
 }
 
 /// The filters prepared for matching (lower-cased once), reading names from the dataset. Each

@@ -41,6 +41,11 @@ pub struct ModelScoreRow {
     pub retry_n: u64,
     /// null when no session of the group knows its cost
     pub total_cost_usd: Option<f64>,
+    /// the estimated cost of the group's sessions that record none: left out of the cost figures,
+    /// or included when the parameters include estimates (null when none is estimated)
+    pub estimated_cost_usd: Option<f64>,
+    /// sessions with an estimated cost
+    pub estimated_n: u64,
     /// null when no session of the group knows its tokens
     pub total_tokens: Option<u64>,
     /// sessions with known tokens
@@ -75,8 +80,9 @@ struct Acc {
 }
 
 impl Acc {
-    fn add(&mut self, s: &Facts, categories: &[(Sym, u64)], uncategorized: Sym) {
-        self.totals.add(s);
+    fn add(&mut self, view: &View, si: u32, s: &Facts, uncategorized: Sym) {
+        self.totals.add(view, si, s);
+        let categories = view.categories(si);
         self.retries += (s.attempts > 1) as u64;
         let mut cat_sum = 0u64;
         for &(c, count) in categories {
@@ -107,13 +113,12 @@ pub fn compute(view: &View) -> ModelScores {
     let strings = &view.data.store.strings;
     // an empty key groups under `unknown`, together with a value literally named `unknown`
     let unknown = strings.lookup(UNKNOWN).unwrap_or(Sym::NONE);
-    let uncategorized = strings.lookup(UNCATEGORIZED).unwrap_or(Sym::NONE);
+    let uncategorized = view.category_sym(UNCATEGORIZED).unwrap_or(Sym::NONE);
     let mut groups: FastMap<Sym, Acc> = FastMap::default();
-    let derived = &view.data.derived;
-    for s in view.facts() {
+    for (si, s) in view.indexed_facts() {
         let k = group_sym(s, p.group_by);
         let k = if k.is_none() { unknown } else { k };
-        groups.entry(k).or_default().add(s, derived.categories(s), uncategorized);
+        groups.entry(k).or_default().add(view, si, s, uncategorized);
     }
     let mut rows: Vec<ModelScoreRow> = groups
         .into_iter()
@@ -171,12 +176,14 @@ fn row(view: &View, key: &str, a: Acc) -> ModelScoreRow {
         first_shot_rate: t.first_shot_rate(),
         first_shot_n: t.first_shot_n,
         avg_cost_usd: avg_cost,
-        cost_n: t.cost_n,
+        cost_n: t.cost.n,
         errors: t.errors,
         avg_errors,
         retry_rate,
         retry_n: n,
-        total_cost_usd: t.cost_usd,
+        total_cost_usd: t.cost_usd(),
+        estimated_cost_usd: t.estimated.usd(),
+        estimated_n: t.estimated.n,
         total_tokens: t.tokens,
         tokens_n: t.tokens_n,
         cost_per_success,

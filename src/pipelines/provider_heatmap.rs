@@ -80,19 +80,19 @@ pub struct HourPoint {
 }
 
 pub fn compute(view: &View) -> ProviderHeatmap {
-    let store = &view.data.store;
     // An absent category is `uncategorized`: it shares the symbol of a literal "uncategorized"
     // when one exists, so both land in one column.
-    let uncategorized = store.strings.lookup(UNCATEGORIZED).unwrap_or(Sym::NONE);
+    let uncategorized = view.category_sym(UNCATEGORIZED).unwrap_or(Sym::NONE);
     let mut cells: FastMap<(Sym, Sym), u64> = FastMap::default();
     // (executor, category, hour index) → count, for the spike categories only
     let mut hours: FastMap<(Sym, Sym, i64), u64> = FastMap::default();
-    let spike_syms: Vec<Sym> = SPIKE_CATEGORIES.iter().filter_map(|c| store.strings.lookup(c)).collect();
+    let spike_syms: Vec<Sym> = SPIKE_CATEGORIES.iter().filter_map(|c| view.category_sym(c)).collect();
     let (mut first_hour, mut last_hour) = (i64::MAX, i64::MIN);
     // the error events of the view, listed once per load with their executor (the event's own,
     // else its session's)
     for e in view.errors() {
-        let category = if e.category.is_none() { uncategorized } else { e.category };
+        let category = view.error_category(e);
+        let category = if category.is_none() { uncategorized } else { category };
         let executor = e.executor;
         *cells.entry((executor, category)).or_insert(0) += 1;
         // events without a timestamp count in the cells but take no part in the hourly series
@@ -107,7 +107,7 @@ pub fn compute(view: &View) -> ProviderHeatmap {
     }
 
     let exec_name = |s: Sym| if s.is_none() { UNKNOWN_EXECUTOR } else { view.str(s) };
-    let cat_name = |s: Sym| if s.is_none() { UNCATEGORIZED } else { view.str(s) };
+    let cat_name = |s: Sym| view.category_name(s);
 
     // sessions per executor in the view (sessions without an executor count for `unknown`)
     let mut sessions: FastMap<Sym, u64> = FastMap::default();

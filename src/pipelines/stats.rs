@@ -1,6 +1,7 @@
 //! Small statistics shared by the pipelines. Every function returns `None` over zero values
 //! (spec §2: a rate, average or sum over zero known values is null).
 
+use crate::model::money::MoneySum;
 use crate::model::time::format_iso_ms;
 
 /// `hits / n`, or `None` when n is 0.
@@ -114,16 +115,18 @@ pub struct SessionTotals {
     pub first_shot_n: u64,
     pub duration_sum_ms: f64,
     pub duration_n: u64,
-    /// null until a session knows its cost
-    pub cost_usd: Option<f64>,
-    pub cost_n: u64,
+    /// the costs the figures count (recorded, and estimated ones when the parameters include them)
+    pub cost: MoneySum,
+    /// the estimated costs of sessions that record none (counted in `cost` or left out of it)
+    pub estimated: MoneySum,
     pub tokens: Option<u64>,
     pub tokens_n: u64,
     pub errors: u64,
 }
 
 impl SessionTotals {
-    pub fn add(&mut self, s: &crate::model::derived::Facts) {
+    /// Adds a session of the view (its index in `data.sessions` and its facts).
+    pub fn add(&mut self, view: &super::View, si: u32, s: &crate::model::derived::Facts) {
         self.sessions += 1;
         if let Some(ok) = s.success {
             self.success_n += 1;
@@ -137,10 +140,8 @@ impl SessionTotals {
             self.duration_sum_ms += d as f64;
             self.duration_n += 1;
         }
-        if let Some(c) = s.cost_usd {
-            self.cost_usd = Some(self.cost_usd.unwrap_or(0.0) + c);
-            self.cost_n += 1;
-        }
+        self.cost.add(view.cost(si));
+        self.estimated.add(view.estimated(si));
         if let Some(t) = s.total_tokens {
             self.tokens = Some(self.tokens.unwrap_or(0).saturating_add(t));
             self.tokens_n += 1;
@@ -157,7 +158,10 @@ impl SessionTotals {
         (self.duration_n > 0).then(|| self.duration_sum_ms / self.duration_n as f64)
     }
     pub fn avg_cost_usd(&self) -> Option<f64> {
-        self.cost_usd.filter(|_| self.cost_n > 0).map(|c| c / self.cost_n as f64)
+        self.cost.mean()
+    }
+    pub fn cost_usd(&self) -> Option<f64> {
+        self.cost.usd()
     }
     pub fn avg_tokens(&self) -> Option<f64> {
         self.tokens.filter(|_| self.tokens_n > 0).map(|t| t as f64 / self.tokens_n as f64)
@@ -168,7 +172,7 @@ impl SessionTotals {
     }
     /// known cost / successful sessions; null when the cost is unknown or nothing succeeded
     pub fn cost_per_success(&self) -> Option<f64> {
-        self.cost_usd.and_then(|c| (self.successes > 0).then(|| c / self.successes as f64))
+        self.cost.per(self.successes)
     }
 }
 

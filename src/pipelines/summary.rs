@@ -1,8 +1,9 @@
 //! `summary`: the headline counts, after de-duplication and filtering (spec §3 `summary`).
 
-use super::stats::{iso, rate, sum_known, sum_known_u64};
+use super::stats::{iso, rate, sum_known_u64};
 use super::View;
-use crate::model::records::{Detail, Sym};
+use crate::model::money::MoneySum;
+use crate::model::records::{Detail, Sym, Tokens};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,8 +27,21 @@ pub struct Summary {
     pub success_n: u64,
     pub first_shot_rate: Option<f64>,
     pub first_shot_n: u64,
+    /// the cost the figures count: recorded (and estimated when the parameters include it)
     pub total_cost_usd: Option<f64>,
+    /// sessions whose cost is counted in it
+    pub cost_n: u64,
+    /// the estimated cost of sessions that record none (left out of `total_cost_usd`, or
+    /// included in it when the parameters include estimates); null when none is estimated
+    pub estimated_cost_usd: Option<f64>,
+    pub estimated_cost_n: u64,
     pub total_tokens: Option<u64>,
+    /// the tokens by price (revision 2): each a sum over the sessions that record it
+    pub input_tokens: Option<u64>,
+    pub cached_input_tokens: Option<u64>,
+    pub cache_read_tokens: Option<u64>,
+    pub cache_creation_tokens: Option<u64>,
+    pub output_tokens: Option<u64>,
     pub error_events: u64,
 }
 
@@ -39,7 +53,8 @@ pub fn compute(view: &View) -> Summary {
     let mut task_seen = vec![false; store.strings.len()];
     let (mut tasks, mut sessions) = (0u64, 0u64);
     let (mut succ, mut succ_n, mut first_ok, mut first_n) = (0u64, 0u64, 0u64, 0u64);
-    let (mut cost, mut tokens) = (None, None);
+    let (mut cost, mut estimated, mut tokens) = (MoneySum::default(), MoneySum::default(), None);
+    let mut breakdown = Tokens::default();
     let (mut lo, mut hi): (Option<i64>, Option<i64>) = (None, None);
     let mut widen = |t: Option<i64>| {
         if let Some(t) = t {
@@ -50,6 +65,7 @@ pub fn compute(view: &View) -> Summary {
     let (mut events, mut error_events) = (0u64, 0u64);
     for &si in &view.sessions {
         let s = &data.derived.facts[si as usize];
+        breakdown.add(&data.sessions[si as usize].tokens);
         let g = &data.derived.digests[si as usize];
         sessions += 1;
         let key = if s.task_id == no_task { Sym::NONE } else { s.task_id };
@@ -65,7 +81,8 @@ pub fn compute(view: &View) -> Summary {
             first_n += 1;
             first_ok += ok as u64;
         }
-        cost = sum_known([cost, s.cost_usd]);
+        cost.add(view.cost(si));
+        estimated.add(view.estimated(si));
         tokens = sum_known_u64([tokens, s.total_tokens]);
         // the span of its events and metrics rows, precomputed per session
         widen(g.first_ms);
@@ -101,8 +118,16 @@ pub fn compute(view: &View) -> Summary {
         success_n: succ_n,
         first_shot_rate: rate(first_ok, first_n),
         first_shot_n: first_n,
-        total_cost_usd: cost,
+        total_cost_usd: cost.usd(),
+        cost_n: cost.n,
+        estimated_cost_usd: estimated.usd(),
+        estimated_cost_n: estimated.n,
         total_tokens: tokens,
+        input_tokens: breakdown.input,
+        cached_input_tokens: breakdown.cached_input,
+        cache_read_tokens: breakdown.cache_read,
+        cache_creation_tokens: breakdown.cache_creation,
+        output_tokens: breakdown.output,
         error_events,
     }
 }

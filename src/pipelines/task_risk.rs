@@ -67,7 +67,7 @@ const CATEGORY_REASONS: [(&str, &[&str], &str, &str); 5] = [
 pub fn compute(view: &View) -> TaskRisk {
     let strings = &view.data.store.strings;
     let no_task = strings.lookup(NO_TASK).unwrap_or(Sym::NONE);
-    let uncategorized = strings.lookup(UNCATEGORIZED).unwrap_or(Sym::NONE);
+    let uncategorized = view.category_sym(UNCATEGORIZED).unwrap_or(Sym::NONE);
     let groups = TaskGroups::new(view);
     let mut buffers = Buffers::default();
     let mut columns = Columns::default();
@@ -165,7 +165,7 @@ fn append<T>(column: &mut Vec<T>, items: impl IntoIterator<Item = T>) -> Range<u
 }
 
 /// A task's figures from its sessions (indices into `data.sessions`, in session order).
-fn draft<'a>(view: &View<'a>, task: Sym, sessions: &[u32], uncategorized: Sym, buffers: &mut Buffers<'a>, columns: &mut Columns) -> Draft {
+fn draft<'v>(view: &'v View<'_>, task: Sym, sessions: &[u32], uncategorized: Sym, buffers: &mut Buffers<'v>, columns: &mut Columns) -> Draft {
     let derived = &view.data.derived;
     let mut attempts = 0u64;
     let mut tool_failures = 0u64;
@@ -174,7 +174,7 @@ fn draft<'a>(view: &View<'a>, task: Sym, sessions: &[u32], uncategorized: Sym, b
     let Buffers { executors, cats, named, names } = buffers;
     executors.clear();
     cats.clear();
-    for (i, s) in sessions.iter().map(|&si| &derived.facts[si as usize]).enumerate() {
+    for (i, (si, s)) in sessions.iter().map(|&si| (si, &derived.facts[si as usize])).enumerate() {
         attempts = attempts.saturating_add(s.attempts);
         tool_failures = tool_failures.saturating_add(s.tool_failures);
         completed |= s.success == Some(true);
@@ -186,7 +186,7 @@ fn draft<'a>(view: &View<'a>, task: Sym, sessions: &[u32], uncategorized: Sym, b
         if s.executor.is_some() && !executors.contains(&s.executor) {
             executors.push(s.executor);
         }
-        for &(c, count) in derived.categories(s) {
+        for &(c, count) in view.categories(si) {
             if count == 0 {
                 continue;
             }

@@ -42,6 +42,8 @@ pub struct DiagnosticsReport {
     pub field_warnings: BTreeMap<&'static str, u64>,
     pub duplicate_lines: u64,
     pub events_without_attempt: u64,
+    /// error events whose category was inferred from the message (revision 2), all loaded ones
+    pub inferred_categories: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -83,7 +85,7 @@ impl Report {
             git: p::git::compute(&view),
             executors: p::executors::compute(&view),
             error_clusters: p::error_clusters::compute(&view),
-            diagnostics: diagnostics(data),
+            diagnostics: diagnostics(data, &view),
             parameters: ParametersInForce { parameters: params.clone(), filters: filters.clone() },
         }
     }
@@ -96,7 +98,7 @@ impl Report {
     }
 }
 
-pub fn diagnostics(data: &Dataset) -> DiagnosticsReport {
+pub fn diagnostics(data: &Dataset, view: &View) -> DiagnosticsReport {
     let store = &data.store;
     DiagnosticsReport {
         sources: store.sources.clone(),
@@ -110,6 +112,7 @@ pub fn diagnostics(data: &Dataset) -> DiagnosticsReport {
         field_warnings: store.diagnostics.field_warnings.clone(),
         duplicate_lines: store.diagnostics.duplicate_lines,
         events_without_attempt: store.diagnostics.events_without_attempt,
+        inferred_categories: data.derived.errors.iter().filter(|e| view.category_inferred(e)).count() as u64,
     }
 }
 
