@@ -122,6 +122,9 @@ fn cuts_at_every_kind_of_boundary() {
     }
     text.push_str(r#"{"type":"error_loop","severity":"HIGH","attempt_id":"a1","task_id":"t1","task_title":"T","model":"m","executor":"codex","timestamp":"2026-02-09T15:00:00Z"}"#);
     text.push('\n');
+    // an alert of bosun's current analyser: its cooldown key is a name of its own, interned last
+    text.push_str(r#"{"timestamp":"2026-02-09T15:01:00Z","_cooldown_key":"tool_loop:a2","type":"tool_loop","severity":"medium","attempt_id":"a2","occurrences":"12"}"#);
+    text.push('\n');
     text.push_str(r#"{"event_type":"x","data":{"output":"cut her"#); // last line: no `\n`, truncated
     let bytes = text.into_bytes();
     for range in [1, 2, 3, 17, 64, 150, 151, 152, 1000, bytes.len()] {

@@ -566,7 +566,9 @@ impl Store {
         }
         let alert_type = self.strings.intern(top.alert_type.as_deref().unwrap_or(""));
         let severity = self.strings.intern(&top.severity.as_deref().unwrap_or("").to_ascii_lowercase());
-        self.alerts.push(Alert { ts_ms, loc, alert_type, severity, attempt: ctx.attempt, task_id: ctx.task_id, executor: ctx.executor });
+        let cooldown_key = self.strings.intern(top.cooldown_key.as_deref().unwrap_or(""));
+        let occurrences = top.occurrences.map(|n| u32::try_from(n).unwrap_or(u32::MAX));
+        self.alerts.push(Alert { ts_ms, loc, alert_type, severity, attempt: ctx.attempt, task_id: ctx.task_id, executor: ctx.executor, cooldown_key, occurrences });
     }
 }
 

@@ -705,6 +705,9 @@ pub struct TopFields<'a> {
     pub alert_type: Option<Cow<'a, str>>,
     pub severity: Option<Cow<'a, str>>,
     pub sequence_num: Option<i64>,
+    /// an alert's `_cooldown_key` and `occurrences`
+    pub cooldown_key: Option<Cow<'a, str>>,
+    pub occurrences: Option<u64>,
     note: DesignNoteFields<'a>,
     seen: Seen,
     pub warnings: Warnings,
@@ -762,6 +765,11 @@ impl<'de> ObjectReader<'de> for TopFields<'de> {
             "sequence_num" => {
                 s.mark(12, w, "sequence_num");
                 self.sequence_num = int(w, "sequence_num", map.next_value()?);
+            }
+            "_cooldown_key" => read_text!(13, self.cooldown_key, "_cooldown_key"),
+            "occurrences" => {
+                s.mark(14, w, "occurrences");
+                self.occurrences = count(w, "occurrences", map.next_value()?);
             }
             _ => {
                 if !self.note.try_field(key, map, w)? {

@@ -321,10 +321,11 @@ impl RangeMerge {
                     if duplicate {
                         continue;
                     }
-                    // the single-feed order: the line's context, then type, severity
+                    // the single-feed order: the line's context, then type, severity, cooldown key
                     let ctx = names.context(store, actx);
                     let (alert_type, severity) = (names.sym(store, a.alert_type), names.sym(store, a.severity));
-                    store.alerts.push(Alert { ts_ms: a.ts_ms, loc: fix(a.loc), alert_type, severity, attempt: ctx.attempt, task_id: ctx.task_id, executor: ctx.executor });
+                    let cooldown_key = names.sym(store, a.cooldown_key);
+                    store.alerts.push(Alert { ts_ms: a.ts_ms, loc: fix(a.loc), alert_type, severity, attempt: ctx.attempt, task_id: ctx.task_id, executor: ctx.executor, cooldown_key, occurrences: a.occurrences });
                 }
                 _ => {}
             }

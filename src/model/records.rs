@@ -374,6 +374,10 @@ pub struct Alert {
     pub attempt: Sym,
     pub task_id: Sym,
     pub executor: Sym,
+    /// `_cooldown_key`: the key bosun's current analyser suppressed repeats by
+    pub cooldown_key: Sym,
+    /// `occurrences` (error_loop, tool_loop), capped at `u32::MAX`
+    pub occurrences: Option<u32>,
 }
 
 /// A name in a report, shared between rows: a slice of a shared block of text ([`NameBlock`]),

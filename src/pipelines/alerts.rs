@@ -2,26 +2,29 @@
 //!
 //! Recorded alerts are the lines of `agent-alerts.jsonl` in the view. Recomputed alerts replay
 //! bosun's live analyser (`agent-work-analyzer`) over each session's events on EVENT time, with
-//! the thresholds of [`super::Parameters`].
+//! the thresholds of [`super::Parameters`] and the rules it selects ([`AlertRules`]): bosun's
+//! current rules (analytics-spec.md, revision 2) or the earlier ones.
 
 use super::stats::{iso, rate};
 use super::{Parameters, View, UNKNOWN};
 use crate::model::records::{Detail, FastMap, Name, NameBlock, Shared, Sym};
 use crate::model::sessions::{Dataset, Session, NO_SESSION};
 use crate::model::time::{day_of, format_day};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 use std::sync::Arc;
 
-/// The alert types bosun's analyser writes, with their severities (format doc).
-pub const ALERT_TYPES: [(&str, &str); 6] = [
+/// The alert types bosun's analyser writes, with their severities (format doc): the legacy rules
+/// know the first six, the current rules all seven.
+pub const ALERT_TYPES: [(&str, &str); 7] = [
     ("error_loop", "high"),
     ("tool_loop", "medium"),
     ("excessive_restarts", "medium"),
     ("cost_anomaly", "low"),
     ("failed_session_high_errors", "high"),
     ("stuck_agent", "medium"),
+    ("failed_session_transient_errors", "medium"),
 ];
 
 const ERROR_LOOP: usize = 0;
@@ -30,6 +33,57 @@ const EXCESSIVE_RESTARTS: usize = 2;
 const COST_ANOMALY: usize = 3;
 const FAILED_HIGH_ERRORS: usize = 4;
 const STUCK_AGENT: usize = 5;
+const FAILED_TRANSIENT_ERRORS: usize = 6;
+
+/// Which of bosun's analyser rules the recomputed alerts follow.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertRules {
+    /// bosun's current analyser: a failed session whose errors all look transient is
+    /// `failed_session_transient_errors`; failed-session and `stuck_agent` alerts are suppressed
+    /// per task (failed_session_high_cooldown_ms, failed_session_transient_cooldown_ms,
+    /// alert_suppress_ms), every other type per (type, attempt) for alert_suppress_ms
+    #[default]
+    Current,
+    /// the earlier analyser: one alert per (type, attempt) within alert_suppress_ms, no transient type
+    Legacy,
+}
+
+impl AlertRules {
+    /// How many of [`ALERT_TYPES`] these rules know.
+    fn types(self) -> usize {
+        match self {
+            AlertRules::Current => 7,
+            AlertRules::Legacy => 6,
+        }
+    }
+}
+
+/// What a failed session's error fingerprint contains (case-insensitively) for bosun's current
+/// analyser to count it as transient.
+pub const TRANSIENT_MARKERS: [&str; 9] = ["reconnect", "stream disconnected", "response.failed", "rate limit", "high demand", "provisioned throughput", "timeout", "econnreset", "temporarily unavailable"];
+
+/// Whether an error fingerprint looks transient (an absent one does not: bosun reads it as `unknown`).
+pub fn is_transient_fingerprint(fingerprint: &str) -> bool {
+    let f = fingerprint.to_lowercase();
+    TRANSIENT_MARKERS.iter().any(|m| f.contains(m))
+}
+
+/// The UUID (8-4-4-4-12 hex digits) `id` starts with, when a hyphen or nothing follows it.
+pub fn leading_uuid(id: &str) -> Option<&str> {
+    let b = id.as_bytes();
+    let head = b.get(..36)?;
+    let uuid = head.iter().enumerate().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { *c == b'-' } else { c.is_ascii_hexdigit() });
+    (uuid && b.get(36).is_none_or(|c| *c == b'-')).then(|| id.get(..36)).flatten()
+}
+
+/// The task a session's failed-session and stuck alerts are suppressed by (current rules): its
+/// task_id (the UUID it starts with, if any), else the task UUID at the start of its attempt_id,
+/// else the attempt_id itself (as bosun: such an attempt is a task of its own).
+fn cooldown_task<'d>(data: &'d Dataset, s: &Session) -> &'d str {
+    let id = if s.task_id.is_some() { data.str(s.task_id) } else { data.str(s.attempt) };
+    leading_uuid(id).unwrap_or(id)
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Alerts {
@@ -45,7 +99,8 @@ pub struct Alerts {
     pub by_day: Vec<DayCount>,
     /// alerts recomputed from the events, by time then type then attempt
     pub recomputed: Shared<RecomputedAlert>,
-    /// per alert type (bosun's six, then any other recorded type, by name)
+    /// per alert type (the types the rules in force know, in [`ALERT_TYPES`] order, then any
+    /// other recorded type, by name)
     pub comparison: Vec<Comparison>,
 }
 
@@ -58,6 +113,10 @@ pub struct RecordedAlert {
     pub executor: Option<Name>,
     pub attempt_id: Option<Name>,
     pub task_id: Option<Name>,
+    /// the line's `_cooldown_key` (bosun's current analyser writes it), else null
+    pub cooldown_key: Option<Name>,
+    /// the line's `occurrences` (error_loop, tool_loop), else null
+    pub occurrences: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -146,15 +205,16 @@ pub fn compute(view: &View) -> Alerts {
         if let Some(s) = session {
             set.insert(s);
         }
-        recorded.push(RecordedAlert { time: iso(a.ts_ms), alert_type: name(a.alert_type), severity: name(a.severity), executor: opt(executor), attempt_id: opt(a.attempt), task_id: opt(task) });
+        recorded.push(RecordedAlert { time: iso(a.ts_ms), alert_type: name(a.alert_type), severity: name(a.severity), executor: opt(executor), attempt_id: opt(a.attempt), task_id: opt(task), cooldown_key: opt(a.cooldown_key), occurrences: a.occurrences });
     }
 
     // ---- recomputed: every session's alerts for these parameters, made once and cached in the
     // dataset; a view keeps those of its sessions
     let all = recomputed_for(view.data, &AlertParams::of(view.params));
-    let mut recomputed_counts = [0u64; 6];
+    let known = view.params.alert_rules.types();
+    let mut recomputed_counts = [0u64; ALERT_TYPES.len()];
     // per type: (failed, known success) over the distinct sessions with an alert of the type
-    let mut recomputed_failed = [(0u64, 0u64); 6];
+    let mut recomputed_failed = [(0u64, 0u64); ALERT_TYPES.len()];
     let mut counted = vec![0u8; view.data.sessions.len()];
     let whole = view.sessions.len() == view.data.sessions.len();
     let mut recomputed = Vec::new();
@@ -189,16 +249,17 @@ pub fn compute(view: &View) -> Alerts {
     };
     let recorded_count = |t: &str| by_type.iter().filter(|((ty, _), _)| *ty == t).map(|(_, n)| n).sum::<u64>();
     let mut comparison = Vec::new();
-    let mut types: Vec<&str> = ALERT_TYPES.iter().map(|t| t.0).collect();
-    let extra: std::collections::BTreeSet<&str> = by_type.keys().map(|k| k.0).filter(|t| !ALERT_TYPES.iter().any(|a| a.0 == *t)).collect();
+    let rule_types = &ALERT_TYPES[..known];
+    let mut types: Vec<&str> = rule_types.iter().map(|t| t.0).collect();
+    let extra: std::collections::BTreeSet<&str> = by_type.keys().map(|k| k.0).filter(|t| !rule_types.iter().any(|a| a.0 == *t)).collect();
     types.extend(extra);
     for (k, t) in types.into_iter().enumerate() {
         let (rr, rn) = failed_share(recorded_sessions.get(t));
-        let (cr, cn) = match recomputed_failed.get(k) {
-            Some(&(failed, n)) => (rate(failed, n), n),
-            None => (None, 0),
+        let ((cr, cn), count) = match recomputed_failed.get(k).filter(|_| k < known) {
+            Some(&(failed, n)) => ((rate(failed, n), n), recomputed_counts[k]),
+            None => ((None, 0), 0),
         };
-        comparison.push(Comparison { alert_type: t.to_string(), recorded: recorded_count(t), recomputed: if k < 6 { recomputed_counts[k] } else { 0 }, recorded_failed_rate: rr, recorded_failed_n: rn, recomputed_failed_rate: cr, recomputed_failed_n: cn });
+        comparison.push(Comparison { alert_type: t.to_string(), recorded: recorded_count(t), recomputed: count, recorded_failed_rate: rr, recorded_failed_n: rn, recomputed_failed_rate: cr, recomputed_failed_n: cn });
     }
 
     Alerts {
@@ -223,6 +284,9 @@ pub struct AlertParams {
     failed_session_errors: u64,
     stuck_gap_ms: i64,
     alert_suppress_ms: i64,
+    rules: AlertRules,
+    failed_session_high_cooldown_ms: i64,
+    failed_session_transient_cooldown_ms: i64,
 }
 
 impl AlertParams {
@@ -237,6 +301,21 @@ impl AlertParams {
             failed_session_errors: p.failed_session_errors,
             stuck_gap_ms: p.stuck_gap_ms,
             alert_suppress_ms: p.alert_suppress_ms,
+            rules: p.alert_rules,
+            failed_session_high_cooldown_ms: p.failed_session_high_cooldown_ms,
+            failed_session_transient_cooldown_ms: p.failed_session_transient_cooldown_ms,
+        }
+    }
+
+    /// Whether an alert of this type is suppressed per task across attempts (current rules), and
+    /// then for how long; `None`: per (type, attempt) for `alert_suppress_ms`.
+    fn task_cooldown(&self, ty: usize) -> Option<i64> {
+        match (self.rules, ty) {
+            (AlertRules::Legacy, _) => None,
+            (AlertRules::Current, FAILED_HIGH_ERRORS) => Some(self.failed_session_high_cooldown_ms),
+            (AlertRules::Current, FAILED_TRANSIENT_ERRORS) => Some(self.failed_session_transient_cooldown_ms),
+            (AlertRules::Current, STUCK_AGENT) => Some(self.alert_suppress_ms),
+            (AlertRules::Current, _) => None,
         }
     }
 }
@@ -275,6 +354,7 @@ fn recomputed_for(data: &Dataset, params: &AlertParams) -> Rc<Recomputed> {
         replay.session(s, si as u32, &mut raw);
     }
     raw.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| ALERT_TYPES[a.1].0.cmp(ALERT_TYPES[b.1].0)).then_with(|| data.str(a.2).cmp(data.str(b.2))));
+    suppress_per_task(data, params, &mut raw);
     let types: Vec<(Name, Name)> = ALERT_TYPES.iter().map(|&(t, sev)| (Name::new(t), Name::new(sev))).collect();
     let opt = |s: Sym| s.get().map(|s| data.name(s));
     // every alert's time and detail in one block of names: 2i and 2i + 1
@@ -306,6 +386,27 @@ fn recomputed_for(data: &Dataset, params: &AlertParams) -> Rc<Recomputed> {
 /// A recomputed alert before formatting: (time, type index, attempt, session index, detail).
 type Raw = (i64, usize, Sym, u32, String);
 
+/// The current rules' cooldown per task, across the attempts of a task: `raw` (sorted by time,
+/// then type, then attempt id) keeps an alert of a task-keyed type only when no kept alert of the
+/// same type and task is less than that type's cooldown older. Every other alert passed its
+/// (type, attempt) cooldown in its session's replay already.
+fn suppress_per_task(data: &Dataset, params: &AlertParams, raw: &mut Vec<Raw>) {
+    if params.rules == AlertRules::Legacy {
+        return;
+    }
+    let mut last: HashMap<(usize, &str), i64> = HashMap::new();
+    raw.retain(|&(t, ty, _, si, _)| {
+        let Some(cooldown) = params.task_cooldown(ty) else { return true };
+        let Some(s) = data.sessions.get(si as usize) else { return true };
+        let key = (ty, cooldown_task(data, s));
+        if last.get(&key).is_some_and(|&prev| t.saturating_sub(prev) < cooldown) {
+            return false;
+        }
+        last.insert(key, t);
+        true
+    });
+}
+
 /// bosun's analyser state, replayed per session. Buffers are reused across sessions.
 struct Replay<'a> {
     data: &'a Dataset,
@@ -318,10 +419,15 @@ struct Replay<'a> {
     /// errors in the current analyser session: (time, fingerprint)
     errors: Window,
     error_total: u64,
+    /// whether every error fingerprint of the current analyser session looks transient (true
+    /// before its first error; only read when it has errors)
+    all_transient: bool,
+    /// [`is_transient_fingerprint`] per fingerprint seen
+    transient: FastMap<Sym, bool>,
     calls: Window,
     restarts: u64,
     /// time of the last emitted alert per type (bosun's cooldown map, keyed by type and attempt)
-    last_emitted: [Option<i64>; 6],
+    last_emitted: [Option<i64>; 7],
 }
 
 impl<'a> Replay<'a> {
@@ -338,21 +444,26 @@ impl<'a> Replay<'a> {
             failed: look("failed"),
             errors: Window::default(),
             error_total: 0,
+            all_transient: true,
+            transient: FastMap::default(),
             calls: Window::default(),
             restarts: 0,
-            last_emitted: [None; 6],
+            last_emitted: [None; 7],
         }
     }
 
     fn reset_state(&mut self) {
         self.errors.clear();
         self.error_total = 0;
+        self.all_transient = true;
         self.calls.clear();
         self.restarts = 0;
     }
 
     /// Emits unless a previous alert of the same type for this attempt was emitted less than
-    /// `alert_suppress_ms` before (bosun's cooldown).
+    /// `alert_suppress_ms` before (bosun's cooldown). A type the current rules key by task is
+    /// always emitted here and suppressed across the task's attempts afterwards
+    /// ([`suppress_per_task`]).
     fn emit(&mut self, ty: usize, t: i64, s: &Session, si: u32, detail: impl FnOnce() -> String, out: &mut Vec<Raw>) {
         if self.suppressed(ty, t) {
             return;
@@ -362,7 +473,7 @@ impl<'a> Replay<'a> {
     }
 
     fn suppressed(&self, ty: usize, t: i64) -> bool {
-        self.last_emitted[ty].is_some_and(|last| t - last < self.p.alert_suppress_ms)
+        self.p.task_cooldown(ty).is_none() && self.last_emitted[ty].is_some_and(|last| t.saturating_sub(last) < self.p.alert_suppress_ms)
     }
 
     // Choices where bosun's live analyser and the spec leave room, replayed on event time:
@@ -375,6 +486,8 @@ impl<'a> Replay<'a> {
     //   bosun, every fingerprint/tool in the window is checked and the first one (by first
     //   appearance in the window) reaching the threshold is named;
     // - failed_session_high_errors counts the error events since the analyser session began;
+    //   with the current rules it is failed_session_transient_errors when every one of their
+    //   fingerprints looks transient (an absent fingerprint is `unknown`, not transient);
     // - stuck_agent: a gap ≥ stuck_gap_ms between consecutive timestamped events of the attempt,
     //   unless the earlier one is a `session_end` (bosun forgets an ended session); the alert's
     //   time is the moment the analyser would have noticed: earlier event + stuck_gap_ms.
@@ -386,15 +499,15 @@ impl<'a> Replay<'a> {
         let norm = |x: Sym| if x.is_none() { unknown } else { x };
         let label = |x: Sym| if x.is_none() { UNKNOWN } else { data.str(x) };
         self.reset_state();
-        self.last_emitted = [None; 6];
+        self.last_emitted = [None; 7];
         let mut prev: Option<(i64, bool)> = None; // (time, was session_end)
         for &i in &s.events {
             let e = &store.events[i as usize];
             let Some(t) = e.ts_ms() else { continue };
             if let Some((pt, was_end)) = prev {
-                let gap = t - pt;
+                let gap = t.saturating_sub(pt);
                 if !was_end && gap >= p.stuck_gap_ms {
-                    self.emit(STUCK_AGENT, pt + p.stuck_gap_ms, s, si, || format!("idle {gap} ms (threshold {} ms)", p.stuck_gap_ms), out);
+                    self.emit(STUCK_AGENT, pt.saturating_add(p.stuck_gap_ms), s, si, || format!("idle {gap} ms (threshold {} ms)", p.stuck_gap_ms), out);
                 }
             }
             prev = Some((t, matches!(e.detail, Detail::SessionEnd { .. })));
@@ -402,6 +515,9 @@ impl<'a> Replay<'a> {
                 Detail::Error { fingerprint, .. } => {
                     self.errors.push(t, norm(fingerprint), p.error_loop_window_ms, p.error_loop_count);
                     self.error_total += 1;
+                    if self.all_transient && p.rules == AlertRules::Current {
+                        self.all_transient = fingerprint.is_some() && *self.transient.entry(fingerprint).or_insert_with(|| is_transient_fingerprint(data.str(fingerprint)));
+                    }
                     if !self.suppressed(ERROR_LOOP, t) {
                         if let Some((fp, n)) = self.errors.first_reaching(p.error_loop_count) {
                             self.emit(ERROR_LOOP, t, s, si, || format!("error {} {n} times within {} ms", label(fp), p.error_loop_window_ms), out);
@@ -430,7 +546,12 @@ impl<'a> Replay<'a> {
                     }
                     if status.is_some() && status == self.failed && self.error_total >= p.failed_session_errors {
                         let n = self.error_total;
-                        self.emit(FAILED_HIGH_ERRORS, t, s, si, || format!("failed with {n} errors"), out);
+                        // no error at all (failed_session_errors 0) is not "all transient", as in bosun
+                        if p.rules == AlertRules::Current && n > 0 && self.all_transient {
+                            self.emit(FAILED_TRANSIENT_ERRORS, t, s, si, || format!("failed with {n} errors, every fingerprint transient"), out);
+                        } else {
+                            self.emit(FAILED_HIGH_ERRORS, t, s, si, || format!("failed with {n} errors"), out);
+                        }
                     }
                     self.reset_state();
                 }

@@ -85,6 +85,14 @@ pub struct Parameters {
     pub daily_budget_usd: Option<f64>,
     /// day buckets: minutes east of UTC (0 = UTC days)
     pub utc_offset_minutes: i32,
+    /// alerts: the analyser rules replayed, `current` (bosun's rules now: transient failed
+    /// sessions, per-task cooldowns) or `legacy` (one alert per (type, attempt) within
+    /// alert_suppress_ms), to replay an old log as its analyser ran
+    pub alert_rules: alerts::AlertRules,
+    /// alerts, current rules: how long a task's failed_session_high_errors /
+    /// failed_session_transient_errors alert suppresses the next one of its attempts (event time)
+    pub failed_session_high_cooldown_ms: i64,
+    pub failed_session_transient_cooldown_ms: i64,
     /// error categories as written → canonical names (compared case-insensitively); a name
     /// without an alias stays itself. Given as a parameter it replaces the whole table.
     pub category_aliases: BTreeMap<String, String>,
@@ -120,6 +128,9 @@ impl Default for Parameters {
             runaway_min_usd: 1.0,
             daily_budget_usd: None,
             utc_offset_minutes: 0,
+            alert_rules: alerts::AlertRules::Current,
+            failed_session_high_cooldown_ms: 60 * 60_000,
+            failed_session_transient_cooldown_ms: 120 * 60_000,
             category_aliases: vocabulary::default_aliases(),
             infer_categories: true,
             prices: prices::default_prices(),

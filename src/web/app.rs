@@ -1457,6 +1457,13 @@ fn recompute() {
 /// Parameters shown first; the rest sit under "More thresholds".
 const MAIN_PARAMS: [&str; 5] = ["w_cost", "w_errors", "group_by", "daily_budget_usd", "utc_offset_minutes"];
 
+/// Parameters chosen from a list (a select) rather than typed as a number.
+const CHOICE_PARAMS: [(&str, &[&str]); 2] = [("group_by", &["model", "executor_variant", "executor"]), ("alert_rules", &["current", "legacy"])];
+
+fn choices_of(key: &str) -> Option<&'static [&'static str]> {
+    CHOICE_PARAMS.iter().find(|(k, _)| *k == key).map(|(_, c)| *c)
+}
+
 fn render_params() {
     let Some(holder) = by_id("params") else { return };
     clear(&holder);
@@ -1470,9 +1477,9 @@ fn render_params() {
         let v = &obj[k];
         let row = el("label", "field");
         append(&row, &el_text("span", "field-label", &format::label(k)));
-        let input: HtmlElement = if k == "group_by" {
+        let input: HtmlElement = if let Some(choices) = choices_of(k) {
             let sel = el("select", "");
-            for opt in ["model", "executor_variant", "executor"] {
+            for &opt in choices {
                 let o = el_text("option", "", &format::title(opt));
                 attr(&o, "value", opt);
                 if v.as_str() == Some(opt) {
@@ -1508,7 +1515,7 @@ fn on_param_change(target: &Element) {
     let Some(key) = target.get_attribute("data-param") else { return };
     let raw = js_sys::Reflect::get(target, &"value".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
     let mut params = serde_json::to_value(with(|a| a.params.clone())).unwrap_or(Value::Null);
-    let value = if key == "group_by" {
+    let value = if choices_of(&key).is_some() {
         Value::String(raw)
     } else if raw.trim().is_empty() {
         Value::Null
