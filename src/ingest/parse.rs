@@ -283,20 +283,26 @@ impl<'a> DataFields<'a> {
     pub fn nested_usage(&self) -> Option<Usage> {
         self.nested.iter().flatten().next().copied()
     }
+    /// A tool result's outcome: `result` `success`/`error` (…), else `success`, else `status`
+    /// (`completed`/`failed`, …), compared case-insensitively.
     pub fn tool_failed(&self) -> Option<bool> {
+        // (`result` is bosun's Codex output text, megabytes at times: compared, never lower-cased)
+        let is = |s: &str, words: &[&str]| words.iter().any(|w| s.eq_ignore_ascii_case(w));
+        const FAILED: [&str; 4] = ["error", "failure", "failed", "fail"];
         if let Some(r) = &self.result {
-            match r.to_ascii_lowercase().as_str() {
-                "success" | "ok" | "passed" => return Some(false),
-                "error" | "failure" | "failed" | "fail" => return Some(true),
-                _ => {}
+            if is(r, &["success", "ok", "passed"]) {
+                return Some(false);
+            }
+            if is(r, &FAILED) {
+                return Some(true);
             }
         }
         if let Some(s) = self.success {
             return Some(!s);
         }
-        match self.status.as_deref().map(str::to_ascii_lowercase).as_deref() {
-            Some("success" | "ok" | "completed" | "passed") => Some(false),
-            Some("error" | "failure" | "failed" | "fail") => Some(true),
+        match self.status.as_deref() {
+            Some(s) if is(s, &["success", "ok", "completed", "passed"]) => Some(false),
+            Some(s) if is(s, &FAILED) => Some(true),
             _ => None,
         }
     }
