@@ -113,3 +113,72 @@ fn mutations_of_real_lines() {
     }
     assert!(n > 30_000 && fast > n / 10, "{n} mutated lines, {fast} read by the fast path");
 }
+
+#[test]
+fn tool_params_given_as_a_json_string() {
+    // bosun's Codex writer gives a call's arguments as JSON text in a string; its content is read
+    // the same whichever reader read the line (the fast path reads every one of these lines)
+    let line = |params: &str| format!(r#"{{"timestamp":"2026-02-09T10:00:00Z","attempt_id":"A1","event_type":"tool_call","data":{{"tool_name":"shell","tool_params":{params}}}}}"#);
+    // nesting: skipped (any depth, as serde_json skips it), or read (over its 128 levels: not read)
+    let deep = |key: &str| format!("\"{{\\\"{key}\\\":{}{}}}\"", "[".repeat(200), "]".repeat(200));
+    let cases: Vec<(String, Option<&str>, Vec<&str>)> = vec![
+        (r#""{\"command\":[\"bash\",\"-lc\",\"cargo test\"],\"workdir\":\"/w\"}""#.into(), Some("cargo test"), vec![]),
+        (r#""{\"command\":[\"/bin/bash\",\"-c\",\"npm test\"]}""#.into(), Some("npm test"), vec![]),
+        (r#""{\"command\":[\"git\",\"status\"]}""#.into(), Some("git status"), vec![]),
+        (r#""{\"cmd\":\"ls -la\"}""#.into(), Some("ls -la"), vec![]),
+        (r#"" { \"command\" : \"echo \\u00e9 \\\"q\\\"\" } ""#.into(), Some("echo é \"q\""), vec![]),
+        (r#""{\"command\":\"echo \\ud83d\\ude00\"}""#.into(), Some("echo 😀"), vec![]),
+        (r#""{\"command\":\"a\",\"command\":\"b\"}""#.into(), Some("b"), vec![]),
+        (r#""{\"file_path\":\"src/a.rs\"}""#.into(), None, vec![]),
+        (r#""{\"command\":5}""#.into(), Some("5"), vec![]),
+        (r#""{\"command\":true}""#.into(), None, vec!["data.tool_params.command"]),
+        (r#""{\"command\":[\"bash\",1]}""#.into(), None, vec!["data.tool_params.command"]),
+        (r#""""#.into(), None, vec![]),
+        (r#""   ""#.into(), None, vec![]),
+        (r#""not json""#.into(), None, vec!["data.tool_params"]),
+        (r#""[\"bash\",\"-lc\",\"ls\"]""#.into(), None, vec!["data.tool_params"]),
+        (r#""{\"command\":\"ls\"} x""#.into(), None, vec!["data.tool_params"]),
+        (r#""{\"command\":""#.into(), None, vec!["data.tool_params"]),
+        (r#""{\"command\":\"\\ud800\"}""#.into(), None, vec!["data.tool_params"]),
+        (deep("x"), None, vec![]),
+        (deep("command"), None, vec!["data.tool_params"]),
+    ];
+    for (params, command, warnings) in cases {
+        let l = line(&params);
+        assert!(check(&l), "the fast path reads {l:?}");
+        let top = parse_line(&l).unwrap();
+        let d = top.data.unwrap();
+        assert_eq!(d.command.as_deref(), command, "{params}");
+        assert_eq!(d.warnings, warnings, "{params}");
+    }
+}
+
+#[test]
+fn mutations_of_string_tool_params() {
+    // the arguments' JSON text mutated, then written as a JSON string: both readers agree, nothing panics
+    let args = [r#"{"command":["bash","-lc","cargo test -- --nocapture"],"workdir":"/work/repo","timeout_ms":120000}"#, r#"{"path":"src/a b.rs","content":"fn main() {}\n"}"#, r#"{"cmd":"echo \"hi\" \u00e9"}"#];
+    let pieces = ["\"", "\\", "{", "}", "[", "]", ",", ":", " ", "\\u", "\\ud800", "\\u0041", "0", "-", "1e400", "null", "[]", "{}", "é", "😀", "\\\""];
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    for _ in 0..5000 {
+        let mut text = args[next(args.len())].to_string();
+        for _ in 0..1 + next(2) {
+            let mut at = next(text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            match next(3) {
+                0 => text.truncate(at),
+                _ => text.insert_str(at, pieces[next(pieces.len())]),
+            }
+        }
+        let quoted = serde_json::to_string(&text).unwrap();
+        let line = format!(r#"{{"timestamp":"2026-02-09T10:00:00Z","attempt_id":"A1","event_type":"tool_call","data":{{"tool_name":"shell","tool_params":{quoted}}}}}"#);
+        assert!(check(&line), "{line:?}");
+    }
+}

@@ -78,3 +78,57 @@ fn single_session_without_git_facts() {
     let g = compute(&View::new(&data, &f, &p));
     assert!(g.rows.is_empty() && g.scope.is_empty() && g.hot_files.is_empty() && g.review.is_empty());
 }
+
+// ---------------------------------------------------------------------------------------------
+// bosun's own diff_summary layout (its real writer), beside git's --stat text
+
+const T1: &str = "0b6f3c9e-1d2a-4e5f-8a7b-9c0d1e2f3a4b";
+const T2: &str = "5e0c2d7a-aaaa-4bbb-8ccc-0123456789ab";
+
+fn bosun_rows() -> String {
+    // b1: five files, one path with spaces in a directory, one with a space in its name, one binary;
+    // header totals +62 -13 = (30 + 12 + 10 + 10) and (5 + 0 + 6 + 2)
+    let b1 = "5 file(s) changed, +62 -13\n  src/auth/login.rs         +30     -5\n  docs/release notes.md     +12     -0\n  src/routes.rs             +10     -6\n  tests/login test.rs       +10     -2\n  assets/logo.png        (binary)";
+    let row = |attempt: String, task: &str, success: bool, commits: bool, files: u64, added: u64, deleted: u64, summary: &str| {
+        let task = if task.is_empty() { String::new() } else { format!(",\"task_id\":\"{task}\"") };
+        let summary = serde_json::to_string(summary).unwrap();
+        format!("{{\"timestamp\":\"2026-02-09T10:00:00Z\",\"attempt_id\":\"{attempt}\"{task},\"executor\":\"codex\",\"model\":\"gpt-5-codex\",\"metrics\":{{\"success\":{success},\"agent_made_commits\":{commits},\"diff_summary\":{summary},\"diff_files_changed\":{files},\"diff_lines_added\":{added},\"diff_lines_deleted\":{deleted}}}}}\n")
+    };
+    let mut t = String::new();
+    // the task ids come from the attempt ids (no task_id on the lines)
+    t += &row(format!("{T1}-7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"), "", false, true, 5, 62, 13, b1);
+    t += &row(format!("{T2}-11111111-2222-4333-8444-555555555555"), "", true, false, 0, 0, 0, "(no diff stats available)");
+    // git's --stat text still reads (its summary line last, not a file)
+    t += &row("ve-a1b2c3-fix".into(), "a1b2c3", true, true, 2, 3, 3, " src/auth/login.rs | 4 ++--\n src/db.rs | 2 +-\n 2 files changed, 3 insertions(+), 3 deletions(-)");
+    t
+}
+
+#[test]
+fn bosun_diff_layout_gives_the_files() {
+    let data = load(&bosun_rows());
+    let (f, p) = (Filters::default(), Parameters::default());
+    let g = compute(&View::new(&data, &f, &p));
+    // rows by attempt id ("0b6f…" < "5e0c…" < "ve-…"); agent_made_commits true/false → 1/0
+    let rows: Vec<(Option<&str>, Option<u64>, Option<u64>, Option<u64>, Option<u64>)> =
+        g.rows.iter().map(|r| (r.task_id.as_deref(), r.agent_made_commits, r.diff_files_changed, r.diff_lines_added, r.diff_lines_deleted)).collect();
+    assert_eq!(rows, vec![(Some(T1), Some(1), Some(5), Some(62), Some(13)), (Some(T2), Some(0), Some(0), Some(0), Some(0)), (Some("a1b2c3"), Some(1), Some(2), Some(3), Some(3))]);
+    // the T2 session succeeded with no commit and 0 + 0 lines
+    assert_eq!(g.no_change_success.attempt_ids, vec![format!("{T2}-11111111-2222-4333-8444-555555555555")]);
+    // src/auth/login.rs: T1 (failed) and a1b2c3 (succeeded) → 2 tasks, 1 failed of 2 known;
+    // T1's other four files → 1 task, failed; src/db.rs (a1b2c3) → 0 of 1; "(no diff stats available)" names none.
+    // Ties on tasks by path: assets/… < docs/… < src/db.rs < src/routes.rs < tests/…
+    let hot: Vec<(&str, u64, u64, Option<f64>, u64)> = g.hot_files.iter().map(|h| (h.file.as_str(), h.tasks, h.failed_tasks, h.failure_rate, h.failure_n)).collect();
+    assert_eq!(
+        hot,
+        vec![
+            ("src/auth/login.rs", 2, 1, Some(0.5), 2),
+            ("assets/logo.png", 1, 1, Some(1.0), 1),
+            ("docs/release notes.md", 1, 1, Some(1.0), 1),
+            ("src/db.rs", 1, 0, Some(0.0), 1),
+            ("src/routes.rs", 1, 1, Some(1.0), 1),
+            ("tests/login test.rs", 1, 1, Some(1.0), 1),
+        ]
+    );
+    // the files are read without a field warning
+    assert!(data.store.diagnostics.field_warnings.is_empty(), "{:?}", data.store.diagnostics.field_warnings);
+}

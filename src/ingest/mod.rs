@@ -299,9 +299,12 @@ impl Store {
 
     fn intern_context(&mut self, top: &TopFields<'_>) -> Context {
         let exec = top.executor.as_deref().map(|e| e.trim().to_ascii_uppercase());
+        let attempt = top.attempt_id.as_deref().unwrap_or("");
+        // no task_id: the task UUID that starts bosun's attempt ids (spec rev. 2)
+        let task = top.task_id.as_deref().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| task_of_attempt(attempt).unwrap_or(""));
         Context {
-            attempt: self.strings.intern(top.attempt_id.as_deref().unwrap_or("")),
-            task_id: self.strings.intern(top.task_id.as_deref().unwrap_or("")),
+            attempt: self.strings.intern(attempt),
+            task_id: self.strings.intern(task),
             task_title: self.strings.intern(top.task_title.as_deref().unwrap_or("")),
             executor: self.strings.intern(exec.as_deref().unwrap_or("")),
             executor_variant: self.strings.intern(top.executor_variant.as_deref().unwrap_or("")),
@@ -570,6 +573,18 @@ impl Store {
         let occurrences = top.occurrences.map(|n| u32::try_from(n).unwrap_or(u32::MAX));
         self.alerts.push(Alert { ts_ms, loc, alert_type, severity, attempt: ctx.attempt, task_id: ctx.task_id, executor: ctx.executor, cooldown_key, occurrences });
     }
+}
+
+/// The task id an attempt id starts with: a UUID (8-4-4-4-12 hex digits) followed by a hyphen,
+/// as bosun's writer makes them (`<task UUID>-<attempt UUID>`).
+pub fn task_of_attempt(attempt: &str) -> Option<&str> {
+    let a = attempt.trim();
+    let b = a.as_bytes();
+    let uuid = b.len() >= 37
+        && b[36] == b'-'
+        && b[..36].iter().enumerate().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { *c == b'-' } else { c.is_ascii_hexdigit() });
+    // (36 ASCII bytes: a char boundary)
+    uuid.then(|| &a[..36])
 }
 
 /// How many more items a list takes before it grows.

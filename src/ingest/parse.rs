@@ -196,7 +196,12 @@ struct ToolParams<'a> {
 impl<'de> ObjectReader<'de> for ToolParams<'de> {
     fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
         match key {
-            "command" | "cmd" => self.command = text(&mut self.warnings, "data.tool_params.command", map.next_value()?),
+            "command" | "cmd" => {
+                self.command = match map.next_value()? {
+                    Scalar::Strs(argv) => command_of_argv(argv),
+                    v => text(&mut self.warnings, "data.tool_params.command", v),
+                }
+            }
             "file_path" | "path" => {
                 let v = text(&mut self.warnings, "data.tool_params.file_path", map.next_value()?);
                 if key == "file_path" || self.file.is_none() {
@@ -208,6 +213,46 @@ impl<'de> ObjectReader<'de> for ToolParams<'de> {
             }
         }
         Ok(())
+    }
+}
+
+impl ToolParams<'_> {
+    /// The same facts, owning their text (read from a string's decoded content).
+    fn into_owned(self) -> ToolParams<'static> {
+        let own = |c: Option<Cow<'_, str>>| c.map(|c| Cow::Owned(c.into_owned()));
+        ToolParams { command: own(self.command), file: own(self.file), warnings: self.warnings }
+    }
+}
+
+/// A command given as an argv array (bosun's Codex writer: `["bash", "-lc", "npm test"]`) as its
+/// command line: a `sh`/`bash`/`zsh` wrapper (by name or path) with `-c` or `-lc` is its script
+/// (the third item; what follows it is the script's `$0`, `$1`…); any other array is its items
+/// joined with spaces. An empty array or a blank script is no command.
+pub fn command_of_argv(argv: Vec<Cow<'_, str>>) -> Option<Cow<'_, str>> {
+    let shell = |p: &str| {
+        let name = p.trim().rsplit(['/', '\\']).next().unwrap_or("");
+        let name = name.strip_suffix(".exe").unwrap_or(name);
+        matches!(name, "sh" | "bash" | "zsh")
+    };
+    let wrapped = argv.len() >= 3 && shell(&argv[0]) && matches!(argv[1].trim(), "-c" | "-lc");
+    let line = if wrapped { argv.into_iter().nth(2)? } else if argv.is_empty() { return None } else { Cow::Owned(argv.join(" ")) };
+    (!line.trim().is_empty()).then_some(line)
+}
+
+/// An object written as JSON text inside a string (bosun's Codex `tool_params`), read by `T`:
+/// by the fast path, else by serde_json — the same reading whichever of the two read the line
+/// around it. `None` when the text is not one JSON object.
+fn object_in_string<'a, T: ObjectReader<'a>>(text: &'a str) -> Option<T> {
+    let mut fast = super::fastjson::Fast::new(text);
+    if let Ok(ObjOr::Obj(t)) = <ObjOr<T> as serde::Deserialize>::deserialize(&mut fast) {
+        if fast.at_end() {
+            return Some(t);
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    match <ObjOr<T> as serde::Deserialize>::deserialize(&mut de) {
+        Ok(ObjOr::Obj(t)) if de.end().is_ok() => Some(t),
+        _ => None,
     }
 }
 
@@ -245,20 +290,26 @@ impl<'a> DataFields<'a> {
     pub fn nested_usage(&self) -> Option<Usage> {
         self.nested.iter().flatten().next().copied()
     }
+    /// A tool result's outcome: `result` `success`/`error` (…), else `success`, else `status`
+    /// (`completed`/`failed`, …), compared case-insensitively.
     pub fn tool_failed(&self) -> Option<bool> {
+        // (`result` is bosun's Codex output text, megabytes at times: compared, never lower-cased)
+        let is = |s: &str, words: &[&str]| words.iter().any(|w| s.eq_ignore_ascii_case(w));
+        const FAILED: [&str; 4] = ["error", "failure", "failed", "fail"];
         if let Some(r) = &self.result {
-            match r.to_ascii_lowercase().as_str() {
-                "success" | "ok" | "passed" => return Some(false),
-                "error" | "failure" | "failed" | "fail" => return Some(true),
-                _ => {}
+            if is(r, &["success", "ok", "passed"]) {
+                return Some(false);
+            }
+            if is(r, &FAILED) {
+                return Some(true);
             }
         }
         if let Some(s) = self.success {
             return Some(!s);
         }
-        match self.status.as_deref().map(str::to_ascii_lowercase).as_deref() {
-            Some("success" | "ok" | "completed" | "passed") => Some(false),
-            Some("error" | "failure" | "failed" | "fail") => Some(true),
+        match self.status.as_deref() {
+            Some(s) if is(s, &["success", "ok", "completed", "passed"]) => Some(false),
+            Some(s) if is(s, &FAILED) => Some(true),
             _ => None,
         }
     }
@@ -282,14 +333,28 @@ impl<'de> ObjectReader<'de> for DataFields<'de> {
             }
             "tool_params" => {
                 s.mark(2, w, "data.tool_params");
-                match map.next_value::<ObjOr<ToolParams>>()? {
-                    ObjOr::Obj(p) => {
-                        w.extend(p.warnings);
-                        self.command = p.command;
-                        self.file = p.file;
+                let params = match map.next_value::<ObjOr<ToolParams>>()? {
+                    ObjOr::Obj(p) => Some(p),
+                    ObjOr::Other(Scalar::Null) => None,
+                    // bosun's Codex writer: the call's arguments as a JSON string (`""` when it
+                    // had none: absent, like null)
+                    ObjOr::Other(Scalar::Str(t)) if t.trim().is_empty() => None,
+                    ObjOr::Other(Scalar::Str(t)) => {
+                        let p = object_in_string::<ToolParams>(&t).map(ToolParams::into_owned);
+                        if p.is_none() {
+                            w.push("data.tool_params");
+                        }
+                        p
                     }
-                    ObjOr::Other(Scalar::Null) => {}
-                    ObjOr::Other(_) => w.push("data.tool_params"),
+                    ObjOr::Other(_) => {
+                        w.push("data.tool_params");
+                        None
+                    }
+                };
+                if let Some(p) = params {
+                    w.extend(p.warnings);
+                    self.command = p.command;
+                    self.file = p.file;
                 }
             }
             "result" => {
@@ -671,16 +736,56 @@ impl<'de> ObjectReader<'de> for MetricsUsage {
     }
 }
 
-/// File paths named in git's `--stat` text (`src/auth.rs | 40 ++--`); the summary line
-/// (`2 files changed, …`) is not a file.
+/// File paths named in a `diff_summary` text. Two layouts:
+/// - bosun's own: a first line `N file(s) changed, +A -D`, then one indented line per file, the
+///   path then `+a` and `-d` in aligned columns (read from the right, so a path may hold spaces),
+///   or the path then `(binary)`; or only `(no diff stats available)`;
+/// - git's `--stat`: `src/auth.rs | 40 ++--` lines (the path before the last `|`), and a summary
+///   line (`2 files changed, …`) that is not a file.
+///
+/// The per-file line counts are not kept: the session's line figures are `diff_lines_*`.
 pub fn files_of_diff_stat(stat: &str) -> Vec<&str> {
-    stat.lines()
+    let mut lines = stat.lines().filter(|l| !l.trim().is_empty()).peekable();
+    if lines.peek().is_some_and(|l| is_bosun_diff_header(l)) {
+        lines.next();
+        return lines.filter_map(bosun_diff_file).collect();
+    }
+    lines
         .filter_map(|l| {
-            let (path, rest) = l.split_once('|')?;
+            let (path, rest) = l.rsplit_once('|')?;
             let path = path.trim();
             (!path.is_empty() && !rest.trim().is_empty()).then_some(path)
         })
         .collect()
+}
+
+/// bosun's first line: `3 file(s) changed, +40 -2` (also `file`/`files`).
+fn is_bosun_diff_header(line: &str) -> bool {
+    let t = line.trim_start();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &t[digits..];
+    digits > 0 && (rest.starts_with(" file(s) changed,") || rest.starts_with(" files changed,") || rest.starts_with(" file changed,")) && rest.contains(" +")
+}
+
+/// The path of one file line of bosun's layout: `  src/a b.rs    +12     -3` or `  logo.png  (binary)`.
+fn bosun_diff_file(line: &str) -> Option<&str> {
+    let column = |l: &str, sign: char| -> Option<usize> {
+        let l = l.trim_end();
+        let at = l.rfind(|c: char| c.is_ascii_whitespace())? + 1;
+        let n = l[at..].strip_prefix(sign)?;
+        (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).then_some(at)
+    };
+    let l = line.trim_end();
+    let path = match l.strip_suffix("(binary)") {
+        Some(p) => p,
+        None => {
+            let del = column(l, '-')?;
+            let add = column(&l[..del], '+')?;
+            &l[..add]
+        }
+    };
+    let path = path.trim();
+    (!path.is_empty()).then_some(path)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -966,6 +1071,30 @@ mod tests {
     #[test]
     fn diff_stat_files() {
         assert_eq!(files_of_diff_stat("src/auth.rs | 40 ++--\n src/routes.rs | 7 +\n 2 files changed, 31 insertions(+)"), vec!["src/auth.rs", "src/routes.rs"]);
+    }
+
+    #[test]
+    fn bosun_diff_layout_files() {
+        let text = "3 file(s) changed, +15 -4\n  src/a.rs            +10     -2\n  docs/my notes.md     +5     -2\n  logo.png        (binary)";
+        assert_eq!(files_of_diff_stat(text), vec!["src/a.rs", "docs/my notes.md", "logo.png"]);
+        // a path holding a `|`, and columns that are not counts (not a file line)
+        assert_eq!(files_of_diff_stat("2 file(s) changed, +1 -0\n  a | b.rs  +1  -0\n  weird +x -y\n  wide\u{3000}+1\u{3000}-1"), vec!["a | b.rs"]);
+        assert!(files_of_diff_stat("(no diff stats available)").is_empty());
+        assert!(files_of_diff_stat("0 file(s) changed, +0 -0\n").is_empty());
+        // git's summary line is last, not a header: still git's layout
+        assert_eq!(files_of_diff_stat(" a.rs | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)"), vec!["a.rs"]);
+    }
+
+    #[test]
+    fn argv_commands() {
+        let argv = |v: &[&'static str]| v.iter().map(|s| Cow::Borrowed(*s)).collect::<Vec<_>>();
+        assert_eq!(command_of_argv(argv(&["bash", "-lc", "cargo test --all"])).as_deref(), Some("cargo test --all"));
+        assert_eq!(command_of_argv(argv(&["/bin/zsh", "-c", "npm test", "x"])).as_deref(), Some("npm test"));
+        assert_eq!(command_of_argv(argv(&["sh", "-x", "run.sh"])).as_deref(), Some("sh -x run.sh"));
+        assert_eq!(command_of_argv(argv(&["python", "-m", "pytest"])).as_deref(), Some("python -m pytest"));
+        assert_eq!(command_of_argv(argv(&["bash", "-lc"])).as_deref(), Some("bash -lc"));
+        assert_eq!(command_of_argv(argv(&["bash", "-lc", " "])), None);
+        assert_eq!(command_of_argv(argv(&[])), None);
     }
 
     #[test]

@@ -234,23 +234,21 @@ impl Derived {
                         if file.is_some() {
                             touch(file, &mut d);
                         }
-                        let w = work.get(d.tool_id(norm(tool)));
-                        w.stat.calls += 1;
-                        w.pending.push_back(e.ts_ms());
+                        work.call(d.tool_id(norm(tool)), e.ts_ms());
                     }
                     Detail::ToolResult { tool, failed } => {
-                        let w = work.get(d.tool_id(norm(tool)));
+                        // a named result answers the oldest unanswered call of its tool; an
+                        // unnamed one (bosun's Codex writer) the oldest unanswered call of any
+                        // tool, and counts for that call's tool — or, with none left, for `unknown`
+                        let (named, unknown_id) = match tool.get() {
+                            Some(t) => (Some(d.tool_id(t)), 0),
+                            None => (None, d.tool_id(unknown)),
+                        };
+                        let w = work.result(named, unknown_id, e.ts_ms());
                         w.stat.results += 1;
                         if let Some(f) = failed {
                             w.stat.known += 1;
                             w.stat.failures += f as u32;
-                        }
-                        // FIFO pairing with the oldest unpaired call of the same tool; a pair
-                        // missing a timestamp is consumed without a latency
-                        if let Some(Some(c)) = w.pending.pop_front() {
-                            if let Some(r) = e.ts_ms() {
-                                w.latencies.push((r - c) as f64);
-                            }
                         }
                     }
                     _ => {}
@@ -413,25 +411,39 @@ impl SessionDigest {
 
 /// Scratch space for one session's tools, reused from session to session (no allocation per
 /// session once warm).
+///
+/// Pairing (first in, first out): every call waits in its tool's queue and in the session's queue
+/// of all calls. A named result takes the oldest unanswered call of its tool; an unnamed result
+/// the oldest unanswered call of any tool. Either way the call is answered for both queues (an
+/// answered call is dropped from the other queue when it reaches its front), so no call answers
+/// two results. A pair where either side has no timestamp is consumed without a latency.
 #[derive(Default)]
 struct ToolWork {
     slots: Vec<ToolSlot>,
     used: usize,
+    /// the session's unanswered calls, oldest first: (call number, slot, timestamp)
+    pending: VecDeque<(u32, u32, Option<i64>)>,
+    /// per call of the session (by number): answered
+    answered: Vec<bool>,
 }
 
 #[derive(Default)]
 struct ToolSlot {
     stat: ToolStat,
-    pending: VecDeque<Option<i64>>,
+    /// this tool's unanswered calls, oldest first: (call number, timestamp)
+    pending: VecDeque<(u32, Option<i64>)>,
     latencies: Vec<f64>,
 }
 
 impl ToolWork {
     fn clear(&mut self) {
         self.used = 0;
+        self.pending.clear();
+        self.answered.clear();
     }
-    fn get(&mut self, tool: u32) -> &mut ToolSlot {
-        let pos = match self.slots[..self.used].iter().position(|w| w.stat.tool == tool) {
+    /// The position of a tool's slot, made on first use.
+    fn slot(&mut self, tool: u32) -> usize {
+        match self.slots[..self.used].iter().position(|w| w.stat.tool == tool) {
             Some(p) => p,
             None => {
                 if self.used == self.slots.len() {
@@ -444,8 +456,62 @@ impl ToolWork {
                 self.used += 1;
                 self.used - 1
             }
+        }
+    }
+    fn call(&mut self, tool: u32, ts: Option<i64>) {
+        let n = self.answered.len() as u32;
+        self.answered.push(false);
+        let pos = self.slot(tool);
+        let w = &mut self.slots[pos];
+        w.stat.calls += 1;
+        w.pending.push_back((n, ts));
+        self.pending.push_back((n, pos as u32, ts));
+    }
+    /// Pairs a result (its tool, if named) with its call, recording the latency; returns the slot
+    /// of the tool it counts for.
+    fn result(&mut self, named: Option<u32>, unknown: u32, ts: Option<i64>) -> &mut ToolSlot {
+        // answers call `n` unless it was answered already
+        fn take(answered: &mut [bool], n: u32) -> bool {
+            match answered.get_mut(n as usize) {
+                Some(a) if !*a => {
+                    *a = true;
+                    true
+                }
+                _ => false,
+            }
+        }
+        let (pos, call) = match named {
+            Some(tool) => {
+                let pos = self.slot(tool);
+                let q = &mut self.slots[pos].pending;
+                let mut call = None;
+                while let Some((n, c)) = q.pop_front() {
+                    if take(&mut self.answered, n) {
+                        call = Some(c);
+                        break;
+                    }
+                }
+                (pos, call)
+            }
+            None => {
+                let mut found = None;
+                while let Some((n, pos, c)) = self.pending.pop_front() {
+                    if take(&mut self.answered, n) {
+                        found = Some((pos as usize, c));
+                        break;
+                    }
+                }
+                match found {
+                    Some((pos, c)) => (pos, Some(c)),
+                    None => (self.slot(unknown), None),
+                }
+            }
         };
-        &mut self.slots[pos]
+        let w = &mut self.slots[pos];
+        if let (Some(Some(c)), Some(r)) = (call, ts) {
+            w.latencies.push((r - c) as f64);
+        }
+        w
     }
     fn used(&self) -> &[ToolSlot] {
         &self.slots[..self.used]

@@ -60,8 +60,9 @@ pub fn compute(view: &View) -> Tools {
     let (mut test_runs, mut lint_runs) = (0u64, 0u64);
     // Per session, its tool digest (made once per load): counts, and the latencies of its
     // call → result pairs. Within a session (events in time order) each tool_result is paired
-    // with the oldest unpaired tool_call of the same tool (FIFO); a pair where either side has no
-    // timestamp is consumed but gives no latency.
+    // with the oldest unanswered tool_call of the same tool (FIFO); one without a tool name with
+    // the oldest unanswered call of any tool, and counts for that call's tool (`unknown` when no
+    // call is left); a pair where either side has no timestamp is consumed but gives no latency.
     // a view of every session takes its latencies' percentiles from those made once per load
     let whole = view.sessions.len() == data.sessions.len();
     for &si in &view.sessions {
