@@ -103,7 +103,7 @@ pub fn render(report: &Value, name: &str, opts: &TableOptions) -> Result<String,
         return Err(format!("no table named {:?}; the tables are: {}", escape(name), table_names(report).join(", ")));
     };
     // headers, which columns are numeric, and the cells of the rows shown
-    let (headers, numeric, rows, total): (Vec<String>, Vec<bool>, Vec<Vec<Cell>>, usize) = match value {
+    let (headers, numeric, rows, total, times): (Vec<String>, Vec<bool>, Vec<Vec<Cell>>, usize, Vec<bool>) = match value {
         Value::Array(items) => {
             let shown = &items[..opts.top.unwrap_or(usize::MAX).min(items.len())];
             if items.iter().all(Value::is_object) {
@@ -123,19 +123,20 @@ pub fn render(report: &Value, name: &str, opts: &TableOptions) -> Result<String,
                         vals.peek().is_some() && vals.all(|v| v.is_number() || is_proportion(v))
                     })
                     .collect();
+                let times = cols.iter().map(|c| items.iter().filter_map(|r| r.get(c)).filter(|v| !v.is_null()).all(|v| v.as_str().is_some_and(format::looks_like_time))).collect();
                 let rows = shown.iter().map(|r| cols.iter().map(|c| cell(c, r.get(c).unwrap_or(&Value::Null))).collect()).collect();
-                (cols.iter().map(|c| heading(c)).collect(), numeric, rows, items.len())
+                (cols.iter().map(|c| heading(c)).collect(), numeric, rows, items.len(), times)
             } else {
                 // a list of values: one column, read by the list's field name
                 let numeric = items.iter().any(Value::is_number) && items.iter().all(|v| v.is_number() || v.is_null());
-                (vec![heading(field)], vec![numeric], shown.iter().map(|v| vec![cell(field, v)]).collect(), items.len())
+                (vec![heading(field)], vec![numeric], shown.iter().map(|v| vec![cell(field, v)]).collect(), items.len(), vec![false])
             }
         }
         // an object (`resolve` gives nothing else): its fields and values
         _ => {
             let fields = value.as_object().into_iter().flatten();
             let rows: Vec<Vec<Cell>> = fields.clone().take(opts.top.unwrap_or(usize::MAX)).map(|(k, v)| vec![Cell { text: escape(&heading(k)), empty: false }, cell(k, v)]).collect();
-            (vec!["field".into(), "value".into()], vec![false, false], rows, fields.count())
+            (vec!["field".into(), "value".into()], vec![false, false], rows, fields.count(), vec![true, false])
         }
     };
     let headers: Vec<String> = headers.iter().map(|h| escape(h)).collect();
@@ -146,7 +147,9 @@ pub fn render(report: &Value, name: &str, opts: &TableOptions) -> Result<String,
         return Ok(out);
     }
     let natural: Vec<usize> = (0..headers.len()).map(|i| rows.iter().map(|r| width(&r[i].text)).chain([width(&headers[i])]).max().unwrap_or(0)).collect();
-    let widths = fit(&natural, opts.width);
+    let whole: Vec<bool> = numeric.iter().zip(&times).map(|(n, t)| *n || *t).collect();
+    let floor: Vec<usize> = (0..natural.len()).map(|i| if numeric[i] { rows.iter().map(|r| width(&r[i].text)).max().unwrap_or(0) } else { 0 }).collect();
+    let widths = fit(&natural, &floor, &whole, opts.width);
     let line = |cells: Vec<(String, bool)>, bold: bool| -> String {
         let mut l = String::new();
         let last = cells.len().saturating_sub(1);
@@ -202,20 +205,36 @@ fn style(color: bool, code: &str, s: &str) -> String {
 }
 
 /// Column widths within `limit` (0 = none): when the natural widths pass it, the widest columns
-/// are cut to one cap, the largest that fits, but never below [`MIN_COLUMN`] (or their own width).
-pub fn fit(natural: &[usize], limit: usize) -> Vec<usize> {
+/// are cut to one cap, the largest that fits, but none below its `floor` (the widest number of a
+/// numeric column: a number is never cut, only its heading) or [`MIN_COLUMN`]. Columns marked
+/// `whole` (numbers, timestamps: a cut one reads wrong) are cut only when cutting the others as
+/// far as they go is not enough. A row may still pass the limit when nothing more can be cut.
+pub fn fit(natural: &[usize], floor: &[usize], whole: &[bool], limit: usize) -> Vec<usize> {
     let gaps = GAP * natural.len().saturating_sub(1);
     let total: usize = natural.iter().sum::<usize>() + gaps;
     if limit == 0 || total <= limit {
         return natural.to_vec();
     }
     let avail = limit.saturating_sub(gaps);
-    let max = natural.iter().copied().max().unwrap_or(0);
-    let mut cap = max;
-    while cap > MIN_COLUMN && natural.iter().map(|&w| w.min(cap)).sum::<usize>() > avail {
-        cap -= 1;
+    let capped = |cap: usize, all: bool| -> Vec<usize> {
+        let lowest = |i: usize, w: usize| w.min(floor.get(i).copied().unwrap_or(0).max(MIN_COLUMN));
+        natural.iter().enumerate().map(|(i, &w)| if all || !whole.get(i).copied().unwrap_or(false) { w.min(cap).max(lowest(i, w)) } else { w }).collect()
+    };
+    let mut widths = natural.to_vec();
+    for all in [false, true] {
+        let mut cap = natural.iter().copied().max().unwrap_or(0);
+        loop {
+            widths = capped(cap, all);
+            if cap == 0 || widths.iter().sum::<usize>() <= avail {
+                break;
+            }
+            cap -= 1;
+        }
+        if widths.iter().sum::<usize>() <= avail {
+            break;
+        }
     }
-    natural.iter().map(|&w| w.min(cap)).collect()
+    widths
 }
 
 /// Control characters (C0, DEL, C1) and the invisible characters that reorder or hide text
@@ -372,9 +391,20 @@ mod tests {
         let out = render(&r, "e", &TableOptions { width: 0, ..Default::default() }).unwrap();
         assert!(out.contains(&msg));
         // the widest columns are cut first, never below MIN_COLUMN
-        assert_eq!(fit(&[10, 50, 30], 60), vec![10, 23, 23]);
-        assert_eq!(fit(&[30, 30, 30], 10), vec![8, 8, 8]);
-        assert_eq!(fit(&[5, 6], 100), vec![5, 6]);
+        assert_eq!(fit(&[10, 50, 30], &[0; 3], &[false; 3], 60), vec![10, 23, 23]);
+        assert_eq!(fit(&[30, 30, 30], &[0; 3], &[false; 3], 10), vec![8, 8, 8]);
+        assert_eq!(fit(&[5, 6], &[0; 2], &[false; 2], 100), vec![5, 6]);
+        // numbers and timestamps stay whole while cutting the text is enough
+        assert_eq!(fit(&[24, 24, 30], &[0; 3], &[true, true, false], 70), vec![24, 24, 18]);
+        assert_eq!(fit(&[24, 24, 30], &[0; 3], &[true, true, false], 40), vec![12, 12, 12], "36 columns between the gaps");
+        // a number is never cut: its column goes no narrower than its widest value
+        assert_eq!(fit(&[12, 30, 30], &[10, 0, 0], &[true, false, false], 30), vec![10, 8, 8]);
+        // a numeric column's heading is cut to its values' width
+        let r = json!({"s": {"rows": [{"name": "x".repeat(30), "tokens_of_the_day": 1234567}]}});
+        let out = render(&r, "s", &TableOptions { width: 25, ..Default::default() }).unwrap();
+        assert_eq!(lines(&out), vec!["name         tokens of …", "───────────  ───────────", "xxxxxxxxxx…    1,234,567"]);
+        let out = render(&r, "s", &TableOptions { width: 12, ..Default::default() }).unwrap();
+        assert_eq!(lines(&out), vec!["name      tokens o…", "────────  ─────────", "xxxxxxx…  1,234,567"], "the number whole, past the width");
         assert_eq!(cut("abcdef", 4), "abc…");
         assert_eq!(cut("abcd", 4), "abcd");
         assert_eq!(cut("日本語テキスト", 7), "日本語…", "wide characters take two columns");
