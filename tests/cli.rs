@@ -201,3 +201,182 @@ fn the_default_output_reads_like_the_page() {
         assert!(text.lines().any(|l| l == line), "{line:?} in\n{text}");
     }
 }
+
+/// Copies the golden fixture's files into `dir`.
+fn copy_golden(dir: &Path) {
+    fn walk(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let target = to.join(e.file_name());
+            if e.file_type().unwrap().is_dir() {
+                walk(&e.path(), &target);
+            } else {
+                std::fs::copy(e.path(), target).unwrap();
+            }
+        }
+    }
+    walk(&golden(), dir);
+}
+
+#[test]
+fn no_path_reads_the_logs_of_the_current_directory() {
+    let dir = tmp("default-path");
+    copy_golden(&dir.join(".cache/agent-work-logs"));
+    let here = bin().args(["report", "--json"]).current_dir(&dir).output().unwrap();
+    let given = run(&["report", golden().to_str().unwrap(), "--json"]);
+    assert!(here.status.success(), "{}", String::from_utf8_lossy(&here.stderr));
+    // the same files under the same names (relative to the folder): byte-identical
+    assert_eq!(here.stdout, given.stdout);
+    assert_eq!(json_of(&here)["summary"]["sessions"], 3);
+
+    // without that folder: exit 2, saying which folder and how to give a path
+    let empty = tmp("default-path-missing");
+    let out = bin().arg("report").current_dir(&empty).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no PATH given") && err.contains(".cache/agent-work-logs") && err.contains("spyglass report PATH"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+/// Three sessions and two records without one, in 2020 (so that counting back from the machine's
+/// clock would select nothing):
+///   s1 starts 2020-03-01 00:00, s2 2020-03-05 12:00, s3 2020-03-07 23:00 (each 10 minutes long);
+///   a skill_invoke without attempt at 2020-03-08 06:00; an alert at 2020-03-08 12:00, the last
+///   timestamp of all records.
+fn last_fixture(dir: &Path) -> PathBuf {
+    let ev = |ts: &str, a: &str, exec: &str, kind: &str| format!("{{\"timestamp\":\"{ts}\",\"attempt_id\":\"{a}\",\"task_id\":\"T-{a}\",\"executor\":\"{exec}\",\"model\":\"m\",\"event_type\":\"{kind}\",\"data\":{{}}}}\n");
+    let mut stream = String::new();
+    for (a, start, end, exec) in [("s1", "2020-03-01T00:00:00Z", "2020-03-01T00:10:00Z", "codex"), ("s2", "2020-03-05T12:00:00Z", "2020-03-05T12:10:00Z", "claude"), ("s3", "2020-03-07T23:00:00Z", "2020-03-07T23:10:00Z", "codex")] {
+        stream += &ev(start, a, exec, "session_start");
+        stream += &ev(end, a, exec, "session_end");
+    }
+    stream += "{\"timestamp\":\"2020-03-08T06:00:00Z\",\"event_type\":\"skill_invoke\",\"data\":{\"skill_name\":\"lint\"}}\n";
+    let path = dir.join("logs");
+    std::fs::create_dir_all(&path).unwrap();
+    std::fs::write(path.join("agent-work-stream.jsonl"), stream).unwrap();
+    std::fs::write(path.join("agent-alerts.jsonl"), "{\"timestamp\":\"2020-03-08T12:00:00Z\",\"type\":\"stuck_agent\",\"severity\":\"low\"}\n").unwrap();
+    path
+}
+
+#[test]
+fn last_counts_back_from_the_data_not_the_clock() {
+    let dir = tmp("last");
+    let logs = last_fixture(&dir);
+    let logs = logs.to_str().unwrap();
+    let sessions = |extra: &[&str]| {
+        let mut args = vec!["report", logs, "--json"];
+        args.extend_from_slice(extra);
+        let v = json_of(&run(&args));
+        (v["summary"]["sessions"].as_u64().unwrap(), v["parameters"]["filters"]["since_ms"].clone())
+    };
+    let ms = |t: &str| serde_json::json!(spyglass::model::time::parse_timestamp(t).unwrap());
+    // 1d back from 2020-03-08 12:00 (the alert): since 03-07 12:00 → s3
+    assert_eq!(sessions(&["--last", "1d"]), (1, ms("2020-03-07T12:00:00Z")));
+    // 36h: since 03-07 00:00 → s3 (23:00)
+    assert_eq!(sessions(&["--last", "36h"]), (1, ms("2020-03-07T00:00:00Z")));
+    // 3d: since 03-05 12:00, inclusive → s2 (starts exactly then) and s3
+    assert_eq!(sessions(&["--last", "3d"]), (2, ms("2020-03-05T12:00:00Z")));
+    // 4320m = 3d − 0: the same; 259199s is a second less → s3 only
+    assert_eq!(sessions(&["--last", "4320m"]).0, 2);
+    assert_eq!(sessions(&["--last", "259199s"]).0, 1);
+    // 2w: everything
+    assert_eq!(sessions(&["--last", "2w"]), (3, ms("2020-02-23T12:00:00Z")));
+    // the start is counted from every record, whatever the other filters: executor claude within
+    // the last 3d is s2
+    assert_eq!(sessions(&["--last", "3d", "--executor", "claude"]).0, 1);
+    // --until still applies: the last 3d until 03-06 → s2
+    assert_eq!(sessions(&["--last", "3d", "--until", "2020-03-06"]).0, 1);
+
+    for (args, says) in [
+        (vec!["--last", "7x"], "--last: not a duration: \"7x\""),
+        (vec!["--last", "0d"], "--last: not a duration: \"0d\""),
+        (vec!["--last", "d"], "--last: not a duration: \"d\""),
+        (vec!["--last", "1.5h"], "--last: not a duration: \"1.5h\""),
+        (vec!["--last", "7d", "--since", "2020-03-01"], "--last and --since: choose one"),
+    ] {
+        let mut a = vec!["report", logs];
+        a.extend(args);
+        let out = run(&a);
+        assert_eq!(out.status.code(), Some(2), "{a:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{a:?}: {err}");
+    }
+}
+
+fn table_run(args: &[&str]) -> Output {
+    bin().args(args).env("COLUMNS", "120").env_remove("NO_COLOR").output().expect("runs")
+}
+
+#[test]
+fn table_prints_one_table_aligned() {
+    let g = golden();
+    let g = g.to_str().unwrap();
+    let out = table_run(&["report", g, "--table", "error_clusters.correlation"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    // fp-auth: A2's one error (CLAUDE, claude-sonnet-4, T1); A2 has no duration recorded, so end −
+    // start: its events run from 10:01:30Z (11:01:30+01:00) to 11:02:00 = 1h 00m 30s → "1h 00m".
+    // fp-rl: A1's (the stream's copy in agent-errors.jsonl is a duplicate); its metrics row says
+    // 300 000 ms → "5m 00s". Counts tie at 1: by fingerprint. No colour: stdout is not a terminal.
+    assert_eq!(
+        text.lines().collect::<Vec<_>>(),
+        vec![
+            "fingerprint  count  by executor  by model            tasks  tasks total  sessions  avg session duration  n (duration)",
+            "───────────  ─────  ───────────  ──────────────────  ─────  ───────────  ────────  ────────────────────  ────────────",
+            "fp-auth          1  CLAUDE ×1    claude-sonnet-4 ×1  T1               1         1                1h 00m             1",
+            "fp-rl            1  CODEX ×1     gpt-5-codex ×1      T1               1         1                5m 00s             1",
+        ]
+    );
+    // --top, with a filter: the costs rows of codex (one day, one model) and the first of the
+    // diagnostics' five sources
+    let out = table_run(&["report", g, "--table", "costs", "--executor", "codex"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(text.lines().nth(2).unwrap().starts_with("2026-02-09  gpt-5-codex"), "{text}");
+    let out = table_run(&["report", g, "--table", "diagnostics.sources", "--top", "1"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    assert!(lines[2].starts_with("agent-alerts.jsonl  plain"), "{text}");
+    assert_eq!(lines[3], "… 4 more rows (5 in all)");
+    // --params: model_scores grouped by executor
+    let dir = tmp("table-params");
+    let p = dir.join("p.json");
+    std::fs::write(&p, r#"{"group_by": "executor"}"#).unwrap();
+    let out = table_run(&["report", g, "--table", "model_scores", "--params", p.to_str().unwrap()]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let keys: Vec<&str> = text.lines().skip(2).map(|l| l.split(' ').next().unwrap()).collect();
+    assert_eq!(keys.len(), 3);
+    assert!(keys.contains(&"CODEX") && keys.contains(&"CLAUDE") && keys.contains(&"COPILOT"), "{text}");
+    // a section without rows reads as fields and values (widths of the rows shown: "events")
+    let out = table_run(&["report", g, "--table", "summary", "--top", "3"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[..5], ["field   value", "──────  ─────", "files   5", "lines   22", "events  10"]);
+    assert!(lines[5].starts_with("… ") && lines[5].ends_with(" in all)") && lines.len() == 6, "{text}");
+}
+
+#[test]
+fn table_errors_name_the_valid_tables() {
+    let g = golden();
+    let g = g.to_str().unwrap();
+    let out = table_run(&["report", g, "--table", "error_clusters.corelation"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no table named \"error_clusters.corelation\"") && err.contains("error_clusters.correlation") && err.contains("costs.per_model") && err.contains("alerts.recomputed"), "{err}");
+    assert!(out.stdout.is_empty());
+    for (args, says) in [
+        (vec!["--table", "costs", "--json"], "--json and --table: choose one"),
+        (vec!["--top", "3"], "--top N goes with --table NAME"),
+        (vec!["--table", "costs", "--top", "x"], "--top: not a number of rows: \"x\""),
+        (vec!["--table", "costs.time_zone"], "no table named \"costs.time_zone\""),
+    ] {
+        let mut a = vec!["report", g];
+        a.extend(args);
+        let out = table_run(&a);
+        assert_eq!(out.status.code(), Some(2), "{a:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{a:?}: {err}");
+    }
+}

@@ -230,6 +230,10 @@ fn every_section_every_chart_and_the_summary() {
     assert!(page.contains("95 % CI"), "proportions carry their interval");
     assert!(page.contains("<code>agent-work-stream.jsonl:9</code>"), "skipped line as file:line");
     assert!(page.contains("Parameters and filters") && page.contains("No filter: every loaded record is included."));
+    // error_clusters' correlation table, after the clusters, its mean duration with its n
+    let (clusters, correlation) = (page.find("<h3>Clusters</h3>"), page.find("<h3>Where each fingerprint appears: executors, models, tasks and session duration</h3>"));
+    assert!(clusters.is_some() && correlation > clusters, "the correlation table follows the clusters");
+    assert!(page.contains("<th class=n title=\"avg_session_duration_ms\">avg session duration</th>") && !page.contains("title=\"duration_n\""), "duration_n shown inside its column");
 }
 
 #[test]

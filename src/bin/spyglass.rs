@@ -1,6 +1,6 @@
 //! `spyglass`: the command-line face of the core, for scripts and CI.
 //!
-//!   spyglass report PATH... [--json | --html OUT.html] [filters] [--params FILE.json]
+//!   spyglass report [PATH...] [--json | --table NAME [--top N] | --html OUT.html] [filters] [--params FILE.json]
 //!   spyglass demo --out DIR [--sessions N] [--seed S]
 
 use spyglass::ingest::{is_log_name, Feed, Store};
@@ -14,10 +14,16 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str = "usage:
-  spyglass report PATH... [--json | --html OUT.html] [--since TIME] [--until TIME]
+  spyglass report [PATH...] [--json | --table NAME [--top N]] [--html OUT.html]
+                  [--since TIME | --last DURATION] [--until TIME]
                   [--executor NAME]... [--model NAME]... [--task TEXT] [--params FILE.json]
-      PATH: a .jsonl file, a .gz, a .zip, or a folder (searched for *.jsonl, *.jsonl.gz, *.zip)
+      PATH: a .jsonl file, a .gz, a .zip, or a folder (searched for *.jsonl, *.jsonl.gz, *.zip);
+            none: ./.cache/agent-work-logs
       TIME: ISO 8601 (2026-02-09, 2026-02-09T14:00:00Z) or epoch milliseconds
+      DURATION: a whole number and s, m, h, d or w (90m, 12h, 7d, 2w), counted back from the
+            last timestamp of the data (not from now)
+      --table NAME: one table as aligned text: a section (its rows) or section.field, e.g.
+            error_clusters.correlation; --top N: its first N rows
   spyglass demo --out DIR [--sessions N] [--seed S]
       writes a realistic .cache/agent-work-logs/-shaped folder of demo data";
 
@@ -88,17 +94,69 @@ fn time_arg(args: &Args, name: &str) -> Result<Option<i64>, String> {
     args.one(name).map(|v| parse_timestamp(v).ok_or_else(|| format!("--{name}: not a time: {v:?} (use ISO 8601 or epoch milliseconds)"))).transpose()
 }
 
-fn report(args: &[String]) -> Result<(), String> {
-    let args = parse_args(args, &["html", "since", "until", "executor", "model", "task", "params"], &["json"])?;
-    if args.positional.is_empty() {
-        return Err(format!("report needs at least one PATH\n{USAGE}"));
+/// The folder bosun writes its telemetry to, read when `report` is given no PATH.
+const DEFAULT_LOGS: &str = ".cache/agent-work-logs";
+
+/// A duration such as `90m`, `12h`, `7d` or `2w` in milliseconds: a whole number above 0 and one
+/// unit (s, m, h, d, w).
+fn parse_duration(s: &str) -> Option<i64> {
+    let t = s.trim();
+    let unit = t.chars().last()?;
+    let ms: i64 = match unit {
+        's' => 1000,
+        'm' => 60_000,
+        'h' => 3_600_000,
+        'd' => 86_400_000,
+        'w' => 7 * 86_400_000,
+        _ => return None,
+    };
+    let n = &t[..t.len() - 1];
+    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
-    let filters = Filters { since_ms: time_arg(&args, "since")?, until_ms: time_arg(&args, "until")?, executors: args.all("executor"), models: args.all("model"), task: args.one("task").map(str::to_string) };
+    n.parse::<i64>().ok().filter(|&n| n > 0)?.checked_mul(ms)
+}
+
+/// The latest timestamp of every loaded record (events, metrics rows, alerts), whatever the filters.
+fn last_timestamp(store: &Store) -> Option<i64> {
+    let events = store.events.iter().filter_map(|e| e.ts_ms());
+    let rows = store.metrics.iter().filter_map(|r| r.ts_ms);
+    let alerts = store.alerts.iter().filter_map(|a| a.ts_ms);
+    events.chain(rows).chain(alerts).max()
+}
+
+fn report(args: &[String]) -> Result<(), String> {
+    let args = parse_args(args, &["html", "since", "until", "executor", "model", "task", "params", "last", "table", "top"], &["json"])?;
+    let json = args.flags.iter().any(|f| f == "json");
+    let table = args.one("table");
+    if json && table.is_some() {
+        return Err("--json and --table: choose one (--json is the whole report, --table NAME one of its tables)".into());
+    }
+    let top = match args.one("top") {
+        None => None,
+        Some(_) if table.is_none() => return Err("--top N goes with --table NAME (it limits the rows of that table)".into()),
+        Some(n) => Some(n.trim().parse::<usize>().map_err(|_| format!("--top: not a number of rows: {n:?}"))?),
+    };
+    let last = match args.one("last") {
+        None => None,
+        Some(_) if args.one("since").is_some() => return Err("--last and --since: choose one (--last DURATION sets the start to the data's last timestamp minus DURATION)".into()),
+        Some(d) => Some(parse_duration(d).ok_or_else(|| format!("--last: not a duration: {d:?} (use a whole number and s, m, h, d or w: 90m, 12h, 7d, 2w)"))?),
+    };
+    let mut filters = Filters { since_ms: time_arg(&args, "since")?, until_ms: time_arg(&args, "until")?, executors: args.all("executor"), models: args.all("model"), task: args.one("task").map(str::to_string) };
     let params = match args.one("params") {
         Some(path) => Parameters::from_json(&std::fs::read_to_string(path).map_err(|e| format!("--params {path}: {e}"))?)?,
         None => Parameters::default(),
     };
-    let inputs = collect_inputs(&args.positional)?;
+    let paths = if args.positional.is_empty() {
+        if !Path::new(DEFAULT_LOGS).is_dir() {
+            let here = std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_else(|_| ".".into());
+            return Err(format!("no PATH given, and there is no {DEFAULT_LOGS} folder here ({here}) to read by default: run it where bosun writes its logs, or give the logs: spyglass report PATH (a folder, a .jsonl, a .gz or a .zip)"));
+        }
+        vec![DEFAULT_LOGS.to_string()]
+    } else {
+        args.positional.clone()
+    };
+    let inputs = collect_inputs(&paths)?;
     let mut store = Store::new();
     let total: u64 = inputs.iter().map(|(p, _)| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum();
     let mut progress = Progress::new(total);
@@ -119,19 +177,44 @@ fn report(args: &[String]) -> Result<(), String> {
         }
         return Err(msg);
     }
+    if let Some(span) = last {
+        // counted back from the data, never from the clock of the machine reading it
+        let end = last_timestamp(&store).ok_or("--last: no loaded record has a timestamp to count back from")?;
+        filters.since_ms = Some(end.saturating_sub(span));
+    }
     let data = Dataset::new(store);
     let report = Report::compute(&data, &filters, &params);
     let mut stdout = std::io::stdout().lock();
-    let out = if args.flags.iter().any(|f| f == "json") { report.to_json() } else { spyglass::report::text::render(&report) };
+    let out = if json {
+        report.to_json()
+    } else if let Some(name) = table {
+        let value = serde_json::to_value(&report).map_err(|e| format!("the report: {e}"))?;
+        let opts = spyglass::report::text_table::TableOptions { top, width: terminal_width(), color: colour() };
+        spyglass::report::text_table::render(&value, name, &opts).map_err(|e| format!("--table: {e}"))?
+    } else {
+        spyglass::report::text::render(&report)
+    };
     if let Some(path) = args.one("html") {
         let html = spyglass::report::html::render(&report);
         std::fs::write(path, html).map_err(|e| format!("--html {path}: {e}"))?;
         eprintln!("wrote {path}");
-        if !args.flags.iter().any(|f| f == "json") {
+        if !json && table.is_none() {
             return Ok(());
         }
     }
     stdout.write_all(out.as_bytes()).map_err(|e| format!("writing the report: {e}"))
+}
+
+/// The width `--table` keeps rows within: `$COLUMNS` when set to a number (shells set it for
+/// themselves; export it, or set it, to use the terminal's), else 120; at least 20.
+fn terminal_width() -> usize {
+    let cols = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|&c| c > 0);
+    cols.unwrap_or(spyglass::report::text_table::DEFAULT_WIDTH).max(20)
+}
+
+/// Colour only on a terminal, and not when NO_COLOR is set to anything but "" (no-color.org).
+fn colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// Expands folders (recursively, in path order) into the files to read, each with the name the

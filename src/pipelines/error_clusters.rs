@@ -1,9 +1,11 @@
 //! `error_clusters` — error clustering, bosun's CLI parity (analytics-spec.md §3): the error
-//! events of the view grouped by error_fingerprint.
+//! events of the view grouped by error_fingerprint, and per fingerprint what it correlates with
+//! (`correlation`: executors, models, tasks and the duration of the sessions it appears in).
 
 use super::stats::iso;
-use super::{View, UNCATEGORIZED, UNKNOWN};
+use super::{View, NO_TASK, UNCATEGORIZED, UNKNOWN};
 use crate::model::records::{FastMap, FastSet, Sym};
+use crate::model::sessions::NO_SESSION;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -11,7 +13,13 @@ use std::collections::BTreeSet;
 pub struct ErrorClusters {
     /// one row per fingerprint, by count desc then fingerprint
     pub rows: Vec<ClusterRow>,
+    /// one row per fingerprint, in the order of `rows`: where it appears
+    pub correlation: Vec<CorrelationRow>,
 }
+
+/// Task ids listed per fingerprint in `correlation` (the page shows 12 items in a cell);
+/// `tasks_total` counts them all.
+pub const MAX_CORRELATION_TASKS: usize = 12;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClusterRow {
@@ -30,6 +38,33 @@ pub struct ClusterRow {
     pub sample_message: Option<String>,
 }
 
+/// What one fingerprint's error events correlate with. An event of a session counts under its
+/// session's executor and model; an event without a session under its own (empty → `unknown`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CorrelationRow {
+    pub fingerprint: String,
+    /// its error events (as `rows`)
+    pub count: u64,
+    /// error events per executor and per model, by count desc then name
+    pub by_executor: Vec<NameCount>,
+    pub by_model: Vec<NameCount>,
+    /// the distinct task keys, sorted (`(no task)` included), the first `MAX_CORRELATION_TASKS`
+    pub tasks: Vec<String>,
+    /// all its distinct task keys
+    pub tasks_total: u64,
+    /// distinct sessions with one of its events (events without a session count in none)
+    pub sessions: u64,
+    /// mean duration of those sessions, over the `duration_n` whose duration is known
+    pub avg_session_duration_ms: Option<f64>,
+    pub duration_n: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NameCount {
+    pub name: String,
+    pub count: u64,
+}
+
 #[derive(Default)]
 struct Acc {
     count: u64,
@@ -42,6 +77,11 @@ struct Acc {
     recorded: Vec<Sym>,
     /// (timestamp or None, message) of the earliest event carrying a message
     sample: Option<(Option<i64>, Sym)>,
+    /// its distinct task keys and sessions, in order of first appearance
+    task_keys: Vec<Sym>,
+    sessions: Vec<u32>,
+    by_executor: Vec<(Sym, u64)>,
+    by_model: Vec<(Sym, u64)>,
 }
 
 pub fn compute(view: &View) -> ErrorClusters {
@@ -56,6 +96,12 @@ pub fn compute(view: &View) -> ErrorClusters {
     let n = (view.data.derived.errors.len() as u64 * view.sessions.len() as u64 / view.data.sessions.len().max(1) as u64) as usize;
     let mut tasks: FastSet<(Sym, Sym)> = FastSet::with_capacity_and_hasher(n, Default::default());
     let mut attempts: FastSet<(Sym, Sym)> = FastSet::with_capacity_and_hasher(n, Default::default());
+    // correlation: distinct (fingerprint, session) pairs, and counts per (fingerprint, executor)
+    // and (fingerprint, model) — a few names each, gathered per fingerprint after the pass
+    let mut sessions: FastSet<(Sym, u32)> = FastSet::with_capacity_and_hasher(n, Default::default());
+    let mut by_executor: FastMap<(Sym, Sym), u64> = FastMap::default();
+    let mut by_model: FastMap<(Sym, Sym), u64> = FastMap::default();
+    let facts = &view.data.derived.facts;
     // the error events of the view in read order, listed once per load
     for e in view.errors() {
         let fp = if e.fingerprint.is_none() { unknown } else { e.fingerprint };
@@ -63,7 +109,24 @@ pub fn compute(view: &View) -> ErrorClusters {
         a.count += 1;
         // the task key: the session's task (as everywhere else), else the event's own task id;
         // Sym::NONE stands for `(no task)`
-        a.tasks += tasks.insert((fp, e.task)) as u64;
+        if tasks.insert((fp, e.task)) {
+            a.tasks += 1;
+            a.task_keys.push(e.task);
+        }
+        // executor and model: the session's, else (no session) the event's own
+        let (executor, model) = match facts.get(e.session as usize) {
+            Some(f) if e.session != NO_SESSION => (f.executor, f.model),
+            _ => {
+                let ctx = store.events.get(e.event as usize).map(|ev| store.context(ev.ctx));
+                (e.executor, ctx.map_or(Sym::NONE, |c| c.model))
+            }
+        };
+        let name = |s: Sym| if s.is_none() { unknown } else { s };
+        *by_executor.entry((fp, name(executor))).or_default() += 1;
+        *by_model.entry((fp, name(model))).or_default() += 1;
+        if e.session != NO_SESSION && sessions.insert((fp, e.session)) {
+            a.sessions.push(e.session);
+        }
         if e.attempt.is_some() {
             a.attempts += attempts.insert((fp, e.attempt)) as u64;
         }
@@ -92,13 +155,51 @@ pub fn compute(view: &View) -> ErrorClusters {
             }
         }
     }
-    let mut rows: Vec<ClusterRow> = acc
+    for ((fp, s), n) in by_executor {
+        if let Some(a) = acc.get_mut(&fp) {
+            a.by_executor.push((s, n));
+        }
+    }
+    for ((fp, s), n) in by_model {
+        if let Some(a) = acc.get_mut(&fp) {
+            a.by_model.push((s, n));
+        }
+    }
+    let name = |s: Sym| if s.is_none() { UNKNOWN } else { view.str(s) };
+    // by count desc, then name
+    let counts = |list: &[(Sym, u64)]| {
+        let mut out: Vec<NameCount> = list.iter().map(|&(s, count)| NameCount { name: name(s).to_string(), count }).collect();
+        out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+        out
+    };
+    let mut rows: Vec<(ClusterRow, CorrelationRow)> = acc
         .into_iter()
         .map(|(fp, a)| {
             let categories: BTreeSet<&str> = a.categories.iter().map(|&c| view.category_name(c)).collect();
             let recorded: BTreeSet<&str> = a.recorded.iter().map(|&c| if c.is_none() { UNCATEGORIZED } else { view.str(c) }).collect();
-            ClusterRow {
-                fingerprint: if fp.is_none() { UNKNOWN.to_string() } else { view.str(fp).to_string() },
+            let fingerprint = if fp.is_none() { UNKNOWN.to_string() } else { view.str(fp).to_string() };
+            let task_names: BTreeSet<&str> = a.task_keys.iter().map(|&t| if t.is_none() { NO_TASK } else { view.str(t) }).collect();
+            // durations summed as integers: the same sessions in any order give the same mean
+            let (mut total, mut duration_n) = (0i128, 0u64);
+            for &s in &a.sessions {
+                if let Some(d) = facts.get(s as usize).and_then(|f| f.duration_ms) {
+                    total += d as i128;
+                    duration_n += 1;
+                }
+            }
+            let correlation = CorrelationRow {
+                fingerprint: fingerprint.clone(),
+                count: a.count,
+                by_executor: counts(&a.by_executor),
+                by_model: counts(&a.by_model),
+                tasks: task_names.iter().take(MAX_CORRELATION_TASKS).map(|t| t.to_string()).collect(),
+                tasks_total: task_names.len() as u64,
+                sessions: a.sessions.len() as u64,
+                avg_session_duration_ms: (duration_n > 0).then(|| total as f64 / duration_n as f64),
+                duration_n,
+            };
+            let row = ClusterRow {
+                fingerprint,
                 count: a.count,
                 tasks: a.tasks,
                 attempts: a.attempts,
@@ -107,9 +208,11 @@ pub fn compute(view: &View) -> ErrorClusters {
                 categories: categories.into_iter().map(str::to_string).collect(),
                 recorded_categories: recorded.into_iter().map(str::to_string).collect(),
                 sample_message: a.sample.map(|(_, m)| view.str(m).to_string()),
-            }
+            };
+            (row, correlation)
         })
         .collect();
-    rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.fingerprint.cmp(&b.fingerprint)));
-    ErrorClusters { rows }
+    rows.sort_by(|(a, _), (b, _)| b.count.cmp(&a.count).then_with(|| a.fingerprint.cmp(&b.fingerprint)));
+    let (rows, correlation) = rows.into_iter().unzip();
+    ErrorClusters { rows, correlation }
 }

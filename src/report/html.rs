@@ -290,7 +290,7 @@ fn section_text(s: &str, p: &Value) -> String {
             num("spike_min_count", 3.0),
             num("spike_sigma", 3.0)
         ),
-        "error_clusters" => "Error events grouped by fingerprint (the same underlying error), with how many tasks and attempts each touched, when it was first and last seen, and the earliest message.".into(),
+        "error_clusters" => "Error events grouped by fingerprint (the same underlying error), with how many tasks and attempts each touched, when it was first and last seen, and the earliest message; then, per fingerprint, its events by executor and by model, the tasks it hit and the average duration of the sessions it appears in.".into(),
         "interventions" => "Do interventions help? Success rates of sessions with and without anomaly actions or auto-resume, and of the next session of a task after an intervention, each with its n and 95 % Wilson interval; when the intervals overlap the difference is labelled not significant.".into(),
         "guardrails" => "Among failed sessions: how many hit a permission wait, an auth error or a content-policy block, per executor and model, with the remedy for each.".into(),
         "alerts" => "Alerts recorded by bosun's analyser, beside the alerts recomputed from the event stream with the same rules (using event times); for each type, the share of alerted sessions that then failed.".into(),
@@ -330,6 +330,7 @@ fn table_title(section: &str, path: &str) -> String {
         ("provider_heatmap", "spikes") => "Spikes",
         ("provider_heatmap", "hourly") => "Hours with provider errors",
         ("error_clusters", "rows") => "Clusters",
+        ("error_clusters", "correlation") => "Where each fingerprint appears: executors, models, tasks and session duration",
         ("interventions", "rows") => "Comparisons",
         ("interventions", "actions") => "Success of the next session after each anomaly action",
         ("guardrails", "rows") => "Failed sessions per gap, executor and model",

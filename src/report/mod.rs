@@ -7,6 +7,7 @@ pub mod format;
 pub mod html;
 pub mod lines;
 pub mod text;
+pub mod text_table;
 pub mod timeline;
 
 use crate::model::sessions::Dataset;
