@@ -17,11 +17,16 @@ const USAGE: &str = "usage:
   spyglass report [PATH...] [--json | --table NAME [--top N]] [--html OUT.html]
                   [--since TIME | --last DURATION] [--until TIME]
                   [--executor NAME]... [--model NAME]... [--task TEXT] [--params FILE.json]
+                  [--prices FILE.json]
       PATH: a .jsonl file, a .gz, a .zip, or a folder (searched for *.jsonl, *.jsonl.gz, *.zip);
             none: ./.cache/agent-work-logs
       TIME: ISO 8601 (2026-02-09, 2026-02-09T14:00:00Z) or epoch milliseconds
       DURATION: a whole number and s, m, h, d or w (90m, 12h, 7d, 2w), counted back from the
             last timestamp of the data (not from now)
+      --params FILE.json: any parameters (weights, thresholds, category_aliases, infer_categories,
+            include_estimated_cost, alert_rules, ...); see `parameters` in the JSON report
+      --prices FILE.json: the price table for estimated costs (a list of {model, input,
+            cached_input, cache_write, output} in USD per million tokens; model may hold *)
       --table NAME: one table as aligned text: a section (its rows) or section.field, e.g.
             error_clusters.correlation; --top N: its first N rows
   spyglass demo --out DIR [--sessions N] [--seed S]
@@ -126,7 +131,7 @@ fn last_timestamp(store: &Store) -> Option<i64> {
 }
 
 fn report(args: &[String]) -> Result<(), String> {
-    let args = parse_args(args, &["html", "since", "until", "executor", "model", "task", "params", "last", "table", "top"], &["json"])?;
+    let args = parse_args(args, &["html", "since", "until", "executor", "model", "task", "params", "prices", "last", "table", "top"], &["json"])?;
     let json = args.flags.iter().any(|f| f == "json");
     let table = args.one("table");
     if json && table.is_some() {
@@ -143,10 +148,14 @@ fn report(args: &[String]) -> Result<(), String> {
         Some(d) => Some(parse_duration(d).ok_or_else(|| format!("--last: not a duration: {d:?} (use a whole number and s, m, h, d or w: 90m, 12h, 7d, 2w)"))?),
     };
     let mut filters = Filters { since_ms: time_arg(&args, "since")?, until_ms: time_arg(&args, "until")?, executors: args.all("executor"), models: args.all("model"), task: args.one("task").map(str::to_string) };
-    let params = match args.one("params") {
-        Some(path) => Parameters::from_json(&std::fs::read_to_string(path).map_err(|e| format!("--params {path}: {e}"))?)?,
+    let mut params = match args.one("params") {
+        Some(path) => Parameters::from_json(&std::fs::read_to_string(path).map_err(|e| format!("--params {path}: {e}"))?).map_err(|e| format!("--params {path}: {e}"))?,
         None => Parameters::default(),
     };
+    if let Some(path) = args.one("prices") {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("--prices {path}: {e}"))?;
+        params.prices = spyglass::model::prices::from_json(&text).map_err(|e| format!("--prices {path}: {e}"))?;
+    }
     let paths = if args.positional.is_empty() {
         if !Path::new(DEFAULT_LOGS).is_dir() {
             let here = std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_else(|_| ".".into());

@@ -109,6 +109,26 @@ pub fn estimate(price: &Price, t: &Tokens) -> Option<Nanos> {
     super::money::nanos(micro / 1e6)
 }
 
+/// Reads a price table given as JSON: a list of rows, or an object whose `prices` is one (the
+/// shape of `--params`). A row naming an unknown field, or a price that is not a number ≥ 0, is
+/// refused with a message naming it.
+pub fn from_json(text: &str) -> Result<Vec<Price>, String> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Wrapped {
+        prices: Vec<Price>,
+    }
+    // each shape read on its own (an untagged enum would hide serde's message, which names the key)
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("prices: {e}"))?;
+    let table = match value {
+        serde_json::Value::Array(_) => serde_json::from_value::<Vec<Price>>(value).map_err(|e| format!("prices: {e}"))?,
+        serde_json::Value::Object(_) => serde_json::from_value::<Wrapped>(value).map_err(|e| format!("prices: {e}"))?.prices,
+        _ => return Err("prices: expected a list of prices, or an object with `prices`".into()),
+    };
+    check(&table)?;
+    Ok(table)
+}
+
 /// Checks a price table: every price a finite number ≥ 0 and every pattern non-empty; the
 /// message names the row and the key.
 pub fn check(table: &[Price]) -> Result<(), String> {
@@ -162,5 +182,12 @@ mod tests {
         assert_eq!(estimate(&t[0], &Tokens::default()), None);
         let bad = Price { model: "x".into(), input: -1.0, cached_input: None, cache_write: None, output: 1.0, source: String::new(), as_of: String::new() };
         assert_eq!(check(&[bad]).unwrap_err(), "prices[0].input (x): not a price in USD per million tokens");
+        // a file: a list, or an object with `prices`; an unknown key is named
+        let one = r#"[{"model": "my-model*", "input": 1, "output": 2}]"#;
+        assert_eq!(from_json(one).unwrap()[0].cached_input, None);
+        assert_eq!(from_json(&format!("{{\"prices\": {one}}}")).unwrap().len(), 1);
+        assert!(from_json(r#"[{"model": "m", "input": 1, "output": 2, "outptu": 3}]"#).unwrap_err().contains("unknown field `outptu`"));
+        assert!(from_json(r#"[{"model": "m", "input": "cheap", "output": 2}]"#).unwrap_err().starts_with("prices: invalid type"));
+        assert!(from_json(r#"{"price": []}"#).unwrap_err().contains("unknown field `price`"));
     }
 }

@@ -249,6 +249,20 @@ pub fn usd(x: f64) -> String {
 }
 
 /// Dollars with a fixed number of decimals, grouped: `$1,234`, `−$5.00`.
+/// What a cost figure counts, in words (revision 2): how many sessions record their cost, and
+/// the estimated cost of the others that the price table prices, left out or included.
+pub fn cost_note(cost_n: u64, estimated_usd: Option<f64>, estimated_n: u64, included: bool) -> String {
+    let sessions = |n: u64| format!("{} session{}", grouped(n as f64, 0), if n == 1 { "" } else { "s" });
+    let recorded = if included { format!("{} with a recorded or estimated cost", sessions(cost_n)) } else { format!("{} with a recorded cost", sessions(cost_n)) };
+    match estimated_usd {
+        Some(e) if estimated_n > 0 => {
+            let what = if included { "included" } else { "not included" };
+            format!("{recorded}; {} estimated from tokens for {} more, {what}", usd(e), sessions(estimated_n))
+        }
+        _ => recorded,
+    }
+}
+
 pub fn dollars(x: f64, decimals: usize) -> String {
     signed(x, format!("${}", grouped(x.abs(), decimals)))
 }

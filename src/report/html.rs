@@ -535,7 +535,8 @@ pub fn render(report: &Report) -> String {
     card(&mut o, "tasks", &int(s.tasks as f64), "");
     card(&mut o, "success rate", &opt_pct(s.success_rate), &format!("n={}: sessions with a known outcome", int(s.success_n as f64)));
     card(&mut o, "first-shot rate", &opt_pct(s.first_shot_rate), &format!("n={}: sessions with a known first-shot outcome", int(s.first_shot_n as f64)));
-    card(&mut o, "cost", &s.total_cost_usd.map(format::usd).unwrap_or_else(|| "unknown".into()), "of sessions with a known cost");
+    let cost_note = format!("of {}", format::cost_note(s.cost_n, s.estimated_cost_usd, s.estimated_cost_n, report.parameters.parameters.include_estimated_cost));
+    card(&mut o, "cost", &s.total_cost_usd.map(format::usd).unwrap_or_else(|| "unknown".into()), &cost_note);
     card(&mut o, "tokens", &s.total_tokens.map(|t| int(t as f64)).unwrap_or_else(|| "unknown".into()), "");
     card(&mut o, "error events", &int(s.error_events as f64), "");
     card(&mut o, "alerts", &int(s.alerts as f64), "recorded by bosun");

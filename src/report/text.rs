@@ -21,6 +21,7 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o, "  time range {} .. {}", time(&s.first_timestamp), time(&s.last_timestamp));
     let _ = writeln!(o, "  sessions {}  tasks {}  success {} (n={})  first shot {} (n={})", s.sessions, s.tasks, pct(s.success_rate), s.success_n, pct(s.first_shot_rate), s.first_shot_n);
     let _ = writeln!(o, "  cost {}  tokens {}  error events {}", usd(s.total_cost_usd), s.total_tokens.map(|t| format::grouped(t as f64, 0)).unwrap_or_else(|| "unknown".into()), s.error_events);
+    let _ = writeln!(o, "    cost of {}", format::cost_note(s.cost_n, s.estimated_cost_usd, s.estimated_cost_n, r.parameters.parameters.include_estimated_cost));
     let _ = writeln!(o, "  skipped lines {}  duplicate lines {}  superseded rows {}  field warnings {}", s.skipped_lines, s.duplicate_lines, s.superseded_rows, s.field_warnings);
     let d = &r.diagnostics;
     for src in d.sources.iter().filter(|x| x.error.is_some()) {
