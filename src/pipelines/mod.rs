@@ -211,7 +211,17 @@ impl<'a> View<'a> {
                 s => in_view[s as usize],
             })
             .collect();
-        let metrics_rows = (0..store.metrics.len() as u32).filter(|&i| derived.metrics_session[i as usize] != NO_SESSION && in_view[derived.metrics_session[i as usize] as usize]).collect();
+        // every distinct row read (revision 2), superseded ones included: a row follows its
+        // session, a row without an attempt_id is judged by its own fields
+        let metrics_rows = (0..store.metrics.len() as u32)
+            .filter(|&i| match derived.metrics_session[i as usize] {
+                NO_SESSION => {
+                    let r = &store.metrics[i as usize];
+                    m.loose(r.ts_ms, &r.ctx)
+                }
+                s => in_view[s as usize],
+            })
+            .collect();
         let mut view = View {
             data,
             params,
