@@ -32,6 +32,12 @@ pub struct DemoConfig {
     pub start_ms: i64,
     /// Inject a handful (< 1 %) of lines the viewer must skip, plus a few blank lines.
     pub malformed_lines: bool,
+    /// Share of tasks (so, roughly, of sessions) written the way bosun's real writer writes them
+    /// (bosun-telemetry-format.md, "What bosun's own writer writes"): UUID ids, classifier error
+    /// names, Codex tool params as JSON strings and unnamed results, SDK usage objects, rollups
+    /// with cost 0 for unknown cost, bosun's diff layout, the current analyser's alerts. The other
+    /// tasks keep the guide's shape; with 0 the output is the guide-only demo, byte for byte.
+    pub real_writer_share: f64,
 }
 
 impl Default for DemoConfig {
@@ -41,6 +47,7 @@ impl Default for DemoConfig {
             seed: 42,
             start_ms: days_from_civil(2026, 2, 2) * DAY_MS + 8 * HOUR_MS,
             malformed_lines: true,
+            real_writer_share: 0.3,
         }
     }
 }
@@ -138,6 +145,60 @@ pub struct DemoTally {
     /// Bytes written to every file, and to agent-work-stream.jsonl alone.
     pub bytes: u64,
     pub stream_bytes: u64,
+    // -- the real-writer share (analytics-spec.md, Revision 2) --------------------------------
+    /// Sessions written in bosun's real writer's style.
+    pub real_sessions: usize,
+    /// Of those, sessions none of whose lines carries task_id: their task is the UUID that
+    /// starts their attempt_id (counted in `tasks` as that task).
+    pub real_sessions_without_task_id: usize,
+    /// Error events of the real-style sessions by canonical category: the classifier's name
+    /// through the default alias table (`auth_error` → `auth`, `token_overflow` →
+    /// `context_window`, `test_failure` → `test`, `build_failure` → `build`, `lint_failure` →
+    /// `lint`, `git_conflict`/`push_failure` → `git`, `oom_kill` → `oom`, others as they are),
+    /// and for those written as `unknown` the category their message means.
+    pub real_error_categories: BTreeMap<String, usize>,
+    /// Of those, the errors written with category `unknown` (the category must be inferred).
+    pub real_inferred_errors: usize,
+    /// Real-style Codex `tool_call`s (all `shell`, params a JSON string with an array command),
+    /// their `tool_result`s (no tool_name: each answers the oldest unanswered call), and the
+    /// results with status `failed`.
+    pub real_codex_shell_calls: usize,
+    pub real_codex_shell_results: usize,
+    pub real_codex_shell_failures: usize,
+    /// Real-style Codex calls whose command line (the array joined, a `bash -lc` wrapper
+    /// unwrapped) runs tests / a linter by the spec's `tools` patterns.
+    pub real_codex_test_runs: usize,
+    pub real_codex_lint_runs: usize,
+    /// Real-style Copilot tool calls (written without results).
+    pub real_copilot_calls: usize,
+    /// Real-style sessions whose tokens are known and whose cost is unknown (rollups with
+    /// `cost_usd` 0 beside tokens, usage events without cost: Codex and Claude).
+    pub real_cost_unknown_sessions: usize,
+    /// Failed real-style sessions with `permission_denied` > 0 in their rollup (metrics row and
+    /// session_end) and no permission-wait error event.
+    pub real_silent_permission_denials: usize,
+    /// Alerts of type `failed_session_transient_errors` written.
+    pub real_transient_alerts: usize,
+    /// Per real-style attempt, its tokens as its `usage` events report them (sessions whose
+    /// events were all written; none for a session whose events were rotated away).
+    pub real_tokens: BTreeMap<String, TokenBreakdown>,
+    /// Hot files of the real share: file → real-style tasks whose metrics rows name it in
+    /// `diff_summary` (bosun's layout) or whose Copilot `edit_file` calls name it (`path`).
+    pub real_hot_files: BTreeMap<String, usize>,
+}
+
+/// Token counts of one session by kind, summed over its `usage` events as the SDK wrote them:
+/// `input` is Codex's and Claude's `input_tokens` or Copilot's `prompt_tokens` (for Claude the
+/// uncached part only), `cached_input` Codex's `cached_input_tokens` (part of its input),
+/// `cache_read`/`cache_creation` Claude's cache tokens, `output` `output_tokens` or
+/// `completion_tokens`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TokenBreakdown {
+    pub input: u64,
+    pub cached_input: u64,
+    pub cache_read: u64,
+    pub cache_creation: u64,
+    pub output: u64,
 }
 
 /// Generates the whole folder, streaming, and returns the tally of what was written.
@@ -149,7 +210,7 @@ pub fn generate(cfg: &DemoConfig, sink: &mut dyn DemoSink) -> io::Result<DemoTal
 
 /// Average bytes of agent-work-stream.jsonl per session (measured on 2000-session
 /// runs of several seeds; see the module tests for the tolerance checked).
-pub const STREAM_BYTES_PER_SESSION: u64 = 57_000;
+pub const STREAM_BYTES_PER_SESSION: u64 = 54_000;
 
 /// How many sessions produce roughly `bytes` of agent-work-stream.jsonl.
 pub fn sessions_for_stream_bytes(bytes: u64) -> usize {
@@ -384,6 +445,94 @@ const ERRORS_BY_CAT: &[(&str, &[&str])] = &[
 
 fn cat_index(cat: &str) -> usize {
     ERRORS_BY_CAT.iter().position(|(c, _)| *c == cat).unwrap_or(ERRORS_BY_CAT.len() - 1)
+}
+
+/// bosun's classifier names (the real writer's `error_category`) with their canonical category
+/// (analytics-spec.md rev. 2, default aliases) and message templates (`{f}` a file, `{n}` a
+/// number, `{m}` the model).
+const REAL_ERRORS: &[(&str, &str, &[&str])] = &[
+    ("auth_error", "auth", &["Authentication failed: 401 Unauthorized from provider", "gh auth token expired; run gh auth login to re-authenticate"]),
+    ("content_policy", "content_policy", &["Response blocked by content policy", "Request rejected: content policy violation"]),
+    ("plan_stuck", "plan_stuck", &["Agent produced a plan but made no changes after {n} turns"]),
+    ("rate_limit", "rate_limit", &["Rate limit reached for {m}: 429 Too Many Requests, retry in {n}s"]),
+    ("token_overflow", "context_window", &["Context length exceeded: {n}000 tokens > 200000 token limit"]),
+    ("model_error", "model_error", &["Model temporarily unavailable due to high demand", "Model returned an invalid tool call payload"]),
+    ("request_error", "request_error", &["Invalid request: 400 Bad Request (tool schema rejected)"]),
+    ("api_error", "api_error", &["stream disconnected before completion: response.failed", "Upstream API error: 502 Bad Gateway"]),
+    ("session_expired", "session_expired", &["SDK session expired after {n} minutes; a new thread was started"]),
+    ("oom_kill", "oom", &["Agent process killed by the OOM killer (exit code 137)"]),
+    ("oom", "oom", &["JavaScript heap out of memory"]),
+    ("codex_sandbox", "codex_sandbox", &["codex sandbox denied a write outside the workspace: {f}"]),
+    ("push_failure", "git", &["git push failed: remote rejected (protected branch)"]),
+    ("git_conflict", "git", &["merge conflict in {f}"]),
+    ("test_failure", "test", &["{n} failing tests in {f}"]),
+    ("lint_failure", "lint", &["lint failed: {n} warnings treated as errors in {f}"]),
+    ("build_failure", "build", &["error[E0308]: mismatched types in {f}", "Cannot find module '@acme/ui-kit'"]),
+];
+
+/// Messages the real writer files under `unknown` although they say what they are: (the
+/// category the message means, templates). Each names its category plainly and no other.
+const REAL_UNKNOWN: &[(&str, &[&str])] = &[
+    ("permission_wait", &["Waiting for approval: please confirm the command before it runs", "Waiting for approval: please confirm writing {f}"]),
+    ("auth", &["401 Unauthorized: authentication required"]),
+    ("rate_limit", &["429 Too Many Requests: rate limit exceeded"]),
+    ("timeout", &["Timeout: the request timed out after {n} seconds"]),
+    ("network", &["Network error: read ECONNRESET"]),
+    ("context_window", &["Context length exceeded: the prompt is too long for the model's context window"]),
+    ("api_error", &["500 Internal Server Error: the server had an error while processing the request"]),
+];
+
+/// What bosun's current analyser calls a transient error fingerprint (case-insensitive).
+const TRANSIENT: [&str; 9] = [
+    "reconnect", "stream disconnected", "response.failed", "rate limit", "high demand", "provisioned throughput", "timeout", "econnreset",
+    "temporarily unavailable",
+];
+
+fn is_transient(fingerprint: &str) -> bool {
+    let f = fingerprint.to_ascii_lowercase();
+    TRANSIENT.iter().any(|t| f.contains(t))
+}
+
+/// bosun's fingerprint: the message with every number replaced by `N`.
+fn fingerprint_of(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut in_num = false;
+    for c in message.chars() {
+        if c.is_ascii_digit() {
+            if !in_num {
+                out.push('N');
+            }
+            in_num = true;
+        } else {
+            out.push(c);
+            in_num = false;
+        }
+    }
+    out
+}
+
+/// The spec's `tools` patterns (test / lint runs), as plain substrings of the command line.
+const TEST_PATTERNS: [&str; 11] = ["cargo test", "cargo nextest", "npm test", "pnpm test", "yarn test", "pytest", "go test", "jest", "vitest", "mvn test", "gradle test"];
+const LINT_PATTERNS: [&str; 8] = ["clippy", "eslint", "ruff", "flake8", "pylint", "golangci-lint", "prettier --check", "cargo fmt --check"];
+
+/// FNV-1a of a string (a salt for the real writer's fixed choices).
+fn str_hash(s: &str) -> u32 {
+    s.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ b as u32).wrapping_mul(0x0100_0193))
+}
+
+/// A seeded version-4 UUID.
+fn uuid(r: &mut Rng) -> String {
+    let a = r.u64();
+    let b = r.u64();
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:x}{:03x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xfff,
+        8 + (b >> 62),
+        (b >> 48) & 0xfff,
+        b & 0xffff_ffff_ffff
+    )
 }
 
 // ---------------------------------------------------------------------------
@@ -748,6 +897,10 @@ struct Task {
     last_exec: usize,
     last_failed: bool,
     last_anomaly: bool,
+    /// Written in bosun's real writer's style (`id` is then the task's UUID).
+    real: bool,
+    /// Files already counted in `DemoTally::real_hot_files` for this task.
+    counted_files: Vec<&'static str>,
 }
 
 #[derive(Clone)]
@@ -875,10 +1028,39 @@ struct Session {
     ev_tok: Option<u64>,
     nest_cost: Option<f64>,
     nest_tok: Option<u64>,
+    /// The real writer's style, and what only it writes.
+    real: Option<Box<Real>>,
+    /// No line of this (real-style) session carries task_id.
+    omit_task: bool,
+}
+
+/// The facts of a session written in bosun's real writer's style.
+#[derive(Default)]
+struct Real {
+    /// Seeds the session's fixed choices (an error of the same kind reads the same every time).
+    salt: u32,
+    /// Four or more transient errors, and no other: `failed_session_transient_errors`.
+    story_transient: bool,
+    /// permission_denied > 0 in the rollup without a permission-wait error.
+    silent_denial: bool,
+    counters_as_str: bool,
+    auto_resume: bool,
+    /// agent_made_commits false beside a non-empty diff (computed before an auto-resume).
+    commits_before_resume: bool,
+    permission_requests: u32,
+    permission_denied: u32,
+    permission_errors: u32,
+    /// every error written so far has a transient fingerprint
+    all_transient: bool,
+    /// Codex tool_calls written and not yet answered by a tool_result
+    unanswered: u32,
+    tokens: TokenBreakdown,
+    usage_written: bool,
 }
 
 /// A session's facts as the viewer resolves them (computed from written lines).
 struct Fin {
+    real: bool,
     model: &'static str,
     success: Option<bool>,
     cost: Option<f64>,
@@ -930,6 +1112,12 @@ struct Gen<'a> {
     bad_kind: u32,
     no_task: bool,
     t: DemoTally,
+    /// The real-writer share: its own PRNG, so that the guide-shaped output does not change
+    /// when the share is 0.
+    share: f64,
+    rrng: Rng,
+    /// The UUID of the latest real-style task (its skill_invoke lines carry it).
+    last_real_task: Option<String>,
 }
 
 // ---------------------------------------------------------------------------
@@ -975,6 +1163,9 @@ impl<'a> Gen<'a> {
             bad_kind: 0,
             no_task: false,
             t: DemoTally::default(),
+            share: if cfg.real_writer_share.is_finite() { cfg.real_writer_share.clamp(0.0, 1.0) } else { 0.0 },
+            rrng: Rng::new(cfg.seed ^ 0x5245_414c_5752_4954),
+            last_real_task: None,
         }
     }
 
@@ -1070,7 +1261,11 @@ impl<'a> Gen<'a> {
             7 => Some("api_key"),
             _ => None,
         };
+        let real = self.share > 0.0 && self.rrng.chance(self.share);
+        let id = if real { Some(uuid(&mut self.rrng)) } else { id };
         Box::new(Task {
+            real,
+            counted_files: Vec::new(),
             id,
             title,
             description: r.pick(DESCRIPTIONS),
@@ -1261,6 +1456,8 @@ impl<'a> Gen<'a> {
             ev_tok: None,
             nest_cost: None,
             nest_tok: None,
+            real: None,
+            omit_task: false,
             task,
         };
         let mut s = Box::new(s);
@@ -1268,7 +1465,48 @@ impl<'a> Gen<'a> {
         if self.rng.chance(0.4) {
             s.queue.push_back((self.rng.range(200, 2000), Ev::Status { from: "todo", to: "inprogress" }));
         }
+        if s.task.real {
+            self.make_real(&mut s);
+        }
         self.push(t, Item::Session(s));
+    }
+
+    /// Turns a planned session into one of bosun's real writer: its ids and labels, and the
+    /// stories only that writer has. Draws only from `rrng`.
+    fn make_real(&mut self, s: &mut Session) {
+        let r = &mut self.rrng;
+        let task_uuid = s.task.id.clone().unwrap_or_else(|| uuid(r));
+        s.attempt_id = format!("{}-{}", task_uuid, uuid(r));
+        s.session_id = s.attempt_id.clone();
+        s.branch = format!("ve/{}-{}", &task_uuid[..8], s.task.slug);
+        s.exec_label = EXEC_LOWER[s.exec];
+        s.variant = s.model.name;
+        s.ts_style = TsStyle::Millis;
+        s.transcript_crlf = false;
+        s.design_note = false;
+        s.usage = UsageStyle::None;
+        let failed = s.outcome != Outcome::Success;
+        let story_transient = s.outcome == Outcome::Failed && s.guardrail.is_none() && !s.story_error_loop && r.chance(0.3);
+        let silent_denial = failed && s.write_row && !s.crash && !s.rotated && s.guardrail != Some("permission_wait") && !story_transient && r.chance(0.12);
+        let auto_resume = r.chance(0.4);
+        s.omit_task = r.chance(0.15);
+        let real = Real {
+            salt: r.u64() as u32,
+            story_transient,
+            silent_denial,
+            counters_as_str: r.chance(0.25),
+            auto_resume,
+            commits_before_resume: auto_resume && r.chance(0.5),
+            permission_requests: r.below(3) as u32,
+            permission_denied: if silent_denial { 1 + r.below(3) as u32 } else { 0 },
+            all_transient: true,
+            ..Real::default()
+        };
+        s.real = Some(Box::new(real));
+        self.last_real_task = Some(task_uuid);
+        // The first model turn, so that every real-style session reports tokens.
+        s.queue.push_back((r.range(2 * SEC, 9 * SEC), Ev::Output { long: false }));
+        s.queue.push_back((r.range(50, 500), Ev::Usage));
     }
 
     fn on_session(&mut self, mut s: Box<Session>, t: i64) -> io::Result<()> {
@@ -1314,6 +1552,17 @@ impl<'a> Gen<'a> {
         let step = s.step_no;
         let q = &mut s.queue;
         let total_steps = step + s.steps_left;
+        let real = s.real.is_some();
+
+        if step == 1 && s.real.as_ref().is_some_and(|x| x.story_transient) {
+            // A provider having a bad day: transient errors only, then bosun gives up.
+            let n = r.range(4, 7);
+            for k in 0..n {
+                q.push_back((r.range(5 * SEC, 60 * SEC), Ev::Error { cat: "transient", tpl: k as usize + r.below(6) }));
+            }
+            q.push_back((r.range(SEC, 5 * SEC), Ev::Output { long: false }));
+            return;
+        }
 
         // Stories, each at a fixed point of the session.
         if step == 1 && s.story_restarts {
@@ -1427,6 +1676,7 @@ impl<'a> Gen<'a> {
                     8 => (r.pick(&["git status", "git diff --stat", "git log --oneline -5", "ls -la"]), false),
                     _ => (r.pick(&["git add -A && git commit -m \"wip\"", "git push origin HEAD"]), false),
                 };
+                let is_lint = p.lints.contains(&cmd);
                 let tool = Tool { kind: 0, name: tools[0], arg: cmd, is_test };
                 q.push_back((r.range(SEC, 15 * SEC), Ev::Call(tool.clone())));
                 let p_ok = if is_test {
@@ -1445,6 +1695,7 @@ impl<'a> Gen<'a> {
                     } else {
                         r.pick(&["build", "dependency", "git", "tool_error", "network", "timeout"])
                     };
+                    let cat = if real && is_lint { "lint" } else { cat };
                     q.push_back((r.range(50, 600), Ev::Error { cat, tpl: r.below(2) }));
                 }
             }
@@ -1459,6 +1710,10 @@ impl<'a> Gen<'a> {
         }
         let long = r.chance(0.07) || (step == total_steps && r.chance(0.5));
         q.push_back((r.range(SEC, 12 * SEC), Ev::Output { long }));
+        if real {
+            // the real writer reports each turn's usage in a usage event
+            q.push_back((r.range(50, 500), Ev::Usage));
+        }
         if matches!(s.usage, UsageStyle::CodexEvents | UsageStyle::ClaudeEvents) && r.chance(0.5) {
             q.push_back((r.range(50, 500), Ev::Usage));
         }
@@ -1620,6 +1875,11 @@ impl<'a> Gen<'a> {
     fn emit(&mut self, s: &mut Session, ev: Ev, t: i64) -> io::Result<()> {
         if let Ev::Alert(kind) = ev {
             return self.write_alert(s, kind, t);
+        }
+        if let Some(mut x) = s.real.take() {
+            let res = self.emit_real(s, &mut x, ev, t);
+            s.real = Some(x);
+            return res;
         }
         let et = match &ev {
             Ev::Start { .. } => "session_start",
@@ -1951,6 +2211,510 @@ impl<'a> Gen<'a> {
         self.write_event(Some(s), is_error, rep)
     }
 
+    /// The line prefix of bosun's real writer (JavaScript: `toISOString()` timestamps).
+    fn common_real(&mut self, s: &mut Session, t: i64, event_type: &str) -> i64 {
+        let jitter = if self.rng.chance(0.2) { self.rng.range(0, 2500) } else { 0 };
+        // strictly increasing: without sequence numbers, two equal lines would be one record
+        let ms = (t - jitter).max(s.last_ms + s.seq.min(1) as i64).max(self.start_ms);
+        s.last_ms = ms;
+        s.seq += 1;
+        let with_task = !s.omit_task && !self.rrng.chance(0.1);
+        let j = &mut self.j;
+        j.clear();
+        j.open();
+        j.key("timestamp");
+        let rep = write_ts(&mut j.b, ms, TsStyle::Millis, &mut self.rng);
+        j.s("attempt_id", &s.attempt_id);
+        if let Some(id) = s.task.id.as_ref().filter(|_| with_task) {
+            j.s("task_id", id);
+        }
+        j.s("task_title", s.task.title);
+        j.s("task_description", s.task.description);
+        j.s("executor", s.exec_label);
+        j.s("executor_variant", s.variant);
+        j.s("model", s.model.name);
+        j.s("event_type", event_type);
+        if s.start_rep.is_none() {
+            s.start_rep = Some(rep);
+        }
+        rep
+    }
+
+    /// An error of a real-style session: (the classifier's name as written, its canonical
+    /// category, the message). The same kind of error reads the same within a session (its
+    /// numbers aside, which the fingerprint replaces), so error loops keep one fingerprint.
+    fn real_error(s: &Session, salt: u32, cat: &str, tpl: usize, num: i64) -> (&'static str, &'static str, String) {
+        let h = mix32(salt ^ str_hash(cat) ^ (tpl as u32).wrapping_mul(0x9e37_79b9));
+        let pct = h % 100;
+        // (classifier name or None for `unknown`, meaning, forced template)
+        let (name, meaning, forced): (Option<&'static str>, &'static str, Option<usize>) = match cat {
+            "transient" => match tpl % 6 {
+                0 => (Some("rate_limit"), "", None),
+                1 => (Some("api_error"), "", Some(0)),
+                2 => (None, "rate_limit", None),
+                3 => (None, "timeout", None),
+                4 => (None, "network", None),
+                _ => (Some("model_error"), "", Some(0)),
+            },
+            "rate_limit" if pct < 30 => (None, "rate_limit", None),
+            "rate_limit" => (Some("rate_limit"), "", None),
+            "api_error" if pct < 30 => (None, "api_error", None),
+            "api_error" => (Some("api_error"), "", None),
+            "model_error" if tpl % 2 == 1 && pct < 40 => (Some("plan_stuck"), "", None),
+            "model_error" => (Some("model_error"), "", None),
+            "auth" if pct < 30 => (None, "auth", None),
+            "auth" | "api_key" => (Some("auth_error"), "", None),
+            "permission_wait" => (None, "permission_wait", None),
+            "content_policy" => (Some("content_policy"), "", None),
+            "context_window" if pct < 30 => (None, "context_window", None),
+            "context_window" => (Some("token_overflow"), "", None),
+            "timeout" if pct < 25 => (Some("session_expired"), "", None),
+            "timeout" => (None, "timeout", None),
+            "network" if pct < 20 => (Some("request_error"), "", None),
+            "network" => (None, "network", None),
+            "tool_error" if s.exec == 0 => (Some("codex_sandbox"), "", None),
+            "tool_error" => (Some("request_error"), "", None),
+            "build" | "dependency" => (Some("build_failure"), "", None),
+            "test" => (Some("test_failure"), "", None),
+            "lint" => (Some("lint_failure"), "", None),
+            "git" if (tpl as u32 + pct) % 2 == 0 => (Some("push_failure"), "", None),
+            "git" => (Some("git_conflict"), "", None),
+            _ if pct < 50 => (Some("oom_kill"), "", None),
+            _ => (Some("oom"), "", None),
+        };
+        let (written, canonical, tpls) = match name {
+            Some(n) => match REAL_ERRORS.iter().find(|e| e.0 == n) {
+                Some(e) => (e.0, e.1, e.2),
+                None => ("unknown", "unknown", &[""][..]),
+            },
+            None => match REAL_UNKNOWN.iter().find(|e| e.0 == meaning) {
+                Some(e) => ("unknown", e.0, e.1),
+                None => ("unknown", "unknown", &[""][..]),
+            },
+        };
+        let tpl = forced.unwrap_or((h >> 8) as usize % tpls.len()) % tpls.len();
+        let files = PROJECTS[s.task.project].files;
+        let file = files[(h >> 16) as usize % files.len()];
+        let message = tpls[tpl].replace("{f}", file).replace("{m}", s.model.name).replace("{n}", &num.to_string());
+        (written, canonical, message)
+    }
+
+    /// The rollup bosun's real writer puts in `session_end` (with a duration) and in the
+    /// metrics row (without): the same facts, field for field.
+    fn real_rollup(&mut self, s: &Session, x: &Real, duration_ms: Option<i64>) {
+        let success = s.outcome == Outcome::Success;
+        let status = match s.outcome {
+            Outcome::Success => "completed",
+            Outcome::Failed => "failed",
+            Outcome::Timeout => "timeout",
+            Outcome::Interrupted => "interrupted",
+            Outcome::Error => "error",
+        };
+        let j = &mut self.j;
+        j.s("completion_status", status);
+        if let Some(d) = duration_ms {
+            j.i("duration_ms", d);
+        }
+        let st = x.counters_as_str;
+        j.num("tool_calls", s.tool_calls as u64, st);
+        j.num("tool_results", s.tool_results as u64, false);
+        j.num("tool_failures", s.tool_failures as u64, st);
+        j.num("commands", s.commands as u64, st);
+        j.num("command_failures", s.command_failures as u64, false);
+        j.num("permission_requests", (x.permission_requests + x.permission_denied) as u64, false);
+        j.num("permission_denied", x.permission_denied as u64, false);
+        j.num("prompt_tokens", s.prompt_tok, st);
+        j.num("completion_tokens", s.compl_tok, false);
+        j.num("total_tokens", s.prompt_tok + s.compl_tok, false);
+        // cost 0 when the SDK reported none (Codex, Claude): unknown, not free
+        j.f("cost_usd", if s.exec == 1 { round_to(s.cost, 4) } else { 0.0 });
+        j.s("model", s.model.name);
+        j.a("anomaly_actions");
+        for (k, a) in s.anomalies.iter().enumerate() {
+            let (ty, action) = match *a {
+                "kill_tool_loop" => ("TOOL_CALL_LOOP", "kill"),
+                "error_loop_escalate" => ("REPEATED_ERROR", "warn"),
+                "nudge_stuck_agent" => ("STALLED_AGENT", "warn"),
+                _ => ("SESSION_RESTARTS", "warn"),
+            };
+            j.item_o();
+            j.s("type", ty);
+            j.s("action", action);
+            j.s("severity", "HIGH");
+            j.i("timestamp", s.start_rep.unwrap_or(0) + (k as i64 + 1) * 61_000);
+            j.close();
+        }
+        j.a_end();
+        j.bo("auto_resume", x.auto_resume || s.continues > 0);
+        j.bo("success", success);
+        j.i("retry_count", s.starts.saturating_sub(1) as i64);
+        j.i("attempts", s.starts as i64);
+        j.i("continues", s.continues as i64);
+        j.bo("first_shot_success", success && s.starts == 1 && s.continues == 0 && s.ptype == "initial");
+        j.bo("agent_made_commits", !s.files.is_empty() && !x.commits_before_resume);
+        // bosun's diff layout: a summary line, then one indented line per file
+        self.txt.clear();
+        let n = s.files.len() as u32;
+        if n == 0 {
+            self.txt.push_str("(no diff stats available)");
+        } else {
+            use std::fmt::Write;
+            let _ = write!(self.txt, "{} file(s) changed, +{} -{}", n, s.lines_added, s.lines_deleted);
+            let w = s.files.iter().map(|f| f.len()).max().unwrap_or(0);
+            for (k, f) in s.files.iter().enumerate() {
+                let k = k as u32;
+                let a = s.lines_added / n + (k < s.lines_added % n) as u32;
+                let d = s.lines_deleted / n + (k < s.lines_deleted % n) as u32;
+                let _ = write!(self.txt, "\n  {:<w$}  {:>5}  {:>5}", f, format!("+{a}"), format!("-{d}"));
+            }
+        }
+        let j = &mut self.j;
+        j.s("diff_summary", &self.txt);
+        j.i("diff_files_changed", n as i64);
+        j.i("diff_lines_added", s.lines_added as i64);
+        j.i("diff_lines_deleted", s.lines_deleted as i64);
+    }
+
+    /// Renders a real-style metrics row into `self.j.b`.
+    fn render_real_row(&mut self, s: &Session, x: &Real, ms: i64) -> (i64, RowFacts) {
+        let j = &mut self.j;
+        j.clear();
+        j.open();
+        j.key("timestamp");
+        let rep = write_ts(&mut j.b, ms, TsStyle::Millis, &mut self.rng);
+        j.s("attempt_id", &s.attempt_id);
+        if let Some(id) = s.task.id.as_ref().filter(|_| !s.omit_task) {
+            j.s("task_id", id);
+        }
+        j.s("task_title", s.task.title);
+        j.s("executor", s.exec_label);
+        j.s("executor_variant", s.variant);
+        j.s("model", s.model.name);
+        j.o("metrics");
+        self.real_rollup(s, x, None);
+        self.j.close();
+        self.j.close();
+        let tokens = s.prompt_tok + s.compl_tok;
+        let facts = RowFacts {
+            success: Some(s.outcome == Outcome::Success),
+            cost: if s.exec == 1 { Some(round_to(s.cost, 4)) } else { None },
+            tokens: Some(tokens),
+            all_zero: tokens == 0 && (s.exec != 1 || round_to(s.cost, 4) == 0.0),
+        };
+        (rep, facts)
+    }
+
+    /// Counts a file as touched by a real-style task (once per task).
+    fn real_hot_file(&mut self, s: &mut Session, file: &'static str) {
+        if !s.task.counted_files.contains(&file) {
+            s.task.counted_files.push(file);
+            *self.t.real_hot_files.entry(file.to_string()).or_default() += 1;
+        }
+    }
+
+    /// One event of a real-style session, written as bosun's real writer does.
+    fn emit_real(&mut self, s: &mut Session, x: &mut Real, ev: Ev, t: i64) -> io::Result<()> {
+        let et = match &ev {
+            Ev::Start { .. } => "session_start",
+            Ev::Status { .. } => "status_change",
+            Ev::Thinking => "agent_thinking",
+            Ev::Output { .. } => "agent_output",
+            Ev::Call(_) => "tool_call",
+            Ev::Result { .. } => "tool_result",
+            Ev::Error { .. } => "error",
+            Ev::Usage => "usage",
+            Ev::Followup { .. } => "followup_sent",
+            Ev::End => "session_end",
+            Ev::Alert(_) | Ev::Crash => return Ok(()),
+        };
+        // What the SDK saw, whether or not the writer keeps the line.
+        match &ev {
+            Ev::Call(tool) => {
+                s.tool_calls += 1;
+                if tool.kind == 0 {
+                    s.commands += 1;
+                }
+                if tool.kind == 1 && !s.files.contains(&tool.arg) && s.files.len() < 12 {
+                    s.files.push(tool.arg);
+                }
+            }
+            Ev::Result { tool, ok, .. } => {
+                s.tool_results += 1;
+                if !ok {
+                    s.tool_failures += 1;
+                    if tool.kind == 0 {
+                        s.command_failures += 1;
+                    }
+                }
+                if *ok && tool.kind == 1 {
+                    let a = self.rng.range(1, 60) as u32;
+                    s.lines_added += a;
+                    s.lines_deleted += self.rng.range(0, a as i64) as u32;
+                }
+            }
+            _ => {}
+        }
+        // The writer drops Claude's content blocks (no tool events) and Copilot's tool results.
+        match &ev {
+            Ev::Call(_) if s.exec == 2 => return Ok(()),
+            Ev::Result { .. } if s.exec != 0 => return Ok(()),
+            _ => {}
+        }
+        let mut error: Option<(&'static str, &'static str, String)> = None;
+        if let Ev::Error { cat, tpl } = &ev {
+            let num = self.rng.range(2, 90);
+            let (written, canonical, message) = Self::real_error(s, x.salt, cat, *tpl, num);
+            let fp = fingerprint_of(&message);
+            if x.story_transient && !is_transient(&fp) {
+                return Ok(()); // that session's errors are all transient
+            }
+            s.errors += 1;
+            match s.err_cats.iter_mut().find(|(c, _)| *c == canonical) {
+                Some(e) => e.1 += 1,
+                None => s.err_cats.push((canonical, 1)),
+            }
+            x.all_transient &= is_transient(&fp);
+            if !s.fingerprints.contains(&fp) && s.fingerprints.len() < 8 {
+                s.fingerprints.push(fp.clone());
+            }
+            if canonical == "permission_wait" {
+                x.permission_errors += 1;
+                if s.outcome != Outcome::Success {
+                    x.permission_denied += 1;
+                } else {
+                    x.permission_requests += 1;
+                }
+            }
+            error = Some((written, canonical, message));
+        }
+        let rep = self.common_real(s, t, et);
+        let mut usage_ev: Option<(u64, Option<f64>)> = None;
+        let mut tokens = TokenBreakdown::default();
+        let mut end: Option<(Option<f64>, Option<u64>, &'static str)> = None;
+        // (test run, lint run) of a Codex call; a Copilot call's file
+        let mut codex_call: Option<(bool, bool)> = None;
+        let mut copilot_file: Option<&'static str> = None;
+        let mut codex_result: Option<bool> = None;
+        self.j.o("data");
+        match ev {
+            Ev::Start { ptype, reason } => {
+                s.starts += 1;
+                self.txt.clear();
+                self.txt.push_str("You are working on task \"");
+                self.txt.push_str(s.task.title);
+                self.txt.push_str("\".\n");
+                self.txt.push_str(s.task.description);
+                if ptype != "initial" {
+                    self.txt.push_str("\nThe previous attempt did not finish; continue from the current branch state.");
+                }
+                self.j.s("prompt", &self.txt);
+                self.j.s("prompt_type", ptype);
+                if let Some(r) = reason {
+                    self.j.s("followup_reason", r);
+                }
+            }
+            Ev::Status { from, to } => {
+                self.j.s("from", from);
+                self.j.s("to", to);
+            }
+            Ev::Thinking => {
+                self.txt.clear();
+                self.txt.push_str(self.rng.pick(THOUGHTS));
+                self.j.s("thinking", &self.txt);
+            }
+            Ev::Output { long } => {
+                self.consume(s);
+                self.txt.clear();
+                self.txt.push_str(self.rng.pick(OUTPUTS));
+                if long {
+                    let n = self.rng.range(2_000, 12_000) as usize;
+                    long_text(&mut self.rng, &mut self.txt, PROJECTS[s.task.project].files, n);
+                }
+                self.j.s("output", &self.txt);
+            }
+            Ev::Call(tool) if s.exec == 0 => {
+                // Codex: `shell`, its arguments as a JSON string, the command an array
+                let line: String = match tool.kind {
+                    0 => tool.arg.to_string(),
+                    1 => format!("*** Begin Patch\n*** Update File: {}\n@@\n-    let value = compute(input);\n+    let value = compute(input).unwrap_or_default();\n*** End Patch\n", tool.arg),
+                    2 => format!("sed -n '1,200p' {}", tool.arg),
+                    _ => format!("rg -n \"{}\"", tool.arg),
+                };
+                let mut params: Vec<u8> = Vec::with_capacity(line.len() + 80);
+                params.extend_from_slice(b"{\"command\":[");
+                if tool.kind == 1 {
+                    esc(&mut params, "apply_patch");
+                } else {
+                    params.extend_from_slice(b"\"bash\",\"-lc\"");
+                }
+                params.push(b',');
+                esc(&mut params, &line);
+                params.extend_from_slice(b"],\"workdir\":");
+                esc(&mut params, &format!("/work/{}", PROJECTS[s.task.project].id));
+                params.extend_from_slice(b",\"timeout_ms\":600000}");
+                self.j.s("tool_name", "shell");
+                self.j.s("tool_params", std::str::from_utf8(&params).unwrap_or("{}"));
+                let cmdline = if tool.kind == 1 { format!("apply_patch {line}") } else { line };
+                codex_call = Some((TEST_PATTERNS.iter().any(|p| cmdline.contains(p)), LINT_PATTERNS.iter().any(|p| cmdline.contains(p))));
+            }
+            Ev::Call(tool) => {
+                // Copilot: an object, a shell command as a string
+                self.j.s("tool_name", tool.name);
+                self.j.o("tool_params");
+                match tool.kind {
+                    0 => self.j.s("command", tool.arg),
+                    1 => {
+                        self.j.s("path", tool.arg);
+                        self.j.s("explanation", "Apply the fix");
+                        copilot_file = Some(tool.arg);
+                    }
+                    2 => self.j.s("path", tool.arg),
+                    _ => self.j.s("query", tool.arg),
+                }
+                self.j.close();
+            }
+            Ev::Result { tool, ok, long } => {
+                // Codex: no tool_name, no call id; the output text and a status
+                self.txt.clear();
+                match tool.kind {
+                    0 if tool.is_test => test_log(&mut self.rng, &mut self.txt, ok, if long { 120 } else { 8 }),
+                    0 => self.txt.push_str(if ok { "exit status 0" } else { "exit status 1: command failed" }),
+                    1 => self.txt.push_str(if ok { "Success. Updated the following files:\nM " } else { "apply_patch verification failed: hunk did not match " }),
+                    _ => self.txt.push_str("fn main() {\n    run();\n}\n"),
+                }
+                if tool.kind == 1 {
+                    self.txt.push_str(tool.arg);
+                }
+                self.j.s("result", &self.txt);
+                self.j.s("status", if ok { "completed" } else { "failed" });
+                codex_result = Some(ok);
+            }
+            Ev::Error { .. } => {
+                if let Some((written, _, message)) = &error {
+                    let unknown = *written == "unknown";
+                    let conf = if unknown { round_to(0.2 + self.rng.f() * 0.3, 2) } else { round_to(0.7 + self.rng.f() * 0.29, 2) };
+                    self.j.s("error_message", message);
+                    self.j.s("error_category", written);
+                    self.j.s("error_fingerprint", &fingerprint_of(message));
+                    self.j.f("error_confidence", conf);
+                    if self.rrng.chance(0.3) {
+                        self.j.s("source", if unknown { "stderr" } else { "sdk" });
+                    }
+                }
+            }
+            Ev::Usage => {
+                // the SDK's own usage object
+                let (p, c, cost) = (s.pending_p, s.pending_c, s.pending_cost);
+                s.pending_p = 0;
+                s.pending_c = 0;
+                s.pending_cost = 0.0;
+                let j = &mut self.j;
+                match s.exec {
+                    0 => {
+                        let cached = p * (2 + self.rrng.below(5) as u64) / 10;
+                        j.num("input_tokens", p, false);
+                        j.num("cached_input_tokens", cached, false);
+                        j.num("output_tokens", c, false);
+                        tokens = TokenBreakdown { input: p, cached_input: cached, output: c, ..TokenBreakdown::default() };
+                        usage_ev = Some((p + c, None));
+                    }
+                    1 => {
+                        let v = round_to(cost, 6);
+                        j.num("prompt_tokens", p, false);
+                        j.num("completion_tokens", c, false);
+                        j.num("total_tokens", p + c, false);
+                        j.f("cost_usd", v);
+                        tokens = TokenBreakdown { input: p, output: c, ..TokenBreakdown::default() };
+                        usage_ev = Some((p + c, Some(v)));
+                    }
+                    _ => {
+                        let read = p * 6 / 10;
+                        let created = p / 10;
+                        let input = p - read - created;
+                        j.num("input_tokens", input, false);
+                        j.num("output_tokens", c, false);
+                        j.num("cache_read_input_tokens", read, false);
+                        j.num("cache_creation_input_tokens", created, false);
+                        tokens = TokenBreakdown { input, cache_read: read, cache_creation: created, output: c, ..TokenBreakdown::default() };
+                        usage_ev = Some((p + c, None));
+                    }
+                }
+            }
+            Ev::Followup { reason } => {
+                s.continues += 1;
+                self.j.s("prompt", "Continue. You seem to be stuck: summarise what you tried, then take a different approach.");
+                self.j.s("followup_reason", reason);
+            }
+            Ev::End => {
+                let duration = rep - s.start_rep.unwrap_or(rep);
+                self.real_rollup(s, x, Some(duration));
+                let total = s.prompt_tok + s.compl_tok;
+                let status = match s.outcome {
+                    Outcome::Success => "completed",
+                    Outcome::Failed => "failed",
+                    Outcome::Timeout => "timeout",
+                    Outcome::Interrupted => "interrupted",
+                    Outcome::Error => "error",
+                };
+                // cost 0 beside tokens: unknown (Codex, Claude)
+                let cost = if s.exec == 1 { Some(round_to(s.cost, 4)) } else { None };
+                let tok = (total > 0 || cost.is_some_and(|c| c > 0.0)).then_some(total);
+                end = Some((cost.filter(|_| tok.is_some()), tok, status));
+            }
+            Ev::Alert(_) | Ev::Crash => {}
+        }
+        self.j.close();
+        self.j.s("branch", &s.branch);
+        self.j.close();
+        if s.rotated {
+            return Ok(()); // only its metrics row survives
+        }
+        // Account for what is now written.
+        if let Some((_, canonical, _)) = &error {
+            *self.t.real_error_categories.entry(canonical.to_string()).or_default() += 1;
+            if error.as_ref().is_some_and(|e| e.0 == "unknown") {
+                self.t.real_inferred_errors += 1;
+            }
+        }
+        if let Some((test, lint)) = codex_call {
+            self.t.real_codex_shell_calls += 1;
+            self.t.real_codex_test_runs += test as usize;
+            self.t.real_codex_lint_runs += lint as usize;
+            x.unanswered += 1;
+        }
+        if let Some(ok) = codex_result {
+            self.t.real_codex_shell_results += 1;
+            self.t.real_codex_shell_failures += !ok as usize;
+            x.unanswered = x.unanswered.saturating_sub(1);
+        }
+        if s.exec == 1 && et == "tool_call" {
+            self.t.real_copilot_calls += 1;
+        }
+        if let Some(f) = copilot_file {
+            self.real_hot_file(s, f);
+        }
+        if let Some((tok, cost)) = usage_ev {
+            s.ev_tok = Some(s.ev_tok.unwrap_or(0) + tok);
+            if let Some(c) = cost {
+                s.ev_cost = Some(s.ev_cost.unwrap_or(0.0) + c);
+            }
+            let b = &mut x.tokens;
+            b.input += tokens.input;
+            b.cached_input += tokens.cached_input;
+            b.cache_read += tokens.cache_read;
+            b.cache_creation += tokens.cache_creation;
+            b.output += tokens.output;
+            x.usage_written = true;
+        }
+        if let Some((c, tk, st)) = end {
+            s.end_cost = c;
+            s.end_tok = tk;
+            s.end_status = Some(st);
+        }
+        let is_error = error.is_some();
+        self.write_event(Some(s), is_error, rep)
+    }
+
     /// Sends the line in `self.j.b` to the stream (and its copies) and counts it.
     fn write_event(&mut self, s: Option<&mut Session>, is_error: bool, rep: i64) -> io::Result<()> {
         self.maybe_bad_line()?;
@@ -2026,6 +2790,10 @@ impl<'a> Gen<'a> {
         if !s.wrote_any {
             s.wrote_any = true;
             self.t.sessions += 1;
+            if s.task.real {
+                self.t.real_sessions += 1;
+                self.t.real_sessions_without_task_id += s.omit_task as usize;
+            }
         }
         if !s.task.counted {
             s.task.counted = true;
@@ -2118,6 +2886,14 @@ impl<'a> Gen<'a> {
         j.key("timestamp");
         let rep = write_ts(&mut j.b, t, style, &mut self.rng);
         j.s("event_type", "skill_invoke");
+        if self.share > 0.0 && self.rrng.chance(self.share) {
+            // the real skills module: no attempt_id, but the task, the executor and a source
+            if let Some(task) = &self.last_real_task {
+                j.s("task_id", task);
+                j.s("executor", EXEC_LOWER[self.rrng.below(3)]);
+                j.s("source", "skills");
+            }
+        }
         j.o("data");
         j.s("skill_name", skill);
         j.s("invocation_id", &format!("sk-{:08x}", mix32(self.skill_ctr ^ 0x00c0_ffee)));
@@ -2144,7 +2920,13 @@ impl<'a> Gen<'a> {
             return Ok(());
         }
         s.alerted |= bit;
+        let real = s.real.as_deref();
+        if real.is_some() && s.exec == 2 && matches!(kind, AlertKind::ToolLoop { .. }) {
+            return Ok(()); // the analyser never saw Claude's tool calls
+        }
+        let transient = real.is_some_and(|x| x.all_transient) && kind == AlertKind::FailedHighErrors;
         let (ty, sev) = match kind {
+            AlertKind::FailedHighErrors if transient => ("failed_session_transient_errors", "medium"),
             AlertKind::ErrorLoop { .. } => ("error_loop", "high"),
             AlertKind::ToolLoop { .. } => ("tool_loop", "medium"),
             AlertKind::Restarts { .. } => ("excessive_restarts", "medium"),
@@ -2153,14 +2935,29 @@ impl<'a> Gen<'a> {
             AlertKind::Stuck { .. } => ("stuck_agent", "medium"),
             AlertKind::Novel => ("context_pressure", "low"),
         };
-        let with_sev = !self.rng.chance(0.06);
+        let with_sev = real.is_some() || !self.rng.chance(0.06);
         let ms = t + self.rng.range(0, 1500);
+        // the real share's error loop names its own fingerprint and message
+        let real_loop = match (real, kind) {
+            (Some(x), AlertKind::ErrorLoop { cat, tpl, .. }) => Some(Self::real_error(s, x.salt, cat, tpl, 0).2),
+            _ => None,
+        };
+        let autofix = real.is_some() && self.rrng.chance(0.3);
         let j = &mut self.j;
         j.clear();
         j.open();
         j.key("timestamp");
         let rep = write_ts(&mut j.b, ms, TsStyle::Millis, &mut self.rng);
         j.s("type", ty);
+        if real.is_some() {
+            // failed-session and stuck alerts are keyed by the task, the others by the attempt
+            let per_task = matches!(kind, AlertKind::FailedHighErrors | AlertKind::Stuck { .. });
+            let key = match &s.task.id {
+                Some(id) if per_task => format!("{ty}:{id}"),
+                _ => format!("{ty}:{}", s.attempt_id),
+            };
+            j.s("_cooldown_key", &key);
+        }
         if with_sev {
             j.s("severity", sev);
         }
@@ -2173,8 +2970,19 @@ impl<'a> Gen<'a> {
             AlertKind::ToolLoop { count } => {
                 j.s("tool_name", TOOLS[s.exec][0]);
                 j.i("count", count as i64);
+                if real.is_some() {
+                    j.i("occurrences", count as i64);
+                }
                 j.i("window_ms", 60_000);
                 j.s("recommendation", "Agent may be stuck in a loop. Consider intervention.");
+            }
+            AlertKind::ErrorLoop { n, .. } if real_loop.is_some() => {
+                let message = real_loop.unwrap_or_default();
+                j.s("error_fingerprint", &fingerprint_of(&message));
+                j.i("occurrences", n as i64);
+                j.i("window_ms", 600_000);
+                j.s("sample_message", &message);
+                j.s("recommendation", if autofix { "trigger_ai_autofix" } else { "Same error repeating. Check environment or task specification." });
             }
             AlertKind::ErrorLoop { cat, tpl, n } => {
                 let ci = cat_index(cat);
@@ -2207,7 +3015,7 @@ impl<'a> Gen<'a> {
                     j.item_s(f);
                 }
                 j.a_end();
-                j.s("recommendation", "Failed with many errors. Inspect the error clusters.");
+                j.s("recommendation", if autofix { "trigger_ai_autofix" } else { "Failed with many errors. Inspect the error clusters." });
             }
             AlertKind::Novel => {
                 j.f("context_fill_ratio", 0.93);
@@ -2220,6 +3028,7 @@ impl<'a> Gen<'a> {
             self.t.bytes += 1;
         }
         self.alerts_started = true;
+        self.t.real_transient_alerts += transient as usize;
         self.alerts.extend_from_slice(&self.j.b);
         self.t.bytes += self.j.b.len() as u64;
         self.t.lines += 1;
@@ -2424,6 +3233,7 @@ impl<'a> Gen<'a> {
         };
         let end_success = s.end_status.map(|st| matches!(st, "success" | "completed"));
         Fin {
+            real: s.task.real,
             model: s.model.name,
             success: rs.or(end_success),
             cost: rc.or(s.end_cost).or(s.ev_cost).or(s.nest_cost),
@@ -2446,6 +3256,9 @@ impl<'a> Gen<'a> {
             self.t.sessions_with_cost += 1;
             self.t.total_cost_usd = Some(self.t.total_cost_usd.unwrap_or(0.0) + c);
         }
+        if f.real && f.cost.is_none() && f.tokens.is_some() {
+            self.t.real_cost_unknown_sessions += 1;
+        }
         if let Some(tk) = f.tokens {
             self.t.sessions_with_tokens += 1;
             self.t.total_tokens = Some(self.t.total_tokens.unwrap_or(0) + tk);
@@ -2457,7 +3270,8 @@ impl<'a> Gen<'a> {
         let failed = s.outcome != Outcome::Success;
         // Alerts of the end of a session.
         if !s.crash {
-            if round_to(s.cost, 4) > 1.0 && self.rng.chance(0.9) {
+            // (the real writer's Codex and Claude rollups say cost 0: no cost alert)
+            if (s.real.is_none() || s.exec == 1) && round_to(s.cost, 4) > 1.0 && self.rng.chance(0.9) {
                 self.write_alert(&mut s, AlertKind::Cost, t)?;
             }
             if s.outcome == Outcome::Failed && s.errors >= 4 && self.rng.chance(0.9) {
@@ -2469,7 +3283,29 @@ impl<'a> Gen<'a> {
         }
         // The metrics row, and now and then a later rewrite of it.
         let mut pending: Option<(Vec<u8>, i64, Fin)> = None;
-        let fin = if s.write_row {
+        let real = s.real.take();
+        let fin = if let Some(x) = real.as_deref().filter(|_| s.write_row) {
+            let row_ms = t + self.rng.range(500, 4 * SEC);
+            let (rep, facts) = self.render_real_row(&s, x, row_ms);
+            let line = std::mem::take(&mut self.j.b);
+            self.write_metrics_line(&line, rep)?;
+            self.j.b = line;
+            self.mark_written(&mut s);
+            for k in 0..s.files.len() {
+                let f = s.files[k];
+                self.real_hot_file(&mut s, f);
+            }
+            let mut fin = self.resolve(&s, Some(&facts));
+            if self.rng.chance(0.06) {
+                // rewritten later (bosun re-runs its rollup): the same facts, a later timestamp
+                let later = row_ms + self.rng.range(10 * MIN_MS, 180 * MIN_MS);
+                let (rep2, facts2) = self.render_real_row(&s, x, later);
+                let fin2 = self.resolve(&s, Some(&facts2));
+                pending = Some((self.j.b.clone(), rep2, fin2));
+                fin.cost = None; // unused: the rewrite decides
+            }
+            fin
+        } else if s.write_row {
             let row_ms = t + self.rng.range(500, 4 * SEC);
             let zeros = s.usage == UsageStyle::None || self.rng.chance(0.03);
             let cost_field = s.design_note || zeros || !matches!(s.usage, UsageStyle::CopilotMetrics | UsageStyle::CopilotSummaryOnly) || self.rng.chance(0.5);
@@ -2492,6 +3328,15 @@ impl<'a> Gen<'a> {
         } else {
             self.resolve(&s, None)
         };
+        if let Some(x) = &real {
+            if x.silent_denial && s.wrote_any {
+                self.t.real_silent_permission_denials += 1;
+            }
+            if x.usage_written {
+                self.t.real_tokens.insert(s.attempt_id.clone(), x.tokens);
+            }
+        }
+        s.real = real;
         // Flush the transcript.
         if let Some(tr) = s.transcript.as_mut() {
             if !tr.is_empty() {
@@ -2808,10 +3653,12 @@ mod tests {
                 r.superseded += rs.len() - 1;
                 &rs.iter().max_by_key(|(t, _)| *t).unwrap().1
             });
+            // rev. 2: without task_id, a UUID that starts the attempt_id is the task
             let task = row
                 .and_then(|r| r.get("task_id"))
                 .or_else(|| evs.iter().find_map(|e| e.get("task_id")))
-                .and_then(|t| t.as_str());
+                .and_then(|t| t.as_str())
+                .or_else(|| a.get(..36).filter(|u| a.len() > 37 && a.as_bytes()[36] == b'-' && u.bytes().filter(|&c| c == b'-').count() == 4));
             match task {
                 Some(t) => {
                     task_ids.insert(t.to_string());
@@ -2856,14 +3703,16 @@ mod tests {
                     .filter(|t| *t > 0.0)
                     .or_else(|| Some(num(u.get("prompt_tokens"))? + num(u.get("completion_tokens"))?));
                 if !(c.unwrap_or(0.0) == 0.0 && t.unwrap_or(0.0) == 0.0) {
-                    cost = c;
+                    // rev. 2: cost 0 beside tokens is unknown cost
+                    cost = c.filter(|c| *c != 0.0 || t.unwrap_or(0.0) == 0.0);
                     tokens = t;
                 }
             }
             if let Some(d) = end.map(|e| &e["data"]) {
                 let u = usage_of(d, false);
-                cost = cost.or(num(d.get("cost_usd"))).or(u.and_then(|u| u.1));
-                tokens = tokens.or(num(d.get("total_tokens"))).or(u.map(|u| u.0));
+                let t = num(d.get("total_tokens"));
+                cost = cost.or(num(d.get("cost_usd")).filter(|c| *c != 0.0 || t.unwrap_or(0.0) == 0.0)).or(u.and_then(|u| u.1));
+                tokens = tokens.or(t).or(u.map(|u| u.0));
             }
             let sum = |usage_events: bool| -> (Option<f64>, Option<f64>) {
                 let (mut c, mut t) = (None, None);
@@ -2914,6 +3763,30 @@ mod tests {
         assert!((exp_det(1.0) - std::f64::consts::E).abs() < 1e-12);
         assert!((ln_det(0.5) + std::f64::consts::LN_2).abs() < 1e-12);
         assert!((ln_det(0.123) - 0.123f64.ln()).abs() < 1e-12);
+    }
+
+    /// FNV-1a over every file's path and bytes.
+    fn digest(sink: &MemorySink) -> u64 {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for (p, b) in &sink.files {
+            for &c in p.as_bytes().iter().chain(b.iter()) {
+                h ^= c as u64;
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        h
+    }
+
+    #[test]
+    fn without_the_real_share_the_output_is_the_guide_only_demo() {
+        // digests of the generator's output before the real-writer share existed
+        for (sessions, seed, before) in [(120, 7, 0x1d1c_0ecc_c797_bdc3u64), (400, 42, 0x7f12_302a_1af2_69f6)] {
+            let cfg = DemoConfig { sessions, seed, real_writer_share: 0.0, ..DemoConfig::default() };
+            let mut sink = MemorySink::default();
+            let t = generate(&cfg, &mut sink).unwrap();
+            assert_eq!(digest(&sink), before, "{sessions} sessions, seed {seed}");
+            assert_eq!(t.real_sessions, 0);
+        }
     }
 
     #[test]
@@ -2973,6 +3846,7 @@ mod tests {
         let mut ptypes: BTreeSet<String> = BTreeSet::new();
         let (mut design, mut guide, mut no_sev, mut big_cost) = (0, 0, 0, 0);
         let mut rate_by_hour: BTreeMap<(String, i64), usize> = BTreeMap::new();
+        let mut real_shapes: BTreeSet<&str> = BTreeSet::new();
         for (path, bytes) in &sink.files {
             for l in lines(bytes) {
                 let Ok(v @ Value::Object(_)) = serde_json::from_slice::<Value>(l) else { continue };
@@ -2998,10 +3872,24 @@ mod tests {
                             ptypes.insert(d["prompt_type"].as_str().unwrap().to_string());
                         }
                         "tool_call" => {
-                            assert!(d["tool_name"].is_string() && d["tool_params"].is_object());
+                            assert!(d["tool_name"].is_string());
+                            match &d["tool_params"] {
+                                Value::String(p) => {
+                                    // the real writer's Codex: a JSON string, the command an array
+                                    let p: Value = serde_json::from_str(p).unwrap();
+                                    assert!(p["command"].as_array().is_some_and(|c| c.len() == 2 || c.len() == 3));
+                                    assert_eq!(d["tool_name"], "shell");
+                                    real_shapes.insert("params as a string");
+                                }
+                                p => assert!(p.is_object()),
+                            }
                         }
                         "tool_result" => {
                             assert!(d.get("result").or(d.get("success")).or(d.get("status")).is_some());
+                            if d.get("tool_name").is_none() {
+                                assert!(d["result"].is_string() && matches!(d["status"].as_str(), Some("completed" | "failed")));
+                                real_shapes.insert("unnamed result");
+                            }
                         }
                         "error" => {
                             assert!(d["error_message"].is_string());
@@ -3035,9 +3923,38 @@ mod tests {
                         guide += 1;
                         assert!(m["anomaly_actions"].is_array());
                     }
+                    if m.get("permission_denied").is_some() {
+                        // the real writer's rollup: no duration, no error count
+                        assert!(m.get("duration_ms").is_none() && m.get("errors").is_none());
+                        assert!(m["agent_made_commits"].is_boolean());
+                        let diff = m["diff_summary"].as_str().unwrap();
+                        let n = m["diff_files_changed"].as_u64().unwrap();
+                        if n == 0 {
+                            assert_eq!(diff, "(no diff stats available)");
+                        } else {
+                            assert!(diff.starts_with(&format!("{n} file(s) changed, +")), "{diff}");
+                            assert_eq!(diff.lines().count() as u64, n + 1);
+                            real_shapes.insert("bosun diff");
+                        }
+                        if m["cost_usd"] == 0.0 && m["total_tokens"].as_u64() > Some(0) {
+                            real_shapes.insert("cost 0 beside tokens");
+                        }
+                        if m["tool_calls"].is_string() {
+                            real_shapes.insert("counter as a string");
+                        }
+                        if m["permission_denied"].as_u64() > Some(0) {
+                            real_shapes.insert("permission denied");
+                        }
+                        if m["anomaly_actions"].as_array().unwrap().iter().any(|a| a["type"] == "TOOL_CALL_LOOP" && a["timestamp"].is_i64()) {
+                            real_shapes.insert("anomaly objects");
+                        }
+                    }
                 } else if let Some(ty) = v.get("type") {
                     assert_eq!(path, ALERTS);
                     alert_types.insert(ty.as_str().unwrap().to_string());
+                    if v.get("_cooldown_key").is_some() {
+                        real_shapes.insert("cooldown key");
+                    }
                     if v.get("severity").is_none() {
                         no_sev += 1;
                     }
@@ -3050,7 +3967,17 @@ mod tests {
         for c in ["rate_limit", "api_error", "auth", "permission_wait", "content_policy", "test", "build", "dependency", "context_window"] {
             assert!(cats.contains(c), "no {c}: {cats:?}");
         }
-        for a in ["error_loop", "tool_loop", "excessive_restarts", "cost_anomaly", "failed_session_high_errors", "stuck_agent"] {
+        for shape in ["params as a string", "unnamed result", "bosun diff", "cost 0 beside tokens", "counter as a string", "permission denied", "anomaly objects", "cooldown key"] {
+            assert!(real_shapes.contains(shape), "no {shape}: {real_shapes:?}");
+        }
+        for c in ["auth_error", "token_overflow", "test_failure", "build_failure", "git_conflict", "push_failure", "rate_limit", "unknown"] {
+            assert!(cats.contains(c), "no {c}: {cats:?}");
+        }
+        assert!(t.real_sessions * 100 > t.sessions * 20 && t.real_sessions * 100 < t.sessions * 40, "{} of {}", t.real_sessions, t.sessions);
+        assert!(t.real_sessions_without_task_id > 0 && t.real_inferred_errors > 0 && t.real_silent_permission_denials > 0);
+        assert!(t.real_codex_shell_results > 0 && t.real_codex_shell_failures > 0 && t.real_codex_test_runs > 0 && t.real_codex_lint_runs > 0);
+        assert!(t.real_copilot_calls > 0 && t.real_cost_unknown_sessions > 0 && t.real_transient_alerts > 0 && !t.real_hot_files.is_empty());
+        for a in ["error_loop", "tool_loop", "excessive_restarts", "cost_anomaly", "failed_session_high_errors", "failed_session_transient_errors", "stuck_agent"] {
             assert!(alert_types.contains(a), "no alert {a}: {alert_types:?}");
         }
         for s in ["success", "completed", "failed", "timeout", "interrupted", "error"] {
