@@ -3232,12 +3232,16 @@ impl<'a> Gen<'a> {
             None => (None, None, None),
         };
         let end_success = s.end_status.map(|st| matches!(st, "success" | "completed"));
+        // revision 2: a rollup's cost of 0 is an unknown cost (bosun writes 0 for what it did not
+        // learn), and a rollup of only zeros knows no tokens either
+        let zero = |c: Option<f64>| c.filter(|&c| c != 0.0);
+        let end_tok = if zero(s.end_cost).is_none() && s.end_tok == Some(0) { None } else { s.end_tok };
         Fin {
             real: s.task.real,
             model: s.model.name,
             success: rs.or(end_success),
-            cost: rc.or(s.end_cost).or(s.ev_cost).or(s.nest_cost),
-            tokens: rt.or(s.end_tok).or(s.ev_tok).or(s.nest_tok),
+            cost: zero(rc).or(zero(s.end_cost)).or(s.ev_cost).or(s.nest_cost),
+            tokens: rt.or(end_tok).or(s.ev_tok).or(s.nest_tok),
         }
     }
 

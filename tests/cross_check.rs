@@ -10,7 +10,6 @@
 //! unknown cost beside tokens, tool results without a name, tool params as JSON strings, bosun's
 //! diff layout, the task of an attempt id, permission denials. The demo writes a share of its
 //! sessions in that writer's style; checks of those figures that the core does not compute yet
-//! are `#[ignore = "needs rev-2 core: …"]` and run on the demo's default share, while the same
 //! checks run now on a guide-only demo (share 0) and the handmade folder.
 
 use serde_json::Value;
@@ -826,7 +825,6 @@ fn provider_heatmap_cells() {
 }
 
 #[test]
-#[ignore = "needs rev-2 core: category aliases and inference from the message"]
 fn provider_heatmap_canonical_categories_with_the_real_writer_share() {
     real_cases().for_each(check_provider_heatmap_cells);
 }
@@ -868,7 +866,6 @@ fn guardrails_totals() {
 }
 
 #[test]
-#[ignore = "needs rev-2 core: category aliases and inference, permission_denied in the permission_wait guardrail"]
 fn guardrails_totals_with_the_real_writer_share() {
     real_cases().for_each(check_guardrails_totals);
     // the real share has failed sessions that only their rollup's permission_denied puts there
@@ -908,7 +905,6 @@ fn error_clusters_counts() {
 }
 
 #[test]
-#[ignore = "needs rev-2 core: the task of an attempt id (sessions whose lines omit task_id)"]
 fn error_clusters_counts_with_the_real_writer_share() {
     real_cases().for_each(check_error_clusters_counts);
 }
@@ -951,7 +947,6 @@ fn costs_per_day() {
 }
 
 #[test]
-#[ignore = "needs rev-2 core: unknown cost (a rollup with cost_usd 0 beside tokens)"]
 fn costs_per_day_with_the_real_writer_share() {
     real_cases().for_each(|c| check_costs_per_day(c, true));
 }
@@ -1029,7 +1024,6 @@ fn tools_calls_and_failures() {
 }
 
 #[test]
-#[ignore = "needs rev-2 core: tool results without tool_name attributed first in, first out"]
 fn tools_shell_results_with_the_real_writer_share() {
     for c in real_cases() {
         check_tools_calls_and_failures(c);
@@ -1063,7 +1057,6 @@ fn tools_test_and_lint_runs() {
 }
 
 #[test]
-#[ignore = "needs rev-2 core: tool_params as a JSON string, a command given as an array"]
 fn tools_test_and_lint_runs_with_the_real_writer_share() {
     real_cases().for_each(check_tools_test_and_lint_runs);
 }
@@ -1104,7 +1097,6 @@ fn git_hot_files() {
 }
 
 #[test]
-#[ignore = "needs rev-2 core: bosun's diff_summary layout, the task of an attempt id"]
 fn git_hot_files_with_the_real_writer_share() {
     for c in real_cases() {
         check_git_hot_files(c);
@@ -1136,7 +1128,6 @@ fn task_ids_of_sessions() {
 }
 
 #[test]
-#[ignore = "needs rev-2 core: the task of an attempt id (sessions whose lines omit task_id)"]
 fn task_ids_of_sessions_with_the_real_writer_share() {
     for c in real_cases() {
         check_task_ids_of_sessions(c);

@@ -2,7 +2,6 @@
 //!
 //! The demo writes a share of its sessions the way bosun's real writer does
 //! (`DemoConfig::real_writer_share`); figures the core computes only under analytics-spec.md's
-//! Revision 2 are checked in `#[ignore = "needs rev-2 core: …"]` tests until it does.
 
 use spyglass::demo::{generate, DemoConfig, DemoTally, MemorySink};
 use spyglass::model::sessions::Dataset;
@@ -96,14 +95,12 @@ fn guide_only_demo_matches_its_tally() {
 }
 
 #[test]
-#[ignore = "needs rev-2 core: the task of an attempt id (real-style sessions whose lines omit task_id)"]
 fn tasks_match_the_tally_with_the_real_writer_share() {
     check_tasks(&DemoConfig::default());
     check_tasks(&other());
 }
 
 #[test]
-#[ignore = "needs rev-2 core: unknown cost (a rollup with cost_usd 0 beside tokens)"]
 fn sessions_with_known_cost_match_the_tally_with_the_real_writer_share() {
     check_known_cost(&DemoConfig::default());
     check_known_cost(&other());
