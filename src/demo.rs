@@ -3714,8 +3714,10 @@ mod tests {
             }
             if let Some(d) = end.map(|e| &e["data"]) {
                 let u = usage_of(d, false);
-                let t = num(d.get("total_tokens"));
-                cost = cost.or(num(d.get("cost_usd")).filter(|c| *c != 0.0 || t.unwrap_or(0.0) == 0.0)).or(u.and_then(|u| u.1));
+                let c = num(d.get("cost_usd")).filter(|c| *c != 0.0);
+                // a rollup of only zeros knows no tokens either
+                let t = num(d.get("total_tokens")).filter(|t| *t != 0.0 || c.is_some());
+                cost = cost.or(c).or(u.and_then(|u| u.1));
                 tokens = tokens.or(t).or(u.map(|u| u.0));
             }
             let sum = |usage_events: bool| -> (Option<f64>, Option<f64>) {

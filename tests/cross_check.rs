@@ -325,9 +325,9 @@ fn tokens_of(u: &Value) -> Option<f64> {
         .then(|| prompt + num(u.get("cache_read_input_tokens")).unwrap_or(0.0) + num(u.get("cache_creation_input_tokens")).unwrap_or(0.0) + completion)
 }
 
-/// A rollup's cost: 0 beside tokens is unknown (rev. 2).
-fn rollup_cost(cost: Option<f64>, tokens: Option<f64>) -> Option<f64> {
-    cost.filter(|c| *c != 0.0 || tokens.unwrap_or(0.0) == 0.0)
+/// A rollup's cost: 0 is unknown, beside tokens (rev. 2) or without them (as an all-zero row).
+fn rollup_cost(cost: Option<f64>, _tokens: Option<f64>) -> Option<f64> {
+    cost.filter(|c| *c != 0.0)
 }
 
 /// The most frequent value (ties: the first seen).
@@ -626,7 +626,7 @@ fn revision_2_helpers() {
     assert_eq!(diff_files(&serde_json::json!("src/auth.rs | 40 ++--\n src/routes.rs | 7 +\n 2 files changed")), ["src/auth.rs", "src/routes.rs"]);
     assert_eq!(telling_message("Waiting for approval: please confirm the command before it runs"), Some("permission_wait"));
     assert_eq!(rollup_cost(Some(0.0), Some(10.0)), None);
-    assert_eq!(rollup_cost(Some(0.0), Some(0.0)), Some(0.0));
+    assert_eq!(rollup_cost(Some(0.0), Some(0.0)), None);
 }
 
 /// The simple implementation agrees with the generator's own tally (a third opinion).
