@@ -156,3 +156,66 @@ fn the_demo_output_in_any_order() {
     check("demo 60 sessions, seed 7", &files, &Parameters::default());
     check("demo, estimates included", &files, &Parameters { include_estimated_cost: true, ..Parameters::default() });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Ties within one millisecond. Timestamps are truncated to milliseconds (spec §1) and bosun's real
+// writer writes no `sequence_num`, so two events 0.1 ms apart in the file (it writes 7 fraction
+// digits) tie; the core then falls back to read order (README: "ordered by time, then
+// sequence_num, then read order"), which rev. 2 "Exact sums" does not allow. Each test below
+// loads the same lines in two orders; they fail today and are ignored so that the suite stays
+// green — run them with `cargo test --test order_independence -- --ignored`.
+
+const TIE_TASK: &str = "3f2b8c1a-6d4e-4a5b-9c7d-1e2f3a4b5c61";
+
+fn tie_line(attempt: &str, ts: &str, event_type: &str, data: &str) -> String {
+    format!(
+        r#"{{"timestamp":"{ts}","attempt_id":"{TIE_TASK}-{attempt}","task_id":"{TIE_TASK}","executor":"codex","executor_variant":"gpt-5-codex","model":"gpt-5-codex","event_type":"{event_type}","data":{data}}}"#
+    )
+}
+
+/// The figures of `lines` as one stream file, and of the same lines reversed.
+fn both_orders(lines: &[String]) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    let file = |ls: Vec<&String>| vec![("agent-work-stream.jsonl".to_string(), ls.iter().flat_map(|l| [l.as_bytes(), b"\n"].concat()).collect::<Vec<u8>>())];
+    let p = Parameters::default();
+    (figures(&file(lines.iter().collect()), &p), figures(&file(lines.iter().rev().collect()), &p))
+}
+
+fn section<'a>(f: &'a [(String, String)], name: &str) -> &'a str {
+    &f.iter().find(|(k, _)| k == name).unwrap().1
+}
+
+#[test]
+#[ignore = "order dependency: a tool_call and its unnamed tool_result in the same millisecond pair only when read in that order"]
+fn a_call_and_its_result_in_one_millisecond() {
+    // 10:00:00.1230001 and 10:00:00.1239999 are both 10:00:00.123: read result-first, the result
+    // finds no open call and counts under `unknown`, and the shell call stays unanswered
+    let a = "0d1e2f30-4152-4637-8a9b-0c1d2e3f4051";
+    let lines = [
+        tie_line(a, "2026-03-02T10:00:00.0000000Z", "session_start", r#"{"prompt_type":"initial"}"#),
+        tie_line(a, "2026-03-02T10:00:00.1230001Z", "tool_call", r#"{"tool_name":"shell","tool_params":"{\"command\":[\"bash\",\"-lc\",\"ls\"]}"}"#),
+        tie_line(a, "2026-03-02T10:00:00.1239999Z", "tool_result", r#"{"result":"Cargo.toml","status":"completed"}"#),
+        tie_line(a, "2026-03-02T10:00:01.0000000Z", "session_end", r#"{"completion_status":"completed"}"#),
+    ];
+    let (a, b) = both_orders(&lines);
+    assert_eq!(section(&a, "tools"), section(&b, "tools"));
+}
+
+#[test]
+#[ignore = "order dependency: error_clusters.sample_message of two same-fingerprint errors in the same millisecond is the one read first"]
+fn two_samples_in_one_millisecond() {
+    let lines = [
+        tie_line("1a2b3c4d-5e6f-4071-8293-a4b5c6d7e8f9", "2026-03-02T10:00:00.5000000Z", "error", r#"{"error_message":"rate limit exceeded: 40000 input tokens per minute","error_category":"rate_limit","error_fingerprint":"rate limit exceeded: N input tokens per minute"}"#),
+        tie_line("2b3c4d5e-6f70-4182-93a4-b5c6d7e8f90a", "2026-03-02T10:00:00.5009999Z", "error", r#"{"error_message":"rate limit exceeded: 30000 input tokens per minute","error_category":"rate_limit","error_fingerprint":"rate limit exceeded: N input tokens per minute"}"#),
+    ];
+    let (a, b) = both_orders(&lines);
+    assert_eq!(section(&a, "error_clusters"), section(&b, "error_clusters"));
+}
+
+#[test]
+#[ignore = "order dependency: alerts.rows (recorded) of equal timestamps keep read order"]
+fn two_recorded_alerts_at_one_time() {
+    let alert = |ty: &str, sev: &str| format!(r#"{{"timestamp":"2026-03-02T10:00:00.000Z","type":"{ty}","severity":"{sev}","attempt_id":"{TIE_TASK}-x","executor":"codex"}}"#);
+    let lines = [alert("tool_loop", "medium"), alert("error_loop", "high")];
+    let (a, b) = both_orders(&lines);
+    assert_eq!(section(&a, "alerts"), section(&b, "alerts"));
+}
