@@ -26,7 +26,7 @@ fn demo_lines() -> Vec<String> {
     let mut sink = MemorySink::default();
     generate(&DemoConfig { sessions: 80, seed: 5, ..Default::default() }, &mut sink).unwrap();
     let mut lines: Vec<String> = sink.files.values().flat_map(|b| String::from_utf8_lossy(b).lines().map(str::to_string).collect::<Vec<_>>()).collect();
-    for f in ["tests/fixtures/golden/agent-work-stream.jsonl", "tests/fixtures/golden/agent-metrics.jsonl", "tests/fixtures/golden/agent-alerts.jsonl", "tests/fixtures/golden/agent-errors.jsonl", "tests/e2e/fixtures/telemetry.jsonl", "tests/e2e/fixtures/malformed.jsonl"] {
+    for f in ["tests/fixtures/golden/agent-work-stream.jsonl", "tests/fixtures/golden/agent-metrics.jsonl", "tests/fixtures/golden/agent-alerts.jsonl", "tests/fixtures/golden/agent-errors.jsonl", "tests/e2e/fixtures/telemetry.jsonl", "tests/e2e/fixtures/malformed.jsonl", "tests/fixtures/real_bosun/agent-work-stream.jsonl", "tests/fixtures/real_bosun/agent-metrics.jsonl", "tests/fixtures/real_bosun/agent-alerts.jsonl"] {
         lines.extend(std::fs::read_to_string(f).unwrap().lines().map(str::to_string));
     }
     lines.retain(|l| !l.trim().is_empty());
