@@ -185,7 +185,6 @@ fn section<'a>(f: &'a [(String, String)], name: &str) -> &'a str {
 }
 
 #[test]
-#[ignore = "order dependency: a tool_call and its unnamed tool_result in the same millisecond pair only when read in that order"]
 fn a_call_and_its_result_in_one_millisecond() {
     // 10:00:00.1230001 and 10:00:00.1239999 are both 10:00:00.123: read result-first, the result
     // finds no open call and counts under `unknown`, and the shell call stays unanswered
@@ -201,7 +200,6 @@ fn a_call_and_its_result_in_one_millisecond() {
 }
 
 #[test]
-#[ignore = "order dependency: error_clusters.sample_message of two same-fingerprint errors in the same millisecond is the one read first"]
 fn two_samples_in_one_millisecond() {
     let lines = [
         tie_line("1a2b3c4d-5e6f-4071-8293-a4b5c6d7e8f9", "2026-03-02T10:00:00.5000000Z", "error", r#"{"error_message":"rate limit exceeded: 40000 input tokens per minute","error_category":"rate_limit","error_fingerprint":"rate limit exceeded: N input tokens per minute"}"#),
@@ -212,7 +210,6 @@ fn two_samples_in_one_millisecond() {
 }
 
 #[test]
-#[ignore = "order dependency: alerts.rows (recorded) of equal timestamps keep read order"]
 fn two_recorded_alerts_at_one_time() {
     let alert = |ty: &str, sev: &str| format!(r#"{{"timestamp":"2026-03-02T10:00:00.000Z","type":"{ty}","severity":"{sev}","attempt_id":"{TIE_TASK}-x","executor":"codex"}}"#);
     let lines = [alert("tool_loop", "medium"), alert("error_loop", "high")];

@@ -167,9 +167,13 @@ impl Dataset {
         superseded.sort_unstable();
         self.superseded = superseded.into_iter().map(|i| Superseded { attempt: store.metrics[i].ctx.attempt, loc: store.metrics[i].loc }).collect();
         for s in sessions.iter_mut() {
+            // events of one millisecond without a sequence_num (bosun's real writer writes none)
+            // in the order an attempt lives them, so that a call and its result in one
+            // millisecond pair whatever order the files were read in (revision 2: order never
+            // changes a figure); read order only between events of one kind
             s.events.sort_by_key(|&i| {
                 let e = &store.events[i as usize];
-                (e.ts_ms().unwrap_or(i64::MAX), e.sequence_num().unwrap_or(i32::MAX), i)
+                (e.ts_ms().unwrap_or(i64::MAX), e.sequence_num().unwrap_or(i32::MAX), life_order(&e.detail), i)
             });
             // grown by doubling: a third of the lists was spare room on big logs
             s.events.shrink_to_fit();
@@ -183,6 +187,17 @@ impl Dataset {
         self.alerts_cache = RefCell::new(None);
         self.git_rows = Default::default();
         self.names = NameBlock::new((0..self.store.strings.len()).map(|i| self.store.str(Sym(i as u32))));
+    }
+}
+
+/// Where an event of a kind falls among events of the same instant.
+fn life_order(d: &Detail) -> u8 {
+    match d {
+        Detail::SessionStart { .. } => 0,
+        Detail::ToolCall { .. } => 2,
+        Detail::ToolResult { .. } => 3,
+        Detail::SessionEnd { .. } => 4,
+        _ => 1,
     }
 }
 

@@ -181,7 +181,13 @@ pub fn compute(view: &View) -> Alerts {
 
     // ---- recorded
     let mut order: Vec<u32> = view.alerts.clone();
-    order.sort_by_key(|&i| (store.alerts[i as usize].ts_ms.unwrap_or(i64::MAX), i));
+    // by time, then by content (type, attempt, severity), so that the order the files were read
+    // in does not change the table (revision 2); read order only between identical alerts
+    order.sort_by(|&i, &j| {
+        let (a, b) = (&store.alerts[i as usize], &store.alerts[j as usize]);
+        let key = |x: &crate::model::records::Alert| (x.ts_ms.unwrap_or(i64::MAX), store.str(x.alert_type), store.str(x.attempt), store.str(x.severity));
+        key(a).cmp(&key(b)).then(i.cmp(&j))
+    });
     let mut recorded = Vec::with_capacity(order.len());
     let mut by_type: BTreeMap<(&str, &str), u64> = BTreeMap::new();
     let mut by_executor: BTreeMap<(&str, &str), u64> = BTreeMap::new();

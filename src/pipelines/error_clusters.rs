@@ -145,10 +145,12 @@ pub fn compute(view: &View) -> ErrorClusters {
         // timestamped ones; ties keep read order) that carries a message — an event without a
         // message is passed over rather than giving a null sample.
         if e.message.is_some() {
+            // (two at one instant, or both untimed: the message first in text order, so that
+            // the order the files were read in does not choose — revision 2)
             let earlier = match a.sample {
                 None => true,
-                Some((None, _)) => e.ts_ms.is_some(),
-                Some((Some(s), _)) => e.ts_ms.is_some_and(|t| t < s),
+                Some((None, m)) => e.ts_ms.is_some() || view.str(e.message) < view.str(m),
+                Some((Some(s), m)) => e.ts_ms.is_some_and(|t| t < s || (t == s && view.str(e.message) < view.str(m))),
             };
             if earlier {
                 a.sample = Some((e.ts_ms, e.message));
