@@ -2277,7 +2277,7 @@ impl<'a> Gen<'a> {
             "build" | "dependency" => (Some("build_failure"), "", None),
             "test" => (Some("test_failure"), "", None),
             "lint" => (Some("lint_failure"), "", None),
-            "git" if (tpl as u32 + pct) % 2 == 0 => (Some("push_failure"), "", None),
+            "git" if (tpl as u32 + pct).is_multiple_of(2) => (Some("push_failure"), "", None),
             "git" => (Some("git_conflict"), "", None),
             _ if pct < 50 => (Some("oom_kill"), "", None),
             _ => (Some("oom"), "", None),
