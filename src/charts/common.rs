@@ -330,7 +330,8 @@ pub(crate) fn triangle<DB: DrawingBackend>(
 /// Fill the background and draw the title. Returns the y below the title.
 pub(crate) fn begin<DB: DrawingBackend>(area: &Area<DB>, theme: &Theme, f: &Frame, title: &str) -> R<i32> {
     area.fill(&theme.background).map_err(err)?;
-    let t = truncate(title, (f.w - 2 * f.pad) as f64, f.title);
+    // the estimate of `text_w` is for regular weight: bold runs about 15 % wider
+    let t = truncate(title, (f.w - 2 * f.pad) as f64 / 1.15, f.title);
     text(area, theme, &t, f.w / 2, f.pad, &Txt::new(f.title, theme.text).at(HPos::Center, VPos::Top).bold())?;
     Ok(f.pad + f.line_h(f.title) + f.pad / 2)
 }

@@ -10,6 +10,7 @@ pub mod git;
 pub mod guardrails;
 pub mod interventions;
 pub mod model_scores;
+pub mod param_tables;
 pub mod provider_heatmap;
 pub mod stats;
 pub mod summary;

@@ -584,6 +584,15 @@ fn on_worker_message(data: JsValue) {
             if msg.starts_with("the demo generator") {
                 with(|a| a.demo_loaded = false);
             }
+            // parameters the worker refused (the page checks them first with the same
+            // `Parameters::from_json`, so this is a safety net): said beside the panel too; the
+            // worker keeps the ones in force
+            if msg.starts_with("parameters:") {
+                param_error(&format!("{msg}. The figures keep the parameters in force."));
+                if body().get_attribute("data-state").as_deref() == Some("loading") && with(|a| !a.report.is_null()) {
+                    set_state("ready");
+                }
+            }
             show_error(&msg);
         }
         "fatal" => {
@@ -825,6 +834,27 @@ fn card(grid: &Element, label: &str, value: &str, sub: &str) {
     card_class(grid, "card", label, value, sub);
 }
 
+/// The cost card's second line: how many sessions the figure counts and the estimated cost of
+/// those that record none — left out, or included when the parameters include it.
+fn cost_note(s: &Value, included: bool) -> String {
+    let n = |k: &str| s[k].as_u64().unwrap_or(0);
+    let sessions = |k: u64| if k == 1 { "1 session".to_string() } else { format!("{k} sessions") };
+    let est = s["estimated_cost_usd"].as_f64().filter(|_| n("estimated_cost_n") > 0);
+    match (est, included) {
+        (None, _) => format!("recorded, {}", sessions(n("cost_n"))),
+        (Some(e), false) => format!("recorded, {} · {} estimated ({}), not included", sessions(n("cost_n")), format::usd(e), sessions(n("estimated_cost_n"))),
+        (Some(e), true) => format!("{} · includes {} estimated ({})", sessions(n("cost_n")), format::usd(e), sessions(n("estimated_cost_n"))),
+    }
+}
+
+/// A card with an id (for scripts).
+fn card_id(grid: &Element, id: &str, label: &str, value: &str, sub: &str) {
+    card(grid, label, value, sub);
+    if let Some(c) = grid.last_element_child() {
+        attr(&c, "id", id);
+    }
+}
+
 fn card_class(grid: &Element, class: &str, label: &str, value: &str, sub: &str) {
     let c = el("div", class);
     append(&c, &el_text("div", "card-label", label));
@@ -975,8 +1005,12 @@ fn render_overview(content: &Element, report: &Value) {
     card(&grid, "Success rate", &v, &sub);
     let (v, sub) = rate("first_shot_rate", "first_shot_n");
     card(&grid, "First-shot rate", &v, &sub);
-    card(&grid, "Cost", &format::cell("total_cost_usd", &s["total_cost_usd"]), "");
-    card(&grid, "Tokens", &n("total_tokens"), "");
+    card_id(&grid, "card-cost", "Cost", &format::cell("total_cost_usd", &s["total_cost_usd"]), &cost_note(s, report["parameters"]["include_estimated_cost"].as_bool().unwrap_or(false)));
+    let tokens_sub = match (s["input_tokens"].as_u64(), s["output_tokens"].as_u64()) {
+        (Some(i), Some(o)) => format!("{} in · {} out", format::cell("", &i.into()), format::cell("", &o.into())),
+        _ => String::new(),
+    };
+    card(&grid, "Tokens", &n("total_tokens"), &tokens_sub);
     card(&grid, "Errors", &n("error_events"), "error events");
     card(&grid, "Alerts", &n("alerts"), "");
     card(&grid, "Skipped lines", &n("skipped_lines"), &format!("{} duplicates", n("duplicate_lines")));
@@ -1455,10 +1489,28 @@ fn recompute() {
 }
 
 /// Parameters shown first; the rest sit under "More thresholds".
-const MAIN_PARAMS: [&str; 5] = ["w_cost", "w_errors", "group_by", "daily_budget_usd", "utc_offset_minutes"];
+const MAIN_PARAMS: [&str; 7] = ["w_cost", "w_errors", "group_by", "daily_budget_usd", "utc_offset_minutes", "include_estimated_cost", "infer_categories"];
+
+/// Parameters that are tables, edited as HTML tables (`#param-<name>`) rather than one input.
+const TABLE_PARAMS: [&str; 2] = ["prices", "category_aliases"];
 
 /// Parameters chosen from a list (a select) rather than typed as a number.
 const CHOICE_PARAMS: [(&str, &[&str]); 2] = [("group_by", &["model", "executor_variant", "executor"]), ("alert_rules", &["current", "legacy"])];
+
+/// The canonical category names of analytics-spec.md (revision 2), offered in the alias table.
+const CANONICAL_CATEGORIES: [&str; 19] = [
+    "rate_limit", "api_error", "model_error", "auth", "api_key", "permission_wait", "content_policy", "context_window", "timeout", "network",
+    "tool_error", "build", "test", "lint", "dependency", "git", "oom", "plan_stuck", "unknown",
+];
+
+/// Text of a parameter's checkbox (the booleans).
+fn check_label(key: &str) -> String {
+    match key {
+        "include_estimated_cost" => "Include estimated cost in the cost figures".into(),
+        "infer_categories" => "Infer a category from the message when none is written".into(),
+        _ => format::title(key),
+    }
+}
 
 fn choices_of(key: &str) -> Option<&'static [&'static str]> {
     CHOICE_PARAMS.iter().find(|(k, _)| *k == key).map(|(_, c)| *c)
@@ -1466,18 +1518,31 @@ fn choices_of(key: &str) -> Option<&'static [&'static str]> {
 
 fn render_params() {
     let Some(holder) = by_id("params") else { return };
+    // an editor the user opened stays open
+    let open: Vec<&str> = TABLE_PARAMS.iter().copied().filter(|k| by_id(&format!("editor-{k}")).is_some_and(|d| d.has_attribute("open"))).collect();
     clear(&holder);
     let params = serde_json::to_value(with(|a| a.params.clone())).unwrap_or(Value::Null);
     let Some(obj) = params.as_object() else { return };
+    let error = el("p", "param-error");
+    attr(&error, "id", "param-error");
+    attr(&error, "role", "alert");
+    show(&error, false);
+    append(&holder, &error);
     let more = el("details", "more-params");
     append(&more, &el_text("summary", "", "More thresholds"));
-    let mut keys: Vec<&String> = obj.keys().collect();
+    let mut keys: Vec<&String> = obj.keys().filter(|k| !TABLE_PARAMS.contains(&k.as_str())).collect();
     keys.sort_by_key(|k| MAIN_PARAMS.iter().position(|m| m == k).unwrap_or(99));
     for k in keys {
         let v = &obj[k];
-        let row = el("label", "field");
-        append(&row, &el_text("span", "field-label", &format::label(k)));
-        let input: HtmlElement = if let Some(choices) = choices_of(k) {
+        let row = el("label", if v.is_boolean() { "field check" } else { "field" });
+        let input: HtmlElement = if let Some(b) = v.as_bool() {
+            let i = el("input", "");
+            attr(&i, "type", "checkbox");
+            if b {
+                attr(&i, "checked", "");
+            }
+            i
+        } else if let Some(choices) = choices_of(k) {
             let sel = el("select", "");
             for &opt in choices {
                 let o = el_text("option", "", &format::title(opt));
@@ -1501,42 +1566,353 @@ fn render_params() {
         };
         attr(&input, "data-param", k);
         attr(&input, "id", &format!("param-{k}"));
-        append(&row, &input);
+        if v.is_boolean() {
+            append(&row, &input);
+            append(&row, &el_text("span", "", &check_label(k)));
+        } else {
+            append(&row, &el_text("span", "field-label", &format::label(k)));
+            append(&row, &input);
+        }
         if MAIN_PARAMS.contains(&k.as_str()) {
             append(&holder, &row);
         } else {
             append(&more, &row);
         }
     }
+    for k in TABLE_PARAMS {
+        let editor = table_editor(k);
+        if open.contains(&k) {
+            attr(&editor, "open", "");
+        }
+        append(&holder, &editor);
+    }
     append(&holder, &more);
 }
 
+/// Reads a changed scalar parameter; a table's cell goes to [`on_table_change`].
 fn on_param_change(target: &Element) {
+    if let Some(table) = target.get_attribute("data-table-param") {
+        return on_table_change(&table);
+    }
     let Some(key) = target.get_attribute("data-param") else { return };
-    let raw = js_sys::Reflect::get(target, &"value".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
     let mut params = serde_json::to_value(with(|a| a.params.clone())).unwrap_or(Value::Null);
-    let value = if choices_of(&key).is_some() {
-        Value::String(raw)
-    } else if raw.trim().is_empty() {
-        Value::Null
+    let value = if params[&key].is_boolean() {
+        Value::Bool(js_sys::Reflect::get(target, &"checked".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false))
     } else {
-        match raw.trim().parse::<f64>() {
-            Ok(x) if x.fract() == 0.0 && !matches!(params[&key], Value::Number(ref n) if n.is_f64()) => Value::from(x as i64),
-            Ok(x) => Value::from(x),
-            Err(_) => return show_error(&format!("{}: not a number: {raw}", format::title(&key))),
+        let raw = js_sys::Reflect::get(target, &"value".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+        if choices_of(&key).is_some() {
+            Value::String(raw)
+        } else if raw.trim().is_empty() {
+            Value::Null
+        } else {
+            match raw.trim().parse::<f64>() {
+                Ok(x) if x.fract() == 0.0 && !matches!(params[&key], Value::Number(ref n) if n.is_f64()) => Value::from(x as i64),
+                Ok(x) => Value::from(x),
+                Err(_) => {
+                    target.class_list().add_1("invalid").ok();
+                    return param_error(&format!("{}: not a number: {raw}", format::title(&key)));
+                }
+            }
         }
     };
     params[&key] = value;
-    match serde_json::from_value::<Parameters>(params) {
+    match Parameters::from_json(&params.to_string()) {
         Ok(p) => {
             target.class_list().remove_1("invalid").ok();
+            param_error("");
             with(|a| a.params = p);
             recompute();
         }
         Err(e) => {
             target.class_list().add_1("invalid").ok();
-            show_error(&format!("{}: {e}", format::title(&key)));
+            param_error(&format!("{}: {e}", format::title(&key)));
         }
+    }
+}
+
+/// Shows (or, given "", hides) a message at the top of the parameters panel.
+fn param_error(msg: &str) {
+    if let Some(e) = by_id("param-error") {
+        e.set_text_content(Some(msg));
+        show(&e, !msg.is_empty());
+    }
+}
+
+// ---- the table parameters: prices and category aliases -----------------------------------------
+
+/// The columns of a table parameter: (key, heading, placeholder).
+fn table_columns(table: &str) -> &'static [(&'static str, &'static str, &'static str)] {
+    if table == "prices" {
+        &[
+            ("model", "Model pattern", "gpt-5*"),
+            ("input", "Input", "1.25"),
+            ("cached_input", "Cached input", "= input"),
+            ("cache_write", "Cache write", "= input"),
+            ("output", "Output", "10"),
+            ("source", "Source", ""),
+            ("as_of", "As of", "YYYY-MM-DD"),
+        ]
+    } else {
+        &[("written", "Written", "auth_error"), ("canonical", "Counted as", "auth")]
+    }
+}
+
+/// The rows of a table parameter in force, as cells.
+fn table_rows(table: &str) -> Vec<Vec<String>> {
+    use crate::pipelines::param_tables::{alias_cells, price_cells};
+    with(|a| {
+        if table == "prices" {
+            a.params.prices.iter().map(|p| price_cells(p).to_vec()).collect()
+        } else {
+            alias_cells(&a.params.category_aliases).into_iter().map(|r| r.to_vec()).collect()
+        }
+    })
+}
+
+/// `<details id="editor-NAME">` holding `#param-NAME`: the table (a row per entry, an input per
+/// cell with `data-key`), its add / reset buttons and `#param-NAME-error`.
+fn table_editor(table: &'static str) -> HtmlElement {
+    let details = el("details", "table-editor");
+    attr(&details, "id", &format!("editor-{table}"));
+    let rows = table_rows(table);
+    let summary = el("summary", "");
+    let (title, what) = if table == "prices" { ("Price table", "patterns") } else { ("Category aliases", "aliases") };
+    append(&summary, &el_text("span", "", title));
+    let count = el_text("span", "muted small editor-count", &format!(" · {} {what}", rows.len()));
+    append(&summary, &count);
+    append(&details, &summary);
+    let note = if table == "prices" {
+        "USD per million tokens, to estimate sessions that record no cost. The first pattern that matches a model prices it (* matches anything; new rows go first). A blank cached input or cache write costs as input."
+    } else {
+        "Error categories as written → the name every figure counts them under (compared without case). A name without an alias stays itself."
+    };
+    append(&details, &el_text("p", "muted small", note));
+    let holder = el("div", "param-table");
+    attr(&holder, "id", &format!("param-{table}"));
+    attr(&holder, "data-param-table", table);
+    // above the table, where an edit shows it
+    let err = el("p", "param-error");
+    attr(&err, "id", &format!("param-{table}-error"));
+    attr(&err, "role", "alert");
+    show(&err, false);
+    append(&holder, &err);
+    let scroll = el("div", "edit-scroll");
+    let t = el("table", "data edit-table");
+    let thead = el("thead", "");
+    let tr = el("tr", "");
+    append(&tr, &el_text("th", "num", "#"));
+    for (_, h, _) in table_columns(table) {
+        append(&tr, &el_text("th", "", h));
+    }
+    append(&tr, &el_text("th", "", ""));
+    append(&thead, &tr);
+    append(&t, &thead);
+    let tbody = el("tbody", "");
+    for r in &rows {
+        append(&tbody, &table_row(table, r));
+    }
+    append(&t, &tbody);
+    append(&scroll, &t);
+    append(&holder, &scroll);
+    if table == "category_aliases" {
+        let list = el("datalist", "");
+        attr(&list, "id", "canonical-categories");
+        for c in CANONICAL_CATEGORIES {
+            let o = el("option", "");
+            attr(&o, "value", c);
+            append(&list, &o);
+        }
+        append(&holder, &list);
+    }
+    let bar = el("div", "editor-actions");
+    let add = button("Add row", "small", "table-add");
+    attr(&add, "data-table", table);
+    append(&bar, &add);
+    let reset = button("Defaults", "ghost small", "table-reset");
+    attr(&reset, "data-table", table);
+    append(&bar, &reset);
+    append(&holder, &bar);
+    append(&details, &holder);
+    renumber(&tbody);
+    details
+}
+
+/// One editable row: a cell per column, a delete button.
+fn table_row(table: &'static str, cells: &[String]) -> HtmlElement {
+    let tr = el("tr", "");
+    append(&tr, &el_text("td", "num row-no", ""));
+    for (i, (key, heading, placeholder)) in table_columns(table).iter().enumerate() {
+        let td = el("td", "");
+        let input = el("input", &format!("cell-{key}"));
+        attr(&input, "type", "text");
+        attr(&input, "data-table-param", table);
+        attr(&input, "data-key", key);
+        attr(&input, "aria-label", heading);
+        attr(&input, "spellcheck", "false");
+        attr(&input, "autocomplete", "off");
+        if !placeholder.is_empty() {
+            attr(&input, "placeholder", placeholder);
+        }
+        if matches!(*key, "input" | "cached_input" | "cache_write" | "output") {
+            attr(&input, "inputmode", "decimal");
+        }
+        if *key == "canonical" {
+            attr(&input, "list", "canonical-categories");
+        }
+        let v = cells.get(i).map(String::as_str).unwrap_or("");
+        attr(&input, "value", v);
+        if matches!(*key, "source" | "model") && !v.is_empty() {
+            attr(&input, "title", v);
+        }
+        append(&td, &input);
+        append(&tr, &td);
+    }
+    let td = el("td", "");
+    let del = button("×", "icon-btn small", "table-delete");
+    attr(&del, "data-table", table);
+    attr(&del, "aria-label", "Delete this row");
+    attr(&del, "title", "Delete this row");
+    append(&td, &del);
+    append(&tr, &td);
+    tr
+}
+
+/// Numbers the rows 1, 2, … (`data-row` and the first cell), as the error messages name them,
+/// and updates the count in the editor's summary.
+fn renumber(tbody: &Element) {
+    let rows = tbody.children();
+    for i in 0..rows.length() {
+        if let Some(tr) = rows.item(i) {
+            attr(&tr, "data-row", &(i + 1).to_string());
+            if let Some(td) = tr.first_element_child() {
+                td.set_text_content(Some(&(i + 1).to_string()));
+            }
+        }
+    }
+    if let Some(count) = tbody.closest("details").ok().flatten().and_then(|d| d.query_selector(".editor-count").ok().flatten()) {
+        let what = if tbody.closest("#param-prices").ok().flatten().is_some() { "patterns" } else { "aliases" };
+        count.set_text_content(Some(&format!(" · {} {what}", rows.length())));
+    }
+}
+
+fn table_body(table: &str) -> Option<Element> {
+    by_id(&format!("param-{table}")).and_then(|h| h.query_selector("tbody").ok().flatten())
+}
+
+/// The table's cells as the DOM holds them now, row by row, in column order.
+fn read_table_cells(table: &str) -> Vec<Vec<String>> {
+    let Some(tbody) = table_body(table) else { return Vec::new() };
+    let cols = table_columns(table);
+    let rows = tbody.children();
+    (0..rows.length())
+        .filter_map(|i| rows.item(i))
+        .map(|tr| {
+            cols.iter()
+                .map(|(key, _, _)| {
+                    tr.query_selector(&format!("input[data-key={key}]")).ok().flatten().map(|i| i.unchecked_into::<HtmlInputElement>().value()).unwrap_or_default()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Shows a table's message (or hides it, given "") and marks the bad cell.
+fn table_error(table: &str, msg: &str, bad: Option<(usize, &str)>) {
+    if let Some(tbody) = table_body(table) {
+        if let Ok(cells) = tbody.query_selector_all("input.invalid") {
+            for i in 0..cells.length() {
+                if let Some(c) = cells.item(i).and_then(|c| c.dyn_into::<Element>().ok()) {
+                    c.class_list().remove_1("invalid").ok();
+                    c.remove_attribute("aria-invalid").ok();
+                }
+            }
+        }
+        if let Some((row, key)) = bad {
+            if let Ok(Some(c)) = tbody.query_selector(&format!("tr[data-row=\"{row}\"] input[data-key={key}]")) {
+                c.class_list().add_1("invalid").ok();
+                attr(&c, "aria-invalid", "true");
+            }
+        }
+    }
+    if let Some(e) = by_id(&format!("param-{table}-error")) {
+        e.set_text_content(Some(msg));
+        show(&e, !msg.is_empty());
+    }
+    if let Some(h) = by_id(&format!("param-{table}")) {
+        if msg.is_empty() {
+            h.remove_attribute("data-invalid").ok();
+        } else {
+            attr(&h, "data-invalid", "true");
+        }
+    }
+}
+
+/// A cell of a table parameter changed (or a row went): the whole table is read again; when it
+/// parses it replaces the parameter and every figure is recomputed (the worker's `compute`, no
+/// file is read again), else its message names the row and key and the table in force stays.
+fn on_table_change(table: &str) {
+    use crate::pipelines::param_tables::{aliases_from_cells, prices_from_cells};
+    let cells = read_table_cells(table);
+    let mut next = with(|a| a.params.clone());
+    let parsed = if table == "prices" {
+        let rows: Vec<[String; 7]> = cells.iter().map(|r| std::array::from_fn(|i| r.get(i).cloned().unwrap_or_default())).collect();
+        prices_from_cells(&rows).map(|p| next.prices = p)
+    } else {
+        let rows: Vec<[String; 2]> = cells.iter().map(|r| std::array::from_fn(|i| r.get(i).cloned().unwrap_or_default())).collect();
+        aliases_from_cells(&rows).map(|t| next.category_aliases = t)
+    };
+    if let Err(e) = parsed {
+        return table_error(table, &format!("{e}. The figures keep the last table that parsed."), Some((e.row, e.key)));
+    }
+    // the core's own check, as the worker and the CLI make it
+    match serde_json::to_string(&next).map_err(|e| e.to_string()).and_then(|j| Parameters::from_json(&j)) {
+        Ok(p) => {
+            table_error(table, "", None);
+            with(|a| a.params = p);
+            recompute();
+        }
+        Err(e) => table_error(table, &format!("{e}. The figures keep the last table that parsed."), None),
+    }
+}
+
+fn on_table_action(action: &str, target: &Element) {
+    let Some(table) = target.get_attribute("data-table") else { return };
+    let Some(table) = TABLE_PARAMS.iter().copied().find(|t| *t == table) else { return };
+    match action {
+        "table-add" => {
+            let Some(tbody) = table_body(table) else { return };
+            let row = table_row(table, &[]);
+            // first: the first matching price wins, so a new pattern takes precedence
+            let _ = tbody.insert_before(&row, tbody.first_child().as_ref());
+            renumber(&tbody);
+            if let Ok(Some(i)) = row.query_selector("input") {
+                let _ = i.unchecked_into::<HtmlElement>().focus();
+            }
+        }
+        "table-delete" => {
+            let Some(tr) = target.closest("tr").ok().flatten() else { return };
+            let Some(tbody) = table_body(table) else { return };
+            tr.remove();
+            renumber(&tbody);
+            on_table_change(table);
+        }
+        "table-reset" => {
+            with(|a| {
+                let d = Parameters::default();
+                if table == "prices" {
+                    a.params.prices = d.prices;
+                } else {
+                    a.params.category_aliases = d.category_aliases;
+                }
+            });
+            if let Some(old) = by_id(&format!("editor-{table}")) {
+                let fresh = table_editor(table);
+                attr(&fresh, "open", "");
+                let _ = old.replace_with_with_node_1(&fresh);
+            }
+            recompute();
+        }
+        _ => {}
     }
 }
 
@@ -1576,6 +1952,43 @@ fn on_timeline(json: &str) {
         append(&d, &el_text("strong", "", &format::cell(k, v)));
         append(&meta, &d);
     }
+    // the session's cost and where it came from, and its tokens
+    let cost = el("div", "");
+    attr(&cost, "id", "timeline-cost");
+    let source = t["cost_source"].as_str().unwrap_or("unknown");
+    attr(&cost, "data-source", source);
+    append(&cost, &el_text("span", "muted", "Cost "));
+    let (value, how) = match (source, t["cost_usd"].as_f64()) {
+        ("recorded", Some(c)) => (format::usd(c), "recorded".to_string()),
+        ("estimated", Some(c)) => {
+            let p = &t["price"];
+            let mut how = format!("estimated from its tokens at the {} prices", p["model"].as_str().unwrap_or("?"));
+            let (src, as_of) = (p["source"].as_str().unwrap_or(""), p["as_of"].as_str().unwrap_or(""));
+            if !src.is_empty() || !as_of.is_empty() {
+                how.push_str(&format!(" ({}{}{})", src, if src.is_empty() || as_of.is_empty() { "" } else { ", " }, as_of));
+            }
+            (format::usd(c), how)
+        }
+        _ => ("unknown".to_string(), if t["tokens"]["input"].is_null() && t["tokens"]["output"].is_null() { "no cost recorded and no input or output tokens to price".into() } else { "no cost recorded and no price-table pattern matches its model".to_string() }),
+    };
+    append(&cost, &el_text("strong", "", &value));
+    append(&cost, &el_text("span", "muted", &format!(" {how}")));
+    append(&meta, &cost);
+    let tk = &t["tokens"];
+    let parts: Vec<String> = [("input", "input"), ("cached_input", "cached input"), ("cache_read", "cache read"), ("cache_creation", "cache write"), ("output", "output")]
+        .iter()
+        .filter_map(|(k, label)| tk[*k].as_u64().map(|n| format!("{} {label}", format::cell("", &n.into()))))
+        .collect();
+    if !parts.is_empty() || t["total_tokens"].is_u64() {
+        let d = el("div", "");
+        attr(&d, "id", "timeline-tokens");
+        append(&d, &el_text("span", "muted", "Tokens "));
+        append(&d, &el_text("strong", "", &t["total_tokens"].as_u64().map_or("—".to_string(), |n| format::cell("", &n.into()))));
+        if !parts.is_empty() {
+            append(&d, &el_text("span", "muted", &format!(" in all — {}", parts.join(" · "))));
+        }
+        append(&meta, &d);
+    }
     append(&body, &meta);
     let events = t["events"].as_array().cloned().unwrap_or_default();
     let raws = t["raw"].as_array().cloned().unwrap_or_default();
@@ -1596,9 +2009,15 @@ fn on_timeline(json: &str) {
         append(&tr, &el_text("td", "num", &e["delta_ms"].as_f64().map(|d| format!("+{}", format::duration_ms(d))).unwrap_or_else(|| "—".into())));
         append(&tr, &el_text("td", "", e["event_type"].as_str().unwrap_or("—")));
         append(&tr, &el_text("td", "", &format::cell("", &e["tool"])));
+        // the category as written, and the one the figures count it under when they differ
+        let category = match (e["error_category"].as_str(), e["category"].as_str()) {
+            (Some(w), Some(c)) if w != c => format!("{w} → {c}{}", if e["category_inferred"].as_bool() == Some(true) { " (inferred)" } else { "" }),
+            (Some(w), _) => w.to_string(),
+            _ => String::new(),
+        };
         let err = match (e["error_category"].as_str(), e["error_message"].as_str()) {
-            (Some(c), Some(m)) => format!("{c}: {m}"),
-            (Some(c), None) => c.to_string(),
+            (Some(_), Some(m)) => format!("{category}: {m}"),
+            (Some(_), None) => category,
             _ => e["status"].as_str().map(|s| format!("status {s}")).unwrap_or_else(|| "—".into()),
         };
         append(&tr, &el_text("td", "", &err));
@@ -1715,6 +2134,7 @@ fn on_action(target: &Element) {
             render_params();
             recompute();
         }
+        "table-add" | "table-delete" | "table-reset" => on_table_action(&action, target),
         "sort" => sort_table(&data("data-table"), &data("data-key")),
         "more" => {
             let id = data("data-table");

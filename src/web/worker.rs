@@ -208,14 +208,18 @@ fn on_message(state: &Shared, msg: JsValue) {
             let mut st = state.borrow_mut();
             let filters = field(&msg, "filters").as_string().unwrap_or_default();
             let params = field(&msg, "params").as_string().unwrap_or_default();
-            match serde_json::from_str::<Filters>(&filters) {
-                Ok(f) => st.filters = f,
+            // both checked before either is taken: a refused message leaves what is in force
+            // (`Parameters::from_json` checks the price table and the aliases; its message names
+            // the key, and starts with `parameters:`, which the page shows beside its panel)
+            let filters = match serde_json::from_str::<Filters>(&filters) {
+                Ok(f) => f,
                 Err(e) => return post_error(&format!("filters: {e}")),
-            }
-            match serde_json::from_str::<Parameters>(&params) {
+            };
+            match Parameters::from_json(&params) {
                 Ok(p) => st.params = p,
-                Err(e) => return post_error(&format!("parameters: {e}")),
+                Err(e) => return post_error(&e),
             }
+            st.filters = filters;
             if !st.busy {
                 post_report(&st);
             }
@@ -814,7 +818,7 @@ const MAX_RAW_CHARS: usize = 20_000;
 async fn timeline(state: &Shared, attempt: &str) {
     let (tl, sources) = {
         let st = state.borrow();
-        let tl = crate::report::timeline::attempt_timeline(&st.data, attempt);
+        let tl = crate::report::timeline::attempt_timeline(&st.data, attempt, &st.params);
         // per store source: (container, bytes to read lines back from, input name, entry index)
         let mut sources: Vec<(String, Option<Bytes>, String, usize)> = st.data.store.sources.iter().map(|s| (s.container.to_string(), None, String::new(), 0)).collect();
         for input in &st.inputs {

@@ -55,9 +55,17 @@ function assert(cond, msg) { if (!cond) throw new Error(msg); }
 
 /** A fresh page; `cores` makes it see that many (navigator.hardwareConcurrency: the page starts
  * cores - 1 parse workers from 3 cores up, none below). */
-async function openPage({ dark = false, url = base, cores = null } = {}) {
+async function openPage({ dark = false, url = base, cores = null, countMessages = false } = {}) {
   const context = await browser.newContext({ acceptDownloads: true, colorScheme: dark ? 'dark' : 'light', viewport: { width: 1360, height: 900 }, deviceScaleFactor: 2 });
   if (cores) await context.addInitScript((n) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => n }), cores);
+  // window.__sent: the type of every message the page posts to a worker, in order
+  if (countMessages) {
+    await context.addInitScript(() => {
+      window.__sent = [];
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (m, ...rest) { if (m && m.type) window.__sent.push(m.type); return post.call(this, m, ...rest); };
+    });
+  }
   const page = await context.newPage();
   const requests = [];
   page.on('request', (r) => requests.push(r.url()));
@@ -91,6 +99,31 @@ const cardValue = (page, label) => page.evaluate((l) => {
   const c = [...document.querySelectorAll('#overview .card')].find((c) => c.querySelector('.card-label').textContent === l);
   return c && c.querySelector('.card-value').textContent;
 }, label);
+
+/** A report table's rows as objects keyed by column (`#tbl-<section>.<field>`), cells as shown. */
+const tableRows = (page, id) => page.evaluate((id) => {
+  const holder = document.getElementById(`tbl-${id}`);
+  if (!holder) return null;
+  const keys = [...holder.querySelectorAll('thead th')].map((th) => th.querySelector('[data-key]')?.dataset.key ?? th.textContent);
+  return [...holder.querySelectorAll('tbody tr')].map((tr) => Object.fromEntries([...tr.children].map((td, i) => [keys[i], td.textContent])));
+}, id);
+/** The input of `key` in the row of an editable parameter table whose first cell is `name`. */
+const editCell = (table, name, key) => `#param-${table} tbody tr:has(input[data-key=${table === 'prices' ? 'model' : 'written'}][value="${name}"]) input[data-key=${key}]`;
+/** Scrolls the sidebar (not the window) so that `sel` is at its top, and waits out the
+ * content's fade back from `loading` before a screenshot. */
+async function showInSidebar(page, sel) {
+  await page.evaluate((sel) => {
+    const bar = document.querySelector('.sidebar');
+    const e = document.querySelector(sel);
+    bar.scrollTop += e.getBoundingClientRect().top - bar.getBoundingClientRect().top - 8;
+  }, sel);
+  await page.waitForTimeout(700);
+}
+/** Types into a cell of a parameter table and commits it (the change event). */
+async function editTable(page, selector, text) {
+  await page.fill(selector, text);
+  await page.dispatchEvent(selector, 'change');
+}
 
 // ---- tests ----------------------------------------------------------------------------------
 test('file input loads a fixture; export JSON equals the CLI byte for byte', async () => {
@@ -246,6 +279,145 @@ test('filter and weight changes update the figures', async () => {
   assert(JSON.stringify(json) === JSON.stringify(JSON.parse(cliJson(fixture, ['--executor', 'CODEX', '--params', params]))), 'same figures as the CLI with --params');
   await page.fill('#filter-task', 'metrics');
   await page.waitForFunction(() => [...document.querySelectorAll('#overview .card')].some((c) => c.querySelector('.card-label').textContent === 'Sessions' && c.querySelector('.card-value').textContent === '0'));
+  await context.close();
+});
+
+test('price table and category aliases are edited on the page and recompute without re-reading', async () => {
+  const costs = path.join(here, 'fixtures', 'costs.jsonl');
+  const { page, context, errors } = await openPage({ countMessages: true });
+  await loadFiles(page, [costs]);
+  // a Codex session records no cost (0 beside its tokens): its cost is estimated, and left out
+  const costCard = () => page.evaluate(() => [document.querySelector('#card-cost .card-value').textContent, document.querySelector('#card-cost .card-sub').textContent]);
+  let [value, sub] = await costCard();
+  assert(value === '$0.33' && sub === 'recorded, 2 sessions · $0.26 estimated (1 session), not included', `cost card: ${value} / ${sub}`);
+  assert(await page.$eval('#param-include_estimated_cost', (i) => i.type === 'checkbox' && !i.checked), 'include_estimated_cost is an unchecked checkbox');
+  assert(await page.$eval('#param-infer_categories', (i) => i.type === 'checkbox' && i.checked), 'infer_categories is a checked checkbox');
+  await page.evaluate(() => document.querySelector('#section-costs').scrollIntoView());
+  await page.waitForTimeout(1000);
+  await page.locator('#section-costs').screenshot({ path: path.join(out, 'costs-estimated.png') });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const perModel = await tableRows(page, 'costs.per_model');
+  const codex = perModel.find((r) => r.model === 'gpt-5-codex');
+  assert(codex && codex.estimated_cost_usd === '$0.26' && codex.estimated_n === '1' && codex.cost_usd === '$0.08', `costs.per_model shows the estimate: ${JSON.stringify(codex)}`);
+
+  // the price table: one row per price, in the parameters panel
+  await page.click('#editor-prices > summary');
+  const nRows = await page.$$eval('#param-prices tbody tr', (r) => r.length);
+  assert(nRows === 20, `the default price table has 20 rows: ${nRows}`);
+  const gpt5 = editCell('prices', 'gpt-5*', 'input');
+  assert((await page.inputValue(gpt5)) === '1.25', 'gpt-5* input price shown');
+  await page.evaluate(() => { window.__sent = []; });
+  const files = await page.$$eval('#files > li', (l) => l.length);
+  await editTable(page, gpt5, '2.5');
+  await page.waitForFunction(() => document.querySelector('#card-cost .card-sub')?.textContent.includes('$0.31 estimated'));
+  await waitState(page, 'ready');
+  let sent = await page.evaluate(() => window.__sent);
+  assert(sent.includes('compute') && !sent.includes('load') && !sent.includes('reset'), `recomputed, not re-read: ${sent}`);
+  assert((await page.$$eval('#files > li', (l) => l.length)) === files, 'the loaded files stay');
+  let exported = await exportJson(page);
+  let json = JSON.parse(exported);
+  assert(json.parameters.prices.find((p) => p.model === 'gpt-5*').input === 2.5, 'the export carries the new price');
+  assert(json.summary.estimated_cost_usd === 0.31, `estimate at 2.5: ${json.summary.estimated_cost_usd}`);
+  const params = path.join(work, 'prices.json');
+  fs.writeFileSync(params, JSON.stringify({ prices: json.parameters.prices }));
+  assert(exported === cliJson(costs, ['--params', params]), 'the export equals the CLI given the same price table');
+  await showInSidebar(page, '#editor-prices');
+  await page.screenshot({ path: path.join(out, 'prices-edited.png') });
+
+  // a bad price: refused with a message naming the row and key; the figures stay
+  await page.evaluate(() => { window.__sent = []; });
+  const out5 = editCell('prices', 'gpt-5*', 'output');
+  await editTable(page, out5, '-3');
+  await page.waitForSelector('#param-prices-error:not([hidden])');
+  let msg = await page.textContent('#param-prices-error');
+  assert(msg.startsWith('prices row 3 (gpt-5*), output: “-3” is not a price'), `message names row and key: ${msg}`);
+  assert(await page.$eval(out5, (i) => i.classList.contains('invalid')), 'the bad cell is marked');
+  await showInSidebar(page, '#editor-prices');
+  await page.screenshot({ path: path.join(out, 'prices-refused.png') });
+  await editTable(page, out5, 'ten');
+  msg = await page.textContent('#param-prices-error');
+  assert(msg.startsWith('prices row 3 (gpt-5*), output: “ten” is not a number'), `not a number: ${msg}`);
+  sent = await page.evaluate(() => window.__sent);
+  assert(!sent.includes('compute'), `nothing recomputed while the table does not parse: ${sent}`);
+  assert((await costCard())[1].includes('$0.31 estimated'), 'the figures keep the last table that parsed');
+  json = JSON.parse(await exportJson(page));
+  assert(json.parameters.prices.find((p) => p.model === 'gpt-5*').output === 10, 'the export keeps the prices in force');
+  // fixed: the message goes and the table applies again
+  await editTable(page, out5, '10');
+  await waitState(page, 'ready');
+  assert(await page.isHidden('#param-prices-error'), 'message gone once the table parses');
+  await editTable(page, editCell('prices', 'o3*', 'model'), '');
+  msg = await page.textContent('#param-prices-error');
+  assert(/^prices row 12, model: the model pattern is empty/.test(msg), `empty pattern: ${msg}`);
+  await editTable(page, editCell('prices', 'o3*', 'model'), 'o3*');
+  await waitState(page, 'ready');
+  assert(await page.isHidden('#param-prices-error'), 'message gone again');
+
+  // add a row (first: it takes precedence), then delete it; then the defaults
+  await page.click('#param-prices button[data-action=table-add]');
+  assert((await page.$$eval('#param-prices tbody tr', (r) => r.length)) === 21, 'a row added');
+  await editTable(page, '#param-prices tbody tr[data-row="1"] input[data-key=model]', 'gpt-5-codex');
+  assert((await page.textContent('#param-prices-error')).startsWith('prices row 1 (gpt-5-codex), input: empty'), 'a row without prices is refused');
+  await editTable(page, '#param-prices tbody tr[data-row="1"] input[data-key=input]', '3');
+  await editTable(page, '#param-prices tbody tr[data-row="1"] input[data-key=output]', '12');
+  // 40 000 × 3 + 80 000 cached at the input price (blank) × 3 + 20 000 × 12 = $0.60
+  await page.waitForFunction(() => document.querySelector('#card-cost .card-sub')?.textContent.includes('$0.60 estimated'));
+  await page.click('#param-prices tbody tr[data-row="1"] button[data-action=table-delete]');
+  await page.waitForFunction(() => document.querySelector('#card-cost .card-sub')?.textContent.includes('$0.31 estimated'));
+  await page.click('#param-prices button[data-action=table-reset]');
+  await page.waitForFunction(() => document.querySelector('#card-cost .card-sub')?.textContent.includes('$0.26 estimated'));
+  assert((await page.inputValue(gpt5)) === '1.25', 'defaults back');
+  await waitState(page, 'ready');
+
+  // estimates included
+  await page.check('#param-include_estimated_cost');
+  await page.waitForFunction(() => document.querySelector('#card-cost .card-value')?.textContent === '$0.59');
+  [value, sub] = await costCard();
+  assert(sub === '3 sessions · includes $0.26 estimated (1 session)', `included: ${sub}`);
+  await page.uncheck('#param-include_estimated_cost');
+  await page.waitForFunction(() => document.querySelector('#card-cost .card-value')?.textContent === '$0.33');
+  await waitState(page, 'ready');
+
+  // the drill-down says the session's cost, its source and tokens
+  await page.click('#section-sessions tbody tr:has-text("cx-1-refresh")');
+  await page.waitForSelector('#timeline-body .timeline-table');
+  const tcost = await page.textContent('#timeline-cost');
+  assert(await page.$eval('#timeline-cost', (d) => d.dataset.source === 'estimated'), 'the timeline says estimated');
+  assert(tcost.includes('$0.26') && tcost.includes('gpt-5* prices'), `timeline cost: ${tcost}`);
+  const ttok = await page.textContent('#timeline-tokens');
+  assert(ttok.includes('220,000') && ttok.includes('80,000 cached input') && ttok.includes('20,000 output'), `timeline tokens: ${ttok}`);
+  const errRow = await page.textContent('#timeline-body tbody tr:has-text("401")');
+  assert(errRow.includes('auth_error → auth: 401'), `the error named as written and as counted: ${errRow}`);
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: path.join(out, 'timeline-cost.png') });
+  await page.keyboard.press('Escape');
+
+  // an alias: auth_error counted as a permission wait moves the guardrails
+  const totals = async () => Object.fromEntries((await tableRows(page, 'guardrails.totals')).map((r) => [r.category, r.failed_sessions]));
+  let t = await totals();
+  assert(t.permission_wait === '1' && t.auth === '1', `guardrails before: ${JSON.stringify(t)}`);
+  await page.click('#editor-category_aliases > summary');
+  await page.evaluate(() => { window.__sent = []; });
+  await editTable(page, editCell('category_aliases', 'auth_error', 'canonical'), 'permission_wait');
+  await page.waitForFunction(() => document.body.dataset.state === 'ready' && [...document.querySelectorAll('[id="tbl-guardrails.totals"] tbody tr')].some((r) => r.children[0].textContent === 'permission_wait' && r.children[1].textContent === '2'));
+  t = await totals();
+  assert(t.permission_wait === '2' && t.auth === '0', `guardrails after: ${JSON.stringify(t)}`);
+  await page.evaluate(() => document.querySelector('#section-guardrails').scrollIntoView());
+  await page.waitForTimeout(1000);
+  await page.locator('#section-guardrails').screenshot({ path: path.join(out, 'aliases-guardrails.png') });
+  sent = await page.evaluate(() => window.__sent);
+  assert(sent.includes('compute') && !sent.includes('load'), `alias recomputed, not re-read: ${sent}`);
+  json = JSON.parse(await exportJson(page));
+  assert(json.parameters.category_aliases.auth_error === 'permission_wait', 'the export carries the alias');
+  const heat = json.provider_heatmap.cells.map((c) => c.error_category);
+  assert(heat.includes('permission_wait') && !heat.includes('auth'), `the heatmap counts it as a permission wait: ${heat}`);
+  await editTable(page, editCell('category_aliases', 'auth_error', 'canonical'), ' ');
+  msg = await page.textContent('#param-category_aliases-error');
+  assert(msg.startsWith('category_aliases row 2 (auth_error), canonical: empty'), `empty alias refused: ${msg}`);
+  await showInSidebar(page, '#editor-category_aliases');
+  await page.screenshot({ path: path.join(out, 'aliases-refused.png') });
+  assert((await totals()).permission_wait === '2', 'the figures keep the alias in force');
+  assert(errors.length === 0, `page errors: ${errors.join(' | ')}`);
   await context.close();
 });
 
