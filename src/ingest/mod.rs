@@ -62,14 +62,14 @@ impl SourceInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SkippedLine {
     pub source: String,
-    pub line: u32,
+    pub line: u64,
     pub reason: String,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Diagnostics {
     /// the first [`MAX_LISTED_SKIPS`] skipped lines, in input order
-    pub skipped: Vec<(u32, u32, String)>,
+    pub skipped: Vec<(u32, u64, String)>,
     pub n_skipped: u64,
     pub duplicate_lines: u64,
     pub events_without_attempt: u64,
@@ -275,7 +275,7 @@ impl Store {
         (self.sources.len() - 1) as u32
     }
 
-    fn skip(&mut self, src: u32, line: u32, reason: String) {
+    fn skip(&mut self, src: u32, line: u64, reason: String) {
         self.diagnostics.n_skipped += 1;
         if let Some(s) = self.sources.get_mut(src as usize) {
             s.skipped += 1;
@@ -587,6 +587,12 @@ pub fn task_of_attempt(attempt: &str) -> Option<&str> {
     uuid.then(|| &a[..36])
 }
 
+/// Why a source past `MAX_SOURCES` (files and `.zip` entries of one load) is not read: its
+/// records could not say where they come from (`Locator`).
+pub(crate) fn too_many_sources() -> String {
+    format!("not read: one load reads at most {} files and .zip entries", MAX_SOURCES)
+}
+
 /// How many more items a list takes before it grows.
 fn room<T>(list: &Vec<T>) -> usize {
     list.capacity() - list.len()
@@ -817,10 +823,13 @@ impl Feed {
                 let src = store.add_source(source_name, container);
                 last_src.set(Some(src));
                 let skip_entry = kind == ContainerKind::Zip && !is_log_name(entry);
-                if skip_entry {
+                let too_many = src as usize >= MAX_SOURCES;
+                if too_many {
+                    store.sources[src as usize].error = Some(too_many_sources());
+                } else if skip_entry {
                     store.sources[src as usize].error = Some("not a .jsonl file: skipped".into());
                 }
-                open = Some(Open { src, lines: LineSplitter::new(DEFAULT_MAX_LINE_BYTES), rejected: skip_entry, checked: false });
+                open = Some(Open { src, lines: LineSplitter::new(DEFAULT_MAX_LINE_BYTES), rejected: skip_entry || too_many, checked: false });
             }
             Output::Data(bytes) => {
                 bytes_out.set(bytes_out.get() + bytes.len() as u64);
@@ -915,5 +924,46 @@ fn close(store: &mut Store, mut o: Open) {
         let src = o.src;
         o.lines.finish(&mut |ev| on_line_event(store, src, ev));
         store.sources[src as usize].check_is_telemetry();
+    }
+}
+
+#[cfg(test)]
+mod line_number_tests {
+    use super::*;
+
+    /// Line numbers past `u32::MAX` (a 4 MB `.gz` of newlines has that many lines) are reported
+    /// where they are, in skipped lines and records: the line counter starts just below 2^32 here
+    /// instead of reading four billion lines (before: a `u32` that wrapped to 0).
+    #[test]
+    fn lines_past_four_billion_keep_their_numbers() {
+        let mut store = Store::new();
+        let src = store.add_source("big.jsonl".into(), "plain");
+        let before = u32::MAX as u64 - 1;
+        let mut open = Open { src, lines: LineSplitter::new(DEFAULT_MAX_LINE_BYTES).with_lines_before(before), rejected: false, checked: false };
+        let event = br#"{"timestamp":"2026-02-09T14:23:45Z","attempt_id":"a1","event_type":"session_start"}"#;
+        let mut input = b"not json\n".to_vec();
+        input.extend_from_slice(event);
+        input.extend_from_slice(b"\n{oops\n");
+        feed_lines(&mut store, &mut open, &input);
+        close(&mut store, open);
+        let skipped: Vec<u64> = store.skipped_lines().iter().map(|s| s.line).collect();
+        assert_eq!(skipped, vec![u32::MAX as u64, u32::MAX as u64 + 2]);
+        assert_eq!(store.events.len(), 1);
+        assert_eq!((store.events[0].loc.source(), store.events[0].loc.line()), (src, u32::MAX as u64 + 1));
+        assert_eq!(store.sources[0].lines, 3);
+    }
+
+    /// At the last number a locator keeps, later lines are reported at it, never wrapped.
+    #[test]
+    fn line_numbers_saturate_at_the_locator_limit() {
+        let mut store = Store::new();
+        let src = store.add_source("big.jsonl".into(), "plain");
+        let mut open = Open { src, lines: LineSplitter::new(DEFAULT_MAX_LINE_BYTES).with_lines_before(u64::MAX - 1), rejected: false, checked: false };
+        feed_lines(&mut store, &mut open, b"x\ny\nz\n");
+        close(&mut store, open);
+        let skipped: Vec<u64> = store.skipped_lines().iter().map(|s| s.line).collect();
+        assert_eq!(skipped, vec![u64::MAX, u64::MAX, u64::MAX]);
+        let loc = Locator::new(src, u64::MAX, 0, 1);
+        assert_eq!(loc.line(), MAX_LINE_NUMBER);
     }
 }

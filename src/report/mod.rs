@@ -51,7 +51,7 @@ pub struct DiagnosticsReport {
 pub struct SupersededRow {
     pub attempt_id: String,
     pub source: String,
-    pub line: u32,
+    pub line: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -108,7 +108,7 @@ pub fn diagnostics(data: &Dataset, view: &View) -> DiagnosticsReport {
         superseded_rows: data
             .superseded
             .iter()
-            .map(|s| SupersededRow { attempt_id: store.str(s.attempt).to_string(), source: store.sources.get(s.loc.source as usize).map(|x| x.name.clone()).unwrap_or_default(), line: s.loc.line })
+            .map(|s| SupersededRow { attempt_id: store.str(s.attempt).to_string(), source: store.sources.get(s.loc.source() as usize).map(|x| x.name.clone()).unwrap_or_default(), line: s.loc.line() })
             .collect(),
         field_warnings: store.diagnostics.field_warnings.clone(),
         duplicate_lines: store.diagnostics.duplicate_lines,
