@@ -182,7 +182,11 @@ impl Store {
     /// Reserves room for the records of the rest of an input at once (rather than growing it by
     /// doubling, which briefly holds both copies; in Wasm the memory never shrinks back): the
     /// records made since `since` came from `read` bytes, `rest` bytes are to come. Under a memory
-    /// limit, only the room that fits in it; returns whether it was cut to fit.
+    /// limit, only the room that fits in it; returns whether it was cut to fit (and was reserved).
+    ///
+    /// Never more than [`reservation_cap`] of what the store holds: the rest's size is a claim
+    /// (a sparse 200 GB file is 5 MB on disk), so room past that grows as records come. An
+    /// allocation that fails is given up the same way, never an abort.
     pub fn reserve_for_rest(&mut self, since: Counts, read: u64, rest: u64, limit: Option<usize>) -> bool {
         use std::mem::size_of;
         let now = self.counts();
@@ -203,13 +207,20 @@ impl Store {
                 (rest, capped) = (fits, true);
             }
         }
+        // at most the cap: the rest's records scaled down together (the file then grows its
+        // records as it goes, so it is not stopped at the room reserved)
+        let wanted = (events * size_of::<Event>()) as f64 + usages as f64 * 1.25 * size_of::<PackedUsage>() as f64 + hashes as f64 * lineset::LineSet::BYTES_PER_HASH;
+        let cap = reservation_cap(self.held_bytes()) as f64;
+        if wanted / read * rest > cap {
+            (rest, capped) = (cap / wanted * read, false);
+        }
         // exactly (`reserve` may double instead, past the limit)
         let expected = |n: usize| (n as f64 / read * rest) as usize;
-        self.events.reserve_exact(expected(events));
-        self.seen_lines.reserve(expected(hashes));
+        let events_ok = self.events.try_reserve_exact(expected(events)).is_ok();
+        let hashes_ok = self.seen_lines.reserve(expected(hashes));
         // usages vary more along a file than events: the events' room is the one to run out
-        self.usages.reserve_exact(expected(usages) + expected(usages) / 4);
-        capped
+        let usages_ok = self.usages.try_reserve_exact(expected(usages).saturating_add(expected(usages) / 4)).is_ok();
+        capped && events_ok && hashes_ok && usages_ok
     }
 
     /// Makes room for a line of this kind within `limit`, or says there is none: room its
@@ -593,6 +604,12 @@ pub(crate) fn too_many_sources() -> String {
     format!("not read: one load reads at most {} files and .zip entries", MAX_SOURCES)
 }
 
+/// The most bytes `Store::reserve_for_rest` reserves ahead when the store holds `held` bytes:
+/// twice that and 64 MiB.
+pub fn reservation_cap(held: usize) -> usize {
+    held.saturating_mul(2).saturating_add(64 << 20)
+}
+
 /// How many more items a list takes before it grows.
 fn room<T>(list: &Vec<T>) -> usize {
     list.capacity() - list.len()
@@ -965,5 +982,35 @@ mod line_number_tests {
         assert_eq!(skipped, vec![u64::MAX, u64::MAX, u64::MAX]);
         let loc = Locator::new(src, u64::MAX, 0, 1);
         assert_eq!(loc.line(), MAX_LINE_NUMBER);
+    }
+}
+
+#[cfg(test)]
+mod reservation_tests {
+    use super::*;
+
+    /// A file claiming to be 200 GB after a first 4 MiB of records (a sparse file is 5 MB on disk)
+    /// reserves room within the cap instead of aborting on a 394 GB allocation.
+    #[test]
+    fn an_absurd_rest_reserves_within_the_cap() {
+        let line = |i: usize| format!("{{\"timestamp\":\"2026-02-09T14:23:45Z\",\"attempt_id\":\"a{i}\",\"event_type\":\"usage\",\"data\":{{\"usage\":{{\"total_tokens\":{i}}}}}}}\n");
+        let text: String = (0..2000).map(line).collect();
+        for rest in [200u64 << 30, u64::MAX] {
+            let mut store = Store::new();
+            let since = store.counts();
+            store.load_bytes("a.jsonl", text.as_bytes());
+            let held = store.held_bytes();
+            let capped = store.reserve_for_rest(since, text.len() as u64, rest, None);
+            assert!(!capped);
+            assert!(store.held_bytes() <= held + reservation_cap(held) + (1 << 20), "{} > cap {}", store.held_bytes(), reservation_cap(held));
+            assert!(store.held_bytes() > held + (32 << 20), "some room is reserved");
+        }
+        // under a memory limit the limit still binds first, and the room is then the input's own
+        let mut store = Store::new();
+        let since = store.counts();
+        store.load_bytes("a.jsonl", text.as_bytes());
+        let limit = store.held_bytes() + (1 << 20);
+        assert!(store.reserve_for_rest(since, text.len() as u64, u64::MAX, Some(limit)));
+        assert!(store.held_bytes() <= limit + (64 << 10));
     }
 }
