@@ -22,6 +22,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 /// At most this many skipped lines are listed one by one (all are counted).
 pub const MAX_LISTED_SKIPS: usize = 10_000;
+/// A source's name where it is repeated (each skipped line, superseded row, timeline event) is
+/// cut to this many characters and `…`: a `.zip` entry's name may be 65 KB, and 10 000 rows of it
+/// would make a report of 650 MB. `diagnostics.sources` has every name whole, once.
+pub const MAX_REPEATED_NAME_CHARS: usize = 256;
 /// Error messages are kept for clustering, cut to this many characters.
 const MAX_MESSAGE_CHARS: usize = 300;
 
@@ -272,13 +276,15 @@ impl Store {
         feed.finish(self);
     }
 
-    /// Skipped lines with their source names, in input order.
+    /// Skipped lines with their source names (cut: [`Store::source_name`]), in input order.
     pub fn skipped_lines(&self) -> Vec<SkippedLine> {
-        self.diagnostics
-            .skipped
-            .iter()
-            .map(|(src, line, reason)| SkippedLine { source: self.sources.get(*src as usize).map(|s| s.name.clone()).unwrap_or_default(), line: *line, reason: reason.clone() })
-            .collect()
+        self.diagnostics.skipped.iter().map(|(src, line, reason)| SkippedLine { source: self.source_name(*src), line: *line, reason: reason.clone() }).collect()
+    }
+
+    /// A source's name as rows that repeat it show it: cut to [`MAX_REPEATED_NAME_CHARS`]
+    /// characters and `…` (empty for an unknown source).
+    pub fn source_name(&self, src: u32) -> String {
+        self.sources.get(src as usize).map_or_else(String::new, |s| cut_name(&s.name))
     }
 
     fn add_source(&mut self, name: String, container: &'static str) -> u32 {
@@ -608,6 +614,14 @@ pub(crate) fn too_many_sources() -> String {
 /// twice that and 64 MiB.
 pub fn reservation_cap(held: usize) -> usize {
     held.saturating_mul(2).saturating_add(64 << 20)
+}
+
+/// `name` cut to [`MAX_REPEATED_NAME_CHARS`] characters and `…`.
+pub fn cut_name(name: &str) -> String {
+    match name.char_indices().nth(MAX_REPEATED_NAME_CHARS) {
+        Some((i, _)) => format!("{}…", &name[..i]),
+        None => name.to_string(),
+    }
 }
 
 /// How many more items a list takes before it grows.

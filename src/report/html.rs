@@ -615,7 +615,7 @@ fn diagnostics(o: &mut String, doc: &Value, report: &Report) {
             ("sources with a problem".into(), int(d.sources.iter().filter(|s| s.error.is_some()).count() as f64)),
             ("skipped lines".into(), int(d.skipped_lines_total as f64)),
             ("duplicate lines (counted once)".into(), int(d.duplicate_lines as f64)),
-            ("superseded metrics rows".into(), int(d.superseded_rows.len() as f64)),
+            ("superseded metrics rows".into(), int(d.superseded_rows_total as f64)),
             ("field warnings".into(), int(warnings as f64)),
             ("events without attempt_id".into(), int(d.events_without_attempt as f64)),
         ],

@@ -75,7 +75,7 @@ pub fn attempt_timeline(data: &Dataset, attempt_id: &str) -> Option<Timeline> {
                 error_message,
                 status,
                 source: e.loc.source(),
-                source_name: store.sources.get(e.loc.source() as usize).map(|s| s.name.clone()).unwrap_or_default(),
+                source_name: store.source_name(e.loc.source()),
                 line: e.loc.line(),
                 offset: e.loc.offset(),
                 len: e.loc.len(),
