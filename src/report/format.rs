@@ -20,6 +20,7 @@
 use crate::model::time::{format_iso_ms, format_offset};
 use serde_json::Value;
 use std::cmp::Ordering;
+use std::fmt::Write as _;
 
 /// The minus sign of every formatted negative number.
 pub const MINUS: char = '\u{2212}';
@@ -395,6 +396,29 @@ pub fn label(key: &str) -> String {
         ""
     };
     format!("{}{unit}", title(key))
+}
+
+/// Text for a terminal: control characters (C0, DEL, C1) and the invisible characters that
+/// reorder or hide text (bidirectional overrides and isolates, the BOM) as visible escapes: ESC
+/// reads `\u{1b}`, a newline `\u{a}`, so a value is one line and sends the terminal nothing but
+/// text. The CLI's every text from the data (table cells, source names, progress) goes through it.
+pub fn escape_controls(s: &str) -> String {
+    if !s.chars().any(hidden) {
+        return s.to_string();
+    }
+    let mut o = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if hidden(c) {
+            let _ = write!(o, "\\u{{{:x}}}", c as u32);
+        } else {
+            o.push(c);
+        }
+    }
+    o
+}
+
+fn hidden(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 #[cfg(test)]
