@@ -110,7 +110,7 @@ impl UsageFields {
     pub fn usage(&self) -> Option<Usage> {
         let cache = match (self.cache_read, self.cache_creation) {
             (None, None) => None,
-            (a, b) => Some(a.unwrap_or(0) + b.unwrap_or(0)),
+            (a, b) => Some(a.unwrap_or(0).saturating_add(b.unwrap_or(0))),
         };
         let prompt = match (self.prompt.or(self.input), cache) {
             (None, None) => None,
