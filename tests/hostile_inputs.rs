@@ -114,6 +114,36 @@ fn wrong_types_become_absent_with_a_field_warning() {
     assert_eq!(s.success, Some(true));
 }
 
+/// A negative cost is no cost, and says so: a field warning per field (it was dropped silently).
+/// Two costs of 1e308 sum to a finite (saturated) figure beside `cost_n: 2`, never to infinity,
+/// which JSON writes as null.
+#[test]
+fn negative_costs_are_warned_and_huge_costs_stay_finite() {
+    let text = [
+        r#"{"timestamp":"2026-02-09T14:00:00Z","attempt_id":"a","event_type":"usage","data":{"total_tokens":5,"cost_usd":-0.5}}"#,
+        r#"{"timestamp":"2026-02-09T14:00:01Z","attempt_id":"a","event_type":"usage","data":{"total_tokens":5,"total_cost_usd":"-1e3"}}"#,
+        r#"{"timestamp":"2026-02-09T14:00:02Z","attempt_id":"b","event_type":"usage","data":{"usage":{"total_tokens":5,"cost_usd":-2}}}"#,
+        r#"{"timestamp":"2026-02-09T14:00:00Z","attempt_id":"c","metrics":{"success":true,"cost_usd":-3,"total_tokens":9}}"#,
+        r#"{"timestamp":"2026-02-09T14:00:00Z","attempt_id":"d","metrics":{"success":true,"cost_usd":1e308,"total_tokens":9}}"#,
+        r#"{"timestamp":"2026-02-09T14:00:00Z","attempt_id":"e","metrics":{"success":true,"cost_usd":1e308,"total_tokens":9}}"#,
+    ]
+    .join("\n");
+    let (store, skipped) = load(text.as_bytes());
+    assert!(skipped.is_empty(), "{skipped:?}");
+    let w = &store.diagnostics.field_warnings;
+    assert_eq!(w.get("data.cost_usd"), Some(&1));
+    assert_eq!(w.get("data.total_cost_usd"), Some(&1));
+    assert_eq!(w.get("data.usage.cost_usd"), Some(&1));
+    assert_eq!(w.get("metrics.cost_usd"), Some(&1));
+    let data = Dataset::new(store);
+    let report = spyglass::report::Report::compute(&data, &Default::default(), &Default::default());
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    let summary = &json["summary"];
+    assert_eq!(summary["cost_n"], 2, "{summary}");
+    let total = summary["total_cost_usd"].as_f64().expect("a number, not null");
+    assert!(total.is_finite() && total > 9e9, "{total}");
+}
+
 #[test]
 fn a_line_of_over_100_mb_is_skipped_with_its_length_in_bounded_memory() {
     let mut store = Store::new();

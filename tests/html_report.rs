@@ -236,6 +236,33 @@ fn every_section_every_chart_and_the_summary() {
     assert!(page.contains("<th class=n title=\"avg_session_duration_ms\">avg session duration</th>") && !page.contains("title=\"duration_n\""), "duration_n shown inside its column");
 }
 
+/// A model named `my-href-model` keeps its charts (the SVG check rejected any chart whose text
+/// held `href`, and four charts were dropped); one named `<script>` keeps them too, as escaped
+/// text, and no tag of the data gets into the page.
+#[test]
+fn harmless_words_in_chart_labels_keep_the_charts() {
+    let mut lines = Vec::new();
+    for (i, model) in ["my-href-model", SCRIPT, "xlink:href=x onload=y"].iter().enumerate() {
+        for j in 0..3 {
+            let who = [&*format!("A{i}{j}"), &*format!("T{i}"), "task", "CODEX", model];
+            let ts = |m: u32| format!("2026-02-09T1{i}:{:02}:00.000Z", j * 10 + m);
+            lines.push(event(&ts(0), who, "session_start", serde_json::json!({"prompt_type": "initial"})));
+            lines.push(event(&ts(1), who, "tool_call", serde_json::json!({"tool_name": "shell", "tool_params": {"command": "cargo test"}})));
+            lines.push(event(&ts(2), who, "tool_result", serde_json::json!({"tool_name": "shell", "result": "success"})));
+            lines.push(event(&ts(3), who, "error", serde_json::json!({"error_message": "x", "error_category": "build", "error_fingerprint": "fp"})));
+            lines.push(event(&ts(4), who, "session_end", serde_json::json!({"completion_status": if j == 0 { "failed" } else { "completed" }, "cost_usd": 0.5, "total_tokens": 1000})));
+        }
+    }
+    let report = report_of(&[("a.jsonl", lines.join("\n"))]);
+    let page = html::render(&report);
+    let charts = drawn_charts(&report);
+    assert!(charts.len() >= 10, "{} charts", charts.len());
+    assert_eq!(page.matches("<svg").count(), charts.len(), "every chart that has data is drawn");
+    assert!(page.contains(">my-href-model<"), "the name as chart text");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert_nothing_external_or_executable(&page);
+}
+
 #[test]
 fn long_tables_are_capped_and_point_to_the_json() {
     // 230 sessions from metrics rows: the git table lists one row per session

@@ -4,6 +4,7 @@
 //!   spyglass demo --out DIR [--sessions N] [--seed S]
 
 use spyglass::ingest::{is_log_name, Feed, Store};
+use spyglass::report::format::escape_controls;
 use spyglass::model::sessions::Dataset;
 use spyglass::model::time::parse_timestamp;
 use spyglass::pipelines::{Filters, Parameters};
@@ -178,11 +179,11 @@ fn report(args: &[String]) -> Result<(), String> {
         let mut msg = String::from("nothing could be read: no line of the input is bosun telemetry");
         for s in &store.sources {
             if let Some(e) = &s.error {
-                msg.push_str(&format!("\n  {}: {e}", s.name));
+                msg.push_str(&format!("\n  {}: {}", terminal(&s.name), escape_controls(e)));
             }
         }
         for s in store.skipped_lines().iter().take(5) {
-            msg.push_str(&format!("\n  {}:{}: {}", s.source, s.line, s.reason));
+            msg.push_str(&format!("\n  {}:{}: {}", escape_controls(&s.source), s.line, escape_controls(&s.reason)));
         }
         return Err(msg);
     }
@@ -285,6 +286,12 @@ fn read_file(store: &mut Store, path: &Path, name: &str, progress: &mut Progress
     Ok(())
 }
 
+/// A name from the file system or a `.zip` for the terminal: cut as report rows cut it, its
+/// control and bidirectional characters escaped (a file name may hold an escape sequence).
+fn terminal(name: &str) -> String {
+    escape_controls(&spyglass::ingest::cut_name(name))
+}
+
 /// A progress line on stderr, only when stderr is a terminal and the input is over a few MB.
 struct Progress {
     total: u64,
@@ -307,6 +314,7 @@ impl Progress {
         self.last = Instant::now();
         let secs = self.started.elapsed().as_secs_f64().max(1e-3);
         let mbs = self.done as f64 / 1e6 / secs;
+        let name = terminal(name);
         eprint!("\r\x1b[Kreading {name}: {:.0} % of {:.0} MB, {mbs:.0} MB/s", self.done as f64 * 100.0 / self.total.max(1) as f64, self.total as f64 / 1e6);
     }
     fn done(&self) {
@@ -368,5 +376,18 @@ impl spyglass::demo::DemoSink for DirSink {
             Some(f) => f.write_all(bytes),
             None => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The progress line and the "nothing could be read" message show a name escaped and cut: a
+    /// file named with an escape sequence reached the terminal raw.
+    #[test]
+    fn names_for_the_terminal_are_escaped_and_cut() {
+        assert_eq!(super::terminal("a\u{1b}[2Jb\u{202e}c.jsonl"), "a\\u{1b}[2Jb\\u{202e}c.jsonl");
+        assert_eq!(super::terminal("plain.jsonl"), "plain.jsonl");
+        let long = super::terminal(&"x".repeat(70_000));
+        assert_eq!(long.chars().count(), spyglass::ingest::MAX_REPEATED_NAME_CHARS + 1);
     }
 }

@@ -7,7 +7,7 @@
 pub struct Line<'a> {
     pub bytes: &'a [u8],
     /// 1-based
-    pub number: u32,
+    pub number: u64,
     /// byte offset of the line's first byte in the source
     pub offset: u64,
     /// length of the raw line without its `\n`
@@ -19,7 +19,7 @@ pub struct Line<'a> {
 pub enum LineEvent<'a> {
     Line(Line<'a>),
     /// A line over the limit, skipped whole.
-    TooLong { number: u32, offset: u64, len: u64 },
+    TooLong { number: u64, offset: u64, len: u64 },
 }
 
 pub struct LineSplitter {
@@ -28,7 +28,8 @@ pub struct LineSplitter {
     skipping: Option<u64>,
     line_start: u64,
     consumed: u64,
-    number: u32,
+    /// lines begun so far (saturating: see `Locator` for the numbers it keeps)
+    number: u64,
     max_line_bytes: usize,
     /// the first line is the source's first (a BOM there is dropped)
     at_source_start: bool,
@@ -46,6 +47,13 @@ impl LineSplitter {
     /// range read on its own): line numbers count from 1 within the range, no BOM is dropped.
     pub fn resume_at(max_line_bytes: usize, offset: u64) -> Self {
         LineSplitter { line_start: offset, consumed: offset, at_source_start: false, ..LineSplitter::new(max_line_bytes) }
+    }
+
+    /// A splitter whose first line is numbered `n + 1` (tests of line numbers past `u32::MAX`,
+    /// which would otherwise need four billion lines).
+    #[cfg(test)]
+    pub(crate) fn with_lines_before(self, n: u64) -> Self {
+        LineSplitter { number: n, ..self }
     }
 
     /// A line has begun and not ended (its `\n` is still to come).
@@ -70,12 +78,12 @@ impl LineSplitter {
                     let (head, tail) = (&rest[..i], &rest[i + 1..]);
                     self.consumed += i as u64 + 1;
                     if let Some(seen) = self.skipping.take() {
-                        self.number += 1;
+                        self.number = self.number.saturating_add(1);
                         f(LineEvent::TooLong { number: self.number, offset: self.line_start, len: seen + i as u64 });
                     } else if self.carry.is_empty() && head.len() <= self.max_line_bytes {
                         self.emit(head, true, f);
                     } else if self.carry.len() + head.len() > self.max_line_bytes {
-                        self.number += 1;
+                        self.number = self.number.saturating_add(1);
                         let len = (self.carry.len() + head.len()) as u64;
                         self.carry = Vec::new();
                         f(LineEvent::TooLong { number: self.number, offset: self.line_start, len });
@@ -108,7 +116,7 @@ impl LineSplitter {
     /// End of the source: a last line without `\n` is emitted with `terminated: false`.
     pub fn finish(&mut self, f: &mut dyn FnMut(LineEvent<'_>)) {
         if let Some(seen) = self.skipping.take() {
-            self.number += 1;
+            self.number = self.number.saturating_add(1);
             f(LineEvent::TooLong { number: self.number, offset: self.line_start, len: seen });
         } else if !self.carry.is_empty() {
             let carry = std::mem::take(&mut self.carry);
@@ -118,7 +126,7 @@ impl LineSplitter {
     }
 
     fn emit(&mut self, raw: &[u8], terminated: bool, f: &mut dyn FnMut(LineEvent<'_>)) {
-        self.number += 1;
+        self.number = self.number.saturating_add(1);
         let mut bytes = raw;
         if self.number == 1 && self.at_source_start {
             bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);

@@ -87,15 +87,29 @@ impl LineSet {
     pub const BYTES_PER_HASH: f64 = 16.0 * 8.0 / 7.0;
 
     /// Makes room for `n` more hashes at once (one table, instead of growing through several).
-    pub fn reserve(&mut self, n: usize) {
+    /// Returns false, changing nothing, when the table cannot be allocated (it then grows as
+    /// hashes come).
+    pub fn reserve(&mut self, n: usize) -> bool {
         let want = slots_for(self.len.saturating_add(n));
         if want > self.slots.len() {
-            self.resize(want);
+            let mut table: Vec<u128> = Vec::new();
+            if want > u32::MAX as usize || table.try_reserve_exact(want).is_err() {
+                return false;
+            }
+            table.resize(want, 0);
+            self.rehash_into(table);
         }
+        true
     }
 
     fn resize(&mut self, slots: usize) {
-        let old = std::mem::replace(&mut self.slots, vec![0; slots]);
+        self.rehash_into(vec![0; slots]);
+    }
+
+    /// Moves the hashes into `table` (all zeros).
+    fn rehash_into(&mut self, table: Vec<u128>) {
+        let slots = table.len();
+        let old = std::mem::replace(&mut self.slots, table);
         self.len = 0;
         for h in old.into_iter().filter(|&h| h != 0) {
             let mut i = self.home(h);

@@ -22,6 +22,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 /// At most this many skipped lines are listed one by one (all are counted).
 pub const MAX_LISTED_SKIPS: usize = 10_000;
+/// A source's name where it is repeated (each skipped line, superseded row, timeline event) is
+/// cut to this many characters and `…`: a `.zip` entry's name may be 65 KB, and 10 000 rows of it
+/// would make a report of 650 MB. `diagnostics.sources` has every name whole, once.
+pub const MAX_REPEATED_NAME_CHARS: usize = 256;
 /// Error messages are kept for clustering, cut to this many characters.
 const MAX_MESSAGE_CHARS: usize = 300;
 
@@ -62,14 +66,14 @@ impl SourceInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SkippedLine {
     pub source: String,
-    pub line: u32,
+    pub line: u64,
     pub reason: String,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Diagnostics {
     /// the first [`MAX_LISTED_SKIPS`] skipped lines, in input order
-    pub skipped: Vec<(u32, u32, String)>,
+    pub skipped: Vec<(u32, u64, String)>,
     pub n_skipped: u64,
     pub duplicate_lines: u64,
     pub events_without_attempt: u64,
@@ -182,7 +186,11 @@ impl Store {
     /// Reserves room for the records of the rest of an input at once (rather than growing it by
     /// doubling, which briefly holds both copies; in Wasm the memory never shrinks back): the
     /// records made since `since` came from `read` bytes, `rest` bytes are to come. Under a memory
-    /// limit, only the room that fits in it; returns whether it was cut to fit.
+    /// limit, only the room that fits in it; returns whether it was cut to fit (and was reserved).
+    ///
+    /// Never more than [`reservation_cap`] of what the store holds: the rest's size is a claim
+    /// (a sparse 200 GB file is 5 MB on disk), so room past that grows as records come. An
+    /// allocation that fails is given up the same way, never an abort.
     pub fn reserve_for_rest(&mut self, since: Counts, read: u64, rest: u64, limit: Option<usize>) -> bool {
         use std::mem::size_of;
         let now = self.counts();
@@ -203,13 +211,20 @@ impl Store {
                 (rest, capped) = (fits, true);
             }
         }
+        // at most the cap: the rest's records scaled down together (the file then grows its
+        // records as it goes, so it is not stopped at the room reserved)
+        let wanted = (events * size_of::<Event>()) as f64 + usages as f64 * 1.25 * size_of::<PackedUsage>() as f64 + hashes as f64 * lineset::LineSet::BYTES_PER_HASH;
+        let cap = reservation_cap(self.held_bytes()) as f64;
+        if wanted / read * rest > cap {
+            (rest, capped) = (cap / wanted * read, false);
+        }
         // exactly (`reserve` may double instead, past the limit)
         let expected = |n: usize| (n as f64 / read * rest) as usize;
-        self.events.reserve_exact(expected(events));
-        self.seen_lines.reserve(expected(hashes));
+        let events_ok = self.events.try_reserve_exact(expected(events)).is_ok();
+        let hashes_ok = self.seen_lines.reserve(expected(hashes));
         // usages vary more along a file than events: the events' room is the one to run out
-        self.usages.reserve_exact(expected(usages) + expected(usages) / 4);
-        capped
+        let usages_ok = self.usages.try_reserve_exact(expected(usages).saturating_add(expected(usages) / 4)).is_ok();
+        capped && events_ok && hashes_ok && usages_ok
     }
 
     /// Makes room for a line of this kind within `limit`, or says there is none: room its
@@ -261,13 +276,15 @@ impl Store {
         feed.finish(self);
     }
 
-    /// Skipped lines with their source names, in input order.
+    /// Skipped lines with their source names (cut: [`Store::source_name`]), in input order.
     pub fn skipped_lines(&self) -> Vec<SkippedLine> {
-        self.diagnostics
-            .skipped
-            .iter()
-            .map(|(src, line, reason)| SkippedLine { source: self.sources.get(*src as usize).map(|s| s.name.clone()).unwrap_or_default(), line: *line, reason: reason.clone() })
-            .collect()
+        self.diagnostics.skipped.iter().map(|(src, line, reason)| SkippedLine { source: self.source_name(*src), line: *line, reason: reason.clone() }).collect()
+    }
+
+    /// A source's name as rows that repeat it show it: cut to [`MAX_REPEATED_NAME_CHARS`]
+    /// characters and `…` (empty for an unknown source).
+    pub fn source_name(&self, src: u32) -> String {
+        self.sources.get(src as usize).map_or_else(String::new, |s| cut_name(&s.name))
     }
 
     fn add_source(&mut self, name: String, container: &'static str) -> u32 {
@@ -275,7 +292,7 @@ impl Store {
         (self.sources.len() - 1) as u32
     }
 
-    fn skip(&mut self, src: u32, line: u32, reason: String) {
+    fn skip(&mut self, src: u32, line: u64, reason: String) {
         self.diagnostics.n_skipped += 1;
         if let Some(s) = self.sources.get_mut(src as usize) {
             s.skipped += 1;
@@ -587,6 +604,26 @@ pub fn task_of_attempt(attempt: &str) -> Option<&str> {
     uuid.then(|| &a[..36])
 }
 
+/// Why a source past `MAX_SOURCES` (files and `.zip` entries of one load) is not read: its
+/// records could not say where they come from (`Locator`).
+pub(crate) fn too_many_sources() -> String {
+    format!("not read: one load reads at most {} files and .zip entries", MAX_SOURCES)
+}
+
+/// The most bytes `Store::reserve_for_rest` reserves ahead when the store holds `held` bytes:
+/// twice that and 64 MiB.
+pub fn reservation_cap(held: usize) -> usize {
+    held.saturating_mul(2).saturating_add(64 << 20)
+}
+
+/// `name` cut to [`MAX_REPEATED_NAME_CHARS`] characters and `…`.
+pub fn cut_name(name: &str) -> String {
+    match name.char_indices().nth(MAX_REPEATED_NAME_CHARS) {
+        Some((i, _)) => format!("{}…", &name[..i]),
+        None => name.to_string(),
+    }
+}
+
 /// How many more items a list takes before it grows.
 fn room<T>(list: &Vec<T>) -> usize {
     list.capacity() - list.len()
@@ -817,10 +854,13 @@ impl Feed {
                 let src = store.add_source(source_name, container);
                 last_src.set(Some(src));
                 let skip_entry = kind == ContainerKind::Zip && !is_log_name(entry);
-                if skip_entry {
+                let too_many = src as usize >= MAX_SOURCES;
+                if too_many {
+                    store.sources[src as usize].error = Some(too_many_sources());
+                } else if skip_entry {
                     store.sources[src as usize].error = Some("not a .jsonl file: skipped".into());
                 }
-                open = Some(Open { src, lines: LineSplitter::new(DEFAULT_MAX_LINE_BYTES), rejected: skip_entry, checked: false });
+                open = Some(Open { src, lines: LineSplitter::new(DEFAULT_MAX_LINE_BYTES), rejected: skip_entry || too_many, checked: false });
             }
             Output::Data(bytes) => {
                 bytes_out.set(bytes_out.get() + bytes.len() as u64);
@@ -915,5 +955,76 @@ fn close(store: &mut Store, mut o: Open) {
         let src = o.src;
         o.lines.finish(&mut |ev| on_line_event(store, src, ev));
         store.sources[src as usize].check_is_telemetry();
+    }
+}
+
+#[cfg(test)]
+mod line_number_tests {
+    use super::*;
+
+    /// Line numbers past `u32::MAX` (a 4 MB `.gz` of newlines has that many lines) are reported
+    /// where they are, in skipped lines and records: the line counter starts just below 2^32 here
+    /// instead of reading four billion lines (before: a `u32` that wrapped to 0).
+    #[test]
+    fn lines_past_four_billion_keep_their_numbers() {
+        let mut store = Store::new();
+        let src = store.add_source("big.jsonl".into(), "plain");
+        let before = u32::MAX as u64 - 1;
+        let mut open = Open { src, lines: LineSplitter::new(DEFAULT_MAX_LINE_BYTES).with_lines_before(before), rejected: false, checked: false };
+        let event = br#"{"timestamp":"2026-02-09T14:23:45Z","attempt_id":"a1","event_type":"session_start"}"#;
+        let mut input = b"not json\n".to_vec();
+        input.extend_from_slice(event);
+        input.extend_from_slice(b"\n{oops\n");
+        feed_lines(&mut store, &mut open, &input);
+        close(&mut store, open);
+        let skipped: Vec<u64> = store.skipped_lines().iter().map(|s| s.line).collect();
+        assert_eq!(skipped, vec![u32::MAX as u64, u32::MAX as u64 + 2]);
+        assert_eq!(store.events.len(), 1);
+        assert_eq!((store.events[0].loc.source(), store.events[0].loc.line()), (src, u32::MAX as u64 + 1));
+        assert_eq!(store.sources[0].lines, 3);
+    }
+
+    /// At the last number a locator keeps, later lines are reported at it, never wrapped.
+    #[test]
+    fn line_numbers_saturate_at_the_locator_limit() {
+        let mut store = Store::new();
+        let src = store.add_source("big.jsonl".into(), "plain");
+        let mut open = Open { src, lines: LineSplitter::new(DEFAULT_MAX_LINE_BYTES).with_lines_before(u64::MAX - 1), rejected: false, checked: false };
+        feed_lines(&mut store, &mut open, b"x\ny\nz\n");
+        close(&mut store, open);
+        let skipped: Vec<u64> = store.skipped_lines().iter().map(|s| s.line).collect();
+        assert_eq!(skipped, vec![u64::MAX, u64::MAX, u64::MAX]);
+        let loc = Locator::new(src, u64::MAX, 0, 1);
+        assert_eq!(loc.line(), MAX_LINE_NUMBER);
+    }
+}
+
+#[cfg(test)]
+mod reservation_tests {
+    use super::*;
+
+    /// A file claiming to be 200 GB after a first 4 MiB of records (a sparse file is 5 MB on disk)
+    /// reserves room within the cap instead of aborting on a 394 GB allocation.
+    #[test]
+    fn an_absurd_rest_reserves_within_the_cap() {
+        let line = |i: usize| format!("{{\"timestamp\":\"2026-02-09T14:23:45Z\",\"attempt_id\":\"a{i}\",\"event_type\":\"usage\",\"data\":{{\"usage\":{{\"total_tokens\":{i}}}}}}}\n");
+        let text: String = (0..2000).map(line).collect();
+        for rest in [200u64 << 30, u64::MAX] {
+            let mut store = Store::new();
+            let since = store.counts();
+            store.load_bytes("a.jsonl", text.as_bytes());
+            let held = store.held_bytes();
+            let capped = store.reserve_for_rest(since, text.len() as u64, rest, None);
+            assert!(!capped);
+            assert!(store.held_bytes() <= held + reservation_cap(held) + (1 << 20), "{} > cap {}", store.held_bytes(), reservation_cap(held));
+            assert!(store.held_bytes() > held + (32 << 20), "some room is reserved");
+        }
+        // under a memory limit the limit still binds first, and the room is then the input's own
+        let mut store = Store::new();
+        let since = store.counts();
+        store.load_bytes("a.jsonl", text.as_bytes());
+        let limit = store.held_bytes() + (1 << 20);
+        assert!(store.reserve_for_rest(since, text.len() as u64, u64::MAX, Some(limit)));
+        assert!(store.held_bytes() <= limit + (64 << 10));
     }
 }

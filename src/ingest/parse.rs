@@ -31,6 +31,15 @@ fn int(w: &mut Warnings, name: &'static str, v: Scalar<'_>) -> Option<i64> {
 fn real(w: &mut Warnings, name: &'static str, v: Scalar<'_>) -> Option<f64> {
     warned(w, name, v.as_f64())
 }
+/// A cost in USD: a negative one is no cost (absent, with a field warning, as a wrong type is).
+fn cost(w: &mut Warnings, name: &'static str, v: Scalar<'_>) -> Option<f64> {
+    let c = real(w, name, v)?;
+    if c < 0.0 {
+        w.push(name);
+        return None;
+    }
+    Some(c)
+}
 fn flag(w: &mut Warnings, name: &'static str, v: Scalar<'_>) -> Option<bool> {
     warned(w, name, v.as_bool())
 }
@@ -89,8 +98,8 @@ impl UsageFields {
             "output_tokens" => self.output = count(w, prefix.name(4), map.next_value()?),
             "cache_read_input_tokens" => self.cache_read = count(w, prefix.name(5), map.next_value()?),
             "cache_creation_input_tokens" => self.cache_creation = count(w, prefix.name(6), map.next_value()?),
-            "cost_usd" => self.cost = real(w, prefix.name(7), map.next_value()?).filter(|c| *c >= 0.0),
-            "total_cost_usd" => self.total_cost = real(w, prefix.name(8), map.next_value()?).filter(|c| *c >= 0.0),
+            "cost_usd" => self.cost = cost(w, prefix.name(7), map.next_value()?),
+            "total_cost_usd" => self.total_cost = cost(w, prefix.name(8), map.next_value()?),
             "cached_input_tokens" => self.cached_input = count(w, prefix.name(9), map.next_value()?),
             _ => return Ok(false),
         }
@@ -101,7 +110,7 @@ impl UsageFields {
     pub fn usage(&self) -> Option<Usage> {
         let cache = match (self.cache_read, self.cache_creation) {
             (None, None) => None,
-            (a, b) => Some(a.unwrap_or(0) + b.unwrap_or(0)),
+            (a, b) => Some(a.unwrap_or(0).saturating_add(b.unwrap_or(0))),
         };
         let prompt = match (self.prompt.or(self.input), cache) {
             (None, None) => None,

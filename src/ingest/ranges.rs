@@ -41,7 +41,7 @@ pub struct RangeResult {
     /// bytes of the range itself (`end - start`)
     pub range_bytes: u64,
     /// lines that start in the range
-    lines: u32,
+    lines: u64,
     strings: Vec<String>,
     contexts: Vec<Context>,
     kept: Vec<(u128, u8)>,
@@ -52,7 +52,7 @@ pub struct RangeResult {
     alert_contexts: Vec<Context>,
     warnings: Vec<(u32, String)>,
     /// (line within the range, reason), the first `MAX_LISTED_SKIPS`
-    skipped: Vec<(u32, String)>,
+    skipped: Vec<(u64, String)>,
     n_skipped: u64,
     /// duplicates of lines earlier in the same range
     duplicates: u64,
@@ -166,7 +166,7 @@ impl RangeParser {
         let strings = (0..store.strings.len() as u32).map(|i| store.strings.resolve(Sym(i)).to_string()).collect();
         RangeResult {
             range_bytes: self.range_bytes,
-            lines: source.lines.min(u32::MAX as u64) as u32,
+            lines: source.lines,
             strings,
             contexts: store.contexts,
             kept: log.kept,
@@ -188,7 +188,7 @@ impl RangeParser {
 pub struct RangeMerge {
     src: u32,
     /// lines of the ranges merged so far
-    lines: u32,
+    lines: u64,
     bytes: u64,
     rejected: bool,
     reserved: bool,
@@ -203,7 +203,11 @@ pub struct RangeMerge {
 impl RangeMerge {
     pub fn new(store: &mut Store, name: &str, size: u64) -> RangeMerge {
         let src = store.add_source(name.to_string(), "plain");
-        RangeMerge { src, lines: 0, bytes: 0, rejected: false, reserved: false, size, memory_limit: None, room_capped: false, stopped: None }
+        let rejected = src as usize >= MAX_SOURCES;
+        if rejected {
+            store.sources[src as usize].error = Some(super::too_many_sources());
+        }
+        RangeMerge { src, lines: 0, bytes: 0, rejected, reserved: false, size, memory_limit: None, room_capped: false, stopped: None }
     }
 
     /// As [`Feed::set_memory_limit`](super::Feed::set_memory_limit), a range at a time.
@@ -230,7 +234,7 @@ impl RangeMerge {
         if let Some(limit) = self.memory_limit {
             if store.held_bytes() >= limit || (self.room_capped && !store.has_room_for(r.events.len(), r.usages.len(), r.kept.len())) {
                 store.sources[src as usize].stop_at_limit();
-                self.stopped = Some(Stopped { bytes: self.bytes, lines: self.lines as u64 });
+                self.stopped = Some(Stopped { bytes: self.bytes, lines: self.lines });
                 return;
             }
         }
@@ -246,10 +250,10 @@ impl RangeMerge {
         }
         let base = self.lines;
         self.lines = self.lines.saturating_add(r.lines);
-        store.sources[src as usize].lines += r.lines as u64;
+        store.sources[src as usize].lines = store.sources[src as usize].lines.saturating_add(r.lines);
         let listed = r.skipped.len() as u64;
         for (line, reason) in r.skipped {
-            store.skip(src, base + line, reason);
+            store.skip(src, base.saturating_add(line), reason);
         }
         let unlisted = r.n_skipped.saturating_sub(listed);
         store.diagnostics.n_skipped += unlisted;
@@ -281,7 +285,7 @@ impl RangeMerge {
                     *store.diagnostics.field_warnings.entry(static_name(w)).or_insert(0) += 1;
                 }
             }
-            let fix = |loc: Locator| Locator::new(src, base + loc.line, loc.offset().unwrap_or(u64::MAX), loc.len() as u64);
+            let fix = |loc: Locator| Locator::new(src, base.saturating_add(loc.line()), loc.offset().unwrap_or(u64::MAX), loc.len() as u64);
             match kind {
                 KEPT_EVENT => {
                     let Some(e) = events.next() else { continue };

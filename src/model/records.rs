@@ -76,12 +76,13 @@ impl Interner {
 }
 
 /// Where a record's raw line is: enough to re-read it from its source, never its text.
-/// 16 bytes: the line's offset and length share one word (a busy install has millions).
+/// 16 bytes (a busy install has millions): the source and the line number share one word, the
+/// line's offset and length the other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Locator {
-    pub source: u32,
-    /// 1-based line number within the (decompressed) source.
-    pub line: u32,
+    /// source index (low `SOURCE_BITS` bits) and 1-based line number within the (decompressed)
+    /// source (the rest)
+    place: u64,
     /// offset (low `OFFSET_BITS` bits) and length (the rest) of the line
     span: u64,
 }
@@ -90,12 +91,33 @@ pub struct Locator {
 /// not its place (its raw text is then not shown). Lengths up to 128 MiB (lines are cut at 64).
 const OFFSET_BITS: u32 = 37;
 const OFFSET_MASK: u64 = (1 << OFFSET_BITS) - 1;
+/// Sources (files, `.zip` entries) a store numbers: 67 108 864 (`MAX_SOURCES`); line numbers up
+/// to 2^38 − 1 = 274 877 906 943 within one source (every line is at least its `\n`, so past
+/// 128 GiB's offsets: a later line is reported at that number).
+const SOURCE_BITS: u32 = 26;
+const SOURCE_MASK: u64 = (1 << SOURCE_BITS) - 1;
+/// The most sources one store reads (later ones are listed with an error, unread).
+pub const MAX_SOURCES: usize = 1 << SOURCE_BITS;
+/// The largest line number a locator keeps (later lines are reported at it).
+pub const MAX_LINE_NUMBER: u64 = u64::MAX >> SOURCE_BITS;
 
 impl Locator {
-    pub fn new(source: u32, line: u32, offset: u64, len: u64) -> Locator {
+    /// A source past `MAX_SOURCES` is kept as the last one, a line past `MAX_LINE_NUMBER` as that
+    /// number (callers do not make such locators: `Store` reads no source past the limit).
+    pub fn new(source: u32, line: u64, offset: u64, len: u64) -> Locator {
         let offset = if offset > OFFSET_MASK { OFFSET_MASK } else { offset };
         let len = len.min(u64::MAX >> OFFSET_BITS);
-        Locator { source, line, span: offset | (len << OFFSET_BITS) }
+        let source = (source as u64).min(SOURCE_MASK);
+        let line = line.min(MAX_LINE_NUMBER);
+        Locator { place: source | (line << SOURCE_BITS), span: offset | (len << OFFSET_BITS) }
+    }
+    /// Index of the source in `Store::sources`.
+    pub fn source(&self) -> u32 {
+        (self.place & SOURCE_MASK) as u32
+    }
+    /// 1-based line number within the (decompressed) source.
+    pub fn line(&self) -> u64 {
+        self.place >> SOURCE_BITS
     }
     /// Byte offset of the line's first byte in the decompressed source (`None` past 128 GiB).
     pub fn offset(&self) -> Option<u64> {
@@ -642,13 +664,30 @@ mod locator_tests {
     #[test]
     fn offset_and_length_share_a_word() {
         let l = Locator::new(3, 7, 123_456_789_012, 64 << 20);
-        assert_eq!((l.source, l.line, l.offset(), l.len()), (3, 7, Some(123_456_789_012), 64 << 20));
+        assert_eq!((l.source(), l.line(), l.offset(), l.len()), (3, 7, Some(123_456_789_012), 64 << 20));
         let last = (1u64 << 37) - 2; // the last offset kept: 128 GiB - 2
         assert_eq!(Locator::new(0, 1, last, 5).offset(), Some(last));
         // past 128 GiB the place is unknown, the number and length stay
         let far = Locator::new(0, 9, 1 << 40, 5);
-        assert_eq!((far.line, far.offset(), far.len()), (9, None, 5));
+        assert_eq!((far.line(), far.offset(), far.len()), (9, None, 5));
         assert_eq!(std::mem::size_of::<Locator>(), 16);
+    }
+
+    /// Line numbers are 64-bit: past u32::MAX they go on (a 4 MB `.gz` of newlines has that
+    /// many lines), up to `MAX_LINE_NUMBER`, beside the largest source index and offset.
+    #[test]
+    fn line_numbers_pass_four_billion() {
+        for line in [1, u32::MAX as u64 - 1, u32::MAX as u64, u32::MAX as u64 + 1, 1 << 37, MAX_LINE_NUMBER - 1, MAX_LINE_NUMBER] {
+            for source in [0, 1, (MAX_SOURCES - 1) as u32] {
+                let l = Locator::new(source, line, (1 << 37) - 2, 64 << 20);
+                assert_eq!((l.source(), l.line(), l.offset(), l.len()), (source, line, Some((1 << 37) - 2), 64 << 20));
+            }
+        }
+        assert_eq!(MAX_LINE_NUMBER, 274_877_906_943);
+        // past the limits: kept at them, never wrapped into another source or line
+        let l = Locator::new(u32::MAX, u64::MAX, u64::MAX, u64::MAX);
+        assert_eq!((l.source() as usize, l.line(), l.offset()), (MAX_SOURCES - 1, MAX_LINE_NUMBER, None));
+        assert_eq!(Locator::new(7, MAX_LINE_NUMBER + 1, 0, 0).source(), 7);
     }
 
     #[test]

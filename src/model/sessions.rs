@@ -380,7 +380,7 @@ fn resolve(store: &Store, s: &mut Session, inferrer: &mut Inferrer) {
     s.commands = row.and_then(|r| r.commands);
     s.command_failures = row.and_then(|r| r.command_failures);
     s.duration_ms = row.and_then(|r| r.duration_ms).or(end_duration).or(match (s.start_ms, s.end_ms) {
-        (Some(a), Some(b)) if !events.is_empty() => Some(b - a),
+        (Some(a), Some(b)) if !events.is_empty() => Some(b.saturating_sub(a)),
         _ => None,
     });
     if let Some(r) = row {

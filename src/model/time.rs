@@ -19,7 +19,7 @@ pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
 
 /// Civil date (year, month, day) of a day number since 1970-01-01.
 pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
+    let z = z.saturating_add(719_468);
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
@@ -151,18 +151,28 @@ pub fn format_iso_ms(ms: i64) -> String {
     let rem = ms.rem_euclid(MS_PER_DAY);
     let (y, m, d) = civil_from_days(days);
     let (h, mi, s, milli) = (rem / 3_600_000, rem / 60_000 % 60, rem / 1000 % 60, rem % 1000);
-    format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{milli:03}Z")
+    format!("{}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{milli:03}Z", year(y))
+}
+
+/// A year as ISO 8601 writes it: four digits at least, a minus sign before a year before 1 BC
+/// (`-0001`; an offset can take year 0000 there).
+fn year(y: i64) -> String {
+    if y < 0 {
+        format!("-{:04}", y.unsigned_abs())
+    } else {
+        format!("{y:04}")
+    }
 }
 
 /// Day number (since 1970-01-01) of an instant in a fixed UTC offset.
 pub fn day_of(ms: i64, utc_offset_minutes: i32) -> i64 {
-    (ms + utc_offset_minutes as i64 * 60_000).div_euclid(MS_PER_DAY)
+    ms.saturating_add(utc_offset_minutes as i64 * 60_000).div_euclid(MS_PER_DAY)
 }
 
 /// `2026-02-09` for a day number.
 pub fn format_day(day: i64) -> String {
     let (y, m, d) = civil_from_days(day);
-    format!("{y:04}-{m:02}-{d:02}")
+    format!("{}-{m:02}-{d:02}", year(y))
 }
 
 /// `+02:00`, `-05:30`, `UTC` for zero.
@@ -208,6 +218,22 @@ pub fn parse_offset(s: &str) -> Option<i32> {
 
 #[cfg(test)]
 mod tests {
+    /// Any instant formats without overflow (it panicked in debug on `i64` extremes), and a year
+    /// before 1 BC reads `-0001`, not `-001`.
+    #[test]
+    fn extreme_instants_format() {
+        use super::*;
+        for ms in [i64::MIN, i64::MIN + 1, -62_167_219_200_001, i64::MAX] {
+            let _ = format_iso_ms(ms);
+            for off in [i32::MIN, -1080, 0, 1080, i32::MAX] {
+                let _ = format_day(day_of(ms, off));
+            }
+        }
+        assert_eq!(format_iso_ms(-62_167_219_200_000 - 86_400_000), "-0001-12-31T00:00:00.000Z");
+        assert_eq!(format_iso_ms(-62_167_219_200_000), "0000-01-01T00:00:00.000Z");
+        assert_eq!(format_day(day_of(1_770_647_025_123, 0)), "2026-02-09");
+    }
+
     use super::*;
 
     #[test]

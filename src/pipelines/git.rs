@@ -164,10 +164,10 @@ pub fn compute(view: &View) -> Git {
             for &si in group.iter().filter(|&&i| facts[i as usize].task_id == task) {
                 let s = &facts[si as usize];
                 sessions += 1;
-                attempts += s.attempts;
+                attempts = attempts.saturating_add(s.attempts);
                 if let Some(l) = derived.lines_changed[si as usize] {
                     lines_n += 1;
-                    lines += l;
+                    lines = lines.saturating_add(l);
                 }
                 if let Some(ok) = s.success {
                     any_known = true;

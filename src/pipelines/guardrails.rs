@@ -78,7 +78,7 @@ pub fn compute(view: &View) -> Guardrails {
         let g = groups.entry((known(s.executor), known(s.model))).or_insert((0, [Cell::default(); 3]));
         g.0 += 1;
         for (i, sym) in syms.iter().enumerate() {
-            let events: u64 = sym.map_or(0, |sym| view.categories(si).iter().filter(|(c, _)| *c == sym).map(|&(_, n)| n).sum());
+            let events: u64 = sym.map_or(0, |sym| super::stats::sum_sat(view.categories(si).iter().filter(|(c, _)| *c == sym).map(|&(_, n)| n)));
             // Choice: a session's categories "include" one when it has at least one error of it; a
             // category listed with a count of 0 (a metrics row's error_summary) does not count.
             // Revision 2: a rollup counting a denied permission request is a permission wait even
@@ -87,9 +87,9 @@ pub fn compute(view: &View) -> Guardrails {
             if events > 0 || denied {
                 if let (Some(cell), Some(total)) = (g.1.get_mut(i), totals.get_mut(i)) {
                     cell.sessions += 1;
-                    cell.events += events;
+                    cell.events = cell.events.saturating_add(events);
                     total.sessions += 1;
-                    total.events += events;
+                    total.events = total.events.saturating_add(events);
                 }
             }
         }

@@ -146,9 +146,57 @@ impl Parameters {
         let mut p: Parameters = serde_json::from_str(text).map_err(|e| format!("parameters: {e}"))?;
         p.category_aliases = vocabulary::normalise_aliases(&p.category_aliases).map_err(|e| format!("parameters: {e}"))?;
         prices::check(&p.prices).map_err(|e| format!("parameters: {e}"))?;
+        p.check().map_err(|e| format!("parameters: {e}"))?;
         Ok(p)
     }
+
+    /// Whether every value is in its range, else an error naming the first that is not: spans
+    /// (`*_ms`) from 0 to [`MAX_SPAN_MS`] (10 years), shares, rates and percentiles in [0, 1],
+    /// weights finite, thresholds in USD and sigma finite and ≥ 0, `utc_offset_minutes` within
+    /// ±18 hours. (Figures stay computable out of range — the arithmetic saturates — but mean
+    /// nothing there.)
+    pub fn check(&self) -> Result<(), String> {
+        let spans = [
+            ("error_loop_window_ms", self.error_loop_window_ms),
+            ("tool_loop_window_ms", self.tool_loop_window_ms),
+            ("stuck_gap_ms", self.stuck_gap_ms),
+            ("alert_suppress_ms", self.alert_suppress_ms),
+            ("failed_session_high_cooldown_ms", self.failed_session_high_cooldown_ms),
+            ("failed_session_transient_cooldown_ms", self.failed_session_transient_cooldown_ms),
+        ];
+        for (name, ms) in spans {
+            if !(0..=MAX_SPAN_MS).contains(&ms) {
+                return Err(format!("{name} must be between 0 and {MAX_SPAN_MS} ms (10 years), not {ms}"));
+            }
+        }
+        let shares = [("high_retry_rate", self.high_retry_rate), ("dominant_category_share", self.dominant_category_share), ("runaway_percentile", self.runaway_percentile)];
+        for (name, v) in shares {
+            if !(0.0..=1.0).contains(&v) {
+                return Err(format!("{name} must be between 0 and 1, not {v}"));
+            }
+        }
+        for (name, v) in [("w_cost", self.w_cost), ("w_errors", self.w_errors)] {
+            if !v.is_finite() {
+                return Err(format!("{name} must be a finite number, not {v}"));
+            }
+        }
+        let non_negative = [("spike_sigma", Some(self.spike_sigma)), ("cost_anomaly_usd", Some(self.cost_anomaly_usd)), ("runaway_min_usd", Some(self.runaway_min_usd)), ("daily_budget_usd", self.daily_budget_usd)];
+        for (name, v) in non_negative {
+            if let Some(v) = v.filter(|v| !(v.is_finite() && *v >= 0.0)) {
+                return Err(format!("{name} must be a finite number ≥ 0, not {v}"));
+            }
+        }
+        if !(-MAX_UTC_OFFSET_MINUTES..=MAX_UTC_OFFSET_MINUTES).contains(&self.utc_offset_minutes) {
+            return Err(format!("utc_offset_minutes must be between -{MAX_UTC_OFFSET_MINUTES} and {MAX_UTC_OFFSET_MINUTES} (±18 hours), not {}", self.utc_offset_minutes));
+        }
+        Ok(())
+    }
 }
+
+/// The longest span a `*_ms` parameter takes: 10 years (of 366 days).
+pub const MAX_SPAN_MS: i64 = 10 * 366 * 86_400_000;
+/// The largest UTC offset, in minutes either way: 18 hours (ISO 8601's and JavaScript's bound).
+pub const MAX_UTC_OFFSET_MINUTES: i32 = 18 * 60;
 
 /// The loaded data seen through the filters in force: what every pipeline reads.
 pub struct View<'a> {

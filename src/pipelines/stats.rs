@@ -29,6 +29,11 @@ pub fn sum_known_u64(values: impl IntoIterator<Item = Option<u64>>) -> Option<u6
     values.into_iter().flatten().fold(None, |acc, v| Some(acc.unwrap_or(0u64).saturating_add(v)))
 }
 
+/// The sum of counts, saturating at `u64::MAX` (counts from the logs may be anything up to it).
+pub fn sum_sat(values: impl IntoIterator<Item = u64>) -> u64 {
+    values.into_iter().fold(0, u64::saturating_add)
+}
+
 /// Population standard deviation.
 pub fn std_dev(values: &[f64]) -> Option<f64> {
     let m = mean(values.iter().copied())?;

@@ -102,7 +102,7 @@ pub fn compute(view: &View) -> Summary {
     let superseded = data.superseded.iter().filter(|s| data.session_of_attempt.get(&s.attempt).is_some_and(|&i| view.session_in_view(i))).count();
     Summary {
         files: store.sources.len() as u64,
-        lines: store.sources.iter().map(|s| s.lines).sum(),
+        lines: super::stats::sum_sat(store.sources.iter().map(|s| s.lines)),
         events,
         metrics_rows: view.metrics_rows.len() as u64,
         alerts: view.alerts.len() as u64,
@@ -111,7 +111,7 @@ pub fn compute(view: &View) -> Summary {
         duplicate_lines: store.diagnostics.duplicate_lines,
         superseded_rows: superseded as u64,
         skipped_lines: store.diagnostics.n_skipped,
-        field_warnings: store.diagnostics.field_warnings.values().sum(),
+        field_warnings: super::stats::sum_sat(store.diagnostics.field_warnings.values().copied()),
         first_timestamp: iso(lo),
         last_timestamp: iso(hi),
         success_rate: rate(succ, succ_n),

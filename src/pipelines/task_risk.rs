@@ -215,7 +215,7 @@ fn draft<'v>(view: &'v View<'_>, task: Sym, sessions: &[u32], uncategorized: Sym
     // planning hint, and the risk score weighs repetition separately.
     let reasons_from = columns.reasons.len();
     for (code, members, sentence, action) in CATEGORY_REASONS {
-        let count: u64 = named.iter().filter(|(c, _, _, _)| members.contains(c)).map(|&(_, n, _, _)| n).sum();
+        let count: u64 = super::stats::sum_sat(named.iter().filter(|(c, _, _, _)| members.contains(c)).map(|&(_, n, _, _)| n));
         if count > 0 {
             columns.reasons.push(Reason { code, count, sentence, action });
         }

@@ -107,7 +107,7 @@ pub fn compute(view: &View) -> Tools {
     let mut rows: Vec<ToolRow> = acc
         .into_iter()
         .zip(derived.tools.iter().zip(&derived.tool_latencies))
-        .filter(|(a, _)| a.calls + a.results > 0)
+        .filter(|(a, _)| a.calls > 0 || a.results > 0)
         .map(|(mut a, (&t, all))| {
             let (latency_n, p50, p95) = match Some(all).filter(|_| whole) {
                 Some((n, sorted)) => (*n, percentile_sorted(sorted, 0.5), percentile_sorted(sorted, 0.95)),

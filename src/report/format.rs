@@ -20,6 +20,7 @@
 use crate::model::time::{format_iso_ms, format_offset};
 use serde_json::Value;
 use std::cmp::Ordering;
+use std::fmt::Write as _;
 
 /// The minus sign of every formatted negative number.
 pub const MINUS: char = '\u{2212}';
@@ -350,12 +351,24 @@ pub fn heading(key: &str) -> String {
 
 /// RFC 4180 CSV of rows (objects), the columns in the order given; values unformatted (an array
 /// of scalars as its items joined by ", ").
+///
+/// A text cell (a string, a list) that starts with `=`, `+`, `-`, `@`, a tab or a CR gets a
+/// leading `'`, so that a spreadsheet opening the file reads it as text, not as a formula (a task
+/// titled `=HYPERLINK(…)` would otherwise run): OWASP's advice on CSV injection. Numbers are never
+/// changed (a JSON number `-3` stays the number `-3`): the JSON type decides, not the text.
 pub fn csv<R: std::borrow::Borrow<Value>>(columns: &[String], rows: impl IntoIterator<Item = R>) -> String {
     fn quote(s: &str) -> String {
         if s.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", s.replace('"', "\"\""))
         } else {
             s.to_string()
+        }
+    }
+    fn text(s: String) -> String {
+        if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{s}")
+        } else {
+            s
         }
     }
     fn raw(v: &Value) -> String {
@@ -365,7 +378,7 @@ pub fn csv<R: std::borrow::Borrow<Value>>(columns: &[String], rows: impl IntoIte
             other => other.to_string(),
         }
     }
-    let mut out = columns.iter().map(|c| quote(c)).collect::<Vec<_>>().join(",");
+    let mut out = columns.iter().map(|c| quote(&text(c.clone()))).collect::<Vec<_>>().join(",");
     out.push_str("\r\n");
     for r in rows {
         let r = r.borrow();
@@ -373,7 +386,8 @@ pub fn csv<R: std::borrow::Borrow<Value>>(columns: &[String], rows: impl IntoIte
             .iter()
             .map(|c| match r.get(c) {
                 None => String::new(),
-                Some(Value::Array(a)) if a.iter().all(is_scalar) => quote(&a.iter().map(raw).collect::<Vec<_>>().join(", ")),
+                Some(Value::Array(a)) if a.iter().all(is_scalar) => quote(&text(a.iter().map(raw).collect::<Vec<_>>().join(", "))),
+                Some(v @ Value::String(_)) => quote(&text(raw(v))),
                 Some(v) => quote(&raw(v)),
             })
             .collect();
@@ -395,6 +409,29 @@ pub fn label(key: &str) -> String {
         ""
     };
     format!("{}{unit}", title(key))
+}
+
+/// Text for a terminal: control characters (C0, DEL, C1) and the invisible characters that
+/// reorder or hide text (bidirectional overrides and isolates, the BOM) as visible escapes: ESC
+/// reads `\u{1b}`, a newline `\u{a}`, so a value is one line and sends the terminal nothing but
+/// text. The CLI's every text from the data (table cells, source names, progress) goes through it.
+pub fn escape_controls(s: &str) -> String {
+    if !s.chars().any(hidden) {
+        return s.to_string();
+    }
+    let mut o = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if hidden(c) {
+            let _ = write!(o, "\\u{{{:x}}}", c as u32);
+        } else {
+            o.push(c);
+        }
+    }
+    o
+}
+
+fn hidden(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 #[cfg(test)]
@@ -512,6 +549,29 @@ mod tests {
         let rows = vec![json!({"t": "2026-02-09T14:00:00.000Z", "flags": ["high_retry_rate"], "ids": many})];
         let cols: Vec<String> = ["t", "flags", "ids"].iter().map(|s| s.to_string()).collect();
         assert_eq!(csv(&cols, &rows), "t,flags,ids\r\n2026-02-09T14:00:00.000Z,high_retry_rate,\"0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12\"\r\n");
+    }
+
+    /// Text from the logs that a spreadsheet would run as a formula is exported as text (`'`
+    /// first); numbers, negative ones included, stay numbers (they were all exported as is).
+    #[test]
+    fn csv_guards_text_that_would_be_a_formula_but_not_numbers() {
+        let rows = vec![
+            json!({"task": "=HYPERLINK(\"http://x\",\"y\")", "n": -3, "rate": -0.25, "tags": ["@SUM(A1)", "b"]}),
+            json!({"task": "+1", "n": 0, "rate": null, "tags": [-1, 2]}),
+            json!({"task": "-2", "n": 1e300, "rate": 1, "tags": []}),
+            json!({"task": "\tx", "n": 1, "rate": 1, "tags": ["ok"]}),
+            json!({"task": "\r=1", "n": 1, "rate": 1, "tags": ["a=b"]}),
+            json!({"task": "a-b", "n": 1, "rate": 1, "tags": true}),
+        ];
+        let cols: Vec<String> = ["task", "n", "rate", "tags"].iter().map(|s| s.to_string()).collect();
+        let out = csv(&cols, &rows);
+        let lines: Vec<&str> = out.split("\r\n").collect();
+        assert_eq!(lines[1], "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",-3,-0.25,\"'@SUM(A1), b\"");
+        assert_eq!(lines[2], "'+1,0,,\"'-1, 2\"");
+        assert_eq!(lines[3], "'-2,1e+300,1,");
+        assert_eq!(lines[4], "'\tx,1,1,ok");
+        assert_eq!(lines[5], "\"'\r=1\",1,1,a=b");
+        assert_eq!(lines[6], "a-b,1,1,true");
     }
 
     #[test]

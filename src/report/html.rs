@@ -372,19 +372,66 @@ fn table_title(section: &str, path: &str) -> String {
 /// unescaped, and the chart is left out rather than risk markup from the data.
 const SVG_TAGS: [&str; 9] = ["svg", "rect", "text", "polyline", "polygon", "circle", "line", "path", "g"];
 
+/// Whether an SVG holds only plotters' markup: every tag one of `SVG_TAGS`, every attribute a
+/// plain name with a quoted value, none an event handler (`on…`) or a link (`href`,
+/// `xlink:href`), no value a `javascript:` URL or a `url(`. Only tags and attributes are read:
+/// text between tags is data (escaped by plotters, so a `<` there starts a tag and is judged as
+/// one), and a word such as `href` in a model's name is just text.
 fn svg_is_clean(svg: &str) -> bool {
     let b = svg.as_bytes();
     let mut i = 0;
     while let Some(p) = svg[i..].find('<') {
-        let start = i + p + 1;
-        let start = if b.get(start) == Some(&b'/') { start + 1 } else { start };
-        let end = svg[start..].find(|c: char| !c.is_ascii_alphanumeric()).map_or(svg.len(), |e| start + e);
-        if !SVG_TAGS.contains(&&svg[start..end]) {
+        let mut at = i + p + 1;
+        let closing = b.get(at) == Some(&b'/');
+        if closing {
+            at += 1;
+        }
+        let name_end = svg[at..].find(|c: char| !c.is_ascii_alphanumeric()).map_or(svg.len(), |e| at + e);
+        if !SVG_TAGS.contains(&&svg[at..name_end]) {
             return false;
         }
-        i = end;
+        match tag_end(svg, name_end, closing) {
+            Some(end) => i = end,
+            None => return false,
+        }
     }
-    !svg.contains("javascript:") && !svg.contains("href")
+    true
+}
+
+/// Reads a tag's attributes from `at` (just after its name) to its `>`: the index after it, or
+/// `None` for anything but `name="value"` pairs (or `'value'`) with safe names and values.
+fn tag_end(svg: &str, mut at: usize, closing: bool) -> Option<usize> {
+    let b = svg.as_bytes();
+    loop {
+        while b.get(at).is_some_and(|c| c.is_ascii_whitespace()) {
+            at += 1;
+        }
+        match b.get(at)? {
+            b'>' => return Some(at + 1),
+            b'/' if b.get(at + 1) == Some(&b'>') => return Some(at + 2),
+            _ if closing => return None,
+            _ => {}
+        }
+        let name_end = at + svg[at..].find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.')))?;
+        let name = svg[at..name_end].to_ascii_lowercase();
+        if name.is_empty() || name.starts_with("on") || name == "href" || name.ends_with(":href") || name == "style" {
+            return None;
+        }
+        if b.get(name_end) != Some(&b'=') {
+            return None;
+        }
+        let quote = *b.get(name_end + 1)?;
+        if quote != b'"' && quote != b'\'' {
+            return None;
+        }
+        let value_start = name_end + 2;
+        let value_end = value_start + svg[value_start..].find(quote as char)?;
+        let value = svg[value_start..value_end].to_ascii_lowercase();
+        if value.contains('<') || value.contains("javascript:") || value.contains("url(") {
+            return None;
+        }
+        at = value_end + 1;
+    }
 }
 
 /// The chart as inline SVG that scales to the page: no fixed size, no namespace URL (inline SVG
@@ -615,7 +662,7 @@ fn diagnostics(o: &mut String, doc: &Value, report: &Report) {
             ("sources with a problem".into(), int(d.sources.iter().filter(|s| s.error.is_some()).count() as f64)),
             ("skipped lines".into(), int(d.skipped_lines_total as f64)),
             ("duplicate lines (counted once)".into(), int(d.duplicate_lines as f64)),
-            ("superseded metrics rows".into(), int(d.superseded_rows.len() as f64)),
+            ("superseded metrics rows".into(), int(d.superseded_rows_total as f64)),
             ("field warnings".into(), int(warnings as f64)),
             ("events without attempt_id".into(), int(d.events_without_attempt as f64)),
         ],
@@ -686,6 +733,39 @@ fn parameters(o: &mut String, params: &Value, report: &Report) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The SVG check reads tags and attributes, not text: a word like `href` in a label passes,
+    /// markup that plotters does not write does not.
+    #[test]
+    fn the_svg_check_judges_markup_not_text() {
+        let ok = [
+            "<svg width=\"9\" height=\"9\"><text x=\"1\" font-size=\"16.1\">my-href-model</text></svg>",
+            "<svg><text>&lt;script&gt; onload=x href=y javascript: &amp;</text><rect x='1' y=\"2\"/></svg>",
+            "<svg>\n<g>\n<polyline points=\"1,2 3,4\" stroke=\"#FF0000\"/>\n</g>\n</svg>",
+        ];
+        for svg in ok {
+            assert!(svg_is_clean(svg), "{svg}");
+        }
+        let bad = [
+            "<svg><script>alert(1)</script></svg>",
+            "<svg><foreignObject><p>x</p></foreignObject></svg>",
+            "<svg onload=\"alert(1)\"></svg>",
+            "<svg><rect ONCLICK='x'/></svg>",
+            "<svg><a href=\"//x\"><text>x</text></a></svg>",
+            "<svg><text href=\"#x\">x</text></svg>",
+            "<svg><text xlink:href=\"x\">x</text></svg>",
+            "<svg><rect fill=\"url(//x)\"/></svg>",
+            "<svg><rect fill=\"javascript:alert(1)\"/></svg>",
+            "<svg><rect fill=x/></svg>",
+            "<svg><rect style=\"x\"/></svg>",
+            "<svg><rect x=\"1\"",
+            "<svg><text>a</text x=\"1\"></svg>",
+            "<svg><!-- x --></svg>",
+        ];
+        for svg in bad {
+            assert!(!svg_is_clean(svg), "{svg}");
+        }
+    }
 
     #[test]
     fn escapes_and_ordinals() {

@@ -33,13 +33,19 @@ pub struct Report {
     pub parameters: ParametersInForce,
 }
 
+/// At most this many superseded metrics rows are listed one by one (all are counted), as skipped
+/// lines are.
+pub const MAX_LISTED_SUPERSEDED: usize = crate::ingest::MAX_LISTED_SKIPS;
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DiagnosticsReport {
     pub sources: Vec<crate::ingest::SourceInfo>,
     /// skipped lines in input order (the first `MAX_LISTED_SKIPS`; `skipped_lines_total` counts all)
     pub skipped_lines: Vec<crate::ingest::SkippedLine>,
     pub skipped_lines_total: u64,
+    /// the first `MAX_LISTED_SUPERSEDED` superseded metrics rows (`superseded_rows_total` counts all)
     pub superseded_rows: Vec<SupersededRow>,
+    pub superseded_rows_total: u64,
     pub field_warnings: BTreeMap<&'static str, u64>,
     pub duplicate_lines: u64,
     pub events_without_attempt: u64,
@@ -51,7 +57,7 @@ pub struct DiagnosticsReport {
 pub struct SupersededRow {
     pub attempt_id: String,
     pub source: String,
-    pub line: u32,
+    pub line: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -108,8 +114,10 @@ pub fn diagnostics(data: &Dataset, view: &View) -> DiagnosticsReport {
         superseded_rows: data
             .superseded
             .iter()
-            .map(|s| SupersededRow { attempt_id: store.str(s.attempt).to_string(), source: store.sources.get(s.loc.source as usize).map(|x| x.name.clone()).unwrap_or_default(), line: s.loc.line })
+            .take(MAX_LISTED_SUPERSEDED)
+            .map(|s| SupersededRow { attempt_id: store.str(s.attempt).to_string(), source: store.source_name(s.loc.source()), line: s.loc.line() })
             .collect(),
+        superseded_rows_total: data.superseded.len() as u64,
         field_warnings: store.diagnostics.field_warnings.clone(),
         duplicate_lines: store.diagnostics.duplicate_lines,
         events_without_attempt: store.diagnostics.events_without_attempt,

@@ -24,14 +24,33 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o, "    cost of {}", format::cost_note(s.cost_n, s.estimated_cost_usd, s.estimated_cost_n, r.parameters.parameters.include_estimated_cost));
     let _ = writeln!(o, "  skipped lines {}  duplicate lines {}  superseded rows {}  field warnings {}", s.skipped_lines, s.duplicate_lines, s.superseded_rows, s.field_warnings);
     let d = &r.diagnostics;
+    // names from the logs (a `.zip` entry's) reach the terminal escaped, and cut as rows cut them
+    let esc = format::escape_controls;
     for src in d.sources.iter().filter(|x| x.error.is_some()) {
-        let _ = writeln!(o, "  ! {}: {}", src.name, src.error.as_deref().unwrap_or(""));
+        let _ = writeln!(o, "  ! {}: {}", esc(&crate::ingest::cut_name(&src.name)), esc(src.error.as_deref().unwrap_or("")));
     }
     for sk in d.skipped_lines.iter().take(20) {
-        let _ = writeln!(o, "  skipped {}:{}: {}", sk.source, sk.line, sk.reason);
+        let _ = writeln!(o, "  skipped {}:{}: {}", esc(&sk.source), sk.line, esc(&sk.reason));
     }
     if d.skipped_lines_total > 20 {
         let _ = writeln!(o, "  … and {} more skipped lines (see --json)", d.skipped_lines_total - 20);
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::sessions::Dataset;
+    use crate::pipelines::{Filters, Parameters};
+
+    /// A `.zip` entry's name can hold any character: the text report shows its control and
+    /// bidirectional characters escaped (an ESC sequence reached the terminal raw).
+    #[test]
+    fn names_from_the_logs_reach_the_terminal_escaped() {
+        let name = "evil\u{1b}]0;pwned\u{7}\u{9b}2J\u{202e}lnosj.jsonl";
+        let data = Dataset::from_files([(name, &b"not json\n{\"event_type\":\"session_start\",\"attempt_id\":\"a\"}\n"[..])]);
+        let text = super::render(&super::Report::compute(&data, &Filters::default(), &Parameters::default()));
+        assert!(text.contains("skipped evil\\u{1b}]0;pwned\\u{7}\\u{9b}2J\\u{202e}lnosj.jsonl:1: "), "{text}");
+        assert!(!text.chars().any(|c| matches!(c, '\u{1b}' | '\u{7}' | '\u{9b}' | '\u{202e}')), "{text:?}");
+    }
 }

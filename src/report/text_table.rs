@@ -9,7 +9,7 @@
 //! the width are cut with `…`, the widest columns first; control and bidirectional-override
 //! characters from the data are shown escaped (`\u{1b}`), never sent to the terminal raw.
 
-use super::format::{self, heading, is_proportion, is_scalar};
+use super::format::{self, escape_controls as escape, heading, is_proportion, is_scalar};
 use serde_json::Value;
 use std::fmt::Write;
 
@@ -235,28 +235,6 @@ pub fn fit(natural: &[usize], floor: &[usize], whole: &[bool], limit: usize) -> 
         }
     }
     widths
-}
-
-/// Control characters (C0, DEL, C1) and the invisible characters that reorder or hide text
-/// (bidirectional overrides and isolates, the BOM) as visible escapes: ESC reads `\u{1b}`, a
-/// newline `\u{a}`, so a cell is one line and sends the terminal nothing but text.
-pub fn escape(s: &str) -> String {
-    if !s.chars().any(hidden) {
-        return s.to_string();
-    }
-    let mut o = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if hidden(c) {
-            let _ = write!(o, "\\u{{{:x}}}", c as u32);
-        } else {
-            o.push(c);
-        }
-    }
-    o
-}
-
-fn hidden(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// Display columns of a character in a terminal: 2 for East Asian wide and emoji, 0 for

@@ -32,7 +32,7 @@ pub struct TimelineEvent {
     pub status: Option<String>,
     pub source: u32,
     pub source_name: String,
-    pub line: u32,
+    pub line: u64,
     /// where the raw line starts in its (decompressed) source; `None` past 128 GiB (not shown)
     pub offset: Option<u64>,
     pub len: u32,
@@ -106,9 +106,9 @@ pub fn attempt_timeline(data: &Dataset, attempt_id: &str, params: &Parameters) -
                 category_inferred,
                 error_message,
                 status,
-                source: e.loc.source,
-                source_name: store.sources.get(e.loc.source as usize).map(|s| s.name.clone()).unwrap_or_default(),
-                line: e.loc.line,
+                source: e.loc.source(),
+                source_name: store.source_name(e.loc.source()),
+                line: e.loc.line(),
                 offset: e.loc.offset(),
                 len: e.loc.len(),
             }
