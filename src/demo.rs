@@ -1881,19 +1881,7 @@ impl<'a> Gen<'a> {
             s.real = Some(x);
             return res;
         }
-        let et = match &ev {
-            Ev::Start { .. } => "session_start",
-            Ev::Status { .. } => "status_change",
-            Ev::Thinking => "agent_thinking",
-            Ev::Output { .. } => "agent_output",
-            Ev::Call(_) => "tool_call",
-            Ev::Result { .. } => "tool_result",
-            Ev::Error { .. } => "error",
-            Ev::Usage => "usage",
-            Ev::Followup { .. } => "followup_sent",
-            Ev::End => "session_end",
-            Ev::Alert(_) | Ev::Crash => unreachable!(),
-        };
+        let Some(et) = event_type_of(&ev) else { unreachable!() };
         let rep = self.common(s, t, et);
         let mut is_error = false;
         let mut nested: Option<(u64, Option<f64>)> = None;
@@ -2414,19 +2402,7 @@ impl<'a> Gen<'a> {
 
     /// One event of a real-style session, written as bosun's real writer does.
     fn emit_real(&mut self, s: &mut Session, x: &mut Real, ev: Ev, t: i64) -> io::Result<()> {
-        let et = match &ev {
-            Ev::Start { .. } => "session_start",
-            Ev::Status { .. } => "status_change",
-            Ev::Thinking => "agent_thinking",
-            Ev::Output { .. } => "agent_output",
-            Ev::Call(_) => "tool_call",
-            Ev::Result { .. } => "tool_result",
-            Ev::Error { .. } => "error",
-            Ev::Usage => "usage",
-            Ev::Followup { .. } => "followup_sent",
-            Ev::End => "session_end",
-            Ev::Alert(_) | Ev::Crash => return Ok(()),
-        };
+        let Some(et) = event_type_of(&ev) else { return Ok(()) };
         // What the SDK saw, whether or not the writer keeps the line.
         match &ev {
             Ev::Call(tool) => {
@@ -3462,6 +3438,23 @@ fn test_log(rng: &mut Rng, out: &mut String, ok: bool, n: usize) {
 // ---------------------------------------------------------------------------
 // Tests
 // ---------------------------------------------------------------------------
+
+/// The `event_type` an event is written with (`None` for what is not an event line).
+fn event_type_of(ev: &Ev) -> Option<&'static str> {
+    Some(match ev {
+        Ev::Start { .. } => "session_start",
+        Ev::Status { .. } => "status_change",
+        Ev::Thinking => "agent_thinking",
+        Ev::Output { .. } => "agent_output",
+        Ev::Call(_) => "tool_call",
+        Ev::Result { .. } => "tool_result",
+        Ev::Error { .. } => "error",
+        Ev::Usage => "usage",
+        Ev::Followup { .. } => "followup_sent",
+        Ev::End => "session_end",
+        Ev::Alert(_) | Ev::Crash => return None,
+    })
+}
 
 #[cfg(test)]
 mod tests {

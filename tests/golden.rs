@@ -10,23 +10,9 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
-/// Files below `dir` in path order with their relative names (as the CLI and the page name them).
-fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    fn walk(d: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(&p, out)
-            } else {
-                out.push(p)
-            }
-        }
-    }
-    let mut paths = Vec::new();
-    walk(dir, &mut paths);
-    paths.sort();
-    paths.into_iter().map(|p| (p.strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap())).collect()
-}
+#[path = "support/files.rs"]
+mod files;
+use files::files_of;
 
 fn load_chunked(files: &[(String, Vec<u8>)], chunk: usize) -> Dataset {
     let mut store = Store::new();

@@ -13,26 +13,15 @@ use spyglass::demo::{generate, DemoConfig, MemorySink};
 use spyglass::model::sessions::Dataset;
 use spyglass::pipelines::{Filters, Parameters};
 use spyglass::report::Report;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 type Files = Vec<(String, Vec<u8>)>;
 
+#[path = "support/files.rs"]
+mod files;
+
 fn fixture_files() -> Files {
-    fn walk(d: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(&p, out)
-            } else {
-                out.push(p)
-            }
-        }
-    }
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real_bosun");
-    let mut paths = Vec::new();
-    walk(&dir, &mut paths);
-    paths.sort();
-    paths.into_iter().map(|p| (p.strip_prefix(&dir).unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap())).collect()
+    files::files_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real_bosun"))
 }
 
 fn demo_files(sessions: usize, seed: u64) -> Files {
