@@ -135,8 +135,8 @@ struct Watch {
     reading: Option<f64>,
     /// after a `cancel`: its `cancelled` answer is due
     cancel: Option<f64>,
-    /// the file the last progress named
-    name: String,
+    /// the input the last progress was about, until reading is over
+    id: Option<u32>,
     /// when the watchdog last ran: a page that was itself held up (or throttled in the
     /// background) waits for the worker's queued messages before judging it
     last_tick: f64,
@@ -247,10 +247,10 @@ fn watchdog() {
 /// Ends the worker (and its parse workers), starts a new one, leaves out the file it was reading
 /// (listed as `state`, with why) and reads the other files again.
 fn restart_worker(why: &str, state: &'static str) {
-    let (old, parsers, name, url) = with(|a| {
-        let name = std::mem::take(&mut a.watch.name);
+    let (old, parsers, id, url) = with(|a| {
+        let id = a.watch.id;
         a.watch = Watch { last_tick: a.watch.last_tick, ..Watch::default() };
-        (a.worker.take(), std::mem::take(&mut a.parsers), name, a.worker_url.clone())
+        (a.worker.take(), std::mem::take(&mut a.parsers), id, a.worker_url.clone())
     });
     if let Some(w) = old {
         w.terminate();
@@ -267,13 +267,13 @@ fn restart_worker(why: &str, state: &'static str) {
         }
     };
     listen(&worker, "message", |e: MessageEvent| on_worker_message(e.data()));
-    // the file being read: the one the last progress named, else the first not reported done
+    // the file being read: the one the last progress was about, else the first not reported read
     let done: Vec<u64> = with(|a| a.input_states.as_array().into_iter().flatten().filter(|i| i["state"] != "queued" && i["state"] != "reading").filter_map(|i| i["id"].as_u64()).collect());
     let (files, demo, lost) = with(|a| {
         a.worker = Some(worker);
         a.worker_ready = false;
         a.pending.clear();
-        let at = a.inputs.iter().position(|i| !name.is_empty() && i.name == name).or_else(|| a.inputs.iter().position(|i| !done.contains(&(i.id as u64))));
+        let at = a.inputs.iter().position(|i| Some(i.id) == id).or_else(|| a.inputs.iter().position(|i| !done.contains(&(i.id as u64))));
         let lost = at.map(|k| a.inputs.remove(k));
         let lost = lost.map(|i| {
             let why = format!("{}: the background reader stopped answering while reading it ({why}): it was restarted and this file left out; add it again to retry", i.name);
@@ -679,8 +679,10 @@ fn on_worker_message(data: JsValue) {
             "report" | "progress" => a.watch.reading = Some(now_ms() + SILENT_MS),
             _ => {}
         }
-        if kind == "progress" {
-            a.watch.name = field(&data, "name").as_string().unwrap_or_default();
+        match kind.as_str() {
+            "progress" => a.watch.id = field(&data, "id").as_f64().map(|id| id as u32),
+            "building" => a.watch.id = None,
+            _ => {}
         }
     });
     match kind.as_str() {

@@ -19,7 +19,7 @@
 //!
 //! worker → main
 //! - `{type:"ready"}`                             the worker's Wasm is running
-//! - `{type:"progress", name, done, total, percent, mb_per_s, eta_s, decompressed, wasm_bytes, records_bytes, core_ms, wait_ms, parsers}`
+//! - `{type:"progress", name, id, done, total, percent, mb_per_s, eta_s, decompressed, wasm_bytes, records_bytes, core_ms, wait_ms, parsers}`
 //!   ≤ 10 per second while a file is read, and at least every second or so (`decompressed`: the
 //!   file's decompressed bytes so far)
 //! - `{type:"cancelled"}`                          a `cancel` was received (the read stops at its next slice)
@@ -743,6 +743,7 @@ fn advance(st: &mut State, i: usize, n: u64, name: &str, decompressed: u64) {
     let m = obj();
     set(&m, "type", &"progress".into());
     set(&m, "name", &name.into());
+    set(&m, "id", &st.inputs[i].id.into());
     set(&m, "done", &(st.batch_done as f64).into());
     set(&m, "total", &(st.batch_total as f64).into());
     set(&m, "percent", &(st.batch_done as f64 * 100.0 / st.batch_total.max(1) as f64).into());
