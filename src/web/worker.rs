@@ -969,6 +969,17 @@ async fn timeline(state: &Shared, attempt: &str) {
 async fn replay(bytes: &Bytes, name: &str, c: &mut RangeCollector) {
     let mut decoder: Option<Decoder> = None;
     let mut head: Vec<u8> = Vec::new();
+    // in slices, stopping as soon as `c` has its lines (a bomb is not decoded past them)
+    let bounded = |d: &mut Decoder, chunk: &[u8], c: &mut RangeCollector| -> bool {
+        let mut more = d.push_bounded(chunk, SLICE_BYTES, &mut |o| c.on_output(o));
+        while let Ok(true) = more {
+            if c.done() {
+                return false;
+            }
+            more = d.pump(SLICE_BYTES, &mut |o| c.on_output(o));
+        }
+        more.is_ok() && !c.done()
+    };
     let mut push = |chunk: &[u8], c: &mut RangeCollector| -> bool {
         if decoder.is_none() {
             head.extend_from_slice(chunk);
@@ -976,12 +987,12 @@ async fn replay(bytes: &Bytes, name: &str, c: &mut RangeCollector) {
                 return true;
             }
             let mut d = Decoder::new(sniff(&head, name));
-            let ok = d.push(&head, &mut |o| c.on_output(o)).is_ok();
+            let ok = bounded(&mut d, &head, c);
             decoder = Some(d);
-            return ok && !c.done();
+            return ok;
         }
-        let d = decoder.as_mut().expect("decoder");
-        d.push(chunk, &mut |o| c.on_output(o)).is_ok() && !c.done()
+        let Some(d) = decoder.as_mut() else { return false };
+        bounded(d, chunk, c)
     };
     match bytes {
         Bytes::Memory(b) => {
