@@ -3,7 +3,7 @@
 //!   spyglass report [PATH...] [--json | --table NAME [--top N] | --html OUT.html] [filters] [--params FILE.json]
 //!   spyglass demo --out DIR [--sessions N] [--seed S]
 
-use spyglass::ingest::{is_log_name, Feed, Store};
+use spyglass::ingest::{is_log_name, Feed, JunkCap, RatioCap, Store, SLICE_BYTES};
 use spyglass::report::format::escape_controls;
 use spyglass::model::sessions::Dataset;
 use spyglass::model::time::parse_timestamp;
@@ -18,7 +18,7 @@ const USAGE: &str = "usage:
   spyglass report [PATH...] [--json | --table NAME [--top N]] [--html OUT.html]
                   [--since TIME | --last DURATION] [--until TIME]
                   [--executor NAME]... [--model NAME]... [--task TEXT] [--params FILE.json]
-                  [--prices FILE.json]
+                  [--prices FILE.json] [--no-ratio-cap] [--no-junk-cap]
       PATH: a .jsonl file, a .gz, a .zip, or a folder (searched for *.jsonl, *.jsonl.gz, *.zip);
             none: ./.cache/agent-work-logs
       TIME: ISO 8601 (2026-02-09, 2026-02-09T14:00:00Z) or epoch milliseconds
@@ -30,6 +30,10 @@ const USAGE: &str = "usage:
             cached_input, cache_write, output} in USD per million tokens; model may hold *)
       --table NAME: one table as aligned text: a section (its rows) or section.field, e.g.
             error_clusters.correlation; --top N: its first N rows
+      --no-ratio-cap: read on past a decompression ratio of 200:1 (after 64 MiB of output),
+            where a file otherwise stops as a likely decompression bomb
+      --no-junk-cap: read on past 1,000,000 lines (or 256 MiB) without one line of telemetry,
+            where a file otherwise stops as the wrong file
   spyglass demo --out DIR [--sessions N] [--seed S]
       writes a realistic .cache/agent-work-logs/-shaped folder of demo data";
 
@@ -132,8 +136,9 @@ fn last_timestamp(store: &Store) -> Option<i64> {
 }
 
 fn report(args: &[String]) -> Result<(), String> {
-    let args = parse_args(args, &["html", "since", "until", "executor", "model", "task", "params", "prices", "last", "table", "top"], &["json"])?;
+    let args = parse_args(args, &["html", "since", "until", "executor", "model", "task", "params", "prices", "last", "table", "top"], &["json", "no-ratio-cap", "no-junk-cap"])?;
     let json = args.flags.iter().any(|f| f == "json");
+    let guards = Guards { ratio: !args.flags.iter().any(|f| f == "no-ratio-cap"), junk: !args.flags.iter().any(|f| f == "no-junk-cap") };
     let table = args.one("table");
     if json && table.is_some() {
         return Err("--json and --table: choose one (--json is the whole report, --table NAME one of its tables)".into());
@@ -171,7 +176,7 @@ fn report(args: &[String]) -> Result<(), String> {
     let total: u64 = inputs.iter().map(|(p, _)| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum();
     let mut progress = Progress::new(total);
     for (path, name) in &inputs {
-        read_file(&mut store, path, name, &mut progress)?;
+        read_file(&mut store, path, name, &mut progress, guards)?;
     }
     progress.done();
     let loaded: u64 = store.sources.iter().map(|s| s.events + s.metrics_rows + s.alerts).sum();
@@ -267,20 +272,40 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-fn read_file(store: &mut Store, path: &Path, name: &str, progress: &mut Progress) -> Result<(), String> {
+/// The bomb guards a read uses (both on unless `--no-ratio-cap` / `--no-junk-cap`).
+#[derive(Clone, Copy)]
+struct Guards {
+    ratio: bool,
+    junk: bool,
+}
+
+/// Reads one file in 1 MiB reads, each decoded in slices of at most `SLICE_BYTES` of output (as
+/// the page's worker does); stops reading once the feed needs no more (a bomb guard, the wrong
+/// file, a fatal decoding error).
+fn read_file(store: &mut Store, path: &Path, name: &str, progress: &mut Progress, guards: Guards) -> Result<(), String> {
     let mut file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut feed = Feed::with_size_hint(name, size);
+    feed.set_ratio_cap(guards.ratio.then_some(RatioCap::DEFAULT));
+    feed.set_junk_cap(guards.junk.then_some(JunkCap::DEFAULT));
     let mut buf = vec![0u8; 1 << 20];
-    loop {
+    while !feed.ended() {
         let n = match file.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(format!("{}: {e}", path.display())),
         };
-        feed.push(store, &buf[..n]);
-        progress.advance(n as u64, name);
+        let mut more = feed.push_bounded(store, &buf[..n], SLICE_BYTES);
+        progress.advance(n as u64, feed.bytes_out(), name);
+        while more {
+            more = feed.pump(store, SLICE_BYTES);
+            progress.advance(0, feed.bytes_out(), name);
+        }
+    }
+    if feed.gave_up().is_some_and(|why| why.contains("ratio")) {
+        progress.done();
+        eprintln!("spyglass: {name}: stopped as a likely decompression bomb (--no-ratio-cap reads on)");
     }
     feed.finish(store);
     Ok(())
@@ -306,7 +331,8 @@ impl Progress {
         let now = Instant::now();
         Progress { total, done: 0, started: now, last: now, active: std::io::stderr().is_terminal() && total > 8 << 20 }
     }
-    fn advance(&mut self, n: u64, name: &str) {
+    /// `n` more file bytes read; `out`: the file's decompressed bytes so far.
+    fn advance(&mut self, n: u64, out: u64, name: &str) {
         self.done += n;
         if !self.active || self.last.elapsed().as_millis() < 200 {
             return;
@@ -315,7 +341,7 @@ impl Progress {
         let secs = self.started.elapsed().as_secs_f64().max(1e-3);
         let mbs = self.done as f64 / 1e6 / secs;
         let name = terminal(name);
-        eprint!("\r\x1b[Kreading {name}: {:.0} % of {:.0} MB, {mbs:.0} MB/s", self.done as f64 * 100.0 / self.total.max(1) as f64, self.total as f64 / 1e6);
+        eprint!("\r\x1b[Kreading {name}: {:.0} % of {:.0} MB, {mbs:.0} MB/s ({:.0} MB decompressed)", self.done as f64 * 100.0 / self.total.max(1) as f64, self.total as f64 / 1e6, out as f64 / 1e6);
     }
     fn done(&self) {
         if self.active {

@@ -24,6 +24,14 @@
 //!   gunzipped too: its `EntryStart` name has the `.gz` suffix removed and its
 //!   `Data` is the inner, decompressed content.
 //!
+//! # Bounded output
+//! [`Decoder::push_bounded`] and [`Decoder::pump`] stop once about `max_out` decompressed bytes
+//! were emitted (past it by at most one 256 KiB `Data` piece), keep the rest of their input (and
+//! of a nested `.gz`'s input) pending and say whether more is pending: a caller that checks for
+//! cancel between calls never waits on a decompression bomb. The output is the same, byte for
+//! byte and event for event, whatever the bounds and the chunking; [`Decoder::push`] is
+//! `push_bounded` without a bound.
+//!
 //! # Errors
 //! Every error is returned as an [`ArchiveError`] whose message starts with
 //! the container (`"gzip: "`, `"zip: "`) and says where. Everything decoded
@@ -44,6 +52,7 @@
 //! for a stored entry with a data descriptor and no size in its header.
 
 use flate2::{Crc, Decompress, FlushDecompress, Status};
+use std::cell::Cell;
 use std::fmt;
 
 /// Largest `Data` slice ever passed to the callback.
@@ -176,26 +185,33 @@ enum InflateError {
 struct Inflater {
     z: Decompress,
     buf: Vec<u8>,
+    /// The last `feed` stopped because the output room ran out: output may be pending in the
+    /// stream's state even without more input.
+    paused: bool,
 }
 
 impl Inflater {
     fn new() -> Self {
-        Inflater { z: Decompress::new(false), buf: vec![0; INFLATE_BUF] }
+        Inflater { z: Decompress::new(false), buf: vec![0; INFLATE_BUF], paused: false }
     }
 
     fn reset(&mut self) {
         self.z.reset(false);
+        self.paused = false;
     }
 
     /// Inflate from `input`, passing output to `sink` in pieces of at most
     /// `INFLATE_BUF` bytes. Returns the bytes consumed and whether the deflate
-    /// stream ended (then the bytes after it are not consumed).
+    /// stream ended (then the bytes after it are not consumed). Stops early,
+    /// with `paused` set, when `room` is used up after a piece.
     fn feed(
         &mut self,
         input: &[u8],
         finish: bool,
+        room: &Cell<u64>,
         sink: &mut dyn FnMut(&[u8]) -> Result<(), ArchiveError>,
     ) -> Result<(usize, bool), InflateError> {
+        self.paused = false;
         let flush = if finish { FlushDecompress::Finish } else { FlushDecompress::None };
         let mut pos = 0;
         let mut filled = 0;
@@ -224,11 +240,19 @@ impl Inflater {
             if filled == self.buf.len() {
                 sink(&self.buf[..filled]).map_err(InflateError::Sink)?;
                 filled = 0;
+                if room.get() == 0 {
+                    self.paused = true;
+                    return Ok((pos, false));
+                }
                 continue;
             }
             if filled > 0 {
                 sink(&self.buf[..filled]).map_err(InflateError::Sink)?;
                 filled = 0;
+                if room.get() == 0 {
+                    self.paused = true;
+                    return Ok((pos, false));
+                }
             }
             if pos == input.len() {
                 return Ok((pos, false));
@@ -443,10 +467,16 @@ impl GzipCore {
         }
     }
 
-    fn push(&mut self, input: &[u8], out: &mut Out<'_>) -> Result<(), ArchiveError> {
+    /// Output is pending without more input (the inflater stopped for want of room).
+    fn busy(&self) -> bool {
+        self.state == GzState::Deflate && self.inflater.paused
+    }
+
+    /// Decodes `input` until it is used up or `room` is; returns the bytes consumed.
+    fn push(&mut self, input: &[u8], out: &mut Out<'_>, room: &Cell<u64>) -> Result<usize, ArchiveError> {
         let base = self.offset;
         let mut pos = 0;
-        while pos < input.len() {
+        while room.get() > 0 && (pos < input.len() || self.busy()) {
             match self.state {
                 GzState::Header => match self.header.feed(input, &mut pos) {
                     Ok(false) => {}
@@ -489,7 +519,7 @@ impl GzipCore {
                         emit_data(d, &mut *out);
                         Ok(())
                     };
-                    match self.inflater.feed(&input[pos..], false, &mut sink) {
+                    match self.inflater.feed(&input[pos..], false, room, &mut sink) {
                         Ok((n, ended)) => {
                             pos += n;
                             if ended {
@@ -552,8 +582,8 @@ impl GzipCore {
                 }
             }
         }
-        self.offset = base + input.len() as u64;
-        Ok(())
+        self.offset = base + pos as u64;
+        Ok(pos)
     }
 
     fn finish(&mut self, out: &mut Out<'_>) -> Result<(), ArchiveError> {
@@ -654,6 +684,10 @@ struct Entry {
     known: bool,
     emit: bool,
     nested: Nested,
+    /// Inflated bytes of a nested `.gz` not yet decoded (its decoder stopped for want of room),
+    /// from `nested_at` on.
+    nested_pending: Vec<u8>,
+    nested_at: usize,
     data_start: u64,
     consumed: u64,
     produced: u64,
@@ -675,6 +709,8 @@ impl Entry {
             known: true,
             emit: false,
             nested: Nested::Off,
+            nested_pending: Vec::new(),
+            nested_at: 0,
             data_start: 0,
             consumed: 0,
             produced: 0,
@@ -683,8 +719,34 @@ impl Entry {
         }
     }
 
+    /// A nested `.gz` has output pending (input kept, or its inflater stopped for want of room).
+    fn nested_busy(&self) -> bool {
+        self.nested_at < self.nested_pending.len() || matches!(&self.nested, Nested::Gz(gz) if gz.busy())
+    }
+
+    /// Decodes what a nested `.gz` has pending, until it is done or `room` is used up.
+    fn drain(&mut self, out: &mut Out<'_>, room: &Cell<u64>) -> Result<(), ArchiveError> {
+        let Nested::Gz(gz) = &mut self.nested else { return Ok(()) };
+        let pending = std::mem::take(&mut self.nested_pending);
+        let rest = pending.get(self.nested_at..).unwrap_or_default();
+        let n = gz.push(rest, &mut |o| forward_data(o, &mut *out), room).map_err(|e| nested_error(&self.name, e))?;
+        self.keep_nested(pending, self.nested_at + n);
+        Ok(())
+    }
+
+    /// Keeps `buf[from..]` as the nested `.gz`'s pending input (reusing `buf`).
+    fn keep_nested(&mut self, mut buf: Vec<u8>, from: usize) {
+        if from >= buf.len() {
+            buf.clear();
+            self.nested_at = 0;
+        } else {
+            self.nested_at = from;
+        }
+        self.nested_pending = buf;
+    }
+
     /// Take decompressed bytes of the entry.
-    fn deliver(&mut self, data: &[u8], out: &mut Out<'_>) -> Result<(), ArchiveError> {
+    fn deliver(&mut self, data: &[u8], out: &mut Out<'_>, room: &Cell<u64>) -> Result<(), ArchiveError> {
         self.crc.update(data);
         self.produced += data.len() as u64;
         if !self.emit || data.is_empty() {
@@ -695,8 +757,18 @@ impl Entry {
                 emit_data(data, out);
                 return Ok(());
             }
+            Nested::Gz(_) if self.nested_at < self.nested_pending.len() => {
+                // after what is pending, in order
+                self.nested_pending.extend_from_slice(data);
+                return Ok(());
+            }
             Nested::Gz(gz) => {
-                return gz.push(data, &mut |o| forward_data(o, &mut *out)).map_err(|e| nested_error(&self.name, e));
+                let n = gz.push(data, &mut |o| forward_data(o, &mut *out), room).map_err(|e| nested_error(&self.name, e))?;
+                let mut buf = std::mem::take(&mut self.nested_pending);
+                buf.clear();
+                buf.extend_from_slice(data.get(n..).unwrap_or_default());
+                self.keep_nested(buf, 0);
+                return Ok(());
             }
             Nested::Sniff(head) => {
                 let take = (2 - head.len()).min(data.len());
@@ -704,13 +776,17 @@ impl Entry {
                 if head.len() < 2 {
                     return Ok(());
                 }
-                let head = std::mem::take(head);
+                let mut head = std::mem::take(head);
                 let rest = &data[take..];
                 if head[..] == GZIP_MAGIC {
                     let mut gz = Box::new(GzipCore::new());
                     let mut fwd = |o: Output<'_>| forward_data(o, &mut *out);
-                    let r = gz.push(&head, &mut fwd).and_then(|()| gz.push(rest, &mut fwd));
-                    (Nested::Gz(gz), r)
+                    head.extend_from_slice(rest);
+                    let r = gz.push(&head, &mut fwd, room);
+                    if let Ok(n) = r {
+                        self.keep_nested(head, n);
+                    }
+                    (Nested::Gz(gz), r.map(|_| ()))
                 } else {
                     emit_data(&head, out);
                     emit_data(rest, out);
@@ -722,7 +798,8 @@ impl Entry {
         next.1.map_err(|e| nested_error(&self.name, e))
     }
 
-    /// The entry's data is complete and verified: flush and close it.
+    /// The entry's data is complete and verified, and a nested `.gz` has nothing pending: flush
+    /// and close it.
     fn close(&mut self, out: &mut Out<'_>) -> Result<(), ArchiveError> {
         if !self.emit {
             return Ok(());
@@ -757,6 +834,8 @@ enum ZState {
     Data,
     Descriptor(DescStage),
     Skip,
+    /// The entry's data is read and verified; a nested `.gz` still has output pending.
+    Closing,
     Done,
 }
 
@@ -798,9 +877,18 @@ impl ZipCore {
         }
     }
 
-    /// Process `input` from `*pos`; `*pos` tells how far it got.
-    fn run(&mut self, input: &[u8], pos: &mut usize, out: &mut Out<'_>) -> Result<(), Failure> {
-        while *pos < input.len() {
+    /// Output is pending without more input.
+    fn busy(&self) -> bool {
+        match self.state {
+            ZState::Data => self.entry.nested_busy() || self.inflater.paused,
+            ZState::Closing => true,
+            _ => false,
+        }
+    }
+
+    /// Process `input` from `*pos` until it or `room` is used up; `*pos` tells how far it got.
+    fn run(&mut self, input: &[u8], pos: &mut usize, out: &mut Out<'_>, room: &Cell<u64>) -> Result<(), Failure> {
+        while room.get() > 0 && (*pos < input.len() || self.busy()) {
             let at = self.offset + *pos as u64;
             match self.state {
                 ZState::Sig => {
@@ -836,8 +924,12 @@ impl ZipCore {
                     let data_start = self.offset + *pos as u64;
                     self.start_entry(data_start, out)?;
                 }
-                ZState::Data => self.data(input, pos, out)?,
+                ZState::Data => self.data(input, pos, out, room)?,
                 ZState::Descriptor(stage) => self.descriptor(stage, input, pos, out)?,
+                ZState::Closing => {
+                    self.entry.drain(out, room).map_err(fatal_err)?;
+                    self.close_entry(out)?;
+                }
                 ZState::Skip => {
                     let n = self.skip_left.min((input.len() - *pos) as u64);
                     *pos += n as usize;
@@ -959,15 +1051,28 @@ impl ZipCore {
         Ok(())
     }
 
-    fn data(&mut self, input: &[u8], pos: &mut usize, out: &mut Out<'_>) -> Result<(), Failure> {
+    fn data(&mut self, input: &[u8], pos: &mut usize, out: &mut Out<'_>, room: &Cell<u64>) -> Result<(), Failure> {
+        // what a nested `.gz` has pending comes first
+        if self.entry.nested_busy() {
+            self.entry.drain(out, room).map_err(fatal_err)?;
+            if self.entry.nested_busy() || room.get() == 0 {
+                return Ok(());
+            }
+        }
         let e = &mut self.entry;
         let avail = input.len() - *pos;
         let lim = if e.known { (e.csize - e.consumed).min(avail as u64) as usize } else { avail };
         let slice = &input[*pos..*pos + lim];
         if e.method == 0 {
-            e.deliver(slice, out).map_err(fatal_err)?;
-            e.consumed += lim as u64;
-            *pos += lim;
+            // in pieces, so that a bounded call stops after one that uses up its room
+            let mut done = 0;
+            while done < lim && room.get() > 0 {
+                let n = (lim - done).min(INFLATE_BUF);
+                e.deliver(&slice[done..done + n], out, room).map_err(fatal_err)?;
+                done += n;
+            }
+            e.consumed += done as u64;
+            *pos += done;
             if e.consumed == e.csize {
                 return self.end_of_data(out);
             }
@@ -976,7 +1081,7 @@ impl ZipCore {
         let corrupt = |e: &Entry, at: u64| {
             fatal(format!("zip: entry {}: corrupt deflate stream at byte {}", quote(&e.name), e.data_start + at))
         };
-        let r = self.inflater.feed(slice, false, &mut |d| e.deliver(d, &mut *out));
+        let r = self.inflater.feed(slice, false, room, &mut |d| e.deliver(d, &mut *out, room));
         let (n, mut ended) = match r {
             Ok(v) => v,
             Err(InflateError::Corrupt { at }) => return Err(corrupt(e, at)),
@@ -984,10 +1089,14 @@ impl ZipCore {
         };
         *pos += n;
         e.consumed += n as u64;
+        if !ended && self.inflater.paused {
+            return Ok(());
+        }
         if !ended && e.known && e.consumed == e.csize {
             // All the stated compressed bytes are in: the stream must end.
-            match self.inflater.feed(&[], true, &mut |d| e.deliver(d, &mut *out)) {
+            match self.inflater.feed(&[], true, room, &mut |d| e.deliver(d, &mut *out, room)) {
                 Ok((_, true)) => ended = true,
+                Ok((_, false)) if self.inflater.paused => return Ok(()),
                 Ok((_, false)) => {
                     return Err(fatal(format!(
                         "zip: entry {}: deflate stream is incomplete after its {} compressed bytes",
@@ -1044,7 +1153,12 @@ impl ZipCore {
         Ok(())
     }
 
+    /// Closes the entry, or waits in `Closing` while a nested `.gz` has output pending.
     fn close_entry(&mut self, out: &mut Out<'_>) -> Result<(), Failure> {
+        if self.entry.nested_busy() {
+            self.state = ZState::Closing;
+            return Ok(());
+        }
         self.entry.close(out).map_err(fatal_err)?;
         self.state = ZState::Sig;
         Ok(())
@@ -1122,7 +1236,7 @@ impl ZipCore {
             ZState::Sig | ZState::Header => {
                 format!("zip: input ends inside a local file header at byte {}", self.header_at)
             }
-            ZState::Data => format!("zip: input ends inside the data of entry {} after {n} bytes", quote(name)),
+            ZState::Data | ZState::Closing => format!("zip: input ends inside the data of entry {} after {n} bytes", quote(name)),
             ZState::Descriptor(_) => format!("zip: input ends inside the data descriptor of entry {}", quote(name)),
             ZState::Skip => format!("zip: input ends inside skipped entry {}", quote(name)),
         };
@@ -1139,27 +1253,40 @@ enum Core {
     Zip(Box<ZipCore>),
 }
 
-/// Run `data` through the core. On error, `Some(pos)` means recoverable: the
-/// bytes from `pos` on were not processed.
-fn run_core(core: &mut Core, data: &[u8], out: &mut Out<'_>) -> Result<(), (ArchiveError, Option<usize>)> {
+/// Run `data` through the core until it or `room` is used up; returns the
+/// bytes consumed. On error, `Some(pos)` means recoverable: the bytes from
+/// `pos` on were not processed.
+fn run_core(core: &mut Core, data: &[u8], out: &mut Out<'_>, room: &Cell<u64>) -> Result<usize, (ArchiveError, Option<usize>)> {
     match core {
         Core::Plain { started } => {
-            if !data.is_empty() {
+            let mut pos = 0;
+            while pos < data.len() && room.get() > 0 {
                 if !*started {
                     *started = true;
                     out(Output::EntryStart { name: "" });
                 }
-                emit_data(data, out);
+                let end = data.len().min(pos + MAX_DATA_CHUNK);
+                out(Output::Data(&data[pos..end]));
+                pos = end;
             }
-            Ok(())
+            Ok(pos)
         }
-        Core::Gzip(g) => g.push(data, out).map_err(|e| (e, None)),
+        Core::Gzip(g) => g.push(data, out, room).map_err(|e| (e, None)),
         Core::Zip(z) => {
             let mut pos = 0;
-            let r = z.run(data, &mut pos, out);
+            let r = z.run(data, &mut pos, out, room);
             z.offset += pos as u64;
-            r.map_err(|f| (f.err, if f.recoverable { Some(pos) } else { None }))
+            r.map(|()| pos).map_err(|f| (f.err, if f.recoverable { Some(pos) } else { None }))
         }
+    }
+}
+
+/// Output is pending in the core without more input.
+fn core_busy(core: &Core) -> bool {
+    match core {
+        Core::Plain { .. } => false,
+        Core::Gzip(g) => g.busy(),
+        Core::Zip(z) => z.busy(),
     }
 }
 
@@ -1172,8 +1299,10 @@ pub struct Decoder {
     bytes_out: u64,
     /// A fatal error, returned again by every later call.
     error: Option<ArchiveError>,
-    /// Input not yet processed after a recoverable error.
+    /// Input not yet processed (after a recoverable error, or a bounded call that stopped), from
+    /// `pending_at` on.
     pending: Vec<u8>,
+    pending_at: usize,
     finished: bool,
 }
 
@@ -1184,7 +1313,7 @@ impl Decoder {
             ContainerKind::Gzip => Core::Gzip(Box::new(GzipCore::new())),
             ContainerKind::Zip => Core::Zip(Box::new(ZipCore::new())),
         };
-        Decoder { kind, core, bytes_in: 0, bytes_out: 0, error: None, pending: Vec::new(), finished: false }
+        Decoder { kind, core, bytes_in: 0, bytes_out: 0, error: None, pending: Vec::new(), pending_at: 0, finished: false }
     }
 
     pub fn kind(&self) -> ContainerKind {
@@ -1194,6 +1323,13 @@ impl Decoder {
     /// Feed the next chunk (any size, may be empty). Calls `out` zero or more
     /// times; `Data` slices are at most [`MAX_DATA_CHUNK`] bytes.
     pub fn push(&mut self, chunk: &[u8], out: &mut dyn FnMut(Output<'_>)) -> Result<(), ArchiveError> {
+        self.push_bounded(chunk, u64::MAX, out).map(|_| ())
+    }
+
+    /// Like `push`, but returns once about `max_out` decompressed bytes were emitted (past it by
+    /// at most one `Data` piece), keeping the rest of the input pending. `Ok(true)`: output is
+    /// pending; call [`Decoder::pump`] (or push the next chunk, which queues behind it).
+    pub fn push_bounded(&mut self, chunk: &[u8], max_out: u64, out: &mut dyn FnMut(Output<'_>)) -> Result<bool, ArchiveError> {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
@@ -1201,14 +1337,49 @@ impl Decoder {
             return Err(ArchiveError::new(format!("{}: push called after finish", self.prefix())));
         }
         self.bytes_in += chunk.len() as u64;
-        let mut pending = std::mem::take(&mut self.pending);
-        let data: &[u8] = if pending.is_empty() {
-            chunk
+        let room = Cell::new(max_out.max(1));
+        let (consumed, result, rest) = if self.pending_at < self.pending.len() {
+            // what was kept comes first, then the chunk
+            let mut buf = std::mem::take(&mut self.pending);
+            let mut at = self.pending_at;
+            if !chunk.is_empty() {
+                buf.drain(..at);
+                buf.extend_from_slice(chunk);
+                at = 0;
+            }
+            let (n, r) = self.feed(&buf[at..], out, &room);
+            (at + n, r, buf)
         } else {
-            pending.extend_from_slice(chunk);
-            &pending
+            let (n, r) = self.feed(chunk, out, &room);
+            let mut buf = std::mem::take(&mut self.pending);
+            buf.clear();
+            buf.extend_from_slice(chunk.get(n..).unwrap_or_default());
+            (0, r, buf)
         };
-        self.feed(data, out)
+        if consumed >= rest.len() || self.error.is_some() {
+            self.pending = rest;
+            self.pending.clear();
+            self.pending_at = 0;
+        } else {
+            self.pending = rest;
+            self.pending_at = consumed;
+        }
+        result.map(|()| self.has_pending())
+    }
+
+    /// Goes on with what a bounded call left pending: `push_bounded` with no new input.
+    pub fn pump(&mut self, max_out: u64, out: &mut dyn FnMut(Output<'_>)) -> Result<bool, ArchiveError> {
+        self.push_bounded(&[], max_out, out)
+    }
+
+    /// Input is kept, or output is waiting, for a `pump`.
+    pub fn has_pending(&self) -> bool {
+        self.error.is_none() && (self.pending_at < self.pending.len() || core_busy(&self.core))
+    }
+
+    /// Compressed bytes the decoding used so far (pushed, less those kept pending).
+    pub fn bytes_consumed(&self) -> u64 {
+        self.bytes_in - self.pending.len().saturating_sub(self.pending_at) as u64
     }
 
     /// End of input: closes the last entry, or errors if the input was
@@ -1221,9 +1392,8 @@ impl Decoder {
         if self.finished {
             return Ok(());
         }
-        if !self.pending.is_empty() {
-            let pending = std::mem::take(&mut self.pending);
-            self.feed(&pending, out)?;
+        if self.has_pending() {
+            self.push_bounded(&[], u64::MAX, out)?;
         }
         let bytes_out = &mut self.bytes_out;
         let mut counting = |o: Output<'_>| {
@@ -1280,23 +1450,23 @@ impl Decoder {
         }
     }
 
-    fn feed(&mut self, data: &[u8], out: &mut Out<'_>) -> Result<(), ArchiveError> {
+    /// Runs `data` through the core: the bytes consumed (up to a recoverable error's position),
+    /// and the error if any (a fatal one is kept).
+    fn feed(&mut self, data: &[u8], out: &mut Out<'_>, room: &Cell<u64>) -> (usize, Result<(), ArchiveError>) {
         let bytes_out = &mut self.bytes_out;
         let mut counting = |o: Output<'_>| {
             if let Output::Data(d) = o {
                 *bytes_out += d.len() as u64;
+                room.set(room.get().saturating_sub(d.len() as u64));
             }
             out(o);
         };
-        match run_core(&mut self.core, data, &mut counting) {
-            Ok(()) => Ok(()),
-            Err((e, Some(p))) => {
-                self.pending = data.get(p..).map(<[u8]>::to_vec).unwrap_or_default();
-                Err(e)
-            }
+        match run_core(&mut self.core, data, &mut counting, room) {
+            Ok(n) => (n, Ok(())),
+            Err((e, Some(p))) => (p, Err(e)),
             Err((e, None)) => {
                 self.error = Some(e.clone());
-                Err(e)
+                (data.len(), Err(e))
             }
         }
     }

@@ -676,6 +676,59 @@ pub struct Feed {
     memory_limit: Option<usize>,
     /// where the input was stopped at the memory limit
     stopped: Option<Stopped>,
+    /// the bomb guards (`set_ratio_cap`, `set_junk_cap`); off unless set
+    ratio_cap: Option<RatioCap>,
+    junk_cap: Option<JunkCap>,
+    /// the first source of this input in the store (set by the first chunk)
+    first_src: Option<u32>,
+    /// decompressed bytes handed to lines of sources not rejected (binary, not `.jsonl`)
+    text_bytes: u64,
+    /// a line of this input was telemetry (kept or a duplicate): the junk cap is off
+    telemetry_seen: bool,
+    /// why the input was stopped by a bomb guard
+    gave_up: Option<String>,
+    /// the input needs no more bytes (stopped, gave up, a fatal decoding error, or — with the
+    /// junk cap — rejected as not text)
+    ended: bool,
+}
+
+/// Decompressed bytes a bounded push or pump decodes at most (past it by at most one 256 KiB
+/// piece): the slice the CLI and the page's worker read in, checking for cancel in between.
+pub const SLICE_BYTES: u64 = 4 << 20;
+
+/// The decompression ratio past which an input stops as a likely bomb (`Feed::set_ratio_cap`):
+/// once it has made `after_bytes` decompressed bytes, more than `ratio` per compressed byte used.
+/// A nested `.gz` in a `.zip` counts against the outer, compressed bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RatioCap {
+    pub ratio: u64,
+    pub after_bytes: u64,
+}
+
+impl RatioCap {
+    /// 200:1 after 64 MiB: gzip makes 5 to 20:1 of real logs, a deflate bomb ~1000:1.
+    pub const DEFAULT: RatioCap = RatioCap { ratio: 200, after_bytes: 64 << 20 };
+}
+
+/// How much text without one line of telemetry stops an input (`Feed::set_junk_cap`): `lines`
+/// lines (blank, unreadable, of no known shape, too long) or `bytes` bytes of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JunkCap {
+    pub lines: u64,
+    pub bytes: u64,
+}
+
+impl JunkCap {
+    pub const DEFAULT: JunkCap = JunkCap { lines: 1_000_000, bytes: 256 << 20 };
+}
+
+/// A size for a message: bytes, KiB or MiB, one decimal.
+fn size_text(bytes: u64) -> String {
+    match bytes {
+        0..1024 => format!("{bytes} B"),
+        1024..1_048_576 => format!("{:.1} KiB", bytes as f64 / 1024.0),
+        _ => format!("{:.1} MiB", bytes as f64 / 1_048_576.0),
+    }
 }
 
 /// How many records a store had, and the bytes it held that are not reserved ahead (`Store::counts`).
@@ -705,7 +758,7 @@ const RESERVE_AFTER_BYTES: u64 = 4 << 20;
 impl Feed {
     /// `name` is how the diagnostics name this input (a path relative to the dropped folder, or a file name).
     pub fn new(name: &str) -> Feed {
-        Feed { name: name.to_string(), head: Vec::new(), decoder: None, kind: ContainerKind::Plain, open: None, bytes_in: 0, failed: false, last_src: None, size_hint: None, gzip_size_hint: None, bytes_out: 0, counts_at_start: None, reserved: false, memory_limit: None, stopped: None }
+        Feed { name: name.to_string(), head: Vec::new(), decoder: None, kind: ContainerKind::Plain, open: None, bytes_in: 0, failed: false, last_src: None, size_hint: None, gzip_size_hint: None, bytes_out: 0, counts_at_start: None, reserved: false, memory_limit: None, stopped: None, ratio_cap: None, junk_cap: None, first_src: None, text_bytes: 0, telemetry_seen: false, gave_up: None, ended: false }
     }
 
     /// A feed that knows its input's size: once 4 MiB are read it reserves room for the events the
@@ -749,13 +802,57 @@ impl Feed {
         self.stopped
     }
 
+    /// Stops the input as a likely decompression bomb once its output passes `cap` (`None`: no
+    /// cap, the default; the CLI and the page set `RatioCap::DEFAULT`). The source says how far it
+    /// got; the lines before are loaded.
+    pub fn set_ratio_cap(&mut self, cap: Option<RatioCap>) {
+        self.ratio_cap = cap;
+    }
+
+    /// Stops the input once `cap` lines or bytes of text were read without one line of telemetry
+    /// (`None`: no cap, the default). With a cap an input rejected as binary or UTF-16 (plain or
+    /// `.gz`) also ends at once, rather than being read to its end for nothing.
+    pub fn set_junk_cap(&mut self, cap: Option<JunkCap>) {
+        self.junk_cap = cap;
+    }
+
+    /// Why a bomb guard stopped the input (also the error of its source), if one did.
+    pub fn gave_up(&self) -> Option<&str> {
+        self.gave_up.as_deref()
+    }
+
+    /// The input needs no more bytes: stopped at the memory limit, stopped by a bomb guard, ended
+    /// by a fatal decoding error or (with the junk cap) rejected as not text.
+    pub fn ended(&self) -> bool {
+        self.ended || self.failed || self.stopped.is_some()
+    }
+
+    /// Decompressed bytes so far (for progress).
+    pub fn bytes_out(&self) -> u64 {
+        self.bytes_out
+    }
+
+    /// Reads all of `chunk`: `push_bounded` and `pump` with no bound.
     pub fn push(&mut self, store: &mut Store, chunk: &[u8]) {
-        if self.stopped.is_some() {
-            return;
+        let mut more = self.push_bounded(store, chunk, u64::MAX);
+        while more {
+            more = self.pump(store, u64::MAX);
+        }
+    }
+
+    /// Reads `chunk` until about `max_out` decompressed bytes were read (`SLICE_BYTES`), keeping
+    /// the rest pending; true when some is: call `pump` until it returns false before the next
+    /// chunk (a caller checks for cancel in between). Whatever the bounds, the records are those
+    /// `push` makes.
+    pub fn push_bounded(&mut self, store: &mut Store, chunk: &[u8], max_out: u64) -> bool {
+        if self.ended() {
+            return false;
         }
         if self.memory_limit.is_some_and(|limit| store.held_bytes() >= limit) {
-            return self.stop(store);
+            self.stop(store);
+            return false;
         }
+        self.first_src.get_or_insert(store.sources.len() as u32);
         store.limit = self.memory_limit;
         self.bytes_in += chunk.len() as u64;
         let at_start = *self.counts_at_start.get_or_insert(store.counts());
@@ -774,20 +871,100 @@ impl Feed {
                 store.room_only = store.reserve_for_rest(at_start, read, total.saturating_sub(read), self.memory_limit);
             }
         }
-        if self.decoder.is_none() {
+        let more = if self.decoder.is_none() {
             self.head.extend_from_slice(chunk);
             if self.head.len() < 4 {
-                return;
+                return false;
             }
             let head = std::mem::take(&mut self.head);
             self.start(&head);
-            self.decode(store, &head, false);
+            self.decode(store, &head, false, max_out)
         } else {
-            self.decode(store, chunk, false);
+            self.decode(store, chunk, false, max_out)
+        };
+        self.after_slice(store, more)
+    }
+
+    /// Goes on with what `push_bounded` left pending, for about `max_out` more decompressed
+    /// bytes; true while more is pending.
+    pub fn pump(&mut self, store: &mut Store, max_out: u64) -> bool {
+        if self.ended() || self.decoder.is_none() {
+            return false;
         }
+        if self.memory_limit.is_some_and(|limit| store.held_bytes() >= limit) {
+            self.stop(store);
+            return false;
+        }
+        store.limit = self.memory_limit;
+        let more = self.decode(store, &[], false, max_out);
+        self.after_slice(store, more)
+    }
+
+    /// After a slice: the memory limit, then the bomb guards.
+    fn after_slice(&mut self, store: &mut Store, more: bool) -> bool {
         if store.refused_from.is_some() || self.memory_limit.is_some_and(|limit| store.held_bytes() > limit) {
             self.stop(store);
+            return false;
         }
+        if let Some(why) = self.guard(store) {
+            self.give_up(store, why);
+            return false;
+        }
+        if self.junk_cap.is_some() && self.kind != ContainerKind::Zip && self.open.as_ref().is_some_and(|o| o.rejected) {
+            // not text: nothing more of it would be read
+            (self.open, self.decoder, self.ended) = (None, None, true);
+            (store.limit, store.room_only) = (None, false);
+            return false;
+        }
+        more
+    }
+
+    /// Why the bomb guards stop the input now, if they do.
+    fn guard(&mut self, store: &Store) -> Option<String> {
+        let out = self.bytes_out;
+        if let (Some(cap), Some(decoder)) = (self.ratio_cap, self.decoder.as_ref()) {
+            let used = decoder.bytes_consumed().max(1);
+            if out > cap.after_bytes && out / used >= cap.ratio {
+                let ratio = crate::report::format::grouped((out / used) as f64, 0);
+                return Some(format!("decompressed {} from {} (a ratio of {ratio}:1, over {}:1): stopped as a likely decompression bomb; the lines before are loaded", size_text(out), size_text(used), cap.ratio));
+            }
+        }
+        let cap = self.junk_cap?;
+        if self.telemetry_seen {
+            return None;
+        }
+        let sources = store.sources.get(self.first_src? as usize..).unwrap_or_default();
+        if sources.iter().any(|s| s.events + s.metrics_rows + s.alerts + s.duplicates > 0) {
+            self.telemetry_seen = true;
+            return None;
+        }
+        let lines: u64 = sources.iter().map(|s| s.lines).sum();
+        if lines >= cap.lines || self.text_bytes >= cap.bytes {
+            let lines = crate::report::format::grouped(lines as f64, 0);
+            return Some(format!("{lines} lines ({} of text) and not one is bosun telemetry (blank or unreadable lines only): stopped as the wrong file or a decompression bomb", size_text(self.text_bytes)));
+        }
+        None
+    }
+
+    /// Ends the input at its last whole line because a bomb guard says so: the source being read
+    /// (or the last one) gets `why` as its error.
+    fn give_up(&mut self, store: &mut Store, why: String) {
+        let src = match self.open.take() {
+            Some(o) => o.src,
+            None => match self.last_src {
+                Some(src) => src,
+                None => store.add_source(self.name.clone(), "plain"),
+            },
+        };
+        if let Some(s) = store.sources.get_mut(src as usize) {
+            s.error = Some(match s.error.take() {
+                Some(e) => format!("{e}; {why}"),
+                None => why.clone(),
+            });
+        }
+        store.refused_from = None;
+        (store.limit, store.room_only) = (None, false);
+        (self.decoder, self.ended, self.gave_up) = (None, true, Some(why));
     }
 
     /// Ends the input at its last whole line: the line being read is dropped without being
@@ -810,15 +987,15 @@ impl Feed {
     }
 
     pub fn finish(mut self, store: &mut Store) {
-        if self.stopped.is_some() {
+        if self.stopped.is_some() || self.ended {
             return;
         }
         if self.decoder.is_none() {
             let head = std::mem::take(&mut self.head);
             self.start(&head);
-            self.decode(store, &head, false);
+            self.decode(store, &head, false, u64::MAX);
         }
-        self.decode(store, &[], true);
+        self.decode(store, &[], true, u64::MAX);
         // a last line (without `\n`) refused for want of room
         if let (Some(_), Some(src)) = (store.refused_from.take(), self.last_src) {
             store.sources[src as usize].stop_at_limit();
@@ -831,14 +1008,17 @@ impl Feed {
         self.decoder = Some(Decoder::new(self.kind));
     }
 
-    fn decode(&mut self, store: &mut Store, chunk: &[u8], last: bool) {
+    /// Decodes `chunk` (or, `last`, the end of the input) for about `max_out` decompressed bytes;
+    /// true when more is pending.
+    fn decode(&mut self, store: &mut Store, chunk: &[u8], last: bool, max_out: u64) -> bool {
         if self.failed {
-            return;
+            return false;
         }
-        let Some(mut decoder) = self.decoder.take() else { return };
+        let Some(mut decoder) = self.decoder.take() else { return false };
         let mut open = self.open.take();
         let last_src = std::cell::Cell::new(self.last_src);
         let bytes_out = std::cell::Cell::new(self.bytes_out);
+        let text_bytes = std::cell::Cell::new(self.text_bytes);
         let name = &self.name;
         let kind = self.kind;
         let mut on_output = |out: Output<'_>| match out {
@@ -865,6 +1045,9 @@ impl Feed {
             Output::Data(bytes) => {
                 bytes_out.set(bytes_out.get() + bytes.len() as u64);
                 if let Some(o) = open.as_mut() {
+                    if !o.rejected {
+                        text_bytes.set(text_bytes.get() + bytes.len() as u64);
+                    }
                     feed_lines(store, o, bytes);
                 }
             }
@@ -874,17 +1057,22 @@ impl Feed {
                 }
             }
         };
-        let mut result = if last { decoder.finish(&mut on_output) } else { decoder.push(chunk, &mut on_output) };
+        let mut result = if last { decoder.finish(&mut on_output).map(|()| false) } else { decoder.push_bounded(chunk, max_out, &mut on_output) };
         let mut errors = Vec::new();
         // a zip entry the decoder cannot read (encrypted, unknown method) is reported and skipped;
         // anything else ends this input, keeping what was read before
-        while let Err(e) = result {
-            errors.push((last_src.get(), e.message));
-            if decoder.is_failed() {
-                break;
+        let more = loop {
+            match result {
+                Ok(more) => break more,
+                Err(e) => {
+                    errors.push((last_src.get(), e.message));
+                    if decoder.is_failed() {
+                        break false;
+                    }
+                    result = if last { decoder.finish(&mut on_output).map(|()| false) } else { decoder.pump(max_out, &mut on_output) };
+                }
             }
-            result = if last { decoder.finish(&mut on_output) } else { decoder.push(&[], &mut on_output) };
-        }
+        };
         if decoder.is_failed() {
             self.failed = true;
             if let Some(o) = open.take() {
@@ -899,8 +1087,10 @@ impl Feed {
         }
         self.last_src = last_src.get();
         self.bytes_out = bytes_out.get();
+        self.text_bytes = text_bytes.get();
         self.open = open;
         self.decoder = Some(decoder);
+        more
     }
 }
 

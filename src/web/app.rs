@@ -120,7 +120,32 @@ struct App {
     brush_drag: Option<(f64, f64)>,
     /// the tab's memory target set by a "Read all" click (else `?memory=`, else the worker's default)
     memory_mib: Option<f64>,
+    /// the parse workers started for the worker (ended with it when it is restarted)
+    parsers: Vec<Worker>,
+    /// the no-answer watchdog (`watchdog`)
+    watch: Watch,
+    /// files left out when a worker that stopped answering was restarted: (name, size, state, why)
+    lost: Vec<(String, f64, &'static str, String)>,
 }
+
+/// When the worker must have said something by (`performance.now()` ms), to be deemed stuck.
+#[derive(Default)]
+struct Watch {
+    /// while files are read: any message pushes it `SILENT_MS` on
+    reading: Option<f64>,
+    /// after a `cancel`: its `cancelled` answer is due
+    cancel: Option<f64>,
+    /// the input the last progress was about, until reading is over
+    id: Option<u32>,
+    /// when the watchdog last ran: a page that was itself held up (or throttled in the
+    /// background) waits for the worker's queued messages before judging it
+    last_tick: f64,
+}
+
+/// A worker reading files that says nothing (progress comes ≥ 1 a second) for this long is stuck.
+const SILENT_MS: f64 = 10_000.0;
+/// A `cancel` not answered in this long: the worker is stuck.
+const CANCEL_MS: f64 = 2_000.0;
 
 thread_local! {
     static APP: RefCell<App> = RefCell::new(App::default());
@@ -176,9 +201,95 @@ fn init() -> Result<(), JsValue> {
         a.worker = Some(worker);
         a.worker_url = worker_url;
     });
+    let tick = Closure::<dyn FnMut()>::new(watchdog);
+    if let Some(w) = web_sys::window() {
+        w.set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), 500)?;
+    }
+    tick.forget();
     wire_skeleton();
     render_params();
     Ok(())
+}
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
+}
+
+/// Expects the worker to keep talking while it reads (`load` sent, progress): stuck after
+/// `SILENT_MS` of silence.
+fn arm_watch() {
+    with(|a| a.watch.reading = Some(now_ms() + SILENT_MS));
+}
+
+/// Every 500 ms: a worker that stopped answering (silent while reading, or a `cancel` not
+/// answered) is ended and a new one started.
+fn watchdog() {
+    let now = now_ms();
+    let held_up = with(|a| {
+        let late = now - std::mem::replace(&mut a.watch.last_tick, now);
+        if late > 2_000.0 {
+            let w = &mut a.watch;
+            (w.reading, w.cancel) = (w.reading.map(|t| t + late), w.cancel.map(|t| t + late));
+        }
+        late > 2_000.0
+    });
+    if held_up {
+        return;
+    }
+    let (reading, cancel) = with(|a| (a.watch.reading.is_some_and(|t| now > t), a.watch.cancel.is_some_and(|t| now > t)));
+    if cancel {
+        restart_worker("it did not answer Cancel within 2 s", "cancelled");
+    } else if reading {
+        restart_worker("it said nothing for 10 s while reading", "failed");
+    }
+}
+
+/// Ends the worker (and its parse workers), starts a new one, leaves out the file it was reading
+/// (listed as `state`, with why) and reads the other files again.
+fn restart_worker(why: &str, state: &'static str) {
+    let (old, parsers, id, url) = with(|a| {
+        let id = a.watch.id;
+        a.watch = Watch { last_tick: a.watch.last_tick, ..Watch::default() };
+        (a.worker.take(), std::mem::take(&mut a.parsers), id, a.worker_url.clone())
+    });
+    if let Some(w) = old {
+        w.terminate();
+    }
+    for p in parsers {
+        p.terminate();
+    }
+    let worker = match spawn_worker(&url, "spyglass-worker") {
+        Ok(w) => w,
+        Err(e) => {
+            show_error(&format!("the background reader stopped answering and could not be started again ({}): reload the page", js_error(&e)));
+            set_state("error");
+            return;
+        }
+    };
+    listen(&worker, "message", |e: MessageEvent| on_worker_message(e.data()));
+    // the file being read: the one the last progress was about, else the first not reported read
+    let done: Vec<u64> = with(|a| a.input_states.as_array().into_iter().flatten().filter(|i| i["state"] != "queued" && i["state"] != "reading").filter_map(|i| i["id"].as_u64()).collect());
+    let (files, demo, lost) = with(|a| {
+        a.worker = Some(worker);
+        a.worker_ready = false;
+        a.pending.clear();
+        let at = a.inputs.iter().position(|i| Some(i.id) == id).or_else(|| a.inputs.iter().position(|i| !done.contains(&(i.id as u64))));
+        let lost = at.map(|k| a.inputs.remove(k));
+        let lost = lost.map(|i| {
+            let why = format!("{}: the background reader stopped answering while reading it ({why}): it was restarted and this file left out; add it again to retry", i.name);
+            a.lost.push((i.name.clone(), i.file.size(), state, why));
+            i.name
+        });
+        (a.inputs.iter().map(|i| (i.id, i.name.clone(), i.file.clone())).collect::<Vec<_>>(), a.demo_loaded, lost)
+    });
+    let any = !files.is_empty() || demo;
+    reload(files, demo);
+    let what = lost.map_or_else(String::new, |n| format!(" while reading {n}"));
+    let rest = if any { "; the other files are read again" } else { "" };
+    show_error(&format!("The background reader stopped answering{what} ({why}): it was ended and a new one started{rest}."));
+    if !any {
+        set_state("error");
+    }
 }
 
 /// An instance of the worker script (the worker, or a parse worker), named for debugging; if it
@@ -232,6 +343,7 @@ fn start_parse_workers() {
 /// returned, for the worker.
 fn start_parse_worker(url: &str) -> Result<web_sys::MessagePort, JsValue> {
     let parser = spawn_worker(url, "spyglass-parser")?;
+    with(|a| a.parsers.push(parser.clone()));
     let channel = web_sys::MessageChannel::new()?;
     let (p, theirs) = (parser.clone(), channel.port2());
     listen(&parser, "message", move |e: MessageEvent| {
@@ -317,6 +429,7 @@ fn add_files(files: Vec<(String, File)>) {
     set(&m, "inputs", &arr);
     start_loading();
     send(m);
+    arm_watch();
 }
 
 fn start_loading() {
@@ -498,6 +611,7 @@ fn read_all(memory_mib: f64) {
 fn clear_all() {
     with(|a| {
         a.inputs.clear();
+        a.lost.clear();
         a.demo_loaded = false;
     });
     reload(vec![], false);
@@ -535,6 +649,7 @@ fn reload(files: Vec<(u32, String, File)>, demo: bool) {
     set(&m, "inputs", &arr);
     start_loading();
     send(m);
+    arm_watch();
 }
 
 fn load_demo() {
@@ -551,6 +666,25 @@ fn load_demo() {
 
 fn on_worker_message(data: JsValue) {
     let kind = field(&data, "type").as_string().unwrap_or_default();
+    // any word from the worker while it reads: it is alive
+    with(|a| {
+        if a.watch.reading.is_some() {
+            a.watch.reading = Some(now_ms() + SILENT_MS);
+        }
+        match kind.as_str() {
+            "cancelled" => a.watch.cancel = None,
+            // the sessions and report are made: no more progress until they are out
+            "building" | "fatal" => a.watch.reading = None,
+            "report" if !field(&data, "busy").as_bool().unwrap_or(false) => a.watch.reading = None,
+            "report" | "progress" => a.watch.reading = Some(now_ms() + SILENT_MS),
+            _ => {}
+        }
+        match kind.as_str() {
+            "progress" => a.watch.id = field(&data, "id").as_f64().map(|id| id as u32),
+            "building" => a.watch.id = None,
+            _ => {}
+        }
+    });
     match kind.as_str() {
         "ready" => {
             let (worker, pending) = with(|a| {
@@ -618,7 +752,8 @@ fn on_progress(d: &JsValue) {
     if let Some(t) = by_id("progress-text") {
         let eta = num("eta_s");
         let left = if eta >= 1.0 { format!(", about {} left", format::duration_ms(eta * 1000.0)) } else { String::new() };
-        t.set_text_content(Some(&format!("Reading {name} — {:.0} % of {} at {:.0} MB/s{left}", pct, format::bytes(num("total")), num("mb_per_s"))));
+        let inflated = if num("decompressed") > 0.0 && num("decompressed") > num("done") { format!(" ({} decompressed)", format::bytes(num("decompressed"))) } else { String::new() };
+        t.set_text_content(Some(&format!("Reading {name} — {:.0} % of {} at {:.0} MB/s{left}{inflated}", pct, format::bytes(num("total")), num("mb_per_s"))));
     }
 }
 
@@ -775,6 +910,16 @@ fn render_files() {
             attr(&more, "title", "Read the files again with the memory this one takes");
             append(&li, &more);
         }
+        append(&list, &li);
+    }
+    // files left out when a stuck worker was restarted
+    for (name, size, state, why) in with(|a| a.lost.clone()) {
+        let li = el("li", "file has-error");
+        let head = el("div", "file-head");
+        append(&head, &el_text("span", "file-name", &name));
+        append(&li, &head);
+        append(&li, &el_text("div", "file-meta", &format!("{} · {state}", format::bytes(size))));
+        append(&li, &el_text("div", "file-error", &why));
         append(&list, &li);
     }
     // files chosen but not yet reported by the worker
@@ -2100,7 +2245,13 @@ fn on_action(target: &Element) {
             }
         }
         "close" => close_overlays(),
-        "cancel" => send(message("cancel")),
+        "cancel" => {
+            // the worker answers at once, unless it is stuck (then `watchdog` restarts it)
+            if with(|a| a.worker_ready && a.busy) {
+                with(|a| a.watch.cancel = Some(now_ms() + CANCEL_MS));
+            }
+            send(message("cancel"));
+        }
         "clear-all" => clear_all(),
         "remove-input" => remove_input(data("data-id").parse().unwrap_or(0)),
         "read-all" => {

@@ -7,7 +7,8 @@
 //!   reading; `memory_mib` (`?memory=` on the page) sets the tab's memory target and `dpr` is the
 //!   page's device pixel ratio (both for `records_budget`)
 //! - `{type:"demo", memory_mib?, dpr}`            generate the demo data set in memory and read it
-//! - `{type:"cancel"}`                            stop the file being read and drop the queue
+//! - `{type:"cancel"}`                            stop the file being read and drop the queue (answered
+//!   with `cancelled` at once)
 //! - `{type:"reset"}`                             forget everything (remove-one re-sends `load`)
 //! - `{type:"compute", filters, params}`          JSON strings of `Filters` / `Parameters`
 //! - `{type:"timeline", attempt}`                 drill-down of one attempt
@@ -18,20 +19,31 @@
 //!
 //! worker → main
 //! - `{type:"ready"}`                             the worker's Wasm is running
-//! - `{type:"progress", name, done, total, percent, mb_per_s, eta_s, wasm_bytes, records_bytes, core_ms, wait_ms, parsers}`  ≤ 10 per second
+//! - `{type:"progress", name, id, done, total, percent, mb_per_s, eta_s, decompressed, wasm_bytes, records_bytes, core_ms, wait_ms, parsers}`
+//!   ≤ 10 per second while a file is read, and at least every second or so (`decompressed`: the
+//!   file's decompressed bytes so far)
+//! - `{type:"cancelled"}`                          a `cancel` was received (the read stops at its next slice)
+//! - `{type:"building"}`                           reading is over for now: the sessions and the report
+//!   are being made (the page's no-answer watchdog waits for the report)
 //! - `{type:"report", parts, big, facets, inputs, sessions, busy, wasm_bytes, records_bytes}` after each file
 //!   and each recompute
 //! - `{type:"export", json}`: `json` is exactly `Report::to_json()`
 //! - `{type:"timeline", json}` / `{type:"html", html}`
 //! - `{type:"error", message}`                     a failure the page shows (the data loaded stays)
 //! - `{type:"fatal", message}`                     a panic: the worker is gone
+//!
+//! Responsiveness: a file is decoded a slice at a time (`Feed::push_bounded` / `pump`, at most
+//! `SLICE_BYTES` of output each) and the read loop yields to the event loop between slices at
+//! least every `YIELD_MS`, so `cancel` and `reset` get in even while a decompression bomb is read
+//! (the feed's bomb guards then stop it). The page restarts a worker that stays silent for 10 s
+//! while reading, or does not answer a `cancel` within 2 s (app.rs, `watchdog`).
 
 use super::{field, js_error, obj, set};
 use super::byob::ByobReader;
 use super::parsers;
 use crate::ingest::archive::{sniff, ContainerKind, Decoder};
 use crate::ingest::ranges::{RangeMerge, RangeResult};
-use crate::ingest::{Feed, Stopped};
+use crate::ingest::{Feed, JunkCap, RatioCap, Stopped, SLICE_BYTES};
 use crate::report::timeline::RangeCollector;
 use crate::model::sessions::Dataset;
 use crate::pipelines::{Filters, Parameters};
@@ -184,6 +196,9 @@ fn on_message(state: &Shared, msg: JsValue) {
             }
         }
         "cancel" => {
+            let m = obj();
+            set(&m, "type", &"cancelled".into());
+            post(&m);
             let mut st = state.borrow_mut();
             if st.busy {
                 st.cancel = true;
@@ -302,6 +317,9 @@ fn kick(state: &Shared) {
             // many small files: figures at most every REPORT_EVERY_MS while more are queued
             let now = js_sys::Date::now();
             if last || now - st.last_report_ms >= REPORT_EVERY_MS {
+                let m = obj();
+                set(&m, "type", &"building".into());
+                post(&m);
                 st.data.rebuild();
                 st.busy = !last;
                 post_report(&st);
@@ -350,7 +368,46 @@ fn records_budget(st: &State) -> usize {
     (mib.max(8.0) * 1024.0 * 1024.0) as usize
 }
 
-/// Reads one input into the store, chunk by chunk, checking for cancel between awaits.
+/// The read loop yields to the event loop (a `cancel` or `reset` gets in) at least this often
+/// while it decodes slices of a chunk.
+const YIELD_MS: f64 = 40.0;
+
+/// How a read went on after a yield.
+enum Went {
+    On,
+    Cancelled,
+    /// a reset made the read obsolete
+    Gone,
+}
+
+/// Decodes what `Feed::push_bounded` left pending, a slice at a time, yielding to the event loop
+/// (a macrotask: a `cancel` message gets in) once `YIELD_MS` passed since `*yielded`.
+async fn pump(state: &Shared, feed: &mut Feed, i: usize, name: &str, generation: u32, yielded: &mut f64) -> Went {
+    loop {
+        if now_ms() - *yielded >= YIELD_MS {
+            let _ = JsFuture::from(sleep_0()).await;
+            *yielded = now_ms();
+        }
+        let mut st = state.borrow_mut();
+        if st.generation != generation {
+            return Went::Gone;
+        }
+        if st.cancel {
+            return Went::Cancelled;
+        }
+        let st = &mut *st;
+        let t = now_ms();
+        let more = feed.pump(&mut st.data.store, SLICE_BYTES);
+        st.core_ms += now_ms() - t;
+        advance(st, i, 0, name, feed.bytes_out());
+        if !more {
+            return Went::On;
+        }
+    }
+}
+
+/// Reads one input into the store, chunk by chunk (each decoded in slices), checking for cancel
+/// between awaits.
 async fn read_input(state: &Shared, i: usize, generation: u32) {
     let (name, bytes) = {
         let mut st = state.borrow_mut();
@@ -372,6 +429,8 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
     }
     let mut feed = Feed::with_size_hint(&name, bytes.size());
     feed.set_memory_limit(records_budget(&state.borrow()));
+    feed.set_ratio_cap(Some(RatioCap::DEFAULT));
+    feed.set_junk_cap(Some(JunkCap::DEFAULT));
     if let Some(size) = gzip_size {
         feed.set_gzip_size_hint(size);
     }
@@ -390,6 +449,7 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
                     let chunk = reader.next().await;
                     let mut st = state.borrow_mut();
                     let t1 = now_ms();
+                    let mut yielded = t1;
                     st.wait_ms += t1 - t0;
                     if st.generation != generation {
                         reader.cancel();
@@ -413,11 +473,26 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
                             }
                             array.copy_to(&mut data[..n]);
                             reader.give_back(array);
-                            let st = &mut *st;
-                            feed.push(&mut st.data.store, &data[..n]);
-                            st.core_ms += now_ms() - t1;
-                            advance(st, i, n as u64, &name);
-                            if feed.stopped().is_some() {
+                            let st_ref = &mut *st;
+                            let more = feed.push_bounded(&mut st_ref.data.store, &data[..n], SLICE_BYTES);
+                            st_ref.core_ms += now_ms() - t1;
+                            advance(st_ref, i, n as u64, &name, feed.bytes_out());
+                            drop(st);
+                            if more {
+                                match pump(state, &mut feed, i, &name, generation, &mut yielded).await {
+                                    Went::On => {}
+                                    Went::Cancelled => {
+                                        reader.cancel();
+                                        cancelled = true;
+                                        break;
+                                    }
+                                    Went::Gone => {
+                                        reader.cancel();
+                                        return;
+                                    }
+                                }
+                            }
+                            if feed.ended() {
                                 reader.cancel();
                                 break;
                             }
@@ -441,8 +516,8 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
                 }
                 let st = &mut *st;
                 feed.push(&mut st.data.store, chunk);
-                advance(st, i, chunk.len() as u64, &name);
-                if feed.stopped().is_some() {
+                advance(st, i, chunk.len() as u64, &name, feed.bytes_out());
+                if feed.ended() {
                     break;
                 }
             }
@@ -450,8 +525,21 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
     }
     let mut st = state.borrow_mut();
     let stopped = feed.stopped();
+    // a bomb guard stopped it, or it needs no more (a fatal decoding error, not text): said by
+    // its source; the bytes left unread are not a file that ended early
+    let gave_up = feed.gave_up().map(str::to_string);
+    if feed.ended() && failure.is_none() && !cancelled && stopped.is_none() {
+        let input = &mut st.inputs[i];
+        input.bytes_read = input.bytes_read.max(input.size);
+    }
     feed.finish(&mut st.data.store);
     finish_input(&mut st, i, &name, first_source, failure, cancelled, stopped);
+    if let (Some(why), "done") = (gave_up, st.inputs[i].state) {
+        let msg = format!("{name}: {why}");
+        st.inputs[i].state = "failed";
+        st.inputs[i].error = Some(msg.clone());
+        post_error(&msg);
+    }
 }
 
 /// Plain files at least this large are read by the parse workers, in ranges of `RANGE` bytes.
@@ -542,7 +630,8 @@ async fn read_in_ranges(state: &Shared, i: usize, generation: u32, file: &File, 
                     // the ranges asked for ahead are answered and dropped
                     break;
                 }
-                advance(st, i, n, name);
+                let done = st.inputs[i].bytes_read + n;
+                advance(st, i, n, name, done);
             }
             Err(e) => {
                 failure = Some(e);
@@ -642,7 +731,9 @@ fn sleep_0() -> js_sys::Promise {
     })
 }
 
-fn advance(st: &mut State, i: usize, n: u64, name: &str) {
+/// `n` more bytes of input `i` read (`decompressed`: its decompressed bytes so far); a progress
+/// message at most every 100 ms.
+fn advance(st: &mut State, i: usize, n: u64, name: &str, decompressed: u64) {
     st.inputs[i].bytes_read += n;
     st.batch_done += n;
     let now = js_sys::Date::now();
@@ -656,11 +747,13 @@ fn advance(st: &mut State, i: usize, n: u64, name: &str) {
     let m = obj();
     set(&m, "type", &"progress".into());
     set(&m, "name", &name.into());
+    set(&m, "id", &st.inputs[i].id.into());
     set(&m, "done", &(st.batch_done as f64).into());
     set(&m, "total", &(st.batch_total as f64).into());
     set(&m, "percent", &(st.batch_done as f64 * 100.0 / st.batch_total.max(1) as f64).into());
     set(&m, "mb_per_s", &(rate / 1e6).into());
     set(&m, "eta_s", &(if rate > 0.0 { left / rate } else { 0.0 }).into());
+    set(&m, "decompressed", &(decompressed as f64).into());
     set(&m, "wasm_bytes", &wasm_bytes().into());
     set(&m, "records_bytes", &(st.data.store.held_bytes() as f64).into());
     set(&m, "core_ms", &st.core_ms.into());
@@ -880,6 +973,17 @@ async fn timeline(state: &Shared, attempt: &str) {
 async fn replay(bytes: &Bytes, name: &str, c: &mut RangeCollector) {
     let mut decoder: Option<Decoder> = None;
     let mut head: Vec<u8> = Vec::new();
+    // in slices, stopping as soon as `c` has its lines (a bomb is not decoded past them)
+    let bounded = |d: &mut Decoder, chunk: &[u8], c: &mut RangeCollector| -> bool {
+        let mut more = d.push_bounded(chunk, SLICE_BYTES, &mut |o| c.on_output(o));
+        while let Ok(true) = more {
+            if c.done() {
+                return false;
+            }
+            more = d.pump(SLICE_BYTES, &mut |o| c.on_output(o));
+        }
+        more.is_ok() && !c.done()
+    };
     let mut push = |chunk: &[u8], c: &mut RangeCollector| -> bool {
         if decoder.is_none() {
             head.extend_from_slice(chunk);
@@ -887,12 +991,12 @@ async fn replay(bytes: &Bytes, name: &str, c: &mut RangeCollector) {
                 return true;
             }
             let mut d = Decoder::new(sniff(&head, name));
-            let ok = d.push(&head, &mut |o| c.on_output(o)).is_ok();
+            let ok = bounded(&mut d, &head, c);
             decoder = Some(d);
-            return ok && !c.done();
+            return ok;
         }
-        let d = decoder.as_mut().expect("decoder");
-        d.push(chunk, &mut |o| c.on_output(o)).is_ok() && !c.done()
+        let Some(d) = decoder.as_mut() else { return false };
+        bounded(d, chunk, c)
     };
     match bytes {
         Bytes::Memory(b) => {

@@ -692,6 +692,83 @@ test('a file failing mid-way is named with how far it got; the rest stays', asyn
   await context.close();
 });
 
+// decompression bombs (generated here: members of 64 MiB gzipped at level 9, ~64 KB each,
+// concatenated): the worker decodes a chunk in slices and its guards stop the file with a message
+// (tests/bombs.rs has the corpus); a worker that stops answering is restarted by the page
+test('a gzip bomb stops with a message, the page stays usable, and a stuck worker is restarted', async () => {
+  const member = (text, level = 9) => zlib.gzipSync(Buffer.from(text.repeat(Math.ceil((64 << 20) / text.length))), { level });
+  const blank = path.join(work, 'bomb-blank.jsonl.gz');
+  fs.writeFileSync(blank, Buffer.concat(Array(32).fill(member('\n'))));
+  const firstLine = fs.readFileSync(fixture, 'utf8').split('\n')[0] + '\n';
+  const same = path.join(work, 'bomb-same.jsonl.gz');
+  fs.writeFileSync(same, Buffer.concat(Array(32).fill(member(firstLine))));
+  const { page: first, context, errors } = await openPage();
+  let page = first;
+  await loadFiles(page, [fixture]);
+  // 2 GiB of newlines in 2 MB: the junk cap (1,000,000 lines without telemetry) stops it
+  let t0 = Date.now();
+  await page.setInputFiles('#file-input', []);
+  await page.setInputFiles('#file-input', [blank]);
+  await waitState(page, 'ready', 30000);
+  const blankMs = Date.now() - t0;
+  let banner = await page.textContent('#banner');
+  assert(/bomb-blank\.jsonl\.gz: [\d,]+ lines \(4\.0 MiB of text\) and not one is bosun telemetry/.test(banner), `banner says why: ${banner}`);
+  await page.screenshot({ path: path.join(out, 'bomb-banner-light.png') });
+  // 2 GiB of one telemetry line repeated: the ratio cap (200:1 after 64 MiB) stops it
+  t0 = Date.now();
+  await page.setInputFiles('#file-input', []);
+  await page.setInputFiles('#file-input', [same]);
+  await waitState(page, 'ready', 30000);
+  const sameMs = Date.now() - t0;
+  banner = await page.textContent('#banner');
+  assert(/bomb-same\.jsonl\.gz: decompressed 6\d\.\d MiB from [\d.]+ [KM]iB \(a ratio of [\d,]+:1, over 200:1\): stopped as a likely decompression bomb/.test(banner), `banner: ${banner}`);
+  const files = await page.textContent('#files');
+  assert((await page.$$('#files li')).length === 3 && /failed/.test(files), `both bombs listed as failed: ${files}`);
+  assert((await cardValue(page, 'Sessions')) === '3', 'the fixture stays loaded');
+  await page.screenshot({ path: path.join(out, 'bomb-ratio-banner-light.png') });
+  assert(errors.length === 0, `page errors: ${errors.join(' | ')}`);
+  await context.close();
+  // a worker stuck in a loop: silent while reading → restarted after 10 s, the file left out
+  const again = await openPage();
+  page = again.page;
+  const second = again.context;
+  await loadFiles(page, [fixture]);
+  const stall = async () => {
+    for (const w of page.workers()) {
+      try {
+        if ((await w.evaluate(() => self.name)) === 'spyglass-worker') await w.evaluate(() => { setTimeout(() => { const t = Date.now(); while (Date.now() - t < 120000); }); });
+      } catch { /* a worker already ended */ }
+    }
+  };
+  await stall();
+  t0 = Date.now();
+  await page.setInputFiles('#file-input', []);
+  await page.setInputFiles('#file-input', [malformed]);
+  await page.waitForFunction(() => /stopped answering/.test(document.querySelector('#banner').textContent), null, { timeout: 30000 });
+  const silentMs = Date.now() - t0;
+  await waitState(page, 'ready', 30000);
+  banner = await page.textContent('#banner');
+  assert(/The background reader stopped answering while reading malformed\.jsonl \(it said nothing for 10 s while reading\)/.test(banner), `banner: ${banner}`);
+  assert(/malformed\.jsonl[\s\S]*failed[\s\S]*left out/.test(await page.textContent('#files')), 'the stuck file is listed as failed');
+  assert((await cardValue(page, 'Sessions')) === '3', 'the other files are read again by the new worker');
+  await page.screenshot({ path: path.join(out, 'worker-restarted-light.png') });
+  // stuck again, then Cancel: not answered within 2 s → restarted
+  await stall();
+  await page.setInputFiles('#file-input', []);
+  await page.setInputFiles('#file-input', [blank]);
+  await page.waitForSelector('#progress:not([hidden])');
+  t0 = Date.now();
+  await page.click('#cancel');
+  await page.waitForFunction(() => /did not answer Cancel/.test(document.querySelector('#banner').textContent), null, { timeout: 10000 });
+  const cancelMs = Date.now() - t0;
+  await waitState(page, 'ready', 30000);
+  // and the page still reads files
+  await loadFiles(page, [malformed]);
+  assert(/malformed\.jsonl/.test(await page.textContent('#files')), 'a file loads after the restarts');
+  await second.close();
+  return `blank bomb ${blankMs} ms, ratio bomb ${sameMs} ms, silent worker restarted after ${silentMs} ms, unanswered cancel after ${cancelMs} ms`;
+});
+
 test('the demo button generates data in the worker (or says why not)', async () => {
   const { page, context, requests } = await openPage();
   await page.click('.drop-actions button[data-action="demo"]');
