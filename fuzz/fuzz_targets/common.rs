@@ -141,7 +141,7 @@ pub fn load(store: &mut Store, name: &str, bytes: &[u8], sizes: &mut dyn FnMut()
 /// Chunk sizes from a seed: mostly small (1–16 bytes, across every boundary), at times larger,
 /// at times empty pushes are skipped (`load` clamps to at least 1).
 pub fn chunk_sizes(seed: u16) -> impl FnMut() -> usize {
-    let mut s = u64::from(seed) * 0x9E37_79B9_7F4A_7C15 | 1;
+    let mut s = u64::from(seed).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     move || {
         s ^= s << 13;
         s ^= s >> 7;
