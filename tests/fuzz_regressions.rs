@@ -87,3 +87,70 @@ fn binary_verdict_of_a_gzip_does_not_depend_on_the_chunking() {
     let store = same_at_every_chunking("t.jsonl.gz", &gz);
     assert_eq!(store.sources[0].error.as_deref(), Some(BINARY));
 }
+
+fn gz(data: &[u8]) -> Vec<u8> {
+    use flate2::write::GzEncoder;
+    use std::io::Write;
+    let mut e = GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+/// A zip of one stored entry `a.jsonl`, its crc32 given (wrong on purpose), with or without a data
+/// descriptor.
+fn zip_stored(data: &[u8], crc: u32, descriptor: bool) -> Vec<u8> {
+    let mut v = b"PK\x03\x04".to_vec();
+    v.extend_from_slice(&20u16.to_le_bytes());
+    v.extend_from_slice(&(if descriptor { 8u16 } else { 0 }).to_le_bytes());
+    v.extend_from_slice(&0u16.to_le_bytes());
+    v.extend_from_slice(&[0, 0, 0x21, 0]);
+    let (c, n) = if descriptor { (0, 0) } else { (crc, data.len() as u32) };
+    for x in [c, n, n] {
+        v.extend_from_slice(&x.to_le_bytes());
+    }
+    v.extend_from_slice(&7u16.to_le_bytes());
+    v.extend_from_slice(&0u16.to_le_bytes());
+    v.extend_from_slice(b"a.jsonl");
+    v.extend_from_slice(data);
+    if descriptor {
+        v.extend_from_slice(b"PK\x07\x08");
+        for x in [crc, data.len() as u32, data.len() as u32] {
+            v.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    v.extend_from_slice(b"PK\x05\x06");
+    v.extend_from_slice(&[0; 18]);
+    v
+}
+
+/// feed_chunking, crash-e2db99de: a zip whose entry fails its crc32 check. The message said how far
+/// the input was read by counting the bytes pushed when the error came up — the whole file in one
+/// push, less in small chunks. It now counts the bytes consumed up to the error, in `.gz` too.
+#[test]
+fn fatal_archive_errors_say_the_same_position_at_every_chunking() {
+    let text = [r#"{"event_type":"session_start","attempt_id":"T1:a1","timestamp":"2026-02-09T10:00:00Z"}"#, "\n"].concat();
+    let text = text.as_bytes();
+    let mut cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("crc.zip", zip_stored(text, 0xdead_beef, false), "crc32 mismatch"),
+        ("stored-descriptor.zip", zip_stored(text, 0xdead_beef, true), "stored with a data descriptor"),
+    ];
+    let good = gz(text);
+    let mut bad_crc = good.clone();
+    let n = bad_crc.len();
+    bad_crc[n - 8] ^= 1;
+    cases.push(("crc.jsonl.gz", bad_crc, "crc32 mismatch"));
+    let mut garbage = [good.clone(), vec![0, 0, 0, 7, 0]].concat();
+    garbage.extend_from_slice(&good);
+    cases.push(("garbage.jsonl.gz", garbage, "trailing garbage"));
+    let mut corrupt = good.clone();
+    corrupt[10] = 0xff; // a reserved block type right at the deflate stream's start
+    cases.push(("corrupt.jsonl.gz", corrupt, "corrupt deflate stream"));
+    let mut second_corrupt = [good.clone(), good.clone()].concat();
+    second_corrupt[good.len() + 10] = 0xff;
+    cases.push(("second-corrupt.jsonl.gz", second_corrupt, "corrupt deflate stream"));
+    for (name, bytes, what) in &cases {
+        let store = same_at_every_chunking(name, bytes);
+        let error = store.sources.last().and_then(|s| s.error.clone()).unwrap_or_default();
+        assert!(error.contains(what) && error.contains("input bytes; what came before was loaded"), "{name}: {error}");
+    }
+}

@@ -873,7 +873,7 @@ impl Feed {
             let src = src.unwrap_or_else(|| store.add_source(self.name.clone(), "zip"));
             let fatal = self.failed;
             let s = &mut store.sources[src as usize];
-            s.error = Some(if fatal { format!("{message} (after {} input bytes; what came before was loaded)", decoder.bytes_in()) } else { message });
+            s.error = Some(if fatal { format!("{message} (after {} input bytes; what came before was loaded)", decoder.consumed()) } else { message });
         }
         self.last_src = last_src.get();
         self.bytes_out = bytes_out.get();
