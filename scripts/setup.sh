@@ -2,8 +2,20 @@
 # Installs what Spyglass needs on a fresh machine, skipping whatever is already there.
 #   scripts/setup.sh          toolchain for the native core and the Wasm page (target, wasm-bindgen, trunk)
 #   scripts/setup.sh --browser  also Debian's Chromium and the npm packages of the end-to-end tests
+#   scripts/setup.sh --fuzz     also the nightly toolchain and cargo-fuzz (README: Fuzzing; not
+#                               needed by the tests or CI)
+# The flags combine (`--browser --fuzz`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+browser=0 fuzz=0
+for a in "$@"; do
+  case "$a" in
+    --browser) browser=1 ;;
+    --fuzz) fuzz=1 ;;
+    *) echo "setup.sh: unknown option $a (known: --browser, --fuzz)" >&2; exit 2 ;;
+  esac
+done
 
 WASM_BINDGEN_VERSION=0.2.130
 TRUNK_VERSION=0.21.14
@@ -26,7 +38,7 @@ if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
   cargo install trunk --version "$TRUNK_VERSION" --locked
 fi
 
-if [ "${1:-}" = "--browser" ]; then
+if [ "$browser" = 1 ]; then
   if [ ! -x /usr/bin/chromium ]; then
     log "installing Debian's chromium"
     apt-get update -qq
@@ -35,5 +47,16 @@ if [ "${1:-}" = "--browser" ]; then
   if [ -f tests/e2e/package.json ] && [ ! -d tests/e2e/node_modules/playwright-core ]; then
     log "installing the end-to-end test packages"
     (cd tests/e2e && npm ci --no-audit --no-fund --silent)
+  fi
+fi
+
+if [ "$fuzz" = 1 ]; then
+  if ! rustup toolchain list | grep -q '^nightly'; then
+    log "installing the nightly toolchain (cargo fuzz needs it; a minute)"
+    rustup toolchain install nightly --profile minimal
+  fi
+  if ! cargo fuzz --version >/dev/null 2>&1; then
+    log "building cargo-fuzz (a few minutes, once)"
+    cargo install cargo-fuzz
   fi
 fi

@@ -476,9 +476,19 @@ impl GzipCore {
     fn push(&mut self, input: &[u8], out: &mut Out<'_>, room: &Cell<u64>) -> Result<usize, ArchiveError> {
         let base = self.offset;
         let mut pos = 0;
-        while room.get() > 0 && (pos < input.len() || self.busy()) {
+        let r = self.run(input, base, &mut pos, out, room);
+        // consumed: up to where it stopped for want of room, or, after an error, where the error
+        // was found (whatever the chunking)
+        self.offset = base + pos as u64;
+        r.map(|()| pos)
+    }
+
+    /// Process `input` (which starts at input byte `base`) from `*pos` until it or `room` is used
+    /// up; after an error `*pos` is where it was found.
+    fn run(&mut self, input: &[u8], base: u64, pos: &mut usize, out: &mut Out<'_>, room: &Cell<u64>) -> Result<(), ArchiveError> {
+        while room.get() > 0 && (*pos < input.len() || self.busy()) {
             match self.state {
-                GzState::Header => match self.header.feed(input, &mut pos) {
+                GzState::Header => match self.header.feed(input, pos) {
                     Ok(false) => {}
                     Ok(true) => {
                         if !self.started {
@@ -489,7 +499,7 @@ impl GzipCore {
                         self.inflater.reset();
                         self.crc.reset();
                         self.member_out = 0;
-                        self.deflate_start = base + pos as u64;
+                        self.deflate_start = base + *pos as u64;
                         self.state = GzState::Deflate;
                     }
                     Err(HeaderError::BadMagic) if self.member > 1 => {
@@ -519,15 +529,16 @@ impl GzipCore {
                         emit_data(d, &mut *out);
                         Ok(())
                     };
-                    match self.inflater.feed(&input[pos..], false, room, &mut sink) {
+                    match self.inflater.feed(&input[*pos..], false, room, &mut sink) {
                         Ok((n, ended)) => {
-                            pos += n;
+                            *pos += n;
                             if ended {
                                 self.trailer.clear();
                                 self.state = GzState::Trailer;
                             }
                         }
                         Err(InflateError::Corrupt { at }) => {
+                            *pos = (self.deflate_start + at).saturating_sub(base).min(input.len() as u64) as usize;
                             return Err(ArchiveError::new(format!(
                                 "gzip: corrupt deflate stream at compressed byte {} (member {})",
                                 self.deflate_start + at,
@@ -538,7 +549,7 @@ impl GzipCore {
                     }
                 }
                 GzState::Trailer => {
-                    if !fill(&mut self.trailer, 8, input, &mut pos) {
+                    if !fill(&mut self.trailer, 8, input, pos) {
                         continue;
                     }
                     let stored_crc = le32(&self.trailer, 0);
@@ -560,30 +571,30 @@ impl GzipCore {
                     self.state = GzState::AfterMember;
                 }
                 GzState::AfterMember => {
-                    if input[pos] == 0 {
-                        self.member_start = base + pos as u64;
+                    if input[*pos] == 0 {
+                        self.member_start = base + *pos as u64;
                         self.state = GzState::Padding;
                     } else {
                         self.member += 1;
-                        self.member_start = base + pos as u64;
+                        self.member_start = base + *pos as u64;
                         self.header.reset();
                         self.state = GzState::Header;
                     }
                 }
                 GzState::Padding => {
-                    if input[pos..].iter().any(|&b| b != 0) {
+                    if let Some(i) = input[*pos..].iter().position(|&b| b != 0) {
+                        *pos += i;
                         out(Output::EntryEnd);
                         return Err(ArchiveError::new(format!(
                             "gzip: trailing garbage after member {} at byte {}",
                             self.member, self.member_start
                         )));
                     }
-                    pos = input.len();
+                    *pos = input.len();
                 }
             }
         }
-        self.offset = base + pos as u64;
-        Ok(pos)
+        Ok(())
     }
 
     fn finish(&mut self, out: &mut Out<'_>) -> Result<(), ArchiveError> {
@@ -1429,6 +1440,16 @@ impl Decoder {
     /// Compressed bytes handed to `push` so far.
     pub fn bytes_in(&self) -> u64 {
         self.bytes_in
+    }
+
+    /// Input bytes consumed: after a fatal error, where in the input it was found (the same
+    /// whatever the chunking, unlike [`Self::bytes_in`]).
+    pub fn consumed(&self) -> u64 {
+        match &self.core {
+            Core::Plain { .. } => self.bytes_in,
+            Core::Gzip(g) => g.offset,
+            Core::Zip(z) => z.offset,
+        }
     }
 
     /// Decompressed bytes emitted as `Data` so far.

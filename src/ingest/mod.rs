@@ -650,8 +650,26 @@ struct Open {
     lines: LineSplitter,
     /// the source's first bytes decided it is not text
     rejected: bool,
+    /// whether the source's first bytes were judged (`check_head`)
     checked: bool,
+    /// the source's first bytes, held until `HEAD_BYTES` are there (or the source ends) and judged
+    /// before any line is read: the verdict is the same whatever the chunking
+    head: Vec<u8>,
 }
+
+impl Open {
+    fn new(src: u32, rejected: bool, checked: bool) -> Open {
+        Open { src, lines: LineSplitter::new(DEFAULT_MAX_LINE_BYTES), rejected, checked, head: Vec::new() }
+    }
+
+    /// Bytes held: the head not yet judged and a line that spans chunks.
+    fn buffered_bytes(&self) -> usize {
+        self.lines.buffered_bytes() + self.head.len()
+    }
+}
+
+/// How many of a source's first bytes decide whether it is text (`check_head`).
+const HEAD_BYTES: usize = 4096;
 
 /// Reads one input file (plain, `.gz` or `.zip`) pushed in chunks.
 pub struct Feed {
@@ -770,7 +788,7 @@ impl Feed {
 
     /// Bytes held for a line that spans chunks (bounded by the line limit).
     pub fn buffered_bytes(&self) -> usize {
-        self.open.as_ref().map_or(0, |o| o.lines.buffered_bytes()) + self.head.len()
+        self.open.as_ref().map_or(0, Open::buffered_bytes) + self.head.len()
     }
 
     /// Compressed bytes pushed so far (for progress).
@@ -1040,7 +1058,7 @@ impl Feed {
                 } else if skip_entry {
                     store.sources[src as usize].error = Some("not a .jsonl file: skipped".into());
                 }
-                open = Some(Open { src, lines: LineSplitter::new(DEFAULT_MAX_LINE_BYTES), rejected: skip_entry || too_many, checked: false });
+                open = Some(Open::new(src, skip_entry || too_many, false));
             }
             Output::Data(bytes) => {
                 bytes_out.set(bytes_out.get() + bytes.len() as u64);
@@ -1083,7 +1101,7 @@ impl Feed {
             let src = src.unwrap_or_else(|| store.add_source(self.name.clone(), "zip"));
             let fatal = self.failed;
             let s = &mut store.sources[src as usize];
-            s.error = Some(if fatal { format!("{message} (after {} input bytes; what came before was loaded)", decoder.bytes_in()) } else { message });
+            s.error = Some(if fatal { format!("{message} (after {} input bytes; what came before was loaded)", decoder.consumed()) } else { message });
         }
         self.last_src = last_src.get();
         self.bytes_out = bytes_out.get();
@@ -1094,33 +1112,53 @@ impl Feed {
     }
 }
 
-fn feed_lines(store: &mut Store, o: &mut Open, bytes: &[u8]) {
-    if !o.checked && !bytes.is_empty() {
-        o.checked = true;
-        // NUL bytes in the first line, or in the first 4 KiB of a file that does not start like JSON;
-        // a log with one garbage line further down is not rejected
-        let head = &bytes[..bytes.len().min(4096)];
-        let first_line = &head[..memchr::memchr(b'\n', head).unwrap_or(head.len())];
-        let verdict = if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
-            Some("UTF-16 text: bosun writes UTF-8 JSON Lines; convert the file to UTF-8".to_string())
-        } else if first_line.contains(&0) || (head.contains(&0) && !head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head).trim_ascii_start().starts_with(b"{")) {
-            Some("binary content, not JSON Lines text: is this the right file?".to_string())
-        } else {
-            None
-        };
-        if let Some(v) = verdict {
-            store.sources[o.src as usize].error = Some(v);
-            o.rejected = true;
-        }
-    }
+fn feed_lines(store: &mut Store, o: &mut Open, mut bytes: &[u8]) {
     if let Some(s) = store.sources.get_mut(o.src as usize) {
         s.bytes += bytes.len() as u64;
     }
     if o.rejected {
         return;
     }
+    if !o.checked {
+        // the first HEAD_BYTES are held and judged together, however they were chunked
+        let take = (HEAD_BYTES - o.head.len()).min(bytes.len());
+        o.head.extend_from_slice(&bytes[..take]);
+        bytes = &bytes[take..];
+        if o.head.len() < HEAD_BYTES || !check_head(store, o) {
+            return;
+        }
+    }
     let src = o.src;
     o.lines.push(bytes, &mut |ev| on_line_event(store, src, ev));
+}
+
+/// Judges the source's first bytes held in `o.head` (all of them, or its first `HEAD_BYTES`): a
+/// source that is not text is rejected with a message; else the bytes are read as lines. Returns
+/// whether the source goes on being read.
+fn check_head(store: &mut Store, o: &mut Open) -> bool {
+    o.checked = true;
+    let head = std::mem::take(&mut o.head);
+    if head.is_empty() {
+        return true;
+    }
+    // NUL bytes in the first line, or in the first 4 KiB of a file that does not start like JSON;
+    // a log with one garbage line further down is not rejected
+    let first_line = &head[..memchr::memchr(b'\n', &head).unwrap_or(head.len())];
+    let verdict = if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        Some("UTF-16 text: bosun writes UTF-8 JSON Lines; convert the file to UTF-8".to_string())
+    } else if first_line.contains(&0) || (head.contains(&0) && !head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head).trim_ascii_start().starts_with(b"{")) {
+        Some("binary content, not JSON Lines text: is this the right file?".to_string())
+    } else {
+        None
+    };
+    if let Some(v) = verdict {
+        store.sources[o.src as usize].error = Some(v);
+        o.rejected = true;
+        return false;
+    }
+    let src = o.src;
+    o.lines.push(&head, &mut |ev| on_line_event(store, src, ev));
+    true
 }
 
 fn on_line_event(store: &mut Store, src: u32, ev: LineEvent<'_>) {
@@ -1141,6 +1179,9 @@ fn on_line_event(store: &mut Store, src: u32, ev: LineEvent<'_>) {
 }
 
 fn close(store: &mut Store, mut o: Open) {
+    if !o.checked && !o.rejected {
+        check_head(store, &mut o);
+    }
     if !o.rejected {
         let src = o.src;
         o.lines.finish(&mut |ev| on_line_event(store, src, ev));
@@ -1160,7 +1201,7 @@ mod line_number_tests {
         let mut store = Store::new();
         let src = store.add_source("big.jsonl".into(), "plain");
         let before = u32::MAX as u64 - 1;
-        let mut open = Open { src, lines: LineSplitter::new(DEFAULT_MAX_LINE_BYTES).with_lines_before(before), rejected: false, checked: false };
+        let mut open = Open { lines: LineSplitter::new(DEFAULT_MAX_LINE_BYTES).with_lines_before(before), ..Open::new(src, false, false) };
         let event = br#"{"timestamp":"2026-02-09T14:23:45Z","attempt_id":"a1","event_type":"session_start"}"#;
         let mut input = b"not json\n".to_vec();
         input.extend_from_slice(event);
@@ -1179,7 +1220,7 @@ mod line_number_tests {
     fn line_numbers_saturate_at_the_locator_limit() {
         let mut store = Store::new();
         let src = store.add_source("big.jsonl".into(), "plain");
-        let mut open = Open { src, lines: LineSplitter::new(DEFAULT_MAX_LINE_BYTES).with_lines_before(u64::MAX - 1), rejected: false, checked: false };
+        let mut open = Open { lines: LineSplitter::new(DEFAULT_MAX_LINE_BYTES).with_lines_before(u64::MAX - 1), ..Open::new(src, false, false) };
         feed_lines(&mut store, &mut open, b"x\ny\nz\n");
         close(&mut store, open);
         let skipped: Vec<u64> = store.skipped_lines().iter().map(|s| s.line).collect();

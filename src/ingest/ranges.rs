@@ -15,7 +15,7 @@
 //! of the file. A range with no `\n` at all lies inside one long line and yields nothing.
 
 use super::lines::{LineSplitter, DEFAULT_MAX_LINE_BYTES};
-use super::{feed_lines, on_line_event, Open, Stopped, Store};
+use super::{check_head, feed_lines, on_line_event, Open, Stopped, Store};
 use crate::model::records::*;
 use serde::{Deserialize, Serialize};
 
@@ -98,7 +98,7 @@ impl RangeParser {
         let src = store.add_source(String::new(), "plain");
         let first = range_start == 0;
         // only the first range holds the file's first bytes, which decide whether it is text
-        let open = Open { src, lines: LineSplitter::new(DEFAULT_MAX_LINE_BYTES), rejected: false, checked: !first };
+        let open = Open::new(src, false, !first);
         RangeParser { store, open, phase: if first { Phase::Range } else { Phase::Prefix }, pos: range_start.saturating_sub(1), range_start, range_bytes: 0 }
     }
 
@@ -142,6 +142,11 @@ impl RangeParser {
 
     /// The range's own bytes are all pushed.
     pub fn end_of_range(&mut self) {
+        // a first range shorter than the head judged (`HEAD_BYTES`; never on the page, whose
+        // ranges are 8 MiB) is judged on its own bytes
+        if !self.open.checked && !self.open.rejected {
+            check_head(&mut self.store, &mut self.open);
+        }
         self.phase = match self.phase {
             Phase::Range if self.open.lines.in_line() && !self.open.rejected => Phase::Continuation,
             _ => Phase::Done,
@@ -155,6 +160,9 @@ impl RangeParser {
 
     /// `at_eof`: the file ended (a last line without `\n` is then read as such).
     pub fn finish(mut self, at_eof: bool) -> RangeResult {
+        if !self.open.checked && !self.open.rejected {
+            check_head(&mut self.store, &mut self.open);
+        }
         if at_eof && !self.open.rejected {
             let store = &mut self.store;
             let src = self.open.src;

@@ -1,7 +1,8 @@
 // End-to-end tests of the Spyglass page: playwright-core drives Debian's chromium against dist/
 // served on 127.0.0.1 (and dist-single/spyglass.html from file://).
 //   node run.mjs [--only NAME] [--skip-large]
-// Prints one line per test and a final "N passed, M failed"; exits non-zero on failure.
+// Prints one line per test (`ok`, `FAIL` or `skip`) and a final "N passed, M failed, K skipped";
+// exits non-zero on failure. A skipped test is never counted as passed.
 import { chromium } from 'playwright-core';
 import http from 'node:http';
 import fs from 'node:fs';
@@ -48,9 +49,13 @@ const browser = await chromium.launch({
 });
 
 // ---- harness --------------------------------------------------------------------------------
-let passed = 0, failed = 0;
+// A test returns nothing when it passed, a note (a string) when it passed with something to say,
+// or skip(reason) when it did not run: that is counted as skipped, never as passed.
+let passed = 0, failed = 0, skipped = 0;
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
+const SKIP = Symbol('skip');
+const skip = (reason) => ({ [SKIP]: reason });
 function assert(cond, msg) { if (!cond) throw new Error(msg); }
 
 /** A fresh page; `cores` makes it see that many (navigator.hardwareConcurrency: the page starts
@@ -565,7 +570,7 @@ test('empty and error states, shortcuts help', async () => {
 });
 
 test('a large load (>= 200 MB) never blocks the main thread > 100 ms', async () => {
-  if (skipLarge) return 'skipped';
+  if (skipLarge) return skip('--skip-large');
   const big = path.join(work, 'large.jsonl');
   if (!fs.existsSync(big) || fs.statSync(big).size < 200e6) execFileSync('node', [path.join(here, 'gen-large.mjs'), big, '210']);
   const { page, context } = await openPage();
@@ -599,7 +604,7 @@ test('a large load (>= 200 MB) never blocks the main thread > 100 ms', async () 
 });
 
 test('cancel stops a large load and keeps what was read; remove-one and clear-all', async () => {
-  if (skipLarge) return 'skipped';
+  if (skipLarge) return skip('--skip-large');
   const big = path.join(work, 'large.jsonl');
   const { page, context } = await openPage();
   await loadFiles(page, [fixture]);
@@ -627,7 +632,7 @@ test('cancel stops a large load and keeps what was read; remove-one and clear-al
 // and by two parse workers in ranges (a page that sees three), and gzipped (no room reserved ahead:
 // it stops at the line whose record would grow the records past the budget).
 test('a file too large for the memory budget stops at a line, says how far, and the rest stays', async () => {
-  if (skipLarge) return 'skipped';
+  if (skipLarge) return skip('--skip-large');
   const big = path.join(work, 'large.jsonl');
   const bigGz = path.join(work, 'large.jsonl.gz');
   if (!fs.existsSync(bigGz)) fs.writeFileSync(bigGz, zlib.gzipSync(fs.readFileSync(big), { level: 1 }));
@@ -669,7 +674,7 @@ test('a file too large for the memory budget stops at a line, says how far, and 
 });
 
 test('a file failing mid-way is named with how far it got; the rest stays', async () => {
-  if (skipLarge) return 'skipped';
+  if (skipLarge) return skip('--skip-large');
   const victim = path.join(work, 'vanishing.jsonl');
   fs.copyFileSync(path.join(work, 'large.jsonl'), victim);
   const { page, context } = await openPage();
@@ -769,37 +774,35 @@ test('a gzip bomb stops with a message, the page stays usable, and a stuck worke
   return `blank bomb ${blankMs} ms, ratio bomb ${sameMs} ms, silent worker restarted after ${silentMs} ms, unanswered cancel after ${cancelMs} ms`;
 });
 
-test('the demo button generates data in the worker (or says why not)', async () => {
+test('the demo button generates data in the worker', async () => {
   const { page, context, requests } = await openPage();
   await page.click('.drop-actions button[data-action="demo"]');
   await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state), null, { timeout: 120000 });
   const state = await page.evaluate(() => document.body.dataset.state);
   const banner = await page.textContent('#banner');
   await page.screenshot({ path: path.join(out, `demo-${state}.png`) });
-  if (state === 'ready') {
-    await page.screenshot({ path: path.join(out, 'demo-full-light.png'), fullPage: true });
-    await page.keyboard.press('t');
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: path.join(out, 'demo-full-dark.png'), fullPage: true });
-    const charts = await page.$$eval('canvas.section-chart', (c) => c.map((x) => [x.id, x.width, x.getAttribute('aria-label').length]));
-    assert(charts.length >= 10 && charts.every(([, w, l]) => w > 0 && l > 20), `charts drawn with aria-labels: ${JSON.stringify(charts.slice(0, 3))}`);
-    // a tooltip with the exact value over a bar of the first chart
-    const canvas = page.locator('canvas.section-chart').first();
-    await canvas.scrollIntoViewIfNeeded();
-    const box = await canvas.boundingBox();
-    let tip = null;
-    for (let fy = 0.15; fy < 0.9 && !tip; fy += 0.07) {
-      for (let fx = 0.3; fx < 0.7 && !tip; fx += 0.1) {
-        await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy);
-        if (await page.isVisible('#tooltip')) tip = await page.textContent('#tooltip');
-      }
+  // the demo must load: the error state (whatever the banner says) is a failure
+  assert(state === 'ready', `demo: state ${state}, not ready; banner: ${banner}`);
+  await page.screenshot({ path: path.join(out, 'demo-full-light.png'), fullPage: true });
+  await page.keyboard.press('t');
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(out, 'demo-full-dark.png'), fullPage: true });
+  const charts = await page.$$eval('canvas.section-chart', (c) => c.map((x) => [x.id, x.width, x.getAttribute('aria-label').length]));
+  assert(charts.length >= 10 && charts.every(([, w, l]) => w > 0 && l > 20), `charts drawn with aria-labels: ${JSON.stringify(charts.slice(0, 3))}`);
+  // a tooltip with the exact value over a bar of the first chart
+  const canvas = page.locator('canvas.section-chart').first();
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  let tip = null;
+  for (let fy = 0.15; fy < 0.9 && !tip; fy += 0.07) {
+    for (let fx = 0.3; fx < 0.7 && !tip; fx += 0.1) {
+      await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy);
+      if (await page.isVisible('#tooltip')) tip = await page.textContent('#tooltip');
     }
-    assert(tip && /\d/.test(tip), `a chart tooltip shows a value: ${tip}`);
   }
-  assert(state === 'ready' || /demo/.test(banner), `demo: state ${state}, banner ${banner}`);
+  assert(tip && /\d/.test(tip), `a chart tooltip shows a value: ${tip}`);
   assert(requests.every((u) => u.startsWith('http://127.0.0.1')), 'no network for the demo');
   await context.close();
-  return state === 'ready' ? undefined : 'generator not available yet: error shown';
 });
 
 test('single-file build works from file://', async () => {
@@ -813,7 +816,7 @@ test('single-file build works from file://', async () => {
   const foreign = requests.filter((u) => !u.startsWith('file://') && !u.startsWith('blob:') && !u.startsWith('data:'));
   assert(foreign.length === 0, `requests: ${foreign.join(', ')}`);
   await context.close();
-  if (skipLarge) return;
+  if (skipLarge) return 'its large-file part not run: --skip-large';
   // the parse workers start from the same Blob URL as the worker (three cores seen: two of them),
   // and their ranges, merged in order, make the CLI's report
   const big = path.join(work, 'large.jsonl');
@@ -827,13 +830,22 @@ test('single-file build works from file://', async () => {
   await second.context.close();
 });
 
-for (const t of tests) {
-  if (only && !t.name.includes(only)) continue;
+const selected = tests.filter((t) => !only || t.name.includes(only));
+if (only && selected.length === 0) {
+  console.log(`FAIL --only ${only}: no test's name contains it`);
+  failed++;
+}
+for (const t of selected) {
   const t0 = Date.now();
   try {
     const r = await t.fn();
-    passed++;
-    console.log(`ok   ${t.name}${r ? ` (${r})` : ''} (${Date.now() - t0} ms)`);
+    if (r && typeof r === 'object' && SKIP in r) {
+      skipped++;
+      console.log(`skip ${t.name} (${r[SKIP]})`);
+    } else {
+      passed++;
+      console.log(`ok   ${t.name}${r ? ` (${r})` : ''} (${Date.now() - t0} ms)`);
+    }
   } catch (e) {
     failed++;
     console.log(`FAIL ${t.name}: ${e.message.split('\n')[0]}`);
@@ -841,5 +853,6 @@ for (const t of tests) {
 }
 await browser.close();
 server.close();
-console.log(`${passed} passed, ${failed} failed`);
+if (only) console.log(`(--only ${only}: ${tests.length - selected.length} other tests not selected)`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed ? 1 : 0);

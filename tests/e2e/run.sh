@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the page (trunk build --release → dist/, then dist-single/spyglass.html) and the CLI the
 # exported JSON is compared with, then runs the end-to-end tests in Debian's chromium.
-# Prints one line per test and finally "N passed, M failed"; exits non-zero on failure.
+# Prints one line per test and finally "N passed, M failed, K skipped"; exits non-zero on failure.
 #   tests/e2e/run.sh [--no-build] [--skip-large] [--only NAME]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -23,6 +23,7 @@ mkdir -p "$here/out"
 status=0
 node "$here/run.mjs" "${args[@]}" || status=$?
 if [ "$status" != 0 ] && [ "$status" != 1 ]; then
-  echo "0 passed, 1 failed"   # the runner itself crashed
+  echo "the test runner crashed (exit status $status)"
+  echo "0 passed, 1 failed, 0 skipped"
 fi
 exit "$status"

@@ -1,0 +1,156 @@
+//! Inputs the fuzzer (fuzz/, README: Fuzzing) found, kept as tests of the invariant each broke.
+
+use spyglass::ingest::{Feed, Store};
+use spyglass::model::records::Sym;
+
+/// Everything a store holds, as text (as tests/ranges.rs and the fuzz targets compare stores).
+fn dump(store: &Store) -> Vec<String> {
+    let mut out = vec![format!("sources {:?}", store.sources), format!("diagnostics {:?}", store.diagnostics)];
+    out.extend((0..store.strings.len() as u32).map(|i| format!("string {i} {}", store.str(Sym(i)))));
+    out.extend(store.contexts.iter().map(|c| format!("context {c:?}")));
+    out.extend(store.events.iter().map(|e| format!("event {e:?}")));
+    out.extend(store.usages.iter().map(|u| format!("usage {:?}", u.usage())));
+    out.extend(store.metrics.iter().map(|m| format!("metrics {m:?}")));
+    out.extend(store.alerts.iter().map(|a| format!("alert {a:?}")));
+    out.push(format!("skipped {:?}", store.skipped_lines()));
+    out
+}
+
+fn load(name: &str, bytes: &[u8], chunk: usize) -> Store {
+    let mut store = Store::new();
+    let mut feed = Feed::new(name);
+    for c in bytes.chunks(chunk.max(1)) {
+        feed.push(&mut store, c);
+    }
+    feed.finish(&mut store);
+    store
+}
+
+fn same_at_every_chunking(name: &str, bytes: &[u8]) -> Store {
+    let whole = load(name, bytes, usize::MAX);
+    for chunk in (1..=17).chain([64, 1000, 4095, 4096, 4097]) {
+        assert_eq!(dump(&load(name, bytes, chunk)), dump(&whole), "{name} at chunk size {chunk}");
+    }
+    whole
+}
+
+const BINARY: &str = "binary content, not JSON Lines text: is this the right file?";
+
+/// feed_chunking, crash-e8fd5559: a PNG header read as `t.jsonl`. Whether a file is binary was
+/// judged on its first chunk alone: whole, the NUL bytes at its end made it binary; pushed a byte
+/// at a time, its first bytes had none, and its three "lines" were read and skipped. The first
+/// 4 KiB are now held and judged together.
+#[test]
+fn binary_verdict_does_not_depend_on_the_chunking() {
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00";
+    let store = same_at_every_chunking("t.jsonl", png);
+    assert_eq!(store.sources[0].error.as_deref(), Some(BINARY));
+    assert_eq!(store.sources[0].lines, 0);
+
+    // a NUL anywhere in the first 4 KiB of a file that does not start like JSON; in the first line
+    // of one that does; none past 4 KiB; UTF-16
+    let line = br#"{"event_type":"tool_call","attempt_id":"T-1:a1","timestamp":"2026-02-09T10:00:00Z"}"#;
+    let mut cases: Vec<(Vec<u8>, Option<&str>)> = Vec::new();
+    for at in [0, 1, 5, 100, 4095] {
+        let mut text = b"not json\n".repeat(500);
+        text[at] = 0;
+        cases.push((text, Some(BINARY)));
+    }
+    let mut text = b"not json\n".repeat(500);
+    text[4096] = 0;
+    cases.push((text, None));
+    let mut json = line.to_vec();
+    json.insert(20, 0);
+    cases.push((json, Some(BINARY)));
+    let mut json = [&line[..], b"\n", b"{\"a\":\"\x00\"}\n", &line[..]].concat();
+    json.extend_from_slice(b"\n");
+    cases.push((json, None));
+    cases.push((b"\xFF\xFE{\x00\"\x00".to_vec(), Some("UTF-16 text: bosun writes UTF-8 JSON Lines; convert the file to UTF-8")));
+    for (i, (bytes, verdict)) in cases.iter().enumerate() {
+        let store = same_at_every_chunking(&format!("case{i}.jsonl"), bytes);
+        if verdict.is_some() {
+            assert_eq!(store.sources[0].error.as_deref(), *verdict, "case {i}");
+        } else {
+            assert_ne!(store.sources[0].error.as_deref(), Some(BINARY), "case {i}");
+        }
+    }
+}
+
+/// The same verdict for a `.gz` (the decoder hands the line reader its output in pieces of its own).
+#[test]
+fn binary_verdict_of_a_gzip_does_not_depend_on_the_chunking() {
+    use flate2::write::GzEncoder;
+    use std::io::Write;
+    let mut e = GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(b"\x89PNG\r\n\x1a\n\x00\x00").unwrap();
+    let gz = e.finish().unwrap();
+    let store = same_at_every_chunking("t.jsonl.gz", &gz);
+    assert_eq!(store.sources[0].error.as_deref(), Some(BINARY));
+}
+
+fn gz(data: &[u8]) -> Vec<u8> {
+    use flate2::write::GzEncoder;
+    use std::io::Write;
+    let mut e = GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+/// A zip of one stored entry `a.jsonl`, its crc32 given (wrong on purpose), with or without a data
+/// descriptor.
+fn zip_stored(data: &[u8], crc: u32, descriptor: bool) -> Vec<u8> {
+    let mut v = b"PK\x03\x04".to_vec();
+    v.extend_from_slice(&20u16.to_le_bytes());
+    v.extend_from_slice(&(if descriptor { 8u16 } else { 0 }).to_le_bytes());
+    v.extend_from_slice(&0u16.to_le_bytes());
+    v.extend_from_slice(&[0, 0, 0x21, 0]);
+    let (c, n) = if descriptor { (0, 0) } else { (crc, data.len() as u32) };
+    for x in [c, n, n] {
+        v.extend_from_slice(&x.to_le_bytes());
+    }
+    v.extend_from_slice(&7u16.to_le_bytes());
+    v.extend_from_slice(&0u16.to_le_bytes());
+    v.extend_from_slice(b"a.jsonl");
+    v.extend_from_slice(data);
+    if descriptor {
+        v.extend_from_slice(b"PK\x07\x08");
+        for x in [crc, data.len() as u32, data.len() as u32] {
+            v.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    v.extend_from_slice(b"PK\x05\x06");
+    v.extend_from_slice(&[0; 18]);
+    v
+}
+
+/// feed_chunking, crash-e2db99de: a zip whose entry fails its crc32 check. The message said how far
+/// the input was read by counting the bytes pushed when the error came up — the whole file in one
+/// push, less in small chunks. It now counts the bytes consumed up to the error, in `.gz` too.
+#[test]
+fn fatal_archive_errors_say_the_same_position_at_every_chunking() {
+    let text = [r#"{"event_type":"session_start","attempt_id":"T1:a1","timestamp":"2026-02-09T10:00:00Z"}"#, "\n"].concat();
+    let text = text.as_bytes();
+    let mut cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("crc.zip", zip_stored(text, 0xdead_beef, false), "crc32 mismatch"),
+        ("stored-descriptor.zip", zip_stored(text, 0xdead_beef, true), "stored with a data descriptor"),
+    ];
+    let good = gz(text);
+    let mut bad_crc = good.clone();
+    let n = bad_crc.len();
+    bad_crc[n - 8] ^= 1;
+    cases.push(("crc.jsonl.gz", bad_crc, "crc32 mismatch"));
+    let mut garbage = [good.clone(), vec![0, 0, 0, 7, 0]].concat();
+    garbage.extend_from_slice(&good);
+    cases.push(("garbage.jsonl.gz", garbage, "trailing garbage"));
+    let mut corrupt = good.clone();
+    corrupt[10] = 0xff; // a reserved block type right at the deflate stream's start
+    cases.push(("corrupt.jsonl.gz", corrupt, "corrupt deflate stream"));
+    let mut second_corrupt = [good.clone(), good.clone()].concat();
+    second_corrupt[good.len() + 10] = 0xff;
+    cases.push(("second-corrupt.jsonl.gz", second_corrupt, "corrupt deflate stream"));
+    for (name, bytes, what) in &cases {
+        let store = same_at_every_chunking(name, bytes);
+        let error = store.sources.last().and_then(|s| s.error.clone()).unwrap_or_default();
+        assert!(error.contains(what) && error.contains("input bytes; what came before was loaded"), "{name}: {error}");
+    }
+}
