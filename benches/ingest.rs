@@ -23,7 +23,9 @@ const RANGE: usize = 8 << 20;
 fn peak_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0)
 }
 
@@ -128,7 +130,8 @@ fn measure(mode: &str, path: &Path, runs: usize) -> (f64, u64, Option<f64>) {
     let exe = std::env::current_exe().expect("exe");
     let mut best = (f64::MAX, 0, None);
     for _ in 0..runs {
-        let out = Command::new(&exe).args(["--child", mode, path.to_str().expect("utf-8 path")]).output().expect("child");
+        let out =
+            Command::new(&exe).args(["--child", mode, path.to_str().expect("utf-8 path")]).output().expect("child");
         let text = String::from_utf8_lossy(&out.stdout);
         let mut it = text.split_whitespace();
         let secs: f64 = it.next().and_then(|s| s.parse().ok()).expect("child output");
@@ -147,7 +150,10 @@ fn stream_file(mb: u64) -> PathBuf {
     let path = dir.join("agent-work-stream.jsonl");
     if !path.exists() {
         std::fs::create_dir_all(&dir).expect("mkdir");
-        let cfg = spyglass::demo::DemoConfig { sessions: spyglass::demo::sessions_for_stream_bytes(mb * 1_000_000), ..Default::default() };
+        let cfg = spyglass::demo::DemoConfig {
+            sessions: spyglass::demo::sessions_for_stream_bytes(mb * 1_000_000),
+            ..Default::default()
+        };
         let mut sink = StreamOnly(std::io::BufWriter::new(std::fs::File::create(&path).expect("create")));
         spyglass::demo::generate(&cfg, &mut sink).expect("generate");
     }
@@ -219,7 +225,10 @@ fn duckdb_python() -> Option<PathBuf> {
     }
     eprintln!("installing the duckdb Python package for the baseline (once)…");
     let ok = Command::new("python3").args(["-m", "venv", venv.to_str()?]).status().is_ok_and(|s| s.success())
-        && Command::new(&python).args(["-m", "pip", "install", "--quiet", "duckdb"]).status().is_ok_and(|s| s.success());
+        && Command::new(&python)
+            .args(["-m", "pip", "install", "--quiet", "duckdb"])
+            .status()
+            .is_ok_and(|s| s.success());
     (ok && has(&python)).then_some(python)
 }
 
@@ -237,7 +246,14 @@ fn main() {
     let (read_s, read_kb, _) = measure("read", &path, 3);
     let (value_s, value_kb, _) = measure("value", &path, 3);
     let (ingest_s, ingest_kb, sessions_s) = measure("ingest", &path, 3);
-    let row = |name: &str, s: f64, kb: u64| println!("  {name:<42} {:>8.0} MB/s  {:>6.2}x ingest time  peak {:>6.0} MB", mbytes / s, s / ingest_s, kb as f64 / 1024.0);
+    let row = |name: &str, s: f64, kb: u64| {
+        println!(
+            "  {name:<42} {:>8.0} MB/s  {:>6.2}x ingest time  peak {:>6.0} MB",
+            mbytes / s,
+            s / ingest_s,
+            kb as f64 / 1024.0
+        )
+    };
     row("read the file (1 MiB chunks)", read_s, read_kb);
     row("serde_json::Value per line", value_s, value_kb);
     row("spyglass ingest (Store + Feed)", ingest_s, ingest_kb);
@@ -258,6 +274,11 @@ fn main() {
     let padded = padded_file(&path);
     let padded_mb = std::fs::metadata(&padded).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
     let (p_s, p_kb, _) = measure("ingest", &padded, 1);
-    println!("  same events, agent_output 20 KB longer ({padded_mb:.0} MB): {:.0} MB/s, peak {:.0} MB (vs {:.0} MB)", padded_mb / p_s, p_kb as f64 / 1024.0, ingest_kb as f64 / 1024.0);
+    println!(
+        "  same events, agent_output 20 KB longer ({padded_mb:.0} MB): {:.0} MB/s, peak {:.0} MB (vs {:.0} MB)",
+        padded_mb / p_s,
+        p_kb as f64 / 1024.0,
+        ingest_kb as f64 / 1024.0
+    );
     println!("ratio ingest / serde_json::Value: {:.2}", value_s / ingest_s);
 }

@@ -16,7 +16,8 @@ fn synthesize(sessions: usize) -> String {
     let mut out = String::with_capacity(sessions * 2600);
     let executors = ["CODEX", "COPILOT", "CLAUDE"];
     let models = ["gpt-5-codex", "gpt-5-mini", "gpt-4.1", "claude-sonnet-4", "claude-opus-4", "o3"];
-    let categories = ["rate_limit", "api_error", "auth", "build", "test", "permission_wait", "content_policy", "dependency"];
+    let categories =
+        ["rate_limit", "api_error", "auth", "build", "test", "permission_wait", "content_policy", "dependency"];
     let tools = ["shell", "edit_file", "read_file", "write_file", "search"];
     let t0: i64 = 1_770_000_000_000;
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -32,30 +33,74 @@ fn synthesize(sessions: usize) -> String {
         let ex = executors[rnd(3) as usize];
         let model = models[rnd(6) as usize];
         let mut t = t0 + (i as i64) * 26_000 + rnd(20_000) as i64;
-        let head = |t: i64, ty: &str| format!(r#"{{"timestamp":{t},"attempt_id":"{a}","task_id":"{task}","task_title":"Task {task}","executor":"{ex}","model":"{model}","event_type":"{ty}","data":"#);
-        let _ = writeln!(out, r#"{}{{"prompt_type":"{}"}}}}"#, head(t, "session_start"), if rnd(4) == 0 { "retry" } else { "initial" });
+        let head = |t: i64, ty: &str| {
+            format!(
+                r#"{{"timestamp":{t},"attempt_id":"{a}","task_id":"{task}","task_title":"Task {task}","executor":"{ex}","model":"{model}","event_type":"{ty}","data":"#
+            )
+        };
+        let _ = writeln!(
+            out,
+            r#"{}{{"prompt_type":"{}"}}}}"#,
+            head(t, "session_start"),
+            if rnd(4) == 0 { "retry" } else { "initial" }
+        );
         for _ in 0..4 {
             let tool = tools[rnd(5) as usize];
             t += 1000 + rnd(30_000) as i64;
-            let _ = writeln!(out, r#"{}{{"tool_name":"{tool}","tool_params":{{"command":"cargo test","file_path":"src/f{}.rs"}}}}}}"#, head(t, "tool_call"), rnd(40));
+            let _ = writeln!(
+                out,
+                r#"{}{{"tool_name":"{tool}","tool_params":{{"command":"cargo test","file_path":"src/f{}.rs"}}}}}}"#,
+                head(t, "tool_call"),
+                rnd(40)
+            );
             t += 500 + rnd(9000) as i64;
-            let _ = writeln!(out, r#"{}{{"tool_name":"{tool}","result":"{}"}}}}"#, head(t, "tool_result"), if rnd(5) == 0 { "error" } else { "success" });
+            let _ = writeln!(
+                out,
+                r#"{}{{"tool_name":"{tool}","result":"{}"}}}}"#,
+                head(t, "tool_result"),
+                if rnd(5) == 0 { "error" } else { "success" }
+            );
         }
         for _ in 0..rnd(3) {
             t += 2000;
             let c = categories[rnd(8) as usize];
-            let _ = writeln!(out, r#"{}{{"error_category":"{c}","error_fingerprint":"fp-{c}-{}","error_message":"{c} happened"}}}}"#, head(t, "error"), rnd(7));
+            let _ = writeln!(
+                out,
+                r#"{}{{"error_category":"{c}","error_fingerprint":"fp-{c}-{}","error_message":"{c} happened"}}}}"#,
+                head(t, "error"),
+                rnd(7)
+            );
         }
         t += 5000;
         let cost = rnd(3000) as f64 / 1000.0;
         let ok = rnd(3) != 0;
-        let _ = writeln!(out, r#"{}{{"completion_status":"{}","cost_usd":{cost},"total_tokens":{}}}}}"#, head(t, "session_end"), if ok { "success" } else { "failed" }, rnd(90_000));
+        let _ = writeln!(
+            out,
+            r#"{}{{"completion_status":"{}","cost_usd":{cost},"total_tokens":{}}}}}"#,
+            head(t, "session_end"),
+            if ok { "success" } else { "failed" },
+            rnd(90_000)
+        );
         if rnd(5) != 0 {
-            let _ = writeln!(out, r#"{{"timestamp":{t},"attempt_id":"{a}","task_id":"{task}","executor":"{ex}","model":"{model}","metrics":{{"success":{ok},"first_shot_success":{},"attempts":{},"anomaly_actions":[{}],"auto_resume":{},"cost_usd":{cost},"total_tokens":{},"agent_made_commits":{},"diff_lines_added":{},"diff_lines_deleted":{},"diff_summary":"src/a.rs | 3 ++\n src/b{}.rs | 1 -"}}}}"#,
-                ok && rnd(2) == 0, 1 + rnd(3), if rnd(6) == 0 { "\"kill_tool_loop\"" } else { "" }, rnd(2) == 0, rnd(90_000), rnd(3), rnd(200), rnd(50), rnd(30));
+            let _ = writeln!(
+                out,
+                r#"{{"timestamp":{t},"attempt_id":"{a}","task_id":"{task}","executor":"{ex}","model":"{model}","metrics":{{"success":{ok},"first_shot_success":{},"attempts":{},"anomaly_actions":[{}],"auto_resume":{},"cost_usd":{cost},"total_tokens":{},"agent_made_commits":{},"diff_lines_added":{},"diff_lines_deleted":{},"diff_summary":"src/a.rs | 3 ++\n src/b{}.rs | 1 -"}}}}"#,
+                ok && rnd(2) == 0,
+                1 + rnd(3),
+                if rnd(6) == 0 { "\"kill_tool_loop\"" } else { "" },
+                rnd(2) == 0,
+                rnd(90_000),
+                rnd(3),
+                rnd(200),
+                rnd(50),
+                rnd(30)
+            );
         }
         if rnd(20) == 0 {
-            let _ = writeln!(out, r#"{{"timestamp":{t},"type":"tool_loop","severity":"medium","attempt_id":"{a}","task_id":"{task}","executor":"{ex}"}}"#);
+            let _ = writeln!(
+                out,
+                r#"{{"timestamp":{t},"type":"tool_loop","severity":"medium","attempt_id":"{a}","task_id":"{task}","executor":"{ex}"}}"#
+            );
         }
     }
     out
@@ -71,7 +116,12 @@ fn main() {
     let t = Instant::now();
     let data = Dataset::new(store);
     let sessions_ms = t.elapsed().as_secs_f64() * 1e3;
-    println!("{} sessions, {} events, {:.0} MB of JSONL", data.sessions.len(), data.store.events.len(), text.len() as f64 / 1e6);
+    println!(
+        "{} sessions, {} events, {:.0} MB of JSONL",
+        data.sessions.len(),
+        data.store.events.len(),
+        text.len() as f64 / 1e6
+    );
     println!("  ingest                 {ingest_ms:>8.1} ms");
     println!("  sessions (once a load) {sessions_ms:>8.1} ms");
     let filters = Filters::default();
@@ -111,7 +161,20 @@ fn main() {
             println!("    {:<28}{ms:>8.1} ms", stringify!($m));
         )*};
     }
-    each!(summary, model_scores, task_risk, provider_heatmap, interventions, guardrails, alerts, costs, tools, git, executors, error_clusters);
+    each!(
+        summary,
+        model_scores,
+        task_risk,
+        provider_heatmap,
+        interventions,
+        guardrails,
+        alerts,
+        costs,
+        tools,
+        git,
+        executors,
+        error_clusters
+    );
     let narrow = Filters { executors: vec!["codex".into()], ..Default::default() };
     let filtered = best(&|| {
         std::hint::black_box(Report::compute(&data, &narrow, &params));
@@ -119,8 +182,20 @@ fn main() {
     println!("  all pipelines, executor filter  {filtered:>8.1} ms");
     // SPYGLASS_BENCH_JSON=DIR writes the reports, to check that an optimisation changes no output
     if let Ok(dir) = std::env::var("SPYGLASS_BENCH_JSON") {
-        let alt = Parameters { tool_loop_count: 3, stuck_gap_ms: 20_000, error_loop_count: 2, excessive_restarts: 1, utc_offset_minutes: 120, ..Default::default() };
-        for (name, f, p) in [("all", &filters, &params), ("codex", &narrow, &params), ("alt", &filters, &alt), ("alt-codex", &narrow, &alt)] {
+        let alt = Parameters {
+            tool_loop_count: 3,
+            stuck_gap_ms: 20_000,
+            error_loop_count: 2,
+            excessive_restarts: 1,
+            utc_offset_minutes: 120,
+            ..Default::default()
+        };
+        for (name, f, p) in [
+            ("all", &filters, &params),
+            ("codex", &narrow, &params),
+            ("alt", &filters, &alt),
+            ("alt-codex", &narrow, &alt),
+        ] {
             let path = std::path::Path::new(&dir).join(format!("bench-{name}.json"));
             std::fs::write(&path, Report::compute(&data, f, p).to_json()).expect("writing the report");
         }

@@ -299,9 +299,16 @@ const PROJECTS: [Project; 6] = [
     Project {
         id: "web",
         files: &[
-            "src/routes/login.tsx", "src/routes/dashboard.tsx", "src/lib/auth.ts", "src/lib/api.ts",
-            "src/components/Header.tsx", "src/components/Table.tsx", "src/hooks/useSession.ts",
-            "package.json", "src/styles/theme.css", "tests/login.spec.ts",
+            "src/routes/login.tsx",
+            "src/routes/dashboard.tsx",
+            "src/lib/auth.ts",
+            "src/lib/api.ts",
+            "src/components/Header.tsx",
+            "src/components/Table.tsx",
+            "src/hooks/useSession.ts",
+            "package.json",
+            "src/styles/theme.css",
+            "tests/login.spec.ts",
         ],
         tests: &["npm test", "pnpm test -- --run", "npx vitest run", "npx jest src/lib", "yarn test"],
         lints: &["npx eslint src --ext .ts,.tsx", "npx prettier --check src"],
@@ -311,8 +318,16 @@ const PROJECTS: [Project; 6] = [
     Project {
         id: "api",
         files: &[
-            "src/auth.rs", "src/routes.rs", "src/db/pool.rs", "src/db/migrations.rs", "src/config.rs",
-            "src/handlers/users.rs", "src/handlers/billing.rs", "Cargo.toml", "tests/api.rs", "src/error.rs",
+            "src/auth.rs",
+            "src/routes.rs",
+            "src/db/pool.rs",
+            "src/db/migrations.rs",
+            "src/config.rs",
+            "src/handlers/users.rs",
+            "src/handlers/billing.rs",
+            "Cargo.toml",
+            "tests/api.rs",
+            "src/error.rs",
         ],
         tests: &["cargo test", "cargo test -p api --lib", "cargo nextest run", "cargo test auth::"],
         lints: &["cargo clippy --all-targets -- -D warnings", "cargo fmt --check"],
@@ -322,8 +337,12 @@ const PROJECTS: [Project; 6] = [
     Project {
         id: "mobile",
         files: &[
-            "app/src/main/kotlin/ui/LoginScreen.kt", "app/src/main/kotlin/data/Repo.kt", "app/build.gradle",
-            "app/src/test/kotlin/RepoTest.kt", "app/src/main/res/values/strings.xml", "app/src/main/kotlin/sync/SyncWorker.kt",
+            "app/src/main/kotlin/ui/LoginScreen.kt",
+            "app/src/main/kotlin/data/Repo.kt",
+            "app/build.gradle",
+            "app/src/test/kotlin/RepoTest.kt",
+            "app/src/main/res/values/strings.xml",
+            "app/src/main/kotlin/sync/SyncWorker.kt",
         ],
         tests: &["./gradlew test", "gradle test --tests RepoTest"],
         lints: &["./gradlew ktlintCheck", "./gradlew lint"],
@@ -333,8 +352,13 @@ const PROJECTS: [Project; 6] = [
     Project {
         id: "infra",
         files: &[
-            "cmd/deployer/main.go", "internal/k8s/rollout.go", "internal/k8s/rollout_test.go", "go.mod",
-            "terraform/main.tf", "internal/config/load.go", ".github/workflows/ci.yml",
+            "cmd/deployer/main.go",
+            "internal/k8s/rollout.go",
+            "internal/k8s/rollout_test.go",
+            "go.mod",
+            "terraform/main.tf",
+            "internal/config/load.go",
+            ".github/workflows/ci.yml",
         ],
         tests: &["go test ./...", "go test ./internal/k8s -run TestRollout"],
         lints: &["golangci-lint run", "go vet ./..."],
@@ -344,8 +368,14 @@ const PROJECTS: [Project; 6] = [
     Project {
         id: "data-pipeline",
         files: &[
-            "pipeline/ingest.py", "pipeline/transform.py", "pipeline/schema.py", "tests/test_transform.py",
-            "requirements.txt", "pyproject.toml", "pipeline/io/s3.py", "dags/daily_load.py",
+            "pipeline/ingest.py",
+            "pipeline/transform.py",
+            "pipeline/schema.py",
+            "tests/test_transform.py",
+            "requirements.txt",
+            "pyproject.toml",
+            "pipeline/io/s3.py",
+            "dags/daily_load.py",
         ],
         tests: &["pytest -q", "python -m pytest tests/test_transform.py -x", "pytest -k schema"],
         lints: &["ruff check .", "flake8 pipeline", "pylint pipeline", "mypy pipeline"],
@@ -355,8 +385,13 @@ const PROJECTS: [Project; 6] = [
     Project {
         id: "cli",
         files: &[
-            "src/main.rs", "src/args.rs", "src/commands/sync.rs", "src/commands/init.rs", "Cargo.toml",
-            "tests/cli.rs", "README.md",
+            "src/main.rs",
+            "src/args.rs",
+            "src/commands/sync.rs",
+            "src/commands/init.rs",
+            "Cargo.toml",
+            "tests/cli.rs",
+            "README.md",
         ],
         tests: &["cargo test", "cargo test --test cli"],
         lints: &["cargo clippy -- -D warnings", "cargo fmt --check"],
@@ -366,15 +401,42 @@ const PROJECTS: [Project; 6] = [
 ];
 
 const TITLES: &[&str] = &[
-    "Fix login redirect", "Add pagination to user list", "Upgrade dependencies", "Flaky test in checkout flow",
-    "Refactor config loading", "Add retry to webhook sender", "Dark mode toggle", "Migrate to new DB pool",
-    "Improve error messages on sign-up", "Add CSV export", "Fix memory leak in sync worker", "Add rate limiting middleware",
-    "Cache invalidation for profiles", "Support SSO via OIDC", "Add health check endpoint", "Speed up CI pipeline",
-    "Fix timezone bug in reports", "Add audit logging", "Remove deprecated API v1", "Localise settings page",
-    "Fix broken links in docs", "Add unit tests for billing", "Handle empty search results", "Schema migration for orders",
-    "Add feature flag service", "Fix race in job scheduler", "Support large file uploads", "Add metrics dashboard",
-    "Tighten CORS policy", "Fix off-by-one in pager", "Rotate API keys script", "Add dry-run flag to deployer",
-    "Investigate slow query", "Fix crash on empty config", "Add retries to S3 client", "Update README quickstart",
+    "Fix login redirect",
+    "Add pagination to user list",
+    "Upgrade dependencies",
+    "Flaky test in checkout flow",
+    "Refactor config loading",
+    "Add retry to webhook sender",
+    "Dark mode toggle",
+    "Migrate to new DB pool",
+    "Improve error messages on sign-up",
+    "Add CSV export",
+    "Fix memory leak in sync worker",
+    "Add rate limiting middleware",
+    "Cache invalidation for profiles",
+    "Support SSO via OIDC",
+    "Add health check endpoint",
+    "Speed up CI pipeline",
+    "Fix timezone bug in reports",
+    "Add audit logging",
+    "Remove deprecated API v1",
+    "Localise settings page",
+    "Fix broken links in docs",
+    "Add unit tests for billing",
+    "Handle empty search results",
+    "Schema migration for orders",
+    "Add feature flag service",
+    "Fix race in job scheduler",
+    "Support large file uploads",
+    "Add metrics dashboard",
+    "Tighten CORS policy",
+    "Fix off-by-one in pager",
+    "Rotate API keys script",
+    "Add dry-run flag to deployer",
+    "Investigate slow query",
+    "Fix crash on empty config",
+    "Add retries to S3 client",
+    "Update README quickstart",
 ];
 
 const DESCRIPTIONS: &[&str] = &[
@@ -412,7 +474,8 @@ const OUTPUTS: &[&str] = &[
 const FOLLOWUP_REASONS: &[&str] =
     &["tests_failing", "review_changes_requested", "incomplete", "anomaly_recovery", "rate_limited", "user_request"];
 
-const SKILLS: &[&str] = &["summarize-diff", "triage-issue", "write-changelog", "plan-task", "review-pr", "estimate-effort"];
+const SKILLS: &[&str] =
+    &["summarize-diff", "triage-issue", "write-changelog", "plan-task", "review-pr", "estimate-effort"];
 
 const STATUSES: &[(&str, &str)] = &[
     ("todo", "inprogress"),
@@ -425,20 +488,61 @@ const STATUSES: &[(&str, &str)] = &[
 
 /// Error categories with message templates (`{f}` = a file, `{n}` = a number).
 const ERRORS_BY_CAT: &[(&str, &[&str])] = &[
-    ("rate_limit", &["Rate limit reached for requests: 429 Too Many Requests (retry after {n}s)", "Request rate limit exceeded for this model, please retry later"]),
-    ("api_error", &["Upstream API error: 502 Bad Gateway", "API error: 500 Internal Server Error from provider", "stream disconnected before completion: error sending request"]),
+    (
+        "rate_limit",
+        &[
+            "Rate limit reached for requests: 429 Too Many Requests (retry after {n}s)",
+            "Request rate limit exceeded for this model, please retry later",
+        ],
+    ),
+    (
+        "api_error",
+        &[
+            "Upstream API error: 502 Bad Gateway",
+            "API error: 500 Internal Server Error from provider",
+            "stream disconnected before completion: error sending request",
+        ],
+    ),
     ("model_error", &["Model returned an invalid tool call payload", "model is overloaded, please try again"]),
-    ("auth", &["Authentication failed: token expired (401 Unauthorized)", "gh: not logged in to github.com; run gh auth login"]),
+    (
+        "auth",
+        &[
+            "Authentication failed: token expired (401 Unauthorized)",
+            "gh: not logged in to github.com; run gh auth login",
+        ],
+    ),
     ("api_key", &["OPENAI_API_KEY is not set", "Invalid API key provided"]),
-    ("permission_wait", &["Waiting for approval to run shell command (timed out after {n}s)", "Tool execution blocked awaiting user permission: write outside workspace"]),
+    (
+        "permission_wait",
+        &[
+            "Waiting for approval to run shell command (timed out after {n}s)",
+            "Tool execution blocked awaiting user permission: write outside workspace",
+        ],
+    ),
     ("content_policy", &["Response blocked by content filter", "Request rejected: content policy violation"]),
-    ("context_window", &["Context length exceeded: {n}000 tokens > 200000 limit", "prompt is too long for the model context window"]),
+    (
+        "context_window",
+        &["Context length exceeded: {n}000 tokens > 200000 limit", "prompt is too long for the model context window"],
+    ),
     ("timeout", &["Tool call timed out after 600s", "Session exceeded maximum runtime of {n} minutes"]),
     ("network", &["ECONNRESET while contacting registry.npmjs.org", "getaddrinfo ENOTFOUND api.github.com"]),
     ("tool_error", &["apply_patch failed: hunk 2 did not match {f}", "File not found: {f}"]),
-    ("build", &["error[E0308]: mismatched types in {f}", "TS2345: Argument of type 'string' is not assignable to parameter of type 'number' ({f})"]),
+    (
+        "build",
+        &[
+            "error[E0308]: mismatched types in {f}",
+            "TS2345: Argument of type 'string' is not assignable to parameter of type 'number' ({f})",
+        ],
+    ),
     ("test", &["test failed: assertion `left == right` failed in {f}", "{n} failing tests in {f}"]),
-    ("dependency", &["Cannot find module '@acme/ui-kit'", "No matching distribution found for numpy==2.9.1", "failed to select a version for `tokio`"]),
+    (
+        "dependency",
+        &[
+            "Cannot find module '@acme/ui-kit'",
+            "No matching distribution found for numpy==2.9.1",
+            "failed to select a version for `tokio`",
+        ],
+    ),
     ("git", &["git push rejected: non-fast-forward", "merge conflict in {f}"]),
     ("unknown", &["Unexpected exit of agent process (code 137)"]),
 ];
@@ -451,14 +555,33 @@ fn cat_index(cat: &str) -> usize {
 /// (analytics-spec.md rev. 2, default aliases) and message templates (`{f}` a file, `{n}` a
 /// number, `{m}` the model).
 const REAL_ERRORS: &[(&str, &str, &[&str])] = &[
-    ("auth_error", "auth", &["Authentication failed: 401 Unauthorized from provider", "gh auth token expired; run gh auth login to re-authenticate"]),
-    ("content_policy", "content_policy", &["Response blocked by content policy", "Request rejected: content policy violation"]),
+    (
+        "auth_error",
+        "auth",
+        &[
+            "Authentication failed: 401 Unauthorized from provider",
+            "gh auth token expired; run gh auth login to re-authenticate",
+        ],
+    ),
+    (
+        "content_policy",
+        "content_policy",
+        &["Response blocked by content policy", "Request rejected: content policy violation"],
+    ),
     ("plan_stuck", "plan_stuck", &["Agent produced a plan but made no changes after {n} turns"]),
     ("rate_limit", "rate_limit", &["Rate limit reached for {m}: 429 Too Many Requests, retry in {n}s"]),
     ("token_overflow", "context_window", &["Context length exceeded: {n}000 tokens > 200000 token limit"]),
-    ("model_error", "model_error", &["Model temporarily unavailable due to high demand", "Model returned an invalid tool call payload"]),
+    (
+        "model_error",
+        "model_error",
+        &["Model temporarily unavailable due to high demand", "Model returned an invalid tool call payload"],
+    ),
     ("request_error", "request_error", &["Invalid request: 400 Bad Request (tool schema rejected)"]),
-    ("api_error", "api_error", &["stream disconnected before completion: response.failed", "Upstream API error: 502 Bad Gateway"]),
+    (
+        "api_error",
+        "api_error",
+        &["stream disconnected before completion: response.failed", "Upstream API error: 502 Bad Gateway"],
+    ),
     ("session_expired", "session_expired", &["SDK session expired after {n} minutes; a new thread was started"]),
     ("oom_kill", "oom", &["Agent process killed by the OOM killer (exit code 137)"]),
     ("oom", "oom", &["JavaScript heap out of memory"]),
@@ -473,7 +596,13 @@ const REAL_ERRORS: &[(&str, &str, &[&str])] = &[
 /// Messages the real writer files under `unknown` although they say what they are: (the
 /// category the message means, templates). Each names its category plainly and no other.
 const REAL_UNKNOWN: &[(&str, &[&str])] = &[
-    ("permission_wait", &["Waiting for approval: please confirm the command before it runs", "Waiting for approval: please confirm writing {f}"]),
+    (
+        "permission_wait",
+        &[
+            "Waiting for approval: please confirm the command before it runs",
+            "Waiting for approval: please confirm writing {f}",
+        ],
+    ),
     ("auth", &["401 Unauthorized: authentication required"]),
     ("rate_limit", &["429 Too Many Requests: rate limit exceeded"]),
     ("timeout", &["Timeout: the request timed out after {n} seconds"]),
@@ -484,7 +613,14 @@ const REAL_UNKNOWN: &[(&str, &[&str])] = &[
 
 /// What bosun's current analyser calls a transient error fingerprint (case-insensitive).
 const TRANSIENT: [&str; 9] = [
-    "reconnect", "stream disconnected", "response.failed", "rate limit", "high demand", "provisioned throughput", "timeout", "econnreset",
+    "reconnect",
+    "stream disconnected",
+    "response.failed",
+    "rate limit",
+    "high demand",
+    "provisioned throughput",
+    "timeout",
+    "econnreset",
     "temporarily unavailable",
 ];
 
@@ -512,8 +648,21 @@ fn fingerprint_of(message: &str) -> String {
 }
 
 /// The spec's `tools` patterns (test / lint runs), as plain substrings of the command line.
-const TEST_PATTERNS: [&str; 11] = ["cargo test", "cargo nextest", "npm test", "pnpm test", "yarn test", "pytest", "go test", "jest", "vitest", "mvn test", "gradle test"];
-const LINT_PATTERNS: [&str; 8] = ["clippy", "eslint", "ruff", "flake8", "pylint", "golangci-lint", "prettier --check", "cargo fmt --check"];
+const TEST_PATTERNS: [&str; 11] = [
+    "cargo test",
+    "cargo nextest",
+    "npm test",
+    "pnpm test",
+    "yarn test",
+    "pytest",
+    "go test",
+    "jest",
+    "vitest",
+    "mvn test",
+    "gradle test",
+];
+const LINT_PATTERNS: [&str; 8] =
+    ["clippy", "eslint", "ruff", "flake8", "pylint", "golangci-lint", "prettier --check", "cargo fmt --check"];
 
 /// FNV-1a of a string (a salt for the real writer's fixed choices).
 fn str_hash(s: &str) -> u32 {
@@ -649,8 +798,8 @@ fn round_to(x: f64, digits: i32) -> f64 {
 // Dates
 // ---------------------------------------------------------------------------
 
-pub use crate::model::time::days_from_civil;
 use crate::model::time::civil_from_days;
+pub use crate::model::time::days_from_civil;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum TsStyle {
@@ -912,15 +1061,32 @@ struct Tool {
 }
 
 enum Ev {
-    Start { ptype: &'static str, reason: Option<&'static str> },
-    Status { from: &'static str, to: &'static str },
+    Start {
+        ptype: &'static str,
+        reason: Option<&'static str>,
+    },
+    Status {
+        from: &'static str,
+        to: &'static str,
+    },
     Thinking,
-    Output { long: bool },
+    Output {
+        long: bool,
+    },
     Call(Tool),
-    Result { tool: Tool, ok: bool, long: bool },
-    Error { cat: &'static str, tpl: usize },
+    Result {
+        tool: Tool,
+        ok: bool,
+        long: bool,
+    },
+    Error {
+        cat: &'static str,
+        tpl: usize,
+    },
     Usage,
-    Followup { reason: &'static str },
+    Followup {
+        reason: &'static str,
+    },
     End,
     Alert(AlertKind),
     /// Stop without a session_end (crash).
@@ -1338,8 +1504,7 @@ impl<'a> Gen<'a> {
             _ => TsStyle::Seconds,
         };
         // Success odds: the model's quality, the task's difficulty, a bonus for later attempts.
-        let p_success =
-            (model.quality - task.difficulty + 0.08 * (attempt_no as f64 - 1.0).min(3.0)).clamp(0.1, 0.95);
+        let p_success = (model.quality - task.difficulty + 0.08 * (attempt_no as f64 - 1.0).min(3.0)).clamp(0.1, 0.95);
         let guardrail = if r.chance(0.045) {
             Some(match exec {
                 0 => r.pick(&["auth", "auth", "permission_wait", "content_policy"]),
@@ -1378,7 +1543,12 @@ impl<'a> Gen<'a> {
             UsageStyle::None
         } else {
             match exec {
-                0 => r.pick(&[UsageStyle::CodexItem, UsageStyle::CodexItem, UsageStyle::CodexResponse, UsageStyle::CodexEvents]),
+                0 => r.pick(&[
+                    UsageStyle::CodexItem,
+                    UsageStyle::CodexItem,
+                    UsageStyle::CodexResponse,
+                    UsageStyle::CodexEvents,
+                ]),
                 1 => r.pick(&[UsageStyle::CopilotMetrics, UsageStyle::CopilotUsage, UsageStyle::CopilotSummaryOnly]),
                 _ => r.pick(&[UsageStyle::ClaudeMessage, UsageStyle::ClaudeMessage, UsageStyle::ClaudeEvents]),
             }
@@ -1486,8 +1656,15 @@ impl<'a> Gen<'a> {
         s.design_note = false;
         s.usage = UsageStyle::None;
         let failed = s.outcome != Outcome::Success;
-        let story_transient = s.outcome == Outcome::Failed && s.guardrail.is_none() && !s.story_error_loop && r.chance(0.3);
-        let silent_denial = failed && s.write_row && !s.crash && !s.rotated && s.guardrail != Some("permission_wait") && !story_transient && r.chance(0.12);
+        let story_transient =
+            s.outcome == Outcome::Failed && s.guardrail.is_none() && !s.story_error_loop && r.chance(0.3);
+        let silent_denial = failed
+            && s.write_row
+            && !s.crash
+            && !s.rotated
+            && s.guardrail != Some("permission_wait")
+            && !story_transient
+            && r.chance(0.12);
         let auto_resume = r.chance(0.4);
         s.omit_task = r.chance(0.15);
         let real = Real {
@@ -1615,7 +1792,10 @@ impl<'a> Gen<'a> {
                 q.push_back((r.range(2 * SEC, 30 * SEC), Ev::Result { tool, ok: false, long: r.chance(0.3) }));
                 q.push_back((r.range(100, 800), Ev::Error { cat: ERRORS_BY_CAT[ci].0, tpl }));
                 if k == 3 && r.chance(0.85) {
-                    q.push_back((r.range(50, 900), Ev::Alert(AlertKind::ErrorLoop { cat: ERRORS_BY_CAT[ci].0, tpl, n: 4 })));
+                    q.push_back((
+                        r.range(50, 900),
+                        Ev::Alert(AlertKind::ErrorLoop { cat: ERRORS_BY_CAT[ci].0, tpl, n: 4 }),
+                    ));
                 }
             }
             s.anomalies.push("error_loop_escalate");
@@ -1650,7 +1830,12 @@ impl<'a> Gen<'a> {
             let tool = if r.chance(0.6) {
                 Tool { kind: 2, name: tools[2], arg: r.pick(p.files), is_test: false }
             } else {
-                Tool { kind: 3, name: tools[3], arg: r.pick(&["TODO", "fn handle", "import", "config", "retry"]), is_test: false }
+                Tool {
+                    kind: 3,
+                    name: tools[3],
+                    arg: r.pick(&["TODO", "fn handle", "import", "config", "retry"]),
+                    is_test: false,
+                }
             };
             q.push_back((r.range(500, 6 * SEC), Ev::Call(tool.clone())));
             q.push_back((r.range(50, 900), Ev::Result { tool, ok: r.chance(0.97), long: r.chance(0.15) }));
@@ -1680,7 +1865,11 @@ impl<'a> Gen<'a> {
                 let tool = Tool { kind: 0, name: tools[0], arg: cmd, is_test };
                 q.push_back((r.range(SEC, 15 * SEC), Ev::Call(tool.clone())));
                 let p_ok = if is_test {
-                    if late && will_succeed { 0.9 } else { 0.45 }
+                    if late && will_succeed {
+                        0.9
+                    } else {
+                        0.45
+                    }
                 } else {
                     0.85
                 };
@@ -1760,7 +1949,11 @@ impl<'a> Gen<'a> {
         s.last_ms = ms;
         s.seq += 1;
         let style = if self.rng.chance(0.01) {
-            if self.rng.chance(0.5) { TsStyle::EpochNum } else { TsStyle::EpochStr }
+            if self.rng.chance(0.5) {
+                TsStyle::EpochNum
+            } else {
+                TsStyle::EpochStr
+            }
         } else {
             s.ts_style
         };
@@ -1902,7 +2095,9 @@ impl<'a> Gen<'a> {
                 if ptype != "initial" {
                     self.txt.push_str("\nThe previous attempt did not finish; continue from the current branch state.");
                 }
-                self.txt.push_str("\nRules: run the tests before committing; keep the diff focused; do not modify CI configuration.");
+                self.txt.push_str(
+                    "\nRules: run the tests before committing; keep the diff focused; do not modify CI configuration.",
+                );
                 j.s("prompt", &self.txt);
                 j.s("prompt_type", ptype);
                 if let Some(r) = reason {
@@ -2009,7 +2204,11 @@ impl<'a> Gen<'a> {
                             long_text(&mut self.rng, &mut self.txt, PROJECTS[s.task.project].files, 6_000);
                         }
                     }
-                    1 => self.txt.push_str(if ok { "Applied edit." } else { "Edit failed: old_string not found in file" }),
+                    1 => self.txt.push_str(if ok {
+                        "Applied edit."
+                    } else {
+                        "Edit failed: old_string not found in file"
+                    }),
                     _ => {
                         self.txt.push_str("fn main() {\n    run();\n}\n");
                         if long {
@@ -2101,7 +2300,10 @@ impl<'a> Gen<'a> {
                 s.continues += 1;
                 let j = &mut self.j;
                 j.o("data");
-                j.s("prompt", "Continue. You seem to be stuck: summarise what you tried, then take a different approach.");
+                j.s(
+                    "prompt",
+                    "Continue. You seem to be stuck: summarise what you tried, then take a different approach.",
+                );
                 j.s("followup_reason", reason);
                 j.close();
             }
@@ -2531,7 +2733,10 @@ impl<'a> Gen<'a> {
                 self.j.s("tool_name", "shell");
                 self.j.s("tool_params", std::str::from_utf8(&params).unwrap_or("{}"));
                 let cmdline = if tool.kind == 1 { format!("apply_patch {line}") } else { line };
-                codex_call = Some((TEST_PATTERNS.iter().any(|p| cmdline.contains(p)), LINT_PATTERNS.iter().any(|p| cmdline.contains(p))));
+                codex_call = Some((
+                    TEST_PATTERNS.iter().any(|p| cmdline.contains(p)),
+                    LINT_PATTERNS.iter().any(|p| cmdline.contains(p)),
+                ));
             }
             Ev::Call(tool) => {
                 // Copilot: an object, a shell command as a string
@@ -2555,7 +2760,11 @@ impl<'a> Gen<'a> {
                 match tool.kind {
                     0 if tool.is_test => test_log(&mut self.rng, &mut self.txt, ok, if long { 120 } else { 8 }),
                     0 => self.txt.push_str(if ok { "exit status 0" } else { "exit status 1: command failed" }),
-                    1 => self.txt.push_str(if ok { "Success. Updated the following files:\nM " } else { "apply_patch verification failed: hunk did not match " }),
+                    1 => self.txt.push_str(if ok {
+                        "Success. Updated the following files:\nM "
+                    } else {
+                        "apply_patch verification failed: hunk did not match "
+                    }),
                     _ => self.txt.push_str("fn main() {\n    run();\n}\n"),
                 }
                 if tool.kind == 1 {
@@ -2568,7 +2777,11 @@ impl<'a> Gen<'a> {
             Ev::Error { .. } => {
                 if let Some((written, _, message)) = &error {
                     let unknown = *written == "unknown";
-                    let conf = if unknown { round_to(0.2 + self.rng.f() * 0.3, 2) } else { round_to(0.7 + self.rng.f() * 0.29, 2) };
+                    let conf = if unknown {
+                        round_to(0.2 + self.rng.f() * 0.3, 2)
+                    } else {
+                        round_to(0.7 + self.rng.f() * 0.29, 2)
+                    };
                     self.j.s("error_message", message);
                     self.j.s("error_category", written);
                     self.j.s("error_fingerprint", &fingerprint_of(message));
@@ -2591,7 +2804,8 @@ impl<'a> Gen<'a> {
                         j.num("input_tokens", p, false);
                         j.num("cached_input_tokens", cached, false);
                         j.num("output_tokens", c, false);
-                        tokens = TokenBreakdown { input: p, cached_input: cached, output: c, ..TokenBreakdown::default() };
+                        tokens =
+                            TokenBreakdown { input: p, cached_input: cached, output: c, ..TokenBreakdown::default() };
                         usage_ev = Some((p + c, None));
                     }
                     1 => {
@@ -2611,14 +2825,23 @@ impl<'a> Gen<'a> {
                         j.num("output_tokens", c, false);
                         j.num("cache_read_input_tokens", read, false);
                         j.num("cache_creation_input_tokens", created, false);
-                        tokens = TokenBreakdown { input, cache_read: read, cache_creation: created, output: c, ..TokenBreakdown::default() };
+                        tokens = TokenBreakdown {
+                            input,
+                            cache_read: read,
+                            cache_creation: created,
+                            output: c,
+                            ..TokenBreakdown::default()
+                        };
                         usage_ev = Some((p + c, None));
                     }
                 }
             }
             Ev::Followup { reason } => {
                 s.continues += 1;
-                self.j.s("prompt", "Continue. You seem to be stuck: summarise what you tried, then take a different approach.");
+                self.j.s(
+                    "prompt",
+                    "Continue. You seem to be stuck: summarise what you tried, then take a different approach.",
+                );
                 self.j.s("followup_reason", reason);
             }
             Ev::End => {
@@ -2800,7 +3023,9 @@ impl<'a> Gen<'a> {
         write_ts(&mut ts, ts_ms, TsStyle::Millis, &mut self.rng);
         let ts = String::from_utf8(ts).unwrap_or_default();
         match kind {
-            0 => b.extend_from_slice(format!("{{\"timestamp\":{},\"attempt_id\":\"ve-x\",event_type:\"agent_output\"}}", ts).as_bytes()),
+            0 => b.extend_from_slice(
+                format!("{{\"timestamp\":{},\"attempt_id\":\"ve-x\",event_type:\"agent_output\"}}", ts).as_bytes(),
+            ),
             1 => {
                 // A line cut in half by a crash.
                 let full = format!(
@@ -2810,8 +3035,14 @@ impl<'a> Gen<'a> {
                 let cut = self.rng.range(20, full.len() as i64 - 10) as usize;
                 b.extend_from_slice(&full.as_bytes()[..cut]);
             }
-            2 => b.extend_from_slice(format!("[{{\"event_type\":\"agent_output\",\"timestamp\":{}}},{{\"note\":\"batched\"}}]", ts).as_bytes()),
-            3 => b.extend_from_slice(format!("{{\"timestamp\":{},\"level\":\"info\",\"msg\":\"bosun watcher heartbeat\",\"pid\":4242}}", ts).as_bytes()),
+            2 => b.extend_from_slice(
+                format!("[{{\"event_type\":\"agent_output\",\"timestamp\":{}}},{{\"note\":\"batched\"}}]", ts)
+                    .as_bytes(),
+            ),
+            3 => b.extend_from_slice(
+                format!("{{\"timestamp\":{},\"level\":\"info\",\"msg\":\"bosun watcher heartbeat\",\"pid\":4242}}", ts)
+                    .as_bytes(),
+            ),
             4 => {
                 // Blank lines: ignored silently, not "malformed".
                 let blank: &[u8] = self.rng.pick(&[&b""[..], &b"   "[..], &b"\t"[..], &b"\r"[..]]);
@@ -2823,16 +3054,25 @@ impl<'a> Gen<'a> {
                 self.stream_lines += 1;
                 return Ok(());
             }
-            5 => b.extend_from_slice(b"thread 'main' panicked at src/agent.rs:88:14: called `Result::unwrap()` on an `Err` value"),
-            6 => b.extend_from_slice(format!("{{\"timestamp\":{},\"attempt_id\":\"ve-legacy\",\"metrics\":\"unavailable\"}}", ts).as_bytes()),
+            5 => b.extend_from_slice(
+                b"thread 'main' panicked at src/agent.rs:88:14: called `Result::unwrap()` on an `Err` value",
+            ),
+            6 => b.extend_from_slice(
+                format!("{{\"timestamp\":{},\"attempt_id\":\"ve-legacy\",\"metrics\":\"unavailable\"}}", ts).as_bytes(),
+            ),
             7 => b.extend_from_slice(self.rng.pick(&[&b"null"[..], &b"\"ok\""[..], &b"12345"[..]])),
             8 => {
-                b.extend_from_slice(format!("{{\"timestamp\":{},\"event_type\":\"agent_output\",\"data\":{{\"output\":\"garbled ", ts).as_bytes());
+                b.extend_from_slice(
+                    format!("{{\"timestamp\":{},\"event_type\":\"agent_output\",\"data\":{{\"output\":\"garbled ", ts)
+                        .as_bytes(),
+                );
                 b.extend_from_slice(&[0xff, 0xfe, 0xc3]);
                 b.extend_from_slice(b" bytes\"}}");
             }
             _ => {
-                b.extend_from_slice(format!("{{\"timestamp\":{},\"event_type\":\"agent_output\",\"data\":", ts).as_bytes());
+                b.extend_from_slice(
+                    format!("{{\"timestamp\":{},\"event_type\":\"agent_output\",\"data\":", ts).as_bytes(),
+                );
                 for _ in 0..300 {
                     b.extend_from_slice(b"{\"a\":");
                 }
@@ -2958,7 +3198,14 @@ impl<'a> Gen<'a> {
                 j.i("occurrences", n as i64);
                 j.i("window_ms", 600_000);
                 j.s("sample_message", &message);
-                j.s("recommendation", if autofix { "trigger_ai_autofix" } else { "Same error repeating. Check environment or task specification." });
+                j.s(
+                    "recommendation",
+                    if autofix {
+                        "trigger_ai_autofix"
+                    } else {
+                        "Same error repeating. Check environment or task specification."
+                    },
+                );
             }
             AlertKind::ErrorLoop { cat, tpl, n } => {
                 let ci = cat_index(cat);
@@ -2991,7 +3238,10 @@ impl<'a> Gen<'a> {
                     j.item_s(f);
                 }
                 j.a_end();
-                j.s("recommendation", if autofix { "trigger_ai_autofix" } else { "Failed with many errors. Inspect the error clusters." });
+                j.s(
+                    "recommendation",
+                    if autofix { "trigger_ai_autofix" } else { "Failed with many errors. Inspect the error clusters." },
+                );
             }
             AlertKind::Novel => {
                 j.f("context_fill_ratio", 0.93);
@@ -3032,7 +3282,15 @@ impl<'a> Gen<'a> {
     }
 
     /// Renders a metrics row into `self.j.b`; `rewrite` is the later, corrected version.
-    fn render_row(&mut self, s: &Session, ms: i64, zeros: bool, rewrite: bool, cost_field: bool, usage_obj: bool) -> (i64, RowFacts) {
+    fn render_row(
+        &mut self,
+        s: &Session,
+        ms: i64,
+        zeros: bool,
+        rewrite: bool,
+        cost_field: bool,
+        usage_obj: bool,
+    ) -> (i64, RowFacts) {
         let success = s.outcome == Outcome::Success;
         let first_shot = success && s.starts == 1 && s.continues == 0 && s.ptype == "initial";
         let cost = if zeros { 0.0 } else { round_to(s.cost, 4) };
@@ -3288,7 +3546,10 @@ impl<'a> Gen<'a> {
         } else if s.write_row {
             let row_ms = t + self.rng.range(500, 4 * SEC);
             let zeros = s.usage == UsageStyle::None || self.rng.chance(0.03);
-            let cost_field = s.design_note || zeros || !matches!(s.usage, UsageStyle::CopilotMetrics | UsageStyle::CopilotSummaryOnly) || self.rng.chance(0.5);
+            let cost_field = s.design_note
+                || zeros
+                || !matches!(s.usage, UsageStyle::CopilotMetrics | UsageStyle::CopilotSummaryOnly)
+                || self.rng.chance(0.5);
             let usage_obj = !s.design_note && self.rng.chance(0.1);
             let (rep, facts) = self.render_row(&s, row_ms, zeros, false, cost_field, usage_obj);
             let line = std::mem::take(&mut self.j.b);
@@ -3352,7 +3613,9 @@ impl<'a> Gen<'a> {
     }
 
     fn finish(mut self) -> io::Result<DemoTally> {
-        for (path, buf) in [(STREAM, &self.stream), (ERRORS, &self.errors), (METRICS, &self.metrics), (ALERTS, &self.alerts)] {
+        for (path, buf) in
+            [(STREAM, &self.stream), (ERRORS, &self.errors), (METRICS, &self.metrics), (ALERTS, &self.alerts)]
+        {
             if !buf.is_empty() {
                 self.sink.write(path, buf)?;
             }
@@ -3373,7 +3636,7 @@ fn ln_det(x: f64) -> f64 {
     let bits = x.to_bits();
     let e = ((bits >> 52) & 0x7ff) as i64 - 1023;
     let m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000); // [1, 2)
-    // ln(m) = 2 atanh((m-1)/(m+1))
+                                                                                    // ln(m) = 2 atanh((m-1)/(m+1))
     let z = (m - 1.0) / (m + 1.0);
     let z2 = z * z;
     let mut term = z;
@@ -3411,7 +3674,15 @@ fn long_text(rng: &mut Rng, out: &mut String, files: &[&str], n: usize) {
 
 fn test_log(rng: &mut Rng, out: &mut String, ok: bool, n: usize) {
     use std::fmt::Write;
-    let names = ["handles_empty_input", "redirects_after_login", "parses_config", "retries_on_503", "rejects_bad_token", "paginates", "exports_csv"];
+    let names = [
+        "handles_empty_input",
+        "redirects_after_login",
+        "parses_config",
+        "retries_on_503",
+        "rejects_bad_token",
+        "paginates",
+        "exports_csv",
+    ];
     let mut failed = 0;
     for k in 0..n {
         let pass = ok || rng.chance(0.8);
@@ -3543,7 +3814,14 @@ mod tests {
                 return Some(u);
             }
         }
-        for path in [&["usage"][..], &["item", "usage"], &["response", "usage"], &["metrics", "usage"], &["message", "usage"], &["result", "usage"]] {
+        for path in [
+            &["usage"][..],
+            &["item", "usage"],
+            &["response", "usage"],
+            &["metrics", "usage"],
+            &["message", "usage"],
+            &["result", "usage"],
+        ] {
             let mut v = d;
             let mut ok = true;
             for k in path {
@@ -3655,7 +3933,11 @@ mod tests {
                 .and_then(|r| r.get("task_id"))
                 .or_else(|| evs.iter().find_map(|e| e.get("task_id")))
                 .and_then(|t| t.as_str())
-                .or_else(|| a.get(..36).filter(|u| a.len() > 37 && a.as_bytes()[36] == b'-' && u.bytes().filter(|&c| c == b'-').count() == 4));
+                .or_else(|| {
+                    a.get(..36).filter(|u| {
+                        a.len() > 37 && a.as_bytes()[36] == b'-' && u.bytes().filter(|&c| c == b'-').count() == 4
+                    })
+                });
             match task {
                 Some(t) => {
                     task_ids.insert(t.to_string());
@@ -3748,7 +4030,11 @@ mod tests {
         let mut b = Vec::new();
         write_ts(&mut b, DemoConfig::default().start_ms, TsStyle::Millis, &mut Rng::new(1));
         assert_eq!(b, b"\"2026-02-02T08:00:00.000Z\"");
-        for (style, ms) in [(TsStyle::Seven, 1_770_647_025_123), (TsStyle::Offset, 1_770_647_025_123), (TsStyle::Seconds, 1_770_647_025_000)] {
+        for (style, ms) in [
+            (TsStyle::Seven, 1_770_647_025_123),
+            (TsStyle::Offset, 1_770_647_025_123),
+            (TsStyle::Seconds, 1_770_647_025_000),
+        ] {
             let mut b = Vec::new();
             let rep = write_ts(&mut b, 1_770_647_025_123, style, &mut Rng::new(1));
             assert_eq!(rep, ms);
@@ -3886,7 +4172,10 @@ mod tests {
                         "tool_result" => {
                             assert!(d.get("result").or(d.get("success")).or(d.get("status")).is_some());
                             if d.get("tool_name").is_none() {
-                                assert!(d["result"].is_string() && matches!(d["status"].as_str(), Some("completed" | "failed")));
+                                assert!(
+                                    d["result"].is_string()
+                                        && matches!(d["status"].as_str(), Some("completed" | "failed"))
+                                );
                                 real_shapes.insert("unnamed result");
                             }
                         }
@@ -3898,7 +4187,9 @@ mod tests {
                                 cats.insert(c.to_string());
                                 if c == "rate_limit" || c == "api_error" {
                                     let h = ts_ms(&v["timestamp"]).unwrap() / HOUR_MS;
-                                    *rate_by_hour.entry((v["executor"].as_str().unwrap().to_uppercase(), h)).or_default() += 1;
+                                    *rate_by_hour
+                                        .entry((v["executor"].as_str().unwrap().to_uppercase(), h))
+                                        .or_default() += 1;
                                 }
                             }
                         }
@@ -3944,7 +4235,12 @@ mod tests {
                         if m["permission_denied"].as_u64() > Some(0) {
                             real_shapes.insert("permission denied");
                         }
-                        if m["anomaly_actions"].as_array().unwrap().iter().any(|a| a["type"] == "TOOL_CALL_LOOP" && a["timestamp"].is_i64()) {
+                        if m["anomaly_actions"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .any(|a| a["type"] == "TOOL_CALL_LOOP" && a["timestamp"].is_i64())
+                        {
                             real_shapes.insert("anomaly objects");
                         }
                     }
@@ -3960,23 +4256,88 @@ mod tests {
                 }
             }
         }
-        for et in ["session_start", "agent_output", "agent_thinking", "tool_call", "tool_result", "error", "usage", "session_end", "status_change", "skill_invoke", "followup_sent"] {
+        for et in [
+            "session_start",
+            "agent_output",
+            "agent_thinking",
+            "tool_call",
+            "tool_result",
+            "error",
+            "usage",
+            "session_end",
+            "status_change",
+            "skill_invoke",
+            "followup_sent",
+        ] {
             assert!(types.get(et).copied().unwrap_or(0) > 0, "no {et}: {types:?}");
         }
-        for c in ["rate_limit", "api_error", "auth", "permission_wait", "content_policy", "test", "build", "dependency", "context_window"] {
+        for c in [
+            "rate_limit",
+            "api_error",
+            "auth",
+            "permission_wait",
+            "content_policy",
+            "test",
+            "build",
+            "dependency",
+            "context_window",
+        ] {
             assert!(cats.contains(c), "no {c}: {cats:?}");
         }
-        for shape in ["params as a string", "unnamed result", "bosun diff", "cost 0 beside tokens", "counter as a string", "permission denied", "anomaly objects", "cooldown key"] {
+        for shape in [
+            "params as a string",
+            "unnamed result",
+            "bosun diff",
+            "cost 0 beside tokens",
+            "counter as a string",
+            "permission denied",
+            "anomaly objects",
+            "cooldown key",
+        ] {
             assert!(real_shapes.contains(shape), "no {shape}: {real_shapes:?}");
         }
-        for c in ["auth_error", "token_overflow", "test_failure", "build_failure", "git_conflict", "push_failure", "rate_limit", "unknown"] {
+        for c in [
+            "auth_error",
+            "token_overflow",
+            "test_failure",
+            "build_failure",
+            "git_conflict",
+            "push_failure",
+            "rate_limit",
+            "unknown",
+        ] {
             assert!(cats.contains(c), "no {c}: {cats:?}");
         }
-        assert!(t.real_sessions * 100 > t.sessions * 20 && t.real_sessions * 100 < t.sessions * 40, "{} of {}", t.real_sessions, t.sessions);
-        assert!(t.real_sessions_without_task_id > 0 && t.real_inferred_errors > 0 && t.real_silent_permission_denials > 0);
-        assert!(t.real_codex_shell_results > 0 && t.real_codex_shell_failures > 0 && t.real_codex_test_runs > 0 && t.real_codex_lint_runs > 0);
-        assert!(t.real_copilot_calls > 0 && t.real_cost_unknown_sessions > 0 && t.real_transient_alerts > 0 && !t.real_hot_files.is_empty());
-        for a in ["error_loop", "tool_loop", "excessive_restarts", "cost_anomaly", "failed_session_high_errors", "failed_session_transient_errors", "stuck_agent"] {
+        assert!(
+            t.real_sessions * 100 > t.sessions * 20 && t.real_sessions * 100 < t.sessions * 40,
+            "{} of {}",
+            t.real_sessions,
+            t.sessions
+        );
+        assert!(
+            t.real_sessions_without_task_id > 0 && t.real_inferred_errors > 0 && t.real_silent_permission_denials > 0
+        );
+        assert!(
+            t.real_codex_shell_results > 0
+                && t.real_codex_shell_failures > 0
+                && t.real_codex_test_runs > 0
+                && t.real_codex_lint_runs > 0
+        );
+        assert!(
+            t.real_copilot_calls > 0
+                && t.real_cost_unknown_sessions > 0
+                && t.real_transient_alerts > 0
+                && !t.real_hot_files.is_empty()
+        );
+        for a in [
+            "error_loop",
+            "tool_loop",
+            "excessive_restarts",
+            "cost_anomaly",
+            "failed_session_high_errors",
+            "failed_session_transient_errors",
+            "stuck_agent",
+        ] {
             assert!(alert_types.contains(a), "no alert {a}: {alert_types:?}");
         }
         for s in ["success", "completed", "failed", "timeout", "interrupted", "error"] {

@@ -5,12 +5,12 @@
 //! on any plotters backend and [`report`] assembles the JSON, text and HTML reports. The CLI
 //! (`src/bin/spyglass.rs`) and the web layer ([`web`], wasm32 only) are thin shells around it.
 
+pub mod charts;
+pub mod demo;
 pub mod ingest;
 pub mod model;
 pub mod pipelines;
 pub mod report;
-pub mod demo;
-pub mod charts;
 // the browser layer; it also builds natively for `cargo test` (`web::format` re-exports `report::format`)
 #[cfg(any(target_arch = "wasm32", test))]
 pub mod web;

@@ -1,6 +1,6 @@
-use spyglass::ingest::archive::{sniff, ContainerKind, Decoder, Output, MAX_DATA_CHUNK};
 use flate2::write::DeflateEncoder;
 use flate2::{Compression, Crc};
+use spyglass::ingest::archive::{sniff, ContainerKind, Decoder, Output, MAX_DATA_CHUNK};
 use std::io::Write;
 
 // ---------------------------------------------------------------------------
@@ -519,7 +519,11 @@ fn gzip_corrupt_stream_and_bad_magic() {
     let mut input = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255, 0x07];
     input.extend([0u8; 20]);
     let run = decode(ContainerKind::Gzip, &input);
-    assert!(run.fatal.as_deref().unwrap().starts_with("gzip: corrupt deflate stream at compressed byte"), "{:?}", run.fatal);
+    assert!(
+        run.fatal.as_deref().unwrap().starts_with("gzip: corrupt deflate stream at compressed byte"),
+        "{:?}",
+        run.fatal
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -599,7 +603,17 @@ fn zip_descriptor_variants() {
     let names: Vec<String> = run.entries().into_iter().map(|e| e.0).collect();
     assert_eq!(
         names,
-        ["nosig.log", "sig.log", "wide.log", "wide-sig.log", "empty.log", "empty-wide.log", "both.log", "stored-sized.log", "last.log"]
+        [
+            "nosig.log",
+            "sig.log",
+            "wide.log",
+            "wide-sig.log",
+            "empty.log",
+            "empty-wide.log",
+            "both.log",
+            "stored-sized.log",
+            "last.log"
+        ]
     );
     let entries = run.entries();
     assert_eq!(entries[0].1, a);
@@ -611,7 +625,8 @@ fn zip_descriptor_variants() {
 fn zip_stored_with_descriptor_stops() {
     let a = text("a", 100);
     let d = ZOpts { descriptor: true, desc_sig: true, ..Default::default() };
-    let parts = vec![zip_entry("ok.log", 8, &a, d), zip_entry("stream.log", 0, &a, d), zip_entry("never.log", 8, &a, d)];
+    let parts =
+        vec![zip_entry("ok.log", 8, &a, d), zip_entry("stream.log", 0, &a, d), zip_entry("never.log", 8, &a, d)];
     let run = decode(ContainerKind::Zip, &zip_of(&parts));
     let msg = run.fatal.clone().unwrap();
     assert!(msg.starts_with("zip: entry 'stream.log' is stored with a data descriptor"), "{msg}");
@@ -655,9 +670,17 @@ fn zip_encrypted_entries() {
     let run = decode(ContainerKind::Zip, &zip_of(&parts));
     assert!(run.fatal.unwrap().starts_with("zip: entry 'secret.txt' is encrypted, and its size is unknown"));
     // same for an unsupported method
-    let parts = vec![zip_entry("x.bz2", 0, &a, ZOpts { method_override: Some(12), descriptor: true, sizes_in_header: true, ..Default::default() })];
+    let parts = vec![zip_entry(
+        "x.bz2",
+        0,
+        &a,
+        ZOpts { method_override: Some(12), descriptor: true, sizes_in_header: true, ..Default::default() },
+    )];
     let run = decode(ContainerKind::Zip, &zip_of(&parts));
-    assert!(run.fatal.unwrap().starts_with("zip: entry 'x.bz2' uses unsupported compression method 12 (bzip2), and its size"));
+    assert!(run
+        .fatal
+        .unwrap()
+        .starts_with("zip: entry 'x.bz2' uses unsupported compression method 12 (bzip2), and its size"));
 }
 
 #[test]
@@ -675,10 +698,7 @@ fn zip_recoverable_error_continues_on_empty_push() {
     assert!(!dec.is_failed());
     dec.push(&[], &mut |o| record(&mut events, o)).unwrap();
     dec.finish(&mut |o| record(&mut events, o)).unwrap();
-    assert_eq!(
-        events,
-        vec![Ev::Start("a.lz".into()), Ev::End, Ev::Start("b.txt".into()), Ev::Data(a), Ev::End]
-    );
+    assert_eq!(events, vec![Ev::Start("a.lz".into()), Ev::End, Ev::Start("b.txt".into()), Ev::Data(a), Ev::End]);
 }
 
 #[test]
@@ -690,7 +710,12 @@ fn zip_crc_mismatch_and_truncation() {
     assert_eq!(run.data(), a, "data is emitted before the check");
     assert_eq!(run.events.last(), Some(&Ev::Data(a.clone())), "no EntryEnd for a failed entry");
 
-    let parts = vec![zip_entry("bad.log", 8, &a, ZOpts { corrupt_crc: true, descriptor: true, desc_sig: true, ..Default::default() })];
+    let parts = vec![zip_entry(
+        "bad.log",
+        8,
+        &a,
+        ZOpts { corrupt_crc: true, descriptor: true, desc_sig: true, ..Default::default() },
+    )];
     let run = decode(ContainerKind::Zip, &zip_of(&parts));
     assert!(run.fatal.as_deref().unwrap().starts_with("zip: entry 'bad.log': crc32 mismatch"), "{:?}", run.fatal);
 
@@ -722,13 +747,21 @@ fn zip_nested_gz_errors_and_garbage() {
     inner[n - 7] ^= 0x10;
     let parts = vec![zip_entry("x.log.gz", 8, &inner, ZOpts::default())];
     let run = decode(ContainerKind::Zip, &zip_of(&parts));
-    assert!(run.fatal.as_deref().unwrap().starts_with("zip: entry 'x.log.gz': gzip: crc32 mismatch"), "{:?}", run.fatal);
+    assert!(
+        run.fatal.as_deref().unwrap().starts_with("zip: entry 'x.log.gz': gzip: crc32 mismatch"),
+        "{:?}",
+        run.fatal
+    );
     assert_eq!(run.data(), a);
     // truncated inner gzip
     let inner = gz(&a);
     let parts = vec![zip_entry("y.gz", 0, &inner[..inner.len() - 3], ZOpts::default())];
     let run = decode(ContainerKind::Zip, &zip_of(&parts));
-    assert!(run.fatal.as_deref().unwrap().starts_with("zip: entry 'y.gz': gzip: input ends inside the trailer"), "{:?}", run.fatal);
+    assert!(
+        run.fatal.as_deref().unwrap().starts_with("zip: entry 'y.gz': gzip: input ends inside the trailer"),
+        "{:?}",
+        run.fatal
+    );
     // a one-byte .gz entry is passed through
     let parts = vec![zip_entry("z.gz", 0, b"Q", ZOpts::default())];
     let run = decode(ContainerKind::Zip, &zip_of(&parts));
@@ -750,7 +783,10 @@ fn zip_nested_gz_errors_and_garbage() {
 fn fuzz_no_panic_bounded_output() {
     let a = text("f", 400);
     let mut bases: Vec<(ContainerKind, Vec<u8>)> = vec![
-        (ContainerKind::Gzip, gz_member(&a, &GzOpts { name: Some("n"), hcrc: true, comment: Some("c"), extra: Some(b"ab\x01\x00z") })),
+        (
+            ContainerKind::Gzip,
+            gz_member(&a, &GzOpts { name: Some("n"), hcrc: true, comment: Some("c"), extra: Some(b"ab\x01\x00z") }),
+        ),
         (ContainerKind::Gzip, [gz(&a), gz(b"xyz")].concat()),
         (
             ContainerKind::Zip,

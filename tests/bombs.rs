@@ -145,7 +145,11 @@ fn read(name: &str, bytes: &[u8], ratio: bool, junk: bool) -> Read {
     let (out, gave_up) = (feed.bytes_out(), feed.gave_up().map(str::to_string));
     feed.finish(&mut store);
     let took = started.elapsed();
-    eprintln!("{name}: {} input bytes → {:.1} MiB decompressed in {took:.2?} ({slices} pumps): {gave_up:?}", bytes.len(), out as f64 / MIB as f64);
+    eprintln!(
+        "{name}: {} input bytes → {:.1} MiB decompressed in {took:.2?} ({slices} pumps): {gave_up:?}",
+        bytes.len(),
+        out as f64 / MIB as f64
+    );
     assert!(took < Duration::from_secs(300), "{name} took {took:?}");
     Read { store, out, gave_up, took }
 }
@@ -156,7 +160,11 @@ fn error_of(r: &Read) -> String {
 
 fn assert_ratio_stop(r: &Read) {
     let why = r.gave_up.as_deref().unwrap_or_default();
-    assert!(why.starts_with("decompressed 6") && why.contains("over 200:1): stopped as a likely decompression bomb; the lines before are loaded"), "{why}");
+    assert!(
+        why.starts_with("decompressed 6")
+            && why.contains("over 200:1): stopped as a likely decompression bomb; the lines before are loaded"),
+        "{why}"
+    );
     assert_eq!(error_of(r), why, "the source says why");
     // 64 MiB, then at most one slice
     assert!(r.out > 64 * MIB && r.out <= 64 * MIB + SLICE_BYTES + MIB, "{} bytes out", r.out);
@@ -166,7 +174,11 @@ fn assert_ratio_stop(r: &Read) {
 fn assert_junk_stop(r: &Read) {
     let why = r.gave_up.as_deref().unwrap_or_default();
     assert!(why.contains("lines (") && why.ends_with("and not one is bosun telemetry (blank or unreadable lines only): stopped as the wrong file or a decompression bomb"), "{why}");
-    assert!(r.out <= 2 * MIB * 2 + SLICE_BYTES + MIB, "stops within a slice of the millionth line: {} bytes out", r.out);
+    assert!(
+        r.out <= 2 * MIB * 2 + SLICE_BYTES + MIB,
+        "stops within a slice of the millionth line: {} bytes out",
+        r.out
+    );
     assert_eq!(r.store.events.len(), 0);
 }
 
@@ -242,7 +254,11 @@ fn gz_inside_zip_counts_the_ratio_against_the_outer_bytes() {
 
 #[test]
 fn zip_of_100_000_small_entries_loads_every_entry() {
-    let entries: Vec<Vec<u8>> = (0..100_000).map(|i| stored(&format!("e{i}.jsonl"), format!("{}\n", LINE.replace("\"a1\"", &format!("\"a{i}\""))).as_bytes())).collect();
+    let entries: Vec<Vec<u8>> = (0..100_000)
+        .map(|i| {
+            stored(&format!("e{i}.jsonl"), format!("{}\n", LINE.replace("\"a1\"", &format!("\"a{i}\""))).as_bytes())
+        })
+        .collect();
     let zip = zip_of(&entries);
     let r = read("many.zip", &zip, true, true);
     assert!(r.gave_up.is_none(), "{:?}", r.gave_up);
@@ -251,7 +267,8 @@ fn zip_of_100_000_small_entries_loads_every_entry() {
     assert_eq!(r.store.sources[99_999].name, "many.zip/e99999.jsonl");
     assert_eq!(r.store.events.len(), 100_000);
     // of blank entries: counted, and the junk cap is on the whole input
-    let entries: Vec<Vec<u8>> = (0..100_000).map(|i| stored(&format!("e{i}.jsonl"), b"\n\n\n\n\n\n\n\n\n\n\n")).collect();
+    let entries: Vec<Vec<u8>> =
+        (0..100_000).map(|i| stored(&format!("e{i}.jsonl"), b"\n\n\n\n\n\n\n\n\n\n\n")).collect();
     let r = read("blank-many.zip", &zip_of(&entries), true, true);
     assert_junk_stop(&r);
     assert!(r.store.sources.len() > 90_000, "{} entries read", r.store.sources.len());
@@ -291,7 +308,13 @@ fn a_huge_sparse_file_ends_at_its_first_chunk_in_the_cli() {
         return;
     };
     let started = Instant::now();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_spyglass")).arg("report").arg(&path).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_spyglass"))
+        .arg("report")
+        .arg(&path)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
@@ -308,7 +331,11 @@ fn a_huge_sparse_file_ends_at_its_first_chunk_in_the_cli() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     eprintln!("sparse {size} bytes: {:.2?}: {stderr}", started.elapsed());
     assert_eq!(status.code(), Some(2));
-    assert!(stderr.contains("nothing could be read") && stderr.contains("huge.jsonl: binary content, not JSON Lines text: is this the right file?"), "{stderr}");
+    assert!(
+        stderr.contains("nothing could be read")
+            && stderr.contains("huge.jsonl: binary content, not JSON Lines text: is this the right file?"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -321,20 +348,33 @@ fn the_cli_stops_a_gzip_bomb_and_lifts_the_cap_on_request() {
     bytes.extend(gz_bomb(format!("{LINE}\n").as_bytes(), 1024));
     std::fs::write(&path, &bytes).unwrap();
     let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_spyglass")).arg("report").arg(&path).args(args).output().unwrap();
-        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_spyglass"))
+            .arg("report")
+            .arg(&path)
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     };
     let started = Instant::now();
     let (code, stdout, stderr) = run(&["--json"]);
     eprintln!("CLI on a 1 GiB gzip bomb: {:.2?}", started.elapsed());
     assert_eq!(code, Some(0), "{stderr}");
-    assert!(stderr.contains("bomb.jsonl.gz: stopped as a likely decompression bomb (--no-ratio-cap reads on)"), "{stderr}");
+    assert!(
+        stderr.contains("bomb.jsonl.gz: stopped as a likely decompression bomb (--no-ratio-cap reads on)"),
+        "{stderr}"
+    );
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(report["summary"]["events"], 2, "both distinct lines before the stop are loaded");
     let sources = report["diagnostics"]["sources"].to_string();
     assert!(sources.contains("stopped as a likely decompression bomb"), "{sources}");
     // --no-ratio-cap: read on (the junk cap stays, and this is telemetry); a smaller bomb
-    std::fs::write(&path, [gzip(format!("{LINE}\n").as_bytes()), gz_bomb(format!("{LINE}\n").as_bytes(), 80)].concat()).unwrap();
+    std::fs::write(&path, [gzip(format!("{LINE}\n").as_bytes()), gz_bomb(format!("{LINE}\n").as_bytes(), 80)].concat())
+        .unwrap();
     let (code, stdout, stderr) = run(&["--json", "--no-ratio-cap"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(!stderr.contains("bomb") && !stdout.contains("decompression bomb"), "{stderr}");
@@ -378,7 +418,12 @@ impl Rng {
 
 /// Entries as (name, bytes) and the errors, decoding in chunks of `chunk()` bytes, each push and
 /// pump bounded to `room()` bytes of output (`None`: unbounded pushes).
-fn decode(kind: ContainerKind, input: &[u8], chunk: &mut dyn FnMut() -> usize, room: Option<&mut dyn FnMut() -> u64>) -> (Vec<(String, Vec<u8>)>, Vec<String>) {
+fn decode(
+    kind: ContainerKind,
+    input: &[u8],
+    chunk: &mut dyn FnMut() -> usize,
+    room: Option<&mut dyn FnMut() -> u64>,
+) -> (Vec<(String, Vec<u8>)>, Vec<String>) {
     let mut dec = Decoder::new(kind);
     let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
     let mut errors = Vec::new();
@@ -439,7 +484,12 @@ fn a_decoder_bounded_to_a_few_bytes_a_call_gives_the_same_output() {
         zip_entry(b"f.jsonl", 12, b"bzip2 data", 0, 10, false),
         deflated("g.jsonl", b"", false),
     ]);
-    let cases = [(ContainerKind::Gzip, inner.clone()), (ContainerKind::Zip, zip), (ContainerKind::Plain, a.clone()), (ContainerKind::Gzip, gz_bomb(b"ab\n", 3))];
+    let cases = [
+        (ContainerKind::Gzip, inner.clone()),
+        (ContainerKind::Zip, zip),
+        (ContainerKind::Plain, a.clone()),
+        (ContainerKind::Gzip, gz_bomb(b"ab\n", 3)),
+    ];
     for (k, (kind, input)) in cases.iter().enumerate() {
         let whole = decode(*kind, input, &mut || usize::MAX, None);
         assert!(whole.0.len() >= 2, "{k}: {:?}", whole.1);
@@ -448,7 +498,12 @@ fn a_decoder_bounded_to_a_few_bytes_a_call_gives_the_same_output() {
             let mut rng2 = Rng(round * 31 + 5);
             let max_chunk = [usize::MAX, 1 << 20, 4096, 300, 7, usize::MAX][round as usize];
             let max_room = [1, 100, 70_000, 300_000, 5_000, 1 << 20][round as usize];
-            let (entries, errors) = decode(*kind, input, &mut || 1 + rng.below(max_chunk.min(1 << 30) as u64) as usize, Some(&mut || 1 + rng2.below(max_room)));
+            let (entries, errors) = decode(
+                *kind,
+                input,
+                &mut || 1 + rng.below(max_chunk.min(1 << 30) as u64) as usize,
+                Some(&mut || 1 + rng2.below(max_room)),
+            );
             assert_eq!(errors, whole.1, "case {k} round {round}");
             assert!(entries == whole.0, "case {k} round {round}: entries differ");
         }
@@ -469,7 +524,8 @@ fn records(store: &Store) -> Vec<String> {
 #[test]
 fn a_feed_in_bounded_slices_makes_the_same_records() {
     let a = demo_stream(20);
-    let zip = zip_of(&[stored("x/one.jsonl.gz", &gzip(&a[..a.len() / 2])), deflated("two.jsonl", &a[a.len() / 2..], true)]);
+    let zip =
+        zip_of(&[stored("x/one.jsonl.gz", &gzip(&a[..a.len() / 2])), deflated("two.jsonl", &a[a.len() / 2..], true)]);
     for (name, bytes) in [("s.jsonl", a.clone()), ("s.jsonl.gz", gzip(&a)), ("s.zip", zip)] {
         let mut whole = Store::new();
         whole.load_bytes(name, &bytes);

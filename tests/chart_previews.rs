@@ -3,10 +3,19 @@
 #[path = "support/chart_samples.rs"]
 mod fixtures;
 
-use spyglass::charts::*;
 use fixtures::*;
+use spyglass::charts::*;
 
-fn write(name: &str, w: u32, h: u32, theme: &Theme, draw: &dyn Fn(&plotters::prelude::DrawingArea<plotters::prelude::SVGBackend, plotters::coord::Shift>, &Theme) -> ChartResult) {
+fn write(
+    name: &str,
+    w: u32,
+    h: u32,
+    theme: &Theme,
+    draw: &dyn Fn(
+        &plotters::prelude::DrawingArea<plotters::prelude::SVGBackend, plotters::coord::Shift>,
+        &Theme,
+    ) -> ChartResult,
+) {
     let (svg, hits) = to_svg(w, h, |a| draw(a, theme)).expect("render");
     assert!(!hits.is_empty(), "{name}");
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/chart-previews");
@@ -45,7 +54,10 @@ fn render_edge_cases_to_out() {
     write("edge_bar_single", 800, 400, &t, &|a, t| draw_bar_chart(a, &one, t));
     let neg = BarChart { bars: vec![("a".into(), -0.3), ("b".into(), -0.05)], ..bars_horizontal() };
     write("edge_bar_negative_h", 800, 400, &t, &|a, t| draw_bar_chart(a, &neg, t));
-    let many = BarChart { bars: (0..60).map(|i| (format!("model-with-a-long-name-{i}"), (i as f64 - 20.0) / 60.0)).collect(), ..bars() };
+    let many = BarChart {
+        bars: (0..60).map(|i| (format!("model-with-a-long-name-{i}"), (i as f64 - 20.0) / 60.0)).collect(),
+        ..bars()
+    };
     write("edge_bar_many", 800, 400, &t, &|a, t| draw_bar_chart(a, &many, t));
     let big = Heatmap {
         rows: (0..40).map(|i| format!("row {i}")).collect(),
@@ -56,14 +68,32 @@ fn render_edge_cases_to_out() {
     write("edge_heatmap_40x40", 800, 400, &t, &|a, t| draw_heatmap(a, &big, t));
     let long = StackedBars {
         categories: (0..90).map(|d| format!("2026-{:02}-{:02}", 1 + d / 28, 1 + d % 28)).collect(),
-        stacks: vec![("a".into(), (0..90).map(|d| d as f64 * 0.4).collect()), ("b".into(), (0..90).map(|d| (d % 7) as f64).collect())],
+        stacks: vec![
+            ("a".into(), (0..90).map(|d| d as f64 * 0.4).collect()),
+            ("b".into(), (0..90).map(|d| (d % 7) as f64).collect()),
+        ],
         ..stacked()
     };
     write("edge_stacked_90", 800, 400, &t, &|a, t| draw_stacked_bars(a, &long, t));
-    let single = LineChart { series: vec![TimeSeries { name: "only".into(), points: vec![(T0, 3.0)] }], markers: vec![], ..line() };
+    let single = LineChart {
+        series: vec![TimeSeries { name: "only".into(), points: vec![(T0, 3.0)] }],
+        markers: vec![],
+        ..line()
+    };
     write("edge_line_single", 800, 400, &t, &|a, t| draw_line_chart(a, &single, t));
-    let days = LineChart { series: vec![TimeSeries { name: "cost".into(), points: (0..30).map(|d| (T0 + d * DAY, (d % 9) as f64)).collect() }], markers: vec![], ..line() };
+    let days = LineChart {
+        series: vec![TimeSeries {
+            name: "cost".into(),
+            points: (0..30).map(|d| (T0 + d * DAY, (d % 9) as f64)).collect(),
+        }],
+        markers: vec![],
+        ..line()
+    };
     write("edge_line_days", 800, 400, &t, &|a, t| draw_line_chart(a, &days, t));
     let (svg, _) = to_svg(800, 400, |a| draw_bar_chart(a, &BarChart { bars: vec![], ..bars() }, &t)).expect("empty");
-    std::fs::write(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/chart-previews/edge_empty_800x400.svg"), svg).expect("write");
+    std::fs::write(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/chart-previews/edge_empty_800x400.svg"),
+        svg,
+    )
+    .expect("write");
 }

@@ -6,8 +6,8 @@
 #[path = "support/chart_samples.rs"]
 mod fixtures;
 
-use spyglass::charts::*;
 use fixtures::*;
+use spyglass::charts::*;
 
 const W: u32 = 800;
 const H: u32 = 400;
@@ -49,7 +49,10 @@ fn placed_texts(svg: &str) -> Vec<(i32, i32, f64, String)> {
         l[start..start + l[start..].find('"').expect("quote")].parse().expect("number")
     };
     let heads = svg.lines().filter(|l| l.starts_with("<text"));
-    heads.zip(texts(svg)).map(|(l, t)| (attr(l, "x") as i32, attr(l, "y") as i32, attr(l, "font-size") * 1.24, t)).collect()
+    heads
+        .zip(texts(svg))
+        .map(|(l, t)| (attr(l, "x") as i32, attr(l, "y") as i32, attr(l, "font-size") * 1.24, t))
+        .collect()
 }
 
 fn has_text(svg: &str, s: &str) -> bool {
@@ -82,7 +85,11 @@ fn check_numbers(svg: &str) {
     }
 }
 
-fn render(w: u32, h: u32, f: impl FnOnce(&plotters::prelude::DrawingArea<plotters::prelude::SVGBackend, plotters::coord::Shift>) -> ChartResult) -> (String, Vec<HitRegion>) {
+fn render(
+    w: u32,
+    h: u32,
+    f: impl FnOnce(&plotters::prelude::DrawingArea<plotters::prelude::SVGBackend, plotters::coord::Shift>) -> ChartResult,
+) -> (String, Vec<HitRegion>) {
     let (svg, hits) = to_svg(w, h, f).expect("render");
     check_hits(&hits, w, h);
     check_numbers(&svg);
@@ -206,8 +213,19 @@ fn dense_bars_are_each_named() {
 fn long_bar_names_go_over_two_lines() {
     // six bars in 800×400 have slots of ~45 px: room for two lines of 13 px text; the names are
     // wider than the 32 % of the width a name column gets
-    let names = ["next session after a session with anomaly actions", "next session after a failed session without anomaly actions", "with anomaly actions", "without anomaly actions", "auto_resume true", "auto_resume false"];
-    let c = BarChart { bars: names.iter().enumerate().map(|(i, n)| (n.to_string(), i as f64 / 10.0)).collect(), horizontal: true, ..bars() };
+    let names = [
+        "next session after a session with anomaly actions",
+        "next session after a failed session without anomaly actions",
+        "with anomaly actions",
+        "without anomaly actions",
+        "auto_resume true",
+        "auto_resume false",
+    ];
+    let c = BarChart {
+        bars: names.iter().enumerate().map(|(i, n)| (n.to_string(), i as f64 / 10.0)).collect(),
+        horizontal: true,
+        ..bars()
+    };
     let (svg, _) = render(W, H, |a| draw_bar_chart(a, &c, &Theme::light()));
     for name in names {
         assert!(drawn_whole(&svg, name), "{name}");
@@ -220,7 +238,11 @@ fn long_bar_names_go_over_two_lines() {
     let first = t.iter().position(|x| "next session after a failed session without any anomaly actions at all, in the same task, on another executor and model".starts_with(x.as_str()) && x.len() > 10).expect("first line");
     assert!(t[first + 1].ends_with('…') && t[first + 1].len() > 3, "{:?}", &t[first..first + 2]);
     // 20 of them have slots of one line: cut to one line
-    let many = BarChart { bars: (0..20).map(|i| (format!("{} {i}", names[1]), i as f64)).collect(), horizontal: true, ..bars() };
+    let many = BarChart {
+        bars: (0..20).map(|i| (format!("{} {i}", names[1]), i as f64)).collect(),
+        horizontal: true,
+        ..bars()
+    };
     let (svg, _) = render(W, H, |a| draw_bar_chart(a, &many, &Theme::light()));
     assert!(texts(&svg).iter().filter(|t| t.contains('…')).count() == 20);
 }
@@ -232,7 +254,8 @@ fn drawn_whole(svg: &str, name: &str) -> bool {
     placed.iter().any(|t| t.3 == name)
         || placed.windows(2).any(|w| {
             let (a, b) = (&w[0], &w[1]);
-            let joined = if a.3.ends_with(['_', '-', '/']) { format!("{}{}", a.3, b.3) } else { format!("{} {}", a.3, b.3) };
+            let joined =
+                if a.3.ends_with(['_', '-', '/']) { format!("{}{}", a.3, b.3) } else { format!("{} {}", a.3, b.3) };
             a.0 == b.0 && b.1 > a.1 && joined == name
         })
 }
@@ -292,7 +315,8 @@ fn scatter_edge_cases() {
     let (svg, hits) = render(W, H, |a| draw_scatter_chart(a, &mk(vec![]), &Theme::light()));
     assert!(hits.is_empty() && has_text(&svg, EMPTY_MESSAGE) && has_text(&svg, "Quality versus cost"));
     // crowded points: labels that would overlap are left out, hit regions stay
-    let mut crowded: Vec<(String, f64, f64)> = (0..30).map(|i| (format!("m{i}"), 1.0 + i as f64 * 0.001, 0.5)).collect();
+    let mut crowded: Vec<(String, f64, f64)> =
+        (0..30).map(|i| (format!("m{i}"), 1.0 + i as f64 * 0.001, 0.5)).collect();
     crowded.push(("far".into(), 100.0, 1.0));
     let c = ScatterChart { points: crowded, ..scatter() };
     let (svg, hits) = render(W, H, |a| draw_scatter_chart(a, &c, &Theme::light()));
@@ -414,12 +438,18 @@ fn line_chart_edge_cases() {
     let (_, hits) = render(W, H, |a| draw_line_chart(a, &mk(vec![vec![(T0, 3.0)]], vec![]), &Theme::light()));
     assert_eq!(hits.len(), 1);
     // unsorted, NaN, inf and an empty series
-    let c = mk(vec![vec![(T0 + HOUR, 1.0), (T0, f64::NAN), (T0 - HOUR, 2.0), (T0 + 2 * HOUR, f64::INFINITY)], vec![]], vec![]);
+    let c = mk(
+        vec![vec![(T0 + HOUR, 1.0), (T0, f64::NAN), (T0 - HOUR, 2.0), (T0 + 2 * HOUR, f64::INFINITY)], vec![]],
+        vec![],
+    );
     let (_, hits) = render(W, H, |a| draw_line_chart(a, &c, &Theme::light()));
     assert_eq!(hits.len(), 2);
     assert!(hits[0].x0 < hits[1].x0, "sorted by time");
     // negative and huge values, a span of years, extreme timestamps
-    let c = mk(vec![vec![(0, -1e300), (T0, 1e300)], vec![(i64::MIN, 1.0), (i64::MAX, 2.0)]], vec![(7, T0, f64::NAN, "bad".into())]);
+    let c = mk(
+        vec![vec![(0, -1e300), (T0, 1e300)], vec![(i64::MIN, 1.0), (i64::MAX, 2.0)]],
+        vec![(7, T0, f64::NAN, "bad".into())],
+    );
     let (_, hits) = render(W, H, |a| draw_line_chart(a, &c, &Theme::dark()));
     assert_eq!(hits.len(), 4);
     // span of days: date labels
@@ -476,7 +506,12 @@ fn stacked_bars_edge_cases() {
     };
     let (_, hits) = render(W, H, |a| draw_stacked_bars(a, &c, &Theme::light()));
     assert_eq!(hits.len(), 5);
-    let c = StackedBars { categories: vec!["only".into()], stacks: vec![("a".into(), vec![2.0])], reference_line: None, ..stacked() };
+    let c = StackedBars {
+        categories: vec!["only".into()],
+        stacks: vec![("a".into(), vec![2.0])],
+        reference_line: None,
+        ..stacked()
+    };
     let (_, hits) = render(W, H, |a| draw_stacked_bars(a, &c, &Theme::light()));
     assert_eq!(hits.len(), 1);
     // a NaN reference line is ignored
@@ -548,7 +583,10 @@ fn summaries() {
     assert!(l.starts_with("Line chart of errors per hour over time (Errors per hour): 3 series from 2026-02-09 01:00 to 2026-02-11 00:00 (UTC+01:00)"), "{l}");
     assert!(l.ends_with("; 2 spikes marked."), "{l}");
     let s = stacked().summary();
-    assert!(s.starts_with("Stacked bar chart of cost (USD) (Cost per day by model): 14 categories, 4 series, total $"), "{s}");
+    assert!(
+        s.starts_with("Stacked bar chart of cost (USD) (Cost per day by model): 14 categories, 4 series, total $"),
+        "{s}"
+    );
     assert!(s.contains("above budget $25.00"), "{s}");
     assert!(Heatmap { values: vec![], ..heatmap() }.summary().contains("no data"));
     assert!(LineChart { series: vec![], ..line() }.summary().contains("no data"));

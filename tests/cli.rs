@@ -78,7 +78,22 @@ fn write_zip(path: &Path, entries: &[(&str, &[u8])]) {
 fn a_folder_gives_the_json_report_with_every_key() {
     let v = json_of(&run(&["report", golden().to_str().unwrap(), "--json"]));
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    for k in ["summary", "model_scores", "task_risk", "provider_heatmap", "interventions", "guardrails", "alerts", "costs", "tools", "git", "executors", "error_clusters", "diagnostics", "parameters"] {
+    for k in [
+        "summary",
+        "model_scores",
+        "task_risk",
+        "provider_heatmap",
+        "interventions",
+        "guardrails",
+        "alerts",
+        "costs",
+        "tools",
+        "git",
+        "executors",
+        "error_clusters",
+        "diagnostics",
+        "parameters",
+    ] {
         assert!(keys.contains(&k), "missing {k}");
     }
     assert_eq!(v["summary"]["sessions"], 3);
@@ -105,7 +120,10 @@ fn files_gz_and_zip_load_alike() {
     e.write_all(&stream).unwrap();
     e.finish().unwrap();
     let zip = dir.join("logs.zip");
-    write_zip(&zip, &[("agent-work-stream.jsonl", &stream), ("agent-metrics.jsonl", &metrics), ("README.txt", b"hello")]);
+    write_zip(
+        &zip,
+        &[("agent-work-stream.jsonl", &stream), ("agent-metrics.jsonl", &metrics), ("README.txt", b"hello")],
+    );
 
     let plain = json_of(&run(&["report", golden().join("agent-work-stream.jsonl").to_str().unwrap(), "--json"]));
     let from_gz = json_of(&run(&["report", gz.to_str().unwrap(), "--json"]));
@@ -117,7 +135,8 @@ fn files_gz_and_zip_load_alike() {
     let from_zip = json_of(&run(&["report", zip.to_str().unwrap(), "--json"]));
     assert_eq!(from_zip["summary"]["events"], 10);
     assert_eq!(from_zip["summary"]["metrics_rows"], 3);
-    let names: Vec<&str> = from_zip["diagnostics"]["sources"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        from_zip["diagnostics"]["sources"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["logs.zip/agent-work-stream.jsonl", "logs.zip/agent-metrics.jsonl", "logs.zip/README.txt"]);
     assert_eq!(from_zip["diagnostics"]["sources"][2]["error"], "not a .jsonl file: skipped");
 
@@ -144,7 +163,11 @@ fn filters_and_params_apply() {
     std::fs::write(&p, r#"{"w_cots": 0.5}"#).unwrap();
     let out = run(&["report", g.to_str().unwrap(), "--json", "--params", p.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown field `w_cots`"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("unknown field `w_cots`"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -235,7 +258,10 @@ fn no_path_reads_the_logs_of_the_current_directory() {
     let out = bin().arg("report").current_dir(&empty).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("no PATH given") && err.contains(".cache/agent-work-logs") && err.contains("spyglass report PATH"), "{err}");
+    assert!(
+        err.contains("no PATH given") && err.contains(".cache/agent-work-logs") && err.contains("spyglass report PATH"),
+        "{err}"
+    );
     assert!(out.stdout.is_empty());
 }
 
@@ -245,17 +271,28 @@ fn no_path_reads_the_logs_of_the_current_directory() {
 ///   a skill_invoke without attempt at 2020-03-08 06:00; an alert at 2020-03-08 12:00, the last
 ///   timestamp of all records.
 fn last_fixture(dir: &Path) -> PathBuf {
-    let ev = |ts: &str, a: &str, exec: &str, kind: &str| format!("{{\"timestamp\":\"{ts}\",\"attempt_id\":\"{a}\",\"task_id\":\"T-{a}\",\"executor\":\"{exec}\",\"model\":\"m\",\"event_type\":\"{kind}\",\"data\":{{}}}}\n");
+    let ev = |ts: &str, a: &str, exec: &str, kind: &str| {
+        format!("{{\"timestamp\":\"{ts}\",\"attempt_id\":\"{a}\",\"task_id\":\"T-{a}\",\"executor\":\"{exec}\",\"model\":\"m\",\"event_type\":\"{kind}\",\"data\":{{}}}}\n")
+    };
     let mut stream = String::new();
-    for (a, start, end, exec) in [("s1", "2020-03-01T00:00:00Z", "2020-03-01T00:10:00Z", "codex"), ("s2", "2020-03-05T12:00:00Z", "2020-03-05T12:10:00Z", "claude"), ("s3", "2020-03-07T23:00:00Z", "2020-03-07T23:10:00Z", "codex")] {
+    for (a, start, end, exec) in [
+        ("s1", "2020-03-01T00:00:00Z", "2020-03-01T00:10:00Z", "codex"),
+        ("s2", "2020-03-05T12:00:00Z", "2020-03-05T12:10:00Z", "claude"),
+        ("s3", "2020-03-07T23:00:00Z", "2020-03-07T23:10:00Z", "codex"),
+    ] {
         stream += &ev(start, a, exec, "session_start");
         stream += &ev(end, a, exec, "session_end");
     }
-    stream += "{\"timestamp\":\"2020-03-08T06:00:00Z\",\"event_type\":\"skill_invoke\",\"data\":{\"skill_name\":\"lint\"}}\n";
+    stream +=
+        "{\"timestamp\":\"2020-03-08T06:00:00Z\",\"event_type\":\"skill_invoke\",\"data\":{\"skill_name\":\"lint\"}}\n";
     let path = dir.join("logs");
     std::fs::create_dir_all(&path).unwrap();
     std::fs::write(path.join("agent-work-stream.jsonl"), stream).unwrap();
-    std::fs::write(path.join("agent-alerts.jsonl"), "{\"timestamp\":\"2020-03-08T12:00:00Z\",\"type\":\"stuck_agent\",\"severity\":\"low\"}\n").unwrap();
+    std::fs::write(
+        path.join("agent-alerts.jsonl"),
+        "{\"timestamp\":\"2020-03-08T12:00:00Z\",\"type\":\"stuck_agent\",\"severity\":\"low\"}\n",
+    )
+    .unwrap();
     path
 }
 
@@ -364,7 +401,13 @@ fn table_errors_name_the_valid_tables() {
     let out = table_run(&["report", g, "--table", "error_clusters.corelation"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("no table named \"error_clusters.corelation\"") && err.contains("error_clusters.correlation") && err.contains("costs.per_model") && err.contains("alerts.recomputed"), "{err}");
+    assert!(
+        err.contains("no table named \"error_clusters.corelation\"")
+            && err.contains("error_clusters.correlation")
+            && err.contains("costs.per_model")
+            && err.contains("alerts.recomputed"),
+        "{err}"
+    );
     assert!(out.stdout.is_empty());
     for (args, says) in [
         (vec!["--table", "costs", "--json"], "--json and --table: choose one"),

@@ -56,7 +56,8 @@ fn parse_iso(s: &str) -> Option<i64> {
         if frac.is_empty() {
             return None;
         }
-        ms = format!("{:0<3}", &frac[..frac.len().min(3)]).parse::<i64>().ok()?; // truncated, never rounded
+        ms = format!("{:0<3}", &frac[..frac.len().min(3)]).parse::<i64>().ok()?;
+        // truncated, never rounded
     }
     let offset_min = match &s[i..] {
         "Z" => 0,
@@ -145,9 +146,16 @@ fn load(files: &BTreeMap<String, Vec<u8>>) -> Records {
 
 /// The usage object of a payload at the format doc's variant paths, first found.
 fn usage_object(data: &Value) -> Option<&Value> {
-    [&data["usage"], &data["item"]["usage"], &data["response"]["usage"], &data["metrics"]["usage"], &data["message"]["usage"], &data["result"]["usage"]]
-        .into_iter()
-        .find(|u| u.is_object())
+    [
+        &data["usage"],
+        &data["item"]["usage"],
+        &data["response"]["usage"],
+        &data["metrics"]["usage"],
+        &data["message"]["usage"],
+        &data["result"]["usage"],
+    ]
+    .into_iter()
+    .find(|u| u.is_object())
 }
 
 fn cost_of(u: &Value) -> Option<f64> {
@@ -188,7 +196,8 @@ struct Sess {
 // ---------------------------------------------------------------------------
 
 fn is_uuid(s: &str) -> bool {
-    s.len() == 36 && s.char_indices().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() })
+    s.len() == 36
+        && s.char_indices().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() })
 }
 
 /// The task of a line without task_id: a UUID followed by a hyphen at the start of its attempt id.
@@ -270,8 +279,21 @@ fn command_line(d: &Value) -> Option<String> {
     }
 }
 
-const TEST_RUNS: [&str; 11] = ["cargo test", "cargo nextest", "npm test", "pnpm test", "yarn test", "pytest", "go test", "jest", "vitest", "mvn test", "gradle test"];
-const LINT_RUNS: [&str; 8] = ["clippy", "eslint", "ruff", "flake8", "pylint", "golangci-lint", "prettier --check", "cargo fmt --check"];
+const TEST_RUNS: [&str; 11] = [
+    "cargo test",
+    "cargo nextest",
+    "npm test",
+    "pnpm test",
+    "yarn test",
+    "pytest",
+    "go test",
+    "jest",
+    "vitest",
+    "mvn test",
+    "gradle test",
+];
+const LINT_RUNS: [&str; 8] =
+    ["clippy", "eslint", "ruff", "flake8", "pylint", "golangci-lint", "prettier --check", "cargo fmt --check"];
 
 /// (runs tests, runs a linter)
 fn command_class(line: &str) -> (bool, bool) {
@@ -293,11 +315,15 @@ fn call_file(d: &Value) -> Option<String> {
 /// (`N file(s) changed, +A -D`, then one indented `path  +a  -d` line per file).
 fn diff_files(v: &Value) -> Vec<String> {
     match v {
-        Value::Array(a) => a.iter().filter_map(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        Value::Array(a) => {
+            a.iter().filter_map(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+        }
         Value::String(s) => {
             let mut lines = s.lines();
             let first = lines.next().unwrap_or("");
-            let bosun = first.split_once(' ').is_some_and(|(n, rest)| n.bytes().all(|c| c.is_ascii_digit()) && rest.starts_with("file(s) changed"));
+            let bosun = first
+                .split_once(' ')
+                .is_some_and(|(n, rest)| n.bytes().all(|c| c.is_ascii_digit()) && rest.starts_with("file(s) changed"));
             if bosun {
                 lines.filter_map(|l| l.split_whitespace().next()).map(str::to_string).collect()
             } else {
@@ -317,12 +343,23 @@ fn tokens_of(u: &Value) -> Option<f64> {
     if let Some(t) = num(u.get("total_tokens")).filter(|t| *t > 0.0) {
         return Some(t);
     }
-    let parts = ["prompt_tokens", "input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens", "completion_tokens", "output_tokens"];
+    let parts = [
+        "prompt_tokens",
+        "input_tokens",
+        "cache_read_input_tokens",
+        "cache_creation_input_tokens",
+        "completion_tokens",
+        "output_tokens",
+    ];
     let known: Vec<f64> = parts.iter().filter_map(|k| num(u.get(*k))).collect();
     let prompt = num(u.get("prompt_tokens")).or(num(u.get("input_tokens"))).unwrap_or(0.0);
     let completion = num(u.get("completion_tokens")).or(num(u.get("output_tokens"))).unwrap_or(0.0);
-    (!known.is_empty())
-        .then(|| prompt + num(u.get("cache_read_input_tokens")).unwrap_or(0.0) + num(u.get("cache_creation_input_tokens")).unwrap_or(0.0) + completion)
+    (!known.is_empty()).then(|| {
+        prompt
+            + num(u.get("cache_read_input_tokens")).unwrap_or(0.0)
+            + num(u.get("cache_creation_input_tokens")).unwrap_or(0.0)
+            + completion
+    })
 }
 
 /// A rollup's cost: 0 is unknown, beside tokens (rev. 2) or without them (as an all-zero row).
@@ -383,27 +420,40 @@ fn sessions(r: &Records) -> BTreeMap<String, Sess> {
         let task_given = given.is_some();
         let task = given.or_else(|| task_of_attempt(&a));
         let real = a.len() == 73 && task_of_attempt(&a).is_some() && is_uuid(&a[37..]);
-        let start = evs.iter().filter_map(|e| ts(e.get("timestamp"))).min().or_else(|| row.and_then(|r| ts(r.get("timestamp"))));
+        let start = evs
+            .iter()
+            .filter_map(|e| ts(e.get("timestamp")))
+            .min()
+            .or_else(|| row.and_then(|r| ts(r.get("timestamp"))));
 
         let end = evs.iter().rev().find(|e| event_type(e) == "session_end");
         let row_success = m
             .and_then(|m| m["success"].as_bool())
             .or_else(|| row.and_then(|r| r["outcome"]["status"].as_str()).map(|s| s == "completed"));
-        let success = row_success
-            .or_else(|| match end.and_then(|e| e["data"]["completion_status"].as_str()) {
-                Some("success" | "completed") => Some(true),
-                Some("failed" | "timeout" | "interrupted" | "error") => Some(false),
-                _ => None,
-            });
+        let success = row_success.or_else(|| match end.and_then(|e| e["data"]["completion_status"].as_str()) {
+            Some("success" | "completed") => Some(true),
+            Some("failed" | "timeout" | "interrupted" | "error") => Some(false),
+            _ => None,
+        });
 
         // Usage order: (1) the row, all-zero = unknown; (2) session_end; (3) usage events;
         // (4) usage objects inside other events. At a level, cost is the sum of those that carry one.
         let row_cost = m.and_then(|m| {
             let places = [m, &m["usage"]];
             let all_zero = places.iter().all(|o| {
-                ["prompt_tokens", "completion_tokens", "total_tokens", "input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens", "cost_usd", "total_cost_usd"]
-                    .iter()
-                    .all(|k| num(o.get(*k)).unwrap_or(0.0) == 0.0)
+                [
+                    "prompt_tokens",
+                    "completion_tokens",
+                    "total_tokens",
+                    "input_tokens",
+                    "output_tokens",
+                    "cache_read_input_tokens",
+                    "cache_creation_input_tokens",
+                    "cost_usd",
+                    "total_cost_usd",
+                ]
+                .iter()
+                .all(|k| num(o.get(*k)).unwrap_or(0.0) == 0.0)
             });
             if all_zero {
                 None
@@ -412,7 +462,8 @@ fn sessions(r: &Records) -> BTreeMap<String, Sess> {
             }
         });
         let level = |which: &dyn Fn(&str) -> bool, pick: &dyn Fn(&Value) -> Option<f64>| -> Option<f64> {
-            let costs: Vec<f64> = evs.iter().filter(|e| which(event_type(e))).filter_map(|e| pick(&e["data"])).collect();
+            let costs: Vec<f64> =
+                evs.iter().filter(|e| which(event_type(e))).filter_map(|e| pick(&e["data"])).collect();
             (!costs.is_empty()).then(|| costs.iter().sum())
         };
         let end_cost = |d: &Value| -> Option<f64> {
@@ -428,14 +479,17 @@ fn sessions(r: &Records) -> BTreeMap<String, Sess> {
         let row_tokens = m.and_then(|m| tokens_of(m).or_else(|| tokens_of(&m["usage"]))).filter(|t| *t > 0.0);
         let tokens_known = row_tokens.is_some()
             || evs.iter().any(|e| match event_type(e) {
-                "usage" | "session_end" => tokens_of(&e["data"]).or_else(|| usage_object(&e["data"]).and_then(tokens_of)).is_some(),
+                "usage" | "session_end" => {
+                    tokens_of(&e["data"]).or_else(|| usage_object(&e["data"]).and_then(tokens_of)).is_some()
+                }
                 _ => usage_object(&e["data"]).and_then(tokens_of).is_some(),
             });
         let permission_denied = m
             .and_then(|m| num(m.get("permission_denied")))
             .or_else(|| end.and_then(|e| num(e["data"].get("permission_denied"))))
             .unwrap_or(0.0);
-        let mut errors: Vec<Option<String>> = evs.iter().filter(|e| event_type(e) == "error").map(|e| canonical(e, real)).collect();
+        let mut errors: Vec<Option<String>> =
+            evs.iter().filter(|e| event_type(e) == "error").map(|e| canonical(e, real)).collect();
         if errors.is_empty() {
             // no error events loaded: the design-note row's categories, with their counts
             if let Some(cats) = row.and_then(|r| r["error_summary"]["error_categories"].as_object()) {
@@ -446,7 +500,8 @@ fn sessions(r: &Records) -> BTreeMap<String, Sess> {
                 }
             }
         }
-        let mut files: BTreeSet<String> = m.map(|m| diff_files(&m["diff_summary"])).unwrap_or_default().into_iter().collect();
+        let mut files: BTreeSet<String> =
+            m.map(|m| diff_files(&m["diff_summary"])).unwrap_or_default().into_iter().collect();
         files.extend(evs.iter().filter(|e| event_type(e) == "tool_call").filter_map(|e| call_file(&e["data"])));
         let cost_level = levels.iter().position(Option::is_some);
         let cost = cost_level.and_then(|l| levels[l]);
@@ -535,7 +590,9 @@ fn build_from_files(name: &'static str, files: &BTreeMap<String, Vec<u8>>) -> Ca
     let records = load(files);
     let sessions = sessions(&records);
 
-    let data = spyglass::model::sessions::Dataset::from_files(files.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice())));
+    let data = spyglass::model::sessions::Dataset::from_files(
+        files.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice())),
+    );
     let report = spyglass::report::Report::compute(&data, &Default::default(), &Default::default());
     let report = serde_json::to_value(&report).unwrap();
     Case { name, tally: None, records, sessions, report }
@@ -548,7 +605,10 @@ fn cases() -> &'static [Case] {
             build("default (400 sessions, seed 42, real-writer share 0.3)", DemoConfig::default()),
             // with its real-writer share, seed 28 is one where usage events (level 3) decide some costs
             build("seed 28, 150 sessions", DemoConfig { sessions: 150, seed: 28, ..DemoConfig::default() }),
-            build("guide only (400 sessions, seed 42, no real-writer share)", DemoConfig { real_writer_share: 0.0, ..DemoConfig::default() }),
+            build(
+                "guide only (400 sessions, seed 42, no real-writer share)",
+                DemoConfig { real_writer_share: 0.0, ..DemoConfig::default() },
+            ),
         ]
     })
 }
@@ -588,7 +648,11 @@ fn day_number(day: &str) -> i64 {
 
 /// Error events with their session (None for events without attempt_id).
 fn error_events(c: &Case) -> impl Iterator<Item = (&Value, Option<&Sess>)> {
-    c.records.events.iter().filter(|e| event_type(e) == "error").map(|e| (e, text(e, "attempt_id").and_then(|a| c.sessions.get(&a))))
+    c.records
+        .events
+        .iter()
+        .filter(|e| event_type(e) == "error")
+        .map(|e| (e, text(e, "attempt_id").and_then(|a| c.sessions.get(&a))))
 }
 
 // ===========================================================================
@@ -617,14 +681,21 @@ fn revision_2_helpers() {
     assert_eq!(alias("Auth_Error"), "auth");
     assert_eq!(alias("push_failure"), "git");
     assert_eq!(alias("plan_stuck"), "plan_stuck");
-    let d = serde_json::json!({"tool_params": "{\"command\":[\"bash\",\"-lc\",\"cargo test -p api\"],\"workdir\":\"/w\"}"});
+    let d =
+        serde_json::json!({"tool_params": "{\"command\":[\"bash\",\"-lc\",\"cargo test -p api\"],\"workdir\":\"/w\"}"});
     assert_eq!(command_line(&d).as_deref(), Some("cargo test -p api"));
     assert_eq!(command_class("npx prettier --check src"), (false, true));
     let bosun = serde_json::json!("2 file(s) changed, +12 -3\n  src/a.rs      +10   -1\n  Cargo.toml     +2   -2");
     assert_eq!(diff_files(&bosun), ["src/a.rs", "Cargo.toml"]);
     assert_eq!(diff_files(&serde_json::json!("(no diff stats available)")), Vec::<String>::new());
-    assert_eq!(diff_files(&serde_json::json!("src/auth.rs | 40 ++--\n src/routes.rs | 7 +\n 2 files changed")), ["src/auth.rs", "src/routes.rs"]);
-    assert_eq!(telling_message("Waiting for approval: please confirm the command before it runs"), Some("permission_wait"));
+    assert_eq!(
+        diff_files(&serde_json::json!("src/auth.rs | 40 ++--\n src/routes.rs | 7 +\n 2 files changed")),
+        ["src/auth.rs", "src/routes.rs"]
+    );
+    assert_eq!(
+        telling_message("Waiting for approval: please confirm the command before it runs"),
+        Some("permission_wait")
+    );
     assert_eq!(rollup_cost(Some(0.0), Some(10.0)), None);
     assert_eq!(rollup_cost(Some(0.0), Some(0.0)), None);
 }
@@ -639,23 +710,41 @@ fn simple_implementation_matches_the_generator_tally() {
         assert_eq!(c.records.rows.len(), t.metrics_rows, "{}: metrics rows", c.name);
         let tasks: BTreeSet<Option<String>> = c.sessions.values().map(|s| s.task.clone()).collect();
         assert_eq!(tasks.len(), t.tasks, "{}: tasks", c.name);
-        let per_model: BTreeMap<String, (usize, usize)> =
-            groups(c.sessions.values(), |s| s.model.clone()).into_iter().map(|(k, g)| (k, (g.sessions as usize, g.successes as usize))).collect();
+        let per_model: BTreeMap<String, (usize, usize)> = groups(c.sessions.values(), |s| s.model.clone())
+            .into_iter()
+            .map(|(k, g)| (k, (g.sessions as usize, g.successes as usize)))
+            .collect();
         assert_eq!(per_model, t.per_model, "{}", c.name);
         assert_eq!(c.sessions.values().filter(|s| s.cost.is_some()).count(), t.sessions_with_cost, "{}", c.name);
         let total = sum_known(c.sessions.values().map(|s| s.cost));
-        assert!(close(total, t.total_cost_usd) || (total.unwrap() - t.total_cost_usd.unwrap()).abs() < 1e-6, "{}: {total:?} vs {:?}", c.name, t.total_cost_usd);
+        assert!(
+            close(total, t.total_cost_usd) || (total.unwrap() - t.total_cost_usd.unwrap()).abs() < 1e-6,
+            "{}: {total:?} vs {:?}",
+            c.name,
+            t.total_cost_usd
+        );
         // The demo exercises the branches the cross-checks rely on.
         assert!(c.sessions.values().any(|s| s.cost.is_none()), "{}: no session with unknown cost", c.name);
-        assert!(c.sessions.values().any(|s| s.success.is_some() && !s.success_from_row), "{}: no success from the stream", c.name);
+        assert!(
+            c.sessions.values().any(|s| s.success.is_some() && !s.success_from_row),
+            "{}: no success from the stream",
+            c.name
+        );
         assert!(c.sessions.values().any(|s| s.success.is_none()), "{}: no unknown success", c.name);
-        assert!(c.sessions.values().any(|s| s.errors.iter().any(Option::is_none)), "{}: no error left to the product's patterns", c.name);
+        assert!(
+            c.sessions.values().any(|s| s.errors.iter().any(Option::is_none)),
+            "{}: no error left to the product's patterns",
+            c.name
+        );
         assert!(t.superseded_rows > 0 && t.duplicate_lines > 0 && t.malformed_lines > 0, "{}", c.name);
         let days: BTreeSet<i64> = c.sessions.values().filter_map(|s| s.start).map(|t| t.div_euclid(DAY_MS)).collect();
         assert!(days.len() >= 3, "{}: {} days", c.name, days.len());
     }
     for l in 1..=4 {
-        assert!(cases().iter().any(|c| c.sessions.values().any(|s| s.cost_level == Some(l))), "no session takes its cost from usage level {l}");
+        assert!(
+            cases().iter().any(|c| c.sessions.values().any(|s| s.cost_level == Some(l))),
+            "no session takes its cost from usage level {l}"
+        );
     }
 }
 
@@ -668,8 +757,15 @@ fn real_writer_share_matches_the_generator_tally() {
         let ctx = c.name;
         let real: BTreeMap<&String, &Sess> = c.sessions.iter().filter(|(_, s)| s.real).collect();
         assert_eq!(real.len(), t.real_sessions, "{ctx}: real-style sessions");
-        assert_eq!(real.values().filter(|s| !s.task_given).count(), t.real_sessions_without_task_id, "{ctx}: without task_id");
-        assert!(real.values().all(|s| s.task.as_deref().is_some_and(is_uuid)), "{ctx}: every real-style session has its task UUID");
+        assert_eq!(
+            real.values().filter(|s| !s.task_given).count(),
+            t.real_sessions_without_task_id,
+            "{ctx}: without task_id"
+        );
+        assert!(
+            real.values().all(|s| s.task.as_deref().is_some_and(is_uuid)),
+            "{ctx}: every real-style session has its task UUID"
+        );
         // errors by canonical category, all decided (no real-style error is left to guesswork)
         let mut cats: BTreeMap<String, usize> = BTreeMap::new();
         for s in real.values() {
@@ -678,7 +774,11 @@ fn real_writer_share_matches_the_generator_tally() {
             }
         }
         assert_eq!(cats, t.real_error_categories, "{ctx}: canonical categories of the real share");
-        let unknown = error_events(c).filter(|(e, s)| s.is_some_and(|s| s.real) && text(&e["data"], "error_category").as_deref() == Some("unknown")).count();
+        let unknown = error_events(c)
+            .filter(|(e, s)| {
+                s.is_some_and(|s| s.real) && text(&e["data"], "error_category").as_deref() == Some("unknown")
+            })
+            .count();
         assert_eq!(unknown, t.real_inferred_errors, "{ctx}: unknown errors to infer");
         all_cats.extend(cats.keys().cloned());
         // Codex shell calls, their unnamed results (FIFO), test and lint runs; Copilot calls
@@ -707,7 +807,14 @@ fn real_writer_share_matches_the_generator_tally() {
         }
         assert_eq!(
             (calls, results, failures, tests, lints, copilot),
-            (t.real_codex_shell_calls, t.real_codex_shell_results, t.real_codex_shell_failures, t.real_codex_test_runs, t.real_codex_lint_runs, t.real_copilot_calls),
+            (
+                t.real_codex_shell_calls,
+                t.real_codex_shell_results,
+                t.real_codex_shell_failures,
+                t.real_codex_test_runs,
+                t.real_codex_lint_runs,
+                t.real_copilot_calls
+            ),
             "{ctx}: (Codex calls, results, failures, test runs, lint runs; Copilot calls)"
         );
         assert!(results <= calls && failures > 0 && tests > 0 && lints > 0, "{ctx}");
@@ -716,7 +823,14 @@ fn real_writer_share_matches_the_generator_tally() {
         assert_eq!(unknown_cost, t.real_cost_unknown_sessions, "{ctx}: real-style sessions with unknown cost");
         assert!(real.values().all(|s| s.tokens_known), "{ctx}: every real-style session knows its tokens");
         // permission denials without a permission-wait error
-        let silent = real.values().filter(|s| s.success == Some(false) && s.permission_denied > 0.0 && !s.errors.iter().any(|e| e.as_deref() == Some("permission_wait"))).count();
+        let silent = real
+            .values()
+            .filter(|s| {
+                s.success == Some(false)
+                    && s.permission_denied > 0.0
+                    && !s.errors.iter().any(|e| e.as_deref() == Some("permission_wait"))
+            })
+            .count();
         assert_eq!(silent, t.real_silent_permission_denials, "{ctx}: silent permission denials");
         // tokens by kind, from the usage events
         let mut tokens: BTreeMap<String, [u64; 5]> = BTreeMap::new();
@@ -731,8 +845,11 @@ fn real_writer_share_matches_the_generator_tally() {
             b[3] += n("cache_creation_input_tokens");
             b[4] += n("output_tokens") + n("completion_tokens");
         }
-        let expected: BTreeMap<String, [u64; 5]> =
-            t.real_tokens.iter().map(|(a, b)| (a.clone(), [b.input, b.cached_input, b.cache_read, b.cache_creation, b.output])).collect();
+        let expected: BTreeMap<String, [u64; 5]> = t
+            .real_tokens
+            .iter()
+            .map(|(a, b)| (a.clone(), [b.input, b.cached_input, b.cache_read, b.cache_creation, b.output]))
+            .collect();
         assert_eq!(tokens, expected, "{ctx}: token breakdown per real-style attempt");
         // hot files of the real share: file → its real-style tasks
         let mut hot: BTreeMap<String, BTreeSet<Option<String>>> = BTreeMap::new();
@@ -748,7 +865,20 @@ fn real_writer_share_matches_the_generator_tally() {
         assert_eq!(transient, t.real_transient_alerts, "{ctx}: transient-error alerts");
         assert!(c.records.alerts.iter().any(|a| a.get("_cooldown_key").is_some()), "{ctx}");
     }
-    for cat in ["permission_wait", "auth", "context_window", "test", "build", "lint", "git", "oom", "rate_limit", "api_error", "network", "timeout"] {
+    for cat in [
+        "permission_wait",
+        "auth",
+        "context_window",
+        "test",
+        "build",
+        "lint",
+        "git",
+        "oom",
+        "rate_limit",
+        "api_error",
+        "network",
+        "timeout",
+    ] {
         assert!(all_cats.contains(cat), "no {cat} in the real share: {all_cats:?}");
     }
 }
@@ -769,11 +899,25 @@ fn check_model_scores_per_model(c: &Case, costs: bool) {
         let ctx = format!("{}: model {key}", c.name);
         assert_eq!(r["sessions"].as_u64(), Some(g.sessions), "{ctx}: sessions");
         assert_eq!(r["success_n"].as_u64(), Some(g.success_n), "{ctx}: success_n");
-        assert!(close(r["success_rate"].as_f64(), rate(g.successes, g.success_n)), "{ctx}: success_rate {} vs {:?}", r["success_rate"], rate(g.successes, g.success_n));
+        assert!(
+            close(r["success_rate"].as_f64(), rate(g.successes, g.success_n)),
+            "{ctx}: success_rate {} vs {:?}",
+            r["success_rate"],
+            rate(g.successes, g.success_n)
+        );
         if costs {
-            assert!(close(r["total_cost_usd"].as_f64(), g.cost), "{ctx}: total_cost_usd {} vs {:?}", r["total_cost_usd"], g.cost);
+            assert!(
+                close(r["total_cost_usd"].as_f64(), g.cost),
+                "{ctx}: total_cost_usd {} vs {:?}",
+                r["total_cost_usd"],
+                g.cost
+            );
             let cps = g.cost.filter(|_| g.successes > 0).map(|c| c / g.successes as f64);
-            assert!(close(r["cost_per_success"].as_f64(), cps), "{ctx}: cost_per_success {} vs {cps:?}", r["cost_per_success"]);
+            assert!(
+                close(r["cost_per_success"].as_f64(), cps),
+                "{ctx}: cost_per_success {} vs {cps:?}",
+                r["cost_per_success"]
+            );
         }
     }
 }
@@ -794,7 +938,10 @@ fn check_provider_heatmap_cells(c: &Case) {
     let mut undecided: BTreeMap<String, u64> = BTreeMap::new();
     let mut per_executor: BTreeMap<String, u64> = BTreeMap::new();
     for (e, s) in error_events(c) {
-        let executor = text(e, "executor").map(|x| x.to_uppercase()).or_else(|| s.map(|s| s.executor.clone())).unwrap_or_else(|| "unknown".into());
+        let executor = text(e, "executor")
+            .map(|x| x.to_uppercase())
+            .or_else(|| s.map(|s| s.executor.clone()))
+            .unwrap_or_else(|| "unknown".into());
         *per_executor.entry(executor.clone()).or_default() += 1;
         match canonical(e, s.is_some_and(|s| s.real)) {
             Some(cat) => *decided.entry((executor, cat)).or_default() += 1,
@@ -803,7 +950,12 @@ fn check_provider_heatmap_cells(c: &Case) {
     }
     let got: BTreeMap<(String, String), u64> = rows(&c.report, "provider_heatmap", "cells")
         .iter()
-        .map(|r| ((r["executor"].as_str().unwrap().to_string(), r["error_category"].as_str().unwrap().to_string()), r["count"].as_u64().unwrap()))
+        .map(|r| {
+            (
+                (r["executor"].as_str().unwrap().to_string(), r["error_category"].as_str().unwrap().to_string()),
+                r["count"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert!(!undecided.is_empty(), "{}: the demo should have errors without a decided category", c.name);
     for key in decided.keys().chain(got.keys()) {
@@ -854,7 +1006,11 @@ fn check_guardrails_totals(c: &Case) {
             e_hi += events + undecided;
         }
         let (sessions, events) = (r["failed_sessions"].as_u64().unwrap(), r["error_events"].as_u64().unwrap());
-        assert!(s_lo <= sessions && sessions <= s_hi, "{}: {cat}: {sessions} failed sessions, expected {s_lo}..={s_hi}", c.name);
+        assert!(
+            s_lo <= sessions && sessions <= s_hi,
+            "{}: {cat}: {sessions} failed sessions, expected {s_lo}..={s_hi}",
+            c.name
+        );
         assert!(e_lo <= events && events <= e_hi, "{}: {cat}: {events} error events, expected {e_lo}..={e_hi}", c.name);
         assert!(s_lo > 0, "{}: no failed session with {cat}", c.name);
     }
@@ -890,10 +1046,16 @@ fn check_error_clusters_counts(c: &Case) {
             }
         }
     }
-    let expected: BTreeMap<String, (u64, u64, u64)> = expected.into_iter().map(|(k, (n, a, t))| (k, (n, a.len() as u64, t.len() as u64))).collect();
+    let expected: BTreeMap<String, (u64, u64, u64)> =
+        expected.into_iter().map(|(k, (n, a, t))| (k, (n, a.len() as u64, t.len() as u64))).collect();
     let got: BTreeMap<String, (u64, u64, u64)> = rows(&c.report, "error_clusters", "rows")
         .iter()
-        .map(|r| (r["fingerprint"].as_str().unwrap().to_string(), (r["count"].as_u64().unwrap(), r["attempts"].as_u64().unwrap(), r["tasks"].as_u64().unwrap())))
+        .map(|r| {
+            (
+                r["fingerprint"].as_str().unwrap().to_string(),
+                (r["count"].as_u64().unwrap(), r["attempts"].as_u64().unwrap(), r["tasks"].as_u64().unwrap()),
+            )
+        })
         .collect();
     assert!(expected.contains_key("unknown"), "{}: the demo should have errors without fingerprint", c.name);
     assert_eq!(got, expected, "{}: fingerprint → (count, attempts, tasks)", c.name);
@@ -932,7 +1094,9 @@ fn check_costs_per_day(c: &Case, costs: bool) {
     let got_days = rows(&c.report, "costs", "days");
     assert_eq!(got_days.len(), by_day.len(), "{}: days", c.name);
     for r in got_days {
-        let ss = by_day.get(&day_number(r["day"].as_str().unwrap())).unwrap_or_else(|| panic!("{}: unexpected day {r}", c.name));
+        let ss = by_day
+            .get(&day_number(r["day"].as_str().unwrap()))
+            .unwrap_or_else(|| panic!("{}: unexpected day {r}", c.name));
         assert_eq!(r["sessions"].as_u64(), Some(ss.len() as u64), "{}: {r}", c.name);
         let cost = sum_known(ss.iter().map(|s| s.cost));
         assert!(!costs || close(r["cost_usd"].as_f64(), cost), "{}: {r} vs {cost:?}", c.name);
@@ -961,7 +1125,13 @@ fn check_executors_sessions_and_success(c: &Case) {
         let g = expected.get(key).unwrap_or_else(|| panic!("{}: unexpected executor {key}", c.name));
         assert_eq!(r["sessions"].as_u64(), Some(g.sessions), "{}: {key}", c.name);
         assert_eq!(r["success_n"].as_u64(), Some(g.success_n), "{}: {key}", c.name);
-        assert!(close(r["success_rate"].as_f64(), rate(g.successes, g.success_n)), "{}: {key}: {} vs {:?}", c.name, r["success_rate"], rate(g.successes, g.success_n));
+        assert!(
+            close(r["success_rate"].as_f64(), rate(g.successes, g.success_n)),
+            "{}: {key}: {} vs {:?}",
+            c.name,
+            r["success_rate"],
+            rate(g.successes, g.success_n)
+        );
     }
 }
 
@@ -1005,7 +1175,8 @@ fn check_tools_calls_and_failures(c: &Case) {
                 None if !pending.is_empty() => pending.remove(0),
                 None => "unknown".into(),
             };
-            let failed = d["result"] == "error" || d["success"] == false || d["status"] == "error" || d["status"] == "failed";
+            let failed =
+                d["result"] == "error" || d["success"] == false || d["status"] == "error" || d["status"] == "failed";
             let x = expected.entry(tool).or_default();
             x.1 += 1;
             x.2 += failed as u64;
@@ -1013,7 +1184,12 @@ fn check_tools_calls_and_failures(c: &Case) {
     }
     let got: BTreeMap<String, (u64, u64, u64)> = rows(&c.report, "tools", "rows")
         .iter()
-        .map(|r| (r["tool_name"].as_str().unwrap().to_string(), (r["calls"].as_u64().unwrap(), r["results"].as_u64().unwrap(), r["failures"].as_u64().unwrap())))
+        .map(|r| {
+            (
+                r["tool_name"].as_str().unwrap().to_string(),
+                (r["calls"].as_u64().unwrap(), r["results"].as_u64().unwrap(), r["failures"].as_u64().unwrap()),
+            )
+        })
         .collect();
     assert_eq!(got, expected, "{}: tool → (calls, results, failures)", c.name);
 }
@@ -1032,7 +1208,11 @@ fn tools_shell_results_with_the_real_writer_share() {
         let shell = rows(&c.report, "tools", "rows").iter().find(|r| r["tool_name"] == "shell").expect("a shell row");
         assert!(shell["results"].as_u64().unwrap() >= t.real_codex_shell_results as u64, "{}", c.name);
         assert!(shell["failures"].as_u64().unwrap() >= t.real_codex_shell_failures as u64, "{}", c.name);
-        assert!(rows(&c.report, "tools", "rows").iter().all(|r| r["tool_name"] != "unknown"), "{}: every result has its call", c.name);
+        assert!(
+            rows(&c.report, "tools", "rows").iter().all(|r| r["tool_name"] != "unknown"),
+            "{}: every result has its call",
+            c.name
+        );
     }
 }
 
@@ -1047,7 +1227,12 @@ fn check_tools_test_and_lint_runs(c: &Case) {
         }
     }
     let commands = &c.report["tools"]["commands"];
-    assert_eq!((commands["test_runs"].as_u64(), commands["lint_runs"].as_u64()), (Some(tests), Some(lints)), "{}: (test runs, lint runs)", c.name);
+    assert_eq!(
+        (commands["test_runs"].as_u64(), commands["lint_runs"].as_u64()),
+        (Some(tests), Some(lints)),
+        "{}: (test runs, lint runs)",
+        c.name
+    );
     assert!(tests > 0 && lints > 0, "{}", c.name);
 }
 
@@ -1086,7 +1271,12 @@ fn check_git_hot_files(c: &Case) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["file"].as_str().unwrap().to_string(), (r["tasks"].as_u64().unwrap(), r["failed_tasks"].as_u64().unwrap())))
+        .map(|r| {
+            (
+                r["file"].as_str().unwrap().to_string(),
+                (r["tasks"].as_u64().unwrap(), r["failed_tasks"].as_u64().unwrap()),
+            )
+        })
         .collect();
     assert_eq!(got, expected, "{}: file → (tasks, failed tasks)", c.name);
 }
@@ -1117,7 +1307,8 @@ fn check_task_ids_of_sessions(c: &Case) {
         assert_eq!(r["task_id"].as_str(), s.task.as_deref(), "{}: task of {a}", c.name);
     }
     let expected: BTreeSet<String> = c.sessions.values().map(|s| name(&s.task)).collect();
-    let got: BTreeSet<String> = rows(&c.report, "task_risk", "rows").iter().map(|r| r["task_id"].as_str().unwrap().to_string()).collect();
+    let got: BTreeSet<String> =
+        rows(&c.report, "task_risk", "rows").iter().map(|r| r["task_id"].as_str().unwrap().to_string()).collect();
     assert_eq!(got, expected, "{}: tasks", c.name);
     assert_eq!(c.report["summary"]["tasks"].as_u64(), Some(expected.len() as u64), "{}: summary.tasks", c.name);
 }
@@ -1194,15 +1385,16 @@ fn handmade() -> BTreeMap<String, Vec<u8>> {
     ])
 }
 
-
 #[test]
 fn handmade_folder() {
     let c = build_from_files("handmade", &handmade());
     // what the spec says, written out by hand for this folder
     let s = &c.sessions;
     type Facts<'a> = (&'a str, &'a str, Option<bool>, Option<f64>, i64);
-    let facts: Vec<Facts> =
-        s.iter().map(|(a, x)| (a.as_str(), x.executor.as_str(), x.success, x.cost, x.start.unwrap().div_euclid(DAY_MS))).collect();
+    let facts: Vec<Facts> = s
+        .iter()
+        .map(|(a, x)| (a.as_str(), x.executor.as_str(), x.success, x.cost, x.start.unwrap().div_euclid(DAY_MS)))
+        .collect();
     let day = |d: &str| day_number(d);
     assert_eq!(
         facts,

@@ -49,7 +49,8 @@ fn check(cfg: &DemoConfig) {
     }
     assert_eq!(per_model, tally.per_model);
     // the current analyser's alerts, recorded as written
-    let transient: u64 = r.alerts.by_type.iter().filter(|x| x.alert_type == "failed_session_transient_errors").map(|x| x.count).sum();
+    let transient: u64 =
+        r.alerts.by_type.iter().filter(|x| x.alert_type == "failed_session_transient_errors").map(|x| x.count).sum();
     assert_eq!(transient as usize, tally.real_transient_alerts);
 }
 
@@ -115,7 +116,10 @@ fn the_real_writer_share_is_about_its_size() {
         let t = generate(&cfg, &mut sink).unwrap();
         let got = t.real_sessions as f64 / t.sessions as f64;
         assert!((got - share).abs() < 0.1, "share {share}, seed {seed}: {got}");
-        assert!(t.real_codex_shell_calls > 0 && t.real_copilot_calls > 0 && !t.real_error_categories.is_empty(), "share {share}, seed {seed}");
+        assert!(
+            t.real_codex_shell_calls > 0 && t.real_copilot_calls > 0 && !t.real_error_categories.is_empty(),
+            "share {share}, seed {seed}"
+        );
         let mut again = MemorySink::default();
         assert_eq!(generate(&cfg, &mut again).unwrap(), t);
         assert_eq!(again.files, sink.files);

@@ -53,7 +53,17 @@ fn lines() -> Vec<String> {
     let xs = extremes();
     let ts = times();
     let mut out = Vec::new();
-    let types = ["session_start", "tool_call", "tool_result", "error", "session_end", "usage", "skill_invoke", "agent_output", "status_change"];
+    let types = [
+        "session_start",
+        "tool_call",
+        "tool_result",
+        "error",
+        "session_end",
+        "usage",
+        "skill_invoke",
+        "agent_output",
+        "status_change",
+    ];
     for (i, x) in xs.iter().enumerate() {
         for (j, t) in ts.iter().enumerate() {
             // two attempts per task, so that "next session" and cooldowns pair them
@@ -112,17 +122,24 @@ fn extreme_parameters() -> Vec<Parameters> {
         (p.failed_session_high_cooldown_ms, p.failed_session_transient_cooldown_ms) = (ms, ms);
         (p.error_loop_count, p.tool_loop_count, p.excessive_restarts, p.failed_session_errors) = (n, n, n, n);
         (p.dominant_category_min_errors, p.spike_min_count) = (n, n);
-        (p.w_cost, p.w_errors, p.spike_sigma, p.cost_anomaly_usd, p.runaway_min_usd) = (w, w, w.abs(), w.abs(), w.abs());
+        (p.w_cost, p.w_errors, p.spike_sigma, p.cost_anomaly_usd, p.runaway_min_usd) =
+            (w, w, w.abs(), w.abs(), w.abs());
         (p.high_retry_rate, p.dominant_category_share, p.runaway_percentile) = (share, share, share);
         p.daily_budget_usd = Some(w.abs());
         p.utc_offset_minutes = if ms == 0 { -18 * 60 } else { 18 * 60 };
         p.include_estimated_cost = true;
-        p.alert_rules = if ms == 1 { spyglass::pipelines::alerts::AlertRules::Legacy } else { spyglass::pipelines::alerts::AlertRules::Current };
+        p.alert_rules = if ms == 1 {
+            spyglass::pipelines::alerts::AlertRules::Legacy
+        } else {
+            spyglass::pipelines::alerts::AlertRules::Current
+        };
         out.push(p);
     }
     // beyond the ranges `from_json` accepts: a `Parameters` built otherwise (the page's worker
     // deserialises it directly) must not panic either
-    for (ms, off, w) in [(i64::MAX, i32::MAX, f64::NAN), (i64::MIN, i32::MIN, f64::INFINITY), (-1, -1, f64::NEG_INFINITY)] {
+    for (ms, off, w) in
+        [(i64::MAX, i32::MAX, f64::NAN), (i64::MIN, i32::MIN, f64::INFINITY), (-1, -1, f64::NEG_INFINITY)]
+    {
         let mut p = Parameters::default();
         (p.error_loop_window_ms, p.tool_loop_window_ms, p.stuck_gap_ms, p.alert_suppress_ms) = (ms, ms, ms, ms);
         (p.failed_session_high_cooldown_ms, p.failed_session_transient_cooldown_ms) = (ms, ms);
@@ -191,7 +208,11 @@ fn counts_at_the_maximum_saturate() {
     let scope = &v["git"]["scope"][0];
     assert_eq!((&scope["attempts"], &scope["lines_changed"]), (&json!(MAX), &json!(MAX)), "{scope}");
     let auth = &v["guardrails"]["totals"][1];
-    assert_eq!((&auth["category"], &auth["failed_sessions"], &auth["error_events"]), (&json!("auth"), &json!(3), &json!(MAX)), "{auth}");
+    assert_eq!(
+        (&auth["category"], &auth["failed_sessions"], &auth["error_events"]),
+        (&json!("auth"), &json!(3), &json!(MAX)),
+        "{auth}"
+    );
     // every count in the report is a number (no wrapped zero where u64::MAX went in)
     let s = &v["summary"];
     assert_eq!(s["sessions"], 3);

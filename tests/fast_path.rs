@@ -25,8 +25,22 @@ fn check(line: &str) -> bool {
 fn demo_lines() -> Vec<String> {
     let mut sink = MemorySink::default();
     generate(&DemoConfig { sessions: 80, seed: 5, ..Default::default() }, &mut sink).unwrap();
-    let mut lines: Vec<String> = sink.files.values().flat_map(|b| String::from_utf8_lossy(b).lines().map(str::to_string).collect::<Vec<_>>()).collect();
-    for f in ["tests/fixtures/golden/agent-work-stream.jsonl", "tests/fixtures/golden/agent-metrics.jsonl", "tests/fixtures/golden/agent-alerts.jsonl", "tests/fixtures/golden/agent-errors.jsonl", "tests/e2e/fixtures/telemetry.jsonl", "tests/e2e/fixtures/malformed.jsonl", "tests/fixtures/real_bosun/agent-work-stream.jsonl", "tests/fixtures/real_bosun/agent-metrics.jsonl", "tests/fixtures/real_bosun/agent-alerts.jsonl"] {
+    let mut lines: Vec<String> = sink
+        .files
+        .values()
+        .flat_map(|b| String::from_utf8_lossy(b).lines().map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    for f in [
+        "tests/fixtures/golden/agent-work-stream.jsonl",
+        "tests/fixtures/golden/agent-metrics.jsonl",
+        "tests/fixtures/golden/agent-alerts.jsonl",
+        "tests/fixtures/golden/agent-errors.jsonl",
+        "tests/e2e/fixtures/telemetry.jsonl",
+        "tests/e2e/fixtures/malformed.jsonl",
+        "tests/fixtures/real_bosun/agent-work-stream.jsonl",
+        "tests/fixtures/real_bosun/agent-metrics.jsonl",
+        "tests/fixtures/real_bosun/agent-alerts.jsonl",
+    ] {
         lines.extend(std::fs::read_to_string(f).unwrap().lines().map(str::to_string));
     }
     lines.retain(|l| !l.trim().is_empty());
@@ -40,7 +54,12 @@ fn every_real_line_reads_the_same_and_most_by_the_fast_path() {
     let fast = valid.iter().filter(|l| check(l.trim())).count();
     assert!(valid.len() > 2000, "{} lines", valid.len());
     // the demo writes escapes and floats on purpose; the fast path reads them all
-    assert_eq!(fast, valid.len(), "lines the fast path gave up on: {:?}", valid.iter().filter(|l| fast_path(l.trim()).is_none()).take(3).collect::<Vec<_>>());
+    assert_eq!(
+        fast,
+        valid.len(),
+        "lines the fast path gave up on: {:?}",
+        valid.iter().filter(|l| fast_path(l.trim()).is_none()).take(3).collect::<Vec<_>>()
+    );
     for l in &lines {
         check(l.trim());
     }
@@ -48,14 +67,84 @@ fn every_real_line_reads_the_same_and_most_by_the_fast_path() {
 
 #[test]
 fn edge_cases() {
-    let base = |v: &str| format!(r#"{{"timestamp":"2026-02-09T10:00:00Z","attempt_id":"A1","event_type":"tool_call","data":{{"tool_name":"shell","x":{v},"usage":{{"cost_usd":{v},"prompt_tokens":{v}}}}},"sequence_num":{v},"task_title":{v}}}"#);
+    let base = |v: &str| {
+        format!(
+            r#"{{"timestamp":"2026-02-09T10:00:00Z","attempt_id":"A1","event_type":"tool_call","data":{{"tool_name":"shell","x":{v},"usage":{{"cost_usd":{v},"prompt_tokens":{v}}}}},"sequence_num":{v},"task_title":{v}}}"#
+        )
+    };
     let values = [
-        "0", "-0", "-0.0", "1", "-1", "01", "1.", ".5", "1e5", "1E+5", "1e-5", "0.1e-3", "1e400", "-1e400", "1.7976931348623157e308", "4.9e-324", "2.2250738585072011e-308",
-        "123456789012345678", "9999999999999999999", "18446744073709551615", "18446744073709551616", "123456789012345678901234", "-9223372036854775808", "-9223372036854775809",
-        "0.1", "0.30000000000000004", "3.141592653589793238462643383279", "1e", "1e+", "-", "--1", "+1", "NaN", "Infinity",
-        "true", "false", "null", "tru", "nul", "True", r#""""#, r#""a\"b""#, r#""\\""#, r#""\/""#, r#""\b\f\n\r\t""#, r#""\u0041\u00e9\u4e2d""#, r#""\u0000""#,
-        r#""\ud83d\ude00""#, r#""\ud800""#, r#""\udc00x""#, r#""\u12""#, r#""\u12G4""#, r#""\u+123""#, r#""\x41""#, r#""\'""#, "\"a\u{1}b\"", "\"tab\there\"", "\"é中😀\"",
-        "[]", "[1,2]", "[1,]", "[,1]", "[\"a\",\"b\"]", "[\"a\",1]", "{}", r#"{"a":1}"#, r#"{"a":1,}"#, r#"{"a" 1}"#, r#"{1:2}"#, r#"{"a":[{"b":[]}]}"#, " [ 1 , 2 ] ", "\t{ \"a\" : \"b\" }\r",
+        "0",
+        "-0",
+        "-0.0",
+        "1",
+        "-1",
+        "01",
+        "1.",
+        ".5",
+        "1e5",
+        "1E+5",
+        "1e-5",
+        "0.1e-3",
+        "1e400",
+        "-1e400",
+        "1.7976931348623157e308",
+        "4.9e-324",
+        "2.2250738585072011e-308",
+        "123456789012345678",
+        "9999999999999999999",
+        "18446744073709551615",
+        "18446744073709551616",
+        "123456789012345678901234",
+        "-9223372036854775808",
+        "-9223372036854775809",
+        "0.1",
+        "0.30000000000000004",
+        "3.141592653589793238462643383279",
+        "1e",
+        "1e+",
+        "-",
+        "--1",
+        "+1",
+        "NaN",
+        "Infinity",
+        "true",
+        "false",
+        "null",
+        "tru",
+        "nul",
+        "True",
+        r#""""#,
+        r#""a\"b""#,
+        r#""\\""#,
+        r#""\/""#,
+        r#""\b\f\n\r\t""#,
+        r#""\u0041\u00e9\u4e2d""#,
+        r#""\u0000""#,
+        r#""\ud83d\ude00""#,
+        r#""\ud800""#,
+        r#""\udc00x""#,
+        r#""\u12""#,
+        r#""\u12G4""#,
+        r#""\u+123""#,
+        r#""\x41""#,
+        r#""\'""#,
+        "\"a\u{1}b\"",
+        "\"tab\there\"",
+        "\"é中😀\"",
+        "[]",
+        "[1,2]",
+        "[1,]",
+        "[,1]",
+        "[\"a\",\"b\"]",
+        "[\"a\",1]",
+        "{}",
+        r#"{"a":1}"#,
+        r#"{"a":1,}"#,
+        r#"{"a" 1}"#,
+        r#"{1:2}"#,
+        r#"{"a":[{"b":[]}]}"#,
+        " [ 1 , 2 ] ",
+        "\t{ \"a\" : \"b\" }\r",
     ];
     let mut fast = 0;
     for v in values {
@@ -64,8 +153,23 @@ fn edge_cases() {
     assert!(fast >= 40, "{fast} read by the fast path");
     // structure around the values
     for line in [
-        "{}", "{ }", r#"{"a":1} "#, r#"{"a":1} x"#, r#"{"a":1}}"#, r#"{"a":1"#, r#"{"a""#, r#"{"a":"#, r#"{"a"}"#, r#"{,"a":1}"#, r#"{"a":1,,"b":2}"#, r#"{"a\u0041":1}"#, r#"{"\ud800":1}"#,
-        r#"{"event_type":"x","event_type":"y"}"#, r#"{"data":{"data":{"data":{}}}}"#, r#"{"data":[[[[[[[[[[]]]]]]]]]]}"#, r#"{"data":{"usage":{"usage":1}},"metrics":{"success":"true"}}"#,
+        "{}",
+        "{ }",
+        r#"{"a":1} "#,
+        r#"{"a":1} x"#,
+        r#"{"a":1}}"#,
+        r#"{"a":1"#,
+        r#"{"a""#,
+        r#"{"a":"#,
+        r#"{"a"}"#,
+        r#"{,"a":1}"#,
+        r#"{"a":1,,"b":2}"#,
+        r#"{"a\u0041":1}"#,
+        r#"{"\ud800":1}"#,
+        r#"{"event_type":"x","event_type":"y"}"#,
+        r#"{"data":{"data":{"data":{}}}}"#,
+        r#"{"data":[[[[[[[[[[]]]]]]]]]]}"#,
+        r#"{"data":{"usage":{"usage":1}},"metrics":{"success":"true"}}"#,
     ] {
         check(line);
     }
@@ -83,7 +187,10 @@ fn mutations_of_real_lines() {
         seed ^= seed << 17;
         (seed % n as u64) as usize
     };
-    let pieces = ["\"", "\\", "{", "}", "[", "]", ",", ":", " ", "\u{1}", "\\u", "\\ud800", "\\u0041", "0", "-", ".", "e", "E", "+", "t", "n", "1e400", "\\\"", "é", "😀", "null", "[]", "{}"];
+    let pieces = [
+        "\"", "\\", "{", "}", "[", "]", ",", ":", " ", "\u{1}", "\\u", "\\ud800", "\\u0041", "0", "-", ".", "e", "E",
+        "+", "t", "n", "1e400", "\\\"", "é", "😀", "null", "[]", "{}",
+    ];
     let (mut n, mut fast) = (0, 0);
     for _ in 0..40_000 {
         let line = &lines[next(lines.len())];
@@ -118,7 +225,11 @@ fn mutations_of_real_lines() {
 fn tool_params_given_as_a_json_string() {
     // bosun's Codex writer gives a call's arguments as JSON text in a string; its content is read
     // the same whichever reader read the line (the fast path reads every one of these lines)
-    let line = |params: &str| format!(r#"{{"timestamp":"2026-02-09T10:00:00Z","attempt_id":"A1","event_type":"tool_call","data":{{"tool_name":"shell","tool_params":{params}}}}}"#);
+    let line = |params: &str| {
+        format!(
+            r#"{{"timestamp":"2026-02-09T10:00:00Z","attempt_id":"A1","event_type":"tool_call","data":{{"tool_name":"shell","tool_params":{params}}}}}"#
+        )
+    };
     // nesting: skipped (any depth, as serde_json skips it), or read (over its 128 levels: not read)
     let deep = |key: &str| format!("\"{{\\\"{key}\\\":{}{}}}\"", "[".repeat(200), "]".repeat(200));
     let cases: Vec<(String, Option<&str>, Vec<&str>)> = vec![
@@ -156,8 +267,15 @@ fn tool_params_given_as_a_json_string() {
 #[test]
 fn mutations_of_string_tool_params() {
     // the arguments' JSON text mutated, then written as a JSON string: both readers agree, nothing panics
-    let args = [r#"{"command":["bash","-lc","cargo test -- --nocapture"],"workdir":"/work/repo","timeout_ms":120000}"#, r#"{"path":"src/a b.rs","content":"fn main() {}\n"}"#, r#"{"cmd":"echo \"hi\" \u00e9"}"#];
-    let pieces = ["\"", "\\", "{", "}", "[", "]", ",", ":", " ", "\\u", "\\ud800", "\\u0041", "0", "-", "1e400", "null", "[]", "{}", "é", "😀", "\\\""];
+    let args = [
+        r#"{"command":["bash","-lc","cargo test -- --nocapture"],"workdir":"/work/repo","timeout_ms":120000}"#,
+        r#"{"path":"src/a b.rs","content":"fn main() {}\n"}"#,
+        r#"{"cmd":"echo \"hi\" \u00e9"}"#,
+    ];
+    let pieces = [
+        "\"", "\\", "{", "}", "[", "]", ",", ":", " ", "\\u", "\\ud800", "\\u0041", "0", "-", "1e400", "null", "[]",
+        "{}", "é", "😀", "\\\"",
+    ];
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     let mut next = move |n: usize| {
         seed ^= seed << 13;
@@ -178,7 +296,9 @@ fn mutations_of_string_tool_params() {
             }
         }
         let quoted = serde_json::to_string(&text).unwrap();
-        let line = format!(r#"{{"timestamp":"2026-02-09T10:00:00Z","attempt_id":"A1","event_type":"tool_call","data":{{"tool_name":"shell","tool_params":{quoted}}}}}"#);
+        let line = format!(
+            r#"{{"timestamp":"2026-02-09T10:00:00Z","attempt_id":"A1","event_type":"tool_call","data":{{"tool_name":"shell","tool_params":{quoted}}}}}"#
+        );
         assert!(check(&line), "{line:?}");
     }
 }

@@ -65,7 +65,10 @@ fn binary_verdict_does_not_depend_on_the_chunking() {
     let mut json = [&line[..], b"\n", b"{\"a\":\"\x00\"}\n", &line[..]].concat();
     json.extend_from_slice(b"\n");
     cases.push((json, None));
-    cases.push((b"\xFF\xFE{\x00\"\x00".to_vec(), Some("UTF-16 text: bosun writes UTF-8 JSON Lines; convert the file to UTF-8")));
+    cases.push((
+        b"\xFF\xFE{\x00\"\x00".to_vec(),
+        Some("UTF-16 text: bosun writes UTF-8 JSON Lines; convert the file to UTF-8"),
+    ));
     for (i, (bytes, verdict)) in cases.iter().enumerate() {
         let store = same_at_every_chunking(&format!("case{i}.jsonl"), bytes);
         if verdict.is_some() {
@@ -128,7 +131,8 @@ fn zip_stored(data: &[u8], crc: u32, descriptor: bool) -> Vec<u8> {
 /// push, less in small chunks. It now counts the bytes consumed up to the error, in `.gz` too.
 #[test]
 fn fatal_archive_errors_say_the_same_position_at_every_chunking() {
-    let text = [r#"{"event_type":"session_start","attempt_id":"T1:a1","timestamp":"2026-02-09T10:00:00Z"}"#, "\n"].concat();
+    let text =
+        [r#"{"event_type":"session_start","attempt_id":"T1:a1","timestamp":"2026-02-09T10:00:00Z"}"#, "\n"].concat();
     let text = text.as_bytes();
     let mut cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("crc.zip", zip_stored(text, 0xdead_beef, false), "crc32 mismatch"),

@@ -32,8 +32,14 @@ fn each_bad_line_is_reported_and_the_rest_loads() {
         (b"{\"event_type\": \"x\", \"data\": \"caf\xC3\x28\"}", "invalid UTF-8 at byte 33"),
         (b"\x00\x01\x02garbage\xFF\xFE", "invalid UTF-8 at byte 11"),
         (b"garbage that is not json", "not valid JSON: expected value at column 1"),
-        (b"{\"event_type\": \"x\", \"data\": {\"duration_ms\": 1e400}}", "not valid JSON: number out of range at column 49"),
-        (b"{\"event_type\": \"x\", \"data\": {\"output\": \"cut her", "truncated: the line ends inside a JSON value (column 47)"),
+        (
+            b"{\"event_type\": \"x\", \"data\": {\"duration_ms\": 1e400}}",
+            "not valid JSON: number out of range at column 49",
+        ),
+        (
+            b"{\"event_type\": \"x\", \"data\": {\"output\": \"cut her",
+            "truncated: the line ends inside a JSON value (column 47)",
+        ),
     ];
     let mut text = Vec::new();
     let mut expected = Vec::new();
@@ -74,7 +80,13 @@ fn nesting_is_limited_without_a_stack_overflow() {
     let ok = format!("{{\"event_type\":\"x\",\"data\":{}1{}}}", "{\"a\":".repeat(127), "}".repeat(127));
     let text = format!("{deep}\n{deep_obj}\n{ok}\n{}\n", good_line(1));
     let (store, skipped) = load(text.as_bytes());
-    assert_eq!(skipped, vec!["1: nested too deeply (more than 128 levels) at column 153", "2: nested too deeply (more than 128 levels) at column 661"]);
+    assert_eq!(
+        skipped,
+        vec![
+            "1: nested too deeply (more than 128 levels) at column 153",
+            "2: nested too deeply (more than 128 levels) at column 661"
+        ]
+    );
     assert_eq!(store.events.len(), 2, "128 levels (the outer object counts) load, 129 do not");
 }
 
@@ -161,7 +173,10 @@ fn a_line_of_over_100_mb_is_skipped_with_its_length_in_bounded_memory() {
     feed.finish(&mut store);
     let len = 101 * (1u64 << 20) + 47 + 3;
     assert!(max_buffered <= 64 << 20, "held {max_buffered} bytes");
-    assert_eq!(store.skipped_lines()[0].reason, format!("line too long: {len} bytes (the limit is 67108864 bytes); skipped without reading it"));
+    assert_eq!(
+        store.skipped_lines()[0].reason,
+        format!("line too long: {len} bytes (the limit is 67108864 bytes); skipped without reading it")
+    );
     assert_eq!(store.skipped_lines()[0].line, 2);
     assert_eq!(store.events.len(), 2);
 }
@@ -173,7 +188,10 @@ fn binary_and_utf16_files_get_a_clear_message() {
     store.load_bytes("utf16.jsonl", b"\xFF\xFE{\x00\"\x00");
     store.load_bytes("notes.txt", b"hello\nworld\n");
     assert_eq!(store.sources[0].error.as_deref(), Some("binary content, not JSON Lines text: is this the right file?"));
-    assert_eq!(store.sources[1].error.as_deref(), Some("UTF-16 text: bosun writes UTF-8 JSON Lines; convert the file to UTF-8"));
+    assert_eq!(
+        store.sources[1].error.as_deref(),
+        Some("UTF-16 text: bosun writes UTF-8 JSON Lines; convert the file to UTF-8")
+    );
     assert_eq!(store.sources[2].error.as_deref(), Some("no line is bosun telemetry: is this the right file?"));
     assert_eq!(store.sources[2].skipped, 2);
 }
@@ -181,7 +199,18 @@ fn binary_and_utf16_files_get_a_clear_message() {
 #[test]
 fn hostile_lines_give_the_same_result_at_every_chunking() {
     let mut text = b"\xEF\xBB\xBF".to_vec();
-    for (i, bad) in [&b"[1]"[..], b"{\"a\":", b"\xFF\xFE\x00", b"null", b"{\"event_type\":\"x\",\"event_type\":\"y\"}", b"   ", b"{\"metrics\":7}"].iter().enumerate() {
+    for (i, bad) in [
+        &b"[1]"[..],
+        b"{\"a\":",
+        b"\xFF\xFE\x00",
+        b"null",
+        b"{\"event_type\":\"x\",\"event_type\":\"y\"}",
+        b"   ",
+        b"{\"metrics\":7}",
+    ]
+    .iter()
+    .enumerate()
+    {
         text.extend_from_slice(good_line(i).as_bytes());
         text.extend_from_slice(b"\r\n");
         text.extend_from_slice(bad);

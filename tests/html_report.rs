@@ -30,8 +30,12 @@ fn event(ts: &str, who: [&str; 5], kind: &str, data: serde_json::Value) -> Strin
 /// Three sessions; hostile strings as task ids, titles, a model, an executor, an error message,
 /// a fingerprint, a tool name, an alert type and a file name.
 fn hostile_fixture() -> Vec<(&'static str, String)> {
-    let a1 = |ts: &str, kind: &str, data: serde_json::Value| event(ts, ["A1", "T-script<script>", SCRIPT, "CODEX", "gpt-5"], kind, data);
-    let a2 = |ts: &str, kind: &str, data: serde_json::Value| event(ts, ["A2", IMG, IMG, "<b>EXEC</b>", "<svg onload=alert(1)>"], kind, data);
+    let a1 = |ts: &str, kind: &str, data: serde_json::Value| {
+        event(ts, ["A1", "T-script<script>", SCRIPT, "CODEX", "gpt-5"], kind, data)
+    };
+    let a2 = |ts: &str, kind: &str, data: serde_json::Value| {
+        event(ts, ["A2", IMG, IMG, "<b>EXEC</b>", "<svg onload=alert(1)>"], kind, data)
+    };
     let stream = [
         a1("2026-02-09T10:00:00.000Z", "session_start", serde_json::json!({"prompt_type": "initial"})),
         a1("2026-02-09T10:00:05.000Z", "tool_call", serde_json::json!({"tool_name": "<iframe src=//evil.example>", "tool_params": {"command": "cargo test"}})),
@@ -48,7 +52,11 @@ fn hostile_fixture() -> Vec<(&'static str, String)> {
     .join("\n");
     let metrics = serde_json::json!({"timestamp": "2026-02-09T12:00:00.000Z", "attempt_id": "A3", "task_id": "T3", "task_title": "Plain task", "executor": "CODEX", "model": "gpt-5", "metrics": {"success": true, "first_shot_success": true, "attempts": 1, "cost_usd": 0.25, "total_tokens": 500, "agent_made_commits": 1, "diff_files_changed": 1, "diff_lines_added": 3, "diff_lines_deleted": 1}}).to_string();
     let alert = serde_json::json!({"timestamp": "2026-02-09T10:02:00.000Z", "type": "<script>alert(2)</script>", "severity": "high", "attempt_id": "A1", "task_id": "T-script<script>", "executor": "CODEX"}).to_string();
-    vec![("agent-work-stream.jsonl", stream), ("agent-metrics.jsonl", metrics), ("<img src=x onerror=alert(1)>.jsonl", alert)]
+    vec![
+        ("agent-work-stream.jsonl", stream),
+        ("agent-metrics.jsonl", metrics),
+        ("<img src=x onerror=alert(1)>.jsonl", alert),
+    ]
 }
 
 /// Every tag of the page: (name, the text between `<` and `>`). Data text is escaped, so every
@@ -60,7 +68,12 @@ fn tags(html: &str) -> Vec<(String, String)> {
         let after = &rest[p + 1..];
         let end = after.find('>').expect("unclosed tag");
         let inner = &after[..end];
-        let name: String = inner.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '!').collect::<String>().to_ascii_lowercase();
+        let name: String = inner
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '!')
+            .collect::<String>()
+            .to_ascii_lowercase();
         out.push((name, inner.to_string()));
         rest = &after[end + 1..];
     }
@@ -105,14 +118,67 @@ fn attributes(inner: &str) -> Vec<(String, String)> {
 }
 
 const ALLOWED_TAGS: &[&str] = &[
-    "!doctype", "html", "head", "meta", "title", "style", "body", "main", "header", "footer", "nav", "section", "h1", "h2", "h3", "p", "div", "span", "strong", "em", "code", "a", "figure", "figcaption",
-    "table", "thead", "tbody", "tr", "th", "td", "ul", "li", "dl", "dt", "dd", // SVG as plotters writes it
-    "svg", "rect", "text", "polyline", "polygon", "circle", "line", "path", "g",
+    "!doctype",
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "main",
+    "header",
+    "footer",
+    "nav",
+    "section",
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "div",
+    "span",
+    "strong",
+    "em",
+    "code",
+    "a",
+    "figure",
+    "figcaption",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "ul",
+    "li",
+    "dl",
+    "dt",
+    "dd", // SVG as plotters writes it
+    "svg",
+    "rect",
+    "text",
+    "polyline",
+    "polygon",
+    "circle",
+    "line",
+    "path",
+    "g",
 ];
 
 fn assert_nothing_external_or_executable(html: &str) {
     let lower = html.to_ascii_lowercase();
-    for bad in ["http://", "https://", "@import", "<script", "<img", "<iframe", "<link", "<object", "<embed", "javascript:", "//evil.example\""] {
+    for bad in [
+        "http://",
+        "https://",
+        "@import",
+        "<script",
+        "<img",
+        "<iframe",
+        "<link",
+        "<object",
+        "<embed",
+        "javascript:",
+        "//evil.example\"",
+    ] {
         assert!(!lower.contains(bad), "the page contains {bad:?}");
     }
     // url( only for data: (there is none at all today)
@@ -123,7 +189,11 @@ fn assert_nothing_external_or_executable(html: &str) {
         assert!(ALLOWED_TAGS.contains(&name.as_str()), "unexpected tag <{inner}>");
         for (attr, value) in attributes(&inner) {
             assert!(!attr.starts_with("on"), "event handler attribute in <{inner}>");
-            assert!(!["src", "srcset", "xmlns", "xlink:href", "action", "formaction", "background", "poster"].contains(&attr.as_str()), "{attr} attribute in <{inner}>");
+            assert!(
+                !["src", "srcset", "xmlns", "xlink:href", "action", "formaction", "background", "poster"]
+                    .contains(&attr.as_str()),
+                "{attr} attribute in <{inner}>"
+            );
             if attr == "href" {
                 assert!(value.starts_with('#'), "link out of the page: <{inner}>");
             }
@@ -158,7 +228,10 @@ fn hostile_strings_are_text_and_nothing_is_external() {
     // shown as text, escaped
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "task title as text");
     assert!(page.contains("&lt;img src=x onerror=alert(1)&gt;"), "task id, title, message and file name as text");
-    assert!(page.contains("&lt;b&gt;bad&lt;/b&gt; &amp; &quot;quoted&quot; &#39;single&#39;"), "error message with every special character");
+    assert!(
+        page.contains("&lt;b&gt;bad&lt;/b&gt; &amp; &quot;quoted&quot; &#39;single&#39;"),
+        "error message with every special character"
+    );
     assert!(page.contains("&lt;iframe src=//evil.example&gt;"), "tool name");
     assert!(page.contains("&lt;script&gt;alert(2)&lt;/script&gt;"), "alert type");
     // the hostile task id and model are chart labels: plotters escapes SVG text
@@ -177,7 +250,10 @@ fn every_section_every_chart_and_the_summary() {
     let page = html::render(&report);
     let s = &report.summary;
     // the hand count of the fixture
-    assert_eq!((s.files, s.sessions, s.tasks, s.error_events, s.alerts, s.skipped_lines, s.duplicate_lines, s.superseded_rows), (3, 3, 3, 2, 1, 1, 1, 0));
+    assert_eq!(
+        (s.files, s.sessions, s.tasks, s.error_events, s.alerts, s.skipped_lines, s.duplicate_lines, s.superseded_rows),
+        (3, 3, 3, 2, 1, 1, 1, 0)
+    );
     assert_eq!((s.success_n, s.first_shot_n, s.total_tokens), (3, 1, Some(1500)));
     assert!((s.total_cost_usd.unwrap() - 0.75).abs() < 1e-9);
 
@@ -201,7 +277,10 @@ fn every_section_every_chart_and_the_summary() {
         let card = format!("<div class=card><div class=k>{label}</div><div class=v>{value}</div>");
         assert!(page.contains(&card), "summary card {card}");
     }
-    assert!(page.contains("n=3: sessions with a known outcome") && page.contains("n=1: sessions with a known first-shot outcome"));
+    assert!(
+        page.contains("n=3: sessions with a known outcome")
+            && page.contains("n=1: sessions with a known first-shot outcome")
+    );
 
     // every section, in order, then diagnostics and parameters
     let mut at = 0;
@@ -221,19 +300,34 @@ fn every_section_every_chart_and_the_summary() {
     assert_eq!(page.matches("role=\"img\"").count(), charts.len());
     for (id, summary) in &charts {
         let summary = html::esc(summary);
-        assert!(page.contains(&format!("<figure id=\"{id}\"><svg viewBox=\"0 0 960 420\" role=\"img\" aria-label=\"{summary}\">")), "chart {id}");
+        assert!(
+            page.contains(&format!(
+                "<figure id=\"{id}\"><svg viewBox=\"0 0 960 420\" role=\"img\" aria-label=\"{summary}\">"
+            )),
+            "chart {id}"
+        );
         assert!(page.contains(&format!("<figcaption>{summary}</figcaption>")), "caption of {id}");
     }
 
     // tables: a rate with its n, a proportion with its interval, money, the diagnostics
-    assert!(page.contains("100.0 % <span class=ci>n=2</span>"), "rates carry their n (gpt-5: 2 of 2 sessions succeeded)");
+    assert!(
+        page.contains("100.0 % <span class=ci>n=2</span>"),
+        "rates carry their n (gpt-5: 2 of 2 sessions succeeded)"
+    );
     assert!(page.contains("95 % CI"), "proportions carry their interval");
     assert!(page.contains("<code>agent-work-stream.jsonl:9</code>"), "skipped line as file:line");
     assert!(page.contains("Parameters and filters") && page.contains("No filter: every loaded record is included."));
     // error_clusters' correlation table, after the clusters, its mean duration with its n
-    let (clusters, correlation) = (page.find("<h3>Clusters</h3>"), page.find("<h3>Where each fingerprint appears: executors, models, tasks and session duration</h3>"));
+    let (clusters, correlation) = (
+        page.find("<h3>Clusters</h3>"),
+        page.find("<h3>Where each fingerprint appears: executors, models, tasks and session duration</h3>"),
+    );
     assert!(clusters.is_some() && correlation > clusters, "the correlation table follows the clusters");
-    assert!(page.contains("<th class=n title=\"avg_session_duration_ms\">avg session duration</th>") && !page.contains("title=\"duration_n\""), "duration_n shown inside its column");
+    assert!(
+        page.contains("<th class=n title=\"avg_session_duration_ms\">avg session duration</th>")
+            && !page.contains("title=\"duration_n\""),
+        "duration_n shown inside its column"
+    );
 }
 
 /// A model named `my-href-model` keeps its charts (the SVG check rejected any chart whose text
@@ -247,9 +341,24 @@ fn harmless_words_in_chart_labels_keep_the_charts() {
             let who = [&*format!("A{i}{j}"), &*format!("T{i}"), "task", "CODEX", model];
             let ts = |m: u32| format!("2026-02-09T1{i}:{:02}:00.000Z", j * 10 + m);
             lines.push(event(&ts(0), who, "session_start", serde_json::json!({"prompt_type": "initial"})));
-            lines.push(event(&ts(1), who, "tool_call", serde_json::json!({"tool_name": "shell", "tool_params": {"command": "cargo test"}})));
-            lines.push(event(&ts(2), who, "tool_result", serde_json::json!({"tool_name": "shell", "result": "success"})));
-            lines.push(event(&ts(3), who, "error", serde_json::json!({"error_message": "x", "error_category": "build", "error_fingerprint": "fp"})));
+            lines.push(event(
+                &ts(1),
+                who,
+                "tool_call",
+                serde_json::json!({"tool_name": "shell", "tool_params": {"command": "cargo test"}}),
+            ));
+            lines.push(event(
+                &ts(2),
+                who,
+                "tool_result",
+                serde_json::json!({"tool_name": "shell", "result": "success"}),
+            ));
+            lines.push(event(
+                &ts(3),
+                who,
+                "error",
+                serde_json::json!({"error_message": "x", "error_category": "build", "error_fingerprint": "fp"}),
+            ));
             lines.push(event(&ts(4), who, "session_end", serde_json::json!({"completion_status": if j == 0 { "failed" } else { "completed" }, "cost_usd": 0.5, "total_tokens": 1000})));
         }
     }
@@ -301,7 +410,16 @@ fn filters_in_force_are_stated() {
 fn the_checker_catches_what_it_should() {
     let ok = "<!doctype html><p title=\"a onclick=x src=y\">a &lt;img&gt;</p><a href=\"#s\">s</a>";
     assert_nothing_external_or_executable(ok);
-    for bad in ["<p onclick=\"x\">", "<svg onload=x>", "<a href=\"//x.example\">", "<img src=x>", "<p><script>1</script>", "<div style=\"background:url(//x)\">", "<svg xmlns=\"http://www.w3.org/2000/svg\">", "<foo>"] {
+    for bad in [
+        "<p onclick=\"x\">",
+        "<svg onload=x>",
+        "<a href=\"//x.example\">",
+        "<img src=x>",
+        "<p><script>1</script>",
+        "<div style=\"background:url(//x)\">",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\">",
+        "<foo>",
+    ] {
         assert!(std::panic::catch_unwind(|| assert_nothing_external_or_executable(bad)).is_err(), "{bad}");
     }
 }
@@ -328,7 +446,8 @@ fn charts_from_long_arrays_kept_as_text_are_the_same() {
     use spyglass::report::charts::{charts_from, ReportSource};
     use spyglass::report::lines::{JsonLines, LongArrays};
     let mut sink = spyglass::demo::MemorySink::default();
-    spyglass::demo::generate(&spyglass::demo::DemoConfig { sessions: 120, seed: 11, ..Default::default() }, &mut sink).unwrap();
+    spyglass::demo::generate(&spyglass::demo::DemoConfig { sessions: 120, seed: 11, ..Default::default() }, &mut sink)
+        .unwrap();
     let data = Dataset::from_files(sink.files.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
     let report = Report::compute(&data, &Filters::default(), &Parameters::default());
     let whole = serde_json::to_value(&report).unwrap();
@@ -348,7 +467,9 @@ fn charts_from_long_arrays_kept_as_text_are_the_same() {
         let (a, b) = (charts_for(&whole, sec), charts_from(ReportSource { value: &cut, long: Some(&long) }, sec));
         assert_eq!(a.len(), b.len(), "{sec}");
         for (x, y) in a.iter().zip(&b) {
-            let svg = |c: &spyglass::report::charts::SectionChart| to_svg(960, 420, |area| c.chart.draw(area, &Theme::light())).unwrap().0;
+            let svg = |c: &spyglass::report::charts::SectionChart| {
+                to_svg(960, 420, |area| c.chart.draw(area, &Theme::light())).unwrap().0
+            };
             let (sx, sy) = (svg(x), svg(y));
             assert_eq!(sx, sy, "{}", x.id);
             drawn += usize::from(!sx.contains(EMPTY_MESSAGE));

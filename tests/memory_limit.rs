@@ -5,7 +5,7 @@
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use spyglass::demo::{generate, DemoConfig, MemorySink};
-use spyglass::ingest::{Feed, Store, Stopped};
+use spyglass::ingest::{Feed, Stopped, Store};
 use std::io::Write;
 
 const NAME: &str = "agent-work-stream.jsonl";
@@ -66,7 +66,11 @@ fn a_plain_input_stops_at_a_line_end_and_keeps_what_came_before() {
         let mut store = Store::new();
         let stopped = limited(&mut store, &bytes, bytes.len() as u64, chunk, limit).expect("stopped");
         let at = stopped.bytes as usize;
-        assert!(at > bytes.len() / 4 && at < bytes.len() && bytes[at - 1] == b'\n', "stopped at byte {at} of {} (chunk {chunk})", bytes.len());
+        assert!(
+            at > bytes.len() / 4 && at < bytes.len() && bytes[at - 1] == b'\n',
+            "stopped at byte {at} of {} (chunk {chunk})",
+            bytes.len()
+        );
         // the records fill most of the limit and do not pass it (no room grown by doubling)
         let held = store.held_bytes() as f64 / limit as f64;
         assert!((0.75..=1.0).contains(&held), "holds {held:.3} of the limit (chunk {chunk})");
@@ -131,9 +135,14 @@ fn any_chunking_and_limit_stops_at_a_line_with_the_lines_before() {
         let limit = full / 10 + next(full as u64 * 8 / 10) as usize;
         let mut store = Store::new();
         // (a limit near what all of it holds may let it read whole: `full` counts spare room)
-        let at = limited(&mut store, &bytes, bytes.len() as u64, chunk, limit).map_or(bytes.len(), |s| s.bytes as usize);
+        let at =
+            limited(&mut store, &bytes, bytes.len() as u64, chunk, limit).map_or(bytes.len(), |s| s.bytes as usize);
         assert!(at == 0 || bytes[at - 1] == b'\n', "chunk {chunk}, limit {limit}: stopped inside a line at {at}");
-        assert!(store.held_bytes() <= limit + limit / 10, "chunk {chunk}: holds {} for a limit of {limit}", store.held_bytes());
+        assert!(
+            store.held_bytes() <= limit + limit / 10,
+            "chunk {chunk}: holds {} for a limit of {limit}",
+            store.held_bytes()
+        );
         assert_eq!(records(&store), records(&whole(&bytes[..at])), "chunk {chunk}, limit {limit}");
         stops += (at < bytes.len()) as u32;
     }
@@ -165,7 +174,11 @@ fn a_gzip_input_with_its_size_fills_the_limit_like_a_plain_one() {
     assert!((0.75..=1.0).contains(&held), "holds {held:.3} of the limit");
     // where the plain input stops under the same limit, give or take a few lines per hundred
     let plain = limited(&mut Store::new(), &bytes, bytes.len() as u64, 256 << 10, limit).expect("stopped").lines as f64;
-    assert!((stopped.lines as f64 / plain - 1.0).abs() < 0.03, "the .gz stops after line {}, the plain input after {plain}", stopped.lines);
+    assert!(
+        (stopped.lines as f64 / plain - 1.0).abs() < 0.03,
+        "the .gz stops after line {}, the plain input after {plain}",
+        stopped.lines
+    );
     let at = bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').nth(stopped.lines as usize - 1).unwrap().0 + 1;
     assert_eq!(records(&store), records(&whole(&bytes[..at])));
 }

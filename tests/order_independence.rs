@@ -115,7 +115,8 @@ fn check(label: &str, files: &Files, params: &Parameters) {
         rng.shuffle(&mut shuffled);
         variants.push((format!("files shuffled (seed {seed})"), shuffled));
         for parts in [1usize, 3, 7] {
-            variants.push((format!("lines shuffled into {parts} file(s) (seed {seed})"), resplit(&lines, parts, &mut rng)));
+            variants
+                .push((format!("lines shuffled into {parts} file(s) (seed {seed})"), resplit(&lines, parts, &mut rng)));
         }
     }
     for (name, v) in &variants {
@@ -123,7 +124,10 @@ fn check(label: &str, files: &Files, params: &Parameters) {
         for ((section, a), (_, b)) in want.iter().zip(&got) {
             if a != b {
                 let diff = a.lines().zip(b.lines()).enumerate().find(|(_, (x, y))| x != y);
-                panic!("{label}, {name}: section `{section}` differs; first difference at line {:?}", diff.map(|(i, (x, y))| (i + 1, x.to_string(), y.to_string())));
+                panic!(
+                    "{label}, {name}: section `{section}` differs; first difference at line {:?}",
+                    diff.map(|(i, (x, y))| (i + 1, x.to_string(), y.to_string()))
+                );
             }
         }
         assert_eq!(want.len(), got.len());
@@ -135,7 +139,11 @@ fn the_real_writer_fixture_in_any_order() {
     let files = fixture_files();
     check("real_bosun", &files, &Parameters::default());
     // with estimates included, the cost sums mix recorded and estimated nano-dollars
-    check("real_bosun, estimates included", &files, &Parameters { include_estimated_cost: true, ..Parameters::default() });
+    check(
+        "real_bosun, estimates included",
+        &files,
+        &Parameters { include_estimated_cost: true, ..Parameters::default() },
+    );
     check("real_bosun, inference off", &files, &Parameters { infer_categories: false, ..Parameters::default() });
 }
 
@@ -164,7 +172,12 @@ fn tie_line(attempt: &str, ts: &str, event_type: &str, data: &str) -> String {
 
 /// The figures of `lines` as one stream file, and of the same lines reversed.
 fn both_orders(lines: &[String]) -> (Vec<(String, String)>, Vec<(String, String)>) {
-    let file = |ls: Vec<&String>| vec![("agent-work-stream.jsonl".to_string(), ls.iter().flat_map(|l| [l.as_bytes(), b"\n"].concat()).collect::<Vec<u8>>())];
+    let file = |ls: Vec<&String>| {
+        vec![(
+            "agent-work-stream.jsonl".to_string(),
+            ls.iter().flat_map(|l| [l.as_bytes(), b"\n"].concat()).collect::<Vec<u8>>(),
+        )]
+    };
     let p = Parameters::default();
     (figures(&file(lines.iter().collect()), &p), figures(&file(lines.iter().rev().collect()), &p))
 }
@@ -180,7 +193,12 @@ fn a_call_and_its_result_in_one_millisecond() {
     let a = "0d1e2f30-4152-4637-8a9b-0c1d2e3f4051";
     let lines = [
         tie_line(a, "2026-03-02T10:00:00.0000000Z", "session_start", r#"{"prompt_type":"initial"}"#),
-        tie_line(a, "2026-03-02T10:00:00.1230001Z", "tool_call", r#"{"tool_name":"shell","tool_params":"{\"command\":[\"bash\",\"-lc\",\"ls\"]}"}"#),
+        tie_line(
+            a,
+            "2026-03-02T10:00:00.1230001Z",
+            "tool_call",
+            r#"{"tool_name":"shell","tool_params":"{\"command\":[\"bash\",\"-lc\",\"ls\"]}"}"#,
+        ),
         tie_line(a, "2026-03-02T10:00:00.1239999Z", "tool_result", r#"{"result":"Cargo.toml","status":"completed"}"#),
         tie_line(a, "2026-03-02T10:00:01.0000000Z", "session_end", r#"{"completion_status":"completed"}"#),
     ];
@@ -191,8 +209,18 @@ fn a_call_and_its_result_in_one_millisecond() {
 #[test]
 fn two_samples_in_one_millisecond() {
     let lines = [
-        tie_line("1a2b3c4d-5e6f-4071-8293-a4b5c6d7e8f9", "2026-03-02T10:00:00.5000000Z", "error", r#"{"error_message":"rate limit exceeded: 40000 input tokens per minute","error_category":"rate_limit","error_fingerprint":"rate limit exceeded: N input tokens per minute"}"#),
-        tie_line("2b3c4d5e-6f70-4182-93a4-b5c6d7e8f90a", "2026-03-02T10:00:00.5009999Z", "error", r#"{"error_message":"rate limit exceeded: 30000 input tokens per minute","error_category":"rate_limit","error_fingerprint":"rate limit exceeded: N input tokens per minute"}"#),
+        tie_line(
+            "1a2b3c4d-5e6f-4071-8293-a4b5c6d7e8f9",
+            "2026-03-02T10:00:00.5000000Z",
+            "error",
+            r#"{"error_message":"rate limit exceeded: 40000 input tokens per minute","error_category":"rate_limit","error_fingerprint":"rate limit exceeded: N input tokens per minute"}"#,
+        ),
+        tie_line(
+            "2b3c4d5e-6f70-4182-93a4-b5c6d7e8f90a",
+            "2026-03-02T10:00:00.5009999Z",
+            "error",
+            r#"{"error_message":"rate limit exceeded: 30000 input tokens per minute","error_category":"rate_limit","error_fingerprint":"rate limit exceeded: N input tokens per minute"}"#,
+        ),
     ];
     let (a, b) = both_orders(&lines);
     assert_eq!(section(&a, "error_clusters"), section(&b, "error_clusters"));
@@ -200,7 +228,11 @@ fn two_samples_in_one_millisecond() {
 
 #[test]
 fn two_recorded_alerts_at_one_time() {
-    let alert = |ty: &str, sev: &str| format!(r#"{{"timestamp":"2026-03-02T10:00:00.000Z","type":"{ty}","severity":"{sev}","attempt_id":"{TIE_TASK}-x","executor":"codex"}}"#);
+    let alert = |ty: &str, sev: &str| {
+        format!(
+            r#"{{"timestamp":"2026-03-02T10:00:00.000Z","type":"{ty}","severity":"{sev}","attempt_id":"{TIE_TASK}-x","executor":"codex"}}"#
+        )
+    };
     let lines = [alert("tool_loop", "medium"), alert("error_loop", "high")];
     let (a, b) = both_orders(&lines);
     assert_eq!(section(&a, "alerts"), section(&b, "alerts"));

@@ -49,8 +49,20 @@ fn recorded_alerts_tables() {
     let data = load(&stream(), &alerts());
     let (f, p) = (Filters::default(), Parameters::default());
     let a = compute(&View::new(&data, &f, &p));
-    let rec: Vec<(Option<&str>, &str, &str, Option<&str>, Option<&str>, Option<&str>)> =
-        a.recorded.iter().map(|r| (r.time.as_deref(), r.alert_type.as_str(), r.severity.as_str(), r.executor.as_deref(), r.attempt_id.as_deref(), r.task_id.as_deref())).collect();
+    let rec: Vec<(Option<&str>, &str, &str, Option<&str>, Option<&str>, Option<&str>)> = a
+        .recorded
+        .iter()
+        .map(|r| {
+            (
+                r.time.as_deref(),
+                r.alert_type.as_str(),
+                r.severity.as_str(),
+                r.executor.as_deref(),
+                r.attempt_id.as_deref(),
+                r.task_id.as_deref(),
+            )
+        })
+        .collect();
     assert_eq!(
         rec,
         vec![
@@ -61,18 +73,47 @@ fn recorded_alerts_tables() {
             (Some("2026-02-10T01:00:00.000Z"), "custom_type", "low", None, None, None),
         ]
     );
-    let by_type: Vec<(&str, &str, u64)> = a.by_type.iter().map(|r| (r.alert_type.as_str(), r.severity.as_str(), r.count)).collect();
-    assert_eq!(by_type, vec![("custom_type", "low", 1), ("error_loop", "high", 1), ("stuck_agent", "unknown", 1), ("tool_loop", "medium", 1)]);
+    let by_type: Vec<(&str, &str, u64)> =
+        a.by_type.iter().map(|r| (r.alert_type.as_str(), r.severity.as_str(), r.count)).collect();
+    assert_eq!(
+        by_type,
+        vec![
+            ("custom_type", "low", 1),
+            ("error_loop", "high", 1),
+            ("stuck_agent", "unknown", 1),
+            ("tool_loop", "medium", 1)
+        ]
+    );
     let by_ex: Vec<(&str, &str)> = a.by_executor.iter().map(|r| (r.executor.as_str(), r.alert_type.as_str())).collect();
-    assert_eq!(by_ex, vec![("CLAUDE", "tool_loop"), ("CODEX", "error_loop"), ("CODEX", "stuck_agent"), ("unknown", "custom_type")]);
-    let by_day: Vec<(&str, &str, u64)> = a.by_day.iter().map(|r| (r.day.as_str(), r.alert_type.as_str(), r.count)).collect();
-    assert_eq!(by_day, vec![("2026-02-09", "error_loop", 1), ("2026-02-09", "stuck_agent", 1), ("2026-02-09", "tool_loop", 1), ("2026-02-10", "custom_type", 1)]);
+    assert_eq!(
+        by_ex,
+        vec![("CLAUDE", "tool_loop"), ("CODEX", "error_loop"), ("CODEX", "stuck_agent"), ("unknown", "custom_type")]
+    );
+    let by_day: Vec<(&str, &str, u64)> =
+        a.by_day.iter().map(|r| (r.day.as_str(), r.alert_type.as_str(), r.count)).collect();
+    assert_eq!(
+        by_day,
+        vec![
+            ("2026-02-09", "error_loop", 1),
+            ("2026-02-09", "stuck_agent", 1),
+            ("2026-02-09", "tool_loop", 1),
+            ("2026-02-10", "custom_type", 1)
+        ]
+    );
 
     // at UTC+01:00 the tool_loop alert (23:30 UTC) falls on 2026-02-10
     let p1 = Parameters { utc_offset_minutes: 60, ..Parameters::default() };
     let a = compute(&View::new(&data, &f, &p1));
     let by_day: Vec<(&str, &str)> = a.by_day.iter().map(|r| (r.day.as_str(), r.alert_type.as_str())).collect();
-    assert_eq!(by_day, vec![("2026-02-09", "error_loop"), ("2026-02-09", "stuck_agent"), ("2026-02-10", "custom_type"), ("2026-02-10", "tool_loop")]);
+    assert_eq!(
+        by_day,
+        vec![
+            ("2026-02-09", "error_loop"),
+            ("2026-02-09", "stuck_agent"),
+            ("2026-02-10", "custom_type"),
+            ("2026-02-10", "tool_loop")
+        ]
+    );
 }
 
 /// The earlier analyser's rules (`alert_rules: legacy`) give exactly what they gave before the
@@ -82,7 +123,11 @@ fn recomputed_with_bosun_rules_on_event_time() {
     let data = load(&stream(), &alerts());
     let (f, p) = (Filters::default(), Parameters { alert_rules: AlertRules::Legacy, ..Parameters::default() });
     let a = compute(&View::new(&data, &f, &p));
-    let rec: Vec<(&str, &str, &str, &str)> = a.recomputed.iter().map(|r| (r.time.as_str(), r.alert_type.as_str(), r.severity.as_str(), r.attempt_id.as_str())).collect();
+    let rec: Vec<(&str, &str, &str, &str)> = a
+        .recomputed
+        .iter()
+        .map(|r| (r.time.as_str(), r.alert_type.as_str(), r.severity.as_str(), r.attempt_id.as_str()))
+        .collect();
     assert_eq!(
         rec,
         vec![
@@ -109,7 +154,17 @@ fn recomputed_with_bosun_rules_on_event_time() {
     let cmp: Vec<(&str, u64, u64, Option<f64>, u64, Option<f64>, u64)> = a
         .comparison
         .iter()
-        .map(|c| (c.alert_type.as_str(), c.recorded, c.recomputed, c.recorded_failed_rate, c.recorded_failed_n, c.recomputed_failed_rate, c.recomputed_failed_n))
+        .map(|c| {
+            (
+                c.alert_type.as_str(),
+                c.recorded,
+                c.recomputed,
+                c.recorded_failed_rate,
+                c.recorded_failed_n,
+                c.recomputed_failed_rate,
+                c.recomputed_failed_n,
+            )
+        })
         .collect();
     assert_eq!(
         cmp,
@@ -132,7 +187,18 @@ fn recomputed_with_bosun_rules_on_event_time() {
     let cur = compute(&View::new(&data, &f, &Parameters::default()));
     assert_eq!(cur.recomputed.to_vec(), a.recomputed.to_vec());
     let mut expected = a.comparison.clone();
-    expected.insert(6, spyglass::pipelines::alerts::Comparison { alert_type: "failed_session_transient_errors".into(), recorded: 0, recomputed: 0, recorded_failed_rate: None, recorded_failed_n: 0, recomputed_failed_rate: None, recomputed_failed_n: 0 });
+    expected.insert(
+        6,
+        spyglass::pipelines::alerts::Comparison {
+            alert_type: "failed_session_transient_errors".into(),
+            recorded: 0,
+            recomputed: 0,
+            recorded_failed_rate: None,
+            recorded_failed_n: 0,
+            recomputed_failed_rate: None,
+            recomputed_failed_n: 0,
+        },
+    );
     assert_eq!(cur.comparison, expected);
 }
 
@@ -140,7 +206,9 @@ fn recomputed_with_bosun_rules_on_event_time() {
 fn thresholds_are_parameters() {
     let data = load(&stream(), &alerts());
     let f = Filters::default();
-    let count = |p: &Parameters, ty: &str| compute(&View::new(&data, &f, p)).recomputed.iter().filter(|r| r.alert_type == ty).count();
+    let count = |p: &Parameters, ty: &str| {
+        compute(&View::new(&data, &f, p)).recomputed.iter().filter(|r| r.alert_type == ty).count()
+    };
     // 11 calls needed: only 10 → none
     assert_eq!(count(&Parameters { tool_loop_count: 11, ..Default::default() }, "tool_loop"), 0);
     // suppression 60 s: 10:04, 10:05 (exactly 60 000 ms later, not within) and 10:09:30
@@ -148,7 +216,11 @@ fn thresholds_are_parameters() {
     // window 2 min: at 10:04 only 10:02..10:04 (3) are in it; never 4 within 2 min
     assert_eq!(count(&Parameters { error_loop_window_ms: 120_000, ..Default::default() }, "error_loop"), 0);
     assert_eq!(count(&Parameters { stuck_gap_ms: 631_000, ..Default::default() }, "stuck_agent"), 0);
-    assert_eq!(count(&Parameters { cost_anomaly_usd: 1.5, ..Default::default() }, "cost_anomaly"), 0, "1.5 is not above 1.5");
+    assert_eq!(
+        count(&Parameters { cost_anomaly_usd: 1.5, ..Default::default() }, "cost_anomaly"),
+        0,
+        "1.5 is not above 1.5"
+    );
     assert_eq!(count(&Parameters { failed_session_errors: 7, ..Default::default() }, "failed_session_high_errors"), 0);
     assert_eq!(count(&Parameters { excessive_restarts: 4, ..Default::default() }, "excessive_restarts"), 0);
 }
@@ -160,7 +232,10 @@ fn filters() {
     let claude = Filters { executors: vec!["claude".into()], ..Default::default() };
     let a = compute(&View::new(&data, &claude, &p));
     assert_eq!(a.recorded.iter().map(|r| r.alert_type.as_str()).collect::<Vec<_>>(), vec!["tool_loop"]);
-    assert_eq!(a.recomputed.iter().map(|r| r.alert_type.as_str()).collect::<Vec<_>>(), vec!["excessive_restarts", "tool_loop"]);
+    assert_eq!(
+        a.recomputed.iter().map(|r| r.alert_type.as_str()).collect::<Vec<_>>(),
+        vec!["excessive_restarts", "tool_loop"]
+    );
     let none = Filters { models: vec!["zzz".into()], ..Default::default() };
     let a = compute(&View::new(&data, &none, &p));
     assert!(a.recorded.is_empty() && a.recomputed.is_empty() && a.by_type.is_empty() && a.by_day.is_empty());
@@ -209,7 +284,13 @@ const M: u32 = 60;
 /// (time, type, severity, attempt) of the recomputed alerts of the given types.
 fn recomputed(data: &Dataset, p: &Parameters, types: &[&str]) -> Vec<(String, String, String, String)> {
     let a = compute(&View::new(data, &Filters::default(), p));
-    a.recomputed.iter().filter(|r| types.contains(&r.alert_type.as_str())).map(|r| (r.time[11..19].to_string(), r.alert_type.to_string(), r.severity.to_string(), r.attempt_id.to_string())).collect()
+    a.recomputed
+        .iter()
+        .filter(|r| types.contains(&r.alert_type.as_str()))
+        .map(|r| {
+            (r.time[11..19].to_string(), r.alert_type.to_string(), r.severity.to_string(), r.attempt_id.to_string())
+        })
+        .collect()
 }
 
 fn row(t: &str, ty: &str, sev: &str, attempt: &str) -> (String, String, String, String) {
@@ -225,27 +306,73 @@ fn failed_sessions_transient_versus_high() {
     let mut s = String::new();
     // b1: six errors, each fingerprint has a transient marker (case-insensitively: TIMEOUT,
     // ECONNRESET, …) → transient (medium)
-    s += &attempt("b1", Some("tA"), 10 * H, &[Some("Stream disconnected before completion"), Some("Rate limit reached for gpt-N"), Some("read ECONNRESET"), Some("Request TIMEOUT after Nms"), Some("Service temporarily unavailable"), Some("response.failed: model at high demand")], "failed");
+    s += &attempt(
+        "b1",
+        Some("tA"),
+        10 * H,
+        &[
+            Some("Stream disconnected before completion"),
+            Some("Rate limit reached for gpt-N"),
+            Some("read ECONNRESET"),
+            Some("Request TIMEOUT after Nms"),
+            Some("Service temporarily unavailable"),
+            Some("response.failed: model at high demand"),
+        ],
+        "failed",
+    );
     // b2: three transient and one that is not ("Cannot find module") → high
-    s += &attempt("b2", Some("tB"), 10 * H + 10 * M, &[Some("stream disconnected before completion"), Some("reconnecting N/N"), Some("Provisioned Throughput exceeded"), Some("Cannot find module x")], "failed");
+    s += &attempt(
+        "b2",
+        Some("tB"),
+        10 * H + 10 * M,
+        &[
+            Some("stream disconnected before completion"),
+            Some("reconnecting N/N"),
+            Some("Provisioned Throughput exceeded"),
+            Some("Cannot find module x"),
+        ],
+        "failed",
+    );
     // b3: four errors without a fingerprint (read as `unknown`, not transient) → high
     s += &attempt("b3", Some("tC"), 10 * H + 20 * M, &[None, None, None, None], "failed");
     // b4: four transient errors but completed → no failed-session alert
-    s += &attempt("b4", Some("tD"), 10 * H + 30 * M, &[Some("timeout"), Some("timeout"), Some("timeout"), Some("timeout")], "completed");
+    s += &attempt(
+        "b4",
+        Some("tD"),
+        10 * H + 30 * M,
+        &[Some("timeout"), Some("timeout"), Some("timeout"), Some("timeout")],
+        "completed",
+    );
     // b5: four transient and one with an empty fingerprint (= absent → `unknown`) → high
-    s += &attempt("b5", Some("tE"), 10 * H + 40 * M, &[Some("rate limit"), Some("rate limit"), Some("timeout"), Some("timeout"), Some("")], "failed");
+    s += &attempt(
+        "b5",
+        Some("tE"),
+        10 * H + 40 * M,
+        &[Some("rate limit"), Some("rate limit"), Some("timeout"), Some("timeout"), Some("")],
+        "failed",
+    );
     // b6: failed with no error at all: under the threshold of 4
     s += &attempt("b6", Some("tF"), 10 * H + 50 * M, &[], "failed");
     let data = load(&s, "");
     assert_eq!(
         recomputed(&data, &Parameters::default(), &FAILED),
-        vec![row("10:00:00", TRANSIENT, "medium", "b1"), row("10:10:00", HIGH, "high", "b2"), row("10:20:00", HIGH, "high", "b3"), row("10:40:00", HIGH, "high", "b5")]
+        vec![
+            row("10:00:00", TRANSIENT, "medium", "b1"),
+            row("10:10:00", HIGH, "high", "b2"),
+            row("10:20:00", HIGH, "high", "b3"),
+            row("10:40:00", HIGH, "high", "b5")
+        ]
     );
     let a = compute(&View::new(&data, &Filters::default(), &Parameters::default()));
     let b1 = a.recomputed.iter().find(|r| r.alert_type == TRANSIENT).map(|r| r.detail.to_string());
     assert_eq!(b1.as_deref(), Some("failed with 6 errors, every fingerprint transient"));
     // comparison: 3 high (b2, b3, b5 all failed), 1 transient (b1 failed); nothing recorded
-    let cmp = |ty: &str| a.comparison.iter().find(|c| c.alert_type == ty).map(|c| (c.recorded, c.recomputed, c.recomputed_failed_rate, c.recomputed_failed_n));
+    let cmp = |ty: &str| {
+        a.comparison
+            .iter()
+            .find(|c| c.alert_type == ty)
+            .map(|c| (c.recorded, c.recomputed, c.recomputed_failed_rate, c.recomputed_failed_n))
+    };
     assert_eq!(cmp(HIGH), Some((0, 3, Some(1.0), 3)));
     assert_eq!(cmp(TRANSIENT), Some((0, 1, Some(1.0), 1)));
 
@@ -253,7 +380,12 @@ fn failed_sessions_transient_versus_high() {
     let legacy = Parameters { alert_rules: AlertRules::Legacy, ..Parameters::default() };
     assert_eq!(
         recomputed(&data, &legacy, &FAILED),
-        vec![row("10:00:00", HIGH, "high", "b1"), row("10:10:00", HIGH, "high", "b2"), row("10:20:00", HIGH, "high", "b3"), row("10:40:00", HIGH, "high", "b5")]
+        vec![
+            row("10:00:00", HIGH, "high", "b1"),
+            row("10:10:00", HIGH, "high", "b2"),
+            row("10:20:00", HIGH, "high", "b3"),
+            row("10:40:00", HIGH, "high", "b5")
+        ]
     );
 
     // the extreme: failed_session_errors 0 makes b6 (no error, so no fingerprint at all) an
@@ -261,7 +393,13 @@ fn failed_sessions_transient_versus_high() {
     let zero = Parameters { failed_session_errors: 0, ..Parameters::default() };
     assert_eq!(
         recomputed(&data, &zero, &FAILED),
-        vec![row("10:00:00", TRANSIENT, "medium", "b1"), row("10:10:00", HIGH, "high", "b2"), row("10:20:00", HIGH, "high", "b3"), row("10:40:00", HIGH, "high", "b5"), row("10:50:00", HIGH, "high", "b6")]
+        vec![
+            row("10:00:00", TRANSIENT, "medium", "b1"),
+            row("10:10:00", HIGH, "high", "b2"),
+            row("10:20:00", HIGH, "high", "b3"),
+            row("10:40:00", HIGH, "high", "b5"),
+            row("10:50:00", HIGH, "high", "b6")
+        ]
     );
 }
 
@@ -272,7 +410,8 @@ const U: &str = "6ba7b810-9dad-41d1-80b4-00c04fd430c8";
 /// its task_id), and one attempt of another task.
 fn retries() -> String {
     let fatal = [Some("fatal A"), Some("fatal B"), Some("fatal C"), Some("fatal D")];
-    let transient = [Some("Rate limit reached"), Some("Rate limit reached"), Some("stream disconnected"), Some("timeout")];
+    let transient =
+        [Some("Rate limit reached"), Some("Rate limit reached"), Some("stream disconnected"), Some("timeout")];
     let mut s = String::new();
     s += &attempt(&format!("{T}-r1"), None, 10 * H, &fatal, "failed");
     s += &attempt("y1", Some("tZ"), 10 * H + 30 * M, &fatal, "failed");
@@ -311,21 +450,45 @@ fn failed_session_cooldown_per_task() {
     );
     // legacy: one alert per (type, attempt), every attempt its own → all nine, all high
     let legacy = Parameters { alert_rules: AlertRules::Legacy, ..Parameters::default() };
-    let times: Vec<String> = recomputed(&data, &legacy, &FAILED).into_iter().map(|r| format!("{} {}", r.0, r.1)).collect();
-    assert_eq!(times, ["10:00:00", "10:30:00", "10:59:59", "11:00:00", "11:30:00", "12:00:00", "13:30:00", "13:59:59", "14:00:00"].map(|t| format!("{t} {HIGH}")));
+    let times: Vec<String> =
+        recomputed(&data, &legacy, &FAILED).into_iter().map(|r| format!("{} {}", r.0, r.1)).collect();
+    assert_eq!(
+        times,
+        ["10:00:00", "10:30:00", "10:59:59", "11:00:00", "11:30:00", "12:00:00", "13:30:00", "13:59:59", "14:00:00"]
+            .map(|t| format!("{t} {HIGH}"))
+    );
     // the cooldowns are parameters: high 30 min → T: r1 10:00 kept, r2 10:59:59 (≥ 30 min) kept,
     // r3 11:00 (1 s after r2) suppressed, x1 11:30 (30 min 1 s after r2) kept; U: r3 13:30 kept.
     // transient 1 min → U r1 12:00, r2 13:59:59 and r4 14:00 (1 s after r2: suppressed) → r1, r2
-    let p = Parameters { failed_session_high_cooldown_ms: 30 * 60_000, failed_session_transient_cooldown_ms: 60_000, ..Parameters::default() };
+    let p = Parameters {
+        failed_session_high_cooldown_ms: 30 * 60_000,
+        failed_session_transient_cooldown_ms: 60_000,
+        ..Parameters::default()
+    };
     let got: Vec<(String, String)> = recomputed(&data, &p, &FAILED).into_iter().map(|r| (r.0, r.3)).collect();
-    let want: Vec<(String, String)> = [("10:00:00", t("r1")), ("10:30:00", "y1".into()), ("10:59:59", t("r2")), ("11:30:00", "x1".into()), ("12:00:00", u("r1")), ("13:30:00", u("r3")), ("13:59:59", u("r2"))].into_iter().map(|(a, b)| (a.to_string(), b)).collect();
+    let want: Vec<(String, String)> = [
+        ("10:00:00", t("r1")),
+        ("10:30:00", "y1".into()),
+        ("10:59:59", t("r2")),
+        ("11:30:00", "x1".into()),
+        ("12:00:00", u("r1")),
+        ("13:30:00", u("r3")),
+        ("13:59:59", u("r2")),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_string(), b))
+    .collect();
     assert_eq!(got, want);
 }
 
 /// What bosun's current analyser wrote for `retries()`: the comparison agrees with the default rules.
 #[test]
 fn comparison_agrees_with_a_log_of_the_current_analyser() {
-    let line = |ts: &str, ty: &str, sev: &str, attempt: String, key: String| format!(r#"{{"timestamp":"2026-02-09T{ts}.250Z","_cooldown_key":"{key}","type":"{ty}","severity":"{sev}","attempt_id":"{attempt}","executor":"codex"}}"#);
+    let line = |ts: &str, ty: &str, sev: &str, attempt: String, key: String| {
+        format!(
+            r#"{{"timestamp":"2026-02-09T{ts}.250Z","_cooldown_key":"{key}","type":"{ty}","severity":"{sev}","attempt_id":"{attempt}","executor":"codex"}}"#
+        )
+    };
     // written by the analyser a moment after each session_end (wall clock)
     let alerts = [
         line("10:00:00", HIGH, "high", format!("{T}-r1"), format!("{HIGH}:task:{T}")),
@@ -340,14 +503,40 @@ fn comparison_agrees_with_a_log_of_the_current_analyser() {
     let f = Filters::default();
     let cmp = |p: &Parameters| -> Vec<(String, u64, u64, Option<f64>, u64, Option<f64>, u64)> {
         let a = compute(&View::new(&data, &f, p));
-        a.comparison.iter().filter(|c| c.recorded + c.recomputed > 0).map(|c| (c.alert_type.clone(), c.recorded, c.recomputed, c.recorded_failed_rate, c.recorded_failed_n, c.recomputed_failed_rate, c.recomputed_failed_n)).collect()
+        a.comparison
+            .iter()
+            .filter(|c| c.recorded + c.recomputed > 0)
+            .map(|c| {
+                (
+                    c.alert_type.clone(),
+                    c.recorded,
+                    c.recomputed,
+                    c.recorded_failed_rate,
+                    c.recorded_failed_n,
+                    c.recomputed_failed_rate,
+                    c.recomputed_failed_n,
+                )
+            })
+            .collect()
     };
     // every alerted session failed: the shares are 1 over 4 (high) and 2 (transient) sessions
-    assert_eq!(cmp(&Parameters::default()), vec![(HIGH.to_string(), 4, 4, Some(1.0), 4, Some(1.0), 4), (TRANSIENT.to_string(), 2, 2, Some(1.0), 2, Some(1.0), 2)]);
+    assert_eq!(
+        cmp(&Parameters::default()),
+        vec![
+            (HIGH.to_string(), 4, 4, Some(1.0), 4, Some(1.0), 4),
+            (TRANSIENT.to_string(), 2, 2, Some(1.0), 2, Some(1.0), 2)
+        ]
+    );
     // the legacy rules recompute all nine failed sessions as high and know no transient type
     // (listed after their six as a recorded type of its own, recomputed 0)
     let legacy = Parameters { alert_rules: AlertRules::Legacy, ..Parameters::default() };
-    assert_eq!(cmp(&legacy), vec![(HIGH.to_string(), 4, 9, Some(1.0), 4, Some(1.0), 9), (TRANSIENT.to_string(), 2, 0, Some(1.0), 2, None, 0)]);
+    assert_eq!(
+        cmp(&legacy),
+        vec![
+            (HIGH.to_string(), 4, 9, Some(1.0), 4, Some(1.0), 9),
+            (TRANSIENT.to_string(), 2, 0, Some(1.0), 2, None, 0)
+        ]
+    );
     let a = compute(&View::new(&data, &f, &Parameters::default()));
     assert_eq!(a.recorded[0].cooldown_key.as_deref(), Some(format!("{HIGH}:task:{T}").as_str()));
     // a filter keeps the cooldowns of the whole log: sessions starting 11:20–11:40 are only x1
@@ -365,12 +554,20 @@ fn comparison_agrees_with_a_log_of_the_current_analyser() {
 fn stuck_agent_cooldown_per_task() {
     let mut s = String::new();
     // each attempt: one event, then the next 10 min later → one gap, noticed 5 min after its start
-    for (attempt, task, start) in [("s1", "tV", 10 * H), ("s2", "tV", 10 * H + 2 * M), ("s4", "tW", 10 * H + 3 * M), ("s5", "tV", 10 * H + 6 * M), ("s3", "tV", 10 * H + 20 * M)] {
+    for (attempt, task, start) in [
+        ("s1", "tV", 10 * H),
+        ("s2", "tV", 10 * H + 2 * M),
+        ("s4", "tW", 10 * H + 3 * M),
+        ("s5", "tV", 10 * H + 6 * M),
+        ("s3", "tV", 10 * H + 20 * M),
+    ] {
         s += &event(start, attempt, Some(task), "session_start", r#"{"prompt_type":"initial"}"#);
         s += &event(start + 10 * M, attempt, Some(task), "agent_output", r#"{"output":"x"}"#);
     }
     let data = load(&s, "");
-    let st = |p: &Parameters| recomputed(&data, p, &["stuck_agent"]).into_iter().map(|r| format!("{} {}", r.0, r.3)).collect::<Vec<_>>();
+    let st = |p: &Parameters| {
+        recomputed(&data, p, &["stuck_agent"]).into_iter().map(|r| format!("{} {}", r.0, r.3)).collect::<Vec<_>>()
+    };
     // current (task tV, 5 min): s1 10:05 kept; s2 10:07 (2 min later) suppressed; s5 10:11
     // (6 min after s1, the last kept) kept; s3 10:25 kept. s4 (task tW) 10:08 kept
     assert_eq!(st(&Parameters::default()), ["10:05:00 s1", "10:08:00 s4", "10:11:00 s5", "10:25:00 s3"]);
@@ -379,8 +576,14 @@ fn stuck_agent_cooldown_per_task() {
     assert_eq!(st(&legacy), ["10:05:00 s1", "10:07:00 s2", "10:08:00 s4", "10:11:00 s5", "10:25:00 s3"]);
     // the stuck cooldown is alert_suppress_ms: 1 min keeps s2 (2 min after s1) and s5 (4 min
     // after s2); 7 min suppresses s2 (2 min) and s5 (6 min after s1) too
-    assert_eq!(st(&Parameters { alert_suppress_ms: 60_000, ..Parameters::default() }), ["10:05:00 s1", "10:07:00 s2", "10:08:00 s4", "10:11:00 s5", "10:25:00 s3"]);
-    assert_eq!(st(&Parameters { alert_suppress_ms: 7 * 60_000, ..Parameters::default() }), ["10:05:00 s1", "10:08:00 s4", "10:25:00 s3"]);
+    assert_eq!(
+        st(&Parameters { alert_suppress_ms: 60_000, ..Parameters::default() }),
+        ["10:05:00 s1", "10:07:00 s2", "10:08:00 s4", "10:11:00 s5", "10:25:00 s3"]
+    );
+    assert_eq!(
+        st(&Parameters { alert_suppress_ms: 7 * 60_000, ..Parameters::default() }),
+        ["10:05:00 s1", "10:08:00 s4", "10:25:00 s3"]
+    );
 }
 
 #[test]
@@ -401,7 +604,8 @@ fn recorded_cooldown_key_and_occurrences() {
     assert_eq!(data.store.diagnostics.field_warnings.get("occurrences"), Some(&1));
     let (f, p) = (Filters::default(), Parameters::default());
     let a = compute(&View::new(&data, &f, &p));
-    let got: Vec<(&str, Option<&str>, Option<u32>)> = a.recorded.iter().map(|r| (r.alert_type.as_str(), r.cooldown_key.as_deref(), r.occurrences)).collect();
+    let got: Vec<(&str, Option<&str>, Option<u32>)> =
+        a.recorded.iter().map(|r| (r.alert_type.as_str(), r.cooldown_key.as_deref(), r.occurrences)).collect();
     assert_eq!(
         got,
         vec![

@@ -30,7 +30,21 @@ fn per_day_and_model() {
     let (f, p) = (Filters::default(), Parameters::default());
     let c = compute(&View::new(&data, &f, &p));
     assert_eq!(c.time_zone, "UTC");
-    let rows: Vec<DayRow> = c.by_day.iter().map(|r| (r.day.as_str(), r.model.as_str(), r.sessions, r.cost_usd, r.prompt_tokens, r.completion_tokens, r.total_tokens)).collect();
+    let rows: Vec<DayRow> = c
+        .by_day
+        .iter()
+        .map(|r| {
+            (
+                r.day.as_str(),
+                r.model.as_str(),
+                r.sessions,
+                r.cost_usd,
+                r.prompt_tokens,
+                r.completion_tokens,
+                r.total_tokens,
+            )
+        })
+        .collect();
     assert_eq!(
         rows,
         vec![
@@ -42,10 +56,15 @@ fn per_day_and_model() {
     );
     assert_eq!(c.by_day[0].cost_n, 2);
     assert_eq!(c.sessions_without_time, 1);
-    let days: Vec<(&str, Option<f64>, Option<u64>, u64)> = c.days.iter().map(|d| (d.day.as_str(), d.cost_usd, d.total_tokens, d.sessions)).collect();
+    let days: Vec<(&str, Option<f64>, Option<u64>, u64)> =
+        c.days.iter().map(|d| (d.day.as_str(), d.cost_usd, d.total_tokens, d.sessions)).collect();
     assert_eq!(days, vec![("2026-02-09", Some(2.5), Some(1150), 3), ("2026-02-10", Some(3.0), Some(20), 1)]);
     // m1: 0.5 + 2 + 3 = 5.5 over 2 successes = 2.75; m2: 0.25 (s5) over 1 success (s3)
-    let pm: Vec<(&str, u64, u64, Option<f64>, u64, Option<f64>)> = c.per_model.iter().map(|m| (m.model.as_str(), m.sessions, m.successes, m.cost_usd, m.cost_n, m.cost_per_success)).collect();
+    let pm: Vec<(&str, u64, u64, Option<f64>, u64, Option<f64>)> = c
+        .per_model
+        .iter()
+        .map(|m| (m.model.as_str(), m.sessions, m.successes, m.cost_usd, m.cost_n, m.cost_per_success))
+        .collect();
     assert_eq!(pm, vec![("m1", 3, 2, Some(5.5), 3, Some(2.75)), ("m2", 2, 1, Some(0.25), 1, Some(0.25))]);
     // known costs [0.25, 0.5, 2, 3]: p99 → h = 3 × 0.99 = 2.97 → 2 + 0.97 × 1 = 2.97; only 3.0 > 2.97 and > 1
     assert!((c.runaway_percentile_usd.unwrap() - 2.97).abs() < 1e-12);
@@ -74,13 +93,22 @@ fn parameters_change_the_result() {
     let p = Parameters { utc_offset_minutes: 60, ..Default::default() };
     let c = compute(&View::new(&data, &f, &p));
     assert_eq!(c.time_zone, "UTC+01:00");
-    let rows: Vec<(&str, &str, u64, Option<f64>, Option<u64>)> = c.by_day.iter().map(|r| (r.day.as_str(), r.model.as_str(), r.sessions, r.cost_usd, r.total_tokens)).collect();
-    assert_eq!(rows, vec![("2026-02-09", "m1", 1, Some(0.5), Some(150)), ("2026-02-09", "m2", 1, None, None), ("2026-02-10", "m1", 2, Some(5.0), Some(1020))]);
+    let rows: Vec<(&str, &str, u64, Option<f64>, Option<u64>)> =
+        c.by_day.iter().map(|r| (r.day.as_str(), r.model.as_str(), r.sessions, r.cost_usd, r.total_tokens)).collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("2026-02-09", "m1", 1, Some(0.5), Some(150)),
+            ("2026-02-09", "m2", 1, None, None),
+            ("2026-02-10", "m1", 2, Some(5.0), Some(1020))
+        ]
+    );
 }
 
 #[test]
 fn no_cost_data_and_empty_selection() {
-    let data = load(r#"{"timestamp":"2026-02-09T10:00:00Z","attempt_id":"s1","model":"m1","metrics":{"success":null}}"#);
+    let data =
+        load(r#"{"timestamp":"2026-02-09T10:00:00Z","attempt_id":"s1","model":"m1","metrics":{"success":null}}"#);
     let (f, p) = (Filters::default(), Parameters::default());
     let c = compute(&View::new(&data, &f, &p));
     assert_eq!(c.by_day.len(), 1);

@@ -14,16 +14,40 @@ fn err(ctx: &str, data: &str) -> String {
 
 fn input() -> String {
     let mut t = String::new();
-    t += &err(r#""timestamp":"2026-02-09T10:05:00Z","attempt_id":"a1","task_id":"t1","executor":"CODEX""#, r#"{"error_fingerprint":"F1","error_category":"build","error_message":"second"}"#);
-    t += &err(r#""timestamp":"2026-02-09T10:01:00Z","attempt_id":"a1","task_id":"t1","executor":"CODEX""#, r#"{"error_fingerprint":"F1","error_category":"test","error_message":"first"}"#);
+    t += &err(
+        r#""timestamp":"2026-02-09T10:05:00Z","attempt_id":"a1","task_id":"t1","executor":"CODEX""#,
+        r#"{"error_fingerprint":"F1","error_category":"build","error_message":"second"}"#,
+    );
+    t += &err(
+        r#""timestamp":"2026-02-09T10:01:00Z","attempt_id":"a1","task_id":"t1","executor":"CODEX""#,
+        r#"{"error_fingerprint":"F1","error_category":"test","error_message":"first"}"#,
+    );
     // same instant as "first" but read later: "first" stays the sample
-    t += &err(r#""timestamp":"2026-02-09T10:01:00Z","attempt_id":"a2","task_id":"t2","executor":"CLAUDE""#, r#"{"error_fingerprint":"F1","error_message":"tie"}"#);
+    t += &err(
+        r#""timestamp":"2026-02-09T10:01:00Z","attempt_id":"a2","task_id":"t2","executor":"CLAUDE""#,
+        r#"{"error_fingerprint":"F1","error_message":"tie"}"#,
+    );
     // earliest of all, but no message and no attempt / task
-    t += &err(r#""timestamp":"2026-02-09T09:00:00Z","executor":"CODEX""#, r#"{"error_fingerprint":"F1","error_category":"build"}"#);
-    t += &err(r#""timestamp":"2026-02-09T11:00:00Z","attempt_id":"a3","task_id":"t3""#, r#"{"error_fingerprint":"F2","error_category":"auth","error_message":"x"}"#);
-    t += &err(r#""attempt_id":"a3","task_id":"t3""#, r#"{"error_fingerprint":"F2","error_category":"auth","error_message":"y"}"#);
-    t += &err(r#""timestamp":"2026-02-09T12:00:00Z","attempt_id":"a1","task_id":"t1","executor":"CODEX""#, r#"{"error_message":"no fp"}"#);
-    t += &err(r#""timestamp":"2026-02-09T12:30:00Z","attempt_id":"a2","task_id":"t2","executor":"CLAUDE""#, r#"{"error_category":"network","error_message":"no fp 2"}"#);
+    t += &err(
+        r#""timestamp":"2026-02-09T09:00:00Z","executor":"CODEX""#,
+        r#"{"error_fingerprint":"F1","error_category":"build"}"#,
+    );
+    t += &err(
+        r#""timestamp":"2026-02-09T11:00:00Z","attempt_id":"a3","task_id":"t3""#,
+        r#"{"error_fingerprint":"F2","error_category":"auth","error_message":"x"}"#,
+    );
+    t += &err(
+        r#""attempt_id":"a3","task_id":"t3""#,
+        r#"{"error_fingerprint":"F2","error_category":"auth","error_message":"y"}"#,
+    );
+    t += &err(
+        r#""timestamp":"2026-02-09T12:00:00Z","attempt_id":"a1","task_id":"t1","executor":"CODEX""#,
+        r#"{"error_message":"no fp"}"#,
+    );
+    t += &err(
+        r#""timestamp":"2026-02-09T12:30:00Z","attempt_id":"a2","task_id":"t2","executor":"CLAUDE""#,
+        r#"{"error_category":"network","error_message":"no fp 2"}"#,
+    );
     t
 }
 
@@ -66,7 +90,10 @@ fn filters() {
     // executor CLAUDE: a2's F1 and its no-fingerprint error, 1 each → tie by name
     let claude = Filters { executors: vec!["Claude".into()], ..Default::default() };
     let c = compute(&View::new(&data, &claude, &p));
-    assert_eq!(c.rows.iter().map(|r| (r.fingerprint.as_str(), r.count)).collect::<Vec<_>>(), vec![("F1", 1), ("unknown", 1)]);
+    assert_eq!(
+        c.rows.iter().map(|r| (r.fingerprint.as_str(), r.count)).collect::<Vec<_>>(),
+        vec![("F1", 1), ("unknown", 1)]
+    );
     assert_eq!(c.rows[0].sample_message.as_deref(), Some("tie"));
     let nothing = Filters { models: vec!["zzz".into()], ..Default::default() };
     assert!(compute(&View::new(&data, &nothing, &p)).rows.is_empty());
@@ -86,22 +113,34 @@ fn message_less_cluster_has_null_sample() {
 /// executor, model, task and duration; a3 from events only, untimed, so its duration is
 /// unknown) and two error events without a session.
 fn correlation_input() -> String {
-    let row = |a: &str, exec: &str, model: &str, task: &str, ms: u64| format!("{{\"timestamp\":\"2026-02-09T10:10:00Z\",\"attempt_id\":\"{a}\",\"task_id\":\"{task}\",\"executor\":\"{exec}\",\"model\":\"{model}\",\"metrics\":{{\"success\":false,\"duration_ms\":{ms}}}}}\n");
+    let row = |a: &str, exec: &str, model: &str, task: &str, ms: u64| {
+        format!("{{\"timestamp\":\"2026-02-09T10:10:00Z\",\"attempt_id\":\"{a}\",\"task_id\":\"{task}\",\"executor\":\"{exec}\",\"model\":\"{model}\",\"metrics\":{{\"success\":false,\"duration_ms\":{ms}}}}}\n")
+    };
     let mut t = String::new();
     t += &row("a1", "CODEX", "gpt-5", "t1", 60_000);
     t += &row("a2", "CLAUDE", "claude-sonnet-4", "t2", 180_000);
     // 1, 2: a1 twice; the first names another executor and model than its session: the session's count
-    t += &err(r#""timestamp":"2026-02-09T10:01:00Z","attempt_id":"a1","task_id":"t1","executor":"claude","model":"other""#, r#"{"error_fingerprint":"F1"}"#);
-    t += &err(r#""timestamp":"2026-02-09T10:02:00Z","attempt_id":"a1","task_id":"t1""#, r#"{"error_fingerprint":"F1"}"#);
+    t += &err(
+        r#""timestamp":"2026-02-09T10:01:00Z","attempt_id":"a1","task_id":"t1","executor":"claude","model":"other""#,
+        r#"{"error_fingerprint":"F1"}"#,
+    );
+    t +=
+        &err(r#""timestamp":"2026-02-09T10:02:00Z","attempt_id":"a1","task_id":"t1""#, r#"{"error_fingerprint":"F1"}"#);
     // 3: a2
-    t += &err(r#""timestamp":"2026-02-09T10:03:00Z","attempt_id":"a2","task_id":"t2""#, r#"{"error_fingerprint":"F1"}"#);
+    t +=
+        &err(r#""timestamp":"2026-02-09T10:03:00Z","attempt_id":"a2","task_id":"t2""#, r#"{"error_fingerprint":"F1"}"#);
     // 4: a3, untimed: a session of its own with no start, so no duration
-    t += &err(r#""attempt_id":"a3","task_id":"t3","executor":"codex","model":"gpt-5""#, r#"{"error_fingerprint":"F1"}"#);
+    t +=
+        &err(r#""attempt_id":"a3","task_id":"t3","executor":"codex","model":"gpt-5""#, r#"{"error_fingerprint":"F1"}"#);
     // 5, 6: no attempt, so no session: counted by their own fields (none → unknown, (no task))
-    t += &err(r#""timestamp":"2026-02-09T10:04:00Z","task_id":"t9","executor":"gemini","model":"gemini-2.5""#, r#"{"error_fingerprint":"F1"}"#);
+    t += &err(
+        r#""timestamp":"2026-02-09T10:04:00Z","task_id":"t9","executor":"gemini","model":"gemini-2.5""#,
+        r#"{"error_fingerprint":"F1"}"#,
+    );
     t += &err(r#""timestamp":"2026-02-09T10:05:00Z""#, r#"{"error_fingerprint":"F1"}"#);
     // 7: F2 in a2
-    t += &err(r#""timestamp":"2026-02-09T10:06:00Z","attempt_id":"a2","task_id":"t2""#, r#"{"error_fingerprint":"F2"}"#);
+    t +=
+        &err(r#""timestamp":"2026-02-09T10:06:00Z","attempt_id":"a2","task_id":"t2""#, r#"{"error_fingerprint":"F2"}"#);
     t
 }
 
@@ -115,7 +154,10 @@ fn correlation_per_fingerprint() {
     let (f, p) = (Filters::default(), Parameters::default());
     let c = compute(&View::new(&data, &f, &p));
     // one row per fingerprint, in the order of `rows`: F1 (6 events), F2 (1)
-    assert_eq!(c.correlation.iter().map(|r| (r.fingerprint.as_str(), r.count)).collect::<Vec<_>>(), vec![("F1", 6), ("F2", 1)]);
+    assert_eq!(
+        c.correlation.iter().map(|r| (r.fingerprint.as_str(), r.count)).collect::<Vec<_>>(),
+        vec![("F1", 6), ("F2", 1)]
+    );
     assert_eq!(c.rows.iter().map(|r| r.fingerprint.as_str()).collect::<Vec<_>>(), vec!["F1", "F2"]);
     let f1 = &c.correlation[0];
     // executors: events 1, 2 (a1: CODEX, its row's, not the event's own "claude") and 4 (a3:
@@ -140,7 +182,20 @@ fn correlation_per_fingerprint() {
     let json = serde_json::to_value(&c).unwrap();
     assert_eq!(json["correlation"][0]["by_executor"][0], serde_json::json!({"name": "CODEX", "count": 3}));
     let keys: Vec<&str> = json["correlation"][0].as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, ["fingerprint", "count", "by_executor", "by_model", "tasks", "tasks_total", "sessions", "avg_session_duration_ms", "duration_n"]);
+    assert_eq!(
+        keys,
+        [
+            "fingerprint",
+            "count",
+            "by_executor",
+            "by_model",
+            "tasks",
+            "tasks_total",
+            "sessions",
+            "avg_session_duration_ms",
+            "duration_n"
+        ]
+    );
 }
 
 #[test]
@@ -170,7 +225,10 @@ fn correlation_lists_the_first_tasks_and_counts_them_all() {
     // 15 tasks t01..t15, read in reverse order: listed sorted, the first 12
     let mut t = String::new();
     for i in (1..=15).rev() {
-        t += &err(&format!("\"timestamp\":\"2026-02-09T10:00:00Z\",\"attempt_id\":\"a{i}\",\"task_id\":\"t{i:02}\""), r#"{"error_fingerprint":"F"}"#);
+        t += &err(
+            &format!("\"timestamp\":\"2026-02-09T10:00:00Z\",\"attempt_id\":\"a{i}\",\"task_id\":\"t{i:02}\""),
+            r#"{"error_fingerprint":"F"}"#,
+        );
     }
     let data = load(&t);
     let (f, p) = (Filters::default(), Parameters::default());

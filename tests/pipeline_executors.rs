@@ -107,7 +107,11 @@ fn success_by_day_follows_the_time_zone() {
     let filters = spyglass::pipelines::Filters::default();
     let day = |p: &spyglass::pipelines::Parameters| {
         let view = spyglass::pipelines::View::new(&data, &filters, p);
-        spyglass::pipelines::executors::compute(&view).by_day.into_iter().map(|d| (d.day, d.executor, d.sessions, d.success_rate, d.success_n)).collect::<Vec<_>>()
+        spyglass::pipelines::executors::compute(&view)
+            .by_day
+            .into_iter()
+            .map(|d| (d.day, d.executor, d.sessions, d.success_rate, d.success_n))
+            .collect::<Vec<_>>()
     };
     // UTC: A on the 9th (1/1), B on the 10th (0/1), C on the 10th (unknown: rate null, n 0)
     assert_eq!(

@@ -29,8 +29,20 @@ fn rows_scope_hot_files_review() {
     let data = load(&input());
     let (f, p) = (Filters::default(), Parameters::default());
     let g = compute(&View::new(&data, &f, &p));
-    let rows: Vec<(&str, Option<bool>, Option<u64>, Option<u64>, Option<u64>, Option<u64>)> =
-        g.rows.iter().map(|r| (r.attempt_id.as_str(), r.success, r.agent_made_commits, r.diff_files_changed, r.diff_lines_added, r.diff_lines_deleted)).collect();
+    let rows: Vec<(&str, Option<bool>, Option<u64>, Option<u64>, Option<u64>, Option<u64>)> = g
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.attempt_id.as_str(),
+                r.success,
+                r.agent_made_commits,
+                r.diff_files_changed,
+                r.diff_lines_added,
+                r.diff_lines_deleted,
+            )
+        })
+        .collect();
     assert_eq!(
         rows,
         vec![
@@ -44,13 +56,19 @@ fn rows_scope_hot_files_review() {
     assert_eq!(g.rows[1].task_id.as_deref(), Some("T1"));
     assert_eq!((g.no_change_success.count, g.no_change_success.attempt_ids.clone()), (1, vec!["g1".to_string()]));
     // T1: g1 0 + g2 (30 + 10) = 40 over 2 attempts; T2: g3 5 (g6 unknown) over 2 attempts; T3, T4 unknown → left out
-    let scope: Vec<(&str, u64, u64, u64, u64)> = g.scope.iter().map(|s| (s.task_id.as_str(), s.sessions, s.attempts, s.lines_changed, s.lines_n)).collect();
+    let scope: Vec<(&str, u64, u64, u64, u64)> =
+        g.scope.iter().map(|s| (s.task_id.as_str(), s.sessions, s.attempts, s.lines_changed, s.lines_n)).collect();
     assert_eq!(scope, vec![("T1", 2, 2, 40, 2), ("T2", 2, 2, 5, 1)]);
     // src/a.rs: T1 (g1 succeeded → not failed) and T2 (g3 failed, g6 unknown → failed): 1 of 2
     // src/b.rs: T1 → 0 of 1; src/c.rs: T4 (outcome unknown) → null, n 0; shell's file is not an edit
-    let hot: Vec<(&str, u64, u64, Option<f64>, u64)> = g.hot_files.iter().map(|h| (h.file.as_str(), h.tasks, h.failed_tasks, h.failure_rate, h.failure_n)).collect();
-    assert_eq!(hot, vec![("src/a.rs", 2, 1, Some(0.5), 2), ("src/b.rs", 1, 0, Some(0.0), 1), ("src/c.rs", 1, 0, None, 0)]);
-    let review: Vec<(&str, u64, u64)> = g.review.iter().map(|r| (r.model.as_str(), r.review_passed, r.review_failed)).collect();
+    let hot: Vec<(&str, u64, u64, Option<f64>, u64)> =
+        g.hot_files.iter().map(|h| (h.file.as_str(), h.tasks, h.failed_tasks, h.failure_rate, h.failure_n)).collect();
+    assert_eq!(
+        hot,
+        vec![("src/a.rs", 2, 1, Some(0.5), 2), ("src/b.rs", 1, 0, Some(0.0), 1), ("src/c.rs", 1, 0, None, 0)]
+    );
+    let review: Vec<(&str, u64, u64)> =
+        g.review.iter().map(|r| (r.model.as_str(), r.review_passed, r.review_failed)).collect();
     assert_eq!(review, vec![("m1", 0, 1), ("m2", 1, 0)]);
 }
 
@@ -63,7 +81,8 @@ fn filters_change_task_outcomes() {
     let g = compute(&View::new(&data, &m2, &p));
     assert_eq!(g.rows.iter().map(|r| r.attempt_id.as_str()).collect::<Vec<_>>(), vec!["g2"]);
     assert_eq!(g.no_change_success.count, 0);
-    let hot: Vec<(&str, u64, Option<f64>)> = g.hot_files.iter().map(|h| (h.file.as_str(), h.failed_tasks, h.failure_rate)).collect();
+    let hot: Vec<(&str, u64, Option<f64>)> =
+        g.hot_files.iter().map(|h| (h.file.as_str(), h.failed_tasks, h.failure_rate)).collect();
     assert_eq!(hot, vec![("src/a.rs", 1, Some(1.0)), ("src/b.rs", 1, Some(1.0))]);
     let none = Filters { task: Some("nope".into()), ..Default::default() };
     let g = compute(&View::new(&data, &none, &p));
@@ -89,7 +108,14 @@ fn bosun_rows() -> String {
     // b1: five files, one path with spaces in a directory, one with a space in its name, one binary;
     // header totals +62 -13 = (30 + 12 + 10 + 10) and (5 + 0 + 6 + 2)
     let b1 = "5 file(s) changed, +62 -13\n  src/auth/login.rs         +30     -5\n  docs/release notes.md     +12     -0\n  src/routes.rs             +10     -6\n  tests/login test.rs       +10     -2\n  assets/logo.png        (binary)";
-    let row = |attempt: String, task: &str, success: bool, commits: bool, files: u64, added: u64, deleted: u64, summary: &str| {
+    let row = |attempt: String,
+               task: &str,
+               success: bool,
+               commits: bool,
+               files: u64,
+               added: u64,
+               deleted: u64,
+               summary: &str| {
         let task = if task.is_empty() { String::new() } else { format!(",\"task_id\":\"{task}\"") };
         let summary = serde_json::to_string(summary).unwrap();
         format!("{{\"timestamp\":\"2026-02-09T10:00:00Z\",\"attempt_id\":\"{attempt}\"{task},\"executor\":\"codex\",\"model\":\"gpt-5-codex\",\"metrics\":{{\"success\":{success},\"agent_made_commits\":{commits},\"diff_summary\":{summary},\"diff_files_changed\":{files},\"diff_lines_added\":{added},\"diff_lines_deleted\":{deleted}}}}}\n")
@@ -97,9 +123,27 @@ fn bosun_rows() -> String {
     let mut t = String::new();
     // the task ids come from the attempt ids (no task_id on the lines)
     t += &row(format!("{T1}-7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"), "", false, true, 5, 62, 13, b1);
-    t += &row(format!("{T2}-11111111-2222-4333-8444-555555555555"), "", true, false, 0, 0, 0, "(no diff stats available)");
+    t += &row(
+        format!("{T2}-11111111-2222-4333-8444-555555555555"),
+        "",
+        true,
+        false,
+        0,
+        0,
+        0,
+        "(no diff stats available)",
+    );
     // git's --stat text still reads (its summary line last, not a file)
-    t += &row("ve-a1b2c3-fix".into(), "a1b2c3", true, true, 2, 3, 3, " src/auth/login.rs | 4 ++--\n src/db.rs | 2 +-\n 2 files changed, 3 insertions(+), 3 deletions(-)");
+    t += &row(
+        "ve-a1b2c3-fix".into(),
+        "a1b2c3",
+        true,
+        true,
+        2,
+        3,
+        3,
+        " src/auth/login.rs | 4 ++--\n src/db.rs | 2 +-\n 2 files changed, 3 insertions(+), 3 deletions(-)",
+    );
     t
 }
 
@@ -109,15 +153,28 @@ fn bosun_diff_layout_gives_the_files() {
     let (f, p) = (Filters::default(), Parameters::default());
     let g = compute(&View::new(&data, &f, &p));
     // rows by attempt id ("0b6f…" < "5e0c…" < "ve-…"); agent_made_commits true/false → 1/0
-    let rows: Vec<(Option<&str>, Option<u64>, Option<u64>, Option<u64>, Option<u64>)> =
-        g.rows.iter().map(|r| (r.task_id.as_deref(), r.agent_made_commits, r.diff_files_changed, r.diff_lines_added, r.diff_lines_deleted)).collect();
-    assert_eq!(rows, vec![(Some(T1), Some(1), Some(5), Some(62), Some(13)), (Some(T2), Some(0), Some(0), Some(0), Some(0)), (Some("a1b2c3"), Some(1), Some(2), Some(3), Some(3))]);
+    let rows: Vec<(Option<&str>, Option<u64>, Option<u64>, Option<u64>, Option<u64>)> = g
+        .rows
+        .iter()
+        .map(|r| {
+            (r.task_id.as_deref(), r.agent_made_commits, r.diff_files_changed, r.diff_lines_added, r.diff_lines_deleted)
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (Some(T1), Some(1), Some(5), Some(62), Some(13)),
+            (Some(T2), Some(0), Some(0), Some(0), Some(0)),
+            (Some("a1b2c3"), Some(1), Some(2), Some(3), Some(3))
+        ]
+    );
     // the T2 session succeeded with no commit and 0 + 0 lines
     assert_eq!(g.no_change_success.attempt_ids, vec![format!("{T2}-11111111-2222-4333-8444-555555555555")]);
     // src/auth/login.rs: T1 (failed) and a1b2c3 (succeeded) → 2 tasks, 1 failed of 2 known;
     // T1's other four files → 1 task, failed; src/db.rs (a1b2c3) → 0 of 1; "(no diff stats available)" names none.
     // Ties on tasks by path: assets/… < docs/… < src/db.rs < src/routes.rs < tests/…
-    let hot: Vec<(&str, u64, u64, Option<f64>, u64)> = g.hot_files.iter().map(|h| (h.file.as_str(), h.tasks, h.failed_tasks, h.failure_rate, h.failure_n)).collect();
+    let hot: Vec<(&str, u64, u64, Option<f64>, u64)> =
+        g.hot_files.iter().map(|h| (h.file.as_str(), h.tasks, h.failed_tasks, h.failure_rate, h.failure_n)).collect();
     assert_eq!(
         hot,
         vec![

@@ -15,7 +15,9 @@ fn run(data: &Dataset, filters: &Filters) -> Guardrails {
 }
 
 fn row(id: &str, executor: &str, model: &str, success: &str, cats: &str) -> String {
-    format!(r#"{{"timestamp":"2026-02-09T10:00:00.000Z","attempt_id":"{id}","task_id":"t","executor":"{executor}","model":"{model}","metrics":{{{success}"error_summary":{{"error_categories":{{{cats}}}}}}}}}"#) + "\n"
+    format!(
+        r#"{{"timestamp":"2026-02-09T10:00:00.000Z","attempt_id":"{id}","task_id":"t","executor":"{executor}","model":"{model}","metrics":{{{success}"error_summary":{{"error_categories":{{{cats}}}}}}}}}"#
+    ) + "\n"
 }
 
 fn input() -> String {
@@ -42,7 +44,13 @@ fn rows_and_totals() {
     let r = run(&data, &Filters::default());
     // failed: f1..f7 (s1 succeeded, u1 unknown)
     assert_eq!(r.failed_sessions, 7);
-    let rows: Vec<Flat> = r.rows.iter().map(|r| (r.category, r.executor.as_str(), r.model.as_str(), r.failed_sessions, r.share, r.share_n, r.error_events)).collect();
+    let rows: Vec<Flat> = r
+        .rows
+        .iter()
+        .map(|r| {
+            (r.category, r.executor.as_str(), r.model.as_str(), r.failed_sessions, r.share, r.share_n, r.error_events)
+        })
+        .collect();
     assert_eq!(
         rows,
         [
@@ -63,8 +71,16 @@ fn rows_and_totals() {
 
     // totals over 7 failed sessions: permission_wait f1, f6 (1 + 2 events); auth f1, f2, f5 (2 + 1 + 1);
     // content_policy f4, f7 (3 + 1)
-    let totals: Vec<(&str, u64, Option<f64>, u64, u64)> = r.totals.iter().map(|t| (t.category, t.failed_sessions, t.share, t.share_n, t.error_events)).collect();
-    assert_eq!(totals, [("permission_wait", 2, Some(2.0 / 7.0), 7, 3), ("auth", 3, Some(3.0 / 7.0), 7, 4), ("content_policy", 2, Some(2.0 / 7.0), 7, 4)]);
+    let totals: Vec<(&str, u64, Option<f64>, u64, u64)> =
+        r.totals.iter().map(|t| (t.category, t.failed_sessions, t.share, t.share_n, t.error_events)).collect();
+    assert_eq!(
+        totals,
+        [
+            ("permission_wait", 2, Some(2.0 / 7.0), 7, 3),
+            ("auth", 3, Some(3.0 / 7.0), 7, 4),
+            ("content_policy", 2, Some(2.0 / 7.0), 7, 4)
+        ]
+    );
 }
 
 #[test]
@@ -73,15 +89,26 @@ fn filters() {
     // CLAUDE only: f4, f5, f7 failed; no permission_wait → zero total, still listed
     let r = run(&data, &Filters { executors: vec!["Claude".into()], ..Filters::default() });
     assert_eq!(r.failed_sessions, 3);
-    let totals: Vec<(&str, u64, Option<f64>, u64)> = r.totals.iter().map(|t| (t.category, t.failed_sessions, t.share, t.share_n)).collect();
-    assert_eq!(totals, [("permission_wait", 0, Some(0.0), 3), ("auth", 1, Some(1.0 / 3.0), 3), ("content_policy", 2, Some(2.0 / 3.0), 3)]);
+    let totals: Vec<(&str, u64, Option<f64>, u64)> =
+        r.totals.iter().map(|t| (t.category, t.failed_sessions, t.share, t.share_n)).collect();
+    assert_eq!(
+        totals,
+        [
+            ("permission_wait", 0, Some(0.0), 3),
+            ("auth", 1, Some(1.0 / 3.0), 3),
+            ("content_policy", 2, Some(2.0 / 3.0), 3)
+        ]
+    );
     assert_eq!(r.rows.len(), 3);
 
     // nothing selected: empty rows, three zero totals with a null share
     let r = run(&data, &Filters { models: vec!["zzz".into()], ..Filters::default() });
     assert!(r.rows.is_empty());
     assert_eq!(r.totals.len(), 3);
-    assert!(r.totals.iter().all(|t| t.failed_sessions == 0 && t.share.is_none() && t.share_n == 0 && t.error_events == 0));
+    assert!(r
+        .totals
+        .iter()
+        .all(|t| t.failed_sessions == 0 && t.share.is_none() && t.share_n == 0 && t.error_events == 0));
     let v = serde_json::to_value(&r).unwrap();
     assert!(v["totals"][0]["share"].is_null());
     assert_eq!(v["totals"][2]["category"], "content_policy");
@@ -100,5 +127,8 @@ fn error_events_of_an_events_only_session() {
     // categories are lower-cased: 2 auth events in 1 failed session of 1
     assert_eq!(r.rows.len(), 1);
     let a = &r.rows[0];
-    assert_eq!((a.category, a.executor.as_str(), a.model.as_str(), a.failed_sessions, a.share, a.error_events), ("auth", "COPILOT", "gpt", 1, Some(1.0), 2));
+    assert_eq!(
+        (a.category, a.executor.as_str(), a.model.as_str(), a.failed_sessions, a.share, a.error_events),
+        ("auth", "COPILOT", "gpt", 1, Some(1.0), 2)
+    );
 }

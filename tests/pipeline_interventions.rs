@@ -17,7 +17,9 @@ fn run(data: &Dataset, filters: &Filters) -> Interventions {
 
 fn row(id: &str, task: Option<&str>, hour: u32, metrics: &str) -> String {
     let task = task.map(|t| format!(r#""task_id":"{t}","#)).unwrap_or_default();
-    format!(r#"{{"timestamp":"2026-02-09T{hour:02}:00:00.000Z","attempt_id":"{id}",{task}"executor":"codex","model":"m","metrics":{{{metrics}}}}}"#) + "\n"
+    format!(
+        r#"{{"timestamp":"2026-02-09T{hour:02}:00:00.000Z","attempt_id":"{id}",{task}"executor":"codex","model":"m","metrics":{{{metrics}}}}}"#
+    ) + "\n"
 }
 
 fn input() -> String {
@@ -73,7 +75,8 @@ fn three_comparisons_and_actions() {
 
     // per action (counted once per session): restart A4 ✓, B2 ✗, N1 ✓ → 3 sessions, 2/3;
     // kill_tool_loop A1 ✗, A4 ✓ → 2 sessions, 1/2
-    let acts: Vec<(&str, u64, u64, u64)> = r.actions.iter().map(|a| (a.action.as_str(), a.sessions, a.success.successes, a.success.n)).collect();
+    let acts: Vec<(&str, u64, u64, u64)> =
+        r.actions.iter().map(|a| (a.action.as_str(), a.sessions, a.success.successes, a.success.n)).collect();
     assert_eq!(acts, [("restart", 3, 2, 3), ("kill_tool_loop", 2, 1, 2)]);
 
     let v = serde_json::to_value(&r).unwrap();

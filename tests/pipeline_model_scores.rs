@@ -89,7 +89,8 @@ fn groups_by_model_with_scores_flags_and_order() {
     assert_eq!(r.rows[5].avg_cost_usd, Some(0.3));
 
     // the scatter follows the rows
-    let s: Vec<(&str, Option<f64>, Option<f64>)> = r.scatter.iter().map(|p| (p.key.as_str(), p.success_rate, p.cost_per_success)).collect();
+    let s: Vec<(&str, Option<f64>, Option<f64>)> =
+        r.scatter.iter().map(|p| (p.key.as_str(), p.success_rate, p.cost_per_success)).collect();
     assert_eq!(s[2], ("m1", Some(0.5), Some(2.0)));
     assert_eq!(s.len(), 6);
 }
@@ -97,7 +98,8 @@ fn groups_by_model_with_scores_flags_and_order() {
 #[test]
 fn parameters_change_scores_flags_and_order() {
     let data = dataset(INPUT);
-    let params = Parameters { w_cost: 1.0, high_retry_rate: 0.5, dominant_category_min_errors: 7, ..Parameters::default() };
+    let params =
+        Parameters { w_cost: 1.0, high_retry_rate: 0.5, dominant_category_min_errors: 7, ..Parameters::default() };
     let r = run(&data, &Filters::default(), &params);
     let keys: Vec<&str> = r.rows.iter().map(|r| r.key.as_str()).collect();
     // m1: 0.5 - 1.0 * 1.0 - 0.06 = -0.56; m3, m4: 0 - 1.0 * 0.2 = -0.2

@@ -23,7 +23,9 @@ fn err(ctx: &str, category: Option<&str>) -> String {
 
 fn matrix_input() -> String {
     let mut t = String::new();
-    let a1 = |ts: &str| format!("\"timestamp\":\"2026-02-09T{ts}Z\",\"attempt_id\":\"a1\",\"task_id\":\"t1\",\"executor\":\"CODEX\"");
+    let a1 = |ts: &str| {
+        format!("\"timestamp\":\"2026-02-09T{ts}Z\",\"attempt_id\":\"a1\",\"task_id\":\"t1\",\"executor\":\"CODEX\"")
+    };
     t += &ev(&a1("10:00:00"), "session_start", "{}");
     t += &err(&a1("10:05:00"), Some("rate_limit"));
     t += &err(&a1("10:10:00"), Some("rate_limit"));
@@ -31,10 +33,16 @@ fn matrix_input() -> String {
     // no timestamp: counts in the cell, not in the hourly series
     t += &err("\"attempt_id\":\"a1\",\"task_id\":\"t1\",\"executor\":\"CODEX\",\"sequence_num\":9", Some("rate_limit"));
     // the same task with a second executor
-    let a2 = |ts: &str| format!("\"timestamp\":\"2026-02-09T{ts}Z\",\"attempt_id\":\"a2\",\"task_id\":\"t1\",\"executor\":\"CLAUDE\"");
+    let a2 = |ts: &str| {
+        format!("\"timestamp\":\"2026-02-09T{ts}Z\",\"attempt_id\":\"a2\",\"task_id\":\"t1\",\"executor\":\"CLAUDE\"")
+    };
     t += &err(&a2("11:00:00"), Some("api_error"));
     t += &err(&a2("11:05:00"), None);
-    t += &ev("\"timestamp\":\"2026-02-09T12:00:00Z\",\"attempt_id\":\"a3\",\"task_id\":\"t2\",\"executor\":\"CODEX\"", "session_start", "{}");
+    t += &ev(
+        "\"timestamp\":\"2026-02-09T12:00:00Z\",\"attempt_id\":\"a3\",\"task_id\":\"t2\",\"executor\":\"CODEX\"",
+        "session_start",
+        "{}",
+    );
     // no attempt_id: counted, but COPILOT has no session → per_100_sessions null
     t += &err("\"timestamp\":\"2026-02-09T13:00:00Z\",\"executor\":\"COPILOT\"", Some("rate_limit"));
     t
@@ -54,7 +62,8 @@ fn matrix_rows_columns_cells_and_rates() {
     // rate_limit 4, then the ties at 1 by name
     let cats: Vec<(&str, u64)> = h.categories.iter().map(|c| (c.error_category.as_str(), c.errors)).collect();
     assert_eq!(cats, vec![("rate_limit", 4), ("api_error", 1), ("auth", 1), ("uncategorized", 1)]);
-    let cells: Vec<(&str, &str, u64, Option<f64>)> = h.cells.iter().map(|c| (c.executor.as_str(), c.error_category.as_str(), c.count, c.per_100_sessions)).collect();
+    let cells: Vec<(&str, &str, u64, Option<f64>)> =
+        h.cells.iter().map(|c| (c.executor.as_str(), c.error_category.as_str(), c.count, c.per_100_sessions)).collect();
     assert_eq!(
         cells,
         vec![
@@ -66,7 +75,17 @@ fn matrix_rows_columns_cells_and_rates() {
         ]
     );
     // hourly: spike categories only, non-zero hours only, the untimed event left out
-    let hourly: Vec<(&str, &str, Vec<(&str, u64)>)> = h.hourly.iter().map(|s| (s.executor.as_str(), s.error_category.as_str(), s.points.iter().map(|p| (p.hour.as_str(), p.count)).collect())).collect();
+    let hourly: Vec<(&str, &str, Vec<(&str, u64)>)> = h
+        .hourly
+        .iter()
+        .map(|s| {
+            (
+                s.executor.as_str(),
+                s.error_category.as_str(),
+                s.points.iter().map(|p| (p.hour.as_str(), p.count)).collect(),
+            )
+        })
+        .collect();
     assert_eq!(
         hourly,
         vec![
@@ -88,7 +107,8 @@ fn spike_input() -> String {
     t += &err(&codex("10:02:00"), Some("rate_limit"));
     t += &err(&codex("10:59:59"), Some("rate_limit"));
     // stretches the loaded range to 10:00 .. 20:00 = 11 hours
-    t += &err("\"timestamp\":\"2026-02-09T20:30:00Z\",\"attempt_id\":\"a2\",\"executor\":\"CLAUDE\"", Some("api_error"));
+    t +=
+        &err("\"timestamp\":\"2026-02-09T20:30:00Z\",\"attempt_id\":\"a2\",\"executor\":\"CLAUDE\"", Some("api_error"));
     t
 }
 
@@ -104,7 +124,10 @@ fn spike_needs_min_count_and_sigma() {
     // CLAUDE api_error [0 × 10, 1]: 1 < 3 → none.
     assert_eq!(h.spikes.len(), 1);
     let s = &h.spikes[0];
-    assert_eq!((s.executor.as_str(), s.error_category.as_str(), s.hour.as_str(), s.count), ("CODEX", "rate_limit", "2026-02-09T10:00:00.000Z", 3));
+    assert_eq!(
+        (s.executor.as_str(), s.error_category.as_str(), s.hour.as_str(), s.count),
+        ("CODEX", "rate_limit", "2026-02-09T10:00:00.000Z", 3)
+    );
     assert!((s.mean - 3.0 / 11.0).abs() < 1e-12);
     assert!((s.std_dev - 3.0 * 10f64.sqrt() / 11.0).abs() < 1e-12);
 
@@ -126,12 +149,22 @@ fn filters_select_rows_or_nothing() {
     assert_eq!(h.cells.len(), 2);
     let none = Filters { executors: vec!["nobody".into()], ..Default::default() };
     let h = compute(&View::new(&data, &none, &p));
-    assert!(h.executors.is_empty() && h.categories.is_empty() && h.cells.is_empty() && h.spikes.is_empty() && h.hourly.is_empty());
+    assert!(
+        h.executors.is_empty()
+            && h.categories.is_empty()
+            && h.cells.is_empty()
+            && h.spikes.is_empty()
+            && h.hourly.is_empty()
+    );
 }
 
 #[test]
 fn single_session_without_errors() {
-    let data = load(&ev("\"timestamp\":\"2026-02-09T10:00:00Z\",\"attempt_id\":\"a1\",\"executor\":\"CODEX\"", "session_start", "{}"));
+    let data = load(&ev(
+        "\"timestamp\":\"2026-02-09T10:00:00Z\",\"attempt_id\":\"a1\",\"executor\":\"CODEX\"",
+        "session_start",
+        "{}",
+    ));
     let (f, p) = (Filters::default(), Parameters::default());
     let h = compute(&View::new(&data, &f, &p));
     assert!(h.executors.is_empty() && h.cells.is_empty());

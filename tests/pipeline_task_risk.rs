@@ -37,7 +37,8 @@ fn risk_reasons_and_order() {
     // attempts 1 + 2 + 1 = 4; no success (a0 unknown) → not completed; tool failures 5
     assert_eq!((t1.sessions, t1.attempts, t1.completed, t1.tool_failures), (3, 4, false, 5));
     // categories by name: api_key 1 (1 session), dependency 1 (1), test 1 + 2 = 3 (2 sessions)
-    let cats: Vec<(&str, u64, u64)> = t1.error_categories.iter().map(|c| (c.category.as_str(), c.count, c.sessions)).collect();
+    let cats: Vec<(&str, u64, u64)> =
+        t1.error_categories.iter().map(|c| (c.category.as_str(), c.count, c.sessions)).collect();
     assert_eq!(cats, [("api_key", 1, 1), ("dependency", 1, 1), ("test", 3, 2)]);
     assert_eq!(t1.repeated_categories, ["test"]);
     // session order: a0 and a1 both start 10:00 (attempt id order), then a2 at 11:00
@@ -51,7 +52,10 @@ fn risk_reasons_and_order() {
     assert_eq!(counts, [1, 1, 3, 4, 3]);
     assert_eq!(t1.reasons[1].sentence, "The task's sessions hit auth or API key errors.");
     assert_eq!(t1.reasons[1].action, "Add environment and auth instructions.");
-    assert_eq!(t1.reasons[3].sentence, "Three or more attempts and no successful session: the task is too complex or under-specified.");
+    assert_eq!(
+        t1.reasons[3].sentence,
+        "Three or more attempts and no successful session: the task is too complex or under-specified."
+    );
     assert_eq!(t1.reasons[4].action, "Pin the task to one executor suited to it.");
 
     // (no task): one failed session, attempts 1 → 0 + 0 + 0 + 3
@@ -63,12 +67,16 @@ fn risk_reasons_and_order() {
     // risk = 0 + 2 / 5 + 2 × 1 + 0 = 2.4
     let t2 = &r.rows[2];
     assert_eq!(t2.task_title.as_deref(), Some("Build it"));
-    let cats: Vec<(&str, u64, u64)> = t2.error_categories.iter().map(|c| (c.category.as_str(), c.count, c.sessions)).collect();
+    let cats: Vec<(&str, u64, u64)> =
+        t2.error_categories.iter().map(|c| (c.category.as_str(), c.count, c.sessions)).collect();
     assert_eq!(cats, [("build", 3, 1)]);
     assert_eq!(t2.repeated_categories, ["build"]);
     assert!((t2.risk - 2.4).abs() < 1e-12);
     assert_eq!(t2.reasons.len(), 1);
-    assert_eq!((t2.reasons[0].code, t2.reasons[0].count, t2.reasons[0].action), ("build", 3, "Add build configuration."));
+    assert_eq!(
+        (t2.reasons[0].code, t2.reasons[0].count, t2.reasons[0].action),
+        ("build", 3, "Add build configuration.")
+    );
 
     let t3 = &r.rows[3];
     assert!(t3.completed && t3.reasons.is_empty() && t3.error_categories.is_empty());
@@ -115,7 +123,8 @@ fn events_only_task_with_two_executors() {
     // x2 starts first (09:00)
     assert_eq!(t.executors, ["CLAUDE", "CODEX"]);
     assert_eq!(t.task_title.as_deref(), Some("Later title"));
-    let cats: Vec<(&str, u64, u64)> = t.error_categories.iter().map(|c| (c.category.as_str(), c.count, c.sessions)).collect();
+    let cats: Vec<(&str, u64, u64)> =
+        t.error_categories.iter().map(|c| (c.category.as_str(), c.count, c.sessions)).collect();
     assert_eq!(cats, [("context_window", 1, 1), ("uncategorized", 2, 2)]);
     assert_eq!(t.repeated_categories, ["uncategorized"]);
     // attempts 1 + 1 = 2, completed (x2) → risk = 1 + 0 + 2 × 1 + 0 = 3

@@ -36,7 +36,7 @@ fn input() -> String {
     t += &result("10:00:10", "a1", "shell", Some("error")); // pairs with 10:00:01 → 9000 ms
     t += &result("10:00:11", "a1", "read_file", None); // 7000 ms, outcome unknown
     t += &result("10:00:20", "a1", "shell", Some("success")); // no call left: no latency
-    // no attempt_id: counted, never paired
+                                                              // no attempt_id: counted, never paired
     t += &call("10:00:30", "", "shell", "ls");
     // a2's metrics row
     t += "{\"timestamp\":\"2026-02-09T10:01:00Z\",\"attempt_id\":\"a2\",\"metrics\":{\"commands\":5,\"command_failures\":1}}\n";
@@ -76,7 +76,11 @@ fn ties_unknown_commands_and_empty_selection() {
     let data = load(&s);
     let p = Parameters::default();
     let t = compute(&View::new(&data, &Filters::default(), &p));
-    assert_eq!(t.rows.iter().map(|r| r.tool_name.as_str()).collect::<Vec<_>>(), vec!["alpha", "zeta"], "tie on calls → by name");
+    assert_eq!(
+        t.rows.iter().map(|r| r.tool_name.as_str()).collect::<Vec<_>>(),
+        vec!["alpha", "zeta"],
+        "tie on calls → by name"
+    );
     assert_eq!(t.rows[0].latency_p50_ms, None);
     assert_eq!(t.commands.commands, None, "no session reports commands");
     let none = Filters { executors: vec!["nobody".into()], ..Default::default() };
@@ -132,14 +136,14 @@ fn codex_input() -> String {
     t += &codex_call("00", c1, "shell", r#"{"command":["bash","-lc","cargo test"],"workdir":"/w"}"#); // #1 test run
     t += &codex_call("01", c1, "shell", r#"{"command":["bash","-lc","cargo clippy -- -D warnings"]}"#); // #2 lint run
     t += &codex_call("02", c1, "read_file", r#"{"path":"src/lib.rs"}"#); // #3
-    // c2 has no call: its unnamed result cannot be paired (c1's calls are another attempt's)
+                                                                         // c2 has no call: its unnamed result cannot be paired (c1's calls are another attempt's)
     t += &codex_result("03", &c2, "completed"); // → unknown, success
     t += &codex_result("04", c1, "completed"); // oldest unanswered: #1 → shell, success, 4000 ms
     t += &codex_named("05", c1, "read_file", "success"); // named: #3 → read_file, 05 − 02 = 3000 ms
     t += &codex_result("09", c1, "failed"); // oldest unanswered: #2 (#1 answered) → shell, failure, 8000 ms
     t += &codex_call("10", c1, "shell", r#"{"command":["/bin/zsh","-c","npm test"]}"#); // #4 test run
     t += &codex_call("11", c1, "shell", r#"{"command":["pytest","-q"]}"#); // #5 "pytest -q": test run
-    // named shell result: shell's oldest unanswered call is #4 (#1, #2 answered by unnamed results)
+                                                                           // named shell result: shell's oldest unanswered call is #4 (#1, #2 answered by unnamed results)
     t += &codex_named("12", c1, "shell", "error"); // → #4: failure, 12 − 10 = 2000 ms
     t += &codex_result("15", c1, "completed"); // any-tool queue: #3 and #4 answered → #5: shell, success, 4000 ms
     t += &codex_result("20", c1, "failed"); // no unanswered call left → unknown, failure, no latency
@@ -153,7 +157,8 @@ fn codex_string_params_and_unnamed_results_pair_first_in_first_out() {
     let data = load(&codex_input());
     let (f, p) = (Filters::default(), Parameters::default());
     let t = compute(&View::new(&data, &f, &p));
-    let rows: Vec<(&str, u64, u64, u64, u64)> = t.rows.iter().map(|r| (r.tool_name.as_str(), r.calls, r.results, r.failures, r.failure_n)).collect();
+    let rows: Vec<(&str, u64, u64, u64, u64)> =
+        t.rows.iter().map(|r| (r.tool_name.as_str(), r.calls, r.results, r.failures, r.failure_n)).collect();
     // shell: calls #1 #2 #4 #5 #6 #7 = 6; results 04 (ok), 09 (failed), 12 (error), 15 (ok) = 4, 2 failures
     // read_file: #3, its named result; unknown: c2's result (ok) and c1's at :20 (failed), no call
     assert_eq!(rows, vec![("shell", 6, 4, 2, 4), ("read_file", 1, 1, 0, 1), ("unknown", 0, 2, 1, 2)]);
@@ -172,7 +177,9 @@ fn codex_string_params_and_unnamed_results_pair_first_in_first_out() {
     assert_eq!(data.store.diagnostics.field_warnings.len(), 1, "{:?}", data.store.diagnostics.field_warnings);
     // the session's tool_failures counts failed results whatever their tool: :09, :12, :20 = 3,
     // as the rows' failures of c1 (shell 2 + unknown's :20 1); c2's result succeeded
-    let s1 = &data.sessions[data.session_of_attempt[&data.store.strings.lookup(&format!("{TASK_1}-7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6")).unwrap()] as usize];
+    let s1 = &data.sessions[data.session_of_attempt
+        [&data.store.strings.lookup(&format!("{TASK_1}-7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6")).unwrap()]
+        as usize];
     assert_eq!((s1.tool_calls, s1.tool_failures), (7, 3));
     // the task comes from the attempt id
     assert_eq!(data.str(s1.task_id), TASK_1);
@@ -185,9 +192,20 @@ fn codex_pairing_in_a_filtered_view() {
     // only c1 (by its task, taken from its attempt id): the view's latencies are gathered per session
     let f = Filters { task: Some(TASK_1.into()), ..Default::default() };
     let t = compute(&View::new(&data, &f, &p));
-    let rows: Vec<(&str, u64, u64, u64, u64, Option<f64>)> = t.rows.iter().map(|r| (r.tool_name.as_str(), r.calls, r.results, r.failures, r.latency_n, r.latency_p50_ms)).collect();
+    let rows: Vec<(&str, u64, u64, u64, u64, Option<f64>)> = t
+        .rows
+        .iter()
+        .map(|r| (r.tool_name.as_str(), r.calls, r.results, r.failures, r.latency_n, r.latency_p50_ms))
+        .collect();
     // as above without c2's unknown result
-    assert_eq!(rows, vec![("shell", 6, 4, 2, 4, Some(4000.0)), ("read_file", 1, 1, 0, 1, Some(3000.0)), ("unknown", 0, 1, 1, 0, None)]);
+    assert_eq!(
+        rows,
+        vec![
+            ("shell", 6, 4, 2, 4, Some(4000.0)),
+            ("read_file", 1, 1, 0, 1, Some(3000.0)),
+            ("unknown", 0, 1, 1, 0, None)
+        ]
+    );
     assert!((t.rows[0].latency_p95_ms.unwrap() - 7400.0).abs() < 1e-9);
 }
 
@@ -203,6 +221,10 @@ fn named_results_still_pair_with_their_own_tool() {
     let data = load(&s);
     let (f, p) = (Filters::default(), Parameters::default());
     let t = compute(&View::new(&data, &f, &p));
-    let rows: Vec<(&str, u64, u64, u64, u64, Option<f64>)> = t.rows.iter().map(|r| (r.tool_name.as_str(), r.calls, r.results, r.failures, r.latency_n, r.latency_p50_ms)).collect();
+    let rows: Vec<(&str, u64, u64, u64, u64, Option<f64>)> = t
+        .rows
+        .iter()
+        .map(|r| (r.tool_name.as_str(), r.calls, r.results, r.failures, r.latency_n, r.latency_p50_ms))
+        .collect();
     assert_eq!(rows, vec![("grep", 1, 1, 0, 1, Some(1000.0)), ("shell", 1, 2, 1, 1, Some(5000.0))]);
 }

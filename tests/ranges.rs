@@ -32,7 +32,14 @@ fn load_ranges(store: &mut Store, name: &str, bytes: &[u8], range: usize, piece:
 }
 
 /// `load_ranges` under a memory limit (as the page's worker reads): where the file stopped.
-fn load_ranges_within(store: &mut Store, name: &str, bytes: &[u8], range: usize, piece: usize, limit: Option<usize>) -> Option<Stopped> {
+fn load_ranges_within(
+    store: &mut Store,
+    name: &str,
+    bytes: &[u8],
+    range: usize,
+    piece: usize,
+    limit: Option<usize>,
+) -> Option<Stopped> {
     let len = bytes.len();
     let mut merge = RangeMerge::new(store, name, len as u64);
     if let Some(limit) = limit {
@@ -102,7 +109,11 @@ fn demo_data_in_ranges_equals_one_feed() {
 #[test]
 fn cuts_at_every_kind_of_boundary() {
     let good = |i: usize, extra: &str| {
-        format!(r#"{{"timestamp":"2026-02-09T14:{:02}:00Z","attempt_id":"a{}","task_id":"t1","executor":"codex","model":"m","event_type":"tool_call","data":{{"tool_name":"edit","file":"f{i}.rs"{extra}}}}}"#, i % 60, i % 3)
+        format!(
+            r#"{{"timestamp":"2026-02-09T14:{:02}:00Z","attempt_id":"a{}","task_id":"t1","executor":"codex","model":"m","event_type":"tool_call","data":{{"tool_name":"edit","file":"f{i}.rs"{extra}}}}}"#,
+            i % 60,
+            i % 3
+        )
     };
     let mut text = String::from("\u{feff}");
     for i in 0..40 {
@@ -170,7 +181,11 @@ fn ranges_stop_whole_at_a_memory_limit() {
     let mut split = Store::new();
     let stopped = load_ranges_within(&mut split, "s.jsonl", bytes, 1 << 20, 64 << 10, Some(limit)).expect("stopped");
     assert!(stopped.lines > 0 && stopped.bytes < bytes.len() as u64);
-    assert!(split.held_bytes() <= limit && split.held_bytes() >= limit / 2, "holds {} for a limit of {limit}", split.held_bytes());
+    assert!(
+        split.held_bytes() <= limit && split.held_bytes() >= limit / 2,
+        "holds {} for a limit of {limit}",
+        split.held_bytes()
+    );
     let at = bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').nth(stopped.lines as usize - 1).unwrap().0 + 1;
     let mut one = Store::new();
     one.load_bytes("s.jsonl", &bytes[..at]);

@@ -89,7 +89,8 @@ fn the_fixture_is_what_bosun_writes() {
     let stream = lines_of(get("agent-work-stream.jsonl"));
     // the errors file: the stream's error lines, byte for byte, in stream order
     let marker: &[u8] = br#""event_type":"error","#;
-    let error_lines: Vec<&[u8]> = stream.iter().copied().filter(|l| l.windows(marker.len()).any(|w| w == marker)).collect();
+    let error_lines: Vec<&[u8]> =
+        stream.iter().copied().filter(|l| l.windows(marker.len()).any(|w| w == marker)).collect();
     assert_eq!(error_lines.len(), 13);
     assert_eq!(lines_of(get("agent-errors.jsonl")), error_lines);
     // the transcript of S6: its 8 stream lines, byte for byte
@@ -99,7 +100,10 @@ fn the_fixture_is_what_bosun_writes() {
     assert_eq!(lines_of(get(&format!("agent-sessions/{a6}.jsonl"))), s6);
     // lower-case executors, executor_variant = model, 7 fraction digits
     let text = String::from_utf8(get("agent-work-stream.jsonl").to_vec()).unwrap();
-    assert!(!text.contains("\"CODEX\"") && text.contains(r#""executor":"codex","executor_variant":"gpt-5-codex","model":"gpt-5-codex""#));
+    assert!(
+        !text.contains("\"CODEX\"")
+            && text.contains(r#""executor":"codex","executor_variant":"gpt-5-codex","model":"gpt-5-codex""#)
+    );
     assert!(text.contains(r#""timestamp":"2026-03-02T09:00:00.1234567Z""#));
     // Codex: tool_params as a JSON string holding an argv command
     assert!(text.contains(r#""tool_params":"{\"command\":[\"bash\",\"-lc\",\"cargo test\"]"#));
@@ -192,7 +196,10 @@ fn sessions_take_their_task_from_the_attempt_id_and_their_cost_source() {
     assert_eq!(sources, [Estimated, Estimated, Recorded, Recorded, Estimated, Estimated, Estimated]);
     // the estimates in nano-dollars (µ$ above × 1 000)
     let est: Vec<Option<i64>> = (1..=7).map(|n| view.estimated(index(n))).collect();
-    assert_eq!(est, [Some(28_000_000), Some(43_750_000), None, None, Some(39_750_000), Some(15_000_000), Some(17_750_000)]);
+    assert_eq!(
+        est,
+        [Some(28_000_000), Some(43_750_000), None, None, Some(39_750_000), Some(15_000_000), Some(17_750_000)]
+    );
     // S7's tokens came from `data.usage` of its usage event: 8 000 in of which 2 000 cached
     let t7 = data.sessions[index(7) as usize].tokens;
     assert_eq!((t7.input, t7.cached_input, t7.output, t7.cache_read), (Some(6_000), Some(2_000), Some(1_000), None));
@@ -204,7 +211,8 @@ fn guardrails_count_inferred_waits_auth_and_denied_permissions() {
     let g = &r.guardrails;
     // failed: S1, S4, S5, S6, S7
     assert_eq!(g.failed_sessions, 5);
-    let totals: Vec<(&str, u64, Option<f64>, u64, u64)> = g.totals.iter().map(|t| (t.category, t.failed_sessions, t.share, t.share_n, t.error_events)).collect();
+    let totals: Vec<(&str, u64, Option<f64>, u64, u64)> =
+        g.totals.iter().map(|t| (t.category, t.failed_sessions, t.share, t.share_n, t.error_events)).collect();
     assert_eq!(
         totals,
         [
@@ -215,8 +223,13 @@ fn guardrails_count_inferred_waits_auth_and_denied_permissions() {
             ("content_policy", 0, Some(0.0), 5, 0),
         ]
     );
-    let rows: Vec<(&str, &str, &str, u64, Option<f64>, u64, u64)> =
-        g.rows.iter().map(|x| (x.category, x.executor.as_str(), x.model.as_str(), x.failed_sessions, x.share, x.share_n, x.error_events)).collect();
+    let rows: Vec<(&str, &str, &str, u64, Option<f64>, u64, u64)> = g
+        .rows
+        .iter()
+        .map(|x| {
+            (x.category, x.executor.as_str(), x.model.as_str(), x.failed_sessions, x.share, x.share_n, x.error_events)
+        })
+        .collect();
     assert_eq!(
         rows,
         [
@@ -254,7 +267,9 @@ fn task_risk_reasons_use_canonical_categories() {
     assert_eq!(reasons(2), [("auth", 1), ("test", 1)]);
     // T2: token_overflow → context_window (permission_wait has no reason)
     assert_eq!(reasons(3), [("context_window", 1)]);
-    let cats = |i: usize| rows[i].error_categories.iter().map(|c| (c.category.to_string(), c.count, c.sessions)).collect::<Vec<_>>();
+    let cats = |i: usize| {
+        rows[i].error_categories.iter().map(|c| (c.category.to_string(), c.count, c.sessions)).collect::<Vec<_>>()
+    };
     let owned = |v: &[(&str, u64, u64)]| v.iter().map(|&(c, n, m)| (c.to_string(), n, m)).collect::<Vec<_>>();
     assert_eq!(cats(0), owned(&[("build", 1, 1), ("git", 1, 1), ("network", 4, 1), ("rate_limit", 1, 1)]));
     assert_eq!(cats(3), owned(&[("context_window", 1, 1), ("permission_wait", 1, 1)]));
@@ -267,7 +282,8 @@ fn task_risk_reasons_use_canonical_categories() {
 fn provider_heatmap_cells_by_canonical_category() {
     let (_, r) = report();
     let h = &r.provider_heatmap;
-    let cells: Vec<(&str, &str, u64)> = h.cells.iter().map(|c| (c.executor.as_str(), c.error_category.as_str(), c.count)).collect();
+    let cells: Vec<(&str, &str, u64)> =
+        h.cells.iter().map(|c| (c.executor.as_str(), c.error_category.as_str(), c.count)).collect();
     // rows by errors: CLAUDE 7 (S5 2 + S6 5), CODEX 4 (S1 2 + S7 2), COPILOT 2 (S4);
     // columns by errors: network 4, auth 2, then the ones by name
     assert_eq!(
@@ -329,7 +345,10 @@ fn inferred_categories_and_error_clusters_keep_the_recorded_names() {
     assert_eq!(cats("stream disconnected before completion; reconnecting N/N"), v("unknown", "network"));
     assert_eq!(cats("Waiting for approval: please confirm the command `rm -rf dist`"), v("unknown", "permission_wait"));
     assert_eq!(cats("remote: N Forbidden - not authorized to push to origin"), v("unknown", "auth"));
-    assert_eq!(cats("Error: N Unauthorized - invalid credentials for registry crates.example"), v("auth_error", "auth"));
+    assert_eq!(
+        cats("Error: N Unauthorized - invalid credentials for registry crates.example"),
+        v("auth_error", "auth")
+    );
     assert_eq!(cats("prompt token count of N exceeds the limit of N"), v("token_overflow", "context_window"));
     assert_eq!(cats("cargo test failed: N of N tests failed"), v("test_failure", "test"));
     assert_eq!(cats("error[EN]: failed to resolve: use of undeclared crate `serde_yaml`"), v("build_failure", "build"));
@@ -348,7 +367,11 @@ fn inferred_categories_and_error_clusters_keep_the_recorded_names() {
 fn tools_pair_unnamed_results_and_read_argv_commands() {
     let (_, r) = report();
     let t = &r.tools;
-    let rows: Vec<(&str, u64, u64, u64, Option<f64>, u64)> = t.rows.iter().map(|x| (x.tool_name.as_str(), x.calls, x.results, x.failures, x.failure_rate, x.failure_n)).collect();
+    let rows: Vec<(&str, u64, u64, u64, Option<f64>, u64)> = t
+        .rows
+        .iter()
+        .map(|x| (x.tool_name.as_str(), x.calls, x.results, x.failures, x.failure_rate, x.failure_n))
+        .collect();
     assert_eq!(
         rows,
         [
@@ -378,7 +401,8 @@ fn tools_pair_unnamed_results_and_read_argv_commands() {
 #[test]
 fn git_hot_files_from_bosuns_diff_layout() {
     let (_, r) = report();
-    let hot: Vec<(&str, u64, u64, u64)> = r.git.hot_files.iter().map(|f| (f.file.as_str(), f.tasks, f.failed_tasks, f.failure_n)).collect();
+    let hot: Vec<(&str, u64, u64, u64)> =
+        r.git.hot_files.iter().map(|f| (f.file.as_str(), f.tasks, f.failed_tasks, f.failure_n)).collect();
     // files per task (diff_summary in bosun's layout, plus S3's `edit` of src/export/index.ts;
     // S4's "(no diff stats available)" names none; S6 has no row):
     //   T1 (completed): src/auth/login.rs, src/auth/session.rs (S1), src/auth/login.rs, src/routes.rs, tests/login_test.rs (S2)
@@ -403,7 +427,8 @@ fn git_hot_files_from_bosuns_diff_layout() {
     );
     close(r.git.hot_files[0].failure_rate, 1.0 / 3.0);
     // one git row per session with a row (S6 has none), by attempt id = by task then attempt
-    let rows: Vec<(String, Option<u64>, Option<u64>)> = r.git.rows.iter().map(|x| (x.attempt_id.to_string(), x.agent_made_commits, x.diff_files_changed)).collect();
+    let rows: Vec<(String, Option<u64>, Option<u64>)> =
+        r.git.rows.iter().map(|x| (x.attempt_id.to_string(), x.agent_made_commits, x.diff_files_changed)).collect();
     let mut want: Vec<(String, Option<u64>, Option<u64>)> = vec![
         (attempt(1), Some(1), Some(2)),
         // commits `false` beside a 3-file diff (bosun computes it before an auto-resume)
@@ -425,11 +450,15 @@ fn costs_runaway_and_per_model() {
     let c = &r.costs;
     // recorded costs 0.1 and 1.1; the 99th percentile: 0.1 + 0.99 × 1.0 = 1.09; 1.1 > 1.09 and > 1.0
     close(c.runaway_percentile_usd, 1.09);
-    let run: Vec<(&str, f64, CostSource)> = c.runaway.iter().map(|x| (x.attempt_id.as_str(), x.cost_usd, x.cost_source)).collect();
+    let run: Vec<(&str, f64, CostSource)> =
+        c.runaway.iter().map(|x| (x.attempt_id.as_str(), x.cost_usd, x.cost_source)).collect();
     assert_eq!(run, [(attempt(4).as_str(), 1.1, CostSource::Recorded)]);
     assert_eq!(c.runaway[0].task_id.as_deref(), Some(T2));
-    let pm: Vec<(&str, Option<f64>, u64, Option<f64>, u64, Option<f64>)> =
-        c.per_model.iter().map(|m| (m.model.as_str(), m.cost_usd, m.cost_n, m.estimated_cost_usd, m.estimated_n, m.cost_per_success)).collect();
+    let pm: Vec<(&str, Option<f64>, u64, Option<f64>, u64, Option<f64>)> = c
+        .per_model
+        .iter()
+        .map(|m| (m.model.as_str(), m.cost_usd, m.cost_n, m.estimated_cost_usd, m.estimated_n, m.cost_per_success))
+        .collect();
     assert_eq!(
         pm,
         [
@@ -452,7 +481,8 @@ fn costs_runaway_and_per_model() {
 fn alerts_recorded_and_recomputed_agree_per_type() {
     let (_, r) = report();
     let a = &r.alerts;
-    let cmp: Vec<(&str, u64, u64)> = a.comparison.iter().map(|c| (c.alert_type.as_str(), c.recorded, c.recomputed)).collect();
+    let cmp: Vec<(&str, u64, u64)> =
+        a.comparison.iter().map(|c| (c.alert_type.as_str(), c.recorded, c.recomputed)).collect();
     assert_eq!(
         cmp,
         [
@@ -471,7 +501,8 @@ fn alerts_recorded_and_recomputed_agree_per_type() {
             ("failed_session_transient_errors", 1, 1),
         ]
     );
-    let rec: Vec<(&str, &str, &str)> = a.recomputed.iter().map(|x| (x.time.as_str(), x.alert_type.as_str(), x.attempt_id.as_str())).collect();
+    let rec: Vec<(&str, &str, &str)> =
+        a.recomputed.iter().map(|x| (x.time.as_str(), x.alert_type.as_str(), x.attempt_id.as_str())).collect();
     let (a2, a4, a6) = (attempt(2), attempt(4), attempt(6));
     assert_eq!(
         rec,
@@ -491,7 +522,10 @@ fn alerts_recorded_and_recomputed_agree_per_type() {
     let lp = a.recorded.iter().find(|x| x.alert_type == "error_loop").unwrap();
     assert_eq!((lp.occurrences, lp.executor.as_deref()), (Some(4), Some("CLAUDE")));
     let tr = a.recorded.iter().find(|x| x.alert_type == "failed_session_transient_errors").unwrap();
-    assert_eq!((tr.severity.as_str(), tr.cooldown_key.as_deref()), ("medium", Some(format!("failed_session_transient_errors:{T3}").as_str())));
+    assert_eq!(
+        (tr.severity.as_str(), tr.cooldown_key.as_deref()),
+        ("medium", Some(format!("failed_session_transient_errors:{T3}").as_str()))
+    );
     // every alerted session failed except S2 (stuck, succeeded)
     let stuck_cmp = a.comparison.iter().find(|c| c.alert_type == "stuck_agent").unwrap();
     assert_eq!((stuck_cmp.recorded_failed_rate, stuck_cmp.recomputed_failed_rate), (Some(0.0), Some(0.0)));
@@ -503,10 +537,12 @@ fn without_inference_unknown_stays_unknown() {
     let params = Parameters { infer_categories: false, ..Parameters::default() };
     let r = report_with(&data, &params);
     assert_eq!(r.diagnostics.inferred_categories, 0);
-    let totals: Vec<(&str, u64, u64)> = r.guardrails.totals.iter().map(|t| (t.category, t.failed_sessions, t.error_events)).collect();
+    let totals: Vec<(&str, u64, u64)> =
+        r.guardrails.totals.iter().map(|t| (t.category, t.failed_sessions, t.error_events)).collect();
     // permission_wait: only S5's permission_denied (S4's wait is `unknown`); auth: only S1
     assert_eq!(totals, [("permission_wait", 1, 0), ("auth", 1, 1), ("content_policy", 0, 0)]);
-    let cells: Vec<(&str, &str, u64)> = r.provider_heatmap.cells.iter().map(|c| (c.executor.as_str(), c.error_category.as_str(), c.count)).collect();
+    let cells: Vec<(&str, &str, u64)> =
+        r.provider_heatmap.cells.iter().map(|c| (c.executor.as_str(), c.error_category.as_str(), c.count)).collect();
     assert_eq!(
         cells,
         [
@@ -531,7 +567,10 @@ fn without_inference_unknown_stays_unknown() {
     assert_eq!(t3.repeated_categories.iter().map(|n| n.as_str()).collect::<Vec<_>>(), ["unknown"]);
     // clusters keep both names; the canonical one is the recorded `unknown`
     let s = &r.error_clusters.rows[0];
-    assert_eq!((s.recorded_categories.clone(), s.categories.clone()), (vec!["unknown".to_string()], vec!["unknown".to_string()]));
+    assert_eq!(
+        (s.recorded_categories.clone(), s.categories.clone()),
+        (vec!["unknown".to_string()], vec!["unknown".to_string()])
+    );
 }
 
 #[test]
@@ -541,10 +580,19 @@ fn an_edited_alias_moves_its_errors() {
     let mut params = Parameters::default();
     params.category_aliases.insert("push_failure".into(), "push".into());
     let r = report_with(&data, &params);
-    let claude: Vec<(&str, u64)> = r.provider_heatmap.cells.iter().filter(|c| c.executor == "CLAUDE").map(|c| (c.error_category.as_str(), c.count)).collect();
+    let claude: Vec<(&str, u64)> = r
+        .provider_heatmap
+        .cells
+        .iter()
+        .filter(|c| c.executor == "CLAUDE")
+        .map(|c| (c.error_category.as_str(), c.count))
+        .collect();
     assert_eq!(claude, [("network", 4), ("build", 1), ("push", 1), ("rate_limit", 1)]);
     let push = r.error_clusters.rows.iter().find(|x| x.fingerprint.starts_with("git push rejected")).unwrap();
-    assert_eq!((push.recorded_categories.clone(), push.categories.clone()), (vec!["push_failure".to_string()], vec!["push".to_string()]));
+    assert_eq!(
+        (push.recorded_categories.clone(), push.categories.clone()),
+        (vec!["push_failure".to_string()], vec!["push".to_string()])
+    );
     // a table given as JSON replaces the whole table: with only token_overflow aliased,
     // auth_error, test_failure, build_failure stay as written, so T1 has no auth/test reason
     // and the auth guardrail keeps only S7's inferred auth
@@ -556,7 +604,13 @@ fn an_edited_alias_moves_its_errors() {
     assert_eq!(t2.reasons.iter().map(|x| x.code).collect::<Vec<_>>(), ["context_window"]);
     let auth = &r.guardrails.totals[1];
     assert_eq!((auth.category, auth.failed_sessions, auth.error_events), ("auth", 1, 1));
-    let codex: Vec<(&str, u64)> = r.provider_heatmap.cells.iter().filter(|c| c.executor == "CODEX").map(|c| (c.error_category.as_str(), c.count)).collect();
+    let codex: Vec<(&str, u64)> = r
+        .provider_heatmap
+        .cells
+        .iter()
+        .filter(|c| c.executor == "CODEX")
+        .map(|c| (c.error_category.as_str(), c.count))
+        .collect();
     assert_eq!(codex, [("auth", 1), ("auth_error", 1), ("lint_failure", 1), ("test_failure", 1)]);
 }
 
@@ -574,7 +628,10 @@ fn including_estimates_adds_them_to_every_cost_figure() {
     // runaway: 7 costs, the 99th percentile at rank 5.94 between 0.1 and 1.1: 0.1 + 0.94 × 1.0 = 1.04
     close(r.costs.runaway_percentile_usd, 1.04);
     assert_eq!(r.costs.runaway.len(), 1);
-    assert_eq!((r.costs.runaway[0].attempt_id.as_str(), r.costs.runaway[0].cost_source), (attempt(4).as_str(), CostSource::Recorded));
+    assert_eq!(
+        (r.costs.runaway[0].attempt_id.as_str(), r.costs.runaway[0].cost_source),
+        (attempt(4).as_str(), CostSource::Recorded)
+    );
 }
 
 #[test]
@@ -598,7 +655,9 @@ fn a_custom_price_table_prices_the_estimates() {
     assert_eq!((r.summary.estimated_cost_usd, r.summary.estimated_cost_n), (Some(0.144), 5));
     assert_eq!(r.summary.total_cost_usd, Some(1.2));
     // a table pricing only gpt-5*: the Claude sessions stay unknown (S1 + S2 + S7 = 100 000 µ$)
-    let params = Parameters::from_json(r#"{"prices": [{"model": "GPT-5*", "input": 2.0, "cached_input": 0.5, "output": 8.0}]}"#).unwrap();
+    let params =
+        Parameters::from_json(r#"{"prices": [{"model": "GPT-5*", "input": 2.0, "cached_input": 0.5, "output": 8.0}]}"#)
+            .unwrap();
     let r = report_with(&data, &params);
     assert_eq!((r.summary.estimated_cost_usd, r.summary.estimated_cost_n), (Some(0.1), 3));
     // no table at all: nothing is estimated
@@ -609,9 +668,14 @@ fn a_custom_price_table_prices_the_estimates() {
 #[test]
 fn bad_price_tables_and_unknown_keys_are_refused_by_name() {
     let err = |json: &str| Parameters::from_json(json).unwrap_err();
-    assert_eq!(err(r#"{"prices": [{"model": "gpt-5*", "input": -1, "output": 8}]}"#), "parameters: prices[0].input (gpt-5*): not a price in USD per million tokens");
     assert_eq!(
-        err(r#"{"prices": [{"model": "a", "input": 1, "output": 1}, {"model": "b", "input": 1, "cache_write": -0.5, "output": 1}]}"#),
+        err(r#"{"prices": [{"model": "gpt-5*", "input": -1, "output": 8}]}"#),
+        "parameters: prices[0].input (gpt-5*): not a price in USD per million tokens"
+    );
+    assert_eq!(
+        err(
+            r#"{"prices": [{"model": "a", "input": 1, "output": 1}, {"model": "b", "input": 1, "cache_write": -0.5, "output": 1}]}"#
+        ),
         "parameters: prices[1].cache_write (b): not a price in USD per million tokens"
     );
     assert_eq!(err(r#"{"prices": [{"model": " ", "input": 1, "output": 1}]}"#), "parameters: prices[0].model: empty");
@@ -627,14 +691,20 @@ fn bad_price_tables_and_unknown_keys_are_refused_by_name() {
     let e = err(r#"{"prices": [{"model": "gpt-5*", "input": "1.25", "output": 10}]}"#);
     assert!(e.starts_with("parameters: ") && e.contains("invalid type"), "{e}");
     // an alias to nothing
-    assert_eq!(err(r#"{"category_aliases": {"auth_error": " "}}"#), "parameters: category_aliases: `auth_error` maps to an empty name");
+    assert_eq!(
+        err(r#"{"category_aliases": {"auth_error": " "}}"#),
+        "parameters: category_aliases: `auth_error` maps to an empty name"
+    );
 }
 
 #[test]
 fn the_cli_reads_the_folder_alike() {
     // `spyglass report FOLDER --json` gives the report computed above, byte for byte
     let (_, r) = report();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_spyglass")).args(["report", fixture().to_str().unwrap(), "--json"]).output().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_spyglass"))
+        .args(["report", fixture().to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8(out.stdout).unwrap(), r.to_json());
     // and with --params including estimates; a bad table is refused naming its key
@@ -642,13 +712,23 @@ fn the_cli_reads_the_folder_alike() {
     std::fs::create_dir_all(&dir).unwrap();
     let good = dir.join("params.json");
     std::fs::write(&good, r#"{"include_estimated_cost": true}"#).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_spyglass")).args(["report", fixture().to_str().unwrap(), "--json", "--params", good.to_str().unwrap()]).output().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_spyglass"))
+        .args(["report", fixture().to_str().unwrap(), "--json", "--params", good.to_str().unwrap()])
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["summary"]["total_cost_usd"], serde_json::json!(1.34425));
     let bad = dir.join("bad.json");
     std::fs::write(&bad, r#"{"prices": [{"model": "gpt-5*", "input": 1, "output": -2}]}"#).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_spyglass")).args(["report", fixture().to_str().unwrap(), "--json", "--params", bad.to_str().unwrap()]).output().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_spyglass"))
+        .args(["report", fixture().to_str().unwrap(), "--json", "--params", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("prices[0].output (gpt-5*)"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("prices[0].output (gpt-5*)"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

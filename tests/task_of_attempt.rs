@@ -18,7 +18,7 @@ fn the_rule() {
     for a in [
         "ve-a1b2c3-fix-login",
         TASK,                                           // the UUID alone: no hyphen after it
-        "0b6f3c9e-1d2a-4e5f-8a7b-9c0d1e2f3a4bc-x",       // a 13-digit last group
+        "0b6f3c9e-1d2a-4e5f-8a7b-9c0d1e2f3a4bc-x",      // a 13-digit last group
         "0b6f3c9e-1d2a-4e5f-8a7b_9c0d1e2f3a4b-x",       // `_` where a hyphen belongs
         "0b6f3c9g-1d2a-4e5f-8a7b-9c0d1e2f3a4b-x",       // `g` is not hex
         "0b6f3c9e1d2a4e5f8a7b9c0d1e2f3a4b-x-yyyy-zzzz", // no hyphens inside

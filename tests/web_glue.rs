@@ -14,8 +14,8 @@ use serde_json::{json, Value};
 use spyglass::ingest::{Feed, Store};
 use spyglass::model::sessions::Dataset;
 use spyglass::pipelines::{Filters, Parameters};
-use spyglass::report::Report;
 use spyglass::report::charts::ReportSource;
+use spyglass::report::Report;
 use spyglass::web::{app, charts, js_error};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -32,7 +32,11 @@ fn document() -> web_sys::Document {
 }
 
 fn fixture_report() -> (Report, Value) {
-    let report = Report::compute(&Dataset::from_files([("telemetry.jsonl", FIXTURE)]), &Filters::default(), &Parameters::default());
+    let report = Report::compute(
+        &Dataset::from_files([("telemetry.jsonl", FIXTURE)]),
+        &Filters::default(),
+        &Parameters::default(),
+    );
     let value: Value = serde_json::from_str(&report.to_json()).unwrap();
     (report, value)
 }
@@ -138,7 +142,16 @@ fn every_section_chart_draws_pixels_and_returns_hit_regions() {
             assert_eq!((c.width(), c.height()), (1280, info.height_px * 2), "{}", info.id);
             assert_eq!(pixel_stats(&c).0, 0, "{}: a fresh canvas is transparent", info.id);
             let backend = plotters_canvas::CanvasBackend::with_canvas_object(c.clone()).expect("a 2d context");
-            let hits = charts::draw_section_chart(section, ReportSource::new(&report), &info.id, backend, w as u32, h as u32, false).unwrap_or_else(|| panic!("{} drew", info.id));
+            let hits = charts::draw_section_chart(
+                section,
+                ReportSource::new(&report),
+                &info.id,
+                backend,
+                w as u32,
+                h as u32,
+                false,
+            )
+            .unwrap_or_else(|| panic!("{} drew", info.id));
             let (painted, colours) = pixel_stats(&c);
             let total = (c.width() * c.height()) as usize;
             // the background covers the whole backing store (the transform scaled the CSS-pixel drawing)
@@ -149,7 +162,16 @@ fn every_section_chart_draws_pixels_and_returns_hit_regions() {
                 with_hits.push(info.id.clone());
             }
             for hit in &hits {
-                assert!(hit.w >= 0.0 && hit.h >= 0.0 && hit.x >= -1.0 && hit.y >= -1.0 && hit.x + hit.w <= w + 1.0 && hit.y + hit.h <= h + 1.0, "{}: hit region inside the chart: {hit:?}", info.id);
+                assert!(
+                    hit.w >= 0.0
+                        && hit.h >= 0.0
+                        && hit.x >= -1.0
+                        && hit.y >= -1.0
+                        && hit.x + hit.w <= w + 1.0
+                        && hit.y + hit.h <= h + 1.0,
+                    "{}: hit region inside the chart: {hit:?}",
+                    info.id
+                );
                 assert!(!hit.label.is_empty(), "{}: a tooltip label", info.id);
             }
             drawn.push(info.id.clone());
@@ -157,13 +179,25 @@ fn every_section_chart_draws_pixels_and_returns_hit_regions() {
         }
     }
     assert!(drawn.len() >= 5, "charts for the fixture: {drawn:?}");
-    assert!(with_hits.len() >= 5 && with_hits.len() + 2 >= drawn.len(), "charts with hit regions: {with_hits:?} of {drawn:?}");
+    assert!(
+        with_hits.len() >= 5 && with_hits.len() + 2 >= drawn.len(),
+        "charts with hit regions: {with_hits:?} of {drawn:?}"
+    );
     assert!(with_hits.iter().any(|id| id.starts_with("model_scores.")), "model scores have tooltips: {with_hits:?}");
     web_sys::console::log_1(&format!("charts drawn: {drawn:?}; with hit regions: {with_hits:?}").into());
     // an unknown chart id draws nothing
     let c = canvas(200, 100);
     let backend = plotters_canvas::CanvasBackend::with_canvas_object(c.clone()).unwrap();
-    assert!(charts::draw_section_chart("costs", ReportSource::new(&report), "costs.no_such_chart", backend, 200, 100, false).is_none());
+    assert!(charts::draw_section_chart(
+        "costs",
+        ReportSource::new(&report),
+        "costs.no_such_chart",
+        backend,
+        200,
+        100,
+        false
+    )
+    .is_none());
     c.remove();
 }
 
@@ -171,13 +205,15 @@ fn every_section_chart_draws_pixels_and_returns_hit_regions() {
 fn dark_and_light_charts_differ() {
     let (_, report) = fixture_report();
     let section = "model_scores";
-    let info = charts::section_charts(section, ReportSource::new(&report)).into_iter().next().expect("a model_scores chart");
+    let info =
+        charts::section_charts(section, ReportSource::new(&report)).into_iter().next().expect("a model_scores chart");
     let mut backgrounds = vec![];
     for dark in [false, true] {
         let c = canvas(400, info.height_px);
         let (w, h) = charts::fit_backing_store(&c, 1.0);
         let backend = plotters_canvas::CanvasBackend::with_canvas_object(c.clone()).unwrap();
-        charts::draw_section_chart(section, ReportSource::new(&report), &info.id, backend, w as u32, h as u32, dark).unwrap();
+        charts::draw_section_chart(section, ReportSource::new(&report), &info.id, backend, w as u32, h as u32, dark)
+            .unwrap();
         let ctx: CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().unchecked_into();
         backgrounds.push(ctx.get_image_data(1.0, 1.0, 1.0, 1.0).unwrap().data().to_vec());
         c.remove();
@@ -205,7 +241,11 @@ fn table_from_report_rows_has_one_text_cell_per_value() {
     assert_eq!(first_th.text_content().unwrap(), "Model");
     // the hostile value is a single text node: no <img>, no handler ran
     let cells = holder.query_selector_all("tbody td").unwrap();
-    let cell: web_sys::Element = (0..cells.length()).filter_map(|i| cells.item(i)).map(|n| n.unchecked_into::<web_sys::Element>()).find(|e| e.text_content().as_deref() == Some(HOSTILE)).expect("the hostile value is shown as text");
+    let cell: web_sys::Element = (0..cells.length())
+        .filter_map(|i| cells.item(i))
+        .map(|n| n.unchecked_into::<web_sys::Element>())
+        .find(|e| e.text_content().as_deref() == Some(HOSTILE))
+        .expect("the hostile value is shown as text");
     assert_eq!(cell.child_element_count(), 0, "no element inside the cell");
     assert_eq!(cell.child_nodes().length(), 1);
     assert_eq!(cell.first_child().unwrap().node_type(), web_sys::Node::TEXT_NODE);

@@ -4,10 +4,10 @@
 //!   spyglass demo --out DIR [--sessions N] [--seed S]
 
 use spyglass::ingest::{is_log_name, Feed, JunkCap, RatioCap, Store, SLICE_BYTES};
-use spyglass::report::format::escape_controls;
 use spyglass::model::sessions::Dataset;
 use spyglass::model::time::parse_timestamp;
 use spyglass::pipelines::{Filters, Parameters};
+use spyglass::report::format::escape_controls;
 use spyglass::report::Report;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -96,12 +96,22 @@ impl Args {
         self.options.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
     fn all(&self, name: &str) -> Vec<String> {
-        self.options.iter().filter(|(n, _)| n == name).flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_string())).filter(|s| !s.is_empty()).collect()
+        self.options
+            .iter()
+            .filter(|(n, _)| n == name)
+            .flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_string()))
+            .filter(|s| !s.is_empty())
+            .collect()
     }
 }
 
 fn time_arg(args: &Args, name: &str) -> Result<Option<i64>, String> {
-    args.one(name).map(|v| parse_timestamp(v).ok_or_else(|| format!("--{name}: not a time: {v:?} (use ISO 8601 or epoch milliseconds)"))).transpose()
+    args.one(name)
+        .map(|v| {
+            parse_timestamp(v)
+                .ok_or_else(|| format!("--{name}: not a time: {v:?} (use ISO 8601 or epoch milliseconds)"))
+        })
+        .transpose()
 }
 
 /// The folder bosun writes its telemetry to, read when `report` is given no PATH.
@@ -136,16 +146,27 @@ fn last_timestamp(store: &Store) -> Option<i64> {
 }
 
 fn report(args: &[String]) -> Result<(), String> {
-    let args = parse_args(args, &["html", "since", "until", "executor", "model", "task", "params", "prices", "last", "table", "top"], &["json", "no-ratio-cap", "no-junk-cap"])?;
+    let args = parse_args(
+        args,
+        &["html", "since", "until", "executor", "model", "task", "params", "prices", "last", "table", "top"],
+        &["json", "no-ratio-cap", "no-junk-cap"],
+    )?;
     let json = args.flags.iter().any(|f| f == "json");
-    let guards = Guards { ratio: !args.flags.iter().any(|f| f == "no-ratio-cap"), junk: !args.flags.iter().any(|f| f == "no-junk-cap") };
+    let guards = Guards {
+        ratio: !args.flags.iter().any(|f| f == "no-ratio-cap"),
+        junk: !args.flags.iter().any(|f| f == "no-junk-cap"),
+    };
     let table = args.one("table");
     if json && table.is_some() {
-        return Err("--json and --table: choose one (--json is the whole report, --table NAME one of its tables)".into());
+        return Err(
+            "--json and --table: choose one (--json is the whole report, --table NAME one of its tables)".into()
+        );
     }
     let top = match args.one("top") {
         None => None,
-        Some(_) if table.is_none() => return Err("--top N goes with --table NAME (it limits the rows of that table)".into()),
+        Some(_) if table.is_none() => {
+            return Err("--top N goes with --table NAME (it limits the rows of that table)".into())
+        }
         Some(n) => Some(n.trim().parse::<usize>().map_err(|_| format!("--top: not a number of rows: {n:?}"))?),
     };
     let last = match args.one("last") {
@@ -153,9 +174,18 @@ fn report(args: &[String]) -> Result<(), String> {
         Some(_) if args.one("since").is_some() => return Err("--last and --since: choose one (--last DURATION sets the start to the data's last timestamp minus DURATION)".into()),
         Some(d) => Some(parse_duration(d).ok_or_else(|| format!("--last: not a duration: {d:?} (use a whole number and s, m, h, d or w: 90m, 12h, 7d, 2w)"))?),
     };
-    let mut filters = Filters { since_ms: time_arg(&args, "since")?, until_ms: time_arg(&args, "until")?, executors: args.all("executor"), models: args.all("model"), task: args.one("task").map(str::to_string) };
+    let mut filters = Filters {
+        since_ms: time_arg(&args, "since")?,
+        until_ms: time_arg(&args, "until")?,
+        executors: args.all("executor"),
+        models: args.all("model"),
+        task: args.one("task").map(str::to_string),
+    };
     let mut params = match args.one("params") {
-        Some(path) => Parameters::from_json(&std::fs::read_to_string(path).map_err(|e| format!("--params {path}: {e}"))?).map_err(|e| format!("--params {path}: {e}"))?,
+        Some(path) => {
+            Parameters::from_json(&std::fs::read_to_string(path).map_err(|e| format!("--params {path}: {e}"))?)
+                .map_err(|e| format!("--params {path}: {e}"))?
+        }
         None => Parameters::default(),
     };
     if let Some(path) = args.one("prices") {
@@ -282,7 +312,13 @@ struct Guards {
 /// Reads one file in 1 MiB reads, each decoded in slices of at most `SLICE_BYTES` of output (as
 /// the page's worker does); stops reading once the feed needs no more (a bomb guard, the wrong
 /// file, a fatal decoding error).
-fn read_file(store: &mut Store, path: &Path, name: &str, progress: &mut Progress, guards: Guards) -> Result<(), String> {
+fn read_file(
+    store: &mut Store,
+    path: &Path,
+    name: &str,
+    progress: &mut Progress,
+    guards: Guards,
+) -> Result<(), String> {
     let mut file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut feed = Feed::with_size_hint(name, size);
@@ -341,7 +377,12 @@ impl Progress {
         let secs = self.started.elapsed().as_secs_f64().max(1e-3);
         let mbs = self.done as f64 / 1e6 / secs;
         let name = terminal(name);
-        eprint!("\r\x1b[Kreading {name}: {:.0} % of {:.0} MB, {mbs:.0} MB/s ({:.0} MB decompressed)", self.done as f64 * 100.0 / self.total.max(1) as f64, self.total as f64 / 1e6, out as f64 / 1e6);
+        eprint!(
+            "\r\x1b[Kreading {name}: {:.0} % of {:.0} MB, {mbs:.0} MB/s ({:.0} MB decompressed)",
+            self.done as f64 * 100.0 / self.total.max(1) as f64,
+            self.total as f64 / 1e6,
+            out as f64 / 1e6
+        );
     }
     fn done(&self) {
         if self.active {
@@ -395,7 +436,11 @@ impl spyglass::demo::DemoSink for DirSink {
                 }
             }
             let first = self.created.insert(path.to_string());
-            let f = if first { std::fs::File::create(&full)? } else { std::fs::OpenOptions::new().append(true).open(&full)? };
+            let f = if first {
+                std::fs::File::create(&full)?
+            } else {
+                std::fs::OpenOptions::new().append(true).open(&full)?
+            };
             self.files.insert(path.to_string(), std::io::BufWriter::with_capacity(256 << 10, f));
         }
         match self.files.get_mut(path) {

@@ -59,7 +59,11 @@ fn hit_label(chart: &BarChart, b: &Bar) -> String {
 }
 
 /// Draw a bar chart. Hit regions: one per drawn bar.
-pub fn draw_bar_chart<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, chart: &BarChart, theme: &Theme) -> ChartResult {
+pub fn draw_bar_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    chart: &BarChart,
+    theme: &Theme,
+) -> ChartResult {
     let f = Frame::new(area, theme);
     let top = begin(area, theme, &f, &chart.title)?;
     let bars = chart.valid();
@@ -118,7 +122,11 @@ fn extend(lo: f64, hi: f64, len: i32, pos_px: f64, neg_px: f64, has_pos: bool, h
     (lo2, hi2)
 }
 
-fn vertical<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, theme: &Theme, set: &BarSet) -> ChartResult {
+fn vertical<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    theme: &Theme,
+    set: &BarSet,
+) -> ChartResult {
     let BarSet { f, chart, bars, lo, hi, has_pos, has_neg, .. } = *set;
     // room for the value labels above (below) the bars
     let lab_px = (f.line_h(f.small) + f.px(3.0)) as f64;
@@ -163,7 +171,11 @@ fn vertical<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, 
     Ok(hits)
 }
 
-fn horizontal<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, theme: &Theme, set: &BarSet) -> ChartResult {
+fn horizontal<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    theme: &Theme,
+    set: &BarSet,
+) -> ChartResult {
     let BarSet { f, top, chart, bars, lo, hi, has_pos, has_neg, .. } = *set;
     let names = &set.names;
     let gap = f.px(6.0);
@@ -174,15 +186,13 @@ fn horizontal<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>
     let slot = (y1 - y0).max(1) as f64 / bars.len() as f64;
     let show_values = slot >= f.small * 0.9;
     let val_w = |neg: bool| {
-        bars.iter()
-            .filter(|b| (b.value < 0.0) == neg)
-            .map(|b| text_w(&b.label, f.small))
-            .fold(0.0, f64::max)
+        bars.iter().filter(|b| (b.value < 0.0) == neg).map(|b| text_w(&b.label, f.small)).fold(0.0, f64::max)
             + gap as f64
     };
     // value labels get at most a quarter of the width on each side; longer ones are left out
     let max_label = (f.w - x0) as f64 * 0.25;
-    let (pos_px, neg_px) = if show_values { (val_w(false).min(max_label), val_w(true).min(max_label)) } else { (0.0, 0.0) };
+    let (pos_px, neg_px) =
+        if show_values { (val_w(false).min(max_label), val_w(true).min(max_label)) } else { (0.0, 0.0) };
 
     let BottomValueAxis { x1, ticks, labels } =
         fit_bottom_value_axis(f, x0, chart.value_format, |w| extend(lo, hi, w, pos_px, neg_px, has_pos, has_neg));
@@ -219,7 +229,12 @@ fn horizontal<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>
             // a name too long for its column goes over two lines when the bar's slot has room
             let t = Txt::new(f.small, theme.text).at(HPos::Right, VPos::Center);
             let two = slot >= 2.0 * f.line_h(f.small) as f64 && text_w(&names[i], f.small) > cat_w as f64;
-            let lines = two.then(|| one_or_two_lines(&names[i], cat_w as f64, f.small).or_else(|| two_lines_cut(&names[i], cat_w as f64, f.small))).flatten();
+            let lines = two
+                .then(|| {
+                    one_or_two_lines(&names[i], cat_w as f64, f.small)
+                        .or_else(|| two_lines_cut(&names[i], cat_w as f64, f.small))
+                })
+                .flatten();
             match lines.filter(|l| l.len() == 2) {
                 Some(lines) => {
                     let lh = f.line_h(f.small) as f64;

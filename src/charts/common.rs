@@ -183,7 +183,8 @@ pub(crate) fn truncate_middle(s: &str, max_w: f64, px: f64) -> String {
 pub(crate) fn fit_labels(names: &[String], max_w: f64, px: f64) -> Vec<String> {
     let end: Vec<String> = names.iter().map(|n| truncate(n, max_w, px)).collect();
     let mut seen = std::collections::HashMap::new();
-    let clash = names.iter().zip(&end).any(|(n, t)| seen.insert(t.as_str(), n.as_str()).is_some_and(|o| o != n.as_str()));
+    let clash =
+        names.iter().zip(&end).any(|(n, t)| seen.insert(t.as_str(), n.as_str()).is_some_and(|o| o != n.as_str()));
     if clash {
         names.iter().map(|n| truncate_middle(n, max_w, px)).collect()
     } else {
@@ -225,14 +226,7 @@ impl Txt {
     }
 }
 
-pub(crate) fn text<DB: DrawingBackend>(
-    area: &Area<DB>,
-    theme: &Theme,
-    s: &str,
-    x: i32,
-    y: i32,
-    t: &Txt,
-) -> R {
+pub(crate) fn text<DB: DrawingBackend>(area: &Area<DB>, theme: &Theme, s: &str, x: i32, y: i32, t: &Txt) -> R {
     if s.is_empty() {
         return Ok(());
     }
@@ -269,12 +263,7 @@ pub(crate) fn stroke_rect<DB: DrawingBackend>(
     area.draw(&Rectangle::new([(x0, y0), (x1, y1)], color.stroke_width(width))).map_err(err)
 }
 
-pub(crate) fn line<DB: DrawingBackend>(
-    area: &Area<DB>,
-    pts: Vec<(i32, i32)>,
-    color: RGBColor,
-    width: u32,
-) -> R {
+pub(crate) fn line<DB: DrawingBackend>(area: &Area<DB>, pts: Vec<(i32, i32)>, color: RGBColor, width: u32) -> R {
     if pts.len() < 2 {
         return Ok(());
     }
@@ -289,7 +278,12 @@ pub(crate) fn dashed<DB: DrawingBackend>(
     width: u32,
     dash: i32,
 ) -> R {
-    let el = plotters::element::DashedPathElement::new(vec![from, to], dash.max(1), (dash / 2).max(1), color.stroke_width(width));
+    let el = plotters::element::DashedPathElement::new(
+        vec![from, to],
+        dash.max(1),
+        (dash / 2).max(1),
+        color.stroke_width(width),
+    );
     area.draw(&el).map_err(err)
 }
 
@@ -337,7 +331,12 @@ pub(crate) fn begin<DB: DrawingBackend>(area: &Area<DB>, theme: &Theme, f: &Fram
 }
 
 /// Draw the "no data" message centred below `top`; returns no hit regions.
-pub(crate) fn empty_state<DB: DrawingBackend>(area: &Area<DB>, theme: &Theme, f: &Frame, top: i32) -> super::ChartResult {
+pub(crate) fn empty_state<DB: DrawingBackend>(
+    area: &Area<DB>,
+    theme: &Theme,
+    f: &Frame,
+    top: i32,
+) -> super::ChartResult {
     let msg = truncate(EMPTY_MESSAGE, (f.w - 2 * f.pad) as f64, f.font);
     let y = top + (f.h - top) / 2;
     text(area, theme, &msg, f.w / 2, y, &Txt::new(f.font, theme.axis).at(HPos::Center, VPos::Center))?;
@@ -388,11 +387,8 @@ fn step_format(v: f64, step: f64) -> String {
     if a >= 1e4 || step >= 1e4 {
         return smart_format(v);
     }
-    let decimals = if step > 0.0 && step.is_finite() {
-        (-(step.log10().floor()) as i32 + 1).clamp(0, 8) as usize
-    } else {
-        2
-    };
+    let decimals =
+        if step > 0.0 && step.is_finite() { (-(step.log10().floor()) as i32 + 1).clamp(0, 8) as usize } else { 2 };
     let s = format!("{v:.decimals$}");
     let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
     if s == "-0" {
@@ -473,7 +469,8 @@ pub(crate) fn tick_labels(t: &Ticks, fmt: fn(f64) -> String) -> Vec<String> {
 /// `0 ms, 50.0 s, 1.7 min` does not. Other labels are returned as they are.
 fn one_duration_unit(values: &[f64], labels: Vec<String>) -> Vec<String> {
     const UNITS: [(&str, f64); 4] = [(" h", 3_600_000.0), (" min", 60_000.0), (" s", 1000.0), (" ms", 1.0)];
-    let unit_of = |l: &str| UNITS.iter().position(|(u, _)| l.ends_with(u) && l[..l.len() - u.len()].parse::<f64>().is_ok());
+    let unit_of =
+        |l: &str| UNITS.iter().position(|(u, _)| l.ends_with(u) && l[..l.len() - u.len()].parse::<f64>().is_ok());
     let units: Vec<Option<usize>> = labels.iter().map(|l| unit_of(l)).collect();
     if units.iter().any(Option::is_none) || units.windows(2).all(|w| w[0] == w[1]) {
         return labels;
@@ -568,13 +565,34 @@ pub(crate) fn draw_axis_lines<DB: DrawingBackend>(area: &Area<DB>, theme: &Theme
 }
 
 /// Rotated axis title at x (centre of the text line), centred on the plot's height.
-pub(crate) fn draw_y_title<DB: DrawingBackend>(area: &Area<DB>, theme: &Theme, f: &Frame, x: i32, plot: PlotRect, s: &str) -> R {
+pub(crate) fn draw_y_title<DB: DrawingBackend>(
+    area: &Area<DB>,
+    theme: &Theme,
+    f: &Frame,
+    x: i32,
+    plot: PlotRect,
+    s: &str,
+) -> R {
     let t = truncate(s, plot.h() as f64, f.font);
-    text(area, theme, &t, x, (plot.y0 + plot.y1) / 2, &Txt::new(f.font, theme.text).at(HPos::Center, VPos::Center).rotated())
+    text(
+        area,
+        theme,
+        &t,
+        x,
+        (plot.y0 + plot.y1) / 2,
+        &Txt::new(f.font, theme.text).at(HPos::Center, VPos::Center).rotated(),
+    )
 }
 
 /// Axis title centred under the plot, top at y.
-pub(crate) fn draw_x_title<DB: DrawingBackend>(area: &Area<DB>, theme: &Theme, f: &Frame, y: i32, plot: PlotRect, s: &str) -> R {
+pub(crate) fn draw_x_title<DB: DrawingBackend>(
+    area: &Area<DB>,
+    theme: &Theme,
+    f: &Frame,
+    y: i32,
+    plot: PlotRect,
+    s: &str,
+) -> R {
     let t = truncate(s, (f.w - 2 * f.pad) as f64, f.font);
     text(area, theme, &t, (plot.x0 + plot.x1) / 2, y, &Txt::new(f.font, theme.text).at(HPos::Center, VPos::Top))
 }
@@ -614,7 +632,9 @@ pub(crate) fn one_or_two_lines(s: &str, max_w: f64, px: f64) -> Option<Vec<Strin
 /// `s` over two lines when even two lines cannot hold it whole: the longest first line that fits,
 /// the rest cut with "…". None without such a break.
 pub(crate) fn two_lines_cut(s: &str, max_w: f64, px: f64) -> Option<Vec<String>> {
-    line_breaks(s).rfind(|(head, _)| text_w(head, px) <= max_w).map(|(head, tail)| vec![head.to_string(), truncate(tail, max_w, px)])
+    line_breaks(s)
+        .rfind(|(head, _)| text_w(head, px) <= max_w)
+        .map(|(head, tail)| vec![head.to_string(), truncate(tail, max_w, px)])
 }
 
 /// How category labels along a horizontal axis are drawn.
@@ -688,9 +708,23 @@ pub(crate) fn draw_categories<DB: DrawingBackend>(
             if labels.rotated {
                 // read bottom to top: the first line on the left, the lines centred on the slot
                 let lx = *x - lh * (lines.len() as i32 - 1) / 2 + lh * k as i32;
-                text(area, theme, s, lx, y + gap, &Txt::new(f.small, theme.text).at(HPos::Right, VPos::Center).rotated())?;
+                text(
+                    area,
+                    theme,
+                    s,
+                    lx,
+                    y + gap,
+                    &Txt::new(f.small, theme.text).at(HPos::Right, VPos::Center).rotated(),
+                )?;
             } else {
-                text(area, theme, s, *x, y + gap + lh * k as i32, &Txt::new(f.small, theme.text).at(HPos::Center, VPos::Top))?;
+                text(
+                    area,
+                    theme,
+                    s,
+                    *x,
+                    y + gap + lh * k as i32,
+                    &Txt::new(f.small, theme.text).at(HPos::Center, VPos::Top),
+                )?;
             }
         }
     }
@@ -772,7 +806,12 @@ pub(crate) struct BottomValueAxis {
 /// passes at most.
 ///
 /// `domain` is the value range to cover in a plot of the given width in pixels.
-pub(crate) fn fit_bottom_value_axis(f: &Frame, x0: i32, format: fn(f64) -> String, domain: impl Fn(i32) -> (f64, f64)) -> BottomValueAxis {
+pub(crate) fn fit_bottom_value_axis(
+    f: &Frame,
+    x0: i32,
+    format: fn(f64) -> String,
+    domain: impl Fn(i32) -> (f64, f64),
+) -> BottomValueAxis {
     let mut right = f.pad;
     let mut count = 8;
     let mut pass = 1;
@@ -885,7 +924,14 @@ pub(crate) fn draw_legend<DB: DrawingBackend>(
                 Swatch::Dashed(c) => dashed(area, (x, cy), (x + sw, cy), c, f.px(2.0) as u32, f.px(4.0))?,
                 Swatch::Triangle(c) => triangle(area, (x + sw / 2, cy), half + 1, c, theme.background)?,
             }
-            text(area, theme, &item.text, x + sw + f.px(5.0), cy, &Txt::new(px, theme.text).at(HPos::Left, VPos::Center))?;
+            text(
+                area,
+                theme,
+                &item.text,
+                x + sw + f.px(5.0),
+                cy,
+                &Txt::new(px, theme.text).at(HPos::Left, VPos::Center),
+            )?;
             x += item.w + spacing;
         }
         y += lh;
@@ -965,7 +1011,10 @@ mod tests {
         let labels = one_duration_unit(&values, values.iter().map(|&v| ms(v)).collect());
         assert_eq!(labels, ["0.0 min", "0.8 min", "1.7 min", "2.5 min"]);
         let small = [0.0, 500.0, 1000.0, 1500.0];
-        assert_eq!(one_duration_unit(&small, small.iter().map(|&v| ms(v)).collect()), ["0.0 s", "0.5 s", "1.0 s", "1.5 s"]);
+        assert_eq!(
+            one_duration_unit(&small, small.iter().map(|&v| ms(v)).collect()),
+            ["0.0 s", "0.5 s", "1.0 s", "1.5 s"]
+        );
         // already one unit, or not durations: unchanged
         let same = vec!["1.0 s".to_string(), "2.0 s".to_string()];
         assert_eq!(one_duration_unit(&[1000.0, 2000.0], same.clone()), same);
@@ -1034,9 +1083,15 @@ mod tests {
     #[test]
     fn long_labels_go_over_two_lines_before_they_are_cut() {
         assert_eq!(one_or_two_lines("auth", 50.0, 13.0), Some(vec!["auth".to_string()]));
-        assert_eq!(one_or_two_lines("context_window", 100.0, 13.0), Some(vec!["context_".to_string(), "window".to_string()]));
+        assert_eq!(
+            one_or_two_lines("context_window", 100.0, 13.0),
+            Some(vec!["context_".to_string(), "window".to_string()])
+        );
         // the most even break; the space at the break is dropped
-        assert_eq!(one_or_two_lines("copilot-cli / gpt-4.1", 90.0, 13.0), Some(vec!["copilot-cli".to_string(), "/ gpt-4.1".to_string()]));
+        assert_eq!(
+            one_or_two_lines("copilot-cli / gpt-4.1", 90.0, 13.0),
+            Some(vec!["copilot-cli".to_string(), "/ gpt-4.1".to_string()])
+        );
         assert_eq!(one_or_two_lines("uncategorized", 72.0, 13.0), None);
         assert_eq!(one_or_two_lines("-", 1.0, 13.0), None);
 
@@ -1044,7 +1099,16 @@ mod tests {
         let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
         // the sample heatmap's columns, 77 px apart: rotated (no break fits "uncategorized"
         // upright), "context_window" on two lines side by side rather than "context_wind…"
-        let cols = names(&["rate_limit", "api_error", "auth", "dependency", "test", "build", "context_window", "uncategorized"]);
+        let cols = names(&[
+            "rate_limit",
+            "api_error",
+            "auth",
+            "dependency",
+            "test",
+            "build",
+            "context_window",
+            "uncategorized",
+        ]);
         let cats = layout_categories(&f, &cols, 77.4, 100.0);
         assert!(cats.rotated && cats.every == 1);
         assert_eq!(cats.texts[6], ["context_", "window"]);

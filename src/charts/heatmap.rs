@@ -30,7 +30,10 @@ impl Heatmap {
     /// One-sentence description for screen readers.
     pub fn summary(&self) -> String {
         if self.rows.is_empty() || self.cols.is_empty() || self.is_empty() {
-            return format!("Heatmap of {} by {} ({}): no data for the current filters.", self.row_label, self.col_label, self.title);
+            return format!(
+                "Heatmap of {} by {} ({}): no data for the current filters.",
+                self.row_label, self.col_label, self.title
+            );
         }
         let mut total = 0.0;
         let mut best: Option<(usize, usize, f64)> = None;

@@ -57,7 +57,10 @@ impl LineChart {
         let series = clean(self);
         let n_series = series.iter().filter(|s| !s.is_empty()).count();
         if n_series == 0 {
-            return format!("Line chart of {} over time ({}): no data for the current filters.", self.y_label, self.title);
+            return format!(
+                "Line chart of {} over time ({}): no data for the current filters.",
+                self.y_label, self.title
+            );
         }
         let (mut t0, mut t1) = (i64::MAX, i64::MIN);
         let mut peak: Option<(usize, i64, f64)> = None;
@@ -132,7 +135,11 @@ fn time_ticks(t0: i64, t1: i64, width: i32, f: &Frame, offset_min: i32) -> (Vec<
 }
 
 /// Draw a line chart over time. Hit regions: one per line vertex, then one per marker.
-pub fn draw_line_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &LineChart, theme: &Theme) -> ChartResult {
+pub fn draw_line_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &LineChart,
+    theme: &Theme,
+) -> ChartResult {
     let f = Frame::new(area, theme);
     let top = begin(area, theme, &f, &chart.title)?;
     let series = clean(chart);
@@ -188,7 +195,8 @@ pub fn draw_line_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart:
     let sample = fmt_time(t1, off, TimeStyle::MonthDayTime);
     let half_label = (text_w(&sample, f.small) / 2.0).ceil() as i32;
     // the first and last time labels are centred on their ticks: keep room for half of them
-    let x0 = (f.pad + f.line_h(f.font) + gap + widest(&ylabels, f.small).ceil() as i32 + gap + f.px(4.0)).max(f.pad + half_label);
+    let x0 = (f.pad + f.line_h(f.font) + gap + widest(&ylabels, f.small).ceil() as i32 + gap + f.px(4.0))
+        .max(f.pad + half_label);
     let x1 = (f.w - f.pad - half_label).max(x0 + 10);
     let plot = PlotRect { x0, y0, x1, y1 };
     let xs = Scale::new(d0 as f64, d1 as f64, plot.x0, plot.x1);
@@ -212,7 +220,14 @@ pub fn draw_line_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart:
             format!(", {a}–{b}")
         }
     };
-    draw_x_title(area, theme, &f, plot.y1 + gap * 2 + f.line_h(f.small), plot, &format!("Time ({}{year})", offset_label(off)))?;
+    draw_x_title(
+        area,
+        theme,
+        &f,
+        plot.y1 + gap * 2 + f.line_h(f.small),
+        plot,
+        &format!("Time ({}{year})", offset_label(off)),
+    )?;
 
     let mut hits = Vec::new();
     let lw = f.px(2.0) as u32;

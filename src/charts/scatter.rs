@@ -33,7 +33,10 @@ impl ScatterChart {
     pub fn summary(&self) -> String {
         let pts = self.valid();
         if pts.is_empty() {
-            return format!("Scatter chart of {} against {} ({}): no data for the current filters.", self.y_label, self.x_label, self.title);
+            return format!(
+                "Scatter chart of {} against {} ({}): no data for the current filters.",
+                self.y_label, self.x_label, self.title
+            );
         }
         let best = pts.iter().fold(pts[0], |a, b| if b.2 > a.2 { *b } else { a });
         let n = pts.len();
@@ -57,7 +60,11 @@ fn overlaps(a: (i32, i32, i32, i32), b: (i32, i32, i32, i32)) -> bool {
 }
 
 /// Draw a scatter chart. Hit regions: one per point.
-pub fn draw_scatter_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &ScatterChart, theme: &Theme) -> ChartResult {
+pub fn draw_scatter_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &ScatterChart,
+    theme: &Theme,
+) -> ChartResult {
     let f = Frame::new(area, theme);
     let top = begin(area, theme, &f, &chart.title)?;
     let pts = chart.valid();
@@ -90,7 +97,8 @@ pub fn draw_scatter_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, cha
     let ylabels = tick_labels(&yticks, chart.y_format);
     let x0 = f.pad + title_w + widest(&ylabels, f.small).ceil() as i32 + gap + f.px(4.0);
 
-    let BottomValueAxis { x1, ticks: xticks, labels: xlabels } = fit_bottom_value_axis(&f, x0, chart.x_format, |_| (xlo, xhi));
+    let BottomValueAxis { x1, ticks: xticks, labels: xlabels } =
+        fit_bottom_value_axis(&f, x0, chart.x_format, |_| (xlo, xhi));
     let plot = PlotRect { x0, y0, x1, y1 };
     let xs = Scale::new(xticks.lo, xticks.hi, plot.x0, plot.x1);
     let ys = Scale::new(yticks.lo, yticks.hi, plot.y1, plot.y0);
@@ -106,13 +114,8 @@ pub fn draw_scatter_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, cha
     let mut hits = Vec::with_capacity(pts.len());
     for (&(name, x, y), &c) in pts.iter().zip(&centres) {
         circle(area, c, r, point_colour(theme), Some(theme.background))?;
-        let label = format!(
-            "{name}: {} {}, {} {}",
-            chart.x_label,
-            (chart.x_format)(x),
-            chart.y_label,
-            (chart.y_format)(y)
-        );
+        let label =
+            format!("{name}: {} {}, {} {}", chart.x_label, (chart.x_format)(x), chart.y_label, (chart.y_format)(y));
         hits.push(f.hit(c.0 - r - 3, c.1 - r - 3, c.0 + r + 3, c.1 + r + 3, label));
     }
 

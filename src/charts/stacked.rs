@@ -38,11 +38,14 @@ impl StackedBars {
         if self.categories.is_empty() || self.is_empty() {
             return format!("Stacked bar chart of {} ({}): no data for the current filters.", self.y_label, self.title);
         }
-        let totals: Vec<f64> = (0..self.categories.len()).map(|c| {
-            let (p, n) = self.sums(c);
-            p + n
-        }).collect();
-        let (best, best_v) = totals.iter().enumerate().fold((0, f64::MIN), |a, (i, &v)| if v > a.1 { (i, v) } else { a });
+        let totals: Vec<f64> = (0..self.categories.len())
+            .map(|c| {
+                let (p, n) = self.sums(c);
+                p + n
+            })
+            .collect();
+        let (best, best_v) =
+            totals.iter().enumerate().fold((0, f64::MIN), |a, (i, &v)| if v > a.1 { (i, v) } else { a });
         let sum: f64 = totals.iter().sum();
         let over = match self.reference() {
             Some((name, r)) => {
@@ -66,7 +69,11 @@ impl StackedBars {
 
 /// Draw stacked bars. Hit regions: one per drawn segment (category by category, series in
 /// order), then one for the reference line.
-pub fn draw_stacked_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &StackedBars, theme: &Theme) -> ChartResult {
+pub fn draw_stacked_bars<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &StackedBars,
+    theme: &Theme,
+) -> ChartResult {
     let f = Frame::new(area, theme);
     let top = begin(area, theme, &f, &chart.title)?;
     let n = chart.categories.len();
@@ -156,7 +163,8 @@ pub fn draw_stacked_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, char
                 (chart.value_format)(v),
                 (chart.value_format)(total)
             );
-            let (ha, hb) = if bot_y - top_y < 6 { ((top_y + bot_y) / 2 - 3, (top_y + bot_y) / 2 + 3) } else { (top_y, bot_y) };
+            let (ha, hb) =
+                if bot_y - top_y < 6 { ((top_y + bot_y) / 2 - 3, (top_y + bot_y) / 2 + 3) } else { (top_y, bot_y) };
             hits.push(f.hit(bx0, ha, bx1, hb, label));
         }
         // total above the stack (below it if the stack is only negative)
@@ -164,7 +172,14 @@ pub fn draw_stacked_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, char
         if text_w(&t, f.small) <= slot * 0.98 && (psum != 0.0 || nsum != 0.0) {
             let txt = Txt::new(f.small, theme.text);
             if psum > 0.0 {
-                text(area, theme, &t, cx.round() as i32, ys.map(psum) - f.px(3.0), &txt.at(HPos::Center, VPos::Bottom))?;
+                text(
+                    area,
+                    theme,
+                    &t,
+                    cx.round() as i32,
+                    ys.map(psum) - f.px(3.0),
+                    &txt.at(HPos::Center, VPos::Bottom),
+                )?;
             } else {
                 text(area, theme, &t, cx.round() as i32, ys.map(nsum) + f.px(3.0), &txt.at(HPos::Center, VPos::Top))?;
             }

@@ -485,7 +485,14 @@ impl GzipCore {
 
     /// Process `input` (which starts at input byte `base`) from `*pos` until it or `room` is used
     /// up; after an error `*pos` is where it was found.
-    fn run(&mut self, input: &[u8], base: u64, pos: &mut usize, out: &mut Out<'_>, room: &Cell<u64>) -> Result<(), ArchiveError> {
+    fn run(
+        &mut self,
+        input: &[u8],
+        base: u64,
+        pos: &mut usize,
+        out: &mut Out<'_>,
+        room: &Cell<u64>,
+    ) -> Result<(), ArchiveError> {
         while room.get() > 0 && (*pos < input.len() || self.busy()) {
             match self.state {
                 GzState::Header => match self.header.feed(input, pos) {
@@ -774,7 +781,9 @@ impl Entry {
                 return Ok(());
             }
             Nested::Gz(gz) => {
-                let n = gz.push(data, &mut |o| forward_data(o, &mut *out), room).map_err(|e| nested_error(&self.name, e))?;
+                let n = gz
+                    .push(data, &mut |o| forward_data(o, &mut *out), room)
+                    .map_err(|e| nested_error(&self.name, e))?;
                 let mut buf = std::mem::take(&mut self.nested_pending);
                 buf.clear();
                 buf.extend_from_slice(data.get(n..).unwrap_or_default());
@@ -913,7 +922,11 @@ impl ZipCore {
                     self.buf.clear();
                     match sig {
                         SIG_LOCAL => self.state = ZState::Header,
-                        SIG_CENTRAL | SIG_END | SIG_ZIP64_END | SIG_ZIP64_LOCATOR | SIG_ARCHIVE_EXTRA
+                        SIG_CENTRAL
+                        | SIG_END
+                        | SIG_ZIP64_END
+                        | SIG_ZIP64_LOCATOR
+                        | SIG_ARCHIVE_EXTRA
                         | SIG_DIGITAL_SIGNATURE => self.state = ZState::Done,
                         SIG_DESCRIPTOR | SIG_SPAN_SINGLE if self.header_at == 0 => {}
                         other => {
@@ -1034,7 +1047,10 @@ impl ZipCore {
             if is_dir {
                 return Ok(());
             }
-            return Err(Failure { err: ArchiveError::new(format!("zip: entry {} {why}; skipped", quote(name))), recoverable: true });
+            return Err(Failure {
+                err: ArchiveError::new(format!("zip: entry {} {why}; skipped", quote(name))),
+                recoverable: true,
+            });
         }
         if method == 0 && descriptor && csize == 0 && !is_dir {
             return Err(fatal(format!(
@@ -1175,7 +1191,13 @@ impl ZipCore {
         Ok(())
     }
 
-    fn descriptor(&mut self, stage: DescStage, input: &[u8], pos: &mut usize, out: &mut Out<'_>) -> Result<(), Failure> {
+    fn descriptor(
+        &mut self,
+        stage: DescStage,
+        input: &[u8],
+        pos: &mut usize,
+        out: &mut Out<'_>,
+    ) -> Result<(), Failure> {
         let need = match stage {
             DescStage::First | DescStage::Crc => 4,
             DescStage::Sizes | DescStage::Size64 => 8,
@@ -1206,7 +1228,8 @@ impl ZipCore {
                 self.state = ZState::Descriptor(DescStage::Sizes);
             }
             DescStage::Sizes => {
-                let m32 = le32(&self.buf, 0) == (c & 0xffff_ffff) as u32 && le32(&self.buf, 4) == (u & 0xffff_ffff) as u32;
+                let m32 =
+                    le32(&self.buf, 0) == (c & 0xffff_ffff) as u32 && le32(&self.buf, 4) == (u & 0xffff_ffff) as u32;
                 let m64 = le64(&self.buf, 0) == c;
                 let wide = match (m32, m64) {
                     (true, true) => self.entry.zip64,
@@ -1247,7 +1270,9 @@ impl ZipCore {
             ZState::Sig | ZState::Header => {
                 format!("zip: input ends inside a local file header at byte {}", self.header_at)
             }
-            ZState::Data | ZState::Closing => format!("zip: input ends inside the data of entry {} after {n} bytes", quote(name)),
+            ZState::Data | ZState::Closing => {
+                format!("zip: input ends inside the data of entry {} after {n} bytes", quote(name))
+            }
             ZState::Descriptor(_) => format!("zip: input ends inside the data descriptor of entry {}", quote(name)),
             ZState::Skip => format!("zip: input ends inside skipped entry {}", quote(name)),
         };
@@ -1267,7 +1292,12 @@ enum Core {
 /// Run `data` through the core until it or `room` is used up; returns the
 /// bytes consumed. On error, `Some(pos)` means recoverable: the bytes from
 /// `pos` on were not processed.
-fn run_core(core: &mut Core, data: &[u8], out: &mut Out<'_>, room: &Cell<u64>) -> Result<usize, (ArchiveError, Option<usize>)> {
+fn run_core(
+    core: &mut Core,
+    data: &[u8],
+    out: &mut Out<'_>,
+    room: &Cell<u64>,
+) -> Result<usize, (ArchiveError, Option<usize>)> {
     match core {
         Core::Plain { started } => {
             let mut pos = 0;
@@ -1324,7 +1354,16 @@ impl Decoder {
             ContainerKind::Gzip => Core::Gzip(Box::new(GzipCore::new())),
             ContainerKind::Zip => Core::Zip(Box::new(ZipCore::new())),
         };
-        Decoder { kind, core, bytes_in: 0, bytes_out: 0, error: None, pending: Vec::new(), pending_at: 0, finished: false }
+        Decoder {
+            kind,
+            core,
+            bytes_in: 0,
+            bytes_out: 0,
+            error: None,
+            pending: Vec::new(),
+            pending_at: 0,
+            finished: false,
+        }
     }
 
     pub fn kind(&self) -> ContainerKind {
@@ -1340,7 +1379,12 @@ impl Decoder {
     /// Like `push`, but returns once about `max_out` decompressed bytes were emitted (past it by
     /// at most one `Data` piece), keeping the rest of the input pending. `Ok(true)`: output is
     /// pending; call [`Decoder::pump`] (or push the next chunk, which queues behind it).
-    pub fn push_bounded(&mut self, chunk: &[u8], max_out: u64, out: &mut dyn FnMut(Output<'_>)) -> Result<bool, ArchiveError> {
+    pub fn push_bounded(
+        &mut self,
+        chunk: &[u8],
+        max_out: u64,
+        out: &mut dyn FnMut(Output<'_>),
+    ) -> Result<bool, ArchiveError> {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }

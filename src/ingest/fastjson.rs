@@ -157,7 +157,9 @@ impl<'de> Fast<'de> {
                             let hex = s.get(i + 2..i + 6).ok_or(Bail)?;
                             let unit = u16::from_str_radix(hex, 16).map_err(|_| Bail)?;
                             // surrogates (pairs and lone ones) are serde_json's to judge
-                            char::from_u32(unit as u32).filter(|_| hex.bytes().all(|h| h.is_ascii_hexdigit())).ok_or(Bail)?
+                            char::from_u32(unit as u32)
+                                .filter(|_| hex.bytes().all(|h| h.is_ascii_hexdigit()))
+                                .ok_or(Bail)?
                         }
                         _ => return Err(Bail),
                     };
@@ -317,12 +319,16 @@ fn special(b: &[u8], from: usize) -> usize {
     let mut i = from;
     // SAFETY: SSE2 is always there on x86_64; each load reads bytes i..i + 16, inside `b`
     unsafe {
-        let (quote, backslash, under_space) = (_mm_set1_epi8(b'"' as i8), _mm_set1_epi8(b'\\' as i8), _mm_set1_epi8(0x1f));
+        let (quote, backslash, under_space) =
+            (_mm_set1_epi8(b'"' as i8), _mm_set1_epi8(b'\\' as i8), _mm_set1_epi8(0x1f));
         while i + 16 <= b.len() {
             let v = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
             // v <= 0x1f (unsigned) exactly when min(v, 0x1f) == v
             let control = _mm_cmpeq_epi8(_mm_min_epu8(v, under_space), v);
-            let hits = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), control));
+            let hits = _mm_movemask_epi8(_mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                control,
+            ));
             if hits != 0 {
                 return i + hits.trailing_zeros() as usize;
             }
@@ -345,7 +351,9 @@ fn special_words(b: &[u8], from: usize) -> usize {
     while i + 8 <= b.len() {
         let w = u64::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7]]);
         // the lowest flagged byte is exact (borrows only run upwards)
-        let hits = zero_byte(w ^ (ONES * b'"' as u64)) | zero_byte(w ^ (ONES * b'\\' as u64)) | (w.wrapping_sub(ONES * 0x20) & !w & HIGH);
+        let hits = zero_byte(w ^ (ONES * b'"' as u64))
+            | zero_byte(w ^ (ONES * b'\\' as u64))
+            | (w.wrapping_sub(ONES * 0x20) & !w & HIGH);
         if hits != 0 {
             return i + (hits.trailing_zeros() / 8) as usize;
         }

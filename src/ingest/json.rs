@@ -268,7 +268,25 @@ mod tests {
 
     #[test]
     fn blank_is_what_trim_leaves_empty() {
-        for s in ["", " ", "\t\n\r", "\x0b", "\x0c", "\u{a0}", "\u{85}", "\u{3000}", "\u{2028} ", "a", " a", "\x0ba", "\u{a0}b", "é", "\x00", "\x1f", "\x7f"] {
+        for s in [
+            "",
+            " ",
+            "\t\n\r",
+            "\x0b",
+            "\x0c",
+            "\u{a0}",
+            "\u{85}",
+            "\u{3000}",
+            "\u{2028} ",
+            "a",
+            " a",
+            "\x0ba",
+            "\u{a0}b",
+            "é",
+            "\x00",
+            "\x1f",
+            "\x7f",
+        ] {
             assert_eq!(is_blank(s), s.trim().is_empty(), "{s:?}");
         }
     }

@@ -19,7 +19,11 @@ pub struct Line<'a> {
 pub enum LineEvent<'a> {
     Line(Line<'a>),
     /// A line over the limit, skipped whole.
-    TooLong { number: u64, offset: u64, len: u64 },
+    TooLong {
+        number: u64,
+        offset: u64,
+        len: u64,
+    },
 }
 
 pub struct LineSplitter {
@@ -40,13 +44,26 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 impl LineSplitter {
     pub fn new(max_line_bytes: usize) -> Self {
-        LineSplitter { carry: Vec::new(), skipping: None, line_start: 0, consumed: 0, number: 0, max_line_bytes, at_source_start: true }
+        LineSplitter {
+            carry: Vec::new(),
+            skipping: None,
+            line_start: 0,
+            consumed: 0,
+            number: 0,
+            max_line_bytes,
+            at_source_start: true,
+        }
     }
 
     /// A splitter for lines that start at byte `offset` of the source, not at its start (a byte
     /// range read on its own): line numbers count from 1 within the range, no BOM is dropped.
     pub fn resume_at(max_line_bytes: usize, offset: u64) -> Self {
-        LineSplitter { line_start: offset, consumed: offset, at_source_start: false, ..LineSplitter::new(max_line_bytes) }
+        LineSplitter {
+            line_start: offset,
+            consumed: offset,
+            at_source_start: false,
+            ..LineSplitter::new(max_line_bytes)
+        }
     }
 
     /// A splitter whose first line is numbered `n + 1` (tests of line numbers past `u32::MAX`,
@@ -134,7 +151,13 @@ impl LineSplitter {
         while let [head @ .., b'\r' | b' ' | b'\t'] = bytes {
             bytes = head;
         }
-        f(LineEvent::Line(Line { bytes, number: self.number, offset: self.line_start, raw_len: raw.len() as u64, terminated }));
+        f(LineEvent::Line(Line {
+            bytes,
+            number: self.number,
+            offset: self.line_start,
+            raw_len: raw.len() as u64,
+            terminated,
+        }));
     }
 }
 
@@ -146,7 +169,13 @@ mod tests {
         let mut s = LineSplitter::new(max);
         let mut out = Vec::new();
         let mut f = |e: LineEvent<'_>| match e {
-            LineEvent::Line(l) => out.push(format!("{}@{}:{}{}", l.number, l.offset, String::from_utf8_lossy(l.bytes), if l.terminated { "" } else { "$" })),
+            LineEvent::Line(l) => out.push(format!(
+                "{}@{}:{}{}",
+                l.number,
+                l.offset,
+                String::from_utf8_lossy(l.bytes),
+                if l.terminated { "" } else { "$" }
+            )),
             LineEvent::TooLong { number, offset, len } => out.push(format!("{number}@{offset}:too long {len}")),
         };
         for c in input.chunks(chunk.max(1)) {

@@ -132,7 +132,8 @@ mod tests {
         let mut std = std::collections::HashSet::new();
         // xxh3 hashes of small numbers, a few repeated, plus the zero hash and hashes that share
         // their low 64 bits (the part that picks the slot)
-        let mut inputs: Vec<u128> = (0..20_000u32).map(|i| xxhash_rust::xxh3::xxh3_128(&(i % 15_000).to_le_bytes())).collect();
+        let mut inputs: Vec<u128> =
+            (0..20_000u32).map(|i| xxhash_rust::xxh3::xxh3_128(&(i % 15_000).to_le_bytes())).collect();
         inputs.extend([0, 0, 7, 7 | (1 << 64), 7 | (2 << 64), 1 << 64]);
         for (n, &h) in inputs.iter().enumerate() {
             assert_eq!(ours.contains(h), std.contains(&h), "contains {h:x}");
@@ -145,7 +146,12 @@ mod tests {
         assert!(std.iter().all(|&h| ours.contains(h)));
         assert!(!ours.contains(12345));
         // at most 8 slots per 7 hashes after a reserve, 1.7 at worst while growing
-        assert!(ours.slots.len() * 7 <= (ours.len() + 30_000) * 8 + 7 * 16, "{} slots for {}", ours.slots.len(), ours.len());
+        assert!(
+            ours.slots.len() * 7 <= (ours.len() + 30_000) * 8 + 7 * 16,
+            "{} slots for {}",
+            ours.slots.len(),
+            ours.len()
+        );
     }
 
     #[test]

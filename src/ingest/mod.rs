@@ -57,7 +57,11 @@ impl SourceInfo {
 
     /// When a source ends: lines read, every one skipped, none kept → the wrong file, most likely.
     fn check_is_telemetry(&mut self) {
-        if self.error.is_none() && self.lines > 0 && self.events + self.metrics_rows + self.alerts + self.duplicates == 0 && self.skipped > 0 {
+        if self.error.is_none()
+            && self.lines > 0
+            && self.events + self.metrics_rows + self.alerts + self.duplicates == 0
+            && self.skipped > 0
+        {
             self.error = Some("no line is bosun telemetry: is this the right file?".to_string());
         }
     }
@@ -132,7 +136,14 @@ impl Store {
     }
 
     pub fn context(&self, ctx: u32) -> &Context {
-        static EMPTY: Context = Context { attempt: Sym::NONE, task_id: Sym::NONE, task_title: Sym::NONE, executor: Sym::NONE, executor_variant: Sym::NONE, model: Sym::NONE };
+        static EMPTY: Context = Context {
+            attempt: Sym::NONE,
+            task_id: Sym::NONE,
+            task_title: Sym::NONE,
+            executor: Sym::NONE,
+            executor_variant: Sym::NONE,
+            model: Sym::NONE,
+        };
         self.contexts.get(ctx as usize).unwrap_or(&EMPTY)
     }
 
@@ -154,14 +165,19 @@ impl Store {
     /// (a few per session) are left out.
     pub fn held_bytes(&self) -> usize {
         use std::mem::size_of;
-        self.events.capacity() * size_of::<Event>() + self.usages.capacity() * size_of::<PackedUsage>() + self.seen_lines.held_bytes() + self.unreserved_held_bytes()
+        self.events.capacity() * size_of::<Event>()
+            + self.usages.capacity() * size_of::<PackedUsage>()
+            + self.seen_lines.held_bytes()
+            + self.unreserved_held_bytes()
     }
 
     /// The part of `held_bytes` not reserved ahead: names (interned strings, contexts), metrics
     /// rows and alerts.
     fn unreserved_held_bytes(&self) -> usize {
         use std::mem::size_of;
-        self.metrics.capacity() * size_of::<MetricsRow>() + self.alerts.capacity() * size_of::<Alert>() + self.names_held_bytes()
+        self.metrics.capacity() * size_of::<MetricsRow>()
+            + self.alerts.capacity() * size_of::<Alert>()
+            + self.names_held_bytes()
     }
 
     /// The part of `held_bytes` that holds names: interned strings and contexts.
@@ -175,7 +191,12 @@ impl Store {
 
     /// Where the records stand, to see later what an input made.
     pub fn counts(&self) -> Counts {
-        Counts { events: self.events.len(), usages: self.usages.len(), hashes: self.seen_lines.len(), other_bytes: self.unreserved_held_bytes() }
+        Counts {
+            events: self.events.len(),
+            usages: self.usages.len(),
+            hashes: self.seen_lines.len(),
+            other_bytes: self.unreserved_held_bytes(),
+        }
     }
 
     /// An event's usage (`NO_USAGE` or an index out of range: none).
@@ -194,14 +215,17 @@ impl Store {
     pub fn reserve_for_rest(&mut self, since: Counts, read: u64, rest: u64, limit: Option<usize>) -> bool {
         use std::mem::size_of;
         let now = self.counts();
-        let (events, usages, hashes) = (now.events - since.events, now.usages - since.usages, now.hashes - since.hashes);
+        let (events, usages, hashes) =
+            (now.events - since.events, now.usages - since.usages, now.hashes - since.hashes);
         let read = read.max(1) as f64;
         let mut rest = rest as f64 * 1.02;
         let mut capped = false;
         if let Some(limit) = limit {
             // bytes per input byte so far: records and what comes with them (names, which grow
             // slower as the input goes on: a margin); the input bytes whose records fit
-            let bytes = events * size_of::<Event>() + usages * size_of::<PackedUsage>() + now.other_bytes.saturating_sub(since.other_bytes);
+            let bytes = events * size_of::<Event>()
+                + usages * size_of::<PackedUsage>()
+                + now.other_bytes.saturating_sub(since.other_bytes);
             let per_byte = (bytes as f64 + hashes as f64 * lineset::LineSet::BYTES_PER_HASH) / read;
             // what is held but not used yet (room left by doubling) counts as room for the rest
             let spare = room(&self.events) * size_of::<Event>() + room(&self.usages) * size_of::<PackedUsage>();
@@ -213,7 +237,9 @@ impl Store {
         }
         // at most the cap: the rest's records scaled down together (the file then grows its
         // records as it goes, so it is not stopped at the room reserved)
-        let wanted = (events * size_of::<Event>()) as f64 + usages as f64 * 1.25 * size_of::<PackedUsage>() as f64 + hashes as f64 * lineset::LineSet::BYTES_PER_HASH;
+        let wanted = (events * size_of::<Event>()) as f64
+            + usages as f64 * 1.25 * size_of::<PackedUsage>() as f64
+            + hashes as f64 * lineset::LineSet::BYTES_PER_HASH;
         let cap = reservation_cap(self.held_bytes()) as f64;
         if wanted / read * rest > cap {
             (rest, capped) = (cap / wanted * read, false);
@@ -255,8 +281,16 @@ impl Store {
             (new >= cap + (cap / 16).max(1)).then_some(new)
         }
         let share = if events_full && usages_full { free / 2 } else { free };
-        let events = if events_full { grown(self.events.capacity(), size_of::<Event>(), share) } else { Some(self.events.capacity()) };
-        let usages = if usages_full { grown(self.usages.capacity(), size_of::<PackedUsage>(), share) } else { Some(self.usages.capacity()) };
+        let events = if events_full {
+            grown(self.events.capacity(), size_of::<Event>(), share)
+        } else {
+            Some(self.events.capacity())
+        };
+        let usages = if usages_full {
+            grown(self.usages.capacity(), size_of::<PackedUsage>(), share)
+        } else {
+            Some(self.usages.capacity())
+        };
         let (Some(events), Some(usages)) = (events, usages) else { return false };
         // (a list that is not full already has that capacity: nothing happens to it)
         self.events.reserve_exact(events - self.events.len());
@@ -278,7 +312,15 @@ impl Store {
 
     /// Skipped lines with their source names (cut: [`Store::source_name`]), in input order.
     pub fn skipped_lines(&self) -> Vec<SkippedLine> {
-        self.diagnostics.skipped.iter().map(|(src, line, reason)| SkippedLine { source: self.source_name(*src), line: *line, reason: reason.clone() }).collect()
+        self.diagnostics
+            .skipped
+            .iter()
+            .map(|(src, line, reason)| SkippedLine {
+                source: self.source_name(*src),
+                line: *line,
+                reason: reason.clone(),
+            })
+            .collect()
     }
 
     /// A source's name as rows that repeat it show it: cut to [`MAX_REPEATED_NAME_CHARS`]
@@ -318,7 +360,11 @@ impl Store {
         let exec = top.executor.as_deref().map(|e| e.trim().to_ascii_uppercase());
         let attempt = top.attempt_id.as_deref().unwrap_or("");
         // no task_id: the task UUID that starts bosun's attempt ids (spec rev. 2)
-        let task = top.task_id.as_deref().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| task_of_attempt(attempt).unwrap_or(""));
+        let task = top
+            .task_id
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())
+            .unwrap_or_else(|| task_of_attempt(attempt).unwrap_or(""));
         Context {
             attempt: self.strings.intern(attempt),
             task_id: self.strings.intern(task),
@@ -332,7 +378,8 @@ impl Store {
     /// The context id of an event, through a cache keyed by a hash of its raw strings so that the
     /// common case (another event of a known attempt) costs one hash and one lookup.
     fn context_id(&mut self, top: &TopFields<'_>) -> u32 {
-        let fields = [&top.attempt_id, &top.task_id, &top.task_title, &top.executor, &top.executor_variant, &top.model].map(|s| s.as_deref().unwrap_or(""));
+        let fields = [&top.attempt_id, &top.task_id, &top.task_title, &top.executor, &top.executor_variant, &top.model]
+            .map(|s| s.as_deref().unwrap_or(""));
         // the same strings as the previous event's (consecutive events are often one attempt's)
         if let Some((last, id)) = &self.last_context {
             if fields.iter().zip(last).all(|(a, b)| a == b) {
@@ -407,7 +454,8 @@ impl Store {
             Err(reason) => {
                 let mut reason = reason.0;
                 if !line.terminated && reason.starts_with("truncated") {
-                    reason = format!("{reason}; it is the last line and has no line end: the file was probably cut off");
+                    reason =
+                        format!("{reason}; it is the last line and has no line end: the file was probably cut off");
                 }
                 return self.skip(src, line.number, reason);
             }
@@ -443,7 +491,11 @@ impl Store {
                 source.metrics_rows += 1;
                 let rows = self.metrics.len();
                 self.add_metrics_row(top, ts_ms, loc);
-                if self.metrics.len() > rows { ranges::KEPT_METRICS } else { ranges::KEPT_METRICS_WITHOUT_ROW }
+                if self.metrics.len() > rows {
+                    ranges::KEPT_METRICS
+                } else {
+                    ranges::KEPT_METRICS_WITHOUT_ROW
+                }
             }
             Shape::Alert => {
                 source.alerts += 1;
@@ -489,12 +541,16 @@ impl Store {
     fn detail_of(&mut self, event_type: &str, d: &DataFields<'_>) -> Detail {
         let mut sym = |s: &Option<std::borrow::Cow<'_, str>>| self.strings.intern(s.as_deref().unwrap_or(""));
         match event_type {
-            "session_start" => Detail::SessionStart { prompt_type: sym(&d.prompt_type.as_ref().map(|p| p.to_ascii_lowercase().into())) },
+            "session_start" => Detail::SessionStart {
+                prompt_type: sym(&d.prompt_type.as_ref().map(|p| p.to_ascii_lowercase().into())),
+            },
             "tool_call" => {
                 let tool = sym(&d.tool_name);
                 let name = d.tool_name.as_deref().unwrap_or("").as_bytes();
                 // (a tool name is a few bytes: comparing windows beats preparing a substring searcher per word)
-                let edits = ["edit", "write", "create", "patch", "apply", "replace", "insert"].iter().any(|w| name.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w.as_bytes())));
+                let edits = ["edit", "write", "create", "patch", "apply", "replace", "insert"]
+                    .iter()
+                    .any(|w| name.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w.as_bytes())));
                 let file = if edits { sym(&d.file) } else { Sym::NONE };
                 Detail::ToolCall { tool, file, command_class: d.command_class() }
             }
@@ -509,7 +565,12 @@ impl Store {
                 });
                 Detail::Error {
                     // an absent category is `uncategorized` (spec §3), named here once for every pipeline
-                    category: sym(&Some(d.error_category.as_ref().map_or_else(|| "uncategorized".into(), |c| c.to_ascii_lowercase()).into())),
+                    category: sym(&Some(
+                        d.error_category
+                            .as_ref()
+                            .map_or_else(|| "uncategorized".into(), |c| c.to_ascii_lowercase())
+                            .into(),
+                    )),
                     fingerprint: sym(&d.error_fingerprint),
                     message: sym(&message.map(Into::into)),
                 }
@@ -549,7 +610,11 @@ impl Store {
             cache_creation_tokens: pick(|u| u.cache_creation_tokens),
         }
         .normalised();
-        let success = m.success.or_else(|| note.outcome_status.as_deref().map(|s| matches!(s.trim().to_ascii_lowercase().as_str(), "completed" | "success")));
+        let success = m.success.or_else(|| {
+            note.outcome_status
+                .as_deref()
+                .map(|s| matches!(s.trim().to_ascii_lowercase().as_str(), "completed" | "success"))
+        });
         let row = MetricsRow {
             ts_ms,
             loc,
@@ -563,7 +628,12 @@ impl Store {
             usage,
             duration_ms: m.duration_ms.filter(|d| *d >= 0),
             errors: m.errors.or(note.total_errors),
-            error_categories: note.error_categories.iter().map(|(c, n)| (self.strings.intern(&c.to_ascii_lowercase()), *n)).filter(|(c, _)| c.is_some()).collect(),
+            error_categories: note
+                .error_categories
+                .iter()
+                .map(|(c, n)| (self.strings.intern(&c.to_ascii_lowercase()), *n))
+                .filter(|(c, _)| c.is_some())
+                .collect(),
             tool_calls: m.tool_calls,
             tool_failures: m.tool_failures,
             commands: m.commands,
@@ -588,7 +658,17 @@ impl Store {
         let severity = self.strings.intern(&top.severity.as_deref().unwrap_or("").to_ascii_lowercase());
         let cooldown_key = self.strings.intern(top.cooldown_key.as_deref().unwrap_or(""));
         let occurrences = top.occurrences.map(|n| u32::try_from(n).unwrap_or(u32::MAX));
-        self.alerts.push(Alert { ts_ms, loc, alert_type, severity, attempt: ctx.attempt, task_id: ctx.task_id, executor: ctx.executor, cooldown_key, occurrences });
+        self.alerts.push(Alert {
+            ts_ms,
+            loc,
+            alert_type,
+            severity,
+            attempt: ctx.attempt,
+            task_id: ctx.task_id,
+            executor: ctx.executor,
+            cooldown_key,
+            occurrences,
+        });
     }
 }
 
@@ -599,7 +679,13 @@ pub fn task_of_attempt(attempt: &str) -> Option<&str> {
     let b = a.as_bytes();
     let uuid = b.len() >= 37
         && b[36] == b'-'
-        && b[..36].iter().enumerate().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { *c == b'-' } else { c.is_ascii_hexdigit() });
+        && b[..36].iter().enumerate().all(|(i, c)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                *c == b'-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        });
     // (36 ASCII bytes: a char boundary)
     uuid.then(|| &a[..36])
 }
@@ -776,7 +862,30 @@ const RESERVE_AFTER_BYTES: u64 = 4 << 20;
 impl Feed {
     /// `name` is how the diagnostics name this input (a path relative to the dropped folder, or a file name).
     pub fn new(name: &str) -> Feed {
-        Feed { name: name.to_string(), head: Vec::new(), decoder: None, kind: ContainerKind::Plain, open: None, bytes_in: 0, failed: false, last_src: None, size_hint: None, gzip_size_hint: None, bytes_out: 0, counts_at_start: None, reserved: false, memory_limit: None, stopped: None, ratio_cap: None, junk_cap: None, first_src: None, text_bytes: 0, telemetry_seen: false, gave_up: None, ended: false }
+        Feed {
+            name: name.to_string(),
+            head: Vec::new(),
+            decoder: None,
+            kind: ContainerKind::Plain,
+            open: None,
+            bytes_in: 0,
+            failed: false,
+            last_src: None,
+            size_hint: None,
+            gzip_size_hint: None,
+            bytes_out: 0,
+            counts_at_start: None,
+            reserved: false,
+            memory_limit: None,
+            stopped: None,
+            ratio_cap: None,
+            junk_cap: None,
+            first_src: None,
+            text_bytes: 0,
+            telemetry_seen: false,
+            gave_up: None,
+            ended: false,
+        }
     }
 
     /// A feed that knows its input's size: once 4 MiB are read it reserves room for the events the
@@ -877,7 +986,9 @@ impl Feed {
         // the input's bytes read (with this chunk), those its records so far came from, and its
         // size — in the bytes its lines are in
         let sized = match self.kind {
-            ContainerKind::Plain => self.size_hint.map(|total| (self.bytes_in, self.bytes_in - chunk.len() as u64, total)),
+            ContainerKind::Plain => {
+                self.size_hint.map(|total| (self.bytes_in, self.bytes_in - chunk.len() as u64, total))
+            }
             ContainerKind::Gzip => self.gzip_size_hint.map(|total| (self.bytes_out, self.bytes_out, total)),
             ContainerKind::Zip => None,
         };
@@ -928,7 +1039,8 @@ impl Feed {
             self.give_up(store, why);
             return false;
         }
-        if self.junk_cap.is_some() && self.kind != ContainerKind::Zip && self.open.as_ref().is_some_and(|o| o.rejected) {
+        if self.junk_cap.is_some() && self.kind != ContainerKind::Zip && self.open.as_ref().is_some_and(|o| o.rejected)
+        {
             // not text: nothing more of it would be read
             (self.open, self.decoder, self.ended) = (None, None, true);
             (store.limit, store.room_only) = (None, false);
@@ -1075,7 +1187,11 @@ impl Feed {
                 }
             }
         };
-        let mut result = if last { decoder.finish(&mut on_output).map(|()| false) } else { decoder.push_bounded(chunk, max_out, &mut on_output) };
+        let mut result = if last {
+            decoder.finish(&mut on_output).map(|()| false)
+        } else {
+            decoder.push_bounded(chunk, max_out, &mut on_output)
+        };
         let mut errors = Vec::new();
         // a zip entry the decoder cannot read (encrypted, unknown method) is reported and skipped;
         // anything else ends this input, keeping what was read before
@@ -1087,7 +1203,11 @@ impl Feed {
                     if decoder.is_failed() {
                         break false;
                     }
-                    result = if last { decoder.finish(&mut on_output).map(|()| false) } else { decoder.pump(max_out, &mut on_output) };
+                    result = if last {
+                        decoder.finish(&mut on_output).map(|()| false)
+                    } else {
+                        decoder.pump(max_out, &mut on_output)
+                    };
                 }
             }
         };
@@ -1101,7 +1221,11 @@ impl Feed {
             let src = src.unwrap_or_else(|| store.add_source(self.name.clone(), "zip"));
             let fatal = self.failed;
             let s = &mut store.sources[src as usize];
-            s.error = Some(if fatal { format!("{message} (after {} input bytes; what came before was loaded)", decoder.consumed()) } else { message });
+            s.error = Some(if fatal {
+                format!("{message} (after {} input bytes; what came before was loaded)", decoder.consumed())
+            } else {
+                message
+            });
         }
         self.last_src = last_src.get();
         self.bytes_out = bytes_out.get();
@@ -1146,7 +1270,10 @@ fn check_head(store: &mut Store, o: &mut Open) -> bool {
     let first_line = &head[..memchr::memchr(b'\n', &head).unwrap_or(head.len())];
     let verdict = if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
         Some("UTF-16 text: bosun writes UTF-8 JSON Lines; convert the file to UTF-8".to_string())
-    } else if first_line.contains(&0) || (head.contains(&0) && !head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head).trim_ascii_start().starts_with(b"{")) {
+    } else if first_line.contains(&0)
+        || (head.contains(&0)
+            && !head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head).trim_ascii_start().starts_with(b"{"))
+    {
         Some("binary content, not JSON Lines text: is this the right file?".to_string())
     } else {
         None
@@ -1173,7 +1300,14 @@ fn on_line_event(store: &mut Store, src: u32, ev: LineEvent<'_>) {
             if let Some(s) = store.sources.get_mut(src as usize) {
                 s.lines += 1;
             }
-            store.skip(src, number, format!("line too long: {len} bytes (the limit is {} bytes); skipped without reading it", DEFAULT_MAX_LINE_BYTES));
+            store.skip(
+                src,
+                number,
+                format!(
+                    "line too long: {len} bytes (the limit is {} bytes); skipped without reading it",
+                    DEFAULT_MAX_LINE_BYTES
+                ),
+            );
         }
     }
 }
@@ -1201,7 +1335,10 @@ mod line_number_tests {
         let mut store = Store::new();
         let src = store.add_source("big.jsonl".into(), "plain");
         let before = u32::MAX as u64 - 1;
-        let mut open = Open { lines: LineSplitter::new(DEFAULT_MAX_LINE_BYTES).with_lines_before(before), ..Open::new(src, false, false) };
+        let mut open = Open {
+            lines: LineSplitter::new(DEFAULT_MAX_LINE_BYTES).with_lines_before(before),
+            ..Open::new(src, false, false)
+        };
         let event = br#"{"timestamp":"2026-02-09T14:23:45Z","attempt_id":"a1","event_type":"session_start"}"#;
         let mut input = b"not json\n".to_vec();
         input.extend_from_slice(event);
@@ -1220,7 +1357,10 @@ mod line_number_tests {
     fn line_numbers_saturate_at_the_locator_limit() {
         let mut store = Store::new();
         let src = store.add_source("big.jsonl".into(), "plain");
-        let mut open = Open { lines: LineSplitter::new(DEFAULT_MAX_LINE_BYTES).with_lines_before(u64::MAX - 1), ..Open::new(src, false, false) };
+        let mut open = Open {
+            lines: LineSplitter::new(DEFAULT_MAX_LINE_BYTES).with_lines_before(u64::MAX - 1),
+            ..Open::new(src, false, false)
+        };
         feed_lines(&mut store, &mut open, b"x\ny\nz\n");
         close(&mut store, open);
         let skipped: Vec<u64> = store.skipped_lines().iter().map(|s| s.line).collect();
@@ -1238,7 +1378,9 @@ mod reservation_tests {
     /// reserves room within the cap instead of aborting on a 394 GB allocation.
     #[test]
     fn an_absurd_rest_reserves_within_the_cap() {
-        let line = |i: usize| format!("{{\"timestamp\":\"2026-02-09T14:23:45Z\",\"attempt_id\":\"a{i}\",\"event_type\":\"usage\",\"data\":{{\"usage\":{{\"total_tokens\":{i}}}}}}}\n");
+        let line = |i: usize| {
+            format!("{{\"timestamp\":\"2026-02-09T14:23:45Z\",\"attempt_id\":\"a{i}\",\"event_type\":\"usage\",\"data\":{{\"usage\":{{\"total_tokens\":{i}}}}}}}\n")
+        };
         let text: String = (0..2000).map(line).collect();
         for rest in [200u64 << 30, u64::MAX] {
             let mut store = Store::new();
@@ -1247,7 +1389,12 @@ mod reservation_tests {
             let held = store.held_bytes();
             let capped = store.reserve_for_rest(since, text.len() as u64, rest, None);
             assert!(!capped);
-            assert!(store.held_bytes() <= held + reservation_cap(held) + (1 << 20), "{} > cap {}", store.held_bytes(), reservation_cap(held));
+            assert!(
+                store.held_bytes() <= held + reservation_cap(held) + (1 << 20),
+                "{} > cap {}",
+                store.held_bytes(),
+                reservation_cap(held)
+            );
             assert!(store.held_bytes() > held + (32 << 20), "some room is reserved");
         }
         // under a memory limit the limit still binds first, and the room is then the input's own

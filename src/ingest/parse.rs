@@ -140,10 +140,54 @@ enum Prefix {
 }
 impl Prefix {
     fn name(self, i: usize) -> &'static str {
-        const D: [&str; 10] = ["data.prompt_tokens", "data.completion_tokens", "data.total_tokens", "data.input_tokens", "data.output_tokens", "data.cache_read_input_tokens", "data.cache_creation_input_tokens", "data.cost_usd", "data.total_cost_usd", "data.cached_input_tokens"];
-        const DU: [&str; 10] = ["data.usage.prompt_tokens", "data.usage.completion_tokens", "data.usage.total_tokens", "data.usage.input_tokens", "data.usage.output_tokens", "data.usage.cache_read_input_tokens", "data.usage.cache_creation_input_tokens", "data.usage.cost_usd", "data.usage.total_cost_usd", "data.usage.cached_input_tokens"];
-        const M: [&str; 10] = ["metrics.prompt_tokens", "metrics.completion_tokens", "metrics.total_tokens", "metrics.input_tokens", "metrics.output_tokens", "metrics.cache_read_input_tokens", "metrics.cache_creation_input_tokens", "metrics.cost_usd", "metrics.total_cost_usd", "metrics.cached_input_tokens"];
-        const MU: [&str; 10] = ["metrics.usage.prompt_tokens", "metrics.usage.completion_tokens", "metrics.usage.total_tokens", "metrics.usage.input_tokens", "metrics.usage.output_tokens", "metrics.usage.cache_read_input_tokens", "metrics.usage.cache_creation_input_tokens", "metrics.usage.cost_usd", "metrics.usage.total_cost_usd", "metrics.usage.cached_input_tokens"];
+        const D: [&str; 10] = [
+            "data.prompt_tokens",
+            "data.completion_tokens",
+            "data.total_tokens",
+            "data.input_tokens",
+            "data.output_tokens",
+            "data.cache_read_input_tokens",
+            "data.cache_creation_input_tokens",
+            "data.cost_usd",
+            "data.total_cost_usd",
+            "data.cached_input_tokens",
+        ];
+        const DU: [&str; 10] = [
+            "data.usage.prompt_tokens",
+            "data.usage.completion_tokens",
+            "data.usage.total_tokens",
+            "data.usage.input_tokens",
+            "data.usage.output_tokens",
+            "data.usage.cache_read_input_tokens",
+            "data.usage.cache_creation_input_tokens",
+            "data.usage.cost_usd",
+            "data.usage.total_cost_usd",
+            "data.usage.cached_input_tokens",
+        ];
+        const M: [&str; 10] = [
+            "metrics.prompt_tokens",
+            "metrics.completion_tokens",
+            "metrics.total_tokens",
+            "metrics.input_tokens",
+            "metrics.output_tokens",
+            "metrics.cache_read_input_tokens",
+            "metrics.cache_creation_input_tokens",
+            "metrics.cost_usd",
+            "metrics.total_cost_usd",
+            "metrics.cached_input_tokens",
+        ];
+        const MU: [&str; 10] = [
+            "metrics.usage.prompt_tokens",
+            "metrics.usage.completion_tokens",
+            "metrics.usage.total_tokens",
+            "metrics.usage.input_tokens",
+            "metrics.usage.output_tokens",
+            "metrics.usage.cache_read_input_tokens",
+            "metrics.usage.cache_creation_input_tokens",
+            "metrics.usage.cost_usd",
+            "metrics.usage.total_cost_usd",
+            "metrics.usage.cached_input_tokens",
+        ];
         match self {
             Prefix::Data => D[i],
             Prefix::DataUsage => DU[i],
@@ -244,7 +288,13 @@ pub fn command_of_argv(argv: Vec<Cow<'_, str>>) -> Option<Cow<'_, str>> {
         matches!(name, "sh" | "bash" | "zsh")
     };
     let wrapped = argv.len() >= 3 && shell(&argv[0]) && matches!(argv[1].trim(), "-c" | "-lc");
-    let line = if wrapped { argv.into_iter().nth(2)? } else if argv.is_empty() { return None } else { Cow::Owned(argv.join(" ")) };
+    let line = if wrapped {
+        argv.into_iter().nth(2)?
+    } else if argv.is_empty() {
+        return None;
+    } else {
+        Cow::Owned(argv.join(" "))
+    };
     (!line.trim().is_empty()).then_some(line)
 }
 
@@ -437,8 +487,21 @@ impl<'de> ObjectReader<'de> for DataFields<'de> {
 
 /// Test and lint runners recognised in a shell command (spec `tools`).
 pub fn classify_command(cmd: &str) -> u8 {
-    const TESTS: [&str; 11] = ["cargo test", "cargo nextest", "npm test", "pnpm test", "yarn test", "pytest", "go test", "jest", "vitest", "mvn test", "gradle test"];
-    const LINTS: [&str; 8] = ["clippy", "eslint", "ruff", "flake8", "pylint", "golangci-lint", "prettier --check", "cargo fmt --check"];
+    const TESTS: [&str; 11] = [
+        "cargo test",
+        "cargo nextest",
+        "npm test",
+        "pnpm test",
+        "yarn test",
+        "pytest",
+        "go test",
+        "jest",
+        "vitest",
+        "mvn test",
+        "gradle test",
+    ];
+    const LINTS: [&str; 8] =
+        ["clippy", "eslint", "ruff", "flake8", "pylint", "golangci-lint", "prettier --check", "cargo fmt --check"];
     // searchers built once: `str::find` prepares its searcher on every call, and this runs for
     // every shell command of every log (it showed in ingest profiles)
     static FINDERS: std::sync::OnceLock<Vec<(memchr::memmem::Finder<'static>, u8)>> = std::sync::OnceLock::new();
@@ -562,7 +625,9 @@ struct ActionObject<'a>(Option<Cow<'a, str>>);
 impl<'de> ObjectReader<'de> for ActionObject<'de> {
     fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
         match key {
-            "action" | "type" if key == "action" || self.0.is_none() => self.0 = map.next_value::<Scalar>()?.as_str().ok().flatten(),
+            "action" | "type" if key == "action" || self.0.is_none() => {
+                self.0 = map.next_value::<Scalar>()?.as_str().ok().flatten()
+            }
             _ => {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -773,7 +838,11 @@ fn is_bosun_diff_header(line: &str) -> bool {
     let t = line.trim_start();
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     let rest = &t[digits..];
-    digits > 0 && (rest.starts_with(" file(s) changed,") || rest.starts_with(" files changed,") || rest.starts_with(" file changed,")) && rest.contains(" +")
+    digits > 0
+        && (rest.starts_with(" file(s) changed,")
+            || rest.starts_with(" files changed,")
+            || rest.starts_with(" file changed,"))
+        && rest.contains(" +")
 }
 
 /// The path of one file line of bosun's layout: `  src/a b.rs    +12     -3` or `  logo.png  (binary)`.
@@ -1058,7 +1127,9 @@ fn json_error(e: &serde_json::Error) -> SkipReason {
     let core = msg.split(" at line ").next().unwrap_or(&msg);
     SkipReason(match e.classify() {
         Category::Eof => format!("truncated: the line ends inside a JSON value (column {})", e.column()),
-        _ if core.contains("recursion limit") => format!("nested too deeply (more than 128 levels) at column {}", e.column()),
+        _ if core.contains("recursion limit") => {
+            format!("nested too deeply (more than 128 levels) at column {}", e.column())
+        }
         _ => format!("not valid JSON: {core} at column {}", e.column()),
     })
 }
@@ -1079,7 +1150,10 @@ mod tests {
 
     #[test]
     fn diff_stat_files() {
-        assert_eq!(files_of_diff_stat("src/auth.rs | 40 ++--\n src/routes.rs | 7 +\n 2 files changed, 31 insertions(+)"), vec!["src/auth.rs", "src/routes.rs"]);
+        assert_eq!(
+            files_of_diff_stat("src/auth.rs | 40 ++--\n src/routes.rs | 7 +\n 2 files changed, 31 insertions(+)"),
+            vec!["src/auth.rs", "src/routes.rs"]
+        );
     }
 
     #[test]
@@ -1087,7 +1161,12 @@ mod tests {
         let text = "3 file(s) changed, +15 -4\n  src/a.rs            +10     -2\n  docs/my notes.md     +5     -2\n  logo.png        (binary)";
         assert_eq!(files_of_diff_stat(text), vec!["src/a.rs", "docs/my notes.md", "logo.png"]);
         // a path holding a `|`, and columns that are not counts (not a file line)
-        assert_eq!(files_of_diff_stat("2 file(s) changed, +1 -0\n  a | b.rs  +1  -0\n  weird +x -y\n  wide\u{3000}+1\u{3000}-1"), vec!["a | b.rs"]);
+        assert_eq!(
+            files_of_diff_stat(
+                "2 file(s) changed, +1 -0\n  a | b.rs  +1  -0\n  weird +x -y\n  wide\u{3000}+1\u{3000}-1"
+            ),
+            vec!["a | b.rs"]
+        );
         assert!(files_of_diff_stat("(no diff stats available)").is_empty());
         assert!(files_of_diff_stat("0 file(s) changed, +0 -0\n").is_empty());
         // git's summary line is last, not a header: still git's layout
@@ -1110,12 +1189,25 @@ mod tests {
     fn claude_usage_adds_cache_tokens_to_prompt() {
         let t = parse_line(r#"{"event_type":"agent_output","data":{"message":{"usage":{"input_tokens":"100","output_tokens":20,"cache_read_input_tokens":5,"cache_creation_input_tokens":7}},"total_cost_usd":0.5}}"#).unwrap();
         let d = t.data.unwrap();
-        assert_eq!(d.nested_usage(), Some(Usage { prompt_tokens: Some(112), completion_tokens: Some(20), total_tokens: Some(132), cost_usd: None, cache_read_tokens: Some(5), cache_creation_tokens: Some(7), ..Default::default() }));
+        assert_eq!(
+            d.nested_usage(),
+            Some(Usage {
+                prompt_tokens: Some(112),
+                completion_tokens: Some(20),
+                total_tokens: Some(132),
+                cost_usd: None,
+                cache_read_tokens: Some(5),
+                cache_creation_tokens: Some(7),
+                ..Default::default()
+            })
+        );
     }
 
     #[test]
     fn duplicate_keys_last_wins_with_a_warning() {
-        let t = parse_line(r#"{"event_type":"a","event_type":"tool_call","data":{"tool_name":"x","tool_name":"shell"}}"#).unwrap();
+        let t =
+            parse_line(r#"{"event_type":"a","event_type":"tool_call","data":{"tool_name":"x","tool_name":"shell"}}"#)
+                .unwrap();
         assert_eq!(t.event_type, Some(Ok(Cow::Borrowed("tool_call"))));
         assert_eq!(t.data.as_ref().unwrap().tool_name.as_deref(), Some("shell"));
         assert_eq!(t.warnings, vec!["event_type"]);
@@ -1127,7 +1219,10 @@ mod tests {
         assert_eq!(parse_line("[1,2]").err().unwrap().0, "not a JSON object (an array)");
         assert_eq!(parse_line("null").err().unwrap().0, "not a JSON object (null)");
         assert_eq!(parse_line(r#"{"a":1 "b":2}"#).err().unwrap().0, "not valid JSON: expected `,` or `}` at column 8");
-        assert_eq!(parse_line(r#"{"event_type":"x","data":{"out"#).err().unwrap().0, "truncated: the line ends inside a JSON value (column 30)");
+        assert_eq!(
+            parse_line(r#"{"event_type":"x","data":{"out"#).err().unwrap().0,
+            "truncated: the line ends inside a JSON value (column 30)"
+        );
         let deep = format!("{{\"event_type\":\"x\",\"data\":{}{}}}", "[".repeat(200), "]".repeat(200));
         assert!(parse_line(&deep).err().unwrap().0.starts_with("nested too deeply"), "{:?}", parse_line(&deep).err());
     }

@@ -99,7 +99,14 @@ impl RangeParser {
         let first = range_start == 0;
         // only the first range holds the file's first bytes, which decide whether it is text
         let open = Open::new(src, false, !first);
-        RangeParser { store, open, phase: if first { Phase::Range } else { Phase::Prefix }, pos: range_start.saturating_sub(1), range_start, range_bytes: 0 }
+        RangeParser {
+            store,
+            open,
+            phase: if first { Phase::Range } else { Phase::Prefix },
+            pos: range_start.saturating_sub(1),
+            range_start,
+            range_bytes: 0,
+        }
     }
 
     /// Pushes the next bytes: the range's, then (after [`Self::end_of_range`]) those that follow
@@ -215,7 +222,17 @@ impl RangeMerge {
         if rejected {
             store.sources[src as usize].error = Some(super::too_many_sources());
         }
-        RangeMerge { src, lines: 0, bytes: 0, rejected, reserved: false, size, memory_limit: None, room_capped: false, stopped: None }
+        RangeMerge {
+            src,
+            lines: 0,
+            bytes: 0,
+            rejected,
+            reserved: false,
+            size,
+            memory_limit: None,
+            room_capped: false,
+            stopped: None,
+        }
     }
 
     /// As [`Feed::set_memory_limit`](super::Feed::set_memory_limit), a range at a time.
@@ -240,7 +257,9 @@ impl RangeMerge {
             return;
         }
         if let Some(limit) = self.memory_limit {
-            if store.held_bytes() >= limit || (self.room_capped && !store.has_room_for(r.events.len(), r.usages.len(), r.kept.len())) {
+            if store.held_bytes() >= limit
+                || (self.room_capped && !store.has_room_for(r.events.len(), r.usages.len(), r.kept.len()))
+            {
                 store.sources[src as usize].stop_at_limit();
                 self.stopped = Some(Stopped { bytes: self.bytes, lines: self.lines });
                 return;
@@ -272,8 +291,14 @@ impl RangeMerge {
         // the first range shows the density of records: room for the rest is reserved after it
         let before = (!self.reserved && r.range_bytes > 0).then(|| store.counts());
         let range_bytes = r.range_bytes;
-        let mut names = Remap { strings: &r.strings, range_contexts: &r.contexts, syms: vec![None; r.strings.len()], contexts: vec![None; r.contexts.len()] };
-        let (mut events, mut metrics, mut alerts) = (r.events.iter(), r.metrics.iter(), r.alerts.iter().zip(&r.alert_contexts));
+        let mut names = Remap {
+            strings: &r.strings,
+            range_contexts: &r.contexts,
+            syms: vec![None; r.strings.len()],
+            contexts: vec![None; r.contexts.len()],
+        };
+        let (mut events, mut metrics, mut alerts) =
+            (r.events.iter(), r.metrics.iter(), r.alerts.iter().zip(&r.alert_contexts));
         let mut warnings = r.warnings.iter().peekable();
         for (i, &(hash, kind)) in r.kept.iter().enumerate() {
             let duplicate = !store.seen_lines.insert(hash);
@@ -293,7 +318,9 @@ impl RangeMerge {
                     *store.diagnostics.field_warnings.entry(static_name(w)).or_insert(0) += 1;
                 }
             }
-            let fix = |loc: Locator| Locator::new(src, base.saturating_add(loc.line()), loc.offset().unwrap_or(u64::MAX), loc.len() as u64);
+            let fix = |loc: Locator| {
+                Locator::new(src, base.saturating_add(loc.line()), loc.offset().unwrap_or(u64::MAX), loc.len() as u64)
+            };
             match kind {
                 KEPT_EVENT => {
                     let Some(e) = events.next() else { continue };
@@ -313,7 +340,15 @@ impl RangeMerge {
                         }
                         None => NO_USAGE,
                     };
-                    store.events.push(Event::new(e.ts_ms(), e.sequence_num().map(i64::from), fix(e.loc), ctx, event_type, detail, usage));
+                    store.events.push(Event::new(
+                        e.ts_ms(),
+                        e.sequence_num().map(i64::from),
+                        fix(e.loc),
+                        ctx,
+                        event_type,
+                        detail,
+                        usage,
+                    ));
                 }
                 KEPT_METRICS => {
                     let Some(m) = metrics.next() else { continue };
@@ -337,14 +372,25 @@ impl RangeMerge {
                     let ctx = names.context(store, actx);
                     let (alert_type, severity) = (names.sym(store, a.alert_type), names.sym(store, a.severity));
                     let cooldown_key = names.sym(store, a.cooldown_key);
-                    store.alerts.push(Alert { ts_ms: a.ts_ms, loc: fix(a.loc), alert_type, severity, attempt: ctx.attempt, task_id: ctx.task_id, executor: ctx.executor, cooldown_key, occurrences: a.occurrences });
+                    store.alerts.push(Alert {
+                        ts_ms: a.ts_ms,
+                        loc: fix(a.loc),
+                        alert_type,
+                        severity,
+                        attempt: ctx.attempt,
+                        task_id: ctx.task_id,
+                        executor: ctx.executor,
+                        cooldown_key,
+                        occurrences: a.occurrences,
+                    });
                 }
                 _ => {}
             }
         }
         if let Some(before) = before {
             self.reserved = true;
-            self.room_capped = store.reserve_for_rest(before, range_bytes, self.size.saturating_sub(range_bytes), self.memory_limit);
+            self.room_capped =
+                store.reserve_for_rest(before, range_bytes, self.size.saturating_sub(range_bytes), self.memory_limit);
         }
     }
 
@@ -409,7 +455,9 @@ impl Remap<'_> {
                 let fingerprint = self.sym(store, fingerprint);
                 Detail::Error { category, fingerprint, message: self.sym(store, message) }
             }
-            Detail::SessionEnd { status, duration_ms, permission_denied } => Detail::SessionEnd { status: self.sym(store, status), duration_ms, permission_denied },
+            Detail::SessionEnd { status, duration_ms, permission_denied } => {
+                Detail::SessionEnd { status: self.sym(store, status), duration_ms, permission_denied }
+            }
             Detail::Skill { name } => Detail::Skill { name: self.sym(store, name) },
         }
     }
@@ -423,5 +471,7 @@ fn static_name(name: &str) -> &'static str {
     thread_local! {
         static NAMES: RefCell<HashMap<String, &'static str>> = RefCell::new(HashMap::new());
     }
-    NAMES.with(|n| *n.borrow_mut().entry(name.to_string()).or_insert_with(|| Box::leak(name.to_string().into_boxed_str())))
+    NAMES.with(|n| {
+        *n.borrow_mut().entry(name.to_string()).or_insert_with(|| Box::leak(name.to_string().into_boxed_str()))
+    })
 }

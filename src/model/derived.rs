@@ -33,8 +33,6 @@ pub struct ErrorEvent {
     pub message: Sym,
 }
 
-
-
 /// One tool's events within one session.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct ToolStat {
@@ -151,7 +149,12 @@ pub struct Derived {
 }
 
 impl Derived {
-    pub(crate) fn build(store: &Store, sessions: &[Session], session_of: impl Fn(Sym) -> Option<u32>, inferrer: &mut super::sessions::Inferrer) -> Derived {
+    pub(crate) fn build(
+        store: &Store,
+        sessions: &[Session],
+        session_of: impl Fn(Sym) -> Option<u32>,
+        inferrer: &mut super::sessions::Inferrer,
+    ) -> Derived {
         let mut d = Derived { digests: vec![SessionDigest::default(); sessions.len()], ..Default::default() };
         let unknown = store.strings.lookup(crate::pipelines::UNKNOWN).unwrap_or(Sym::NONE);
         let norm = |t: Sym| if t.is_none() { unknown } else { t };
@@ -173,7 +176,11 @@ impl Derived {
                         event: i as u32,
                         session: si,
                         ts_ms: e.ts_ms(),
-                        executor: if ctx.executor.is_some() { ctx.executor } else { session.map_or(Sym::NONE, |s| s.executor) },
+                        executor: if ctx.executor.is_some() {
+                            ctx.executor
+                        } else {
+                            session.map_or(Sym::NONE, |s| s.executor)
+                        },
                         task: session.map_or(ctx.task_id, |s| s.task_id),
                         attempt: ctx.attempt,
                         category,
@@ -190,8 +197,10 @@ impl Derived {
             }
         }
 
-        d.metrics_session = store.metrics.iter().map(|r| r.ctx.attempt.get().and_then(&session_of).unwrap_or(NO_SESSION)).collect();
-        d.alert_session = store.alerts.iter().map(|a| a.attempt.get().and_then(&session_of).unwrap_or(NO_SESSION)).collect();
+        d.metrics_session =
+            store.metrics.iter().map(|r| r.ctx.attempt.get().and_then(&session_of).unwrap_or(NO_SESSION)).collect();
+        d.alert_session =
+            store.alerts.iter().map(|a| a.attempt.get().and_then(&session_of).unwrap_or(NO_SESSION)).collect();
         for (r, &si) in store.metrics.iter().zip(&d.metrics_session) {
             if let (Some(t), Some(g)) = (r.ts_ms, d.digests.get_mut(si as usize)) {
                 g.widen(t);
@@ -267,7 +276,9 @@ impl Derived {
 
         // orders: by attempt id, and by task then start then attempt id (compared as ranks)
         let mut by_attempt: Vec<u32> = (0..sessions.len() as u32).collect();
-        by_attempt.sort_unstable_by(|&a, &b| store.str(sessions[a as usize].attempt).cmp(store.str(sessions[b as usize].attempt)));
+        by_attempt.sort_unstable_by(|&a, &b| {
+            store.str(sessions[a as usize].attempt).cmp(store.str(sessions[b as usize].attempt))
+        });
         let mut attempt_rank = vec![0u32; sessions.len()];
         for (r, &s) in by_attempt.iter().enumerate() {
             attempt_rank[s as usize] = r as u32;

@@ -30,7 +30,8 @@ pub struct Price {
 }
 
 const OPENAI: &str = "OpenAI API pricing, openai.com/api/pricing";
-const ANTHROPIC: &str = "Anthropic API pricing, docs.anthropic.com/en/docs/about-claude/pricing (5-minute cache writes)";
+const ANTHROPIC: &str =
+    "Anthropic API pricing, docs.anthropic.com/en/docs/about-claude/pricing (5-minute cache writes)";
 
 /// The shipped table: the models bosun runs (Codex, Copilot and Claude executors), at their
 /// providers' published list prices. More specific patterns come first: the first match wins.
@@ -105,7 +106,10 @@ pub fn estimate(price: &Price, t: &Tokens) -> Option<Nanos> {
     let cached = price.cached_input.unwrap_or(price.input);
     let write = price.cache_write.unwrap_or(price.input);
     // USD per million tokens × tokens = micro-dollars; × 1000 = nano-dollars
-    let micro = n(t.input) * price.input + (n(t.cached_input) + n(t.cache_read)) * cached + n(t.cache_creation) * write + n(t.output) * price.output;
+    let micro = n(t.input) * price.input
+        + (n(t.cached_input) + n(t.cache_read)) * cached
+        + n(t.cache_creation) * write
+        + n(t.output) * price.output;
     super::money::nanos(micro / 1e6)
 }
 
@@ -121,8 +125,12 @@ pub fn from_json(text: &str) -> Result<Vec<Price>, String> {
     // each shape read on its own (an untagged enum would hide serde's message, which names the key)
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("prices: {e}"))?;
     let table = match value {
-        serde_json::Value::Array(_) => serde_json::from_value::<Vec<Price>>(value).map_err(|e| format!("prices: {e}"))?,
-        serde_json::Value::Object(_) => serde_json::from_value::<Wrapped>(value).map_err(|e| format!("prices: {e}"))?.prices,
+        serde_json::Value::Array(_) => {
+            serde_json::from_value::<Vec<Price>>(value).map_err(|e| format!("prices: {e}"))?
+        }
+        serde_json::Value::Object(_) => {
+            serde_json::from_value::<Wrapped>(value).map_err(|e| format!("prices: {e}"))?.prices
+        }
         _ => return Err("prices: expected a list of prices, or an object with `prices`".into()),
     };
     check(&table)?;
@@ -136,7 +144,12 @@ pub fn check(table: &[Price]) -> Result<(), String> {
         if p.model.trim().is_empty() {
             return Err(format!("prices[{i}].model: empty"));
         }
-        for (key, v) in [("input", Some(p.input)), ("cached_input", p.cached_input), ("cache_write", p.cache_write), ("output", Some(p.output))] {
+        for (key, v) in [
+            ("input", Some(p.input)),
+            ("cached_input", p.cached_input),
+            ("cache_write", p.cache_write),
+            ("output", Some(p.output)),
+        ] {
             if let Some(v) = v {
                 if !v.is_finite() || v < 0.0 {
                     return Err(format!("prices[{i}].{key} ({}): not a price in USD per million tokens", p.model));
@@ -177,17 +190,35 @@ mod tests {
         assert_eq!(estimate(price_of(&t, "gpt-5-codex").unwrap(), &codex), Some(28_000_000));
         // Claude Sonnet 4: 1 000 input, 20 000 cache reads, 5 000 cache writes, 800 output
         // 1 000 × 3 + 20 000 × 0.3 + 5 000 × 3.75 + 800 × 15 = 3 000 + 6 000 + 18 750 + 12 000 = 39 750 µ$
-        let claude = Tokens { input: Some(1_000), cache_read: Some(20_000), cache_creation: Some(5_000), output: Some(800), ..Default::default() };
+        let claude = Tokens {
+            input: Some(1_000),
+            cache_read: Some(20_000),
+            cache_creation: Some(5_000),
+            output: Some(800),
+            ..Default::default()
+        };
         assert_eq!(estimate(price_of(&t, "claude-sonnet-4").unwrap(), &claude), Some(39_750_000));
         assert_eq!(estimate(&t[0], &Tokens::default()), None);
-        let bad = Price { model: "x".into(), input: -1.0, cached_input: None, cache_write: None, output: 1.0, source: String::new(), as_of: String::new() };
+        let bad = Price {
+            model: "x".into(),
+            input: -1.0,
+            cached_input: None,
+            cache_write: None,
+            output: 1.0,
+            source: String::new(),
+            as_of: String::new(),
+        };
         assert_eq!(check(&[bad]).unwrap_err(), "prices[0].input (x): not a price in USD per million tokens");
         // a file: a list, or an object with `prices`; an unknown key is named
         let one = r#"[{"model": "my-model*", "input": 1, "output": 2}]"#;
         assert_eq!(from_json(one).unwrap()[0].cached_input, None);
         assert_eq!(from_json(&format!("{{\"prices\": {one}}}")).unwrap().len(), 1);
-        assert!(from_json(r#"[{"model": "m", "input": 1, "output": 2, "outptu": 3}]"#).unwrap_err().contains("unknown field `outptu`"));
-        assert!(from_json(r#"[{"model": "m", "input": "cheap", "output": 2}]"#).unwrap_err().starts_with("prices: invalid type"));
+        assert!(from_json(r#"[{"model": "m", "input": 1, "output": 2, "outptu": 3}]"#)
+            .unwrap_err()
+            .contains("unknown field `outptu`"));
+        assert!(from_json(r#"[{"model": "m", "input": "cheap", "output": 2}]"#)
+            .unwrap_err()
+            .starts_with("prices: invalid type"));
         assert!(from_json(r#"{"price": []}"#).unwrap_err().contains("unknown field `price`"));
     }
 }

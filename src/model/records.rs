@@ -58,7 +58,9 @@ impl Interner {
     /// Bytes held: each string twice (the list and the map's key), the list and the map.
     pub fn held_bytes(&self) -> usize {
         use std::mem::size_of;
-        2 * self.text_bytes + self.strings.capacity() * size_of::<Box<str>>() + self.map.capacity() * (size_of::<(Box<str>, Sym)>() + 1)
+        2 * self.text_bytes
+            + self.strings.capacity() * size_of::<Box<str>>()
+            + self.map.capacity() * (size_of::<(Box<str>, Sym)>() + 1)
     }
     pub fn resolve(&self, sym: Sym) -> &str {
         self.strings.get(sym.0 as usize).map(|s| &**s).unwrap_or("")
@@ -176,7 +178,8 @@ impl Usage {
     /// Fills `total_tokens` from prompt + completion when it is absent or 0 (format doc).
     pub fn normalised(mut self) -> Usage {
         if self.total_tokens.unwrap_or(0) == 0 && (self.prompt_tokens.is_some() || self.completion_tokens.is_some()) {
-            self.total_tokens = Some(self.prompt_tokens.unwrap_or(0).saturating_add(self.completion_tokens.unwrap_or(0)));
+            self.total_tokens =
+                Some(self.prompt_tokens.unwrap_or(0).saturating_add(self.completion_tokens.unwrap_or(0)));
         }
         self
     }
@@ -225,7 +228,11 @@ pub struct Tokens {
 impl Tokens {
     /// The breakdown of one (summed) usage.
     pub fn of(u: &Usage) -> Tokens {
-        let cache = u.cached_input_tokens.unwrap_or(0).saturating_add(u.cache_read_tokens.unwrap_or(0)).saturating_add(u.cache_creation_tokens.unwrap_or(0));
+        let cache = u
+            .cached_input_tokens
+            .unwrap_or(0)
+            .saturating_add(u.cache_read_tokens.unwrap_or(0))
+            .saturating_add(u.cache_creation_tokens.unwrap_or(0));
         Tokens {
             input: u.prompt_tokens.map(|p| p.saturating_sub(cache)),
             cached_input: u.cached_input_tokens,
@@ -309,15 +316,34 @@ pub const COMMAND_LINT: u8 = 2;
 pub enum Detail {
     #[default]
     None,
-    SessionStart { prompt_type: Sym },
-    ToolCall { tool: Sym, file: Sym, command_class: u8 },
-    ToolResult { tool: Sym, failed: Option<bool> },
-    Error { category: Sym, fingerprint: Sym, message: Sym },
+    SessionStart {
+        prompt_type: Sym,
+    },
+    ToolCall {
+        tool: Sym,
+        file: Sym,
+        command_class: u8,
+    },
+    ToolResult {
+        tool: Sym,
+        failed: Option<bool>,
+    },
+    Error {
+        category: Sym,
+        fingerprint: Sym,
+        message: Sym,
+    },
     /// `duration_ms` fits 49 days; a longer one is kept as `u32::MAX` (compact events: see `Event`)
     /// `permission_denied`: the rollup's count of denied permission requests, kept up to
     /// `u16::MAX` (only whether it is above 0 is read)
-    SessionEnd { status: Sym, duration_ms: Option<u32>, permission_denied: u16 },
-    Skill { name: Sym },
+    SessionEnd {
+        status: Sym,
+        duration_ms: Option<u32>,
+        permission_denied: u16,
+    },
+    Skill {
+        name: Sym,
+    },
 }
 
 /// One event, kept compact (56 bytes): a busy install writes millions of them, and the page keeps
@@ -342,7 +368,15 @@ const NO_TIME: i64 = i64::MIN;
 const NO_SEQUENCE: i32 = i32::MIN;
 
 impl Event {
-    pub fn new(ts_ms: Option<i64>, sequence_num: Option<i64>, loc: Locator, ctx: u32, event_type: Sym, detail: Detail, usage: u32) -> Event {
+    pub fn new(
+        ts_ms: Option<i64>,
+        sequence_num: Option<i64>,
+        loc: Locator,
+        ctx: u32,
+        event_type: Sym,
+        detail: Detail,
+        usage: u32,
+    ) -> Event {
         // a counter beyond i32 is treated as absent (it only breaks ties)
         let seq = sequence_num.and_then(|n| i32::try_from(n).ok()).filter(|&n| n != NO_SEQUENCE).unwrap_or(NO_SEQUENCE);
         Event { ts: ts_ms.unwrap_or(NO_TIME), loc, seq, ctx, event_type, detail, usage }
@@ -526,7 +560,9 @@ impl<T> Shared<T> {
     /// The part `range` of `block` (empty if out of bounds).
     pub fn slice(block: &Arc<[T]>, range: std::ops::Range<usize>) -> Shared<T> {
         match (u32::try_from(range.start), u32::try_from(range.end)) {
-            (Ok(start), Ok(end)) if start < end && range.end <= block.len() => Shared { block: Some(block.clone()), start, end },
+            (Ok(start), Ok(end)) if start < end && range.end <= block.len() => {
+                Shared { block: Some(block.clone()), start, end }
+            }
             _ => Shared::default(),
         }
     }
@@ -643,16 +679,42 @@ mod usage_tests {
     fn a_packed_usage_reads_back_as_given() {
         let cases = [
             Usage::default(),
-            Usage { prompt_tokens: Some(0), completion_tokens: None, total_tokens: Some(7), cost_usd: Some(0.0), ..Default::default() },
-            Usage { prompt_tokens: Some(1_200), completion_tokens: Some(34), total_tokens: None, cost_usd: Some(-0.25), ..Default::default() },
-            Usage { prompt_tokens: None, completion_tokens: Some(u64::MAX - 1), total_tokens: None, cost_usd: Some(1e300), ..Default::default() },
-            Usage { prompt_tokens: Some(10), cached_input_tokens: Some(4), cache_read_tokens: Some(0), cache_creation_tokens: Some(u32::MAX as u64 - 1), ..Default::default() },
+            Usage {
+                prompt_tokens: Some(0),
+                completion_tokens: None,
+                total_tokens: Some(7),
+                cost_usd: Some(0.0),
+                ..Default::default()
+            },
+            Usage {
+                prompt_tokens: Some(1_200),
+                completion_tokens: Some(34),
+                total_tokens: None,
+                cost_usd: Some(-0.25),
+                ..Default::default()
+            },
+            Usage {
+                prompt_tokens: None,
+                completion_tokens: Some(u64::MAX - 1),
+                total_tokens: None,
+                cost_usd: Some(1e300),
+                ..Default::default()
+            },
+            Usage {
+                prompt_tokens: Some(10),
+                cached_input_tokens: Some(4),
+                cache_read_tokens: Some(0),
+                cache_creation_tokens: Some(u32::MAX as u64 - 1),
+                ..Default::default()
+            },
         ];
         for u in cases {
             assert_eq!(PackedUsage::from(u).usage(), u);
         }
         // the two values that stand for "absent" cannot come back as absent
-        let edge = PackedUsage::from(Usage { total_tokens: Some(u64::MAX), cost_usd: Some(f64::NAN), ..Usage::default() }).usage();
+        let edge =
+            PackedUsage::from(Usage { total_tokens: Some(u64::MAX), cost_usd: Some(f64::NAN), ..Usage::default() })
+                .usage();
         assert_eq!((edge.total_tokens, edge.cost_usd), (Some(u64::MAX - 1), None));
     }
 }
@@ -677,7 +739,15 @@ mod locator_tests {
     /// many lines), up to `MAX_LINE_NUMBER`, beside the largest source index and offset.
     #[test]
     fn line_numbers_pass_four_billion() {
-        for line in [1, u32::MAX as u64 - 1, u32::MAX as u64, u32::MAX as u64 + 1, 1 << 37, MAX_LINE_NUMBER - 1, MAX_LINE_NUMBER] {
+        for line in [
+            1,
+            u32::MAX as u64 - 1,
+            u32::MAX as u64,
+            u32::MAX as u64 + 1,
+            1 << 37,
+            MAX_LINE_NUMBER - 1,
+            MAX_LINE_NUMBER,
+        ] {
             for source in [0, 1, (MAX_SOURCES - 1) as u32] {
                 let l = Locator::new(source, line, (1 << 37) - 2, 64 << 20);
                 assert_eq!((l.source(), l.line(), l.offset(), l.len()), (source, line, Some((1 << 37) - 2), 64 << 20));
@@ -694,6 +764,9 @@ mod locator_tests {
     fn absent_sequence_numbers() {
         let loc = Locator::default();
         let seq = |n: Option<i64>| Event::new(None, n, loc, 0, Sym::NONE, Detail::None, NO_USAGE).sequence_num();
-        assert_eq!((seq(Some(5)), seq(Some(-5)), seq(None), seq(Some(1 << 40)), seq(Some(i32::MIN as i64))), (Some(5), Some(-5), None, None, None));
+        assert_eq!(
+            (seq(Some(5)), seq(Some(-5)), seq(None), seq(Some(1 << 40)), seq(Some(i32::MIN as i64))),
+            (Some(5), Some(-5), None, None, None)
+        );
     }
 }

@@ -154,7 +154,9 @@ impl Dataset {
             }
             session_for(row.ctx.attempt, &mut sessions);
             match winner.get(&row.ctx.attempt) {
-                Some(&w) if store.metrics[w].ts_ms.unwrap_or(i64::MIN) > row.ts_ms.unwrap_or(i64::MIN) => superseded.push(i),
+                Some(&w) if store.metrics[w].ts_ms.unwrap_or(i64::MIN) > row.ts_ms.unwrap_or(i64::MIN) => {
+                    superseded.push(i)
+                }
                 Some(&w) => {
                     superseded.push(w);
                     winner.insert(row.ctx.attempt, i);
@@ -165,7 +167,10 @@ impl Dataset {
             }
         }
         superseded.sort_unstable();
-        self.superseded = superseded.into_iter().map(|i| Superseded { attempt: store.metrics[i].ctx.attempt, loc: store.metrics[i].loc }).collect();
+        self.superseded = superseded
+            .into_iter()
+            .map(|i| Superseded { attempt: store.metrics[i].ctx.attempt, loc: store.metrics[i].loc })
+            .collect();
         for s in sessions.iter_mut() {
             // events of one millisecond without a sequence_num (bosun's real writer writes none)
             // in the order an attempt lives them, so that a call and its result in one
@@ -242,7 +247,9 @@ impl UsageLevels {
     /// (usage, cost in nano-dollars, token breakdown)
     fn resolve(&self) -> (Usage, Option<i64>, Tokens) {
         let mut out = Usage::default();
-        let cost = (0..4).find(|&l| self.cost[l].n > 0).map(|l| self.cost[l].total.clamp(i64::MIN as i128, i64::MAX as i128) as i64);
+        let cost = (0..4)
+            .find(|&l| self.cost[l].n > 0)
+            .map(|l| self.cost[l].total.clamp(i64::MIN as i128, i64::MAX as i128) as i64);
         out.cost_usd = cost.map(|c| crate::model::money::usd(c as i128));
         if let Some(l) = (0..4).find(|&l| self.has_tokens[l]) {
             out.prompt_tokens = self.levels[l].prompt_tokens;
@@ -251,7 +258,11 @@ impl UsageLevels {
         }
         // the breakdown from the finest level: usage events hold the SDK's own objects, whose
         // cache tokens the rollups drop and whose input tokens mean what their SDK says
-        let tokens = [USAGE_EVENTS, NESTED, END, ROW].into_iter().find(|&l| self.has_tokens[l]).map(|l| Tokens::of(&self.levels[l])).unwrap_or_default();
+        let tokens = [USAGE_EVENTS, NESTED, END, ROW]
+            .into_iter()
+            .find(|&l| self.has_tokens[l])
+            .map(|l| Tokens::of(&self.levels[l]))
+            .unwrap_or_default();
         (out, cost, tokens)
     }
 }
@@ -265,7 +276,8 @@ pub(crate) struct Inferrer {
 
 impl Inferrer {
     fn new(store: &mut Store) -> Inferrer {
-        let mut names: Vec<(&'static str, Sym)> = vocabulary::inferred_names().map(|n| (n, store.strings.intern(n))).collect();
+        let mut names: Vec<(&'static str, Sym)> =
+            vocabulary::inferred_names().map(|n| (n, store.strings.intern(n))).collect();
         for (_, target) in vocabulary::DEFAULT_ALIASES {
             names.push((target, store.strings.intern(target)));
         }
@@ -296,7 +308,9 @@ fn resolve(store: &Store, s: &mut Session, inferrer: &mut Inferrer) {
     let row = s.metrics_row.map(|i| &store.metrics[i]);
     let events: Vec<&Event> = s.events.iter().map(|&i| &store.events[i as usize]).collect();
     let ctxs = || events.iter().map(|e| store.context(e.ctx));
-    let pick = |row_val: Option<Sym>, f: fn(&Context) -> Sym| row_val.filter(|v| v.is_some()).unwrap_or_else(|| most_frequent(ctxs().map(f)));
+    let pick = |row_val: Option<Sym>, f: fn(&Context) -> Sym| {
+        row_val.filter(|v| v.is_some()).unwrap_or_else(|| most_frequent(ctxs().map(f)))
+    };
     s.model = pick(row.map(|r| r.ctx.model), |c| c.model);
     s.executor = pick(row.map(|r| r.ctx.executor), |c| c.executor);
     s.executor_variant = pick(row.map(|r| r.ctx.executor_variant), |c| c.executor_variant);
@@ -327,7 +341,11 @@ fn resolve(store: &Store, s: &mut Session, inferrer: &mut Inferrer) {
             }
             Detail::Error { category, message, .. } => {
                 error_events += 1;
-                add_category(&mut categories, CategoryKey { recorded: category, inferred: inferrer.infer(store, message) }, 1);
+                add_category(
+                    &mut categories,
+                    CategoryKey { recorded: category, inferred: inferrer.infer(store, message) },
+                    1,
+                );
             }
             Detail::ToolCall { .. } => tool_calls += 1,
             Detail::ToolResult { failed: Some(true), .. } => tool_failures += 1,
@@ -363,7 +381,9 @@ fn resolve(store: &Store, s: &mut Session, inferrer: &mut Inferrer) {
 
     if error_events > 0 || row.is_none() {
         s.errors = error_events;
-        categories.sort_by(|a, b| (store.str(a.0.recorded), store.str(a.0.inferred)).cmp(&(store.str(b.0.recorded), store.str(b.0.inferred))));
+        categories.sort_by(|a, b| {
+            (store.str(a.0.recorded), store.str(a.0.inferred)).cmp(&(store.str(b.0.recorded), store.str(b.0.inferred)))
+        });
         s.error_categories = categories;
     } else if let Some(r) = row {
         s.errors = r.errors.unwrap_or(0);

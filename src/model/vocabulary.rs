@@ -53,41 +53,119 @@ const PATTERNS: [(&str, &[&str]); 9] = [
     (
         "permission_wait",
         &[
-            "waiting for approval", "awaiting approval", "approval required", "requires approval", "needs approval",
-            "waiting for your", "waiting for user", "waiting for input", "waiting for confirmation", "waiting for permission",
-            "please confirm", "permission request", "do you want me to", "should i proceed", "should i continue",
+            "waiting for approval",
+            "awaiting approval",
+            "approval required",
+            "requires approval",
+            "needs approval",
+            "waiting for your",
+            "waiting for user",
+            "waiting for input",
+            "waiting for confirmation",
+            "waiting for permission",
+            "please confirm",
+            "permission request",
+            "do you want me to",
+            "should i proceed",
+            "should i continue",
         ],
     ),
     ("api_key", &["api key", "api_key", "apikey", "api-key"]),
     (
         "auth",
         &[
-            "unauthorized", "unauthenticated", "authentication", "not authorized", "invalid credentials", "bad credentials",
-            "access denied", "forbidden", "401", "403", "token expired", "session expired", "login required",
+            "unauthorized",
+            "unauthenticated",
+            "authentication",
+            "not authorized",
+            "invalid credentials",
+            "bad credentials",
+            "access denied",
+            "forbidden",
+            "401",
+            "403",
+            "token expired",
+            "session expired",
+            "login required",
         ],
     ),
-    ("rate_limit", &["rate limit", "rate_limit", "ratelimit", "rate-limit", "too many requests", "429", "quota exceeded", "insufficient_quota", "tokens per minute"]),
-    ("content_policy", &["content policy", "content_policy", "content filter", "content_filter", "safety system", "flagged", "policy violation"]),
+    (
+        "rate_limit",
+        &[
+            "rate limit",
+            "rate_limit",
+            "ratelimit",
+            "rate-limit",
+            "too many requests",
+            "429",
+            "quota exceeded",
+            "insufficient_quota",
+            "tokens per minute",
+        ],
+    ),
+    (
+        "content_policy",
+        &[
+            "content policy",
+            "content_policy",
+            "content filter",
+            "content_filter",
+            "safety system",
+            "flagged",
+            "policy violation",
+        ],
+    ),
     (
         "context_window",
         &[
-            "context length", "context window", "context_length", "maximum context", "context limit", "prompt is too long", "prompt too long",
-            "prompt_too_long", "too many tokens", "token limit", "maximum number of tokens",
+            "context length",
+            "context window",
+            "context_length",
+            "maximum context",
+            "context limit",
+            "prompt is too long",
+            "prompt too long",
+            "prompt_too_long",
+            "too many tokens",
+            "token limit",
+            "maximum number of tokens",
         ],
     ),
     ("timeout", &["timed out", "timeout", "etimedout", "deadline exceeded", "408"]),
     (
         "network",
         &[
-            "econnreset", "econnrefused", "enotfound", "eai_again", "socket hang up", "network error", "network is unreachable",
-            "connection reset", "connection refused", "connection closed", "stream disconnected", "fetch failed", "dns",
+            "econnreset",
+            "econnrefused",
+            "enotfound",
+            "eai_again",
+            "socket hang up",
+            "network error",
+            "network is unreachable",
+            "connection reset",
+            "connection refused",
+            "connection closed",
+            "stream disconnected",
+            "fetch failed",
+            "dns",
         ],
     ),
     (
         "api_error",
         &[
-            "internal server error", "bad gateway", "service unavailable", "gateway timeout", "server error", "server_error", "overloaded",
-            "temporarily unavailable", "500", "502", "503", "504", "529",
+            "internal server error",
+            "bad gateway",
+            "service unavailable",
+            "gateway timeout",
+            "server error",
+            "server_error",
+            "overloaded",
+            "temporarily unavailable",
+            "500",
+            "502",
+            "503",
+            "504",
+            "529",
         ],
     ),
 ];
@@ -146,7 +224,10 @@ mod tests {
 
     #[test]
     fn messages_give_their_category() {
-        assert_eq!(infer_category("Waiting for approval: please confirm the command `rm -rf dist`"), Some("permission_wait"));
+        assert_eq!(
+            infer_category("Waiting for approval: please confirm the command `rm -rf dist`"),
+            Some("permission_wait")
+        );
         assert_eq!(infer_category("Incorrect API key provided: sk-****"), Some("api_key"));
         assert_eq!(infer_category("401 Unauthorized"), Some("auth"));
         assert_eq!(infer_category("Rate limit reached for gpt-5 in organization org-x"), Some("rate_limit"));
@@ -169,7 +250,10 @@ mod tests {
         assert_eq!(t["push_failure"], "git");
         assert_eq!(t["oom_kill"], "oom");
         assert_eq!(t["plan_stuck"], "plan_stuck");
-        assert_eq!(normalise_aliases(&[(" Auth_Error ".to_string(), "AUTH".to_string())].into()).unwrap(), [("auth_error".to_string(), "auth".to_string())].into());
+        assert_eq!(
+            normalise_aliases(&[(" Auth_Error ".to_string(), "AUTH".to_string())].into()).unwrap(),
+            [("auth_error".to_string(), "auth".to_string())].into()
+        );
         assert!(normalise_aliases(&[("x".to_string(), " ".to_string())].into()).unwrap_err().contains("`x`"));
     }
 }

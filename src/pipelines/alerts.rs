@@ -61,7 +61,17 @@ impl AlertRules {
 
 /// What a failed session's error fingerprint contains (case-insensitively) for bosun's current
 /// analyser to count it as transient.
-pub const TRANSIENT_MARKERS: [&str; 9] = ["reconnect", "stream disconnected", "response.failed", "rate limit", "high demand", "provisioned throughput", "timeout", "econnreset", "temporarily unavailable"];
+pub const TRANSIENT_MARKERS: [&str; 9] = [
+    "reconnect",
+    "stream disconnected",
+    "response.failed",
+    "rate limit",
+    "high demand",
+    "provisioned throughput",
+    "timeout",
+    "econnreset",
+    "temporarily unavailable",
+];
 
 /// Whether an error fingerprint looks transient (an absent one does not: bosun reads it as `unknown`).
 pub fn is_transient_fingerprint(fingerprint: &str) -> bool {
@@ -73,7 +83,10 @@ pub fn is_transient_fingerprint(fingerprint: &str) -> bool {
 pub fn leading_uuid(id: &str) -> Option<&str> {
     let b = id.as_bytes();
     let head = b.get(..36)?;
-    let uuid = head.iter().enumerate().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { *c == b'-' } else { c.is_ascii_hexdigit() });
+    let uuid =
+        head.iter()
+            .enumerate()
+            .all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { *c == b'-' } else { c.is_ascii_hexdigit() });
     (uuid && b.get(36).is_none_or(|c| *c == b'-')).then(|| id.get(..36)).flatten()
 }
 
@@ -185,7 +198,9 @@ pub fn compute(view: &View) -> Alerts {
     // in does not change the table (revision 2); read order only between identical alerts
     order.sort_by(|&i, &j| {
         let (a, b) = (&store.alerts[i as usize], &store.alerts[j as usize]);
-        let key = |x: &crate::model::records::Alert| (x.ts_ms.unwrap_or(i64::MAX), store.str(x.alert_type), store.str(x.attempt), store.str(x.severity));
+        let key = |x: &crate::model::records::Alert| {
+            (x.ts_ms.unwrap_or(i64::MAX), store.str(x.alert_type), store.str(x.attempt), store.str(x.severity))
+        };
         key(a).cmp(&key(b)).then(i.cmp(&j))
     });
     let mut recorded = Vec::with_capacity(order.len());
@@ -198,8 +213,16 @@ pub fn compute(view: &View) -> Alerts {
         let a = &store.alerts[i as usize];
         let session = Some(view.data.derived.alert_session[i as usize]).filter(|&s| s != NO_SESSION);
         // the alert's own executor and task, else its session's
-        let executor = if a.executor.is_some() { a.executor } else { session.map(|s| view.data.sessions[s as usize].executor).unwrap_or(Sym::NONE) };
-        let task = if a.task_id.is_some() { a.task_id } else { session.map(|s| view.data.sessions[s as usize].task_id).unwrap_or(Sym::NONE) };
+        let executor = if a.executor.is_some() {
+            a.executor
+        } else {
+            session.map(|s| view.data.sessions[s as usize].executor).unwrap_or(Sym::NONE)
+        };
+        let task = if a.task_id.is_some() {
+            a.task_id
+        } else {
+            session.map(|s| view.data.sessions[s as usize].task_id).unwrap_or(Sym::NONE)
+        };
         let t = name_or_unknown(a.alert_type);
         let sev = name_or_unknown(a.severity);
         *by_type.entry((t, sev)).or_insert(0) += 1;
@@ -211,7 +234,16 @@ pub fn compute(view: &View) -> Alerts {
         if let Some(s) = session {
             set.insert(s);
         }
-        recorded.push(RecordedAlert { time: iso(a.ts_ms), alert_type: name(a.alert_type), severity: name(a.severity), executor: opt(executor), attempt_id: opt(a.attempt), task_id: opt(task), cooldown_key: opt(a.cooldown_key), occurrences: a.occurrences });
+        recorded.push(RecordedAlert {
+            time: iso(a.ts_ms),
+            alert_type: name(a.alert_type),
+            severity: name(a.severity),
+            executor: opt(executor),
+            attempt_id: opt(a.attempt),
+            task_id: opt(task),
+            cooldown_key: opt(a.cooldown_key),
+            occurrences: a.occurrences,
+        });
     }
 
     // ---- recomputed: every session's alerts for these parameters, made once and cached in the
@@ -257,7 +289,8 @@ pub fn compute(view: &View) -> Alerts {
     let mut comparison = Vec::new();
     let rule_types = &ALERT_TYPES[..known];
     let mut types: Vec<&str> = rule_types.iter().map(|t| t.0).collect();
-    let extra: std::collections::BTreeSet<&str> = by_type.keys().map(|k| k.0).filter(|t| !rule_types.iter().any(|a| a.0 == *t)).collect();
+    let extra: std::collections::BTreeSet<&str> =
+        by_type.keys().map(|k| k.0).filter(|t| !rule_types.iter().any(|a| a.0 == *t)).collect();
     types.extend(extra);
     for (k, t) in types.into_iter().enumerate() {
         let (rr, rn) = failed_share(recorded_sessions.get(t));
@@ -265,14 +298,31 @@ pub fn compute(view: &View) -> Alerts {
             Some(&(failed, n)) => ((rate(failed, n), n), recomputed_counts[k]),
             None => ((None, 0), 0),
         };
-        comparison.push(Comparison { alert_type: t.to_string(), recorded: recorded_count(t), recomputed: count, recorded_failed_rate: rr, recorded_failed_n: rn, recomputed_failed_rate: cr, recomputed_failed_n: cn });
+        comparison.push(Comparison {
+            alert_type: t.to_string(),
+            recorded: recorded_count(t),
+            recomputed: count,
+            recorded_failed_rate: rr,
+            recorded_failed_n: rn,
+            recomputed_failed_rate: cr,
+            recomputed_failed_n: cn,
+        });
     }
 
     Alerts {
         recorded,
-        by_type: by_type.into_iter().map(|((t, s), count)| TypeCount { alert_type: t.to_string(), severity: s.to_string(), count }).collect(),
-        by_executor: by_executor.into_iter().map(|((e, t), count)| ExecutorCount { executor: e.to_string(), alert_type: t.to_string(), count }).collect(),
-        by_day: by_day.into_iter().map(|((d, t), count)| DayCount { day: format_day(d), alert_type: t.to_string(), count }).collect(),
+        by_type: by_type
+            .into_iter()
+            .map(|((t, s), count)| TypeCount { alert_type: t.to_string(), severity: s.to_string(), count })
+            .collect(),
+        by_executor: by_executor
+            .into_iter()
+            .map(|((e, t), count)| ExecutorCount { executor: e.to_string(), alert_type: t.to_string(), count })
+            .collect(),
+        by_day: by_day
+            .into_iter()
+            .map(|((d, t), count)| DayCount { day: format_day(d), alert_type: t.to_string(), count })
+            .collect(),
         recomputed,
         comparison,
     }
@@ -359,7 +409,11 @@ fn recomputed_for(data: &Dataset, params: &AlertParams) -> Rc<Recomputed> {
     for (si, s) in data.sessions.iter().enumerate() {
         replay.session(s, si as u32, &mut raw);
     }
-    raw.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| ALERT_TYPES[a.1].0.cmp(ALERT_TYPES[b.1].0)).then_with(|| data.str(a.2).cmp(data.str(b.2))));
+    raw.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| ALERT_TYPES[a.1].0.cmp(ALERT_TYPES[b.1].0))
+            .then_with(|| data.str(a.2).cmp(data.str(b.2)))
+    });
     suppress_per_task(data, params, &mut raw);
     let types: Vec<(Name, Name)> = ALERT_TYPES.iter().map(|&(t, sev)| (Name::new(t), Name::new(sev))).collect();
     let opt = |s: Sym| s.get().map(|s| data.name(s));
@@ -479,7 +533,8 @@ impl<'a> Replay<'a> {
     }
 
     fn suppressed(&self, ty: usize, t: i64) -> bool {
-        self.p.task_cooldown(ty).is_none() && self.last_emitted[ty].is_some_and(|last| t.saturating_sub(last) < self.p.alert_suppress_ms)
+        self.p.task_cooldown(ty).is_none()
+            && self.last_emitted[ty].is_some_and(|last| t.saturating_sub(last) < self.p.alert_suppress_ms)
     }
 
     // Choices where bosun's live analyser and the spec leave room, replayed on event time:
@@ -513,7 +568,14 @@ impl<'a> Replay<'a> {
             if let Some((pt, was_end)) = prev {
                 let gap = t.saturating_sub(pt);
                 if !was_end && gap >= p.stuck_gap_ms {
-                    self.emit(STUCK_AGENT, pt.saturating_add(p.stuck_gap_ms), s, si, || format!("idle {gap} ms (threshold {} ms)", p.stuck_gap_ms), out);
+                    self.emit(
+                        STUCK_AGENT,
+                        pt.saturating_add(p.stuck_gap_ms),
+                        s,
+                        si,
+                        || format!("idle {gap} ms (threshold {} ms)", p.stuck_gap_ms),
+                        out,
+                    );
                 }
             }
             prev = Some((t, matches!(e.detail, Detail::SessionEnd { .. })));
@@ -522,11 +584,22 @@ impl<'a> Replay<'a> {
                     self.errors.push(t, norm(fingerprint), p.error_loop_window_ms, p.error_loop_count);
                     self.error_total += 1;
                     if self.all_transient && p.rules == AlertRules::Current {
-                        self.all_transient = fingerprint.is_some() && *self.transient.entry(fingerprint).or_insert_with(|| is_transient_fingerprint(data.str(fingerprint)));
+                        self.all_transient = fingerprint.is_some()
+                            && *self
+                                .transient
+                                .entry(fingerprint)
+                                .or_insert_with(|| is_transient_fingerprint(data.str(fingerprint)));
                     }
                     if !self.suppressed(ERROR_LOOP, t) {
                         if let Some((fp, n)) = self.errors.first_reaching(p.error_loop_count) {
-                            self.emit(ERROR_LOOP, t, s, si, || format!("error {} {n} times within {} ms", label(fp), p.error_loop_window_ms), out);
+                            self.emit(
+                                ERROR_LOOP,
+                                t,
+                                s,
+                                si,
+                                || format!("error {} {n} times within {} ms", label(fp), p.error_loop_window_ms),
+                                out,
+                            );
                         }
                     }
                 }
@@ -534,11 +607,20 @@ impl<'a> Replay<'a> {
                     self.calls.push(t, norm(tool), p.tool_loop_window_ms, p.tool_loop_count);
                     if !self.suppressed(TOOL_LOOP, t) {
                         if let Some((tool, n)) = self.calls.first_reaching(p.tool_loop_count) {
-                            self.emit(TOOL_LOOP, t, s, si, || format!("tool {} called {n} times within {} ms", label(tool), p.tool_loop_window_ms), out);
+                            self.emit(
+                                TOOL_LOOP,
+                                t,
+                                s,
+                                si,
+                                || format!("tool {} called {n} times within {} ms", label(tool), p.tool_loop_window_ms),
+                                out,
+                            );
                         }
                     }
                 }
-                Detail::SessionStart { prompt_type } if prompt_type.is_some() && (prompt_type == self.followup || prompt_type == self.retry) => {
+                Detail::SessionStart { prompt_type }
+                    if prompt_type.is_some() && (prompt_type == self.followup || prompt_type == self.retry) =>
+                {
                     self.restarts += 1;
                     if self.restarts >= p.excessive_restarts {
                         let n = self.restarts;
@@ -548,13 +630,27 @@ impl<'a> Replay<'a> {
                 Detail::SessionEnd { status, .. } => {
                     let cost = store.usage(e.usage).and_then(|u| u.cost_usd);
                     if let Some(c) = cost.filter(|&c| c > p.cost_anomaly_usd) {
-                        self.emit(COST_ANOMALY, t, s, si, || format!("session cost {c} USD > {} USD", p.cost_anomaly_usd), out);
+                        self.emit(
+                            COST_ANOMALY,
+                            t,
+                            s,
+                            si,
+                            || format!("session cost {c} USD > {} USD", p.cost_anomaly_usd),
+                            out,
+                        );
                     }
                     if status.is_some() && status == self.failed && self.error_total >= p.failed_session_errors {
                         let n = self.error_total;
                         // no error at all (failed_session_errors 0) is not "all transient", as in bosun
                         if p.rules == AlertRules::Current && n > 0 && self.all_transient {
-                            self.emit(FAILED_TRANSIENT_ERRORS, t, s, si, || format!("failed with {n} errors, every fingerprint transient"), out);
+                            self.emit(
+                                FAILED_TRANSIENT_ERRORS,
+                                t,
+                                s,
+                                si,
+                                || format!("failed with {n} errors, every fingerprint transient"),
+                                out,
+                            );
                         } else {
                             self.emit(FAILED_HIGH_ERRORS, t, s, si, || format!("failed with {n} errors"), out);
                         }

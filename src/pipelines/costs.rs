@@ -150,7 +150,16 @@ pub fn compute(view: &View) -> Costs {
             Some(t) => {
                 let day = day_of(t, p.utc_offset_minutes);
                 let i = *cell_of.entry((day, model)).or_insert_with(|| {
-                    cells.push(Cell { day, model, sessions: 0, cost: MoneySum::default(), estimated: MoneySum::default(), prompt: None, completion: None, total: None });
+                    cells.push(Cell {
+                        day,
+                        model,
+                        sessions: 0,
+                        cost: MoneySum::default(),
+                        estimated: MoneySum::default(),
+                        prompt: None,
+                        completion: None,
+                        total: None,
+                    });
                     cells.len() - 1
                 });
                 let c = &mut cells[i];
@@ -196,7 +205,12 @@ pub fn compute(view: &View) -> Costs {
         });
         if day.is_some_and(|d| d.0 != c.day) {
             if let Some((d, cost, tokens, n)) = day.take() {
-                day_totals.push(DayTotal { day: format_day(d), cost_usd: cost.usd(), total_tokens: tokens, sessions: n });
+                day_totals.push(DayTotal {
+                    day: format_day(d),
+                    cost_usd: cost.usd(),
+                    total_tokens: tokens,
+                    sessions: n,
+                });
             }
         }
         let d = day.get_or_insert((c.day, MoneySum::default(), None, 0));
@@ -231,7 +245,11 @@ pub fn compute(view: &View) -> Costs {
 
     // runaway: strictly above the percentile of all known session costs of the view AND strictly
     // above the minimum
-    let threshold = if whole { percentile_sorted(&view.data.derived.sorted_costs, p.runaway_percentile) } else { percentile_in_place(&mut costs, p.runaway_percentile) };
+    let threshold = if whole {
+        percentile_sorted(&view.data.derived.sorted_costs, p.runaway_percentile)
+    } else {
+        percentile_in_place(&mut costs, p.runaway_percentile)
+    };
     let mut runaway: Vec<Runaway> = match threshold {
         Some(th) => view
             .sessions
@@ -240,7 +258,14 @@ pub fn compute(view: &View) -> Costs {
             .filter(|&(_, c)| c > th && c > p.runaway_min_usd)
             .map(|(si, c)| {
                 let s = &view.data.sessions[si as usize];
-                Runaway { attempt_id: view.str(s.attempt).to_string(), task_id: s.task_id.get().map(|t| view.str(t).to_string()), model: model_name(s.model).to_string(), cost_usd: c, cost_source: view.cost_source(si), start: iso(s.start_ms) }
+                Runaway {
+                    attempt_id: view.str(s.attempt).to_string(),
+                    task_id: s.task_id.get().map(|t| view.str(t).to_string()),
+                    model: model_name(s.model).to_string(),
+                    cost_usd: c,
+                    cost_source: view.cost_source(si),
+                    start: iso(s.start_ms),
+                }
             })
             .collect(),
         None => Vec::new(),
@@ -250,7 +275,10 @@ pub fn compute(view: &View) -> Costs {
     // budget: a day is over when its total known cost is strictly above the budget
     let budget = p.daily_budget_usd.map(|b| Budget {
         daily_budget_usd: b,
-        days_over: day_totals.iter().filter_map(|d| d.cost_usd.filter(|&c| c > b).map(|c| DayOver { day: d.day.clone(), cost_usd: c })).collect(),
+        days_over: day_totals
+            .iter()
+            .filter_map(|d| d.cost_usd.filter(|&c| c > b).map(|c| DayOver { day: d.day.clone(), cost_usd: c }))
+            .collect(),
     });
 
     Costs {

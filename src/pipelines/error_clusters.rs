@@ -93,7 +93,8 @@ pub fn compute(view: &View) -> ErrorClusters {
     // sized at once for about the view's share of the error events: growing a set to 100 000
     // pairs rehashes it many times
     // (in u64: the product passes 32 bits on wasm)
-    let n = (view.data.derived.errors.len() as u64 * view.sessions.len() as u64 / view.data.sessions.len().max(1) as u64) as usize;
+    let n = (view.data.derived.errors.len() as u64 * view.sessions.len() as u64
+        / view.data.sessions.len().max(1) as u64) as usize;
     let mut tasks: FastSet<(Sym, Sym)> = FastSet::with_capacity_and_hasher(n, Default::default());
     let mut attempts: FastSet<(Sym, Sym)> = FastSet::with_capacity_and_hasher(n, Default::default());
     // correlation: distinct (fingerprint, session) pairs, and counts per (fingerprint, executor)
@@ -170,7 +171,8 @@ pub fn compute(view: &View) -> ErrorClusters {
     let name = |s: Sym| if s.is_none() { UNKNOWN } else { view.str(s) };
     // by count desc, then name
     let counts = |list: &[(Sym, u64)]| {
-        let mut out: Vec<NameCount> = list.iter().map(|&(s, count)| NameCount { name: name(s).to_string(), count }).collect();
+        let mut out: Vec<NameCount> =
+            list.iter().map(|&(s, count)| NameCount { name: name(s).to_string(), count }).collect();
         out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
         out
     };
@@ -178,9 +180,11 @@ pub fn compute(view: &View) -> ErrorClusters {
         .into_iter()
         .map(|(fp, a)| {
             let categories: BTreeSet<&str> = a.categories.iter().map(|&c| view.category_name(c)).collect();
-            let recorded: BTreeSet<&str> = a.recorded.iter().map(|&c| if c.is_none() { UNCATEGORIZED } else { view.str(c) }).collect();
+            let recorded: BTreeSet<&str> =
+                a.recorded.iter().map(|&c| if c.is_none() { UNCATEGORIZED } else { view.str(c) }).collect();
             let fingerprint = if fp.is_none() { UNKNOWN.to_string() } else { view.str(fp).to_string() };
-            let task_names: BTreeSet<&str> = a.task_keys.iter().map(|&t| if t.is_none() { NO_TASK } else { view.str(t) }).collect();
+            let task_names: BTreeSet<&str> =
+                a.task_keys.iter().map(|&t| if t.is_none() { NO_TASK } else { view.str(t) }).collect();
             // durations summed as integers: the same sessions in any order give the same mean
             let (mut total, mut duration_n) = (0i128, 0u64);
             for &s in &a.sessions {

@@ -63,7 +63,10 @@ pub fn compute(view: &View) -> Executors {
     let mut days: FastMap<(i64, Sym), (u64, u64, u64)> = FastMap::default();
     for (si, s) in view.indexed_facts() {
         if let Some(start) = s.start_ms {
-            let key = (day_of(start, view.params.utc_offset_minutes), if s.executor.is_none() { unknown } else { s.executor });
+            let key = (
+                day_of(start, view.params.utc_offset_minutes),
+                if s.executor.is_none() { unknown } else { s.executor },
+            );
             let d = days.entry(key).or_default();
             d.0 += 1;
             if let Some(ok) = s.success {
@@ -98,6 +101,15 @@ pub fn compute(view: &View) -> Executors {
     let name = |e: Sym| if e.is_none() { UNKNOWN } else { view.str(e) };
     let mut days: Vec<_> = days.into_iter().collect();
     days.sort_unstable_by(|a, b| a.0 .0.cmp(&b.0 .0).then_with(|| name(a.0 .1).cmp(name(b.0 .1))));
-    let by_day = days.into_iter().map(|((day, executor), (sessions, succ, n))| DayRow { day: format_day(day), executor: name(executor).to_string(), sessions, success_rate: rate(succ, n), success_n: n }).collect();
+    let by_day = days
+        .into_iter()
+        .map(|((day, executor), (sessions, succ, n))| DayRow {
+            day: format_day(day),
+            executor: name(executor).to_string(),
+            sessions,
+            success_rate: rate(succ, n),
+            success_n: n,
+        })
+        .collect();
     Executors { rows, by_day }
 }

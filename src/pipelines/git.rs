@@ -74,7 +74,11 @@ pub struct ReviewRow {
 }
 
 fn has_git_fact(s: &Session) -> bool {
-    s.commits.is_some() || s.diff_files_changed.is_some() || s.diff_lines_added.is_some() || s.diff_lines_deleted.is_some() || !s.diff_files.is_empty()
+    s.commits.is_some()
+        || s.diff_files_changed.is_some()
+        || s.diff_lines_added.is_some()
+        || s.diff_lines_deleted.is_some()
+        || !s.diff_files.is_empty()
 }
 
 /// The git row of every session with a git fact, in attempt id order, and per row its session
@@ -101,7 +105,10 @@ fn session_rows(data: &Dataset) -> &SessionRows {
                 // lines both known to be 0. A session with an unknown commit or line count is not
                 // counted: "no change" must be reported, not presumed. (Such a session has a git
                 // fact, so it has a row.)
-                let no_change = s.success == Some(true) && s.commits == Some(0) && s.diff_lines_added == Some(0) && s.diff_lines_deleted == Some(0);
+                let no_change = s.success == Some(true)
+                    && s.commits == Some(0)
+                    && s.diff_lines_added == Some(0)
+                    && s.diff_lines_deleted == Some(0);
                 let row = GitRow {
                     attempt_id: data.name(s.attempt),
                     task_id: opt(s.task_id),
@@ -135,7 +142,13 @@ pub fn compute(view: &View) -> Git {
     let rows = if view.sessions.len() == data.sessions.len() {
         Shared::all(&all.rows)
     } else {
-        let picked: Vec<GitRow> = all.sessions.iter().zip(all.rows.iter()).filter(|((si, _), _)| view.session_in_view(*si)).map(|(_, row)| row.clone()).collect();
+        let picked: Vec<GitRow> = all
+            .sessions
+            .iter()
+            .zip(all.rows.iter())
+            .filter(|((si, _), _)| view.session_in_view(*si))
+            .map(|(_, row)| row.clone())
+            .collect();
         Shared::from(picked)
     };
 
@@ -191,7 +204,11 @@ pub fn compute(view: &View) -> Git {
             // scope: only tasks with a known line count (a task without one has no point on the chart)
             if lines_n > 0 {
                 let task_id = if task.is_none() { no_task_name.clone() } else { data.name(task) };
-                scope.push((rank, task.is_some(), TaskScope { task_id, sessions, attempts, lines_changed: lines, lines_n }));
+                scope.push((
+                    rank,
+                    task.is_some(),
+                    TaskScope { task_id, sessions, attempts, lines_changed: lines, lines_n },
+                ));
             }
             // a task fails when none of its sessions (in the view) succeeded and at least one has
             // a known outcome; a task whose outcomes are all unknown is left out of the rate's n
@@ -207,8 +224,15 @@ pub fn compute(view: &View) -> Git {
     }
 
     // hot files: by tasks descending, then path; only the first HOT_FILES are sorted in full
-    let mut hot: Vec<(Sym, u64, u64, u64)> = file_tasks.iter().zip(&derived.files).filter(|(c, _)| c.0 > 0).map(|(&(tasks, failed, n), &f)| (f, tasks, failed, n)).collect();
-    let order = |a: &(Sym, u64, u64, u64), b: &(Sym, u64, u64, u64)| b.1.cmp(&a.1).then_with(|| view.str(a.0).cmp(view.str(b.0)));
+    let mut hot: Vec<(Sym, u64, u64, u64)> = file_tasks
+        .iter()
+        .zip(&derived.files)
+        .filter(|(c, _)| c.0 > 0)
+        .map(|(&(tasks, failed, n), &f)| (f, tasks, failed, n))
+        .collect();
+    let order = |a: &(Sym, u64, u64, u64), b: &(Sym, u64, u64, u64)| {
+        b.1.cmp(&a.1).then_with(|| view.str(a.0).cmp(view.str(b.0)))
+    };
     if hot.len() > HOT_FILES {
         hot.select_nth_unstable_by(HOT_FILES, order);
         hot.truncate(HOT_FILES);
@@ -220,7 +244,19 @@ pub fn compute(view: &View) -> Git {
         rows,
         no_change_success: NoChangeSuccess { count: ncs.len() as u64, attempt_ids: ncs },
         scope: scope.into_iter().map(|(_, _, row)| row).collect(),
-        hot_files: hot.into_iter().map(|(f, tasks, failed, n)| HotFile { file: view.str(f).to_string(), tasks, failed_tasks: failed, failure_rate: rate(failed, n), failure_n: n }).collect(),
-        review: review.into_iter().map(|(m, (p, f))| ReviewRow { model: m.to_string(), review_passed: p, review_failed: f }).collect(),
+        hot_files: hot
+            .into_iter()
+            .map(|(f, tasks, failed, n)| HotFile {
+                file: view.str(f).to_string(),
+                tasks,
+                failed_tasks: failed,
+                failure_rate: rate(failed, n),
+                failure_n: n,
+            })
+            .collect(),
+        review: review
+            .into_iter()
+            .map(|(m, (p, f))| ReviewRow { model: m.to_string(), review_passed: p, review_failed: f })
+            .collect(),
     }
 }

@@ -65,7 +65,8 @@ struct Cell {
 
 pub fn compute(view: &View) -> Guardrails {
     let strings = &view.data.store.strings;
-    let syms: [Option<Sym>; 3] = [view.category_sym(CATEGORIES[0].0), view.category_sym(CATEGORIES[1].0), view.category_sym(CATEGORIES[2].0)];
+    let syms: [Option<Sym>; 3] =
+        [view.category_sym(CATEGORIES[0].0), view.category_sym(CATEGORIES[1].0), view.category_sym(CATEGORIES[2].0)];
     // per (executor, model): failed sessions and, per category, sessions and events
     let mut groups: FastMap<(Sym, Sym), (u64, [Cell; 3])> = FastMap::default();
     let mut totals = [Cell::default(); 3];
@@ -78,7 +79,9 @@ pub fn compute(view: &View) -> Guardrails {
         let g = groups.entry((known(s.executor), known(s.model))).or_insert((0, [Cell::default(); 3]));
         g.0 += 1;
         for (i, sym) in syms.iter().enumerate() {
-            let events: u64 = sym.map_or(0, |sym| super::stats::sum_sat(view.categories(si).iter().filter(|(c, _)| *c == sym).map(|&(_, n)| n)));
+            let events: u64 = sym.map_or(0, |sym| {
+                super::stats::sum_sat(view.categories(si).iter().filter(|(c, _)| *c == sym).map(|&(_, n)| n))
+            });
             // Choice: a session's categories "include" one when it has at least one error of it; a
             // category listed with a count of 0 (a metrics row's error_summary) does not count.
             // Revision 2: a rollup counting a denied permission request is a permission wait even
@@ -102,14 +105,38 @@ pub fn compute(view: &View) -> Guardrails {
                 continue;
             }
             let Some(&(category, remedy)) = CATEGORIES.get(i) else { continue };
-            rows.push((i, GuardrailRow { category, executor: name(*executor), model: name(*model), failed_sessions: cell.sessions, share: rate(cell.sessions, *n), share_n: *n, error_events: cell.events, remedy }));
+            rows.push((
+                i,
+                GuardrailRow {
+                    category,
+                    executor: name(*executor),
+                    model: name(*model),
+                    failed_sessions: cell.sessions,
+                    share: rate(cell.sessions, *n),
+                    share_n: *n,
+                    error_events: cell.events,
+                    remedy,
+                },
+            ));
         }
     }
-    rows.sort_by(|(i, a), (j, b)| i.cmp(j).then_with(|| b.failed_sessions.cmp(&a.failed_sessions)).then_with(|| a.executor.cmp(&b.executor)).then_with(|| a.model.cmp(&b.model)));
+    rows.sort_by(|(i, a), (j, b)| {
+        i.cmp(j)
+            .then_with(|| b.failed_sessions.cmp(&a.failed_sessions))
+            .then_with(|| a.executor.cmp(&b.executor))
+            .then_with(|| a.model.cmp(&b.model))
+    });
     let totals = CATEGORIES
         .iter()
         .zip(totals.iter())
-        .map(|(&(category, remedy), t)| GuardrailTotal { category, failed_sessions: t.sessions, share: rate(t.sessions, failed), share_n: failed, error_events: t.events, remedy })
+        .map(|(&(category, remedy), t)| GuardrailTotal {
+            category,
+            failed_sessions: t.sessions,
+            share: rate(t.sessions, failed),
+            share_n: failed,
+            error_events: t.events,
+            remedy,
+        })
         .collect();
     Guardrails { rows: rows.into_iter().map(|(_, r)| r).collect(), totals, failed_sessions: failed }
 }

@@ -130,9 +130,18 @@ pub fn compute(view: &View) -> Interventions {
     let rows = vec![
         comparison("anomaly_actions", "with anomaly actions", with_actions, "without anomaly actions", without_actions),
         comparison("auto_resume", "auto_resume true", resumed, "auto_resume false", not_resumed),
-        comparison("next_session", "next session after a session with anomaly actions", after_action, "next session after a failed session without anomaly actions", after_failure),
+        comparison(
+            "next_session",
+            "next session after a session with anomaly actions",
+            after_action,
+            "next session after a failed session without anomaly actions",
+            after_failure,
+        ),
     ];
-    let mut actions: Vec<ActionRow> = per_action.into_iter().map(|(a, (sessions, t))| ActionRow { action: view.str(a).to_string(), sessions, success: wilson(t.hits, t.n) }).collect();
+    let mut actions: Vec<ActionRow> = per_action
+        .into_iter()
+        .map(|(a, (sessions, t))| ActionRow { action: view.str(a).to_string(), sessions, success: wilson(t.hits, t.n) })
+        .collect();
     actions.sort_by(|a, b| b.sessions.cmp(&a.sessions).then_with(|| a.action.cmp(&b.action)));
     Interventions { rows, actions }
 }

@@ -20,10 +20,10 @@ pub mod tools;
 use crate::model::derived::{ErrorEvent, Facts};
 use crate::model::prices::{self, Price};
 use crate::model::records::{CategoryKey, Context, FastMap, Sym};
-use crate::model::vocabulary;
-use std::collections::BTreeMap;
 use crate::model::sessions::{Dataset, Session, NO_SESSION};
+use crate::model::vocabulary;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Global filters, applied to every figure at once (spec §2). A session is in the time range when
 /// its start is; an event follows its session; an event without attempt_id is judged by its own
@@ -144,7 +144,8 @@ impl Parameters {
     /// Reads a JSON object with any subset of the parameters; an unknown key is an error naming it.
     pub fn from_json(text: &str) -> Result<Parameters, String> {
         let mut p: Parameters = serde_json::from_str(text).map_err(|e| format!("parameters: {e}"))?;
-        p.category_aliases = vocabulary::normalise_aliases(&p.category_aliases).map_err(|e| format!("parameters: {e}"))?;
+        p.category_aliases =
+            vocabulary::normalise_aliases(&p.category_aliases).map_err(|e| format!("parameters: {e}"))?;
         prices::check(&p.prices).map_err(|e| format!("parameters: {e}"))?;
         p.check().map_err(|e| format!("parameters: {e}"))?;
         Ok(p)
@@ -169,7 +170,11 @@ impl Parameters {
                 return Err(format!("{name} must be between 0 and {MAX_SPAN_MS} ms (10 years), not {ms}"));
             }
         }
-        let shares = [("high_retry_rate", self.high_retry_rate), ("dominant_category_share", self.dominant_category_share), ("runaway_percentile", self.runaway_percentile)];
+        let shares = [
+            ("high_retry_rate", self.high_retry_rate),
+            ("dominant_category_share", self.dominant_category_share),
+            ("runaway_percentile", self.runaway_percentile),
+        ];
         for (name, v) in shares {
             if !(0.0..=1.0).contains(&v) {
                 return Err(format!("{name} must be between 0 and 1, not {v}"));
@@ -180,7 +185,12 @@ impl Parameters {
                 return Err(format!("{name} must be a finite number, not {v}"));
             }
         }
-        let non_negative = [("spike_sigma", Some(self.spike_sigma)), ("cost_anomaly_usd", Some(self.cost_anomaly_usd)), ("runaway_min_usd", Some(self.runaway_min_usd)), ("daily_budget_usd", self.daily_budget_usd)];
+        let non_negative = [
+            ("spike_sigma", Some(self.spike_sigma)),
+            ("cost_anomaly_usd", Some(self.cost_anomaly_usd)),
+            ("runaway_min_usd", Some(self.runaway_min_usd)),
+            ("daily_budget_usd", self.daily_budget_usd),
+        ];
         for (name, v) in non_negative {
             if let Some(v) = v.filter(|v| !(v.is_finite() && *v >= 0.0)) {
                 return Err(format!("{name} must be a finite number ≥ 0, not {v}"));
@@ -255,7 +265,10 @@ impl<'a> View<'a> {
             .filter(|&i| match derived.alert_session[i as usize] {
                 NO_SESSION => {
                     let a = &store.alerts[i as usize];
-                    m.loose(a.ts_ms, &Context { attempt: a.attempt, task_id: a.task_id, executor: a.executor, ..Default::default() })
+                    m.loose(
+                        a.ts_ms,
+                        &Context { attempt: a.attempt, task_id: a.task_id, executor: a.executor, ..Default::default() },
+                    )
                 }
                 s => in_view[s as usize],
             })
@@ -319,7 +332,9 @@ impl<'a> View<'a> {
                 let written = strings.resolve(recorded);
                 let written = if written.is_empty() { vocabulary::UNCATEGORIZED } else { written };
                 // a user's table may name keys in any case; the written names are lower case
-                let mapped = aliases.get(written).or_else(|| aliases.iter().find(|(k, _)| k.eq_ignore_ascii_case(written)).map(|(_, v)| v));
+                let mapped = aliases
+                    .get(written)
+                    .or_else(|| aliases.iter().find(|(k, _)| k.eq_ignore_ascii_case(written)).map(|(_, v)| v));
                 let name = mapped.map_or(written.to_string(), |m| m.trim().to_lowercase());
                 if self.params.infer_categories && vocabulary::is_unknown(&name) && inferred.is_some() {
                     (inferred, true)
@@ -359,7 +374,9 @@ impl<'a> View<'a> {
                 if s.cost_nanos.is_some() {
                     continue;
                 }
-                let price = *price_of_model.entry(s.model).or_insert_with(|| prices::price_of(table, self.data.store.str(s.model)));
+                let price = *price_of_model
+                    .entry(s.model)
+                    .or_insert_with(|| prices::price_of(table, self.data.store.str(s.model)));
                 est[si as usize] = price.and_then(|p| prices::estimate(p, &s.tokens));
             }
         }
@@ -438,7 +455,9 @@ impl<'a> View<'a> {
     /// The symbol of a canonical category name in this view, if any error or session has it.
     pub fn category_sym(&self, name: &str) -> Option<Sym> {
         let strings = &self.data.store.strings;
-        strings.lookup(name).or_else(|| self.extra_names.iter().position(|e| e == name).map(|i| Sym((strings.len() + i) as u32)))
+        strings
+            .lookup(name)
+            .or_else(|| self.extra_names.iter().position(|e| e == name).map(|i| Sym((strings.len() + i) as u32)))
     }
 
     /// The sessions in the view.
@@ -549,10 +568,16 @@ impl<'a> Matcher<'a> {
         })
     }
     fn session(&mut self, s: &Session) -> bool {
-        self.time_ok(s.start_ms) && self.executor_ok(s.executor) && self.model_ok(s.model) && self.task_ok(s.task_id, s.task_title)
+        self.time_ok(s.start_ms)
+            && self.executor_ok(s.executor)
+            && self.model_ok(s.model)
+            && self.task_ok(s.task_id, s.task_title)
     }
     /// A record without a session (no attempt_id), judged by its own fields.
     fn loose(&mut self, ts: Option<i64>, c: &Context) -> bool {
-        self.time_ok(ts) && self.executor_ok(c.executor) && self.model_ok(c.model) && self.task_ok(c.task_id, c.task_title)
+        self.time_ok(ts)
+            && self.executor_ok(c.executor)
+            && self.model_ok(c.model)
+            && self.task_ok(c.task_id, c.task_title)
     }
 }

@@ -6,8 +6,8 @@
 
 use super::stats::{rate, SessionTotals};
 use super::{GroupKey, View, UNCATEGORIZED, UNKNOWN};
-use crate::model::records::{FastMap, Sym};
 use crate::model::derived::Facts;
+use crate::model::records::{FastMap, Sym};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -133,7 +133,14 @@ pub fn compute(view: &View) -> ModelScores {
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => a.key.cmp(&b.key),
     });
-    let scatter = rows.iter().map(|r| ScatterPoint { key: r.key.clone(), success_rate: r.success_rate, cost_per_success: r.cost_per_success }).collect();
+    let scatter = rows
+        .iter()
+        .map(|r| ScatterPoint {
+            key: r.key.clone(),
+            success_rate: r.success_rate,
+            cost_per_success: r.cost_per_success,
+        })
+        .collect();
     ModelScores { group_by: p.group_by, rows, scatter }
 }
 
@@ -164,7 +171,11 @@ fn row(view: &View, key: &str, a: Acc) -> ModelScoreRow {
             dominant = Some((name, count));
         }
     }
-    let dominant = dominant.filter(|&(_, count)| flag_errors > 0 && flag_errors >= p.dominant_category_min_errors && count as f64 >= p.dominant_category_share * flag_errors as f64);
+    let dominant = dominant.filter(|&(_, count)| {
+        flag_errors > 0
+            && flag_errors >= p.dominant_category_min_errors
+            && count as f64 >= p.dominant_category_share * flag_errors as f64
+    });
     if dominant.is_some() {
         flags.push("dominant_error_category");
     }

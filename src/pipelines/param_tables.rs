@@ -40,7 +40,15 @@ impl fmt::Display for CellError {
 pub fn price_cells(p: &Price) -> [String; 7] {
     let num = |x: f64| format!("{x}");
     let opt = |x: Option<f64>| x.map(num).unwrap_or_default();
-    [p.model.clone(), num(p.input), opt(p.cached_input), opt(p.cache_write), num(p.output), p.source.clone(), p.as_of.clone()]
+    [
+        p.model.clone(),
+        num(p.input),
+        opt(p.cached_input),
+        opt(p.cache_write),
+        num(p.output),
+        p.source.clone(),
+        p.as_of.clone(),
+    ]
 }
 
 /// The price table from its rows of cells (in [`PRICE_KEYS`] order), or the first bad cell.
@@ -50,27 +58,54 @@ pub fn prices_from_cells(rows: &[[String; 7]]) -> Result<Vec<Price>, CellError> 
         if r.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let err = |key: &'static str, message: String| CellError { table: "prices", row: i + 1, key, name: r[0].clone(), message };
+        let err = |key: &'static str, message: String| CellError {
+            table: "prices",
+            row: i + 1,
+            key,
+            name: r[0].clone(),
+            message,
+        };
         let model = r[0].trim();
         if model.is_empty() {
-            return Err(err("model", "the model pattern is empty (a model name; * matches any run of characters)".into()));
+            return Err(err(
+                "model",
+                "the model pattern is empty (a model name; * matches any run of characters)".into(),
+            ));
         }
         let price = |k: usize, required: bool| -> Result<Option<f64>, CellError> {
             let text = r[k].trim();
             if text.is_empty() {
-                return if required { Err(err(PRICE_KEYS[k], "empty: a price in USD per million tokens is needed".into())) } else { Ok(None) };
+                return if required {
+                    Err(err(PRICE_KEYS[k], "empty: a price in USD per million tokens is needed".into()))
+                } else {
+                    Ok(None)
+                };
             }
             match text.parse::<f64>() {
                 Ok(x) if x.is_finite() && x >= 0.0 => Ok(Some(x)),
-                Ok(_) => Err(err(PRICE_KEYS[k], format!("\u{201c}{text}\u{201d} is not a price: USD per million tokens, a number ≥ 0"))),
-                Err(_) => Err(err(PRICE_KEYS[k], format!("\u{201c}{text}\u{201d} is not a number (USD per million tokens, e.g. 1.25)"))),
+                Ok(_) => Err(err(
+                    PRICE_KEYS[k],
+                    format!("\u{201c}{text}\u{201d} is not a price: USD per million tokens, a number ≥ 0"),
+                )),
+                Err(_) => Err(err(
+                    PRICE_KEYS[k],
+                    format!("\u{201c}{text}\u{201d} is not a number (USD per million tokens, e.g. 1.25)"),
+                )),
             }
         };
         let input = price(1, true)?.unwrap_or(0.0);
         let cached_input = price(2, false)?;
         let cache_write = price(3, false)?;
         let output = price(4, true)?.unwrap_or(0.0);
-        out.push(Price { model: model.to_string(), input, cached_input, cache_write, output, source: r[5].trim().to_string(), as_of: r[6].trim().to_string() });
+        out.push(Price {
+            model: model.to_string(),
+            input,
+            cached_input,
+            cache_write,
+            output,
+            source: r[5].trim().to_string(),
+            as_of: r[6].trim().to_string(),
+        });
     }
     Ok(out)
 }
@@ -89,13 +124,24 @@ pub fn aliases_from_cells(rows: &[[String; 2]]) -> Result<BTreeMap<String, Strin
         if r.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let err = |key: &'static str, message: String| CellError { table: "category_aliases", row: i + 1, key, name: r[0].clone(), message };
+        let err = |key: &'static str, message: String| CellError {
+            table: "category_aliases",
+            row: i + 1,
+            key,
+            name: r[0].clone(),
+            message,
+        };
         let (written, canonical) = (r[0].trim().to_lowercase(), r[1].trim().to_lowercase());
         if written.is_empty() {
             return Err(err("written", "the category as written is empty".into()));
         }
         if canonical.is_empty() {
-            return Err(err("canonical", format!("empty: the name `{written}` is counted under is needed (write `{written}` to keep it as it is)")));
+            return Err(err(
+                "canonical",
+                format!(
+                    "empty: the name `{written}` is counted under is needed (write `{written}` to keep it as it is)"
+                ),
+            ));
         }
         if let Some(first) = row_of.get(&written) {
             return Err(err("written", format!("`{written}` is already mapped in row {first}")));
@@ -120,7 +166,10 @@ mod tests {
     fn the_default_tables_read_back_as_they_are() {
         let prices = default_prices();
         let cells: Vec<[String; 7]> = prices.iter().map(price_cells).collect();
-        assert_eq!(cells[2], row(["gpt-5*", "1.25", "0.125", "", "10", "OpenAI API pricing, openai.com/api/pricing", "2025-08-07"]));
+        assert_eq!(
+            cells[2],
+            row(["gpt-5*", "1.25", "0.125", "", "10", "OpenAI API pricing, openai.com/api/pricing", "2025-08-07"])
+        );
         assert_eq!(prices_from_cells(&cells).unwrap(), prices);
         let aliases = default_aliases();
         assert_eq!(aliases_from_cells(&alias_cells(&aliases)).unwrap(), aliases);
@@ -130,29 +179,65 @@ mod tests {
     fn bad_price_cells_name_their_row_and_key() {
         let good = row(["gpt-5*", "1.25", "", "", "10", "", ""]);
         let msg = |rows: &[[String; 7]]| prices_from_cells(rows).unwrap_err().to_string();
-        assert_eq!(msg(&[good.clone(), row(["o3*", "abc", "", "", "8", "", ""])]), "prices row 2 (o3*), input: \u{201c}abc\u{201d} is not a number (USD per million tokens, e.g. 1.25)");
-        assert_eq!(msg(&[row(["o3*", "2", "", "", "-1", "", ""])]), "prices row 1 (o3*), output: \u{201c}-1\u{201d} is not a price: USD per million tokens, a number ≥ 0");
+        assert_eq!(
+            msg(&[good.clone(), row(["o3*", "abc", "", "", "8", "", ""])]),
+            "prices row 2 (o3*), input: \u{201c}abc\u{201d} is not a number (USD per million tokens, e.g. 1.25)"
+        );
+        assert_eq!(
+            msg(&[row(["o3*", "2", "", "", "-1", "", ""])]),
+            "prices row 1 (o3*), output: \u{201c}-1\u{201d} is not a price: USD per million tokens, a number ≥ 0"
+        );
         assert_eq!(msg(&[row(["o3*", "2", "inf", "", "1", "", ""])]), "prices row 1 (o3*), cached_input: \u{201c}inf\u{201d} is not a price: USD per million tokens, a number ≥ 0");
-        assert_eq!(msg(&[row(["o3*", "2", "", "NaN", "1", "", ""])]), "prices row 1 (o3*), cache_write: \u{201c}NaN\u{201d} is not a price: USD per million tokens, a number ≥ 0");
-        assert_eq!(msg(&[row(["  ", "2", "", "", "1", "x", ""])]), "prices row 1, model: the model pattern is empty (a model name; * matches any run of characters)");
-        assert_eq!(msg(&[row(["o3*", "", "", "", "1", "", ""])]), "prices row 1 (o3*), input: empty: a price in USD per million tokens is needed");
+        assert_eq!(
+            msg(&[row(["o3*", "2", "", "NaN", "1", "", ""])]),
+            "prices row 1 (o3*), cache_write: \u{201c}NaN\u{201d} is not a price: USD per million tokens, a number ≥ 0"
+        );
+        assert_eq!(
+            msg(&[row(["  ", "2", "", "", "1", "x", ""])]),
+            "prices row 1, model: the model pattern is empty (a model name; * matches any run of characters)"
+        );
+        assert_eq!(
+            msg(&[row(["o3*", "", "", "", "1", "", ""])]),
+            "prices row 1 (o3*), input: empty: a price in USD per million tokens is needed"
+        );
         let e = prices_from_cells(&[good.clone(), good.clone(), row(["x", "1", "", "", "", "", ""])]).unwrap_err();
         assert_eq!((e.row, e.key), (3, "output"));
         // a blank row (just added) is no price; blank optional prices cost as input
-        let t = prices_from_cells(&[row(["", " ", "", "", "", "", ""]), row([" GPT-5* ", " 2.5 ", "", "0", "1e1", " list ", "2026-01-01"])]).unwrap();
-        assert_eq!(t, vec![Price { model: "GPT-5*".into(), input: 2.5, cached_input: None, cache_write: Some(0.0), output: 10.0, source: "list".into(), as_of: "2026-01-01".into() }]);
+        let t = prices_from_cells(&[
+            row(["", " ", "", "", "", "", ""]),
+            row([" GPT-5* ", " 2.5 ", "", "0", "1e1", " list ", "2026-01-01"]),
+        ])
+        .unwrap();
+        assert_eq!(
+            t,
+            vec![Price {
+                model: "GPT-5*".into(),
+                input: 2.5,
+                cached_input: None,
+                cache_write: Some(0.0),
+                output: 10.0,
+                source: "list".into(),
+                as_of: "2026-01-01".into()
+            }]
+        );
         assert!(crate::model::prices::check(&t).is_ok());
     }
 
     #[test]
     fn bad_alias_cells_name_their_row_and_key() {
         let msg = |rows: &[[String; 2]]| aliases_from_cells(rows).unwrap_err().to_string();
-        assert_eq!(msg(&[row(["auth_error", "auth"]), row(["", "git"])]), "category_aliases row 2, written: the category as written is empty");
+        assert_eq!(
+            msg(&[row(["auth_error", "auth"]), row(["", "git"])]),
+            "category_aliases row 2, written: the category as written is empty"
+        );
         assert_eq!(
             msg(&[row(["oom_kill", "  "])]),
             "category_aliases row 1 (oom_kill), canonical: empty: the name `oom_kill` is counted under is needed (write `oom_kill` to keep it as it is)"
         );
-        assert_eq!(msg(&[row(["auth_error", "auth"]), row(["x", "y"]), row(["Auth_Error ", "permission_wait"])]), "category_aliases row 3 (Auth_Error), written: `auth_error` is already mapped in row 1");
+        assert_eq!(
+            msg(&[row(["auth_error", "auth"]), row(["x", "y"]), row(["Auth_Error ", "permission_wait"])]),
+            "category_aliases row 3 (Auth_Error), written: `auth_error` is already mapped in row 1"
+        );
         let t = aliases_from_cells(&[row([" Auth_Error", "Permission_Wait "]), row(["", ""])]).unwrap();
         assert_eq!(t.into_iter().collect::<Vec<_>>(), [("auth_error".to_string(), "permission_wait".to_string())]);
     }

@@ -134,7 +134,12 @@ pub fn compute(view: &View) -> ProviderHeatmap {
     for &(ex, _) in &rows {
         for &(cat, _) in &cols {
             if let Some(&count) = cells.get(&(ex, cat)) {
-                out_cells.push(Cell { executor: exec_name(ex).to_string(), error_category: cat_name(cat).to_string(), count, per_100_sessions: per_100(count, ex) });
+                out_cells.push(Cell {
+                    executor: exec_name(ex).to_string(),
+                    error_category: cat_name(cat).to_string(),
+                    count,
+                    per_100_sessions: per_100(count, ex),
+                });
             }
         }
     }
@@ -145,7 +150,8 @@ pub fn compute(view: &View) -> ProviderHeatmap {
         series.entry((ex, cat)).or_default().push((h, n));
     }
     let mut series: Vec<_> = series.into_iter().collect();
-    series.sort_by(|a, b| exec_name(a.0 .0).cmp(exec_name(b.0 .0)).then_with(|| cat_name(a.0 .1).cmp(cat_name(b.0 .1))));
+    series
+        .sort_by(|a, b| exec_name(a.0 .0).cmp(exec_name(b.0 .0)).then_with(|| cat_name(a.0 .1).cmp(cat_name(b.0 .1))));
     // the loaded range: first to last error-event hour of the view, hours without events count 0
     let n_hours = if last_hour >= first_hour { (last_hour - first_hour + 1) as f64 } else { 0.0 };
     let mut spikes = Vec::new();
@@ -155,27 +161,56 @@ pub fn compute(view: &View) -> ProviderHeatmap {
         let total: u64 = points.iter().map(|p| p.1).sum();
         let mean = total as f64 / n_hours;
         let zero_hours = n_hours - points.len() as f64;
-        let ss: f64 = points.iter().map(|&(_, c)| (c as f64 - mean) * (c as f64 - mean)).sum::<f64>() + zero_hours * mean * mean;
+        let ss: f64 =
+            points.iter().map(|&(_, c)| (c as f64 - mean) * (c as f64 - mean)).sum::<f64>() + zero_hours * mean * mean;
         let sd = (ss / n_hours).sqrt();
         let threshold = mean + view.params.spike_sigma * sd;
         // Only hours with events are candidates: an empty hour of a series that has counts is
         // never a spike (it cannot reach a positive minimum count).
         for &(h, c) in &points {
             if c >= view.params.spike_min_count && c as f64 >= threshold {
-                spikes.push((h, ex, cat, Spike { executor: exec_name(ex).to_string(), error_category: cat_name(cat).to_string(), hour: iso(Some(h * MS_PER_HOUR)).unwrap_or_default(), count: c, mean, std_dev: sd }));
+                spikes.push((
+                    h,
+                    ex,
+                    cat,
+                    Spike {
+                        executor: exec_name(ex).to_string(),
+                        error_category: cat_name(cat).to_string(),
+                        hour: iso(Some(h * MS_PER_HOUR)).unwrap_or_default(),
+                        count: c,
+                        mean,
+                        std_dev: sd,
+                    },
+                ));
             }
         }
         hourly.push(HourlySeries {
             executor: exec_name(ex).to_string(),
             error_category: cat_name(cat).to_string(),
-            points: points.iter().map(|&(h, count)| HourPoint { hour: iso(Some(h * MS_PER_HOUR)).unwrap_or_default(), count }).collect(),
+            points: points
+                .iter()
+                .map(|&(h, count)| HourPoint { hour: iso(Some(h * MS_PER_HOUR)).unwrap_or_default(), count })
+                .collect(),
         });
     }
-    spikes.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| exec_name(a.1).cmp(exec_name(b.1))).then_with(|| cat_name(a.2).cmp(cat_name(b.2))));
+    spikes.sort_by(|a, b| {
+        a.0.cmp(&b.0).then_with(|| exec_name(a.1).cmp(exec_name(b.1))).then_with(|| cat_name(a.2).cmp(cat_name(b.2)))
+    });
 
     ProviderHeatmap {
-        executors: rows.iter().map(|&(ex, n)| ExecutorRow { executor: exec_name(ex).to_string(), errors: n, sessions: sessions.get(&ex).copied().unwrap_or(0), per_100_sessions: per_100(n, ex) }).collect(),
-        categories: cols.iter().map(|&(c, n)| CategoryColumn { error_category: cat_name(c).to_string(), errors: n }).collect(),
+        executors: rows
+            .iter()
+            .map(|&(ex, n)| ExecutorRow {
+                executor: exec_name(ex).to_string(),
+                errors: n,
+                sessions: sessions.get(&ex).copied().unwrap_or(0),
+                per_100_sessions: per_100(n, ex),
+            })
+            .collect(),
+        categories: cols
+            .iter()
+            .map(|&(c, n)| CategoryColumn { error_category: cat_name(c).to_string(), errors: n })
+            .collect(),
         cells: out_cells,
         spikes: spikes.into_iter().map(|s| s.3).collect(),
         hourly,

@@ -98,7 +98,13 @@ pub fn wilson(successes: u64, n: u64) -> Proportion {
     let denom = 1.0 + z * z / nf;
     let centre = (p + z * z / (2.0 * nf)) / denom;
     let half = z * ((p * (1.0 - p) / nf + z * z / (4.0 * nf * nf)).sqrt()) / denom;
-    Proportion { rate: Some(p), successes, n, ci_low: Some((centre - half).max(0.0)), ci_high: Some((centre + half).min(1.0)) }
+    Proportion {
+        rate: Some(p),
+        successes,
+        n,
+        ci_low: Some((centre - half).max(0.0)),
+        ci_high: Some((centre + half).min(1.0)),
+    }
 }
 
 /// Two proportions differ significantly when their 95 % intervals do not overlap (spec `interventions`).
@@ -205,7 +211,11 @@ mod tests {
         let mut sorted = values.to_vec();
         sorted.sort_unstable_by(f64::total_cmp);
         for p in [0.0, 0.1, 0.5, 0.95, 0.99, 1.0] {
-            assert_eq!(percentile_sorted(&sorted, p).map(f64::to_bits), percentile(&values, p).map(f64::to_bits), "p = {p}");
+            assert_eq!(
+                percentile_sorted(&sorted, p).map(f64::to_bits),
+                percentile(&values, p).map(f64::to_bits),
+                "p = {p}"
+            );
         }
         assert_eq!(percentile_sorted(&[], 0.5), None);
     }

@@ -99,7 +99,11 @@ pub fn compute(view: &View) -> Summary {
     for &i in &view.alerts {
         widen(store.alerts[i as usize].ts_ms);
     }
-    let superseded = data.superseded.iter().filter(|s| data.session_of_attempt.get(&s.attempt).is_some_and(|&i| view.session_in_view(i))).count();
+    let superseded = data
+        .superseded
+        .iter()
+        .filter(|s| data.session_of_attempt.get(&s.attempt).is_some_and(|&i| view.session_in_view(i)))
+        .count();
     Summary {
         files: store.sources.len() as u64,
         lines: super::stats::sum_sat(store.sources.iter().map(|s| s.lines)),

@@ -57,9 +57,24 @@ pub struct Reason {
 
 /// The category reasons, in the spec's order: (code, categories, what they are, action).
 const CATEGORY_REASONS: [(&str, &[&str], &str, &str); 5] = [
-    ("dependency", &["dependency"], "The task's sessions hit dependency errors.", "Inject dependency setup into the task."),
-    ("auth", &["auth", "api_key"], "The task's sessions hit auth or API key errors.", "Add environment and auth instructions."),
-    ("context_window", &["context_window"], "The task's sessions ran out of context window.", "Split the task into smaller tasks."),
+    (
+        "dependency",
+        &["dependency"],
+        "The task's sessions hit dependency errors.",
+        "Inject dependency setup into the task.",
+    ),
+    (
+        "auth",
+        &["auth", "api_key"],
+        "The task's sessions hit auth or API key errors.",
+        "Add environment and auth instructions.",
+    ),
+    (
+        "context_window",
+        &["context_window"],
+        "The task's sessions ran out of context window.",
+        "Split the task into smaller tasks.",
+    ),
     ("test", &["test"], "The task's sessions hit test errors.", "Add test setup or test data."),
     ("build", &["build"], "The task's sessions hit build errors.", "Add build configuration."),
 ];
@@ -165,7 +180,14 @@ fn append<T>(column: &mut Vec<T>, items: impl IntoIterator<Item = T>) -> Range<u
 }
 
 /// A task's figures from its sessions (indices into `data.sessions`, in session order).
-fn draft<'v>(view: &'v View<'_>, task: Sym, sessions: &[u32], uncategorized: Sym, buffers: &mut Buffers<'v>, columns: &mut Columns) -> Draft {
+fn draft<'v>(
+    view: &'v View<'_>,
+    task: Sym,
+    sessions: &[u32],
+    uncategorized: Sym,
+    buffers: &mut Buffers<'v>,
+    columns: &mut Columns,
+) -> Draft {
     let derived = &view.data.derived;
     let mut attempts = 0u64;
     let mut tool_failures = 0u64;
@@ -207,15 +229,22 @@ fn draft<'v>(view: &'v View<'_>, task: Sym, sessions: &[u32], uncategorized: Sym
     named.clear();
     named.extend(cats.iter().map(|&(c, n, m, _)| (category_name(view, c), n, m, c)));
     named.sort_by(|a, b| a.0.cmp(b.0));
-    let repeated = append(&mut columns.repeated, named.iter().filter(|&&(_, n, m, _)| m >= 2 || n >= 3).map(|&(c, _, _, sym)| names.get(sym, c)));
-    let risk = (attempts as f64 - 1.0) + tool_failures as f64 / 5.0 + 2.0 * repeated.len() as f64 + if completed { 0.0 } else { 3.0 };
+    let repeated = append(
+        &mut columns.repeated,
+        named.iter().filter(|&&(_, n, m, _)| m >= 2 || n >= 3).map(|&(c, _, _, sym)| names.get(sym, c)),
+    );
+    let risk = (attempts as f64 - 1.0)
+        + tool_failures as f64 / 5.0
+        + 2.0 * repeated.len() as f64
+        + if completed { 0.0 } else { 3.0 };
 
     // Choice: a category reason applies when the category appears at all in the task's error
     // events (any count ≥ 1), not only when it is repeated: one dependency error is already a
     // planning hint, and the risk score weighs repetition separately.
     let reasons_from = columns.reasons.len();
     for (code, members, sentence, action) in CATEGORY_REASONS {
-        let count: u64 = super::stats::sum_sat(named.iter().filter(|(c, _, _, _)| members.contains(c)).map(|&(_, n, _, _)| n));
+        let count: u64 =
+            super::stats::sum_sat(named.iter().filter(|(c, _, _, _)| members.contains(c)).map(|&(_, n, _, _)| n));
         if count > 0 {
             columns.reasons.push(Reason { code, count, sentence, action });
         }
@@ -245,13 +274,15 @@ fn draft<'v>(view: &'v View<'_>, task: Sym, sessions: &[u32], uncategorized: Sym
         completed,
         tool_failures,
         risk,
-        cats: append(&mut columns.cats, named.iter().map(|&(c, n, m, sym)| CategoryCount { category: names.get(sym, c), count: n, sessions: m })),
+        cats: append(
+            &mut columns.cats,
+            named.iter().map(|&(c, n, m, sym)| CategoryCount { category: names.get(sym, c), count: n, sessions: m }),
+        ),
         repeated,
         executors: append(&mut columns.executors, executors.iter().map(|&e| names.get(e, view.str(e)))),
         reasons: reasons_from..columns.reasons.len(),
     }
 }
-
 
 /// The view's sessions grouped by task, each group in session order: start time (unknown last),
 /// then attempt id. Sessions without a task_id form one group with those whose task_id is literally

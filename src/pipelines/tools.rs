@@ -111,7 +111,11 @@ pub fn compute(view: &View) -> Tools {
         .map(|(mut a, (&t, all))| {
             let (latency_n, p50, p95) = match Some(all).filter(|_| whole) {
                 Some((n, sorted)) => (*n, percentile_sorted(sorted, 0.5), percentile_sorted(sorted, 0.95)),
-                None => (a.latencies.len() as u64, percentile_in_place(&mut a.latencies, 0.5), percentile_in_place(&mut a.latencies, 0.95)),
+                None => (
+                    a.latencies.len() as u64,
+                    percentile_in_place(&mut a.latencies, 0.5),
+                    percentile_in_place(&mut a.latencies, 0.95),
+                ),
             };
             ToolRow {
                 latency_n,

@@ -2,17 +2,29 @@
 //! report and the page (which receives the JSON from its worker) draw the very same charts.
 
 use super::format;
+use super::lines::{JsonLines, LongArrays};
 use crate::charts::*;
 use crate::model::time::parse_timestamp;
 use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingBackend};
-use super::lines::{JsonLines, LongArrays};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The report sections, in page order.
-pub const SECTIONS: [&str; 11] = ["model_scores", "executors", "task_risk", "provider_heatmap", "error_clusters", "interventions", "guardrails", "alerts", "costs", "tools", "git"];
+pub const SECTIONS: [&str; 11] = [
+    "model_scores",
+    "executors",
+    "task_risk",
+    "provider_heatmap",
+    "error_clusters",
+    "interventions",
+    "guardrails",
+    "alerts",
+    "costs",
+    "tools",
+    "git",
+];
 
 pub enum Chart {
     Bar(BarChart),
@@ -150,15 +162,33 @@ pub fn fmt_ms(v: f64) -> String {
 /// Top `n` rows by their order in the report (already sorted as the spec says).
 const TOP: usize = 25;
 
-fn bars<'a>(title: &str, value_label: &str, rows: impl Iterator<Item = Cow<'a, Value>>, label_key: &str, value_key: &str, format: fn(f64) -> String) -> Chart {
+fn bars<'a>(
+    title: &str,
+    value_label: &str,
+    rows: impl Iterator<Item = Cow<'a, Value>>,
+    label_key: &str,
+    value_key: &str,
+    format: fn(f64) -> String,
+) -> Chart {
     // lazily: of a long array kept as text, only the rows up to the TOP-th bar are parsed
     let bars = rows.filter_map(|r| Some((text(&r, label_key), num(&r, value_key)?))).take(TOP).collect();
-    Chart::Bar(BarChart { title: title.into(), value_label: value_label.into(), bars, horizontal: true, value_format: format })
+    Chart::Bar(BarChart {
+        title: title.into(),
+        value_label: value_label.into(),
+        bars,
+        horizontal: true,
+        value_format: format,
+    })
 }
 
 /// Day × series stacks from rows with a `day`, a series key and a value.
-fn stacks<'a>(rows: impl Iterator<Item = Cow<'a, Value>>, series_key: &str, value: impl Fn(&Value) -> Option<f64>) -> (Vec<String>, Vec<(String, Vec<f64>)>) {
-    let items: Vec<(String, String, Option<f64>)> = rows.map(|r| (text(&r, "day"), text(&r, series_key), value(&r))).collect();
+fn stacks<'a>(
+    rows: impl Iterator<Item = Cow<'a, Value>>,
+    series_key: &str,
+    value: impl Fn(&Value) -> Option<f64>,
+) -> (Vec<String>, Vec<(String, Vec<f64>)>) {
+    let items: Vec<(String, String, Option<f64>)> =
+        rows.map(|r| (text(&r, "day"), text(&r, series_key), value(&r))).collect();
     let mut days: Vec<String> = items.iter().map(|(d, _, _)| d.clone()).collect();
     days.sort();
     days.dedup();
@@ -186,15 +216,45 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
     match section {
         "model_scores" => {
             let key = at(report, &["model_scores", "group_by"]).as_str().unwrap_or("model").replace('_', " ");
-            out.push(SectionChart { id: id("score"), chart: bars(&format!("Quality score per {key}"), "score (success − cost and error penalties)", src.rows("model_scores", "rows"), "key", "score", fmt_score) });
-            let points = src.rows("model_scores", "scatter").filter_map(|r| Some((text(&r, "key"), num(&r, "cost_per_success")?, num(&r, "success_rate")?))).collect();
+            out.push(SectionChart {
+                id: id("score"),
+                chart: bars(
+                    &format!("Quality score per {key}"),
+                    "score (success − cost and error penalties)",
+                    src.rows("model_scores", "rows"),
+                    "key",
+                    "score",
+                    fmt_score,
+                ),
+            });
+            let points = src
+                .rows("model_scores", "scatter")
+                .filter_map(|r| Some((text(&r, "key"), num(&r, "cost_per_success")?, num(&r, "success_rate")?)))
+                .collect();
             out.push(SectionChart {
                 id: id("quality_vs_cost"),
-                chart: Chart::Scatter(ScatterChart { title: "Quality versus cost".into(), x_label: "cost per successful session (USD)".into(), y_label: "success rate".into(), points, x_format: fmt_usd, y_format: fmt_pct }),
+                chart: Chart::Scatter(ScatterChart {
+                    title: "Quality versus cost".into(),
+                    x_label: "cost per successful session (USD)".into(),
+                    y_label: "success rate".into(),
+                    points,
+                    x_format: fmt_usd,
+                    y_format: fmt_pct,
+                }),
             });
         }
         "executors" => {
-            out.push(SectionChart { id: id("success"), chart: bars("Success rate per executor", "success rate", src.rows("executors", "rows"), "key", "success_rate", fmt_pct) });
+            out.push(SectionChart {
+                id: id("success"),
+                chart: bars(
+                    "Success rate per executor",
+                    "success rate",
+                    src.rows("executors", "rows"),
+                    "key",
+                    "success_rate",
+                    fmt_pct,
+                ),
+            });
             let by_day = src.rows("executors", "by_day");
             let mut series: BTreeMap<String, Vec<(i64, f64)>> = BTreeMap::new();
             for r in by_day {
@@ -204,37 +264,100 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
             }
             out.push(SectionChart {
                 id: id("success_over_time"),
-                chart: Chart::Line(LineChart { title: "Success rate per day".into(), y_label: "success rate".into(), series: series.into_iter().map(|(name, points)| TimeSeries { name, points }).collect(), markers: vec![], y_format: fmt_pct, utc_offset_minutes: tz }),
+                chart: Chart::Line(LineChart {
+                    title: "Success rate per day".into(),
+                    y_label: "success rate".into(),
+                    series: series.into_iter().map(|(name, points)| TimeSeries { name, points }).collect(),
+                    markers: vec![],
+                    y_format: fmt_pct,
+                    utc_offset_minutes: tz,
+                }),
             });
         }
-        "task_risk" => out.push(SectionChart { id: id("risk"), chart: bars("Riskiest tasks", "risk score", src.rows("task_risk", "rows"), "task_id", "risk", fmt_risk) }),
+        "task_risk" => out.push(SectionChart {
+            id: id("risk"),
+            chart: bars("Riskiest tasks", "risk score", src.rows("task_risk", "rows"), "task_id", "risk", fmt_risk),
+        }),
         "provider_heatmap" => {
             let executors: Vec<String> = src.rows("provider_heatmap", "rows").map(|r| text(&r, "executor")).collect();
-            let categories: Vec<String> = src.rows("provider_heatmap", "categories").map(|r| text(&r, "error_category")).collect();
+            let categories: Vec<String> =
+                src.rows("provider_heatmap", "categories").map(|r| text(&r, "error_category")).collect();
             let mut values = vec![vec![0.0; categories.len()]; executors.len()];
             for c in src.rows("provider_heatmap", "cells") {
-                let (Some(i), Some(j)) = (executors.iter().position(|e| *e == text(&c, "executor")), categories.iter().position(|k| *k == text(&c, "error_category"))) else { continue };
+                let (Some(i), Some(j)) = (
+                    executors.iter().position(|e| *e == text(&c, "executor")),
+                    categories.iter().position(|k| *k == text(&c, "error_category")),
+                ) else {
+                    continue;
+                };
                 values[i][j] = num(&c, "count").unwrap_or(0.0);
             }
-            out.push(SectionChart { id: id("heatmap"), chart: Chart::Heatmap(Heatmap { title: "Error events per executor and category".into(), row_label: "executor".into(), col_label: "error category".into(), rows: executors, cols: categories, values, value_format: fmt_count }) });
+            out.push(SectionChart {
+                id: id("heatmap"),
+                chart: Chart::Heatmap(Heatmap {
+                    title: "Error events per executor and category".into(),
+                    row_label: "executor".into(),
+                    col_label: "error category".into(),
+                    rows: executors,
+                    cols: categories,
+                    values,
+                    value_format: fmt_count,
+                }),
+            });
             let hourly = src.rows("provider_heatmap", "hourly");
             let mut series = Vec::new();
             let mut markers = Vec::new();
             for h in hourly {
                 let name = format!("{} {}", text(&h, "executor"), text(&h, "error_category"));
-                let points: Vec<(i64, f64)> = rows(&h, &["points"]).iter().filter_map(|p| Some((parse_timestamp(p.get("hour")?.as_str()?)?, num(p, "count")?))).collect();
+                let points: Vec<(i64, f64)> = rows(&h, &["points"])
+                    .iter()
+                    .filter_map(|p| Some((parse_timestamp(p.get("hour")?.as_str()?)?, num(p, "count")?)))
+                    .collect();
                 for s in src.rows("provider_heatmap", "spikes") {
-                    if text(&s, "executor") == text(&h, "executor") && text(&s, "error_category") == text(&h, "error_category") {
+                    if text(&s, "executor") == text(&h, "executor")
+                        && text(&s, "error_category") == text(&h, "error_category")
+                    {
                         if let (Some(t), Some(c)) = (parse_timestamp(&text(&s, "hour")), num(&s, "count")) {
-                            markers.push((series.len(), t, c, format!("spike: {name}, {} errors in the hour from {} (mean {:.2}, sd {:.2})", c, text(&s, "hour"), num(&s, "mean").unwrap_or(0.0), num(&s, "std_dev").unwrap_or(0.0))));
+                            markers.push((
+                                series.len(),
+                                t,
+                                c,
+                                format!(
+                                    "spike: {name}, {} errors in the hour from {} (mean {:.2}, sd {:.2})",
+                                    c,
+                                    text(&s, "hour"),
+                                    num(&s, "mean").unwrap_or(0.0),
+                                    num(&s, "std_dev").unwrap_or(0.0)
+                                ),
+                            ));
                         }
                     }
                 }
                 series.push(TimeSeries { name, points });
             }
-            out.push(SectionChart { id: id("hourly"), chart: Chart::Line(LineChart { title: "Provider errors per hour".into(), y_label: "errors per hour".into(), series, markers, y_format: fmt_count, utc_offset_minutes: tz }) });
+            out.push(SectionChart {
+                id: id("hourly"),
+                chart: Chart::Line(LineChart {
+                    title: "Provider errors per hour".into(),
+                    y_label: "errors per hour".into(),
+                    series,
+                    markers,
+                    y_format: fmt_count,
+                    utc_offset_minutes: tz,
+                }),
+            });
         }
-        "error_clusters" => out.push(SectionChart { id: id("top"), chart: bars("Largest error clusters", "error events", src.rows("error_clusters", "rows"), "fingerprint", "count", fmt_count) }),
+        "error_clusters" => out.push(SectionChart {
+            id: id("top"),
+            chart: bars(
+                "Largest error clusters",
+                "error events",
+                src.rows("error_clusters", "rows"),
+                "fingerprint",
+                "count",
+                fmt_count,
+            ),
+        }),
         "interventions" => {
             let mut b = Vec::new();
             // each side's own label says what it is ("with anomaly actions", "auto_resume false")
@@ -245,27 +368,110 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
                     }
                 }
             }
-            out.push(SectionChart { id: id("rates"), chart: Chart::Bar(BarChart { title: "Success rate with and without interventions".into(), value_label: "success rate".into(), bars: b, horizontal: true, value_format: fmt_pct }) });
+            out.push(SectionChart {
+                id: id("rates"),
+                chart: Chart::Bar(BarChart {
+                    title: "Success rate with and without interventions".into(),
+                    value_label: "success rate".into(),
+                    bars: b,
+                    horizontal: true,
+                    value_format: fmt_pct,
+                }),
+            });
         }
-        "guardrails" => out.push(SectionChart { id: id("totals"), chart: bars("Failed sessions per guardrail gap", "failed sessions", src.rows("guardrails", "totals"), "category", "failed_sessions", fmt_count) }),
+        "guardrails" => out.push(SectionChart {
+            id: id("totals"),
+            chart: bars(
+                "Failed sessions per guardrail gap",
+                "failed sessions",
+                src.rows("guardrails", "totals"),
+                "category",
+                "failed_sessions",
+                fmt_count,
+            ),
+        }),
         "alerts" => {
             let (days, series) = stacks(src.rows("alerts", "by_day"), "type", |r| num(r, "count"));
-            out.push(SectionChart { id: id("by_day"), chart: Chart::Stacked(StackedBars { title: "Recorded alerts per day by type".into(), y_label: "alerts".into(), categories: days, stacks: series, reference_line: None, value_format: fmt_count }) });
+            out.push(SectionChart {
+                id: id("by_day"),
+                chart: Chart::Stacked(StackedBars {
+                    title: "Recorded alerts per day by type".into(),
+                    y_label: "alerts".into(),
+                    categories: days,
+                    stacks: series,
+                    reference_line: None,
+                    value_format: fmt_count,
+                }),
+            });
         }
         "costs" => {
             let (days, series) = stacks(src.rows("costs", "rows"), "model", |r| num(r, "cost_usd"));
-            let budget = num(at(report, &["costs", "budget"]), "daily_budget_usd").map(|b| ("daily budget".to_string(), b));
-            out.push(SectionChart { id: id("cost_per_day"), chart: Chart::Stacked(StackedBars { title: "Cost per day by model".into(), y_label: "cost (USD)".into(), categories: days, stacks: series, reference_line: budget, value_format: fmt_usd }) });
+            let budget =
+                num(at(report, &["costs", "budget"]), "daily_budget_usd").map(|b| ("daily budget".to_string(), b));
+            out.push(SectionChart {
+                id: id("cost_per_day"),
+                chart: Chart::Stacked(StackedBars {
+                    title: "Cost per day by model".into(),
+                    y_label: "cost (USD)".into(),
+                    categories: days,
+                    stacks: series,
+                    reference_line: budget,
+                    value_format: fmt_usd,
+                }),
+            });
             let (days, series) = stacks(src.rows("costs", "rows"), "model", |r| num(r, "total_tokens"));
-            out.push(SectionChart { id: id("tokens_per_day"), chart: Chart::Stacked(StackedBars { title: "Tokens per day by model".into(), y_label: "tokens".into(), categories: days, stacks: series, reference_line: None, value_format: fmt_count }) });
+            out.push(SectionChart {
+                id: id("tokens_per_day"),
+                chart: Chart::Stacked(StackedBars {
+                    title: "Tokens per day by model".into(),
+                    y_label: "tokens".into(),
+                    categories: days,
+                    stacks: series,
+                    reference_line: None,
+                    value_format: fmt_count,
+                }),
+            });
         }
         "tools" => {
-            out.push(SectionChart { id: id("failure_rate"), chart: bars("Tool failure rate", "failed results / results", src.rows("tools", "rows"), "tool_name", "failure_rate", fmt_pct) });
-            out.push(SectionChart { id: id("latency"), chart: bars("Tool latency, 95th percentile", "call to result", src.rows("tools", "rows"), "tool_name", "latency_p95_ms", fmt_ms) });
+            out.push(SectionChart {
+                id: id("failure_rate"),
+                chart: bars(
+                    "Tool failure rate",
+                    "failed results / results",
+                    src.rows("tools", "rows"),
+                    "tool_name",
+                    "failure_rate",
+                    fmt_pct,
+                ),
+            });
+            out.push(SectionChart {
+                id: id("latency"),
+                chart: bars(
+                    "Tool latency, 95th percentile",
+                    "call to result",
+                    src.rows("tools", "rows"),
+                    "tool_name",
+                    "latency_p95_ms",
+                    fmt_ms,
+                ),
+            });
         }
         "git" => {
-            let points = src.rows("git", "scope").filter_map(|r| Some((text(&r, "task_id"), num(&r, "attempts")?, num(&r, "lines_changed")?))).collect();
-            out.push(SectionChart { id: id("scope"), chart: Chart::Scatter(ScatterChart { title: "Scope versus output per task".into(), x_label: "attempts".into(), y_label: "lines changed".into(), points, x_format: fmt_count, y_format: fmt_count }) });
+            let points = src
+                .rows("git", "scope")
+                .filter_map(|r| Some((text(&r, "task_id"), num(&r, "attempts")?, num(&r, "lines_changed")?)))
+                .collect();
+            out.push(SectionChart {
+                id: id("scope"),
+                chart: Chart::Scatter(ScatterChart {
+                    title: "Scope versus output per task".into(),
+                    x_label: "attempts".into(),
+                    y_label: "lines changed".into(),
+                    points,
+                    x_format: fmt_count,
+                    y_format: fmt_count,
+                }),
+            });
         }
         _ => {}
     }

@@ -63,12 +63,17 @@ pub fn cell_with(key: &str, v: &Value, m: &impl Markup) -> String {
         Value::String(s) => m.text(&string(key, s)),
         Value::Object(_) if is_proportion(v) => proportion(v, m),
         Value::Object(fields) if fields.is_empty() => m.note("na", "none"),
-        Value::Object(fields) => fields.iter().map(|(k, x)| format!("{}: {}", m.text(&heading(k)), cell_with(k, x, m))).collect::<Vec<_>>().join(", "),
+        Value::Object(fields) => fields
+            .iter()
+            .map(|(k, x)| format!("{}: {}", m.text(&heading(k)), cell_with(k, x, m)))
+            .collect::<Vec<_>>()
+            .join(", "),
         Value::Array(items) if items.is_empty() => m.note("na", "none"),
         Value::Array(items) => {
             let shown: Vec<String> = items.iter().take(MAX_CELL_ITEMS).map(|i| item(key, i, m)).collect();
             let more = items.len().saturating_sub(MAX_CELL_ITEMS);
-            let tail = if more > 0 { format!(" {}", m.note("na", &format!("… +{more} more"))) } else { String::new() };
+            let tail =
+                if more > 0 { format!(" {}", m.note("na", &format!("… +{more} more"))) } else { String::new() };
             if items.iter().all(|i| i.get("sentence").is_some()) {
                 format!("{}{tail}", m.sentences(&shown))
             } else if items.iter().all(is_scalar) {
@@ -87,14 +92,26 @@ fn item(key: &str, v: &Value, m: &impl Markup) -> String {
         Value::Object(_) if is_proportion(v) => proportion(v, m),
         Value::Object(fields) => {
             if let Some(sentence) = v.get("sentence").and_then(Value::as_str) {
-                let action = v.get("action").and_then(Value::as_str).map(|a| format!(" {}", m.note("act", &format!("→ {}", m.text(a))))).unwrap_or_default();
+                let action = v
+                    .get("action")
+                    .and_then(Value::as_str)
+                    .map(|a| format!(" {}", m.note("act", &format!("→ {}", m.text(a)))))
+                    .unwrap_or_default();
                 return format!("{}{action}", m.text(sentence));
             }
             let mut fields = fields.iter();
             let Some((k0, v0)) = fields.next() else { return String::new() };
             let rest: Vec<(&String, &Value)> = fields.collect();
-            let count = rest.iter().find(|(k, _)| *k == "count").map(|(k, x)| format!(" ×{}", cell_with(k, x, m))).unwrap_or_default();
-            let rest: Vec<String> = rest.iter().filter(|(k, _)| *k != "count").map(|(k, x)| format!("{} {}", m.text(&heading(k)), cell_with(k, x, m))).collect();
+            let count = rest
+                .iter()
+                .find(|(k, _)| *k == "count")
+                .map(|(k, x)| format!(" ×{}", cell_with(k, x, m)))
+                .unwrap_or_default();
+            let rest: Vec<String> = rest
+                .iter()
+                .filter(|(k, _)| *k != "count")
+                .map(|(k, x)| format!("{} {}", m.text(&heading(k)), cell_with(k, x, m)))
+                .collect();
             if rest.is_empty() {
                 format!("{}{count}", cell_with(k0, v0, m))
             } else {
@@ -143,7 +160,12 @@ fn string(key: &str, s: &str) -> String {
 /// An ISO 8601 UTC timestamp as the report writes it (`2026-02-09T14:23:45.123Z`).
 pub fn looks_like_time(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() >= 20 && b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && s.ends_with('Z') && b[..4].iter().all(u8::is_ascii_digit)
+    b.len() >= 20
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && s.ends_with('Z')
+        && b[..4].iter().all(u8::is_ascii_digit)
 }
 
 /// "2026-02-09T14:23:45.123Z" as "2026-02-09 14:23:45.123Z" (UTC kept visible; milliseconds kept
@@ -159,7 +181,13 @@ pub fn time_text_short(s: &str) -> String {
 }
 
 fn is_rate(key: &str) -> bool {
-    key.ends_with("_rate") || key.ends_with("share") || key == "rate" || key.ends_with("_pct_of_budget") || key == "ci_low" || key == "ci_high" || key == "runaway_percentile"
+    key.ends_with("_rate")
+        || key.ends_with("share")
+        || key == "rate"
+        || key.ends_with("_pct_of_budget")
+        || key == "ci_low"
+        || key == "ci_high"
+        || key == "runaway_percentile"
 }
 
 fn is_usd(key: &str) -> bool {
@@ -254,7 +282,11 @@ pub fn usd(x: f64) -> String {
 /// the estimated cost of the others that the price table prices, left out or included.
 pub fn cost_note(cost_n: u64, estimated_usd: Option<f64>, estimated_n: u64, included: bool) -> String {
     let sessions = |n: u64| format!("{} session{}", grouped(n as f64, 0), if n == 1 { "" } else { "s" });
-    let recorded = if included { format!("{} with a recorded or estimated cost", sessions(cost_n)) } else { format!("{} with a recorded cost", sessions(cost_n)) };
+    let recorded = if included {
+        format!("{} with a recorded or estimated cost", sessions(cost_n))
+    } else {
+        format!("{} with a recorded cost", sessions(cost_n))
+    };
     match estimated_usd {
         Some(e) if estimated_n > 0 => {
             let what = if included { "included" } else { "not included" };
@@ -386,7 +418,9 @@ pub fn csv<R: std::borrow::Borrow<Value>>(columns: &[String], rows: impl IntoIte
             .iter()
             .map(|c| match r.get(c) {
                 None => String::new(),
-                Some(Value::Array(a)) if a.iter().all(is_scalar) => quote(&text(a.iter().map(raw).collect::<Vec<_>>().join(", "))),
+                Some(Value::Array(a)) if a.iter().all(is_scalar) => {
+                    quote(&text(a.iter().map(raw).collect::<Vec<_>>().join(", ")))
+                }
                 Some(v @ Value::String(_)) => quote(&text(raw(v))),
                 Some(v) => quote(&raw(v)),
             })
@@ -431,7 +465,8 @@ pub fn escape_controls(s: &str) -> String {
 }
 
 fn hidden(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 #[cfg(test)]
@@ -479,7 +514,10 @@ mod tests {
         assert_eq!(time_text_short("2026-02-09T14:00:00.000Z"), "2026-02-09 14:00:00Z");
         assert_eq!(time_text_short("2026-02-09T14:00:00.250Z"), "2026-02-09 14:00:00.250Z");
         assert_eq!(cell("last_seen", &json!("2026-02-02T18:45:11.135Z")), "2026-02-02 18:45:11.135Z");
-        assert_eq!(cell("flags", &json!(["high_retry_rate", "dominant_error_category"])), "high retry rate, dominant error category");
+        assert_eq!(
+            cell("flags", &json!(["high_retry_rate", "dominant_error_category"])),
+            "high retry rate, dominant error category"
+        );
         assert_eq!(cell("task_id", &json!("T_1")), "T_1");
     }
 
@@ -517,15 +555,24 @@ mod tests {
     fn nested_values_read_as_text() {
         let p = json!({"rate": 0.625, "successes": 5, "n": 8, "ci_low": 0.306, "ci_high": 0.863});
         assert_eq!(cell("a", &p), "62.5 % (n=8, 95 % CI 30.6–86.3 %)");
-        assert_eq!(cell("a", &json!({"rate": null, "successes": 0, "n": 0, "ci_low": null, "ci_high": null})), "— (n=0)");
+        assert_eq!(
+            cell("a", &json!({"rate": null, "successes": 0, "n": 0, "ci_low": null, "ci_high": null})),
+            "— (n=0)"
+        );
         let reasons = json!([{"code": "test", "count": 6, "sentence": "The task's sessions hit test errors.", "action": "Add test setup or test data."}, {"code": "x", "sentence": "It switched."}]);
-        assert_eq!(cell("reasons", &reasons), "The task's sessions hit test errors. → Add test setup or test data.; It switched.");
+        assert_eq!(
+            cell("reasons", &reasons),
+            "The task's sessions hit test errors. → Add test setup or test data.; It switched."
+        );
         let cats = json!([{"category": "api_error", "count": 3, "sessions": 2}, {"category": "test", "count": 1}]);
         assert_eq!(cell("error_categories", &cats), "api_error ×3 (sessions 2); test ×1");
         assert_eq!(cell("budget", &json!({"daily_budget_usd": 5.0, "over_n": 2})), "daily budget: $5.00, n (over): 2");
         assert_eq!(cell("field_warnings", &json!({})), "none");
         let many: Vec<Value> = (0..15).map(|i| json!(format!("a{i}"))).collect();
-        assert_eq!(cell("attempt_ids", &Value::Array(many)), "a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11 … +3 more");
+        assert_eq!(
+            cell("attempt_ids", &Value::Array(many)),
+            "a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11 … +3 more"
+        );
     }
 
     #[test]
@@ -541,14 +588,20 @@ mod tests {
 
     #[test]
     fn csv_quotes_and_keeps_raw_values() {
-        let rows = vec![json!({"name": "a,b", "n": 3, "rate": 0.5, "tags": ["x", "y"], "none": null}), json!({"name": "say \"hi\""})];
+        let rows = vec![
+            json!({"name": "a,b", "n": 3, "rate": 0.5, "tags": ["x", "y"], "none": null}),
+            json!({"name": "say \"hi\""}),
+        ];
         let cols: Vec<String> = ["name", "n", "rate", "tags", "none"].iter().map(|s| s.to_string()).collect();
         assert_eq!(csv(&cols, &rows), "name,n,rate,tags,none\r\n\"a,b\",3,0.5,\"x, y\",\r\n\"say \"\"hi\"\"\",,,,\r\n");
         // arrays and timestamps unformatted and uncapped
         let many: Vec<Value> = (0..13).map(|i| json!(i)).collect();
         let rows = vec![json!({"t": "2026-02-09T14:00:00.000Z", "flags": ["high_retry_rate"], "ids": many})];
         let cols: Vec<String> = ["t", "flags", "ids"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(csv(&cols, &rows), "t,flags,ids\r\n2026-02-09T14:00:00.000Z,high_retry_rate,\"0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12\"\r\n");
+        assert_eq!(
+            csv(&cols, &rows),
+            "t,flags,ids\r\n2026-02-09T14:00:00.000Z,high_retry_rate,\"0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12\"\r\n"
+        );
     }
 
     /// Text from the logs that a spreadsheet would run as a formula is exported as text (`'`

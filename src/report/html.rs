@@ -96,7 +96,10 @@ fn n_hosts(cols: &[&str]) -> Vec<(String, String)> {
     for (i, c) in cols.iter().enumerate() {
         let Some(base) = c.strip_suffix("_n") else { continue };
         let host = cols[..i].iter().rev().filter(|h| !h.ends_with("_n")).find(|h| {
-            **h == base || h.starts_with(&format!("{base}_")) || h.ends_with(&format!("_{base}")) || h.contains(&format!("_{base}_"))
+            **h == base
+                || h.starts_with(&format!("{base}_"))
+                || h.ends_with(&format!("_{base}"))
+                || h.contains(&format!("_{base}_"))
         });
         if let Some(h) = host {
             if !out.iter().any(|(x, _): &(String, String)| x == h) {
@@ -149,7 +152,12 @@ fn table_body(out: &mut String, rows: &[Value], max: usize, header_names: &[(&st
         .collect();
     let long = rows.len().min(max) > 25;
     let dense = shown_cols.len() > 9;
-    let _ = write!(out, "<div class=\"tw{}\"><table{}><thead><tr>", if long { " long" } else { "" }, if dense { " class=dense" } else { "" });
+    let _ = write!(
+        out,
+        "<div class=\"tw{}\"><table{}><thead><tr>",
+        if long { " long" } else { "" },
+        if dense { " class=dense" } else { "" }
+    );
     for (c, num) in shown_cols.iter().zip(&numeric) {
         let name = header_names.iter().find(|(k, _)| k == c).map(|(_, n)| n.to_string()).unwrap_or_else(|| heading(c));
         let _ = write!(out, "<th{} title=\"{}\">{}</th>", if *num { " class=n" } else { "" }, esc(c), esc(&name));
@@ -185,7 +193,11 @@ fn table_body(out: &mut String, rows: &[Value], max: usize, header_names: &[(&st
     }
     out.push_str("</tbody></table></div>");
     if rows.len() > max {
-        let _ = write!(out, "<p class=more>… {} more rows, see the JSON report (<code>spyglass report … --json</code>).</p>", int((rows.len() - max) as f64));
+        let _ = write!(
+            out,
+            "<p class=more>… {} more rows, see the JSON report (<code>spyglass report … --json</code>).</p>",
+            int((rows.len() - max) as f64)
+        );
     }
 }
 
@@ -206,7 +218,8 @@ fn facts(out: &mut String, items: &[(String, String)]) {
 fn pipeline_body(out: &mut String, section: &str, obj: &Value, prefix: &str) {
     let Value::Object(fields) = obj else { return };
     // the section's own scalars (group_by, thresholds, totals) come before its tables
-    let scalars: Vec<(String, String)> = fields.iter().filter(|(_, v)| is_scalar(v)).map(|(k, v)| (heading(k), cell(k, v))).collect();
+    let scalars: Vec<(String, String)> =
+        fields.iter().filter(|(_, v)| is_scalar(v)).map(|(k, v)| (heading(k), cell(k, v))).collect();
     facts(out, &scalars);
     let mut pending: Vec<(String, String)> = Vec::new();
     let group = obj.get("group_by").and_then(Value::as_str).unwrap_or("model").replace('_', " ");
@@ -232,7 +245,8 @@ fn pipeline_body(out: &mut String, section: &str, obj: &Value, prefix: &str) {
                     facts(out, &pending);
                     pending.clear();
                     let _ = write!(out, "<h3>{}</h3>", esc(&table_title(section, &path)));
-                    let items: Vec<(String, String)> = inner.iter().map(|(ik, iv)| (heading(ik), cell(ik, iv))).collect();
+                    let items: Vec<(String, String)> =
+                        inner.iter().map(|(ik, iv)| (heading(ik), cell(ik, iv))).collect();
                     facts(out, &items);
                 }
             } else {
@@ -330,7 +344,9 @@ fn table_title(section: &str, path: &str) -> String {
         ("provider_heatmap", "spikes") => "Spikes",
         ("provider_heatmap", "hourly") => "Hours with provider errors",
         ("error_clusters", "rows") => "Clusters",
-        ("error_clusters", "correlation") => "Where each fingerprint appears: executors, models, tasks and session duration",
+        ("error_clusters", "correlation") => {
+            "Where each fingerprint appears: executors, models, tasks and session duration"
+        }
         ("interventions", "rows") => "Comparisons",
         ("interventions", "actions") => "Success of the next session after each anomaly action",
         ("guardrails", "rows") => "Failed sessions per gap, executor and model",
@@ -412,7 +428,8 @@ fn tag_end(svg: &str, mut at: usize, closing: bool) -> Option<usize> {
             _ if closing => return None,
             _ => {}
         }
-        let name_end = at + svg[at..].find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.')))?;
+        let name_end =
+            at + svg[at..].find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.')))?;
         let name = svg[at..name_end].to_ascii_lowercase();
         if name.is_empty() || name.starts_with("on") || name == "href" || name.ends_with(":href") || name == "style" {
             return None;
@@ -459,7 +476,11 @@ fn chart_svg(chart: &super::charts::Chart) -> Result<String, String> {
         rest = &tail[q..];
     }
     body_out.push_str(rest);
-    Ok(format!("<svg viewBox=\"0 0 {CHART_W} {CHART_H}\" role=\"img\" aria-label=\"{}\">{}", esc(&chart.summary()), body_out.trim_start()))
+    Ok(format!(
+        "<svg viewBox=\"0 0 {CHART_W} {CHART_H}\" role=\"img\" aria-label=\"{}\">{}",
+        esc(&chart.summary()),
+        body_out.trim_start()
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -571,8 +592,17 @@ pub fn render(report: &Report) -> String {
     );
     let _ = write!(o, "<p class=meta>Time range {range}. Time zone in force: <strong>{}</strong> (days are counted in it; timestamps in the tables are UTC).</p>", esc(&tz));
     let f = &report.parameters.filters;
-    if f.since_ms.is_some() || f.until_ms.is_some() || !f.executors.is_empty() || !f.models.is_empty() || f.task.is_some() {
-        let _ = write!(o, "<p class=meta>Filtered: {} (see <a href=\"#parameters\">parameters and filters</a>).</p>", filter_text(report));
+    if f.since_ms.is_some()
+        || f.until_ms.is_some()
+        || !f.executors.is_empty()
+        || !f.models.is_empty()
+        || f.task.is_some()
+    {
+        let _ = write!(
+            o,
+            "<p class=meta>Filtered: {} (see <a href=\"#parameters\">parameters and filters</a>).</p>",
+            filter_text(report)
+        );
     }
     o.push_str("</header>\n");
 
@@ -580,9 +610,27 @@ pub fn render(report: &Report) -> String {
     o.push_str("<div class=cards>");
     card(&mut o, "sessions", &int(s.sessions as f64), "");
     card(&mut o, "tasks", &int(s.tasks as f64), "");
-    card(&mut o, "success rate", &opt_pct(s.success_rate), &format!("n={}: sessions with a known outcome", int(s.success_n as f64)));
-    card(&mut o, "first-shot rate", &opt_pct(s.first_shot_rate), &format!("n={}: sessions with a known first-shot outcome", int(s.first_shot_n as f64)));
-    let cost_note = format!("of {}", format::cost_note(s.cost_n, s.estimated_cost_usd, s.estimated_cost_n, report.parameters.parameters.include_estimated_cost));
+    card(
+        &mut o,
+        "success rate",
+        &opt_pct(s.success_rate),
+        &format!("n={}: sessions with a known outcome", int(s.success_n as f64)),
+    );
+    card(
+        &mut o,
+        "first-shot rate",
+        &opt_pct(s.first_shot_rate),
+        &format!("n={}: sessions with a known first-shot outcome", int(s.first_shot_n as f64)),
+    );
+    let cost_note = format!(
+        "of {}",
+        format::cost_note(
+            s.cost_n,
+            s.estimated_cost_usd,
+            s.estimated_cost_n,
+            report.parameters.parameters.include_estimated_cost
+        )
+    );
     card(&mut o, "cost", &s.total_cost_usd.map(format::usd).unwrap_or_else(|| "unknown".into()), &cost_note);
     card(&mut o, "tokens", &s.total_tokens.map(|t| int(t as f64)).unwrap_or_else(|| "unknown".into()), "");
     card(&mut o, "error events", &int(s.error_events as f64), "");
@@ -601,7 +649,12 @@ pub fn render(report: &Report) -> String {
 
     // sections
     for sec in SECTIONS {
-        let _ = write!(o, "<section id=\"{sec}\"><h2>{}</h2><p class=explain>{}</p>", esc(section_title(sec)), esc(&section_text(sec, params)));
+        let _ = write!(
+            o,
+            "<section id=\"{sec}\"><h2>{}</h2><p class=explain>{}</p>",
+            esc(section_title(sec)),
+            esc(&section_text(sec, params))
+        );
         for c in charts_for(&value, sec) {
             match chart_svg(&c.chart) {
                 // a chart with nothing to draw takes a line, not a 420-pixel box
@@ -609,10 +662,20 @@ pub fn render(report: &Report) -> String {
                     let _ = write!(o, "<p class=empty>Chart “{}”: no data to show.</p>", esc(c.chart.title()));
                 }
                 Ok(svg) => {
-                    let _ = write!(o, "<figure id=\"{}\">{svg}<figcaption>{}</figcaption></figure>", esc(&c.id), esc(&c.chart.summary()));
+                    let _ = write!(
+                        o,
+                        "<figure id=\"{}\">{svg}<figcaption>{}</figcaption></figure>",
+                        esc(&c.id),
+                        esc(&c.chart.summary())
+                    );
                 }
                 Err(e) => {
-                    let _ = write!(o, "<p class=chart-missing>Chart “{}” could not be drawn: {}</p>", esc(c.chart.title()), esc(&e));
+                    let _ = write!(
+                        o,
+                        "<p class=chart-missing>Chart “{}” could not be drawn: {}</p>",
+                        esc(c.chart.title()),
+                        esc(&e)
+                    );
                 }
             }
         }
@@ -670,7 +733,8 @@ fn diagnostics(o: &mut String, doc: &Value, report: &Report) {
     o.push_str("<div class=tables>");
     if let Value::Array(rows) = at(doc, &["diagnostics", "sources"]) {
         // sources with a problem first, so they are seen even in a long list
-        let mut sorted: Vec<Value> = rows.iter().filter(|r| matches!(r.get("error"), Some(Value::String(_)))).cloned().collect();
+        let mut sorted: Vec<Value> =
+            rows.iter().filter(|r| matches!(r.get("error"), Some(Value::String(_)))).cloned().collect();
         sorted.extend(rows.iter().filter(|r| !matches!(r.get("error"), Some(Value::String(_)))).cloned());
         table(o, "Sources", &sorted, MAX_TABLE_ROWS, &[("error", "problem")]);
     }
@@ -680,16 +744,36 @@ fn diagnostics(o: &mut String, doc: &Value, report: &Report) {
         o.push_str("<p class=empty>No line was skipped.</p>");
     } else {
         let long = d.skipped_lines.len().min(MAX_SKIPPED_LINES) > 25;
-        let _ = write!(o, "<div class=\"tw{}\"><table><thead><tr><th>where</th><th>reason</th></tr></thead><tbody>", if long { " long" } else { "" });
+        let _ = write!(
+            o,
+            "<div class=\"tw{}\"><table><thead><tr><th>where</th><th>reason</th></tr></thead><tbody>",
+            if long { " long" } else { "" }
+        );
         for sk in d.skipped_lines.iter().take(MAX_SKIPPED_LINES) {
-            let _ = write!(o, "<tr><td><code>{}:{}</code></td><td class=wide>{}</td></tr>", esc(&sk.source), sk.line, esc(&sk.reason));
+            let _ = write!(
+                o,
+                "<tr><td><code>{}:{}</code></td><td class=wide>{}</td></tr>",
+                esc(&sk.source),
+                sk.line,
+                esc(&sk.reason)
+            );
         }
         o.push_str("</tbody></table></div>");
         let shown = d.skipped_lines.len().min(MAX_SKIPPED_LINES) as u64;
         if d.skipped_lines_total > shown {
-            let _ = write!(o, "<p class=more>Showing the first {} of {} skipped lines; the JSON report lists more.</p>", int(shown as f64), int(d.skipped_lines_total as f64));
+            let _ = write!(
+                o,
+                "<p class=more>Showing the first {} of {} skipped lines; the JSON report lists more.</p>",
+                int(shown as f64),
+                int(d.skipped_lines_total as f64)
+            );
         } else {
-            let _ = write!(o, "<p class=more>{} skipped {} in all.</p>", int(shown as f64), if shown == 1 { "line" } else { "lines" });
+            let _ = write!(
+                o,
+                "<p class=more>{} skipped {} in all.</p>",
+                int(shown as f64),
+                if shown == 1 { "line" } else { "lines" }
+            );
         }
     }
     o.push_str("</div>");
@@ -783,14 +867,18 @@ mod tests {
         assert_eq!(cell("x", &v("[]")), "<span class=na>none</span>");
         assert_eq!(cell("task_title", &v(r#""<b>x</b>""#)), "&lt;b&gt;x&lt;/b&gt;");
         let reasons = v(r#"[{"code":"auth","sentence":"It hit <auth> errors.","action":"Add keys."}]"#);
-        assert_eq!(cell("reasons", &reasons), "<ul class=cellist><li>It hit &lt;auth&gt; errors. <span class=act>→ Add keys.</span></li></ul>");
+        assert_eq!(
+            cell("reasons", &reasons),
+            "<ul class=cellist><li>It hit &lt;auth&gt; errors. <span class=act>→ Add keys.</span></li></ul>"
+        );
         // the page's text is the same without the markup
         assert_eq!(format::cell("reasons", &reasons), "It hit <auth> errors. → Add keys.");
     }
 
     #[test]
     fn proportion_reads_like_the_spec() {
-        let p = serde_json::from_str::<Value>(r#"{"rate":0.625,"successes":5,"n":8,"ci_low":0.306,"ci_high":0.863}"#).unwrap();
+        let p = serde_json::from_str::<Value>(r#"{"rate":0.625,"successes":5,"n":8,"ci_low":0.306,"ci_high":0.863}"#)
+            .unwrap();
         assert_eq!(proportion(&p), "62.5 % <span class=ci>(n=8, 95 % CI 30.6–86.3 %)</span>");
     }
 
@@ -803,9 +891,26 @@ mod tests {
 
     #[test]
     fn each_n_goes_with_the_column_it_counts() {
-        let cols = ["key", "success_rate", "success_n", "avg_cost_usd", "cost_n", "total_cost_usd", "total_tokens", "tokens_n", "share", "share_n", "orphan_n"];
+        let cols = [
+            "key",
+            "success_rate",
+            "success_n",
+            "avg_cost_usd",
+            "cost_n",
+            "total_cost_usd",
+            "total_tokens",
+            "tokens_n",
+            "share",
+            "share_n",
+            "orphan_n",
+        ];
         let pairs: Vec<(String, String)> = n_hosts(&cols);
-        let want = [("success_rate", "success_n"), ("avg_cost_usd", "cost_n"), ("total_tokens", "tokens_n"), ("share", "share_n")];
+        let want = [
+            ("success_rate", "success_n"),
+            ("avg_cost_usd", "cost_n"),
+            ("total_tokens", "tokens_n"),
+            ("share", "share_n"),
+        ];
         assert_eq!(pairs, want.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>());
     }
 

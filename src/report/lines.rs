@@ -24,7 +24,11 @@ impl JsonLines {
         let mut starts = Vec::new();
         if !text.is_empty() && text.len() <= u32::MAX as usize {
             starts.push(0);
-            starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1).filter(|&s| (s as usize) < text.len()));
+            starts.extend(
+                memchr::memchr_iter(b'\n', text.as_bytes())
+                    .map(|i| i as u32 + 1)
+                    .filter(|&s| (s as usize) < text.len()),
+            );
         }
         JsonLines { text, starts }
     }
@@ -82,7 +86,8 @@ mod tests {
 
     #[test]
     fn same_rows_as_the_array_split() {
-        let section = json!({"rows": (0..50).map(|i| json!({"i": i, "s": format!("r{i}\n")})).collect::<Vec<_>>(), "n": 3});
+        let section =
+            json!({"rows": (0..50).map(|i| json!({"i": i, "s": format!("r{i}\n")})).collect::<Vec<_>>(), "n": 3});
         let (_, lines) = crate::report::split_section(&section.to_string(), 10);
         let l = JsonLines::new(lines[0].1.clone());
         assert_eq!(l.iter().collect::<Vec<_>>(), section["rows"].as_array().cloned().unwrap_or_default());

@@ -74,7 +74,22 @@ impl Report {
         macro_rules! sections {
             ($($name:ident),*) => { $( f(stringify!($name), json_of_exact_size(&self.$name)); )* };
         }
-        sections!(summary, model_scores, task_risk, provider_heatmap, interventions, guardrails, alerts, costs, tools, git, executors, error_clusters, diagnostics, parameters);
+        sections!(
+            summary,
+            model_scores,
+            task_risk,
+            provider_heatmap,
+            interventions,
+            guardrails,
+            alerts,
+            costs,
+            tools,
+            git,
+            executors,
+            error_clusters,
+            diagnostics,
+            parameters
+        );
     }
 
     pub fn compute(data: &Dataset, filters: &Filters, params: &Parameters) -> Report {
@@ -115,7 +130,11 @@ pub fn diagnostics(data: &Dataset, view: &View) -> DiagnosticsReport {
             .superseded
             .iter()
             .take(MAX_LISTED_SUPERSEDED)
-            .map(|s| SupersededRow { attempt_id: store.str(s.attempt).to_string(), source: store.source_name(s.loc.source()), line: s.loc.line() })
+            .map(|s| SupersededRow {
+                attempt_id: store.str(s.attempt).to_string(),
+                source: store.source_name(s.loc.source()),
+                line: s.loc.line(),
+            })
             .collect(),
         superseded_rows_total: data.superseded.len() as u64,
         field_warnings: store.diagnostics.field_warnings.clone(),
@@ -202,7 +221,8 @@ mod section_tests {
     #[test]
     fn each_section_is_the_report_split_by_key() {
         let line: &[u8] = br#"{"timestamp":"2026-02-09T14:23:45Z","attempt_id":"a1","task_id":"t1","executor":"codex","model":"m","event_type":"error","data":{"error_category":"build"}}"#;
-        let report = Report::compute(&Dataset::from_files([("f.jsonl", line)]), &Filters::default(), &Parameters::default());
+        let report =
+            Report::compute(&Dataset::from_files([("f.jsonl", line)]), &Filters::default(), &Parameters::default());
         let mut parts = serde_json::Map::new();
         report.each_section(|k, v| {
             parts.insert(k.to_string(), serde_json::from_str(&v).unwrap());
@@ -215,7 +235,13 @@ mod section_tests {
         let json = r#"{"rows":[{"a":1,"s":"x\"y"},{"a":2.5,"s":"[,]"},{"a":null,"s":""}],"few":[1,2],"n":3,"o":{"k":[1,2,3]}}"#;
         let (section, lines) = split_section(json, 2);
         assert_eq!(section, r#"{"rows":[],"few":[1,2],"n":3,"o":{"k":[1,2,3]}}"#);
-        assert_eq!(lines, vec![("rows".to_string(), "{\"a\":1,\"s\":\"x\\\"y\"}\n{\"a\":2.5,\"s\":\"[,]\"}\n{\"a\":null,\"s\":\"\"}".to_string())]);
+        assert_eq!(
+            lines,
+            vec![(
+                "rows".to_string(),
+                "{\"a\":1,\"s\":\"x\\\"y\"}\n{\"a\":2.5,\"s\":\"[,]\"}\n{\"a\":null,\"s\":\"\"}".to_string()
+            )]
+        );
         // each line is one row, as the section had it
         let rows: Vec<serde_json::Value> = lines[0].1.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         assert_eq!(serde_json::Value::Array(rows), serde_json::from_str::<serde_json::Value>(json).unwrap()["rows"]);

@@ -52,7 +52,8 @@ pub fn table_names(report: &Value) -> Vec<String> {
                 Value::Object(inner) if !inner.is_empty() && !is_proportion(v) => {
                     out.push(format!("{name}.{k}"));
                     for (ik, iv) in inner {
-                        if matches!(iv, Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object)) {
+                        if matches!(iv, Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object))
+                        {
                             out.push(format!("{name}.{k}.{ik}"));
                         }
                     }
@@ -103,7 +104,8 @@ pub fn render(report: &Value, name: &str, opts: &TableOptions) -> Result<String,
         return Err(format!("no table named {:?}; the tables are: {}", escape(name), table_names(report).join(", ")));
     };
     // headers, which columns are numeric, and the cells of the rows shown
-    let (headers, numeric, rows, total, times): (Vec<String>, Vec<bool>, Vec<Vec<Cell>>, usize, Vec<bool>) = match value {
+    let (headers, numeric, rows, total, times): (Vec<String>, Vec<bool>, Vec<Vec<Cell>>, usize, Vec<bool>) = match value
+    {
         Value::Array(items) => {
             let shown = &items[..opts.top.unwrap_or(usize::MAX).min(items.len())];
             if items.iter().all(Value::is_object) {
@@ -123,19 +125,41 @@ pub fn render(report: &Value, name: &str, opts: &TableOptions) -> Result<String,
                         vals.peek().is_some() && vals.all(|v| v.is_number() || is_proportion(v))
                     })
                     .collect();
-                let times = cols.iter().map(|c| items.iter().filter_map(|r| r.get(c)).filter(|v| !v.is_null()).all(|v| v.as_str().is_some_and(format::looks_like_time))).collect();
-                let rows = shown.iter().map(|r| cols.iter().map(|c| cell(c, r.get(c).unwrap_or(&Value::Null))).collect()).collect();
+                let times = cols
+                    .iter()
+                    .map(|c| {
+                        items
+                            .iter()
+                            .filter_map(|r| r.get(c))
+                            .filter(|v| !v.is_null())
+                            .all(|v| v.as_str().is_some_and(format::looks_like_time))
+                    })
+                    .collect();
+                let rows = shown
+                    .iter()
+                    .map(|r| cols.iter().map(|c| cell(c, r.get(c).unwrap_or(&Value::Null))).collect())
+                    .collect();
                 (cols.iter().map(|c| heading(c)).collect(), numeric, rows, items.len(), times)
             } else {
                 // a list of values: one column, read by the list's field name
                 let numeric = items.iter().any(Value::is_number) && items.iter().all(|v| v.is_number() || v.is_null());
-                (vec![heading(field)], vec![numeric], shown.iter().map(|v| vec![cell(field, v)]).collect(), items.len(), vec![false])
+                (
+                    vec![heading(field)],
+                    vec![numeric],
+                    shown.iter().map(|v| vec![cell(field, v)]).collect(),
+                    items.len(),
+                    vec![false],
+                )
             }
         }
         // an object (`resolve` gives nothing else): its fields and values
         _ => {
             let fields = value.as_object().into_iter().flatten();
-            let rows: Vec<Vec<Cell>> = fields.clone().take(opts.top.unwrap_or(usize::MAX)).map(|(k, v)| vec![Cell { text: escape(&heading(k)), empty: false }, cell(k, v)]).collect();
+            let rows: Vec<Vec<Cell>> = fields
+                .clone()
+                .take(opts.top.unwrap_or(usize::MAX))
+                .map(|(k, v)| vec![Cell { text: escape(&heading(k)), empty: false }, cell(k, v)])
+                .collect();
             (vec!["field".into(), "value".into()], vec![false, false], rows, fields.count(), vec![true, false])
         }
     };
@@ -146,9 +170,13 @@ pub fn render(report: &Value, name: &str, opts: &TableOptions) -> Result<String,
         out.push('\n');
         return Ok(out);
     }
-    let natural: Vec<usize> = (0..headers.len()).map(|i| rows.iter().map(|r| width(&r[i].text)).chain([width(&headers[i])]).max().unwrap_or(0)).collect();
+    let natural: Vec<usize> = (0..headers.len())
+        .map(|i| rows.iter().map(|r| width(&r[i].text)).chain([width(&headers[i])]).max().unwrap_or(0))
+        .collect();
     let whole: Vec<bool> = numeric.iter().zip(&times).map(|(n, t)| *n || *t).collect();
-    let floor: Vec<usize> = (0..natural.len()).map(|i| if numeric[i] { rows.iter().map(|r| width(&r[i].text)).max().unwrap_or(0) } else { 0 }).collect();
+    let floor: Vec<usize> = (0..natural.len())
+        .map(|i| if numeric[i] { rows.iter().map(|r| width(&r[i].text)).max().unwrap_or(0) } else { 0 })
+        .collect();
     let widths = fit(&natural, &floor, &whole, opts.width);
     let line = |cells: Vec<(String, bool)>, bold: bool| -> String {
         let mut l = String::new();
@@ -190,7 +218,20 @@ pub fn render(report: &Value, name: &str, opts: &TableOptions) -> Result<String,
     }
     if shown < total {
         let more = total - shown;
-        let _ = writeln!(out, "{}", style(opts.color, "2", &format!("… {} more {} ({} in all)", format::grouped(more as f64, 0), if more == 1 { "row" } else { "rows" }, format::grouped(total as f64, 0))));
+        let _ = writeln!(
+            out,
+            "{}",
+            style(
+                opts.color,
+                "2",
+                &format!(
+                    "… {} more {} ({} in all)",
+                    format::grouped(more as f64, 0),
+                    if more == 1 { "row" } else { "rows" },
+                    format::grouped(total as f64, 0)
+                )
+            )
+        );
     }
     Ok(out)
 }
@@ -218,7 +259,13 @@ pub fn fit(natural: &[usize], floor: &[usize], whole: &[bool], limit: usize) -> 
     let avail = limit.saturating_sub(gaps);
     let capped = |cap: usize, all: bool| -> Vec<usize> {
         let lowest = |i: usize, w: usize| w.min(floor.get(i).copied().unwrap_or(0).max(MIN_COLUMN));
-        natural.iter().enumerate().map(|(i, &w)| if all || !whole.get(i).copied().unwrap_or(false) { w.min(cap).max(lowest(i, w)) } else { w }).collect()
+        natural
+            .iter()
+            .enumerate()
+            .map(
+                |(i, &w)| if all || !whole.get(i).copied().unwrap_or(false) { w.min(cap).max(lowest(i, w)) } else { w },
+            )
+            .collect()
     };
     let mut widths = natural.to_vec();
     for all in [false, true] {
@@ -241,8 +288,29 @@ pub fn fit(natural: &[usize], floor: &[usize], whole: &[bool], limit: usize) -> 
 /// combining marks and zero-width characters, else 1 (a close reading of UAX #11, no tables).
 fn char_width(c: char) -> usize {
     match c as u32 {
-        0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05BD | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x200B..=0x200D | 0x20D0..=0x20FF | 0xFE00..=0xFE0F | 0xFE20..=0xFE2F => 0,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1F64F | 0x1F900..=0x1F9FF | 0x20000..=0x3FFFD => 2,
+        0x0300..=0x036F
+        | 0x0483..=0x0489
+        | 0x0591..=0x05BD
+        | 0x1AB0..=0x1AFF
+        | 0x1DC0..=0x1DFF
+        | 0x200B..=0x200D
+        | 0x20D0..=0x20FF
+        | 0xFE00..=0xFE0F
+        | 0xFE20..=0xFE2F => 0,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x1F300..=0x1F64F
+        | 0x1F900..=0x1F9FF
+        | 0x20000..=0x3FFFD => 2,
         _ => 1,
     }
 }
@@ -337,7 +405,17 @@ mod tests {
         assert_eq!(lines(&out), vec!["day          cost", "──────────  ─────", "2026-02-09  $6.00"]);
         // a section without rows: its fields and values
         let out = render(&r, "summary", &TableOptions::default()).unwrap();
-        assert_eq!(lines(&out), vec!["field            value", "───────────────  ────────────────────────", "sessions         3", "success rate     66.7 %", "total cost       —", "first timestamp  2026-02-09 09:00:00.000Z"]);
+        assert_eq!(
+            lines(&out),
+            vec![
+                "field            value",
+                "───────────────  ────────────────────────",
+                "sessions         3",
+                "success rate     66.7 %",
+                "total cost       —",
+                "first timestamp  2026-02-09 09:00:00.000Z"
+            ]
+        );
         assert_eq!(render(&r, "git", &TableOptions::default()).unwrap(), "no rows\n");
         assert_eq!(render(&r, "costs.runaway", &TableOptions::default()).unwrap(), "no rows\n");
         // section.rows is the section
@@ -347,9 +425,24 @@ mod tests {
     #[test]
     fn unknown_names_list_the_valid_ones() {
         let r = report();
-        assert_eq!(table_names(&r), vec!["summary", "costs", "costs.per_model", "costs.budget", "costs.budget.days_over", "costs.runaway", "git", "git.no_change_success"]);
+        assert_eq!(
+            table_names(&r),
+            vec![
+                "summary",
+                "costs",
+                "costs.per_model",
+                "costs.budget",
+                "costs.budget.days_over",
+                "costs.runaway",
+                "git",
+                "git.no_change_success"
+            ]
+        );
         let err = render(&r, "costs.per_modle", &TableOptions::default()).unwrap_err();
-        assert!(err.starts_with("no table named \"costs.per_modle\"; the tables are: summary, costs, costs.per_model,"), "{err}");
+        assert!(
+            err.starts_with("no table named \"costs.per_modle\"; the tables are: summary, costs, costs.per_model,"),
+            "{err}"
+        );
         // a scalar is not a table
         assert!(render(&r, "costs.time_zone", &TableOptions::default()).is_err());
         assert!(render(&r, "", &TableOptions::default()).is_err());
@@ -374,15 +467,26 @@ mod tests {
         assert_eq!(fit(&[5, 6], &[0; 2], &[false; 2], 100), vec![5, 6]);
         // numbers and timestamps stay whole while cutting the text is enough
         assert_eq!(fit(&[24, 24, 30], &[0; 3], &[true, true, false], 70), vec![24, 24, 18]);
-        assert_eq!(fit(&[24, 24, 30], &[0; 3], &[true, true, false], 40), vec![12, 12, 12], "36 columns between the gaps");
+        assert_eq!(
+            fit(&[24, 24, 30], &[0; 3], &[true, true, false], 40),
+            vec![12, 12, 12],
+            "36 columns between the gaps"
+        );
         // a number is never cut: its column goes no narrower than its widest value
         assert_eq!(fit(&[12, 30, 30], &[10, 0, 0], &[true, false, false], 30), vec![10, 8, 8]);
         // a numeric column's heading is cut to its values' width
         let r = json!({"s": {"rows": [{"name": "x".repeat(30), "tokens_of_the_day": 1234567}]}});
         let out = render(&r, "s", &TableOptions { width: 25, ..Default::default() }).unwrap();
-        assert_eq!(lines(&out), vec!["name         tokens of …", "───────────  ───────────", "xxxxxxxxxx…    1,234,567"]);
+        assert_eq!(
+            lines(&out),
+            vec!["name         tokens of …", "───────────  ───────────", "xxxxxxxxxx…    1,234,567"]
+        );
         let out = render(&r, "s", &TableOptions { width: 12, ..Default::default() }).unwrap();
-        assert_eq!(lines(&out), vec!["name      tokens o…", "────────  ─────────", "xxxxxxx…  1,234,567"], "the number whole, past the width");
+        assert_eq!(
+            lines(&out),
+            vec!["name      tokens o…", "────────  ─────────", "xxxxxxx…  1,234,567"],
+            "the number whole, past the width"
+        );
         assert_eq!(cut("abcdef", 4), "abc…");
         assert_eq!(cut("abcd", 4), "abcd");
         assert_eq!(cut("日本語テキスト", 7), "日本語…", "wide characters take two columns");

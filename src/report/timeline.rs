@@ -82,7 +82,9 @@ pub fn attempt_timeline(data: &Dataset, attempt_id: &str, params: &Parameters) -
             }
             let (tool, error_category, error_message, status) = match e.detail {
                 Detail::ToolCall { tool, .. } | Detail::ToolResult { tool, .. } => (opt(tool), None, None, None),
-                Detail::Error { category, message, .. } => (None, Some(opt(category).unwrap_or_else(|| vocabulary::UNCATEGORIZED.into())), opt(message), None),
+                Detail::Error { category, message, .. } => {
+                    (None, Some(opt(category).unwrap_or_else(|| vocabulary::UNCATEGORIZED.into())), opt(message), None)
+                }
                 Detail::SessionEnd { status, .. } => (None, None, None, opt(status)),
                 Detail::Skill { name } => (opt(name), None, None, None),
                 _ => (None, None, None, None),
@@ -146,7 +148,8 @@ pub fn attempt_timeline(data: &Dataset, attempt_id: &str, params: &Parameters) -
 /// inferred.
 fn canonical_category(params: &Parameters, written: &str, message: &str) -> (String, bool) {
     let aliases = &params.category_aliases;
-    let mapped = aliases.get(written).or_else(|| aliases.iter().find(|(k, _)| k.eq_ignore_ascii_case(written)).map(|(_, v)| v));
+    let mapped =
+        aliases.get(written).or_else(|| aliases.iter().find(|(k, _)| k.eq_ignore_ascii_case(written)).map(|(_, v)| v));
     let name = mapped.map_or(written.to_string(), |m| m.trim().to_lowercase());
     if params.infer_categories && vocabulary::is_unknown(&name) {
         if let Some(inferred) = vocabulary::infer_category(message) {
@@ -163,10 +166,14 @@ mod tests {
     #[test]
     fn events_in_order_with_deltas() {
         let text = concat!(
-            r#"{"timestamp":"2026-02-09T14:00:05.000Z","attempt_id":"a1","task_id":"t","event_type":"tool_call","data":{"tool_name":"shell"}}"#, "\n",
-            r#"{"timestamp":"2026-02-09T14:00:00.000Z","attempt_id":"a1","task_id":"t","event_type":"session_start","data":{}}"#, "\n",
-            r#"{"timestamp":"2026-02-09T14:00:09.000Z","attempt_id":"a1","task_id":"t","event_type":"error","data":{"error_message":"boom"}}"#, "\n",
-            r#"{"timestamp":"2026-02-09T14:00:09.000Z","attempt_id":"b2","event_type":"session_start","data":{}}"#, "\n",
+            r#"{"timestamp":"2026-02-09T14:00:05.000Z","attempt_id":"a1","task_id":"t","event_type":"tool_call","data":{"tool_name":"shell"}}"#,
+            "\n",
+            r#"{"timestamp":"2026-02-09T14:00:00.000Z","attempt_id":"a1","task_id":"t","event_type":"session_start","data":{}}"#,
+            "\n",
+            r#"{"timestamp":"2026-02-09T14:00:09.000Z","attempt_id":"a1","task_id":"t","event_type":"error","data":{"error_message":"boom"}}"#,
+            "\n",
+            r#"{"timestamp":"2026-02-09T14:00:09.000Z","attempt_id":"b2","event_type":"session_start","data":{}}"#,
+            "\n",
         );
         let data = Dataset::from_files([("s.jsonl", text.as_bytes())]);
         let t = attempt_timeline(&data, "a1", &Parameters::default()).unwrap();
@@ -192,15 +199,22 @@ mod tests {
     fn cost_source_tokens_and_canonical_categories() {
         let text = concat!(
             // Codex: a rollup cost of 0 beside tokens is unknown; its usage prices it
-            r#"{"timestamp":"2026-03-02T08:00:00.000Z","attempt_id":"cx","model":"gpt-5-codex","event_type":"session_start","data":{}}"#, "\n",
-            r#"{"timestamp":"2026-03-02T08:00:12.000Z","attempt_id":"cx","model":"gpt-5-codex","event_type":"usage","data":{"input_tokens":120000,"cached_input_tokens":80000,"output_tokens":20000}}"#, "\n",
-            r#"{"timestamp":"2026-03-02T08:00:15.000Z","attempt_id":"cx","model":"gpt-5-codex","event_type":"error","data":{"error_message":"401 Unauthorized","error_category":"auth_error"}}"#, "\n",
-            r#"{"timestamp":"2026-03-02T08:00:16.000Z","attempt_id":"cx","model":"gpt-5-codex","event_type":"error","data":{"error_message":"429 Too Many Requests","error_category":"unknown"}}"#, "\n",
-            r#"{"attempt_id":"cx","model":"gpt-5-codex","timestamp":"2026-03-02T08:01:01.000Z","metrics":{"success":false,"cost_usd":0,"total_tokens":220000}}"#, "\n",
+            r#"{"timestamp":"2026-03-02T08:00:00.000Z","attempt_id":"cx","model":"gpt-5-codex","event_type":"session_start","data":{}}"#,
+            "\n",
+            r#"{"timestamp":"2026-03-02T08:00:12.000Z","attempt_id":"cx","model":"gpt-5-codex","event_type":"usage","data":{"input_tokens":120000,"cached_input_tokens":80000,"output_tokens":20000}}"#,
+            "\n",
+            r#"{"timestamp":"2026-03-02T08:00:15.000Z","attempt_id":"cx","model":"gpt-5-codex","event_type":"error","data":{"error_message":"401 Unauthorized","error_category":"auth_error"}}"#,
+            "\n",
+            r#"{"timestamp":"2026-03-02T08:00:16.000Z","attempt_id":"cx","model":"gpt-5-codex","event_type":"error","data":{"error_message":"429 Too Many Requests","error_category":"unknown"}}"#,
+            "\n",
+            r#"{"attempt_id":"cx","model":"gpt-5-codex","timestamp":"2026-03-02T08:01:01.000Z","metrics":{"success":false,"cost_usd":0,"total_tokens":220000}}"#,
+            "\n",
             // Claude: a recorded cost
-            r#"{"timestamp":"2026-03-02T09:00:00.000Z","attempt_id":"cl","model":"claude-sonnet-4","event_type":"usage","data":{"input_tokens":3000,"output_tokens":2000,"cost_usd":0.25}}"#, "\n",
+            r#"{"timestamp":"2026-03-02T09:00:00.000Z","attempt_id":"cl","model":"claude-sonnet-4","event_type":"usage","data":{"input_tokens":3000,"output_tokens":2000,"cost_usd":0.25}}"#,
+            "\n",
             // a model no price matches
-            r#"{"timestamp":"2026-03-02T10:00:00.000Z","attempt_id":"mx","model":"mystery-1","event_type":"usage","data":{"input_tokens":3000,"output_tokens":2000}}"#, "\n",
+            r#"{"timestamp":"2026-03-02T10:00:00.000Z","attempt_id":"mx","model":"mystery-1","event_type":"usage","data":{"input_tokens":3000,"output_tokens":2000}}"#,
+            "\n",
         );
         let data = Dataset::from_files([("s.jsonl", text.as_bytes())]);
         let p = Parameters::default();
@@ -208,9 +222,17 @@ mod tests {
         // 40 000 input × 1.25 + 80 000 cached × 0.125 + 20 000 output × 10 = 260 000 µ$
         assert_eq!((t.cost_usd, t.cost_source), (Some(0.26), CostSource::Estimated));
         assert_eq!(t.price.as_ref().map(|p| p.model.as_str()), Some("gpt-5*"));
-        assert_eq!(t.tokens, Tokens { input: Some(40_000), cached_input: Some(80_000), output: Some(20_000), ..Default::default() });
+        assert_eq!(
+            t.tokens,
+            Tokens { input: Some(40_000), cached_input: Some(80_000), output: Some(20_000), ..Default::default() }
+        );
         assert_eq!(t.total_tokens, Some(220_000));
-        let errs: Vec<_> = t.events.iter().filter(|e| e.category.is_some()).map(|e| (e.error_category.as_deref().unwrap(), e.category.as_deref().unwrap(), e.category_inferred)).collect();
+        let errs: Vec<_> = t
+            .events
+            .iter()
+            .filter(|e| e.category.is_some())
+            .map(|e| (e.error_category.as_deref().unwrap(), e.category.as_deref().unwrap(), e.category_inferred))
+            .collect();
         assert_eq!(errs, [("auth_error", "auth", false), ("unknown", "rate_limit", true)]);
         let json = serde_json::to_value(&t).unwrap();
         assert_eq!(json["cost_source"], "estimated");
@@ -260,7 +282,8 @@ impl RangeCollector {
 
     /// Whether every range has been read (the replay can stop).
     pub fn done(&self) -> bool {
-        self.wanted.iter().zip(&self.found).all(|((_, len), f)| f.len() >= *len as usize) || (self.entries_seen > self.entry && !self.in_entry)
+        self.wanted.iter().zip(&self.found).all(|((_, len), f)| f.len() >= *len as usize)
+            || (self.entries_seen > self.entry && !self.in_entry)
     }
 
     pub fn on_output(&mut self, out: crate::ingest::archive::Output<'_>) {

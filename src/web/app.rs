@@ -6,11 +6,11 @@
 
 use super::charts;
 use super::dom::*;
+use super::{field, js_error, obj, set};
+use crate::pipelines::{Filters, Parameters};
 use crate::report::charts::ReportSource;
 use crate::report::format;
 use crate::report::lines::{JsonLines, LongArrays};
-use super::{field, js_error, obj, set};
-use crate::pipelines::{Filters, Parameters};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -18,7 +18,9 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, File, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent, MessageEvent, MouseEvent, Worker};
+use web_sys::{
+    Element, File, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent, MessageEvent, MouseEvent, Worker,
+};
 
 /// Report sections in page order (each a pipeline's output in the report JSON).
 const SECTIONS: [&str; 11] = crate::report::charts::SECTIONS;
@@ -76,7 +78,9 @@ fn rows_of<'a>(rows: &'a Rows, report: &'a Value, long: &'a LongArrays) -> RowsR
         Rows::Own(v) => RowsRef::Values(v),
         Rows::InReport(section, field) => match long.get(&format!("{section}.{field}")) {
             Some(lines) => RowsRef::Lines(lines),
-            None => RowsRef::Values(report.get(*section).and_then(|s| s.get(field)).and_then(Value::as_array).map_or(&[], Vec::as_slice)),
+            None => RowsRef::Values(
+                report.get(*section).and_then(|s| s.get(field)).and_then(Value::as_array).map_or(&[], Vec::as_slice),
+            ),
         },
     }
 }
@@ -193,7 +197,10 @@ pub fn start() {
 }
 
 fn init() -> Result<(), JsValue> {
-    let worker_url = js_sys::Reflect::get(&js_sys::global(), &"__SPYGLASS_WORKER_URL".into()).ok().and_then(|v| v.as_string()).unwrap_or_else(|| "./worker_loader.js".into());
+    let worker_url = js_sys::Reflect::get(&js_sys::global(), &"__SPYGLASS_WORKER_URL".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| "./worker_loader.js".into());
     let worker = spawn_worker(&worker_url, "spyglass-worker")?;
     listen(&worker, "message", |e: MessageEvent| on_worker_message(e.data()));
     // parse workers start when the worker first meets a file large enough for them
@@ -236,7 +243,8 @@ fn watchdog() {
     if held_up {
         return;
     }
-    let (reading, cancel) = with(|a| (a.watch.reading.is_some_and(|t| now > t), a.watch.cancel.is_some_and(|t| now > t)));
+    let (reading, cancel) =
+        with(|a| (a.watch.reading.is_some_and(|t| now > t), a.watch.cancel.is_some_and(|t| now > t)));
     if cancel {
         restart_worker("it did not answer Cancel within 2 s", "cancelled");
     } else if reading {
@@ -261,19 +269,34 @@ fn restart_worker(why: &str, state: &'static str) {
     let worker = match spawn_worker(&url, "spyglass-worker") {
         Ok(w) => w,
         Err(e) => {
-            show_error(&format!("the background reader stopped answering and could not be started again ({}): reload the page", js_error(&e)));
+            show_error(&format!(
+                "the background reader stopped answering and could not be started again ({}): reload the page",
+                js_error(&e)
+            ));
             set_state("error");
             return;
         }
     };
     listen(&worker, "message", |e: MessageEvent| on_worker_message(e.data()));
     // the file being read: the one the last progress was about, else the first not reported read
-    let done: Vec<u64> = with(|a| a.input_states.as_array().into_iter().flatten().filter(|i| i["state"] != "queued" && i["state"] != "reading").filter_map(|i| i["id"].as_u64()).collect());
+    let done: Vec<u64> = with(|a| {
+        a.input_states
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|i| i["state"] != "queued" && i["state"] != "reading")
+            .filter_map(|i| i["id"].as_u64())
+            .collect()
+    });
     let (files, demo, lost) = with(|a| {
         a.worker = Some(worker);
         a.worker_ready = false;
         a.pending.clear();
-        let at = a.inputs.iter().position(|i| Some(i.id) == id).or_else(|| a.inputs.iter().position(|i| !done.contains(&(i.id as u64))));
+        let at = a
+            .inputs
+            .iter()
+            .position(|i| Some(i.id) == id)
+            .or_else(|| a.inputs.iter().position(|i| !done.contains(&(i.id as u64))));
         let lost = at.map(|k| a.inputs.remove(k));
         let lost = lost.map(|i| {
             let why = format!("{}: the background reader stopped answering while reading it ({why}): it was restarted and this file left out; add it again to retry", i.name);
@@ -286,7 +309,9 @@ fn restart_worker(why: &str, state: &'static str) {
     reload(files, demo);
     let what = lost.map_or_else(String::new, |n| format!(" while reading {n}"));
     let rest = if any { "; the other files are read again" } else { "" };
-    show_error(&format!("The background reader stopped answering{what} ({why}): it was ended and a new one started{rest}."));
+    show_error(&format!(
+        "The background reader stopped answering{what} ({why}): it was ended and a new one started{rest}."
+    ));
     if !any {
         set_state("error");
     }
@@ -400,7 +425,13 @@ fn message(kind: &str) -> js_sys::Object {
 /// it under 512 MiB; see `records_budget` in worker.rs).
 fn memory_target_mib() -> Option<f64> {
     let search = web_sys::window()?.location().search().ok()?;
-    search.trim_start_matches('?').split('&').find_map(|kv| kv.strip_prefix("memory="))?.parse::<f64>().ok().filter(|m| m.is_finite() && *m > 0.0)
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("memory="))?
+        .parse::<f64>()
+        .ok()
+        .filter(|m| m.is_finite() && *m > 0.0)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -441,7 +472,10 @@ fn start_loading() {
             let panel = el("div", "section loading-panel");
             append(&panel, &el("div", "spinner"));
             append(&panel, &el_text("h2", "", "Reading your telemetry…"));
-            append(&panel, &el_text("p", "muted", "Figures appear as soon as the first file is read. Files stay on this machine."));
+            append(
+                &panel,
+                &el_text("p", "muted", "Figures appear as soon as the first file is read. Files stay on this machine."),
+            );
             let names: Vec<String> = with(|a| a.inputs.iter().map(|i| i.name.clone()).collect());
             if !names.is_empty() {
                 let ul = el("ul", "muted small loading-list");
@@ -475,7 +509,10 @@ fn files_of(list: Option<web_sys::FileList>, relative: bool) -> Vec<(String, Fil
     for i in 0..list.length() {
         if let Some(f) = list.get(i) {
             let name = if relative {
-                let rel = js_sys::Reflect::get(&f, &"webkitRelativePath".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+                let rel = js_sys::Reflect::get(&f, &"webkitRelativePath".into())
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .unwrap_or_default();
                 // like the CLI: the path relative to the folder chosen
                 match rel.split_once('/') {
                     Some((_, rest)) if !rest.is_empty() => rest.to_string(),
@@ -751,9 +788,19 @@ fn on_progress(d: &JsValue) {
     }
     if let Some(t) = by_id("progress-text") {
         let eta = num("eta_s");
-        let left = if eta >= 1.0 { format!(", about {} left", format::duration_ms(eta * 1000.0)) } else { String::new() };
-        let inflated = if num("decompressed") > 0.0 && num("decompressed") > num("done") { format!(" ({} decompressed)", format::bytes(num("decompressed"))) } else { String::new() };
-        t.set_text_content(Some(&format!("Reading {name} — {:.0} % of {} at {:.0} MB/s{left}{inflated}", pct, format::bytes(num("total")), num("mb_per_s"))));
+        let left =
+            if eta >= 1.0 { format!(", about {} left", format::duration_ms(eta * 1000.0)) } else { String::new() };
+        let inflated = if num("decompressed") > 0.0 && num("decompressed") > num("done") {
+            format!(" ({} decompressed)", format::bytes(num("decompressed")))
+        } else {
+            String::new()
+        };
+        t.set_text_content(Some(&format!(
+            "Reading {name} — {:.0} % of {} at {:.0} MB/s{left}{inflated}",
+            pct,
+            format::bytes(num("total")),
+            num("mb_per_s")
+        )));
     }
 }
 
@@ -766,7 +813,11 @@ fn on_report(d: &JsValue) {
         for k in js_sys::Object::keys(big_js.unchecked_ref::<js_sys::Object>()).iter() {
             let Some(k) = k.as_string() else { continue };
             let sec = field(&big_js, &k);
-            let fields: Vec<(String, JsValue)> = js_sys::Object::keys(sec.unchecked_ref::<js_sys::Object>()).iter().filter_map(|f| f.as_string()).map(|f| (f.clone(), field(&sec, &f))).collect();
+            let fields: Vec<(String, JsValue)> = js_sys::Object::keys(sec.unchecked_ref::<js_sys::Object>())
+                .iter()
+                .filter_map(|f| f.as_string())
+                .map(|f| (f.clone(), field(&sec, &f)))
+                .collect();
             if !fields.is_empty() {
                 big.insert(k, fields);
             }
@@ -787,8 +838,10 @@ fn on_report(d: &JsValue) {
         }
     }
     let report = Value::Object(report);
-    let facets: Value = serde_json::from_str(&field(d, "facets").as_string().unwrap_or_default()).unwrap_or(Value::Null);
-    let inputs: Value = serde_json::from_str(&field(d, "inputs").as_string().unwrap_or_default()).unwrap_or(Value::Null);
+    let facets: Value =
+        serde_json::from_str(&field(d, "facets").as_string().unwrap_or_default()).unwrap_or(Value::Null);
+    let inputs: Value =
+        serde_json::from_str(&field(d, "inputs").as_string().unwrap_or_default()).unwrap_or(Value::Null);
     let n_inputs = inputs.as_array().map_or(0, Vec::len);
     // parsed in its own render step
     let sessions = field(d, "sessions").as_string().unwrap_or_default();
@@ -861,7 +914,13 @@ fn render_files() {
         let all: Vec<&Value> = inputs.as_array().into_iter().flatten().collect();
         let bytes: f64 = all.iter().filter_map(|i| i["size"].as_f64()).sum();
         let failed = all.iter().filter(|i| !i["error"].is_null()).count();
-        let text = format!("{} file{} · {}{}", all.len(), if all.len() == 1 { "" } else { "s" }, format::bytes(bytes), if failed > 0 { format!(" · {failed} with problems") } else { String::new() });
+        let text = format!(
+            "{} file{} · {}{}",
+            all.len(),
+            if all.len() == 1 { "" } else { "s" },
+            format::bytes(bytes),
+            if failed > 0 { format!(" · {failed} with problems") } else { String::new() }
+        );
         summary.set_text_content(Some(&text));
     }
     for input in inputs.as_array().into_iter().flatten() {
@@ -924,7 +983,13 @@ fn render_files() {
     }
     // files chosen but not yet reported by the worker
     let known: Vec<u64> = inputs.as_array().into_iter().flatten().filter_map(|i| i["id"].as_u64()).collect();
-    let waiting: Vec<(u32, String, f64)> = with(|a| a.inputs.iter().filter(|i| !known.contains(&(i.id as u64))).map(|i| (i.id, i.name.clone(), i.file.size())).collect());
+    let waiting: Vec<(u32, String, f64)> = with(|a| {
+        a.inputs
+            .iter()
+            .filter(|i| !known.contains(&(i.id as u64)))
+            .map(|i| (i.id, i.name.clone(), i.file.size()))
+            .collect()
+    });
     for (_, name, size) in waiting {
         let li = el("li", "file waiting");
         let head = el("div", "file-head");
@@ -944,10 +1009,17 @@ fn selected(id: &str) -> Vec<String> {
 
 fn render_facets() {
     let facets = with(|a| a.facets.clone());
-    for (id, key, chosen) in [("filter-executors", "executors", with(|a| a.filters.executors.clone())), ("filter-models", "models", with(|a| a.filters.models.clone()))] {
+    for (id, key, chosen) in [
+        ("filter-executors", "executors", with(|a| a.filters.executors.clone())),
+        ("filter-models", "models", with(|a| a.filters.models.clone())),
+    ] {
         let Some(sel) = by_id(id) else { continue };
-        let values: Vec<String> = facets[key].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(String::from)).collect();
-        let current: Vec<String> = (0..sel.children().length()).filter_map(|i| sel.children().item(i)).filter_map(|o| o.get_attribute("value")).collect();
+        let values: Vec<String> =
+            facets[key].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(String::from)).collect();
+        let current: Vec<String> = (0..sel.children().length())
+            .filter_map(|i| sel.children().item(i))
+            .filter_map(|o| o.get_attribute("value"))
+            .collect();
         if current == values {
             continue;
         }
@@ -965,7 +1037,11 @@ fn render_facets() {
     if let Some(hint) = by_id("time-hint") {
         let f = |k: &str| facets[k].as_i64().map(crate::model::time::format_iso_ms).unwrap_or_default();
         if facets["first_ms"].is_i64() {
-            hint.set_text_content(Some(&format!("Data spans {} → {} UTC", short_time(&f("first_ms")), short_time(&f("last_ms")))));
+            hint.set_text_content(Some(&format!(
+                "Data spans {} → {} UTC",
+                short_time(&f("first_ms")),
+                short_time(&f("last_ms"))
+            )));
         }
     }
 }
@@ -987,8 +1063,18 @@ fn cost_note(s: &Value, included: bool) -> String {
     let est = s["estimated_cost_usd"].as_f64().filter(|_| n("estimated_cost_n") > 0);
     match (est, included) {
         (None, _) => format!("recorded, {}", sessions(n("cost_n"))),
-        (Some(e), false) => format!("recorded, {} · {} estimated ({}), not included", sessions(n("cost_n")), format::usd(e), sessions(n("estimated_cost_n"))),
-        (Some(e), true) => format!("{} · includes {} estimated ({})", sessions(n("cost_n")), format::usd(e), sessions(n("estimated_cost_n"))),
+        (Some(e), false) => format!(
+            "recorded, {} · {} estimated ({}), not included",
+            sessions(n("cost_n")),
+            format::usd(e),
+            sessions(n("estimated_cost_n"))
+        ),
+        (Some(e), true) => format!(
+            "{} · includes {} estimated ({})",
+            sessions(n("cost_n")),
+            format::usd(e),
+            sessions(n("estimated_cost_n"))
+        ),
     }
 }
 
@@ -1033,7 +1119,10 @@ fn render_report() {
             report_part(name);
             // long arrays stay JSON Lines text (indexed by line, not parsed); render next
             let big = with(|a| a.report_big.remove(name)).unwrap_or_default();
-            let lines: Vec<(String, JsonLines)> = big.into_iter().map(|(f, text)| (format!("{name}.{f}"), JsonLines::new(text.as_string().unwrap_or_default()))).collect();
+            let lines: Vec<(String, JsonLines)> = big
+                .into_iter()
+                .map(|(f, text)| (format!("{name}.{f}"), JsonLines::new(text.as_string().unwrap_or_default())))
+                .collect();
             with(|a| Rc::make_mut(&mut a.long).extend(lines));
             Some(Step::new(move |c| {
                 let (report, long) = with(|a| (a.report.clone(), a.long.clone()));
@@ -1053,7 +1142,10 @@ fn render_report() {
             attr(&note, "id", "section-pending");
             append(&note, &el_text("h2", "", "Not shown"));
             let names: Vec<String> = pending.iter().map(|n| format::title(n)).collect();
-            append(&note, &el_text("p", "muted", &format!("No figures for the current data and filters: {}.", names.join(", "))));
+            append(
+                &note,
+                &el_text("p", "muted", &format!("No figures for the current data and filters: {}.", names.join(", "))),
+            );
             append(content, &note);
         }
         None
@@ -1140,7 +1232,10 @@ fn render_overview(content: &Element, report: &Value) {
     };
     card(&grid, "Files", &n("files"), &format!("{} lines", n("lines")));
     let range = match (s["first_timestamp"].as_str(), s["last_timestamp"].as_str()) {
-        (Some(a), Some(b)) => (format!("{} → {}", a.get(..10).unwrap_or(a), b.get(..10).unwrap_or(b)), format!("{} → {}", short_time(a), short_time(b))),
+        (Some(a), Some(b)) => (
+            format!("{} → {}", a.get(..10).unwrap_or(a), b.get(..10).unwrap_or(b)),
+            format!("{} → {}", short_time(a), short_time(b)),
+        ),
         _ => ("—".into(), "no timestamps".into()),
     };
     card_class(&grid, "card wide", "Time range (UTC)", &range.0, &range.1);
@@ -1150,7 +1245,13 @@ fn render_overview(content: &Element, report: &Value) {
     card(&grid, "Success rate", &v, &sub);
     let (v, sub) = rate("first_shot_rate", "first_shot_n");
     card(&grid, "First-shot rate", &v, &sub);
-    card_id(&grid, "card-cost", "Cost", &format::cell("total_cost_usd", &s["total_cost_usd"]), &cost_note(s, report["parameters"]["include_estimated_cost"].as_bool().unwrap_or(false)));
+    card_id(
+        &grid,
+        "card-cost",
+        "Cost",
+        &format::cell("total_cost_usd", &s["total_cost_usd"]),
+        &cost_note(s, report["parameters"]["include_estimated_cost"].as_bool().unwrap_or(false)),
+    );
     let tokens_sub = match (s["input_tokens"].as_u64(), s["output_tokens"].as_u64()) {
         (Some(i), Some(o)) => format!("{} in · {} out", format::cell("", &i.into()), format::cell("", &o.into())),
         _ => String::new(),
@@ -1198,13 +1299,20 @@ fn render_section(content: &Element, name: &'static str, src: ReportSource<'_>) 
         // the main table (`rows`) first; other fields in the report's order
         let mut entries: Vec<(&String, &Value)> = obj.iter().collect();
         entries.sort_by_key(|(k, _)| *k != "rows");
-        let several = entries.iter().filter(|(_, v)| matches!(v, Value::Array(r) if r.iter().all(Value::is_object))).count() > 1;
+        let several =
+            entries.iter().filter(|(_, v)| matches!(v, Value::Array(r) if r.iter().all(Value::is_object))).count() > 1;
         for (k, v) in entries {
             match v {
                 Value::Array(rows) if rows.iter().all(Value::is_object) => {
                     any = true;
                     let id = format!("{name}.{k}");
-                    let label = if k != "rows" { format::title(k) } else if several { "All rows".to_string() } else { String::new() };
+                    let label = if k != "rows" {
+                        format::title(k)
+                    } else if several {
+                        "All rows".to_string()
+                    } else {
+                        String::new()
+                    };
                     append(&tables, &table_block_of(&id, &label, Rows::InReport(name, k.clone())));
                 }
                 _ => scalars.push((k.clone(), v.clone())),
@@ -1235,7 +1343,11 @@ fn chart_frame(section: &str, info: &charts::ChartInfo) -> HtmlElement {
     attr(&canvas, "data-section", section);
     attr(&canvas, "data-chart", &info.id);
     attr(&canvas, "role", "img");
-    attr(&canvas, "aria-label", &format!("{}. {} The table beside it holds the same figures.", info.title, info.summary));
+    attr(
+        &canvas,
+        "aria-label",
+        &format!("{}. {} The table beside it holds the same figures.", info.title, info.summary),
+    );
     let _ = canvas.style().set_property("height", &format!("{}px", info.height_px));
     append(&frame, &canvas);
     let caption = el("figcaption", "");
@@ -1261,7 +1373,10 @@ fn draw_charts_in(root: &Element, src: ReportSource<'_>) {
     let Ok(list) = root.query_selector_all("canvas.section-chart") else { return };
     for i in 0..list.length() {
         let Some(canvas) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlCanvasElement>().ok()) else { continue };
-        let (Some(section), Some(id)) = (canvas.get_attribute("data-section"), canvas.get_attribute("data-chart")) else { continue };
+        let (Some(section), Some(id)) = (canvas.get_attribute("data-section"), canvas.get_attribute("data-chart"))
+        else {
+            continue;
+        };
         let (w, h) = charts::fit_backing_store(&canvas, dpr);
         let Some(backend) = plotters_canvas::CanvasBackend::with_canvas_object(canvas) else { continue };
         if let Some(hits) = charts::draw_section_chart(&section, src, &id, backend, w as u32, h as u32, dark) {
@@ -1302,7 +1417,14 @@ fn table_block_of(id: &str, label: &str, rows: Rows) -> HtmlElement {
     let bar = el("div", "table-bar");
     append(&bar, &el_text("h3", "", label));
     if n > 0 {
-        append(&bar, &el_text("span", "muted small", &format!("{} {}", format::grouped(n as f64, 0), if n == 1 { "row" } else { "rows" })));
+        append(
+            &bar,
+            &el_text(
+                "span",
+                "muted small",
+                &format!("{} {}", format::grouped(n as f64, 0), if n == 1 { "row" } else { "rows" }),
+            ),
+        );
         let csv = button("CSV", "ghost small", "csv");
         attr(&csv, "data-table", id);
         attr(&csv, "title", "Download this table as CSV");
@@ -1329,7 +1451,8 @@ fn fill_table(id: &str, holder: &Element) {
         let report = &a.report;
         a.tables.get(id).map(|t| {
             let rows = rows_of(&t.rows, report, &a.long);
-            let shown: Vec<Value> = t.order.iter().take(t.shown).filter_map(|&i| rows.get(i as usize).map(Cow::into_owned)).collect();
+            let shown: Vec<Value> =
+                t.order.iter().take(t.shown).filter_map(|&i| rows.get(i as usize).map(Cow::into_owned)).collect();
             (t.columns.clone(), shown, t.order.len(), t.sort.clone(), t.shown)
         })
     });
@@ -1352,7 +1475,11 @@ fn fill_table(id: &str, holder: &Element) {
         let arrow = match &sort {
             Some((k, asc)) if k == c => {
                 attr(&th, "aria-sort", if *asc { "ascending" } else { "descending" });
-                if *asc { " ▲" } else { " ▼" }
+                if *asc {
+                    " ▲"
+                } else {
+                    " ▼"
+                }
             }
             _ => "",
         };
@@ -1385,7 +1512,11 @@ fn fill_table(id: &str, holder: &Element) {
     append(&scroll, &table);
     append(holder, &scroll);
     if total > shown {
-        let more = button(&format!("Show more ({} of {})", format::grouped(shown as f64, 0), format::grouped(total as f64, 0)), "ghost small more", "more");
+        let more = button(
+            &format!("Show more ({} of {})", format::grouped(shown as f64, 0), format::grouped(total as f64, 0)),
+            "ghost small more",
+            "more",
+        );
         attr(&more, "data-table", id);
         append(holder, &more);
     }
@@ -1401,13 +1532,18 @@ fn sort_table(id: &str, key: &str) {
             };
             let rows = rows_of(&t.rows, report, &a.long);
             // the column once (a long array's rows are parsed once, not per comparison)
-            let column: Vec<Value> = (0..rows.len()).map(|i| rows.get(i).and_then(|r| r.get(key).cloned()).unwrap_or(Value::Null)).collect();
+            let column: Vec<Value> =
+                (0..rows.len()).map(|i| rows.get(i).and_then(|r| r.get(key).cloned()).unwrap_or(Value::Null)).collect();
             let cell = |i: u32| column.get(i as usize).unwrap_or(&Value::Null);
             // stable: rows equal in this column keep the previous order
             t.order.sort_by(|&x, &y| {
                 let (x, y) = (cell(x), cell(y));
                 let o = format::compare(x, y);
-                if asc || x.is_null() || y.is_null() { o } else { o.reverse() }
+                if asc || x.is_null() || y.is_null() {
+                    o
+                } else {
+                    o.reverse()
+                }
             });
             t.sort = Some((key.to_string(), asc));
         }
@@ -1429,7 +1565,11 @@ fn render_sessions_section(content: &Element) {
     append(&head, &el_text("h2", "", "Sessions"));
     append(&head, &el_text("span", "muted small", "click a row for its timeline"));
     append(&sec, &head);
-    let label = if total as usize > rows.len() { format!("first {} of {}", rows.len(), format::grouped(total as f64, 0)) } else { String::new() };
+    let label = if total as usize > rows.len() {
+        format!("first {} of {}", rows.len(), format::grouped(total as f64, 0))
+    } else {
+        String::new()
+    };
     append(&sec, &table_block("sessions", &label, rows, "sessions"));
     append(content, &sec);
 }
@@ -1452,12 +1592,35 @@ fn render_diagnostics(content: &Element, report: &Value) {
     let mut skipped: Vec<Value> = d["skipped_lines"].as_array().cloned().unwrap_or_default();
     let total = d["skipped_lines_total"].as_u64().unwrap_or(0);
     skipped.truncate(300);
-    let label = if total as usize > skipped.len() { format!("Skipped lines (first {} of {})", skipped.len(), format::grouped(total as f64, 0)) } else { "Skipped lines".to_string() };
+    let label = if total as usize > skipped.len() {
+        format!("Skipped lines (first {} of {})", skipped.len(), format::grouped(total as f64, 0))
+    } else {
+        "Skipped lines".to_string()
+    };
     append(&sec, &table_block("diagnostics.skipped_lines", &label, skipped, "diagnostics"));
-    let warnings: Vec<Value> = d["field_warnings"].as_object().map(|o| o.iter().map(|(k, v)| serde_json::json!({"field": k, "count": v})).collect()).unwrap_or_default();
+    let warnings: Vec<Value> = d["field_warnings"]
+        .as_object()
+        .map(|o| o.iter().map(|(k, v)| serde_json::json!({"field": k, "count": v})).collect())
+        .unwrap_or_default();
     append(&sec, &table_block("diagnostics.field_warnings", "Field warnings", warnings, "diagnostics"));
-    append(&sec, &table_block("diagnostics.superseded_rows", "Superseded metrics rows", d["superseded_rows"].as_array().cloned().unwrap_or_default(), "diagnostics"));
-    append(&sec, &table_block("diagnostics.sources", "Sources", d["sources"].as_array().cloned().unwrap_or_default(), "diagnostics"));
+    append(
+        &sec,
+        &table_block(
+            "diagnostics.superseded_rows",
+            "Superseded metrics rows",
+            d["superseded_rows"].as_array().cloned().unwrap_or_default(),
+            "diagnostics",
+        ),
+    );
+    append(
+        &sec,
+        &table_block(
+            "diagnostics.sources",
+            "Sources",
+            d["sources"].as_array().cloned().unwrap_or_default(),
+            "diagnostics",
+        ),
+    );
     append(content, &sec);
 }
 
@@ -1493,7 +1656,10 @@ fn render_brush_section(content: &Element) {
     // the chart's table twin
     let twin = el("details", "twin");
     append(&twin, &el_text("summary", "muted small", "Show as a table"));
-    let rows: Vec<Value> = daily_counts().into_iter().map(|(d, n)| serde_json::json!({"day": &crate::model::time::format_iso_ms(d)[..10], "sessions": n})).collect();
+    let rows: Vec<Value> = daily_counts()
+        .into_iter()
+        .map(|(d, n)| serde_json::json!({"day": &crate::model::time::format_iso_ms(d)[..10], "sessions": n}))
+        .collect();
     append(&twin, &table_block("brush.daily", "", rows, "brush"));
     append(&sec, &twin);
     append(content, &sec);
@@ -1504,7 +1670,9 @@ fn dark_theme() -> bool {
     match root.get_attribute("data-theme").as_deref() {
         Some("dark") => true,
         Some("light") => false,
-        _ => web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten()).is_some_and(|m| m.matches()),
+        _ => web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+            .is_some_and(|m| m.matches()),
     }
 }
 
@@ -1517,7 +1685,14 @@ fn brush_geometry(daily: &[(i64, u64)], css_w: f64) -> (i64, i64, f64) {
 }
 
 fn daily_counts() -> Vec<(i64, u64)> {
-    with(|a| a.facets["daily"].as_array().into_iter().flatten().filter_map(|d| Some((d[0].as_i64()?, d[1].as_u64()?))).collect())
+    with(|a| {
+        a.facets["daily"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|d| Some((d[0].as_i64()?, d[1].as_u64()?)))
+            .collect()
+    })
 }
 
 fn draw_brush() {
@@ -1534,7 +1709,11 @@ fn draw_brush() {
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, w, h);
     let dark = dark_theme();
-    let (bar, bar_out, text_c, sel) = if dark { ("#5b94f5", "#34435e", "#8c98a8", "rgba(91,148,245,0.16)") } else { ("#2f6fde", "#b9cdf3", "#5f6b7a", "rgba(47,111,222,0.12)") };
+    let (bar, bar_out, text_c, sel) = if dark {
+        ("#5b94f5", "#34435e", "#8c98a8", "rgba(91,148,245,0.16)")
+    } else {
+        ("#2f6fde", "#b9cdf3", "#5f6b7a", "rgba(47,111,222,0.12)")
+    };
     let (first, n, bw) = brush_geometry(&daily, w);
     let max = daily.iter().map(|d| d.1).max().unwrap_or(1).max(1) as f64;
     let plot_h = h - BRUSH_BOTTOM - 4.0;
@@ -1543,7 +1722,10 @@ fn draw_brush() {
     let x_of = |ms: i64| BRUSH_LEFT + (ms - first) as f64 / DAY_MS as f64 * bw;
     let selection = match drag {
         Some((a, b)) => Some((a.min(b), a.max(b))),
-        None if filters.since_ms.is_some() || filters.until_ms.is_some() => Some((x_of(filters.since_ms.unwrap_or(first)).max(BRUSH_LEFT), x_of(filters.until_ms.unwrap_or(first + n * DAY_MS)).min(w - BRUSH_RIGHT))),
+        None if filters.since_ms.is_some() || filters.until_ms.is_some() => Some((
+            x_of(filters.since_ms.unwrap_or(first)).max(BRUSH_LEFT),
+            x_of(filters.until_ms.unwrap_or(first + n * DAY_MS)).min(w - BRUSH_RIGHT),
+        )),
         None => None,
     };
     let mut hits = vec![];
@@ -1553,9 +1735,20 @@ fn draw_brush() {
         let bh = (*count as f64 / max * plot_h).max(1.0);
         let inside = selection.is_none_or(|(a, b)| x + bw / 2.0 >= a && x + bw / 2.0 <= b);
         ctx.set_fill_style_str(if inside { bar } else { bar_out });
-        let gap = if bw > 12.0 { (bw * 0.2).min(24.0) } else if bw > 4.0 { 1.0 } else { 0.0 };
+        let gap = if bw > 12.0 {
+            (bw * 0.2).min(24.0)
+        } else if bw > 4.0 {
+            1.0
+        } else {
+            0.0
+        };
         ctx.fill_rect(x + gap / 2.0, 4.0 + plot_h - bh, (bw - gap).max(0.5), bh);
-        let label = format!("{}: {} session{}", &crate::model::time::format_iso_ms(*day)[..10], count, if *count == 1 { "" } else { "s" });
+        let label = format!(
+            "{}: {} session{}",
+            &crate::model::time::format_iso_ms(*day)[..10],
+            count,
+            if *count == 1 { "" } else { "s" }
+        );
         hits.push(charts::HitRegion { x, y: 0.0, w: bw, h: plot_h + 4.0, label });
     }
     if let Some((a, b)) = selection {
@@ -1616,7 +1809,13 @@ fn read_filters() -> Filters {
         }
     };
     let task = value("filter-task");
-    Filters { since_ms: time("filter-since"), until_ms: time("filter-until"), executors: selected("filter-executors"), models: selected("filter-models"), task: if task.trim().is_empty() { None } else { Some(task) } }
+    Filters {
+        since_ms: time("filter-since"),
+        until_ms: time("filter-until"),
+        executors: selected("filter-executors"),
+        models: selected("filter-models"),
+        task: if task.trim().is_empty() { None } else { Some(task) },
+    }
 }
 
 fn recompute() {
@@ -1635,18 +1834,44 @@ fn recompute() {
 }
 
 /// Parameters shown first; the rest sit under "More thresholds".
-const MAIN_PARAMS: [&str; 7] = ["w_cost", "w_errors", "group_by", "daily_budget_usd", "utc_offset_minutes", "include_estimated_cost", "infer_categories"];
+const MAIN_PARAMS: [&str; 7] = [
+    "w_cost",
+    "w_errors",
+    "group_by",
+    "daily_budget_usd",
+    "utc_offset_minutes",
+    "include_estimated_cost",
+    "infer_categories",
+];
 
 /// Parameters that are tables, edited as HTML tables (`#param-<name>`) rather than one input.
 const TABLE_PARAMS: [&str; 2] = ["prices", "category_aliases"];
 
 /// Parameters chosen from a list (a select) rather than typed as a number.
-const CHOICE_PARAMS: [(&str, &[&str]); 2] = [("group_by", &["model", "executor_variant", "executor"]), ("alert_rules", &["current", "legacy"])];
+const CHOICE_PARAMS: [(&str, &[&str]); 2] =
+    [("group_by", &["model", "executor_variant", "executor"]), ("alert_rules", &["current", "legacy"])];
 
 /// The canonical category names of analytics-spec.md (revision 2), offered in the alias table.
 const CANONICAL_CATEGORIES: [&str; 19] = [
-    "rate_limit", "api_error", "model_error", "auth", "api_key", "permission_wait", "content_policy", "context_window", "timeout", "network",
-    "tool_error", "build", "test", "lint", "dependency", "git", "oom", "plan_stuck", "unknown",
+    "rate_limit",
+    "api_error",
+    "model_error",
+    "auth",
+    "api_key",
+    "permission_wait",
+    "content_policy",
+    "context_window",
+    "timeout",
+    "network",
+    "tool_error",
+    "build",
+    "test",
+    "lint",
+    "dependency",
+    "git",
+    "oom",
+    "plan_stuck",
+    "unknown",
 ];
 
 /// Text of a parameter's checkbox (the booleans).
@@ -1665,7 +1890,11 @@ fn choices_of(key: &str) -> Option<&'static [&'static str]> {
 fn render_params() {
     let Some(holder) = by_id("params") else { return };
     // an editor the user opened stays open
-    let open: Vec<&str> = TABLE_PARAMS.iter().copied().filter(|k| by_id(&format!("editor-{k}")).is_some_and(|d| d.has_attribute("open"))).collect();
+    let open: Vec<&str> = TABLE_PARAMS
+        .iter()
+        .copied()
+        .filter(|k| by_id(&format!("editor-{k}")).is_some_and(|d| d.has_attribute("open")))
+        .collect();
     clear(&holder);
     let params = serde_json::to_value(with(|a| a.params.clone())).unwrap_or(Value::Null);
     let Some(obj) = params.as_object() else { return };
@@ -1752,7 +1981,9 @@ fn on_param_change(target: &Element) {
             Value::Null
         } else {
             match raw.trim().parse::<f64>() {
-                Ok(x) if x.fract() == 0.0 && !matches!(params[&key], Value::Number(ref n) if n.is_f64()) => Value::from(x as i64),
+                Ok(x) if x.fract() == 0.0 && !matches!(params[&key], Value::Number(ref n) if n.is_f64()) => {
+                    Value::from(x as i64)
+                }
                 Ok(x) => Value::from(x),
                 Err(_) => {
                     target.class_list().add_1("invalid").ok();
@@ -1935,7 +2166,9 @@ fn renumber(tbody: &Element) {
             }
         }
     }
-    if let Some(count) = tbody.closest("details").ok().flatten().and_then(|d| d.query_selector(".editor-count").ok().flatten()) {
+    if let Some(count) =
+        tbody.closest("details").ok().flatten().and_then(|d| d.query_selector(".editor-count").ok().flatten())
+    {
         let what = if tbody.closest("#param-prices").ok().flatten().is_some() { "patterns" } else { "aliases" };
         count.set_text_content(Some(&format!(" · {} {what}", rows.length())));
     }
@@ -1955,7 +2188,11 @@ fn read_table_cells(table: &str) -> Vec<Vec<String>> {
         .map(|tr| {
             cols.iter()
                 .map(|(key, _, _)| {
-                    tr.query_selector(&format!("input[data-key={key}]")).ok().flatten().map(|i| i.unchecked_into::<HtmlInputElement>().value()).unwrap_or_default()
+                    tr.query_selector(&format!("input[data-key={key}]"))
+                        .ok()
+                        .flatten()
+                        .map(|i| i.unchecked_into::<HtmlInputElement>().value())
+                        .unwrap_or_default()
                 })
                 .collect()
         })
@@ -2001,10 +2238,12 @@ fn on_table_change(table: &str) {
     let cells = read_table_cells(table);
     let mut next = with(|a| a.params.clone());
     let parsed = if table == "prices" {
-        let rows: Vec<[String; 7]> = cells.iter().map(|r| std::array::from_fn(|i| r.get(i).cloned().unwrap_or_default())).collect();
+        let rows: Vec<[String; 7]> =
+            cells.iter().map(|r| std::array::from_fn(|i| r.get(i).cloned().unwrap_or_default())).collect();
         prices_from_cells(&rows).map(|p| next.prices = p)
     } else {
-        let rows: Vec<[String; 2]> = cells.iter().map(|r| std::array::from_fn(|i| r.get(i).cloned().unwrap_or_default())).collect();
+        let rows: Vec<[String; 2]> =
+            cells.iter().map(|r| std::array::from_fn(|i| r.get(i).cloned().unwrap_or_default())).collect();
         aliases_from_cells(&rows).map(|t| next.category_aliases = t)
     };
     if let Err(e) = parsed {
@@ -2088,7 +2327,13 @@ fn on_timeline(json: &str) {
         return;
     }
     let meta = el("div", "timeline-meta");
-    for (k, label) in [("task_title", "Task"), ("task_id", "Task id"), ("executor", "Executor"), ("model", "Model"), ("success", "Success")] {
+    for (k, label) in [
+        ("task_title", "Task"),
+        ("task_id", "Task id"),
+        ("executor", "Executor"),
+        ("model", "Model"),
+        ("success", "Success"),
+    ] {
         let v = &t[k];
         if v.is_null() || v.as_str() == Some("") {
             continue;
@@ -2111,25 +2356,50 @@ fn on_timeline(json: &str) {
             let mut how = format!("estimated from its tokens at the {} prices", p["model"].as_str().unwrap_or("?"));
             let (src, as_of) = (p["source"].as_str().unwrap_or(""), p["as_of"].as_str().unwrap_or(""));
             if !src.is_empty() || !as_of.is_empty() {
-                how.push_str(&format!(" ({}{}{})", src, if src.is_empty() || as_of.is_empty() { "" } else { ", " }, as_of));
+                how.push_str(&format!(
+                    " ({}{}{})",
+                    src,
+                    if src.is_empty() || as_of.is_empty() { "" } else { ", " },
+                    as_of
+                ));
             }
             (format::usd(c), how)
         }
-        _ => ("unknown".to_string(), if t["tokens"]["input"].is_null() && t["tokens"]["output"].is_null() { "no cost recorded and no input or output tokens to price".into() } else { "no cost recorded and no price-table pattern matches its model".to_string() }),
+        _ => (
+            "unknown".to_string(),
+            if t["tokens"]["input"].is_null() && t["tokens"]["output"].is_null() {
+                "no cost recorded and no input or output tokens to price".into()
+            } else {
+                "no cost recorded and no price-table pattern matches its model".to_string()
+            },
+        ),
     };
     append(&cost, &el_text("strong", "", &value));
     append(&cost, &el_text("span", "muted", &format!(" {how}")));
     append(&meta, &cost);
     let tk = &t["tokens"];
-    let parts: Vec<String> = [("input", "input"), ("cached_input", "cached input"), ("cache_read", "cache read"), ("cache_creation", "cache write"), ("output", "output")]
-        .iter()
-        .filter_map(|(k, label)| tk[*k].as_u64().map(|n| format!("{} {label}", format::cell("", &n.into()))))
-        .collect();
+    let parts: Vec<String> = [
+        ("input", "input"),
+        ("cached_input", "cached input"),
+        ("cache_read", "cache read"),
+        ("cache_creation", "cache write"),
+        ("output", "output"),
+    ]
+    .iter()
+    .filter_map(|(k, label)| tk[*k].as_u64().map(|n| format!("{} {label}", format::cell("", &n.into()))))
+    .collect();
     if !parts.is_empty() || t["total_tokens"].is_u64() {
         let d = el("div", "");
         attr(&d, "id", "timeline-tokens");
         append(&d, &el_text("span", "muted", "Tokens "));
-        append(&d, &el_text("strong", "", &t["total_tokens"].as_u64().map_or("—".to_string(), |n| format::cell("", &n.into()))));
+        append(
+            &d,
+            &el_text(
+                "strong",
+                "",
+                &t["total_tokens"].as_u64().map_or("—".to_string(), |n| format::cell("", &n.into())),
+            ),
+        );
         if !parts.is_empty() {
             append(&d, &el_text("span", "muted", &format!(" in all — {}", parts.join(" · "))));
         }
@@ -2151,13 +2421,32 @@ fn on_timeline(json: &str) {
     for (i, e) in events.iter().enumerate() {
         let tr = el("tr", &format!("ev ev-{}", e["event_type"].as_str().unwrap_or("")));
         append(&tr, &el_text("td", "num", &(i + 1).to_string()));
-        append(&tr, &el_text("td", "mono", &e["timestamp"].as_str().map(|s| s.replace('T', " ").trim_end_matches('Z').to_string()).unwrap_or_else(|| "—".into())));
-        append(&tr, &el_text("td", "num", &e["delta_ms"].as_f64().map(|d| format!("+{}", format::duration_ms(d))).unwrap_or_else(|| "—".into())));
+        append(
+            &tr,
+            &el_text(
+                "td",
+                "mono",
+                &e["timestamp"]
+                    .as_str()
+                    .map(|s| s.replace('T', " ").trim_end_matches('Z').to_string())
+                    .unwrap_or_else(|| "—".into()),
+            ),
+        );
+        append(
+            &tr,
+            &el_text(
+                "td",
+                "num",
+                &e["delta_ms"].as_f64().map(|d| format!("+{}", format::duration_ms(d))).unwrap_or_else(|| "—".into()),
+            ),
+        );
         append(&tr, &el_text("td", "", e["event_type"].as_str().unwrap_or("—")));
         append(&tr, &el_text("td", "", &format::cell("", &e["tool"])));
         // the category as written, and the one the figures count it under when they differ
         let category = match (e["error_category"].as_str(), e["category"].as_str()) {
-            (Some(w), Some(c)) if w != c => format!("{w} → {c}{}", if e["category_inferred"].as_bool() == Some(true) { " (inferred)" } else { "" }),
+            (Some(w), Some(c)) if w != c => {
+                format!("{w} → {c}{}", if e["category_inferred"].as_bool() == Some(true) { " (inferred)" } else { "" })
+            }
             (Some(w), _) => w.to_string(),
             _ => String::new(),
         };
@@ -2175,14 +2464,26 @@ fn on_timeline(json: &str) {
                     let det = el("details", "");
                     append(&det, &el_text("summary", "mono", &format!("{short}…")));
                     // expanded: pretty-printed when it is JSON
-                    let pretty = serde_json::from_str::<Value>(raw).ok().and_then(|v| serde_json::to_string_pretty(&v).ok());
+                    let pretty =
+                        serde_json::from_str::<Value>(raw).ok().and_then(|v| serde_json::to_string_pretty(&v).ok());
                     append(&det, &el_text("pre", "mono", pretty.as_deref().unwrap_or(raw)));
                     append(&raw_td, &det);
                 } else {
                     append(&raw_td, &el_text("code", "mono", raw));
                 }
             }
-            None => append(&raw_td, &el_text("span", "muted", &format!("{}:{} — the line could not be read back", e["source_name"].as_str().unwrap_or(""), e["line"]))),
+            None => append(
+                &raw_td,
+                &el_text(
+                    "span",
+                    "muted",
+                    &format!(
+                        "{}:{} — the line could not be read back",
+                        e["source_name"].as_str().unwrap_or(""),
+                        e["line"]
+                    ),
+                ),
+            ),
         }
         append(&tr, &raw_td);
         append(&tbody, &tr);
@@ -2201,7 +2502,9 @@ fn toggle_theme() {
     let dark_now = match root.get_attribute("data-theme").as_deref() {
         Some("dark") => true,
         Some("light") => false,
-        _ => web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten()).is_some_and(|m| m.matches()),
+        _ => web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+            .is_some_and(|m| m.matches()),
     };
     attr(&root, "data-theme", if dark_now { "light" } else { "dark" });
     draw_charts();
@@ -2264,7 +2567,9 @@ fn on_action(target: &Element) {
                 show(&b, false);
             }
             with(|a| a.last_error = None);
-            if body().get_attribute("data-state").as_deref() == Some("error") && with(|a| a.inputs.is_empty() && !a.demo_loaded) {
+            if body().get_attribute("data-state").as_deref() == Some("error")
+                && with(|a| a.inputs.is_empty() && !a.demo_loaded)
+            {
                 set_state("empty");
             }
         }
@@ -2410,7 +2715,10 @@ fn wire_skeleton() {
     }
     // keyboard
     listen(&doc, "keydown", |e: KeyboardEvent| {
-        let typing = e.target().and_then(|t| t.dyn_into::<Element>().ok()).is_some_and(|t| matches!(t.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        let typing = e
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .is_some_and(|t| matches!(t.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
         if e.key() == "Escape" {
             close_overlays();
             if typing {
@@ -2477,7 +2785,8 @@ fn wire_skeleton() {
             Some(e.client_x() as f64 - t.get_bounding_client_rect().left())
         };
         listen(&c, "mousedown", move |e: MouseEvent| {
-            let on_brush = e.target().and_then(|t| t.dyn_into::<Element>().ok()).is_some_and(|t| t.id() == "chart-brush");
+            let on_brush =
+                e.target().and_then(|t| t.dyn_into::<Element>().ok()).is_some_and(|t| t.id() == "chart-brush");
             if on_brush {
                 e.prevent_default();
                 if let Some(x) = x_in(&e) {
@@ -2521,7 +2830,11 @@ fn wire_skeleton() {
             };
             let rect = t.get_bounding_client_rect();
             let (x, y) = (e.client_x() as f64 - rect.left(), e.client_y() as f64 - rect.top());
-            let label = with(|a| a.hits.get(name).and_then(|h| h.iter().find(|r| x >= r.x && x <= r.x + r.w && y >= r.y && y <= r.y + r.h).map(|r| r.label.clone())));
+            let label = with(|a| {
+                a.hits.get(name).and_then(|h| {
+                    h.iter().find(|r| x >= r.x && x <= r.x + r.w && y >= r.y && y <= r.y + r.h).map(|r| r.label.clone())
+                })
+            });
             match label {
                 Some(l) => {
                     tip.set_text_content(Some(&l));

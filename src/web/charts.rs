@@ -82,19 +82,51 @@ fn theme(dark: bool, css_w: u32, css_h: u32) -> Theme {
 fn base_theme(dark: bool) -> Theme {
     // the page's panel colours, so a chart sits on its card without a seam
     if dark {
-        Theme { background: RGBColor(0x17, 0x1B, 0x21), text: RGBColor(0xE3, 0xE8, 0xEF), grid: RGBColor(0x2A, 0x31, 0x3B), axis: RGBColor(0x8C, 0x98, 0xA8), font_family: "system-ui, sans-serif", font_px: 15 }
+        Theme {
+            background: RGBColor(0x17, 0x1B, 0x21),
+            text: RGBColor(0xE3, 0xE8, 0xEF),
+            grid: RGBColor(0x2A, 0x31, 0x3B),
+            axis: RGBColor(0x8C, 0x98, 0xA8),
+            font_family: "system-ui, sans-serif",
+            font_px: 15,
+        }
     } else {
-        Theme { background: RGBColor(0xFF, 0xFF, 0xFF), text: RGBColor(0x1B, 0x1F, 0x24), grid: RGBColor(0xE6, 0xE9, 0xEE), axis: RGBColor(0x5F, 0x6B, 0x7A), font_family: "system-ui, sans-serif", font_px: 15 }
+        Theme {
+            background: RGBColor(0xFF, 0xFF, 0xFF),
+            text: RGBColor(0x1B, 0x1F, 0x24),
+            grid: RGBColor(0xE6, 0xE9, 0xEE),
+            axis: RGBColor(0x5F, 0x6B, 0x7A),
+            font_family: "system-ui, sans-serif",
+            font_px: 15,
+        }
     }
 }
 
 /// Draws chart `chart_id` of `section` in a `css_w` × `css_h` area of `backend`. Returns the hit
 /// regions, or `None` when the section has no such chart (or the backend failed).
-pub fn draw_section_chart(section: &str, src: ReportSource<'_>, chart_id: &str, backend: CanvasBackend, css_w: u32, css_h: u32, dark: bool) -> Option<Vec<HitRegion>> {
+pub fn draw_section_chart(
+    section: &str,
+    src: ReportSource<'_>,
+    chart_id: &str,
+    backend: CanvasBackend,
+    css_w: u32,
+    css_h: u32,
+    dark: bool,
+) -> Option<Vec<HitRegion>> {
     let chart = charts_from(src, section).into_iter().find(|c| c.id == chart_id)?;
     let root = backend.into_drawing_area();
     let area = root.shrink((0, 0), (css_w, css_h));
     let hits = chart.chart.draw(&area, &theme(dark, css_w, css_h)).ok()?;
     area.present().ok()?;
-    Some(hits.into_iter().map(|h| HitRegion { x: h.x0 as f64, y: h.y0 as f64, w: (h.x1 - h.x0) as f64, h: (h.y1 - h.y0) as f64, label: h.label }).collect())
+    Some(
+        hits.into_iter()
+            .map(|h| HitRegion {
+                x: h.x0 as f64,
+                y: h.y0 as f64,
+                w: (h.x1 - h.x0) as f64,
+                h: (h.y1 - h.y0) as f64,
+                label: h.label,
+            })
+            .collect(),
+    )
 }

@@ -62,14 +62,22 @@ pub fn show(e: &Element, visible: bool) {
 }
 
 /// Adds a listener for the page's lifetime (used only for the fixed skeleton, never per render).
-pub fn listen<E: wasm_bindgen::convert::FromWasmAbi + 'static>(target: &EventTarget, event: &str, f: impl FnMut(E) + 'static) {
+pub fn listen<E: wasm_bindgen::convert::FromWasmAbi + 'static>(
+    target: &EventTarget,
+    event: &str,
+    f: impl FnMut(E) + 'static,
+) {
     let c = Closure::<dyn FnMut(E)>::new(f);
     let _ = target.add_event_listener_with_callback(event, c.as_ref().unchecked_ref());
     c.forget();
 }
 
 /// Like [`listen`], for a handler that may run re-entrantly (a click it causes comes back to it).
-pub fn listen_reentrant<E: wasm_bindgen::convert::FromWasmAbi + 'static>(target: &EventTarget, event: &str, f: impl Fn(E) + 'static) {
+pub fn listen_reentrant<E: wasm_bindgen::convert::FromWasmAbi + 'static>(
+    target: &EventTarget,
+    event: &str,
+    f: impl Fn(E) + 'static,
+) {
     let c = Closure::<dyn Fn(E)>::new(f);
     let _ = target.add_event_listener_with_callback(event, c.as_ref().unchecked_ref());
     c.forget();

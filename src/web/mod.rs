@@ -43,7 +43,10 @@ pub(crate) fn field(v: &JsValue, name: &str) -> JsValue {
 /// reader); a throw becomes its message.
 #[cfg(target_arch = "wasm32")]
 pub(crate) fn call(target: &JsValue, method: &str, arg: Option<&JsValue>) -> Result<JsValue, String> {
-    let f: js_sys::Function = js_sys::Reflect::get(target, &method.into()).map_err(|e| js_error(&e))?.dyn_into().map_err(|_| format!("no {method}"))?;
+    let f: js_sys::Function = js_sys::Reflect::get(target, &method.into())
+        .map_err(|e| js_error(&e))?
+        .dyn_into()
+        .map_err(|_| format!("no {method}"))?;
     match arg {
         Some(a) => f.call1(target, a),
         None => f.call0(target),

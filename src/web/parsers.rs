@@ -17,7 +17,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, MessageEvent, MessagePort};
 
-
 // ---- the parse worker's side --------------------------------------------------------------
 
 thread_local! {
@@ -78,7 +77,13 @@ async fn answer_request(reply: &MessagePort, msg: &JsValue) {
 /// One buffer, read then parsed: the worker's double-buffered `byob::ByobReader` was tried here and
 /// measured no faster, and each range's last read (cancelled mid-way) lost its buffer to the
 /// garbage collector (+60 MiB on a 500 MB file with two parse workers).
-async fn read_into(parser: &mut RangeParser, file: &Blob, from: u64, to: u64, mut more: impl FnMut(&RangeParser) -> bool) -> Result<u64, String> {
+async fn read_into(
+    parser: &mut RangeParser,
+    file: &Blob,
+    from: u64,
+    to: u64,
+    mut more: impl FnMut(&RangeParser) -> bool,
+) -> Result<u64, String> {
     let slice = file.slice_with_f64_and_f64(from as f64, to as f64).map_err(|e| js_error(&e))?;
     let options = obj();
     set(&options, "mode", &"byob".into());
@@ -188,5 +193,8 @@ pub fn answer(data: &JsValue) -> Result<Vec<u8>, String> {
     if let Some(e) = field(data, "error").as_string() {
         return Err(e);
     }
-    field(data, "result").dyn_into::<js_sys::Uint8Array>().map(|a| a.to_vec()).map_err(|_| "a parse worker answered without a result".to_string())
+    field(data, "result")
+        .dyn_into::<js_sys::Uint8Array>()
+        .map(|a| a.to_vec())
+        .map_err(|_| "a parse worker answered without a result".to_string())
 }

@@ -116,8 +116,18 @@ pub fn line() -> LineChart {
         y_label: "errors per hour".into(),
         series,
         markers: vec![
-            (0, T0 + 14 * HOUR, 9.0 + ((14 * 3) % 5) as f64 * 0.5, "spike: rate_limit · codex, 10 errors at 02-09 15:00".into()),
-            (1, T0 + 37 * HOUR, 9.0 + ((37 * 4 + 7) % 5) as f64 * 0.5, "spike: api_error · gemini-cli at 02-10 14:00".into()),
+            (
+                0,
+                T0 + 14 * HOUR,
+                9.0 + ((14 * 3) % 5) as f64 * 0.5,
+                "spike: rate_limit · codex, 10 errors at 02-09 15:00".into(),
+            ),
+            (
+                1,
+                T0 + 37 * HOUR,
+                9.0 + ((37 * 4 + 7) % 5) as f64 * 0.5,
+                "spike: api_error · gemini-cli at 02-10 14:00".into(),
+            ),
         ],
         y_format: count,
         utc_offset_minutes: 60,

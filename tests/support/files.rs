@@ -17,5 +17,8 @@ pub fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut paths = Vec::new();
     walk(dir, &mut paths);
     paths.sort();
-    paths.into_iter().map(|p| (p.strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap())).collect()
+    paths
+        .into_iter()
+        .map(|p| (p.strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .collect()
 }
