@@ -23,6 +23,14 @@ BINARYEN_VERSION=123.0.0
 
 log() { printf '\033[1msetup:\033[0m %s\n' "$*" >&2; }
 
+# the lint steps of scripts/test.sh
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^${component}"; then
+    log "adding the ${component} component"
+    rustup component add "$component"
+  fi
+done
+
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown

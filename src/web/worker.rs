@@ -38,15 +38,15 @@
 //! (the feed's bomb guards then stop it). The page restarts a worker that stays silent for 10 s
 //! while reading, or does not answer a `cancel` within 2 s (app.rs, `watchdog`).
 
-use super::{field, js_error, obj, set};
 use super::byob::ByobReader;
 use super::parsers;
+use super::{field, js_error, obj, set};
 use crate::ingest::archive::{sniff, ContainerKind, Decoder};
 use crate::ingest::ranges::{RangeMerge, RangeResult};
 use crate::ingest::{Feed, JunkCap, RatioCap, Stopped, SLICE_BYTES};
-use crate::report::timeline::RangeCollector;
 use crate::model::sessions::Dataset;
 use crate::pipelines::{Filters, Parameters};
+use crate::report::timeline::RangeCollector;
 use crate::report::Report;
 use serde::Serialize;
 use std::cell::RefCell;
@@ -273,7 +273,17 @@ fn memory_settings(st: &mut State, msg: &JsValue) {
 
 fn enqueue(st: &mut State, id: u32, name: String, bytes: Bytes) {
     let size = bytes.size();
-    st.inputs.push(InputState { id, name, size, state: "queued", bytes_read: 0, error: None, sources: vec![], memory_to_read_all_mib: None, bytes: Some(bytes) });
+    st.inputs.push(InputState {
+        id,
+        name,
+        size,
+        state: "queued",
+        bytes_read: 0,
+        error: None,
+        sources: vec![],
+        memory_to_read_all_mib: None,
+        bytes: Some(bytes),
+    });
     let i = st.inputs.len() - 1;
     st.queue.push_back(i);
     st.batch_total += size;
@@ -420,7 +430,10 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
     if let Bytes::File(file) = &bytes {
         match container_of(file, &name).await {
             Some(ContainerKind::Plain) if bytes.size() >= PARALLEL_MIN_BYTES && parse_workers(state).await => {
-                let Some((failure, cancelled, stopped)) = read_in_ranges(state, i, generation, file, &name).await else { return };
+                let Some((failure, cancelled, stopped)) = read_in_ranges(state, i, generation, file, &name).await
+                else {
+                    return;
+                };
                 return finish_input(&mut state.borrow_mut(), i, &name, first_source, failure, cancelled, stopped);
             }
             Some(ContainerKind::Gzip) => gzip_size = gzip_trailer_size(file).await,
@@ -447,56 +460,59 @@ async fn read_input(state: &Shared, i: usize, generation: u32) {
                 loop {
                     let t0 = now_ms();
                     let chunk = reader.next().await;
-                    let mut st = state.borrow_mut();
                     let t1 = now_ms();
                     let mut yielded = t1;
-                    st.wait_ms += t1 - t0;
-                    if st.generation != generation {
-                        reader.cancel();
-                        return;
-                    }
-                    if st.cancel {
-                        reader.cancel();
-                        cancelled = true;
-                        break;
-                    }
-                    match chunk {
-                        Err(e) => {
-                            failure = Some(e);
+                    // the state is borrowed only while the core works on the chunk, never across an await
+                    let more = {
+                        let mut st = state.borrow_mut();
+                        st.wait_ms += t1 - t0;
+                        if st.generation != generation {
+                            reader.cancel();
+                            return;
+                        }
+                        if st.cancel {
+                            reader.cancel();
+                            cancelled = true;
                             break;
                         }
-                        Ok(None) => break,
-                        Ok(Some(array)) => {
-                            let n = array.length() as usize;
-                            if data.len() < n {
-                                data.resize(n, 0);
-                            }
-                            array.copy_to(&mut data[..n]);
-                            reader.give_back(array);
-                            let st_ref = &mut *st;
-                            let more = feed.push_bounded(&mut st_ref.data.store, &data[..n], SLICE_BYTES);
-                            st_ref.core_ms += now_ms() - t1;
-                            advance(st_ref, i, n as u64, &name, feed.bytes_out());
-                            drop(st);
-                            if more {
-                                match pump(state, &mut feed, i, &name, generation, &mut yielded).await {
-                                    Went::On => {}
-                                    Went::Cancelled => {
-                                        reader.cancel();
-                                        cancelled = true;
-                                        break;
-                                    }
-                                    Went::Gone => {
-                                        reader.cancel();
-                                        return;
-                                    }
-                                }
-                            }
-                            if feed.ended() {
-                                reader.cancel();
+                        match chunk {
+                            Err(e) => {
+                                failure = Some(e);
                                 break;
                             }
+                            Ok(None) => break,
+                            Ok(Some(array)) => {
+                                let n = array.length() as usize;
+                                if data.len() < n {
+                                    data.resize(n, 0);
+                                }
+                                array.copy_to(&mut data[..n]);
+                                reader.give_back(array);
+                                let st_ref = &mut *st;
+                                let more = feed.push_bounded(&mut st_ref.data.store, &data[..n], SLICE_BYTES);
+                                st_ref.core_ms += now_ms() - t1;
+                                advance(st_ref, i, n as u64, &name, feed.bytes_out());
+                                more
+                            }
                         }
+                    };
+                    if more {
+                        match pump(state, &mut feed, i, &name, generation, &mut yielded).await {
+                            Went::On => {}
+                            Went::Cancelled => {
+                                reader.cancel();
+                                cancelled = true;
+                                break;
+                            }
+                            Went::Gone => {
+                                reader.cancel();
+                                return;
+                            }
+                        }
+                    }
+                    if feed.ended() {
+                        reader.cancel();
+                        break;
                     }
                 }
             }
@@ -588,7 +604,13 @@ async fn gzip_trailer_size(file: &File) -> Option<u64> {
 
 /// Reads a plain file as ranges parsed by the parse workers, merged here in file order.
 /// Returns (failure, cancelled), or `None` when a reset made the read obsolete.
-async fn read_in_ranges(state: &Shared, i: usize, generation: u32, file: &File, name: &str) -> Option<(Option<String>, bool, Option<Stopped>)> {
+async fn read_in_ranges(
+    state: &Shared,
+    i: usize,
+    generation: u32,
+    file: &File,
+    name: &str,
+) -> Option<(Option<String>, bool, Option<Stopped>)> {
     let size = file.size() as u64;
     let ranges = size.div_ceil(RANGE);
     let ahead = parsers::count() as u64 * AHEAD_PER_PARSER;
@@ -620,7 +642,11 @@ async fn read_in_ranges(state: &Shared, i: usize, generation: u32, file: &File, 
             cancelled = true;
             break;
         }
-        match answer.map_err(|e| js_error(&e)).and_then(|a| parsers::answer(&a)).and_then(|b| RangeResult::from_bytes(&b)) {
+        match answer
+            .map_err(|e| js_error(&e))
+            .and_then(|a| parsers::answer(&a))
+            .and_then(|b| RangeResult::from_bytes(&b))
+        {
             Ok(result) => {
                 let st = &mut *st;
                 let n = result.range_bytes;
@@ -647,7 +673,15 @@ async fn read_in_ranges(state: &Shared, i: usize, generation: u32, file: &File, 
 }
 
 /// An input's state, sources and messages once its read ended (done, failed or cancelled).
-fn finish_input(st: &mut State, i: usize, name: &str, first_source: u32, mut failure: Option<String>, cancelled: bool, stopped: Option<Stopped>) {
+fn finish_input(
+    st: &mut State,
+    i: usize,
+    name: &str,
+    first_source: u32,
+    mut failure: Option<String>,
+    cancelled: bool,
+    stopped: Option<Stopped>,
+) {
     if failure.is_none() && !cancelled && stopped.is_none() && st.inputs[i].bytes_read < st.inputs[i].size {
         failure = Some("the file ended early: it changed or was cut while being read".into());
     }
@@ -676,7 +710,14 @@ fn finish_input(st: &mut State, i: usize, name: &str, first_source: u32, mut fai
         let whole = (held as f64 + per_byte * size.saturating_sub(at.bytes) as f64) * 1.1 / 1048576.0;
         let needed = (((page + MIB_PER_RECORD_MIB * whole) / 64.0).ceil() * 64.0).max(memory + 64.0);
         let read = format!("{} of {}{}", mb(at.bytes), mb(size), if compressed { " compressed" } else { "" });
-        let how_far = if at.lines == 0 { "nothing of it was loaded".to_string() } else { format!("stopped after line {} ({read}); the lines before it and the other files are loaded", crate::report::format::grouped(at.lines as f64, 0)) };
+        let how_far = if at.lines == 0 {
+            "nothing of it was loaded".to_string()
+        } else {
+            format!(
+                "stopped after line {} ({read}); the lines before it and the other files are loaded",
+                crate::report::format::grouped(at.lines as f64, 0)
+            )
+        };
         let all = if whole <= MAX_RECORDS_MIB {
             input.memory_to_read_all_mib = Some(needed);
             format!("Reading all of it takes about {needed:.0} MiB (“Read all of it” in the files list, or the page opened with ?memory={needed:.0}); the spyglass CLI reads logs of any size.")
@@ -688,12 +729,18 @@ fn finish_input(st: &mut State, i: usize, name: &str, first_source: u32, mut fai
         post_error(&msg);
     } else if let Some(f) = failure {
         input.state = "failed";
-        let msg = format!("{name}: reading failed after {} of {} ({f}); the lines read so far and the other files are loaded", mb(read), mb(size));
+        let msg = format!(
+            "{name}: reading failed after {} of {} ({f}); the lines read so far and the other files are loaded",
+            mb(read),
+            mb(size)
+        );
         input.error = Some(msg.clone());
         post_error(&msg);
     } else {
         input.state = "done";
-        if let Some(e) = (first_source..last_source).filter_map(|s| st.data.store.sources[s as usize].error.clone()).next() {
+        if let Some(e) =
+            (first_source..last_source).filter_map(|s| st.data.store.sources[s as usize].error.clone()).next()
+        {
             input.error = Some(e);
         }
     }
@@ -774,7 +821,8 @@ struct Facets {
 }
 
 fn facets(data: &Dataset) -> Facets {
-    let mut f = Facets { executors: BTreeSet::new(), models: BTreeSet::new(), first_ms: None, last_ms: None, daily: vec![] };
+    let mut f =
+        Facets { executors: BTreeSet::new(), models: BTreeSet::new(), first_ms: None, last_ms: None, daily: vec![] };
     let mut days: std::collections::BTreeMap<i64, u32> = std::collections::BTreeMap::new();
     for s in &data.sessions {
         if s.executor.is_some() {
@@ -833,7 +881,8 @@ fn inputs_json(st: &State) -> String {
         .iter()
         .map(|i| {
             let mut v = serde_json::to_value(i).unwrap_or_default();
-            let infos: Vec<&crate::ingest::SourceInfo> = i.sources.iter().filter_map(|&s| st.data.store.sources.get(s as usize)).collect();
+            let infos: Vec<&crate::ingest::SourceInfo> =
+                i.sources.iter().filter_map(|&s| st.data.store.sources.get(s as usize)).collect();
             v["source_info"] = serde_json::to_value(infos).unwrap_or_default();
             v
         })
@@ -913,7 +962,8 @@ async fn timeline(state: &Shared, attempt: &str) {
         let st = state.borrow();
         let tl = crate::report::timeline::attempt_timeline(&st.data, attempt, &st.params);
         // per store source: (container, bytes to read lines back from, input name, entry index)
-        let mut sources: Vec<(String, Option<Bytes>, String, usize)> = st.data.store.sources.iter().map(|s| (s.container.to_string(), None, String::new(), 0)).collect();
+        let mut sources: Vec<(String, Option<Bytes>, String, usize)> =
+            st.data.store.sources.iter().map(|s| (s.container.to_string(), None, String::new(), 0)).collect();
         for input in &st.inputs {
             for (k, &s) in input.sources.iter().enumerate() {
                 if let Some(slot) = sources.get_mut(s as usize) {
@@ -940,7 +990,12 @@ async fn timeline(state: &Shared, attempt: &str) {
         }
         if let Some((container, Some(bytes), name, entry)) = sources.get(e.source as usize) {
             if container != "plain" {
-                let wanted = tl.events.iter().filter(|x| x.source == e.source).filter_map(|x| Some((x.offset?, x.len))).collect();
+                let wanted = tl
+                    .events
+                    .iter()
+                    .filter(|x| x.source == e.source)
+                    .filter_map(|x| Some((x.offset?, x.len)))
+                    .collect();
                 let mut c = RangeCollector::new(*entry, wanted);
                 replay(bytes, name, &mut c).await;
                 replayed.insert(e.source, c);
@@ -950,7 +1005,9 @@ async fn timeline(state: &Shared, attempt: &str) {
     let mut raws: Vec<Option<String>> = Vec::with_capacity(tl.events.len());
     for e in &tl.events {
         let raw = match (e.offset, sources.get(e.source as usize)) {
-            (Some(offset), Some((container, Some(bytes), _, _))) if container == "plain" => read_line(bytes, offset, e.len).await,
+            (Some(offset), Some((container, Some(bytes), _, _))) if container == "plain" => {
+                read_line(bytes, offset, e.len).await
+            }
             (Some(offset), Some(_)) => replayed.get(&e.source).and_then(|c| c.text(offset, e.len)),
             _ => None,
         };
