@@ -647,7 +647,8 @@ fn fingerprint_of(message: &str) -> String {
     out
 }
 
-/// The spec's `tools` patterns (test / lint runs), as plain substrings of the command line.
+/// The spec's `tools` patterns (test / lint runs), as plain substrings of the command line. Written
+/// here again on purpose (as `TRANSIENT` below): the tally checks the core, so it does not use its lists.
 const TEST_PATTERNS: [&str; 11] = [
     "cargo test",
     "cargo nextest",
