@@ -628,7 +628,9 @@ test('cancel stops a large load and keeps what was read; remove-one and clear-al
 
 // the tab's memory is bounded: a file whose records pass the budget stops at its last line that
 // fits, named with how far it got; ?memory=306 leaves ~9 MiB for records (worker.rs
-// `records_budget`), about half of the 210 MB file's. Read by the worker (this machine's two cores)
+// `records_budget`): the records of 10–200 MB of the file (about 19 MB since the demo writes a share
+// of its sessions in bosun's real-writer style: longer ids, a usage event per turn; the exact line
+// depends on how the first chunks arrive, which set the room reserved). Read by the worker (this machine's two cores)
 // and by two parse workers in ranges (a page that sees three), and gzipped (no room reserved ahead:
 // it stops at the line whose record would grow the records past the budget).
 test('a file too large for the memory budget stops at a line, says how far, and the rest stays', async () => {
@@ -646,7 +648,7 @@ test('a file too large for the memory budget stops at a line, says how far, and 
     const m = new RegExp(`${name.replace(/\./g, '\\.')}: too large for this tab's memory \\(306 MiB\\): stopped after line ([\\d,]+) \\(([\\d.]+) MB of ([\\d.]+) MB( compressed)?\\); the lines before it and the other files are loaded`).exec(banner);
     assert(m, `banner names the file and how far (${name}, ${cores || 2} cores): ${banner}`);
     const [lines, mbRead, mbAll] = [Number(m[1].replace(/,/g, '')), Number(m[2]), Number(m[3])];
-    assert(lines > 10000 && mbRead > 0.5 && mbRead <= mbAll && (file === bigGz) === Boolean(m[4]) && (file === bigGz || (mbRead > 20 && mbRead < 200)), `stopped part-way: line ${lines}, ${mbRead} MB of ${mbAll} MB (${name})`);
+    assert(lines > 10000 && mbRead > 0.5 && mbRead <= mbAll && (file === bigGz) === Boolean(m[4]) && (file === bigGz || (mbRead > 10 && mbRead < 200)), `stopped part-way: line ${lines}, ${mbRead} MB of ${mbAll} MB (${name})`);
     const files = await page.textContent('#files');
     assert(/too large for this tab's memory/.test(files) && (await page.$$('#files li')).length === 2, `files list keeps both: ${files}`);
     // what was loaded is the file's first `lines` lines: its sessions are those the CLI finds there
