@@ -102,10 +102,15 @@ fn gz(data: &[u8]) -> Vec<u8> {
 /// A zip of one stored entry `a.jsonl`, its crc32 given (wrong on purpose), with or without a data
 /// descriptor.
 fn zip_stored(data: &[u8], crc: u32, descriptor: bool) -> Vec<u8> {
+    zip_entry(0, data, crc, descriptor)
+}
+
+/// The same with `method` (8: `data` is a deflate stream) and the sizes of `data`.
+fn zip_entry(method: u16, data: &[u8], crc: u32, descriptor: bool) -> Vec<u8> {
     let mut v = b"PK\x03\x04".to_vec();
     v.extend_from_slice(&20u16.to_le_bytes());
     v.extend_from_slice(&(if descriptor { 8u16 } else { 0 }).to_le_bytes());
-    v.extend_from_slice(&0u16.to_le_bytes());
+    v.extend_from_slice(&method.to_le_bytes());
     v.extend_from_slice(&[0, 0, 0x21, 0]);
     let (c, n) = if descriptor { (0, 0) } else { (crc, data.len() as u32) };
     for x in [c, n, n] {
@@ -152,6 +157,28 @@ fn fatal_archive_errors_say_the_same_position_at_every_chunking() {
     let mut second_corrupt = [good.clone(), good.clone()].concat();
     second_corrupt[good.len() + 10] = 0xff;
     cases.push(("second-corrupt.jsonl.gz", second_corrupt, "corrupt deflate stream"));
+    // deflated zip entries whose stream goes bad at every point (crash-78de3378: the message said
+    // 41 input bytes read whole, 70 in small chunks)
+    let deflated = {
+        use flate2::write::DeflateEncoder;
+        use std::io::Write;
+        let mut e = DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        for i in 0..12 {
+            e.write_all(format!("{{\"event_type\":\"tool_call\",\"attempt_id\":\"T{i}:a1\",\"data\":{{\"n\":{}}}}}\n", i * 7919).as_bytes()).unwrap();
+        }
+        e.finish().unwrap()
+    };
+    let mut corrupted = Vec::new();
+    for at in 0..deflated.len() {
+        for descriptor in [false, true] {
+            let mut d = deflated.clone();
+            d[at] ^= 0xa5;
+            corrupted.push((format!("deflate-{at}-{descriptor}.zip"), zip_entry(8, &d, 0, descriptor)));
+        }
+    }
+    for (name, bytes) in &corrupted {
+        same_at_every_chunking(name, bytes);
+    }
     for (name, bytes, what) in &cases {
         let store = same_at_every_chunking(name, bytes);
         let error = store.sources.last().and_then(|s| s.error.clone()).unwrap_or_default();

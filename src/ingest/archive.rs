@@ -1111,7 +1111,11 @@ impl ZipCore {
         let r = self.inflater.feed(slice, false, room, &mut |d| e.deliver(d, &mut *out, room));
         let (n, mut ended) = match r {
             Ok(v) => v,
-            Err(InflateError::Corrupt { at }) => return Err(corrupt(e, at)),
+            Err(InflateError::Corrupt { at }) => {
+                // consumed up to where the inflater stopped, whatever the chunking
+                *pos = (e.data_start + at).saturating_sub(self.offset).clamp(*pos as u64, (*pos + lim) as u64) as usize;
+                return Err(corrupt(e, at));
+            }
             Err(InflateError::Sink(err)) => return Err(fatal_err(err)),
         };
         *pos += n;
