@@ -107,6 +107,18 @@ fn zip_stored(data: &[u8], crc: u32, descriptor: bool) -> Vec<u8> {
 
 /// The same with `method` (8: `data` is a deflate stream) and the sizes of `data`.
 fn zip_entry(method: u16, data: &[u8], crc: u32, descriptor: bool) -> Vec<u8> {
+    zip_entry_named("a.jsonl", method, data, crc, descriptor)
+}
+
+fn deflate(data: &[u8]) -> Vec<u8> {
+    use flate2::write::DeflateEncoder;
+    use std::io::Write;
+    let mut e = DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+fn zip_entry_named(name: &str, method: u16, data: &[u8], crc: u32, descriptor: bool) -> Vec<u8> {
     let mut v = b"PK\x03\x04".to_vec();
     v.extend_from_slice(&20u16.to_le_bytes());
     v.extend_from_slice(&(if descriptor { 8u16 } else { 0 }).to_le_bytes());
@@ -116,9 +128,9 @@ fn zip_entry(method: u16, data: &[u8], crc: u32, descriptor: bool) -> Vec<u8> {
     for x in [c, n, n] {
         v.extend_from_slice(&x.to_le_bytes());
     }
-    v.extend_from_slice(&7u16.to_le_bytes());
+    v.extend_from_slice(&(name.len() as u16).to_le_bytes());
     v.extend_from_slice(&0u16.to_le_bytes());
-    v.extend_from_slice(b"a.jsonl");
+    v.extend_from_slice(name.as_bytes());
     v.extend_from_slice(data);
     if descriptor {
         v.extend_from_slice(b"PK\x07\x08");
@@ -164,7 +176,14 @@ fn fatal_archive_errors_say_the_same_position_at_every_chunking() {
         use std::io::Write;
         let mut e = DeflateEncoder::new(Vec::new(), flate2::Compression::default());
         for i in 0..12 {
-            e.write_all(format!("{{\"event_type\":\"tool_call\",\"attempt_id\":\"T{i}:a1\",\"data\":{{\"n\":{}}}}}\n", i * 7919).as_bytes()).unwrap();
+            e.write_all(
+                format!(
+                    "{{\"event_type\":\"tool_call\",\"attempt_id\":\"T{i}:a1\",\"data\":{{\"n\":{}}}}}\n",
+                    i * 7919
+                )
+                .as_bytes(),
+            )
+            .unwrap();
         }
         e.finish().unwrap()
     };
@@ -175,6 +194,18 @@ fn fatal_archive_errors_say_the_same_position_at_every_chunking() {
             d[at] ^= 0xa5;
             corrupted.push((format!("deflate-{at}-{descriptor}.zip"), zip_entry(8, &d, 0, descriptor)));
         }
+    }
+    // a `.jsonl.gz` inside the zip (stored or deflated) whose gzip goes bad at every point
+    // (crash-a918c31f: a nested gzip's corrupt deflate, 106 input bytes whole, 122 chunked)
+    let inner = gz(&text.repeat(4));
+    for at in 10..inner.len() {
+        let mut g = inner.clone();
+        g[at] ^= 0xa5;
+        let name = |kind: &str| format!("nested-{kind}-{at}.zip");
+        let (stored, deflated) =
+            (zip_entry_named("a.jsonl.gz", 0, &g, 0, false), zip_entry_named("a.jsonl.gz", 8, &deflate(&g), 0, false));
+        corrupted.push((name("stored"), stored));
+        corrupted.push((name("deflated"), deflated));
     }
     for (name, bytes) in &corrupted {
         same_at_every_chunking(name, bytes);

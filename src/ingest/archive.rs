@@ -881,6 +881,10 @@ struct ZipCore {
     offset: u64,
     /// Where the current signature / local header starts.
     header_at: u64,
+    /// The data start of an entry whose nested `.gz` failed: where the input counts as read to
+    /// (how far the outer bytes were read then depends on the chunking; the message says where
+    /// in the nested stream)
+    nested_failed_at: Option<u64>,
     skip_left: u64,
 }
 
@@ -893,6 +897,7 @@ impl ZipCore {
             inflater: Inflater::new(),
             offset: 0,
             header_at: 0,
+            nested_failed_at: None,
             skip_left: 0,
         }
     }
@@ -1095,7 +1100,10 @@ impl ZipCore {
             let mut done = 0;
             while done < lim && room.get() > 0 {
                 let n = (lim - done).min(INFLATE_BUF);
-                e.deliver(&slice[done..done + n], out, room).map_err(fatal_err)?;
+                if let Err(err) = e.deliver(&slice[done..done + n], out, room) {
+                    self.nested_failed_at = Some(e.data_start);
+                    return Err(fatal_err(err));
+                }
                 done += n;
             }
             e.consumed += done as u64;
@@ -1116,7 +1124,10 @@ impl ZipCore {
                 *pos = (e.data_start + at).saturating_sub(self.offset).clamp(*pos as u64, (*pos + lim) as u64) as usize;
                 return Err(corrupt(e, at));
             }
-            Err(InflateError::Sink(err)) => return Err(fatal_err(err)),
+            Err(InflateError::Sink(err)) => {
+                self.nested_failed_at = Some(e.data_start);
+                return Err(fatal_err(err));
+            }
         };
         *pos += n;
         e.consumed += n as u64;
@@ -1136,7 +1147,10 @@ impl ZipCore {
                     )));
                 }
                 Err(InflateError::Corrupt { at }) => return Err(corrupt(e, at)),
-                Err(InflateError::Sink(err)) => return Err(fatal_err(err)),
+                Err(InflateError::Sink(err)) => {
+                    self.nested_failed_at = Some(e.data_start);
+                    return Err(fatal_err(err));
+                }
             }
         }
         if !ended {
@@ -1496,7 +1510,7 @@ impl Decoder {
         match &self.core {
             Core::Plain { .. } => self.bytes_in,
             Core::Gzip(g) => g.offset,
-            Core::Zip(z) => z.offset,
+            Core::Zip(z) => z.nested_failed_at.unwrap_or(z.offset),
         }
     }
 
