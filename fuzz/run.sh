@@ -4,10 +4,11 @@
 # input is a finding, in fuzz/artifacts/TARGET/). New inputs go to fuzz/work/TARGET (not
 # committed); the committed seeds in fuzz/corpus/TARGET are read, not written.
 #   fuzz/run.sh TARGET [RUNS] [SANITIZER]     (SANITIZER: address, the default, or none)
+# FUZZ_SECONDS=N stops it after N seconds (libFuzzer's -max_total_time) if RUNS are not reached.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=$1 runs=${2:-10000000} san=${3:-address}
 mkdir -p "fuzz/work/$target"
 exec cargo +nightly fuzz run --sanitizer "$san" --target-dir "$PWD/fuzz/target/$san" "$target" \
   "fuzz/work/$target" "fuzz/corpus/$target" -- \
-  -max_len=4096 -rss_limit_mb=2048 -timeout=10 -runs="$runs" -print_final_stats=1
+  -max_len=4096 -rss_limit_mb=2048 -timeout=10 -runs="$runs" -max_total_time="${FUZZ_SECONDS:-0}" -print_final_stats=1

@@ -216,3 +216,41 @@ fn fatal_archive_errors_say_the_same_position_at_every_chunking() {
         assert!(error.contains(what) && error.contains("input bytes; what came before was loaded"), "{name}: {error}");
     }
 }
+
+/// feed_chunking, crash-32f43bac: a `.gz` cut off inside its deflate stream. How much of it was
+/// decoded depended on the chunking (65 651 bytes whole, 65 536 in small chunks: the inflater's
+/// output not yet drained when the input ended); what was decodable before the cut is now drained
+/// at the end in `.gz` and `.zip` alike.
+#[test]
+fn a_cut_off_archive_decodes_the_same_bytes_at_every_chunking() {
+    let mut text = Vec::new();
+    for i in 0..1500 {
+        text.extend_from_slice(
+            format!(
+                "{{\"event_type\":\"tool_call\",\"attempt_id\":\"T{}:a1\",\"data\":{{\"n\":{}}}}}\n",
+                i % 37,
+                i * 7919
+            )
+            .as_bytes(),
+        );
+    }
+    let whole = gz(&text);
+    let zipped = zip_entry(8, &deflate(&text), 0, false);
+    let mut cases = Vec::new();
+    for cut in (20..whole.len() - 8).step_by(401) {
+        cases.push((format!("cut-{cut}.jsonl.gz"), whole[..cut].to_vec()));
+    }
+    for cut in (60..zipped.len()).step_by(401) {
+        cases.push((format!("cut-{cut}.zip"), zipped[..cut].to_vec()));
+    }
+    // the fuzzer's own file: 3 384 bytes of a gzip cut inside a deflate block of 65 651 bytes
+    let found =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fuzz/cut-off-in-deflate.jsonl.gz")).unwrap();
+    cases.insert(0, ("cut-off-in-deflate.jsonl.gz".to_string(), found));
+    for (name, bytes) in &cases {
+        let reference = dump(&load(name, bytes, usize::MAX));
+        for chunk in [1, 2, 3, 7, 16, 1000, 4096] {
+            assert_eq!(dump(&load(name, bytes, chunk)), reference, "{name} at chunk size {chunk}");
+        }
+    }
+}

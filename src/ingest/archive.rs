@@ -617,6 +617,18 @@ impl GzipCore {
                 self.member
             ))),
             GzState::Deflate => {
+                // the inflater holds back output while more input may come: what it can decode
+                // before the cut is given out, as one push of the whole input would have
+                let crc = &mut self.crc;
+                let count = &mut self.member_out;
+                // (what it holds is at most its window: no room limit needed)
+                let room = Cell::new(u64::MAX);
+                let _ = self.inflater.feed(&[], true, &room, &mut |d: &[u8]| {
+                    crc.update(d);
+                    *count += d.len() as u64;
+                    emit_data(d, &mut *out);
+                    Ok(())
+                });
                 Err(ArchiveError::new(format!("gzip: input ends inside the compressed stream after {n} bytes")))
             }
             GzState::Trailer => Err(ArchiveError::new(format!(
