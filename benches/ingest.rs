@@ -8,9 +8,9 @@
 //! Baselines: reading the file; parsing every line into `serde_json::Value`; DuckDB's
 //! `read_json` + GROUP BY (Python package, installed by scripts/bench.sh when available).
 
+use spyglass::dataset::sessions::Dataset;
 use spyglass::ingest::ranges::{RangeMerge, RangeParser, RangeResult};
 use spyglass::ingest::{Feed, Store};
-use spyglass::model::sessions::Dataset;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;

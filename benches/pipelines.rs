@@ -4,8 +4,8 @@
 //!
 //!   cargo bench --bench pipelines           (SPYGLASS_BENCH_SESSIONS=… to change the size)
 
+use spyglass::dataset::sessions::Dataset;
 use spyglass::ingest::Store;
-use spyglass::model::sessions::Dataset;
 use spyglass::pipelines::{self as p, Filters, Parameters, View};
 use spyglass::report::Report;
 use std::fmt::Write;

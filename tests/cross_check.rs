@@ -590,7 +590,7 @@ fn build_from_files(name: &'static str, files: &BTreeMap<String, Vec<u8>>) -> Ca
     let records = load(files);
     let sessions = sessions(&records);
 
-    let data = spyglass::model::sessions::Dataset::from_files(
+    let data = spyglass::dataset::sessions::Dataset::from_files(
         files.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice())),
     );
     let report = spyglass::report::Report::compute(&data, &Default::default(), &Default::default());

@@ -3,8 +3,8 @@
 //! The demo writes a share of its sessions the way bosun's real writer does
 //! (`DemoConfig::real_writer_share`); figures the core computes only under analytics-spec.md's
 
+use spyglass::dataset::sessions::Dataset;
 use spyglass::demo::{generate, DemoConfig, DemoTally, MemorySink};
-use spyglass::model::sessions::Dataset;
 use spyglass::model::time::format_iso_ms;
 use spyglass::pipelines::{Filters, Parameters};
 use spyglass::report::Report;

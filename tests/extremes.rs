@@ -5,8 +5,8 @@
 #![recursion_limit = "512"]
 
 use serde_json::{json, Value};
+use spyglass::dataset::sessions::Dataset;
 use spyglass::ingest::Store;
-use spyglass::model::sessions::Dataset;
 use spyglass::pipelines::{Filters, Parameters};
 use spyglass::report::{html, text, Report};
 

@@ -1,7 +1,7 @@
 //! Golden fixture with figures worked out by hand, and the chunking invariance test.
 
+use spyglass::dataset::sessions::Dataset;
 use spyglass::ingest::{Feed, Store};
-use spyglass::model::sessions::Dataset;
 use spyglass::pipelines::{Filters, Parameters};
 use spyglass::report::Report;
 use std::path::{Path, PathBuf};

@@ -1,8 +1,8 @@
 //! The hostile-input corpus of issue 3, point 5: every case yields its exact diagnostic and the
 //! rest of the file still loads.
 
+use spyglass::dataset::sessions::Dataset;
 use spyglass::ingest::{Feed, Store};
-use spyglass::model::sessions::Dataset;
 
 const GOOD: &str = r#"{"timestamp":"2026-02-09T14:23:45.123Z","attempt_id":"a1","task_id":"t1","executor":"codex","model":"m","event_type":"session_start","data":{"prompt_type":"initial"}}"#;
 

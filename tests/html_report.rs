@@ -2,8 +2,8 @@
 //! every section with its charts, and the summary figures.
 
 use spyglass::charts::{to_svg, Theme, EMPTY_MESSAGE};
+use spyglass::dataset::sessions::Dataset;
 use spyglass::ingest::{Feed, Store};
-use spyglass::model::sessions::Dataset;
 use spyglass::pipelines::{Filters, Parameters};
 use spyglass::report::charts::{charts_for, SECTIONS};
 use spyglass::report::{html, Report};

@@ -9,8 +9,8 @@
 //! wins" would rightly make the order matter), and no two events of one attempt share a timestamp
 //! without a `sequence_num` to order them.
 
+use spyglass::dataset::sessions::Dataset;
 use spyglass::demo::{generate, DemoConfig, MemorySink};
-use spyglass::model::sessions::Dataset;
 use spyglass::pipelines::{Filters, Parameters};
 use spyglass::report::Report;
 use std::path::Path;

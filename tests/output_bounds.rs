@@ -2,8 +2,8 @@
 //! in every skipped line and superseded row (cut to 256 characters there, whole once in
 //! `diagnostics.sources`), and superseded rows are listed up to 10 000 like skipped lines.
 
+use spyglass::dataset::sessions::Dataset;
 use spyglass::ingest::{Store, MAX_REPEATED_NAME_CHARS};
-use spyglass::model::sessions::Dataset;
 use spyglass::report::Report;
 
 fn crc32(data: &[u8]) -> u32 {

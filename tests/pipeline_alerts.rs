@@ -1,7 +1,7 @@
 //! `alerts`: recorded and recomputed alerts, figures worked out by hand.
 #![allow(clippy::type_complexity)]
 
-use spyglass::model::sessions::Dataset;
+use spyglass::dataset::sessions::Dataset;
 use spyglass::pipelines::alerts::{compute, AlertRules};
 use spyglass::pipelines::{Filters, Parameters, View};
 

@@ -1,6 +1,6 @@
 //! `error_clusters`: figures worked out by hand.
 
-use spyglass::model::sessions::Dataset;
+use spyglass::dataset::sessions::Dataset;
 use spyglass::pipelines::error_clusters::compute;
 use spyglass::pipelines::{Filters, Parameters, View};
 

@@ -1,6 +1,6 @@
 //! `executors`: figures worked out by hand from small inputs.
 
-use spyglass::model::sessions::Dataset;
+use spyglass::dataset::sessions::Dataset;
 use spyglass::pipelines::executors::{compute, Executors};
 use spyglass::pipelines::{Filters, Parameters, View};
 

@@ -1,7 +1,7 @@
 //! `git`: figures worked out by hand.
 #![allow(clippy::type_complexity)]
 
-use spyglass::model::sessions::Dataset;
+use spyglass::dataset::sessions::Dataset;
 use spyglass::pipelines::git::compute;
 use spyglass::pipelines::{Filters, Parameters, View};
 

@@ -1,6 +1,6 @@
 //! `guardrails`: figures worked out by hand from small inputs.
 
-use spyglass::model::sessions::Dataset;
+use spyglass::dataset::sessions::Dataset;
 use spyglass::pipelines::guardrails::{compute, Guardrails};
 use spyglass::pipelines::{Filters, Parameters, View};
 

@@ -1,6 +1,6 @@
 //! `interventions`: figures worked out by hand from small inputs.
 
-use spyglass::model::sessions::Dataset;
+use spyglass::dataset::sessions::Dataset;
 use spyglass::pipelines::interventions::{compute, Interventions};
 use spyglass::pipelines::stats::wilson;
 use spyglass::pipelines::{Filters, Parameters, View};

@@ -1,6 +1,6 @@
 //! `model_scores`: figures worked out by hand from small inputs.
 
-use spyglass::model::sessions::Dataset;
+use spyglass::dataset::sessions::Dataset;
 use spyglass::pipelines::model_scores::{compute, ModelScores};
 use spyglass::pipelines::{Filters, GroupKey, Parameters, View};
 

@@ -1,7 +1,7 @@
 //! `provider_heatmap`: figures worked out by hand.
 #![allow(clippy::type_complexity)]
 
-use spyglass::model::sessions::Dataset;
+use spyglass::dataset::sessions::Dataset;
 use spyglass::pipelines::provider_heatmap::compute;
 use spyglass::pipelines::{Filters, Parameters, View};
 

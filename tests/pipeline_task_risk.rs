@@ -1,6 +1,6 @@
 //! `task_risk`: figures worked out by hand from small inputs.
 
-use spyglass::model::sessions::Dataset;
+use spyglass::dataset::sessions::Dataset;
 use spyglass::pipelines::task_risk::{compute, TaskRisk};
 use spyglass::pipelines::{Filters, Parameters, View};
 

@@ -1,6 +1,6 @@
 //! `tools`: figures worked out by hand.
 
-use spyglass::model::sessions::Dataset;
+use spyglass::dataset::sessions::Dataset;
 use spyglass::pipelines::tools::compute;
 use spyglass::pipelines::{Filters, Parameters, View};
 

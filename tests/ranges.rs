@@ -2,11 +2,11 @@
 //! order) gives exactly the store one `Feed` gives: the same records, names interned in the same
 //! order, the same line numbers, skipped lines, duplicates and warnings — and so the same report.
 
+use spyglass::dataset::sessions::Dataset;
 use spyglass::demo::{generate, DemoConfig, MemorySink};
 use spyglass::ingest::ranges::{RangeMerge, RangeParser, RangeResult};
 use spyglass::ingest::{Stopped, Store};
 use spyglass::model::records::Sym;
-use spyglass::model::sessions::Dataset;
 use spyglass::pipelines::{Filters, Parameters};
 use spyglass::report::Report;
 

@@ -24,7 +24,7 @@
 //! it, keep `agent-errors.jsonl` and the transcript byte-identical copies of their stream lines
 //! (`the_fixture_is_what_bosun_writes` checks it).
 
-use spyglass::model::sessions::Dataset;
+use spyglass::dataset::sessions::Dataset;
 use spyglass::pipelines::{CostSource, Filters, Parameters, View};
 use spyglass::report::Report;
 use std::path::{Path, PathBuf};

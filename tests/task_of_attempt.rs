@@ -1,8 +1,8 @@
 //! Task of an attempt (analytics-spec.md, revision 2): a line without task_id whose attempt_id
 //! starts with a UUID and a hyphen belongs to that UUID's task — events, metrics rows and alerts.
 
+use spyglass::dataset::sessions::Dataset;
 use spyglass::ingest::task_of_attempt;
-use spyglass::model::sessions::Dataset;
 
 const TASK: &str = "0b6f3c9e-1d2a-4e5f-8a7b-9c0d1e2f3a4b";
 

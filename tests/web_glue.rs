@@ -11,8 +11,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use serde_json::{json, Value};
+use spyglass::dataset::sessions::Dataset;
 use spyglass::ingest::{Feed, Store};
-use spyglass::model::sessions::Dataset;
 use spyglass::pipelines::{Filters, Parameters};
 use spyglass::report::charts::ReportSource;
 use spyglass::report::Report;

@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 use spyglass::ingest::Store;
 use spyglass::model::prices::default_prices;
-use spyglass::model::sessions::Dataset;
+use spyglass::dataset::sessions::Dataset;
 use spyglass::pipelines::alerts::AlertRules;
 use spyglass::pipelines::{Filters, GroupKey, Parameters};
 use spyglass::report::Report;

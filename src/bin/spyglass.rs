@@ -3,9 +3,9 @@
 //!   spyglass report [PATH...] [--json | --table NAME [--top N] | --html OUT.html] [filters] [--params FILE.json]
 //!   spyglass demo --out DIR [--sessions N] [--seed S]
 
+use spyglass::dataset::sessions::Dataset;
 use spyglass::ingest::{is_log_name, Feed, JunkCap, RatioCap, Store, SLICE_BYTES};
-use spyglass::model::sessions::Dataset;
-use spyglass::model::time::parse_timestamp;
+use spyglass::model::time::{parse_timestamp, MS_PER_DAY, MS_PER_HOUR};
 use spyglass::pipelines::{Filters, Parameters};
 use spyglass::report::format::escape_controls;
 use spyglass::report::Report;
@@ -125,9 +125,9 @@ fn parse_duration(s: &str) -> Option<i64> {
     let ms: i64 = match unit {
         's' => 1000,
         'm' => 60_000,
-        'h' => 3_600_000,
-        'd' => 86_400_000,
-        'w' => 7 * 86_400_000,
+        'h' => MS_PER_HOUR,
+        'd' => MS_PER_DAY,
+        'w' => 7 * MS_PER_DAY,
         _ => return None,
     };
     let n = &t[..t.len() - 1];

@@ -12,6 +12,7 @@ pub mod lines;
 mod lineset;
 pub mod parse;
 pub mod ranges;
+pub mod reread;
 
 use crate::model::records::*;
 use archive::{ContainerKind, Decoder, Output};
@@ -1055,7 +1056,7 @@ impl Feed {
         if let (Some(cap), Some(decoder)) = (self.ratio_cap, self.decoder.as_ref()) {
             let used = decoder.bytes_consumed().max(1);
             if out > cap.after_bytes && out / used >= cap.ratio {
-                let ratio = crate::report::format::grouped((out / used) as f64, 0);
+                let ratio = crate::model::numbers::grouped((out / used) as f64, 0);
                 return Some(format!("decompressed {} from {} (a ratio of {ratio}:1, over {}:1): stopped as a likely decompression bomb; the lines before are loaded", size_text(out), size_text(used), cap.ratio));
             }
         }
@@ -1070,7 +1071,7 @@ impl Feed {
         }
         let lines: u64 = sources.iter().map(|s| s.lines).sum();
         if lines >= cap.lines || self.text_bytes >= cap.bytes {
-            let lines = crate::report::format::grouped(lines as f64, 0);
+            let lines = crate::model::numbers::grouped(lines as f64, 0);
             return Some(format!("{lines} lines ({} of text) and not one is bosun telemetry (blank or unreadable lines only): stopped as the wrong file or a decompression bomb", size_text(self.text_bytes)));
         }
         None

@@ -9,10 +9,7 @@
 
 use std::collections::BTreeMap;
 
-/// The name of an error written without a category.
-pub const UNCATEGORIZED: &str = "uncategorized";
-/// bosun's classifier's name for "no pattern matched".
-pub const UNKNOWN: &str = "unknown";
+pub use super::names::{UNCATEGORIZED, UNKNOWN};
 
 /// bosun's classifier names (its `infra/error-detector.mjs`, as shipped until March 2026) and
 /// the canonical name each stands for. Names that have no closer canonical name stay themselves,

@@ -7,8 +7,8 @@
 
 use super::stats::{iso, rate};
 use super::{Parameters, View, UNKNOWN};
+use crate::dataset::sessions::{Dataset, Session, NO_SESSION};
 use crate::model::records::{Detail, FastMap, Name, NameBlock, Shared, Sym};
-use crate::model::sessions::{Dataset, Session, NO_SESSION};
 use crate::model::time::{day_of, format_day};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
@@ -248,7 +248,7 @@ pub fn compute(view: &View) -> Alerts {
 
     // ---- recomputed: every session's alerts for these parameters, made once and cached in the
     // dataset; a view keeps those of its sessions
-    let all = recomputed_for(view.data, &AlertParams::of(view.params));
+    let all = recomputed_for(view, &AlertParams::of(view.params));
     let known = view.params.alert_rules.types();
     let mut recomputed_counts = [0u64; ALERT_TYPES.len()];
     // per type: (failed, known success) over the distinct sessions with an alert of the type
@@ -400,8 +400,9 @@ pub struct Cached {
 }
 
 /// The recomputed alerts for `params`, from the dataset's cache or replayed (and cached).
-fn recomputed_for(data: &Dataset, params: &AlertParams) -> Rc<Recomputed> {
-    if let Some(c) = data.alerts_cache.borrow().as_ref().filter(|c| c.params == *params) {
+fn recomputed_for(view: &View, params: &AlertParams) -> Rc<Recomputed> {
+    let data = view.data;
+    if let Some(c) = view.memo().alerts(data).borrow().as_ref().filter(|c| c.params == *params) {
         return c.alerts.clone();
     }
     let mut raw: Vec<Raw> = Vec::new();
@@ -439,7 +440,7 @@ fn recomputed_for(data: &Dataset, params: &AlertParams) -> Rc<Recomputed> {
         })
         .unzip();
     let alerts = Rc::new(Recomputed { meta, alerts: alerts.into() });
-    *data.alerts_cache.borrow_mut() = Some(Cache { params: params.clone(), alerts: alerts.clone() });
+    *view.memo().alerts(data).borrow_mut() = Some(Cache { params: params.clone(), alerts: alerts.clone() });
     alerts
 }
 

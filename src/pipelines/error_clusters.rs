@@ -4,8 +4,8 @@
 
 use super::stats::iso;
 use super::{View, NO_TASK, UNCATEGORIZED, UNKNOWN};
+use crate::dataset::sessions::NO_SESSION;
 use crate::model::records::{FastMap, FastSet, Sym};
-use crate::model::sessions::NO_SESSION;
 use serde::Serialize;
 use std::collections::BTreeSet;
 

@@ -3,10 +3,11 @@
 use super::stats::rate;
 use super::task_risk::TaskGroups;
 use super::{View, NO_TASK, UNKNOWN};
+use crate::dataset::sessions::Session;
 use crate::model::records::{Name, Shared, Sym};
-use crate::model::sessions::{Dataset, Session};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// How many hot files are listed.
@@ -85,14 +86,16 @@ fn has_git_fact(s: &Session) -> bool {
 /// and whether it is a no-change success: they depend on no filter nor parameter, so they are
 /// made once per load (on first use). A view holding every session hands the rows out as they
 /// are (no copy); another copies those of its sessions.
+#[derive(Default)]
 pub(crate) struct SessionRows {
     rows: Arc<[GitRow]>,
     /// (session index, no-change success), parallel to `rows`
     sessions: Vec<(u32, bool)>,
 }
 
-fn session_rows(data: &Dataset) -> &SessionRows {
-    data.git_rows.get_or_init(|| {
+fn session_rows(view: &View) -> Rc<SessionRows> {
+    let data = view.data;
+    view.memo().git_rows(data, || {
         let opt = |s: Sym| s.get().map(|s| data.name(s));
         let (sessions, rows): (Vec<(u32, bool)>, Vec<GitRow>) = data
             .derived
@@ -132,7 +135,7 @@ pub fn compute(view: &View) -> Git {
     let model_name = |m: Sym| if m.is_none() { UNKNOWN } else { view.str(m) };
 
     // rows and no_change_success: those of the view's sessions, in attempt id order
-    let all = session_rows(data);
+    let all = session_rows(view);
     let mut ncs: Vec<String> = Vec::new();
     for (&(si, no_change), row) in all.sessions.iter().zip(all.rows.iter()) {
         if no_change && view.session_in_view(si) {

@@ -9,6 +9,7 @@ pub mod executors;
 pub mod git;
 pub mod guardrails;
 pub mod interventions;
+pub mod memo;
 pub mod model_scores;
 pub mod param_tables;
 pub mod provider_heatmap;
@@ -17,11 +18,12 @@ pub mod summary;
 pub mod task_risk;
 pub mod tools;
 
-use crate::model::derived::{ErrorEvent, Facts};
+use crate::dataset::derived::{ErrorEvent, Facts};
+use crate::dataset::sessions::{Dataset, Session, NO_SESSION};
 use crate::model::prices::{self, Price};
 use crate::model::records::{CategoryKey, Context, FastMap, Sym};
-use crate::model::sessions::{Dataset, Session, NO_SESSION};
 use crate::model::vocabulary;
+pub use memo::Memo;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -204,13 +206,15 @@ impl Parameters {
 }
 
 /// The longest span a `*_ms` parameter takes: 10 years (of 366 days).
-pub const MAX_SPAN_MS: i64 = 10 * 366 * 86_400_000;
+pub const MAX_SPAN_MS: i64 = 10 * 366 * crate::model::time::MS_PER_DAY;
 /// The largest UTC offset, in minutes either way: 18 hours (ISO 8601's and JavaScript's bound).
 pub const MAX_UTC_OFFSET_MINUTES: i32 = 18 * 60;
 
 /// The loaded data seen through the filters in force: what every pipeline reads.
 pub struct View<'a> {
     pub data: &'a Dataset,
+    /// what is kept between recomputes over `data` (the caller's, or this view's own)
+    memo: MemoRef<'a>,
     pub params: &'a Parameters,
     pub filters: &'a Filters,
     /// indices into `data.sessions`, ascending
@@ -245,8 +249,32 @@ pub enum CostSource {
     Unknown,
 }
 
+/// A view's memo: the caller's, kept across recomputes, or a fresh one of its own.
+enum MemoRef<'a> {
+    Borrowed(&'a Memo),
+    Owned(Memo),
+}
+
 impl<'a> View<'a> {
+    /// A view with a memo of its own (for one report: nothing is kept for the next).
     pub fn new(data: &'a Dataset, filters: &'a Filters, params: &'a Parameters) -> View<'a> {
+        Self::make(data, MemoRef::Owned(Memo::new()), filters, params)
+    }
+
+    /// A view that keeps what outlives a filter change in the caller's `memo` (the page's worker
+    /// keeps one per loaded dataset).
+    pub fn with_memo(data: &'a Dataset, memo: &'a Memo, filters: &'a Filters, params: &'a Parameters) -> View<'a> {
+        Self::make(data, MemoRef::Borrowed(memo), filters, params)
+    }
+
+    pub(crate) fn memo(&self) -> &Memo {
+        match &self.memo {
+            MemoRef::Borrowed(m) => m,
+            MemoRef::Owned(m) => m,
+        }
+    }
+
+    fn make(data: &'a Dataset, memo: MemoRef<'a>, filters: &'a Filters, params: &'a Parameters) -> View<'a> {
         let mut m = Matcher::new(data, filters);
         let in_view: Vec<bool> = data.sessions.iter().map(|s| m.session(s)).collect();
         let sessions = (0..data.sessions.len() as u32).filter(|&i| in_view[i as usize]).collect();
@@ -286,6 +314,7 @@ impl<'a> View<'a> {
             .collect();
         let mut view = View {
             data,
+            memo,
             params,
             filters,
             sessions,
@@ -390,12 +419,12 @@ impl<'a> View<'a> {
     }
 
     /// An error event's canonical category.
-    pub fn error_category(&self, e: &crate::model::derived::ErrorEvent) -> Sym {
+    pub fn error_category(&self, e: &crate::dataset::derived::ErrorEvent) -> Sym {
         self.canon.get(e.key as usize).map_or(e.category, |c| c.0)
     }
 
     /// Whether an error event's canonical category was inferred from its message.
-    pub fn category_inferred(&self, e: &crate::model::derived::ErrorEvent) -> bool {
+    pub fn category_inferred(&self, e: &crate::dataset::derived::ErrorEvent) -> bool {
         self.canon.get(e.key as usize).is_some_and(|c| c.1)
     }
 
@@ -496,9 +525,7 @@ fn name_of<'n>((strings, extra): (&'n crate::model::records::Interner, &'n [Stri
     }
 }
 
-pub const NO_TASK: &str = "(no task)";
-pub const UNCATEGORIZED: &str = "uncategorized";
-pub const UNKNOWN: &str = "unknown";
+pub use crate::model::names::{NO_TASK, UNCATEGORIZED, UNKNOWN};
 
 /// The name of a category symbol, `uncategorized` when absent.
 pub fn category_name<'v>(view: &'v View<'_>, c: Sym) -> &'v str {

@@ -6,7 +6,7 @@
 
 use super::stats::{rate, SessionTotals};
 use super::{GroupKey, View, UNCATEGORIZED, UNKNOWN};
-use crate::model::derived::Facts;
+use crate::dataset::derived::Facts;
 use crate::model::records::{FastMap, Sym};
 use serde::Serialize;
 

@@ -12,7 +12,7 @@ use serde::Serialize;
 pub const SPIKE_CATEGORIES: [&str; 3] = ["rate_limit", "api_error", "model_error"];
 
 /// The executor name used for error events with no executor of their own nor of their session.
-pub const UNKNOWN_EXECUTOR: &str = "unknown";
+pub const UNKNOWN_EXECUTOR: &str = crate::model::names::UNKNOWN;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ProviderHeatmap {

@@ -137,7 +137,7 @@ pub struct SessionTotals {
 
 impl SessionTotals {
     /// Adds a session of the view (its index in `data.sessions` and its facts).
-    pub fn add(&mut self, view: &super::View, si: u32, s: &crate::model::derived::Facts) {
+    pub fn add(&mut self, view: &super::View, si: u32, s: &crate::dataset::derived::Facts) {
         self.sessions += 1;
         if let Some(ok) = s.success {
             self.success_n += 1;

@@ -17,13 +17,12 @@
 //! wide as `+` and a digit (signed columns line up), it reads as a minus, and a line never breaks
 //! after it. (A UTC offset keeps ISO 8601's `UTC-05:00`.) CSV export keeps the raw values.
 
-use crate::model::time::{format_iso_ms, format_offset};
+pub use crate::model::numbers::{grouped, MINUS};
+use crate::model::time::{format_iso_ms, format_offset, MS_PER_DAY, MS_PER_HOUR};
 use serde_json::Value;
 use std::cmp::Ordering;
 use std::fmt::Write as _;
 
-/// The minus sign of every formatted negative number.
-pub const MINUS: char = '\u{2212}';
 /// Items shown of an array inside one cell; the rest are counted ("… +3 more").
 pub const MAX_CELL_ITEMS: usize = 12;
 
@@ -228,27 +227,6 @@ pub fn number(key: &str, x: f64, float: bool) -> String {
     }
 }
 
-/// `1,234,567.89`: thousands separators, `decimals` decimals, `−` when negative (and not 0 once rounded).
-pub fn grouped(x: f64, decimals: usize) -> String {
-    let s = format!("{:.*}", decimals, x.abs());
-    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-    let mut out = String::with_capacity(s.len() + int.len() / 3 + 3);
-    if x < 0.0 && s.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
-        out.push(MINUS);
-    }
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if !frac.is_empty() {
-        out.push('.');
-        out.push_str(frac);
-    }
-    out
-}
-
 /// A fraction as a percentage with one decimal: `66.7 %`.
 pub fn pct(x: f64) -> String {
     format!("{} %", grouped(x * 100.0, 1))
@@ -311,17 +289,19 @@ fn signed(x: f64, body: String) -> String {
 
 /// `250 ms`, `4.2 s`, `12m 05s`, `3h 20m`, `2d 4h` (the larger units truncated, as a clock).
 pub fn duration_ms(ms: f64) -> String {
+    const HOUR: f64 = MS_PER_HOUR as f64;
+    const DAY: f64 = MS_PER_DAY as f64;
     let a = ms.abs();
     let body = if a < 1000.0 {
         format!("{a:.0} ms")
     } else if a < 60_000.0 {
         format!("{:.1} s", a / 1000.0)
-    } else if a < 3_600_000.0 {
+    } else if a < HOUR {
         format!("{}m {:02}s", (a / 60_000.0) as u64, ((a % 60_000.0) / 1000.0) as u64)
-    } else if a < 86_400_000.0 {
-        format!("{}h {:02}m", (a / 3_600_000.0) as u64, ((a % 3_600_000.0) / 60_000.0) as u64)
+    } else if a < DAY {
+        format!("{}h {:02}m", (a / HOUR) as u64, ((a % HOUR) / 60_000.0) as u64)
     } else {
-        format!("{}d {}h", (a / 86_400_000.0) as u64, ((a % 86_400_000.0) / 3_600_000.0) as u64)
+        format!("{}d {}h", (a / DAY) as u64, ((a % DAY) / HOUR) as u64)
     };
     signed(ms, body)
 }

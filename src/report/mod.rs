@@ -10,8 +10,8 @@ pub mod text;
 pub mod text_table;
 pub mod timeline;
 
-use crate::model::sessions::Dataset;
-use crate::pipelines::{self as p, Filters, Parameters, View};
+use crate::dataset::sessions::Dataset;
+use crate::pipelines::{self as p, Filters, Memo, Parameters, View};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -92,8 +92,14 @@ impl Report {
         );
     }
 
+    /// The report of `data` under `filters` and `params`, keeping nothing for the next one.
     pub fn compute(data: &Dataset, filters: &Filters, params: &Parameters) -> Report {
-        let view = View::new(data, filters, params);
+        Self::compute_with(data, &Memo::new(), filters, params)
+    }
+
+    /// The report, reusing and filling `memo` (what a filter change leaves valid).
+    pub fn compute_with(data: &Dataset, memo: &Memo, filters: &Filters, params: &Parameters) -> Report {
+        let view = View::with_memo(data, memo, filters, params);
         Report {
             summary: p::summary::compute(&view),
             model_scores: p::model_scores::compute(&view),

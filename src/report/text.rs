@@ -77,7 +77,7 @@ pub fn render(r: &Report) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::sessions::Dataset;
+    use crate::dataset::sessions::Dataset;
     use crate::pipelines::{Filters, Parameters};
 
     /// A `.zip` entry's name can hold any character: the text report shows its control and

@@ -41,12 +41,12 @@
 use super::byob::ByobReader;
 use super::parsers;
 use super::{field, js_error, obj, set};
+use crate::dataset::sessions::Dataset;
 use crate::ingest::archive::{sniff, ContainerKind, Decoder};
 use crate::ingest::ranges::{RangeMerge, RangeResult};
+use crate::ingest::reread::RangeCollector;
 use crate::ingest::{Feed, JunkCap, RatioCap, Stopped, SLICE_BYTES};
-use crate::model::sessions::Dataset;
 use crate::pipelines::{Filters, Parameters};
-use crate::report::timeline::RangeCollector;
 use crate::report::Report;
 use serde::Serialize;
 use std::cell::RefCell;

@@ -2,11 +2,11 @@
 //! (analytics-spec.md §2), and the filtered view every pipeline reads.
 
 use super::derived::Derived;
-use super::records::*;
-use super::vocabulary;
 use crate::ingest::Store;
-use std::cell::RefCell;
+use crate::model::records::*;
+use crate::model::vocabulary;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// One attempt, its facts resolved from its winning metrics row first and its events second.
 ///
@@ -79,17 +79,20 @@ pub struct Dataset {
     pub session_of_attempt: HashMap<Sym, u32>,
     /// per-session digests and indices derived once per load (see [`Derived`])
     pub derived: Derived,
-    /// the recomputed alerts of every session for the alert parameters last asked for: they
-    /// depend on thresholds but not on filters, so a filter change reuses them
-    /// (single-threaded use, as in the CLI and the wasm page)
-    pub(crate) alerts_cache: RefCell<Option<crate::pipelines::alerts::Cache>>,
-    /// `git`'s row of each session, made on first use (see `pipelines::git`)
-    pub(crate) git_rows: std::cell::OnceCell<crate::pipelines::git::SessionRows>,
+    /// this dataset's identity since its last (re)build: what was computed from it and kept
+    /// (`pipelines::Memo`) is known to be stale when the id differs
+    id: u64,
     /// every interned string as a report name, by symbol (see [`Dataset::name`])
     names: NameBlock,
 }
 
 pub const NO_SESSION: u32 = u32::MAX;
+
+/// A new identity for a (re)built dataset, never given out before in this process.
+fn next_dataset_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
 
 impl Dataset {
     pub fn new(store: Store) -> Self {
@@ -109,6 +112,11 @@ impl Dataset {
 
     pub fn str(&self, s: Sym) -> &str {
         self.store.str(s)
+    }
+
+    /// This dataset's identity since its last (re)build (see `pipelines::Memo`).
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// The name of a symbol for a report: cut from one block holding every interned string, made
@@ -189,8 +197,7 @@ impl Dataset {
         self.session_of_attempt = sessions.iter().enumerate().map(|(i, s)| (s.attempt, i as u32)).collect();
         self.derived = Derived::build(store, &sessions, |a| self.session_of_attempt.get(&a).copied(), &mut inferrer);
         self.sessions = sessions;
-        self.alerts_cache = RefCell::new(None);
-        self.git_rows = Default::default();
+        self.id = next_dataset_id();
         self.names = NameBlock::new((0..self.store.strings.len()).map(|i| self.store.str(Sym(i as u32))));
     }
 }

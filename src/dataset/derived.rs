@@ -5,9 +5,9 @@
 //! files a session touched, its time span, the error events in one compact list, and orders of
 //! the sessions (by attempt id, by task) that the pipelines would otherwise sort on each call.
 
-use super::records::*;
 use super::sessions::{Session, NO_SESSION};
 use crate::ingest::Store;
+use crate::model::records::*;
 use std::collections::VecDeque;
 
 /// An error event with what the pipelines read of it.
@@ -156,7 +156,7 @@ impl Derived {
         inferrer: &mut super::sessions::Inferrer,
     ) -> Derived {
         let mut d = Derived { digests: vec![SessionDigest::default(); sessions.len()], ..Default::default() };
-        let unknown = store.strings.lookup(crate::pipelines::UNKNOWN).unwrap_or(Sym::NONE);
+        let unknown = store.strings.lookup(crate::model::names::UNKNOWN).unwrap_or(Sym::NONE);
         let norm = |t: Sym| if t.is_none() { unknown } else { t };
 
         // events without a session, and every error event in read order
@@ -283,10 +283,10 @@ impl Derived {
         for (r, &s) in by_attempt.iter().enumerate() {
             attempt_rank[s as usize] = r as u32;
         }
-        let no_task = store.strings.lookup(crate::pipelines::NO_TASK).unwrap_or(Sym::NONE);
+        let no_task = store.strings.lookup(crate::model::names::NO_TASK).unwrap_or(Sym::NONE);
         let task_key = |s: &Session| if s.task_id == no_task { Sym::NONE } else { s.task_id };
         let mut keys: Vec<Sym> = sessions.iter().map(task_key).collect::<FastSet<Sym>>().into_iter().collect();
-        let key_name = |k: Sym| if k.is_none() { crate::pipelines::NO_TASK } else { store.str(k) };
+        let key_name = |k: Sym| if k.is_none() { crate::model::names::NO_TASK } else { store.str(k) };
         keys.sort_unstable_by(|&a, &b| key_name(a).cmp(key_name(b)));
         let key_rank: FastMap<Sym, u32> = keys.iter().enumerate().map(|(r, &k)| (k, r as u32)).collect();
         d.task_rank = sessions.iter().map(|s| key_rank.get(&task_key(s)).copied().unwrap_or(0)).collect();
