@@ -16,13 +16,23 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+// the chart kinds, one file each
 mod bar;
-mod common;
 mod heatmap;
 mod line;
-mod palette;
 mod scatter;
 mod stacked;
+
+// what the kinds share
+mod axes;
+mod categories;
+mod draw;
+mod frame;
+mod legend;
+mod palette;
+mod text;
+mod ticks;
+mod time;
 
 pub use bar::draw_bar_chart;
 pub use heatmap::draw_heatmap;
@@ -180,5 +190,5 @@ pub fn to_svg(
 
 /// A general-purpose number format: up to 3 significant decimals, thousands as k/M/G.
 pub fn format_number(v: f64) -> String {
-    common::smart_format(v)
+    ticks::smart_format(v)
 }
