@@ -10,8 +10,9 @@ use super::legend::{draw_legend, Swatch};
 use super::palette::{categorical_for, marker_colour};
 use super::text::{text_w, widest};
 use super::ticks::{nice_ticks, tick_count, tick_labels, time_ticks, Ticks};
-use super::time::{fmt_time, offset_label, tame_ms, year_of, TimeStyle, MINUTE};
+use super::time::{fmt_time, tame_ms, year_of, TimeStyle, MINUTE};
 use super::{ChartResult, LineChart, Theme};
+use crate::model::time::format_offset;
 
 /// Valid (finite) points of each series, sorted by time.
 fn clean(chart: &LineChart) -> Vec<Vec<(i64, f64)>> {
@@ -75,7 +76,7 @@ impl LineChart {
             self.title,
             fmt_time(t0, off, TimeStyle::Full),
             fmt_time(t1, off, TimeStyle::Full),
-            offset_label(off)
+            format_offset(off)
         )
     }
 }
@@ -172,7 +173,7 @@ pub fn draw_line_chart<DB: DrawingBackend>(
         &f,
         plot.y1 + gap * 2 + f.line_h(f.small),
         plot,
-        &format!("Time ({}{year})", offset_label(off)),
+        &format!("Time ({}{year})", format_offset(off)),
     )?;
 
     let mut hits = Vec::new();

@@ -3,7 +3,8 @@
 
 use super::frame::{tame, Frame};
 use super::text::text_w;
-use super::time::{fmt_time, TimeStyle, DAY, HOUR, MINUTE};
+use super::time::{fmt_time, TimeStyle, MINUTE};
+use crate::model::time::{MS_PER_DAY, MS_PER_HOUR};
 
 // ---------------------------------------------------------------------------------------------
 // Value ticks.
@@ -130,7 +131,7 @@ pub(crate) fn tick_labels(t: &Ticks, fmt: fn(f64) -> String) -> Vec<String> {
 /// tick's, with as few decimals as keep them apart: `0, 0.8, 1.7, 2.5 min` reads as a scale,
 /// `0 ms, 50.0 s, 1.7 min` does not. Other labels are returned as they are.
 fn one_duration_unit(values: &[f64], labels: Vec<String>) -> Vec<String> {
-    const UNITS: [(&str, f64); 4] = [(" h", 3_600_000.0), (" min", 60_000.0), (" s", 1000.0), (" ms", 1.0)];
+    const UNITS: [(&str, f64); 4] = [(" h", MS_PER_HOUR as f64), (" min", MINUTE as f64), (" s", 1000.0), (" ms", 1.0)];
     let unit_of =
         |l: &str| UNITS.iter().position(|(u, _)| l.ends_with(u) && l[..l.len() - u.len()].parse::<f64>().is_ok());
     let units: Vec<Option<usize>> = labels.iter().map(|l| unit_of(l)).collect();
@@ -161,22 +162,22 @@ const STEPS: [i64; 22] = [
     10 * MINUTE,
     15 * MINUTE,
     30 * MINUTE,
-    HOUR,
-    2 * HOUR,
-    3 * HOUR,
-    6 * HOUR,
-    12 * HOUR,
-    DAY,
-    2 * DAY,
-    7 * DAY,
-    14 * DAY,
-    28 * DAY,
-    91 * DAY,
-    182 * DAY,
-    364 * DAY,
-    2 * 364 * DAY,
-    5 * 364 * DAY,
-    10 * 364 * DAY,
+    MS_PER_HOUR,
+    2 * MS_PER_HOUR,
+    3 * MS_PER_HOUR,
+    6 * MS_PER_HOUR,
+    12 * MS_PER_HOUR,
+    MS_PER_DAY,
+    2 * MS_PER_DAY,
+    7 * MS_PER_DAY,
+    14 * MS_PER_DAY,
+    28 * MS_PER_DAY,
+    91 * MS_PER_DAY,
+    182 * MS_PER_DAY,
+    364 * MS_PER_DAY,
+    2 * 364 * MS_PER_DAY,
+    5 * 364 * MS_PER_DAY,
+    10 * 364 * MS_PER_DAY,
 ];
 
 /// Tick positions (ms) and their label style, fitting `width` pixels.
@@ -185,9 +186,9 @@ pub(crate) fn time_ticks(t0: i64, t1: i64, width: i32, f: &Frame, offset_min: i3
     let off = offset_min as i64 * MINUTE;
     let mut chosen = (STEPS[STEPS.len() - 1], TimeStyle::Date);
     for &step in STEPS.iter() {
-        let style = if step < DAY {
+        let style = if step < MS_PER_DAY {
             TimeStyle::MonthDayTime
-        } else if span < 360 * DAY {
+        } else if span < 360 * MS_PER_DAY {
             TimeStyle::MonthDay
         } else {
             TimeStyle::Date
@@ -205,7 +206,7 @@ pub(crate) fn time_ticks(t0: i64, t1: i64, width: i32, f: &Frame, offset_min: i3
         step *= 2; // beyond the table (spans of centuries)
     }
     // weekly steps start on Mondays (1970-01-05 was a Monday)
-    let base = if step % (7 * DAY) == 0 { 4 * DAY } else { 0 };
+    let base = if step % (7 * MS_PER_DAY) == 0 { 4 * MS_PER_DAY } else { 0 };
     let local0 = t0 + off - base;
     let first = (local0.div_euclid(step) + 1) * step - off + base;
     let first = if first - step >= t0 { first - step } else { first };
@@ -271,18 +272,18 @@ mod tests {
         let root = plotters::prelude::SVGBackend::with_string(&mut s, (800, 400)).into_drawing_area();
         let f = Frame::new(&root, &theme);
         let t0 = 1_770_595_200_000; // 2026-02-09 00:00 UTC
-        let (ticks, style) = time_ticks(t0, t0 + DAY, 700, &f, 60);
+        let (ticks, style) = time_ticks(t0, t0 + MS_PER_DAY, 700, &f, 60);
         assert_eq!(style, TimeStyle::MonthDayTime);
         assert!(ticks.len() >= 3 && ticks.len() <= 13, "{}", ticks.len());
         for t in &ticks {
             let l = fmt_time(*t, 60, style);
             assert!(l.ends_with(":00"), "{l}");
         }
-        let (ticks, style) = time_ticks(t0, t0 + 30 * DAY, 700, &f, 0);
+        let (ticks, style) = time_ticks(t0, t0 + 30 * MS_PER_DAY, 700, &f, 0);
         assert_eq!(style, TimeStyle::MonthDay);
         assert!(!ticks.is_empty());
         // weekly ticks fall on Mondays: 2026-02-09 is a Monday
-        let (ticks, _) = time_ticks(t0 - DAY, t0 + 120 * DAY, 700, &f, 0);
-        assert!(ticks.iter().all(|t| (t - t0).rem_euclid(7 * DAY) == 0), "{ticks:?}");
+        let (ticks, _) = time_ticks(t0 - MS_PER_DAY, t0 + 120 * MS_PER_DAY, 700, &f, 0);
+        assert!(ticks.iter().all(|t| (t - t0).rem_euclid(7 * MS_PER_DAY) == 0), "{ticks:?}");
     }
 }

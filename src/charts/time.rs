@@ -1,15 +1,14 @@
 //! Epoch milliseconds as the local times charts print (axis labels, tooltips, summaries).
 
+use crate::model::time::{civil_from_days, day_of, MS_PER_DAY, MS_PER_HOUR};
+
+// model::time has no minute constant (it writes 60_000 where it needs one)
 pub(crate) const MINUTE: i64 = 60_000;
-pub(crate) const HOUR: i64 = 60 * MINUTE;
-pub(crate) const DAY: i64 = 24 * HOUR;
 
 /// Epoch milliseconds kept within ±10^15 (about ±31,000 years) so arithmetic cannot overflow.
 pub(crate) fn tame_ms(ms: i64) -> i64 {
     ms.clamp(-1_000_000_000_000_000, 1_000_000_000_000_000)
 }
-
-pub(crate) use crate::model::time::civil_from_days;
 
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub(crate) enum TimeStyle {
@@ -26,10 +25,10 @@ pub(crate) enum TimeStyle {
 /// Format epoch ms in the local time of `offset_min`.
 pub(crate) fn fmt_time(ms: i64, offset_min: i32, style: TimeStyle) -> String {
     let local = tame_ms(ms) + offset_min as i64 * MINUTE;
-    let days = local.div_euclid(DAY);
-    let in_day = local.rem_euclid(DAY);
+    let days = local.div_euclid(MS_PER_DAY);
+    let in_day = local.rem_euclid(MS_PER_DAY);
     let (y, m, d) = civil_from_days(days);
-    let (hh, mm) = (in_day / HOUR, (in_day % HOUR) / MINUTE);
+    let (hh, mm) = (in_day / MS_PER_HOUR, (in_day % MS_PER_HOUR) / MINUTE);
     match style {
         TimeStyle::MonthDayTime => format!("{m:02}-{d:02} {hh:02}:{mm:02}"),
         TimeStyle::MonthDay => format!("{m:02}-{d:02}"),
@@ -40,19 +39,7 @@ pub(crate) fn fmt_time(ms: i64, offset_min: i32, style: TimeStyle) -> String {
 
 /// The local year of epoch ms.
 pub(crate) fn year_of(ms: i64, offset_min: i32) -> i64 {
-    let local = tame_ms(ms) + offset_min as i64 * MINUTE;
-    civil_from_days(local.div_euclid(DAY)).0
-}
-
-/// "UTC" or "UTC+05:30".
-pub(crate) fn offset_label(offset_min: i32) -> String {
-    if offset_min == 0 {
-        "UTC".into()
-    } else {
-        let sign = if offset_min < 0 { '-' } else { '+' };
-        let a = offset_min.unsigned_abs();
-        format!("UTC{sign}{:02}:{:02}", a / 60, a % 60)
-    }
+    civil_from_days(day_of(tame_ms(ms), offset_min)).0
 }
 
 #[cfg(test)]
@@ -66,6 +53,5 @@ mod tests {
         assert_eq!(civil_from_days(-1), (1969, 12, 31));
         assert_eq!(fmt_time(1_770_645_600_000, 60, TimeStyle::MonthDayTime), "02-09 15:00");
         assert!(fmt_time(i64::MAX, i32::MAX, TimeStyle::Full).len() > 5);
-        assert_eq!(offset_label(-90), "UTC-01:30");
     }
 }
