@@ -5,11 +5,11 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::categories::{layout_categories, CatLabels};
-use super::draw::{line, text, Txt, R};
+use super::draw::{line, text, Txt};
 use super::frame::{tame, Area, Frame, PlotRect};
 use super::text::{text_w, truncate, widest};
 use super::ticks::{nice_ticks, tick_count, tick_labels, Ticks};
-use super::Theme;
+use super::{ChartError, Theme};
 
 /// Linear map from a domain to pixels.
 #[derive(Debug, Clone, Copy)]
@@ -51,7 +51,7 @@ pub(crate) fn draw_value_axis_left<DB: DrawingBackend>(
     ys: &Scale,
     ticks: &Ticks,
     labels: &[String],
-) -> R {
+) -> Result<(), ChartError> {
     let gap = f.px(6.0);
     for (v, l) in ticks.values.iter().zip(labels) {
         let y = ys.map(*v);
@@ -71,7 +71,7 @@ pub(crate) fn draw_value_axis_bottom<DB: DrawingBackend>(
     xs: &Scale,
     ticks: &Ticks,
     labels: &[String],
-) -> R {
+) -> Result<(), ChartError> {
     let gap = f.px(6.0);
     for (v, l) in ticks.values.iter().zip(labels) {
         let x = xs.map(*v);
@@ -83,7 +83,11 @@ pub(crate) fn draw_value_axis_bottom<DB: DrawingBackend>(
 }
 
 /// Left and bottom axis lines.
-pub(crate) fn draw_axis_lines<DB: DrawingBackend>(area: &Area<DB>, theme: &Theme, plot: PlotRect) -> R {
+pub(crate) fn draw_axis_lines<DB: DrawingBackend>(
+    area: &Area<DB>,
+    theme: &Theme,
+    plot: PlotRect,
+) -> Result<(), ChartError> {
     line(area, vec![(plot.x0, plot.y0), (plot.x0, plot.y1), (plot.x1, plot.y1)], theme.axis, 1)
 }
 
@@ -95,7 +99,7 @@ pub(crate) fn draw_y_title<DB: DrawingBackend>(
     x: i32,
     plot: PlotRect,
     s: &str,
-) -> R {
+) -> Result<(), ChartError> {
     let t = truncate(s, plot.h() as f64, f.font);
     text(
         area,
@@ -115,7 +119,7 @@ pub(crate) fn draw_x_title<DB: DrawingBackend>(
     y: i32,
     plot: PlotRect,
     s: &str,
-) -> R {
+) -> Result<(), ChartError> {
     let t = truncate(s, (f.w - 2 * f.pad) as f64, f.font);
     text(area, theme, &t, (plot.x0 + plot.x1) / 2, y, &Txt::new(f.font, theme.text).at(HPos::Center, VPos::Top))
 }

@@ -4,10 +4,10 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::draw::{text, Txt, R};
+use super::draw::{text, Txt};
 use super::frame::{Area, Frame};
 use super::text::{fit_labels, one_or_two_lines, text_w};
-use super::Theme;
+use super::{ChartError, Theme};
 
 /// Which labels to draw of a row of labels `spacing` pixels apart (centre to centre), one line
 /// of `px` text each across the row: every n-th, n as small as keeps neighbours apart. What a
@@ -79,7 +79,7 @@ pub(crate) fn draw_categories<DB: DrawingBackend>(
     y: i32,
     centres: &[i32],
     labels: &CatLabels,
-) -> R {
+) -> Result<(), ChartError> {
     let gap = f.px(6.0);
     let lh = f.line_h(f.small);
     for (i, (x, lines)) in centres.iter().zip(&labels.texts).enumerate() {

@@ -1,17 +1,11 @@
 //! The few drawing calls charts make: text, rectangles, lines, circles and triangles, each in
-//! pixels of the area.
+//! pixels of the area, each giving a backend's failure as its [`ChartError`] kind.
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::frame::Area;
-use super::Theme;
-
-pub(crate) type R<T = ()> = Result<T, String>;
-
-pub(crate) fn err<E: std::fmt::Display>(e: E) -> String {
-    e.to_string()
-}
+use super::{ChartError, Theme};
 
 /// Text style settings.
 #[derive(Clone, Copy)]
@@ -44,7 +38,14 @@ impl Txt {
     }
 }
 
-pub(crate) fn text<DB: DrawingBackend>(area: &Area<DB>, theme: &Theme, s: &str, x: i32, y: i32, t: &Txt) -> R {
+pub(crate) fn text<DB: DrawingBackend>(
+    area: &Area<DB>,
+    theme: &Theme,
+    s: &str,
+    x: i32,
+    y: i32,
+    t: &Txt,
+) -> Result<(), ChartError> {
     if s.is_empty() {
         return Ok(());
     }
@@ -57,17 +58,17 @@ pub(crate) fn text<DB: DrawingBackend>(area: &Area<DB>, theme: &Theme, s: &str, 
     if t.rot {
         style = style.transform(FontTransform::Rotate270);
     }
-    area.draw_text(s, &style, (x, y)).map_err(err)
+    area.draw_text(s, &style, (x, y)).map_err(ChartError::from)
 }
 
 pub(crate) fn fill_rect<DB: DrawingBackend>(
     area: &Area<DB>,
     (x0, y0, x1, y1): (i32, i32, i32, i32),
     color: RGBColor,
-) -> R {
+) -> Result<(), ChartError> {
     let (x0, x1) = (x0.min(x1), x0.max(x1));
     let (y0, y1) = (y0.min(y1), y0.max(y1));
-    area.draw(&Rectangle::new([(x0, y0), (x1, y1)], color.filled())).map_err(err)
+    area.draw(&Rectangle::new([(x0, y0), (x1, y1)], color.filled())).map_err(ChartError::from)
 }
 
 pub(crate) fn stroke_rect<DB: DrawingBackend>(
@@ -75,17 +76,22 @@ pub(crate) fn stroke_rect<DB: DrawingBackend>(
     (x0, y0, x1, y1): (i32, i32, i32, i32),
     color: RGBColor,
     width: u32,
-) -> R {
+) -> Result<(), ChartError> {
     let (x0, x1) = (x0.min(x1), x0.max(x1));
     let (y0, y1) = (y0.min(y1), y0.max(y1));
-    area.draw(&Rectangle::new([(x0, y0), (x1, y1)], color.stroke_width(width))).map_err(err)
+    area.draw(&Rectangle::new([(x0, y0), (x1, y1)], color.stroke_width(width))).map_err(ChartError::from)
 }
 
-pub(crate) fn line<DB: DrawingBackend>(area: &Area<DB>, pts: Vec<(i32, i32)>, color: RGBColor, width: u32) -> R {
+pub(crate) fn line<DB: DrawingBackend>(
+    area: &Area<DB>,
+    pts: Vec<(i32, i32)>,
+    color: RGBColor,
+    width: u32,
+) -> Result<(), ChartError> {
     if pts.len() < 2 {
         return Ok(());
     }
-    area.draw(&PathElement::new(pts, color.stroke_width(width))).map_err(err)
+    area.draw(&PathElement::new(pts, color.stroke_width(width))).map_err(ChartError::from)
 }
 
 pub(crate) fn dashed<DB: DrawingBackend>(
@@ -95,14 +101,14 @@ pub(crate) fn dashed<DB: DrawingBackend>(
     color: RGBColor,
     width: u32,
     dash: i32,
-) -> R {
+) -> Result<(), ChartError> {
     let el = plotters::element::DashedPathElement::new(
         vec![from, to],
         dash.max(1),
         (dash / 2).max(1),
         color.stroke_width(width),
     );
-    area.draw(&el).map_err(err)
+    area.draw(&el).map_err(ChartError::from)
 }
 
 pub(crate) fn circle<DB: DrawingBackend>(
@@ -111,11 +117,11 @@ pub(crate) fn circle<DB: DrawingBackend>(
     r: i32,
     fill: RGBColor,
     outline: Option<RGBColor>,
-) -> R {
+) -> Result<(), ChartError> {
     let r = r.max(1) as u32;
-    area.draw(&Circle::new(c, r, fill.filled())).map_err(err)?;
+    area.draw(&Circle::new(c, r, fill.filled()))?;
     if let Some(o) = outline {
-        area.draw(&Circle::new(c, r, o.stroke_width(1))).map_err(err)?;
+        area.draw(&Circle::new(c, r, o.stroke_width(1)))?;
     }
     Ok(())
 }
@@ -127,10 +133,10 @@ pub(crate) fn triangle<DB: DrawingBackend>(
     r: i32,
     fill: RGBColor,
     outline: RGBColor,
-) -> R {
+) -> Result<(), ChartError> {
     let r = r.max(2);
     let pts = vec![(c.0, c.1 - r), (c.0 + r, c.1 + r * 3 / 4), (c.0 - r, c.1 + r * 3 / 4)];
-    area.draw(&Polygon::new(pts.clone(), fill.filled())).map_err(err)?;
+    area.draw(&Polygon::new(pts.clone(), fill.filled()))?;
     let mut closed = pts.clone();
     closed.push(pts[0]);
     line(area, closed, outline, 1)

@@ -7,9 +7,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::draw::{err, text, Txt, R};
+use super::draw::{text, Txt};
 use super::text::truncate;
-use super::{HitRegion, Theme, EMPTY_MESSAGE};
+use super::{ChartError, HitRegion, Theme, EMPTY_MESSAGE};
 
 pub(crate) type Area<DB> = DrawingArea<DB, Shift>;
 
@@ -95,8 +95,13 @@ impl PlotRect {
 }
 
 /// Fill the background and draw the title. Returns the y below the title.
-pub(crate) fn begin<DB: DrawingBackend>(area: &Area<DB>, theme: &Theme, f: &Frame, title: &str) -> R<i32> {
-    area.fill(&theme.background).map_err(err)?;
+pub(crate) fn begin<DB: DrawingBackend>(
+    area: &Area<DB>,
+    theme: &Theme,
+    f: &Frame,
+    title: &str,
+) -> Result<i32, ChartError> {
+    area.fill(&theme.background)?;
     // the estimate of `text_w` is for regular weight: bold runs about 15 % wider
     let t = truncate(title, (f.w - 2 * f.pad) as f64 / 1.15, f.title);
     text(area, theme, &t, f.w / 2, f.pad, &Txt::new(f.title, theme.text).at(HPos::Center, VPos::Top).bold())?;

@@ -3,10 +3,10 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::draw::{dashed, fill_rect, line, text, triangle, Txt, R};
+use super::draw::{dashed, fill_rect, line, text, triangle, Txt};
 use super::frame::{Area, Frame};
 use super::text::{text_w, truncate};
-use super::Theme;
+use super::{ChartError, Theme};
 
 pub(crate) enum Swatch {
     Box(RGBColor),
@@ -67,7 +67,7 @@ pub(crate) fn draw_legend<DB: DrawingBackend>(
     f: &Frame,
     items: Vec<(String, Swatch)>,
     top: i32,
-) -> R<i32> {
+) -> Result<i32, ChartError> {
     if items.is_empty() {
         return Ok(top);
     }

@@ -27,6 +27,7 @@ mod stacked;
 mod axes;
 mod categories;
 mod draw;
+mod error;
 mod frame;
 mod legend;
 mod palette;
@@ -35,6 +36,7 @@ mod ticks;
 mod time;
 
 pub use bar::draw_bar_chart;
+pub use error::ChartError;
 pub use heatmap::draw_heatmap;
 pub use line::draw_line_chart;
 pub use palette::{categorical, categorical_for, sequential};
@@ -105,8 +107,8 @@ impl HitRegion {
     }
 }
 
-/// Hit regions of everything drawn, or the error text of the backend (never a panic).
-pub type ChartResult = Result<Vec<HitRegion>, String>;
+/// Hit regions of everything drawn, or why it could not be drawn (never a panic).
+pub type ChartResult = Result<Vec<HitRegion>, ChartError>;
 
 /// Bars of one value per group. Negative values grow downwards (leftwards) from 0.
 pub struct BarChart {
@@ -177,12 +179,12 @@ pub fn to_svg(
     width: u32,
     height: u32,
     draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> ChartResult,
-) -> Result<(String, Vec<HitRegion>), String> {
+) -> Result<(String, Vec<HitRegion>), ChartError> {
     let mut buf = String::new();
     let hits = {
         let root = SVGBackend::with_string(&mut buf, (width, height)).into_drawing_area();
         let hits = draw(&root)?;
-        root.present().map_err(|e| e.to_string())?;
+        root.present()?;
         hits
     };
     Ok((buf, hits))
