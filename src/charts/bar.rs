@@ -3,8 +3,15 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::common::*;
+use super::axes::{
+    draw_axis_lines, draw_value_axis_bottom, draw_value_axis_left, draw_x_title, draw_y_title, fit_bottom_value_axis,
+    fit_left_value_axis, BottomValueAxis, LeftValueAxis, Scale,
+};
+use super::categories::{draw_categories, label_stride};
+use super::draw::{fill_rect, line, text, Txt};
+use super::frame::{begin, empty_state, tame, Frame, PlotRect};
 use super::palette::categorical;
+use super::text::{fit_labels, one_or_two_lines, text_w, two_lines_cut, widest};
 use super::{BarChart, ChartResult, Theme};
 
 /// Colour of bars with a value ≥ 0 (Okabe–Ito blue).

@@ -4,8 +4,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::common::*;
+use super::axes::{draw_x_title, draw_y_title};
+use super::categories::{draw_categories, label_stride, layout_categories};
+use super::draw::{fill_rect, stroke_rect, text, Txt};
+use super::frame::{begin, empty_state, tame, Frame, PlotRect};
 use super::palette::{blend, contrast_text, sequential};
+use super::text::{fit_labels, text_w, widest};
 use super::{ChartResult, Heatmap, Theme};
 
 /// Number of bands of the colour-scale legend.

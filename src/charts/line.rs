@@ -3,35 +3,16 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::common::*;
+use super::axes::{draw_axis_lines, draw_value_axis_bottom, draw_value_axis_left, draw_x_title, draw_y_title, Scale};
+use super::draw::{circle, line, triangle};
+use super::frame::{begin, empty_state, tame, Frame, PlotRect};
+use super::legend::{draw_legend, Swatch};
 use super::palette::{categorical_for, marker_colour};
+use super::text::{text_w, widest};
+use super::ticks::{nice_ticks, tick_count, tick_labels, time_ticks, Ticks};
+use super::time::{fmt_time, tame_ms, year_of, TimeStyle, MINUTE};
 use super::{ChartResult, LineChart, Theme};
-
-/// Candidate tick steps, in ms.
-const STEPS: [i64; 22] = [
-    MINUTE,
-    2 * MINUTE,
-    5 * MINUTE,
-    10 * MINUTE,
-    15 * MINUTE,
-    30 * MINUTE,
-    HOUR,
-    2 * HOUR,
-    3 * HOUR,
-    6 * HOUR,
-    12 * HOUR,
-    DAY,
-    2 * DAY,
-    7 * DAY,
-    14 * DAY,
-    28 * DAY,
-    91 * DAY,
-    182 * DAY,
-    364 * DAY,
-    2 * 364 * DAY,
-    5 * 364 * DAY,
-    10 * 364 * DAY,
-];
+use crate::model::time::format_offset;
 
 /// Valid (finite) points of each series, sorted by time.
 fn clean(chart: &LineChart) -> Vec<Vec<(i64, f64)>> {
@@ -95,43 +76,9 @@ impl LineChart {
             self.title,
             fmt_time(t0, off, TimeStyle::Full),
             fmt_time(t1, off, TimeStyle::Full),
-            offset_label(off)
+            format_offset(off)
         )
     }
-}
-
-/// Tick positions (ms) and their label style, fitting `width` pixels.
-fn time_ticks(t0: i64, t1: i64, width: i32, f: &Frame, offset_min: i32) -> (Vec<i64>, TimeStyle) {
-    let span = (t1 - t0).max(1);
-    let off = offset_min as i64 * MINUTE;
-    let mut chosen = (STEPS[STEPS.len() - 1], TimeStyle::Date);
-    for &step in STEPS.iter() {
-        let style = if step < DAY {
-            TimeStyle::MonthDayTime
-        } else if span < 360 * DAY {
-            TimeStyle::MonthDay
-        } else {
-            TimeStyle::Date
-        };
-        let sample = fmt_time(t0, offset_min, style);
-        let lw = text_w(&sample, f.small) + f.small * 1.5;
-        let max_n = ((width as f64 / lw).floor() as i64).max(1);
-        if span / step < max_n {
-            chosen = (step, style);
-            break;
-        }
-    }
-    let (mut step, style) = chosen;
-    while span / step > 12 {
-        step *= 2; // beyond the table (spans of centuries)
-    }
-    // weekly steps start on Mondays (1970-01-05 was a Monday)
-    let base = if step % (7 * DAY) == 0 { 4 * DAY } else { 0 };
-    let local0 = t0 + off - base;
-    let first = (local0.div_euclid(step) + 1) * step - off + base;
-    let first = if first - step >= t0 { first - step } else { first };
-    let ticks = (0..100).map(|k| first + k * step).take_while(|&t| t <= t1).collect();
-    (ticks, style)
 }
 
 /// Draw a line chart over time. Hit regions: one per line vertex, then one per marker.
@@ -226,7 +173,7 @@ pub fn draw_line_chart<DB: DrawingBackend>(
         &f,
         plot.y1 + gap * 2 + f.line_h(f.small),
         plot,
-        &format!("Time ({}{year})", offset_label(off)),
+        &format!("Time ({}{year})", format_offset(off)),
     )?;
 
     let mut hits = Vec::new();
@@ -257,31 +204,4 @@ pub fn draw_line_chart<DB: DrawingBackend>(
         hits.push(f.hit(p.0 - mr - 2, p.1 - mr - 2, p.0 + mr + 2, p.1 + mr + 2, tip.to_string()));
     }
     Ok(hits)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ticks_in_offset() {
-        let theme = Theme::light();
-        let mut s = String::new();
-        let root = plotters::prelude::SVGBackend::with_string(&mut s, (800, 400)).into_drawing_area();
-        let f = Frame::new(&root, &theme);
-        let t0 = 1_770_595_200_000; // 2026-02-09 00:00 UTC
-        let (ticks, style) = time_ticks(t0, t0 + DAY, 700, &f, 60);
-        assert_eq!(style, TimeStyle::MonthDayTime);
-        assert!(ticks.len() >= 3 && ticks.len() <= 13, "{}", ticks.len());
-        for t in &ticks {
-            let l = fmt_time(*t, 60, style);
-            assert!(l.ends_with(":00"), "{l}");
-        }
-        let (ticks, style) = time_ticks(t0, t0 + 30 * DAY, 700, &f, 0);
-        assert_eq!(style, TimeStyle::MonthDay);
-        assert!(!ticks.is_empty());
-        // weekly ticks fall on Mondays: 2026-02-09 is a Monday
-        let (ticks, _) = time_ticks(t0 - DAY, t0 + 120 * DAY, 700, &f, 0);
-        assert!(ticks.iter().all(|t| (t - t0).rem_euclid(7 * DAY) == 0), "{ticks:?}");
-    }
 }

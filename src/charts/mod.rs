@@ -16,15 +16,27 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+// the chart kinds, one file each
 mod bar;
-mod common;
 mod heatmap;
 mod line;
-mod palette;
 mod scatter;
 mod stacked;
 
+// what the kinds share
+mod axes;
+mod categories;
+mod draw;
+mod error;
+mod frame;
+mod legend;
+mod palette;
+mod text;
+mod ticks;
+mod time;
+
 pub use bar::draw_bar_chart;
+pub use error::ChartError;
 pub use heatmap::draw_heatmap;
 pub use line::draw_line_chart;
 pub use palette::{categorical, categorical_for, sequential};
@@ -95,8 +107,8 @@ impl HitRegion {
     }
 }
 
-/// Hit regions of everything drawn, or the error text of the backend (never a panic).
-pub type ChartResult = Result<Vec<HitRegion>, String>;
+/// Hit regions of everything drawn, or why it could not be drawn (never a panic).
+pub type ChartResult = Result<Vec<HitRegion>, ChartError>;
 
 /// Bars of one value per group. Negative values grow downwards (leftwards) from 0.
 pub struct BarChart {
@@ -167,12 +179,12 @@ pub fn to_svg(
     width: u32,
     height: u32,
     draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> ChartResult,
-) -> Result<(String, Vec<HitRegion>), String> {
+) -> Result<(String, Vec<HitRegion>), ChartError> {
     let mut buf = String::new();
     let hits = {
         let root = SVGBackend::with_string(&mut buf, (width, height)).into_drawing_area();
         let hits = draw(&root)?;
-        root.present().map_err(|e| e.to_string())?;
+        root.present()?;
         hits
     };
     Ok((buf, hits))
@@ -180,5 +192,5 @@ pub fn to_svg(
 
 /// A general-purpose number format: up to 3 significant decimals, thousands as k/M/G.
 pub fn format_number(v: f64) -> String {
-    common::smart_format(v)
+    ticks::smart_format(v)
 }

@@ -4,8 +4,15 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::common::*;
+use super::axes::{
+    draw_axis_lines, draw_value_axis_bottom, draw_value_axis_left, draw_x_title, draw_y_title, fit_bottom_value_axis,
+    BottomValueAxis, Scale,
+};
+use super::draw::{circle, text, Txt};
+use super::frame::{begin, empty_state, tame, Frame, PlotRect};
 use super::palette::{categorical, is_dark};
+use super::text::{text_w, truncate, widest};
+use super::ticks::{nice_ticks, tick_count, tick_labels};
 use super::{ChartResult, ScatterChart, Theme};
 
 /// Fill colour of the points: Okabe–Ito blue, sky blue on a dark background.

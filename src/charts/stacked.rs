@@ -4,8 +4,13 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::common::*;
+use super::axes::{draw_axis_lines, draw_value_axis_left, draw_y_title, fit_left_value_axis, LeftValueAxis, Scale};
+use super::categories::draw_categories;
+use super::draw::{dashed, fill_rect, line, text, Txt};
+use super::frame::{begin, empty_state, tame, Frame};
+use super::legend::{draw_legend, Swatch};
 use super::palette::categorical_for;
+use super::text::text_w;
 use super::{ChartResult, StackedBars, Theme};
 
 impl StackedBars {

@@ -15,7 +15,7 @@
 use super::charts::{charts_for, SECTIONS};
 use super::format::{self, grouped, heading, is_proportion, is_scalar, time_text_short, Markup};
 use super::Report;
-use crate::charts::{to_svg, Theme, EMPTY_MESSAGE};
+use crate::charts::{to_svg, ChartError, Theme, EMPTY_MESSAGE};
 use crate::model::time::{format_iso_ms, format_offset};
 use serde_json::Value;
 use std::fmt::Write;
@@ -453,12 +453,12 @@ fn tag_end(svg: &str, mut at: usize, closing: bool) -> Option<usize> {
 
 /// The chart as inline SVG that scales to the page: no fixed size, no namespace URL (inline SVG
 /// in HTML needs none), with its summary as accessible label.
-fn chart_svg(chart: &super::charts::Chart) -> Result<String, String> {
+fn chart_svg(chart: &super::charts::Chart) -> Result<String, ChartError> {
     let (svg, _) = to_svg(CHART_W, CHART_H, |a| chart.draw(a, &Theme::light()))?;
     if !svg_is_clean(&svg) {
-        return Err("the chart's SVG held unexpected markup".into());
+        return Err(ChartError::UnexpectedMarkup);
     }
-    let body_start = svg.find('>').map(|i| i + 1).ok_or("empty SVG")?;
+    let body_start = svg.find('>').map(|i| i + 1).ok_or(ChartError::EmptySvg)?;
     let body = &svg[body_start..];
     // shorten plotters' long font sizes (16.129032258064516 → 16.13)
     let mut body_out = String::with_capacity(body.len());
@@ -674,7 +674,7 @@ pub fn render(report: &Report) -> String {
                         o,
                         "<p class=chart-missing>Chart “{}” could not be drawn: {}</p>",
                         esc(c.chart.title()),
-                        esc(&e)
+                        esc(&e.to_string())
                     );
                 }
             }
