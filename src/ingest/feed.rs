@@ -5,7 +5,7 @@
 
 use super::archive::{self, ContainerKind, Decoder, Output};
 use super::lines::{LineEvent, LineSplitter, DEFAULT_MAX_LINE_BYTES};
-use super::{Counts, Store};
+use super::{Counts, SkipReason, Store};
 use crate::model::records::*;
 
 /// Which entries of a `.zip` (or files of a folder) are read: bosun's JSON Lines files.
@@ -573,14 +573,7 @@ pub(super) fn on_line_event(store: &mut Store, src: u32, ev: LineEvent<'_>) {
             if let Some(s) = store.sources.get_mut(src as usize) {
                 s.lines += 1;
             }
-            store.skip(
-                src,
-                number,
-                format!(
-                    "line too long: {len} bytes (the limit is {} bytes); skipped without reading it",
-                    DEFAULT_MAX_LINE_BYTES
-                ),
-            );
+            store.skip(src, number, SkipReason::TooLong { len });
         }
     }
 }

@@ -11,7 +11,7 @@
 //! * `archive/` — `.gz` and `.zip` decoded from chunks (`archive::Decoder`).
 //! * `lines.rs` — lines split across chunk boundaries with a bounded carry.
 //! * `parse.rs` — one line read in one pass (serde visitors, `fastjson.rs` first); `json.rs` the
-//!   lenient value readers.
+//!   lenient value readers; `skip.rs` — [`SkipReason`], why a line was skipped, as a kind.
 //! * `record.rs` — a parsed line made into the store's records.
 //! * `store.rs` — [`Store`]: interned names, records, sources and diagnostics.
 //! * `budget.rs` — the bytes the store holds and the room reserved for records.
@@ -28,9 +28,11 @@ mod lineset;
 pub mod parse;
 pub mod ranges;
 mod record;
+mod skip;
 mod store;
 
 pub use budget::{reservation_cap, Counts};
 pub use feed::{is_log_name, Feed, JunkCap, RatioCap, Stopped, SLICE_BYTES};
 pub use record::task_of_attempt;
+pub use skip::{SkipReason, ValueKind};
 pub use store::{cut_name, Diagnostics, SkippedLine, SourceInfo, Store, MAX_LISTED_SKIPS, MAX_REPEATED_NAME_CHARS};

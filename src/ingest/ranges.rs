@@ -16,7 +16,7 @@
 
 use super::feed::{check_head, feed_lines, on_line_event, too_many_sources, Open};
 use super::lines::{LineSplitter, DEFAULT_MAX_LINE_BYTES};
-use super::{Stopped, Store};
+use super::{SkipReason, Stopped, Store};
 use crate::model::records::*;
 use serde::{Deserialize, Serialize};
 
@@ -53,7 +53,7 @@ pub struct RangeResult {
     alert_contexts: Vec<Context>,
     warnings: Vec<(u32, String)>,
     /// (line within the range, reason), the first `MAX_LISTED_SKIPS`
-    skipped: Vec<(u64, String)>,
+    skipped: Vec<(u64, SkipReason)>,
     n_skipped: u64,
     /// duplicates of lines earlier in the same range
     duplicates: u64,

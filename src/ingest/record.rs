@@ -4,6 +4,7 @@
 use super::lines::Line;
 use super::parse::{parse_line, timestamp_of, DataFields, Shape, TopFields};
 use super::ranges;
+use super::skip::SkipReason;
 use super::Store;
 use crate::model::records::*;
 
@@ -24,7 +25,7 @@ impl Store {
             Ok(t) => t,
             Err(e) => {
                 let at = line.bytes.len() - bytes.len() + e.valid_up_to() + 1;
-                return self.skip(src, line.number, format!("invalid UTF-8 at byte {at}"));
+                return self.skip(src, line.number, SkipReason::InvalidUtf8 { at });
             }
         };
         let hash = xxhash_rust::xxh3::xxh3_128(bytes);
@@ -37,18 +38,16 @@ impl Store {
         }
         let mut top = match parse_line(text) {
             Ok(t) => t,
-            Err(reason) => {
-                let mut reason = reason.0;
-                if !line.terminated && reason.starts_with("truncated") {
-                    reason =
-                        format!("{reason}; it is the last line and has no line end: the file was probably cut off");
+            Err(mut reason) => {
+                if let SkipReason::Truncated { cut_off, .. } = &mut reason {
+                    *cut_off = !line.terminated;
                 }
                 return self.skip(src, line.number, reason);
             }
         };
         let shape = match top.shape() {
             Ok(s) => s,
-            Err(reason) => return self.skip(src, line.number, reason.0),
+            Err(reason) => return self.skip(src, line.number, reason),
         };
         // within a memory limit: the input stops at the first line whose record does not fit
         if self.limit.is_some_and(|limit| !self.make_room_for_line(shape, limit)) {

@@ -6,6 +6,7 @@ use super::lineset;
 use super::parse::TopFields;
 use super::ranges;
 use super::record::task_of_attempt;
+use super::skip::{self, SkipReason};
 use super::Feed;
 use crate::model::records::*;
 use std::collections::{BTreeMap, HashMap};
@@ -60,13 +61,15 @@ impl SourceInfo {
 pub struct SkippedLine {
     pub source: String,
     pub line: u64,
-    pub reason: String,
+    /// written as its text
+    #[serde(serialize_with = "skip::serialize_as_text")]
+    pub reason: SkipReason,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Diagnostics {
     /// the first [`MAX_LISTED_SKIPS`] skipped lines, in input order
-    pub skipped: Vec<(u32, u64, String)>,
+    pub skipped: Vec<(u32, u64, SkipReason)>,
     pub n_skipped: u64,
     pub duplicate_lines: u64,
     pub events_without_attempt: u64,
@@ -176,7 +179,7 @@ impl Store {
         (self.sources.len() - 1) as u32
     }
 
-    pub(super) fn skip(&mut self, src: u32, line: u64, reason: String) {
+    pub(super) fn skip(&mut self, src: u32, line: u64, reason: SkipReason) {
         self.diagnostics.n_skipped += 1;
         if let Some(s) = self.sources.get_mut(src as usize) {
             s.skipped += 1;
