@@ -2,7 +2,7 @@
 //! rest of the file still loads.
 
 use spyglass::dataset::sessions::Dataset;
-use spyglass::ingest::{Feed, Store};
+use spyglass::ingest::{Feed, SkipReason, Store};
 
 const GOOD: &str = r#"{"timestamp":"2026-02-09T14:23:45.123Z","attempt_id":"a1","task_id":"t1","executor":"codex","model":"m","event_type":"session_start","data":{"prompt_type":"initial"}}"#;
 
@@ -70,6 +70,7 @@ fn a_truncated_last_line_is_reported_as_truncated() {
     let text = format!("{}\n{}", good_line(1), &good_line(2)[..60]);
     let (store, skipped) = load(text.as_bytes());
     assert_eq!(skipped, vec!["2: truncated: the line ends inside a JSON value (column 60); it is the last line and has no line end: the file was probably cut off"]);
+    assert_eq!(store.skipped_lines()[0].reason, SkipReason::Truncated { column: 60, cut_off: true });
     assert_eq!(store.events.len(), 1);
 }
 
@@ -173,10 +174,7 @@ fn a_line_of_over_100_mb_is_skipped_with_its_length_in_bounded_memory() {
     feed.finish(&mut store);
     let len = 101 * (1u64 << 20) + 47 + 3;
     assert!(max_buffered <= 64 << 20, "held {max_buffered} bytes");
-    assert_eq!(
-        store.skipped_lines()[0].reason,
-        format!("line too long: {len} bytes (the limit is 67108864 bytes); skipped without reading it")
-    );
+    assert_eq!(store.skipped_lines()[0].reason, SkipReason::TooLong { len });
     assert_eq!(store.skipped_lines()[0].line, 2);
     assert_eq!(store.events.len(), 2);
 }

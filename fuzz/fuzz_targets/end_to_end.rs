@@ -1,7 +1,9 @@
 //! End to end: an input file (see `common::input_file`) read by `Feed` (in arbitrary chunks),
 //! `Dataset::new`, `Report::compute` with the default parameters and filters and with arbitrary
 //! ones (any value `--params` JSON could give: finite numbers, extreme integers, aliases,
-//! prices), then `to_json`, the text summary and the HTML report: nothing panics.
+//! prices), then `to_json` and the text summary: nothing panics. (Not the HTML report: its ~20 charts a report cost
+//! 30 times the rest, so ten million executions would take 17 hours of a core; the charts of
+//! extreme and hostile data are drawn by `tests/extremes.rs` and `tests/html_report.rs`.)
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use spyglass::ingest::Store;
@@ -124,8 +126,6 @@ fn render(data: &Dataset, fl: &Filters, p: &Parameters) {
     let report = Report::compute(data, fl, p);
     let json = report.to_json();
     assert!(json.starts_with('{'));
-    let html = spyglass::report::html::render(&report);
-    assert!(html.contains("</html>"));
     let _ = spyglass::report::text::render(&report);
 }
 

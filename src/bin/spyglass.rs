@@ -218,7 +218,12 @@ fn report(args: &[String]) -> Result<(), String> {
             }
         }
         for s in store.skipped_lines().iter().take(5) {
-            msg.push_str(&format!("\n  {}:{}: {}", escape_controls(&s.source), s.line, escape_controls(&s.reason)));
+            msg.push_str(&format!(
+                "\n  {}:{}: {}",
+                escape_controls(&s.source),
+                s.line,
+                escape_controls(&s.reason.to_string())
+            ));
         }
         return Err(msg);
     }

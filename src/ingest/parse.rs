@@ -1004,19 +1004,17 @@ pub enum Shape {
     Alert,
 }
 
-/// Why a line was skipped.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SkipReason(pub String);
+pub use super::skip::{SkipReason, ValueKind};
 
 impl<'a> TopFields<'a> {
     pub fn shape(&self) -> Result<Shape, SkipReason> {
         match &self.event_type {
             Some(Ok(_)) => Ok(Shape::Event),
-            Some(Err(WrongType)) => Err(SkipReason("`event_type` is not a non-empty string".into())),
+            Some(Err(WrongType)) => Err(SkipReason::EventTypeNotAString),
             None if self.metrics.is_some() => Ok(Shape::Metrics),
-            None if self.has_metrics => Err(SkipReason("`metrics` is not an object".into())),
+            None if self.has_metrics => Err(SkipReason::MetricsNotAnObject),
             None if self.alert_type.is_some() => Ok(Shape::Alert),
-            None => Err(SkipReason("a JSON object of no known shape (no `event_type`, `metrics` or `type`)".into())),
+            None => Err(SkipReason::UnknownShape),
         }
     }
 }
@@ -1055,7 +1053,7 @@ fn check_line(line: &str) -> Result<(), SkipReason> {
         return Err(not_an_object(line));
     }
     if let Some(column) = too_deep(line.as_bytes(), MAX_DEPTH) {
-        return Err(SkipReason(format!("nested too deeply (more than {MAX_DEPTH} levels) at column {column}")));
+        return Err(SkipReason::TooDeep { column });
     }
     Ok(())
 }
@@ -1109,29 +1107,30 @@ fn too_deep(b: &[u8], max: usize) -> Option<usize> {
 }
 
 fn not_an_object(line: &str) -> SkipReason {
-    let what = match serde_json::from_str::<serde_json::Value>(line) {
-        Ok(serde_json::Value::Array(_)) => "an array",
-        Ok(serde_json::Value::String(_)) => "a string",
-        Ok(serde_json::Value::Number(_)) => "a number",
-        Ok(serde_json::Value::Bool(_)) => "a boolean",
-        Ok(serde_json::Value::Null) => "null",
-        Ok(serde_json::Value::Object(_)) => "an object",
+    let kind = match serde_json::from_str::<serde_json::Value>(line) {
+        Ok(serde_json::Value::Array(_)) => ValueKind::Array,
+        Ok(serde_json::Value::String(_)) => ValueKind::String,
+        Ok(serde_json::Value::Number(_)) => ValueKind::Number,
+        Ok(serde_json::Value::Bool(_)) => ValueKind::Boolean,
+        Ok(serde_json::Value::Null) => ValueKind::Null,
+        Ok(serde_json::Value::Object(_)) => ValueKind::Object,
         Err(e) => return json_error(&e),
     };
-    SkipReason(format!("not a JSON object ({what})"))
+    SkipReason::NotAnObject(kind)
 }
 
 fn json_error(e: &serde_json::Error) -> SkipReason {
     use serde_json::error::Category;
     let msg = e.to_string();
     let core = msg.split(" at line ").next().unwrap_or(&msg);
-    SkipReason(match e.classify() {
-        Category::Eof => format!("truncated: the line ends inside a JSON value (column {})", e.column()),
-        _ if core.contains("recursion limit") => {
-            format!("nested too deeply (more than 128 levels) at column {}", e.column())
-        }
-        _ => format!("not valid JSON: {core} at column {}", e.column()),
-    })
+    let column = e.column();
+    match e.classify() {
+        // (`cut_off` is for the reader of the line to say: it knows whether the line has an end)
+        Category::Eof => SkipReason::Truncated { column, cut_off: false },
+        // serde_json's own limit is the spec's, `MAX_DEPTH`
+        _ if core.contains("recursion limit") => SkipReason::TooDeep { column },
+        _ => SkipReason::InvalidJson { message: core.to_string(), column },
+    }
 }
 
 #[cfg(test)]
@@ -1215,15 +1214,37 @@ mod tests {
     }
 
     #[test]
-    fn reasons_read_like_sentences() {
-        assert_eq!(parse_line("[1,2]").err().unwrap().0, "not a JSON object (an array)");
-        assert_eq!(parse_line("null").err().unwrap().0, "not a JSON object (null)");
-        assert_eq!(parse_line(r#"{"a":1 "b":2}"#).err().unwrap().0, "not valid JSON: expected `,` or `}` at column 8");
+    fn reasons_are_kinds() {
+        let reason = |line: &str| parse_line(line).err().unwrap();
+        assert_eq!(reason("[1,2]"), SkipReason::NotAnObject(ValueKind::Array));
+        assert_eq!(reason("null"), SkipReason::NotAnObject(ValueKind::Null));
+        assert_eq!(reason("true"), SkipReason::NotAnObject(ValueKind::Boolean));
         assert_eq!(
-            parse_line(r#"{"event_type":"x","data":{"out"#).err().unwrap().0,
+            reason(r#"{"a":1 "b":2}"#),
+            SkipReason::InvalidJson { message: "expected `,` or `}`".into(), column: 8 }
+        );
+        assert_eq!(reason("[1,"), SkipReason::Truncated { column: 3, cut_off: false });
+        assert_eq!(reason(r#"{"event_type":"x","data":{"out"#), SkipReason::Truncated { column: 30, cut_off: false });
+        // too deep: found by the scan before reading an object, by serde_json in anything else
+        let deep = format!("{{\"event_type\":\"x\",\"data\":{}{}}}", "[".repeat(200), "]".repeat(200));
+        assert_eq!(reason(&deep), SkipReason::TooDeep { column: 153 });
+        assert_eq!(reason(&"[".repeat(200)), SkipReason::TooDeep { column: 128 });
+        let shape = |line: &str| parse_line(line).unwrap().shape().err();
+        assert_eq!(shape(r#"{"event_type":""}"#), Some(SkipReason::EventTypeNotAString));
+        assert_eq!(shape(r#"{"metrics":[]}"#), Some(SkipReason::MetricsNotAnObject));
+        assert_eq!(shape(r#"{"hello":"world"}"#), Some(SkipReason::UnknownShape));
+        assert_eq!(shape(r#"{"type":"stuck"}"#), None);
+    }
+
+    #[test]
+    fn reasons_read_like_sentences() {
+        let text = |line: &str| parse_line(line).err().unwrap().to_string();
+        assert_eq!(text("[1,2]"), "not a JSON object (an array)");
+        assert_eq!(text(r#"{"a":1 "b":2}"#), "not valid JSON: expected `,` or `}` at column 8");
+        assert_eq!(
+            text(r#"{"event_type":"x","data":{"out"#),
             "truncated: the line ends inside a JSON value (column 30)"
         );
-        let deep = format!("{{\"event_type\":\"x\",\"data\":{}{}}}", "[".repeat(200), "]".repeat(200));
-        assert!(parse_line(&deep).err().unwrap().0.starts_with("nested too deeply"), "{:?}", parse_line(&deep).err());
+        assert_eq!(text(&"[".repeat(200)), "nested too deeply (more than 128 levels) at column 128");
     }
 }

@@ -14,8 +14,9 @@
 //! own: the caller pushes further bytes ([`RangeParser::needs_more`]) until its `\n` or the end
 //! of the file. A range with no `\n` at all lies inside one long line and yields nothing.
 
+use super::feed::{check_head, feed_lines, on_line_event, too_many_sources, Open};
 use super::lines::{LineSplitter, DEFAULT_MAX_LINE_BYTES};
-use super::{check_head, feed_lines, on_line_event, Open, Stopped, Store};
+use super::{SkipReason, Stopped, Store};
 use crate::model::records::*;
 use serde::{Deserialize, Serialize};
 
@@ -52,7 +53,7 @@ pub struct RangeResult {
     alert_contexts: Vec<Context>,
     warnings: Vec<(u32, String)>,
     /// (line within the range, reason), the first `MAX_LISTED_SKIPS`
-    skipped: Vec<(u64, String)>,
+    skipped: Vec<(u64, SkipReason)>,
     n_skipped: u64,
     /// duplicates of lines earlier in the same range
     duplicates: u64,
@@ -220,7 +221,7 @@ impl RangeMerge {
         let src = store.add_source(name.to_string(), "plain");
         let rejected = src as usize >= MAX_SOURCES;
         if rejected {
-            store.sources[src as usize].error = Some(super::too_many_sources());
+            store.sources[src as usize].error = Some(too_many_sources());
         }
         RangeMerge {
             src,

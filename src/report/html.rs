@@ -755,7 +755,7 @@ fn diagnostics(o: &mut String, doc: &Value, report: &Report) {
                 "<tr><td><code>{}:{}</code></td><td class=wide>{}</td></tr>",
                 esc(&sk.source),
                 sk.line,
-                esc(&sk.reason)
+                esc(&sk.reason.to_string())
             );
         }
         o.push_str("</tbody></table></div>");

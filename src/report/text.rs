@@ -67,7 +67,7 @@ pub fn render(r: &Report) -> String {
         );
     }
     for sk in d.skipped_lines.iter().take(20) {
-        let _ = writeln!(o, "  skipped {}:{}: {}", esc(&sk.source), sk.line, esc(&sk.reason));
+        let _ = writeln!(o, "  skipped {}:{}: {}", esc(&sk.source), sk.line, esc(&sk.reason.to_string()));
     }
     if d.skipped_lines_total > 20 {
         let _ = writeln!(o, "  … and {} more skipped lines (see --json)", d.skipped_lines_total - 20);
