@@ -1,0 +1,86 @@
+//! Timestamps.
+
+use super::json_writer::push_pad;
+use super::random::Rng;
+use crate::model::time::civil_from_days;
+
+pub(super) const SEC: i64 = 1000;
+
+pub(super) const MIN_MS: i64 = 60 * SEC;
+
+pub(super) const HOUR_MS: i64 = 60 * MIN_MS;
+
+pub(super) const DAY_MS: i64 = 24 * HOUR_MS;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum TsStyle {
+    /// `2026-02-09T14:23:45.123Z`
+    Millis,
+    /// `2026-02-09T14:23:45.1234567Z` (PowerShell round-trip)
+    Seven,
+    /// `2026-02-09T16:23:45.123+02:00`
+    Offset,
+    /// `2026-02-09T14:23:45Z`
+    Seconds,
+    /// `1770647025123`
+    EpochNum,
+    /// `"1770647025123"`
+    EpochStr,
+}
+
+/// Writes a timestamp JSON value; returns the UTC epoch ms it denotes.
+pub(super) fn write_ts(b: &mut Vec<u8>, ms: i64, style: TsStyle, rng: &mut Rng) -> i64 {
+    match style {
+        TsStyle::EpochNum => {
+            push_pad(b, ms, 1);
+            ms
+        }
+        TsStyle::EpochStr => {
+            b.push(b'"');
+            push_pad(b, ms, 1);
+            b.push(b'"');
+            ms
+        }
+        _ => {
+            let off_min = if style == TsStyle::Offset { 120 } else { 0 };
+            let local = ms + off_min * MIN_MS;
+            let days = local.div_euclid(DAY_MS);
+            let rem = local.rem_euclid(DAY_MS);
+            let (y, mo, d) = civil_from_days(days);
+            b.push(b'"');
+            push_pad(b, y, 4);
+            b.push(b'-');
+            push_pad(b, mo as i64, 2);
+            b.push(b'-');
+            push_pad(b, d as i64, 2);
+            b.push(b'T');
+            push_pad(b, rem / HOUR_MS, 2);
+            b.push(b':');
+            push_pad(b, rem / MIN_MS % 60, 2);
+            b.push(b':');
+            push_pad(b, rem / SEC % 60, 2);
+            let milli = rem % SEC;
+            let rep = match style {
+                TsStyle::Seconds => ms - milli,
+                TsStyle::Seven => {
+                    b.push(b'.');
+                    push_pad(b, milli, 3);
+                    push_pad(b, rng.range(0, 10_000), 4);
+                    ms
+                }
+                _ => {
+                    b.push(b'.');
+                    push_pad(b, milli, 3);
+                    ms
+                }
+            };
+            if off_min == 0 {
+                b.push(b'Z');
+            } else {
+                b.extend_from_slice(b"+02:00");
+            }
+            b.push(b'"');
+            rep
+        }
+    }
+}
