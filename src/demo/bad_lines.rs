@@ -2,10 +2,10 @@
 
 use std::io;
 
-use super::simulation::Gen;
+use super::simulation::Generator;
 use super::timestamps::*;
 
-impl Gen<'_> {
+impl Generator<'_> {
     /// Injects, now and then, a line the viewer must skip (or a blank line).
     pub(super) fn maybe_bad_line(&mut self) -> io::Result<()> {
         if !self.malformed || self.stream_lines < self.next_bad_line {
@@ -15,7 +15,7 @@ impl Gen<'_> {
         let kind = self.bad_kind % 10;
         self.bad_kind += 1;
         let mut b: Vec<u8> = Vec::new();
-        let ts_ms = self.t.last_ms.unwrap_or(self.start_ms);
+        let ts_ms = self.tally.last_ms.unwrap_or(self.start_ms);
         let mut ts = Vec::new();
         write_ts(&mut ts, ts_ms, TsStyle::Millis, &mut self.rng);
         let ts = String::from_utf8(ts).unwrap_or_default();
@@ -45,9 +45,9 @@ impl Gen<'_> {
                 let blank: &[u8] = self.rng.pick(&[&b""[..], &b"   "[..], &b"\t"[..], &b"\r"[..]]);
                 self.stream.extend_from_slice(blank);
                 self.stream.push(b'\n');
-                self.t.lines += 1;
-                self.t.blank_lines += 1;
-                self.t.stream_bytes += blank.len() as u64 + 1;
+                self.tally.lines += 1;
+                self.tally.blank_lines += 1;
+                self.tally.stream_bytes += blank.len() as u64 + 1;
                 self.stream_lines += 1;
                 return Ok(());
             }
@@ -79,9 +79,9 @@ impl Gen<'_> {
         }
         self.stream.extend_from_slice(&b);
         self.stream.push(b'\n');
-        self.t.lines += 1;
-        self.t.malformed_lines += 1;
-        self.t.stream_bytes += b.len() as u64 + 1;
+        self.tally.lines += 1;
+        self.tally.malformed_lines += 1;
+        self.tally.stream_bytes += b.len() as u64 + 1;
         self.stream_lines += 1;
         Ok(())
     }

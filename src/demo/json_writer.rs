@@ -1,12 +1,39 @@
-//! The JSON line writer.
+//! A small writer of one JSON line at a time, into a reused buffer.
+//!
+//! Keys are written as given (the generator's keys need no escaping); string values are escaped.
+//! Numbers are written by hand or by `{}` on an `f64` (the shortest text that reads back as the
+//! same value), so the bytes do not depend on a JSON library's formatting.
 
-pub(super) struct J {
-    pub(super) b: Vec<u8>,
-    pub(super) first: [bool; 24],
-    pub(super) d: usize,
+/// How a number is written: bare (`1234`) or as a string of the same digits (`"1234"`), as some
+/// writers do.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub(super) enum NumberForm {
+    #[default]
+    Bare,
+    Quoted,
 }
 
-pub(super) fn esc(b: &mut Vec<u8>, s: &str) {
+impl NumberForm {
+    pub(super) fn quoted_if(quoted: bool) -> NumberForm {
+        if quoted {
+            NumberForm::Quoted
+        } else {
+            NumberForm::Bare
+        }
+    }
+}
+
+/// The line being written: fields and items get their commas from the nesting they are in.
+pub(super) struct JsonLine {
+    /// The line so far (no newline: the file writers add it).
+    pub(super) bytes: Vec<u8>,
+    /// Per nesting depth: nothing written at this depth yet (no comma needed).
+    first_at_depth: [bool; 24],
+    depth: usize,
+}
+
+/// Appends `s` as a JSON string, quoted and escaped.
+pub(super) fn push_json_string(b: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     b.push(b'"');
     let bytes = s.as_bytes();
@@ -35,12 +62,13 @@ pub(super) fn esc(b: &mut Vec<u8>, s: &str) {
     b.push(b'"');
 }
 
-pub(super) fn push_f64(b: &mut Vec<u8>, v: f64) {
+fn push_f64(b: &mut Vec<u8>, v: f64) {
     use std::io::Write;
     let _ = write!(b, "{}", v);
 }
 
-pub(super) fn push_pad(b: &mut Vec<u8>, v: i64, width: usize) {
+/// Appends the decimal digits of `|v|`, zero-padded on the left to at least `width` digits.
+pub(super) fn push_digits(b: &mut Vec<u8>, v: i64, width: usize) {
     let mut tmp = [b'0'; 20];
     let mut i = tmp.len();
     let mut x = v.unsigned_abs();
@@ -56,96 +84,124 @@ pub(super) fn push_pad(b: &mut Vec<u8>, v: i64, width: usize) {
     b.extend_from_slice(&tmp[i..]);
 }
 
-impl J {
-    pub(super) fn new() -> J {
-        J { b: Vec::with_capacity(64 * 1024), first: [true; 24], d: 0 }
+impl JsonLine {
+    pub(super) fn new() -> JsonLine {
+        JsonLine { bytes: Vec::with_capacity(64 * 1024), first_at_depth: [true; 24], depth: 0 }
     }
+
+    /// Starts a new line (the buffer keeps its capacity).
     pub(super) fn clear(&mut self) {
-        self.b.clear();
-        self.d = 0;
+        self.bytes.clear();
+        self.depth = 0;
     }
-    pub(super) fn sep(&mut self) {
-        if !self.first[self.d] {
-            self.b.push(b',');
+
+    fn comma_unless_first(&mut self) {
+        if !self.first_at_depth[self.depth] {
+            self.bytes.push(b',');
         }
-        self.first[self.d] = false;
+        self.first_at_depth[self.depth] = false;
     }
+
     /// Opens an object or array (`bracket`) one level deeper.
-    pub(super) fn open_with(&mut self, bracket: u8) {
-        self.b.push(bracket);
-        self.d += 1;
-        self.first[self.d] = true;
+    fn open_bracket(&mut self, bracket: u8) {
+        self.bytes.push(bracket);
+        self.depth += 1;
+        self.first_at_depth[self.depth] = true;
     }
-    pub(super) fn close_with(&mut self, bracket: u8) {
-        self.b.push(bracket);
-        self.d -= 1;
+
+    fn close_bracket(&mut self, bracket: u8) {
+        self.bytes.push(bracket);
+        self.depth -= 1;
     }
-    pub(super) fn open(&mut self) {
-        self.open_with(b'{');
+
+    /// Opens the line's own object (or one whose key or comma is already written).
+    pub(super) fn open_object(&mut self) {
+        self.open_bracket(b'{');
     }
-    pub(super) fn close(&mut self) {
-        self.close_with(b'}');
+
+    pub(super) fn close_object(&mut self) {
+        self.close_bracket(b'}');
     }
+
+    pub(super) fn close_array(&mut self) {
+        self.close_bracket(b']');
+    }
+
+    /// Writes `"k":` (after a comma when needed); the value is written next by the caller.
     pub(super) fn key(&mut self, k: &str) {
-        self.sep();
-        self.b.push(b'"');
-        self.b.extend_from_slice(k.as_bytes());
-        self.b.extend_from_slice(b"\":");
+        self.comma_unless_first();
+        self.bytes.push(b'"');
+        self.bytes.extend_from_slice(k.as_bytes());
+        self.bytes.extend_from_slice(b"\":");
     }
-    pub(super) fn s(&mut self, k: &str, v: &str) {
+
+    pub(super) fn str_field(&mut self, k: &str, v: &str) {
         self.key(k);
-        esc(&mut self.b, v);
+        push_json_string(&mut self.bytes, v);
     }
-    pub(super) fn i(&mut self, k: &str, v: i64) {
+
+    pub(super) fn i64_field(&mut self, k: &str, v: i64) {
         self.key(k);
         if v < 0 {
-            self.b.push(b'-');
+            self.bytes.push(b'-');
         }
-        push_pad(&mut self.b, v, 1);
+        push_digits(&mut self.bytes, v, 1);
     }
-    /// A number, or with `as_str` the same digits as a string (`"1234"`).
-    pub(super) fn num(&mut self, k: &str, v: u64, as_str: bool) {
+
+    pub(super) fn u64_field(&mut self, k: &str, v: u64) {
+        self.u64_field_as(k, v, NumberForm::Bare);
+    }
+
+    pub(super) fn u64_field_as(&mut self, k: &str, v: u64, form: NumberForm) {
         self.key(k);
-        if as_str {
-            self.b.push(b'"');
+        let quoted = form == NumberForm::Quoted;
+        if quoted {
+            self.bytes.push(b'"');
         }
-        push_pad(&mut self.b, v as i64, 1);
-        if as_str {
-            self.b.push(b'"');
-        }
-    }
-    pub(super) fn f(&mut self, k: &str, v: f64) {
-        self.key(k);
-        push_f64(&mut self.b, v);
-    }
-    pub(super) fn fs(&mut self, k: &str, v: f64, as_str: bool) {
-        if as_str {
-            self.s(k, &v.to_string());
-        } else {
-            self.f(k, v);
+        push_digits(&mut self.bytes, v as i64, 1);
+        if quoted {
+            self.bytes.push(b'"');
         }
     }
-    pub(super) fn bo(&mut self, k: &str, v: bool) {
+
+    pub(super) fn f64_field(&mut self, k: &str, v: f64) {
         self.key(k);
-        self.b.extend_from_slice(if v { b"true" } else { b"false" });
+        push_f64(&mut self.bytes, v);
     }
-    pub(super) fn o(&mut self, k: &str) {
+
+    pub(super) fn f64_field_as(&mut self, k: &str, v: f64, form: NumberForm) {
+        match form {
+            NumberForm::Quoted => self.str_field(k, &v.to_string()),
+            NumberForm::Bare => self.f64_field(k, v),
+        }
+    }
+
+    pub(super) fn bool_field(&mut self, k: &str, v: bool) {
         self.key(k);
-        self.open();
+        self.bytes.extend_from_slice(if v { b"true" } else { b"false" });
     }
-    pub(super) fn a(&mut self, k: &str) {
+
+    /// Opens `"k":{`; close it with [`JsonLine::close_object`].
+    pub(super) fn open_object_field(&mut self, k: &str) {
         self.key(k);
-        self.open_with(b'[');
+        self.open_object();
     }
-    pub(super) fn a_end(&mut self) {
-        self.close_with(b']');
+
+    /// Opens `"k":[`; close it with [`JsonLine::close_array`].
+    pub(super) fn open_array_field(&mut self, k: &str) {
+        self.key(k);
+        self.open_bracket(b'[');
     }
-    pub(super) fn item_s(&mut self, v: &str) {
-        self.sep();
-        esc(&mut self.b, v);
+
+    /// A string item of the open array.
+    pub(super) fn str_item(&mut self, v: &str) {
+        self.comma_unless_first();
+        push_json_string(&mut self.bytes, v);
     }
-    pub(super) fn item_o(&mut self) {
-        self.sep();
-        self.open();
+
+    /// Opens an object item of the open array.
+    pub(super) fn open_object_item(&mut self) {
+        self.comma_unless_first();
+        self.open_object();
     }
 }

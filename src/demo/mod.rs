@@ -39,7 +39,7 @@ pub use crate::model::time::days_from_civil;
 pub use sink::{DemoSink, DiscardSink, MemorySink};
 pub use tally::{DemoTally, TokenBreakdown};
 
-use simulation::Gen;
+use simulation::Generator;
 use timestamps::{DAY_MS, HOUR_MS};
 
 /// What to generate.
@@ -75,7 +75,7 @@ impl Default for DemoConfig {
 
 /// Generates the whole folder, streaming, and returns the tally of what was written.
 pub fn generate(cfg: &DemoConfig, sink: &mut dyn DemoSink) -> io::Result<DemoTally> {
-    let mut g = Gen::new(cfg, sink);
+    let mut g = Generator::new(cfg, sink);
     g.run()?;
     g.finish()
 }

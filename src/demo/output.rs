@@ -3,7 +3,7 @@
 use std::io;
 
 use super::session::*;
-use super::simulation::Gen;
+use super::simulation::Generator;
 
 pub(super) const FLUSH_MAIN: usize = 256 * 1024;
 
@@ -17,63 +17,63 @@ pub(super) const METRICS: &str = "agent-metrics.jsonl";
 
 pub(super) const ALERTS: &str = "agent-alerts.jsonl";
 
-impl Gen<'_> {
-    /// Sends the line in `self.j.b` to the stream (and its copies) and counts it.
+impl Generator<'_> {
+    /// Sends the line in `self.json.bytes` to the stream (and its copies) and counts it.
     pub(super) fn write_event(&mut self, s: Option<&mut Session>, is_error: bool, rep: i64) -> io::Result<()> {
         self.maybe_bad_line()?;
-        self.t.events += 1;
-        self.span(rep);
+        self.tally.events += 1;
+        self.see_timestamp(rep);
         if is_error {
-            self.t.error_events += 1;
+            self.tally.error_events += 1;
         }
-        let line_len = self.j.b.len() as u64 + 1;
-        self.stream.extend_from_slice(&self.j.b);
+        let line_len = self.json.bytes.len() as u64 + 1;
+        self.stream.extend_from_slice(&self.json.bytes);
         self.stream.push(b'\n');
-        self.t.lines += 1;
-        self.t.stream_bytes += line_len;
+        self.tally.lines += 1;
+        self.tally.stream_bytes += line_len;
         self.stream_lines += 1;
         if self.rng.chance(0.0008) {
             // A writer retry: the same line appended twice.
-            self.stream.extend_from_slice(&self.j.b);
+            self.stream.extend_from_slice(&self.json.bytes);
             self.stream.push(b'\n');
-            self.t.lines += 1;
-            self.t.stream_bytes += line_len;
-            self.t.duplicate_lines += 1;
+            self.tally.lines += 1;
+            self.tally.stream_bytes += line_len;
+            self.tally.duplicate_lines += 1;
             self.stream_lines += 1;
         }
         if is_error {
-            self.errors.extend_from_slice(&self.j.b);
+            self.errors.extend_from_slice(&self.json.bytes);
             self.errors.push(b'\n');
-            self.t.lines += 1;
-            self.t.duplicate_lines += 1;
-            self.t.bytes += line_len;
+            self.tally.lines += 1;
+            self.tally.duplicate_lines += 1;
+            self.tally.bytes += line_len;
             if self.errors.len() >= FLUSH_MAIN {
                 self.sink.write(ERRORS, &self.errors)?;
                 self.errors.clear();
             }
         }
         match s {
-            None => self.t.events_without_attempt += 1,
+            None => self.tally.events_without_attempt += 1,
             Some(s) => {
                 self.mark_written(s);
                 if let Some(tr) = s.transcript.as_mut() {
                     if !s.transcript_started {
                         s.transcript_started = true;
-                        self.t.transcripts += 1;
+                        self.tally.transcripts += 1;
                         if s.transcript_crlf {
                             tr.extend_from_slice("\u{feff}".as_bytes());
-                            self.t.bytes += 3;
+                            self.tally.bytes += 3;
                         }
                     }
-                    tr.extend_from_slice(&self.j.b);
+                    tr.extend_from_slice(&self.json.bytes);
                     if s.transcript_crlf {
                         tr.push(b'\r');
-                        self.t.bytes += 1;
+                        self.tally.bytes += 1;
                     }
                     tr.push(b'\n');
-                    self.t.lines += 1;
-                    self.t.duplicate_lines += 1;
-                    self.t.bytes += line_len;
+                    self.tally.lines += 1;
+                    self.tally.duplicate_lines += 1;
+                    self.tally.bytes += line_len;
                     if tr.len() >= FLUSH_TRANSCRIPT {
                         let path = format!("agent-sessions/{}.jsonl", s.attempt_id);
                         self.sink.write(&path, tr)?;
@@ -92,10 +92,10 @@ impl Gen<'_> {
     pub(super) fn write_metrics_line(&mut self, line: &[u8], rep: i64) -> io::Result<()> {
         self.metrics.extend_from_slice(line);
         self.metrics.push(b'\n');
-        self.t.bytes += line.len() as u64 + 1;
-        self.t.lines += 1;
-        self.t.metrics_rows += 1;
-        self.span(rep);
+        self.tally.bytes += line.len() as u64 + 1;
+        self.tally.lines += 1;
+        self.tally.metrics_rows += 1;
+        self.see_timestamp(rep);
         if self.metrics.len() >= FLUSH_MAIN {
             self.sink.write(METRICS, &self.metrics)?;
             self.metrics.clear();

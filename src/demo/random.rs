@@ -1,8 +1,9 @@
-//! The seeded random source.
+//! The seeded random source, and the little math it needs done the same way everywhere.
+//!
+//! Everything here uses only integer operations and `+ - * /` on `f64` (no `ln`, `exp` or `powf`
+//! from the platform's maths library), so a seed gives the same bytes natively and in Wasm.
 
-use super::simulation::Gen;
-
-pub(super) fn splitmix(x: &mut u64) -> u64 {
+fn splitmix(x: &mut u64) -> u64 {
     *x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
     let mut z = *x;
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -19,9 +20,9 @@ pub(super) fn mix32(mut x: u32) -> u32 {
     x ^ (x >> 16)
 }
 
-/// xoshiro256**.
+/// xoshiro256**, seeded through splitmix64.
 pub(super) struct Rng {
-    pub(super) s: [u64; 4],
+    s: [u64; 4],
 }
 
 impl Rng {
@@ -29,6 +30,7 @@ impl Rng {
         let mut x = seed;
         Rng { s: [splitmix(&mut x), splitmix(&mut x), splitmix(&mut x), splitmix(&mut x)] }
     }
+
     pub(super) fn u64(&mut self) -> u64 {
         let s = &mut self.s;
         let r = s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
@@ -41,13 +43,17 @@ impl Rng {
         s[3] = s[3].rotate_left(45);
         r
     }
+
     /// Uniform in [0, 1).
-    pub(super) fn f(&mut self) -> f64 {
+    pub(super) fn fraction(&mut self) -> f64 {
         (self.u64() >> 11) as f64 * (1.0 / 9_007_199_254_740_992.0)
     }
+
+    /// Uniform integer in [0, n).
     pub(super) fn below(&mut self, n: usize) -> usize {
         ((self.u64() as u128 * n as u128) >> 64) as usize
     }
+
     /// Uniform integer in [lo, hi).
     pub(super) fn range(&mut self, lo: i64, hi: i64) -> i64 {
         if hi <= lo {
@@ -55,12 +61,17 @@ impl Rng {
         }
         lo + ((self.u64() as u128 * (hi - lo) as u128) >> 64) as i64
     }
+
+    /// True with probability `p`.
     pub(super) fn chance(&mut self, p: f64) -> bool {
-        self.f() < p
+        self.fraction() < p
     }
+
     pub(super) fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
         xs[self.below(xs.len())]
     }
+
+    /// An index drawn in proportion to the weights.
     pub(super) fn weighted(&mut self, ws: &[u32]) -> usize {
         let total: u32 = ws.iter().sum();
         let mut r = self.below(total as usize) as u32;
@@ -72,16 +83,39 @@ impl Rng {
         }
         ws.len() - 1
     }
+
     /// Approximately standard normal (Irwin–Hall, 12 uniforms).
     pub(super) fn normal(&mut self) -> f64 {
         let mut s = 0.0;
         for _ in 0..12 {
-            s += self.f();
+            s += self.fraction();
         }
         s - 6.0
     }
+
     pub(super) fn lognormal(&mut self, median: f64, sigma: f64) -> f64 {
         median * exp_det(sigma * self.normal())
+    }
+
+    /// An exponential variate with mean 1 (inverse CDF via a deterministic log).
+    pub(super) fn exponential(&mut self) -> f64 {
+        let u = 1.0 - self.fraction(); // (0, 1]
+        -ln_det(u)
+    }
+
+    /// A seeded version-4 UUID.
+    pub(super) fn uuid(&mut self) -> String {
+        let a = self.u64();
+        let b = self.u64();
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:x}{:03x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xfff,
+            8 + (b >> 62),
+            (b >> 48) & 0xfff,
+            b & 0xffff_ffff_ffff
+        )
     }
 }
 
@@ -107,8 +141,8 @@ pub(super) fn ln_det(x: f64) -> f64 {
     }
     let bits = x.to_bits();
     let e = ((bits >> 52) & 0x7ff) as i64 - 1023;
-    let m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000); // [1, 2)
-                                                                                    // ln(m) = 2 atanh((m-1)/(m+1))
+    // x = m * 2^e with m in [1, 2), and ln(m) = 2 atanh((m-1)/(m+1))
+    let m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
     let z = (m - 1.0) / (m + 1.0);
     let z2 = z * z;
     let mut term = z;
@@ -133,27 +167,4 @@ pub(super) fn round_to(x: f64, digits: i32) -> f64 {
 /// FNV-1a of a string (a salt for the real writer's fixed choices).
 pub(super) fn str_hash(s: &str) -> u32 {
     s.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ b as u32).wrapping_mul(0x0100_0193))
-}
-
-/// A seeded version-4 UUID.
-pub(super) fn uuid(r: &mut Rng) -> String {
-    let a = r.u64();
-    let b = r.u64();
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:x}{:03x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xfff,
-        8 + (b >> 62),
-        (b >> 48) & 0xfff,
-        b & 0xffff_ffff_ffff
-    )
-}
-
-impl Gen<'_> {
-    /// An exponential variate with mean 1 (inverse CDF via a deterministic log).
-    pub(super) fn expo(&mut self) -> f64 {
-        let u = 1.0 - self.rng.f(); // (0, 1]
-        -ln_det(u)
-    }
 }

@@ -3,38 +3,38 @@
 use std::io;
 
 use super::catalogue::*;
-use super::json_writer::esc;
+use super::json_writer::push_json_string;
 use super::random::{mix32, round_to, str_hash};
 use super::session::*;
-use super::simulation::Gen;
+use super::simulation::Generator;
 use super::tally::TokenBreakdown;
 use super::texts::{long_text, test_log};
 use super::timestamps::*;
 
-impl Gen<'_> {
+impl Generator<'_> {
     /// The line prefix of bosun's real writer (JavaScript: `toISOString()` timestamps).
-    pub(super) fn common_real(&mut self, s: &mut Session, t: i64, event_type: &str) -> i64 {
+    pub(super) fn begin_real_event(&mut self, s: &mut Session, t: i64, event_type: &str) -> i64 {
         let jitter = if self.rng.chance(0.2) { self.rng.range(0, 2500) } else { 0 };
         // strictly increasing: without sequence numbers, two equal lines would be one record
         let ms = (t - jitter).max(s.last_ms + s.seq.min(1) as i64).max(self.start_ms);
         s.last_ms = ms;
         s.seq += 1;
-        let with_task = !s.omit_task && !self.rrng.chance(0.1);
-        let j = &mut self.j;
-        j.clear();
-        j.open();
-        j.key("timestamp");
-        let rep = write_ts(&mut j.b, ms, TsStyle::Millis, &mut self.rng);
-        j.s("attempt_id", &s.attempt_id);
+        let with_task = !s.omit_task && !self.real_rng.chance(0.1);
+        let json = &mut self.json;
+        json.clear();
+        json.open_object();
+        json.key("timestamp");
+        let rep = write_ts(&mut json.bytes, ms, TsStyle::Millis, &mut self.rng);
+        json.str_field("attempt_id", &s.attempt_id);
         if let Some(id) = s.task.id.as_ref().filter(|_| with_task) {
-            j.s("task_id", id);
+            json.str_field("task_id", id);
         }
-        j.s("task_title", s.task.title);
-        j.s("task_description", s.task.description);
-        j.s("executor", s.exec_label);
-        j.s("executor_variant", s.variant);
-        j.s("model", s.model.name);
-        j.s("event_type", event_type);
+        json.str_field("task_title", s.task.title);
+        json.str_field("task_description", s.task.description);
+        json.str_field("executor", s.exec_label);
+        json.str_field("executor_variant", s.variant);
+        json.str_field("model", s.model.name);
+        json.str_field("event_type", event_type);
         if s.start_rep.is_none() {
             s.start_rep = Some(rep);
         }
@@ -108,7 +108,7 @@ impl Gen<'_> {
 
     /// The rollup bosun's real writer puts in `session_end` (with a duration) and in the
     /// metrics row (without): the same facts, field for field.
-    pub(super) fn real_rollup(&mut self, s: &Session, x: &Real, duration_ms: Option<i64>) {
+    pub(super) fn real_rollup(&mut self, s: &Session, x: &RealFacts, duration_ms: Option<i64>) {
         let success = s.outcome == Outcome::Success;
         let status = match s.outcome {
             Outcome::Success => "completed",
@@ -117,26 +117,26 @@ impl Gen<'_> {
             Outcome::Interrupted => "interrupted",
             Outcome::Error => "error",
         };
-        let j = &mut self.j;
-        j.s("completion_status", status);
+        let json = &mut self.json;
+        json.str_field("completion_status", status);
         if let Some(d) = duration_ms {
-            j.i("duration_ms", d);
+            json.i64_field("duration_ms", d);
         }
-        let st = x.counters_as_str;
-        j.num("tool_calls", s.tool_calls as u64, st);
-        j.num("tool_results", s.tool_results as u64, false);
-        j.num("tool_failures", s.tool_failures as u64, st);
-        j.num("commands", s.commands as u64, st);
-        j.num("command_failures", s.command_failures as u64, false);
-        j.num("permission_requests", (x.permission_requests + x.permission_denied) as u64, false);
-        j.num("permission_denied", x.permission_denied as u64, false);
-        j.num("prompt_tokens", s.prompt_tok, st);
-        j.num("completion_tokens", s.compl_tok, false);
-        j.num("total_tokens", s.prompt_tok + s.compl_tok, false);
+        let st = x.counters;
+        json.u64_field_as("tool_calls", s.tool_calls as u64, st);
+        json.u64_field("tool_results", s.tool_results as u64);
+        json.u64_field_as("tool_failures", s.tool_failures as u64, st);
+        json.u64_field_as("commands", s.commands as u64, st);
+        json.u64_field("command_failures", s.command_failures as u64);
+        json.u64_field("permission_requests", (x.permission_requests + x.permission_denied) as u64);
+        json.u64_field("permission_denied", x.permission_denied as u64);
+        json.u64_field_as("prompt_tokens", s.prompt_tok, st);
+        json.u64_field("completion_tokens", s.compl_tok);
+        json.u64_field("total_tokens", s.prompt_tok + s.compl_tok);
         // cost 0 when the SDK reported none (Codex, Claude): unknown, not free
-        j.f("cost_usd", if s.exec == 1 { round_to(s.cost, 4) } else { 0.0 });
-        j.s("model", s.model.name);
-        j.a("anomaly_actions");
+        json.f64_field("cost_usd", if s.exec == 1 { round_to(s.cost, 4) } else { 0.0 });
+        json.str_field("model", s.model.name);
+        json.open_array_field("anomaly_actions");
         for (k, a) in s.anomalies.iter().enumerate() {
             let (ty, action) = match *a {
                 "kill_tool_loop" => ("TOOL_CALL_LOOP", "kill"),
@@ -144,58 +144,58 @@ impl Gen<'_> {
                 "nudge_stuck_agent" => ("STALLED_AGENT", "warn"),
                 _ => ("SESSION_RESTARTS", "warn"),
             };
-            j.item_o();
-            j.s("type", ty);
-            j.s("action", action);
-            j.s("severity", "HIGH");
-            j.i("timestamp", s.start_rep.unwrap_or(0) + (k as i64 + 1) * 61_000);
-            j.close();
+            json.open_object_item();
+            json.str_field("type", ty);
+            json.str_field("action", action);
+            json.str_field("severity", "HIGH");
+            json.i64_field("timestamp", s.start_rep.unwrap_or(0) + (k as i64 + 1) * 61_000);
+            json.close_object();
         }
-        j.a_end();
-        j.bo("auto_resume", x.auto_resume || s.continues > 0);
-        j.bo("success", success);
-        j.i("retry_count", s.starts.saturating_sub(1) as i64);
-        j.i("attempts", s.starts as i64);
-        j.i("continues", s.continues as i64);
-        j.bo("first_shot_success", success && s.starts == 1 && s.continues == 0 && s.ptype == "initial");
-        j.bo("agent_made_commits", !s.files.is_empty() && !x.commits_before_resume);
+        json.close_array();
+        json.bool_field("auto_resume", x.auto_resume || s.continues > 0);
+        json.bool_field("success", success);
+        json.i64_field("retry_count", s.starts.saturating_sub(1) as i64);
+        json.i64_field("attempts", s.starts as i64);
+        json.i64_field("continues", s.continues as i64);
+        json.bool_field("first_shot_success", success && s.starts == 1 && s.continues == 0 && s.ptype == "initial");
+        json.bool_field("agent_made_commits", !s.files.is_empty() && !x.commits_before_resume);
         // bosun's diff layout: a summary line, then one indented line per file
-        self.txt.clear();
+        self.text.clear();
         let n = s.files.len() as u32;
         if n == 0 {
-            self.txt.push_str("(no diff stats available)");
+            self.text.push_str("(no diff stats available)");
         } else {
             use std::fmt::Write;
-            let _ = write!(self.txt, "{} file(s) changed, +{} -{}", n, s.lines_added, s.lines_deleted);
+            let _ = write!(self.text, "{} file(s) changed, +{} -{}", n, s.lines_added, s.lines_deleted);
             let w = s.files.iter().map(|f| f.len()).max().unwrap_or(0);
             for (k, f) in s.files.iter().enumerate() {
                 let k = k as u32;
                 let a = s.lines_added / n + (k < s.lines_added % n) as u32;
                 let d = s.lines_deleted / n + (k < s.lines_deleted % n) as u32;
-                let _ = write!(self.txt, "\n  {:<w$}  {:>5}  {:>5}", f, format!("+{a}"), format!("-{d}"));
+                let _ = write!(self.text, "\n  {:<w$}  {:>5}  {:>5}", f, format!("+{a}"), format!("-{d}"));
             }
         }
-        let j = &mut self.j;
-        j.s("diff_summary", &self.txt);
-        j.i("diff_files_changed", n as i64);
-        j.i("diff_lines_added", s.lines_added as i64);
-        j.i("diff_lines_deleted", s.lines_deleted as i64);
+        let json = &mut self.json;
+        json.str_field("diff_summary", &self.text);
+        json.i64_field("diff_files_changed", n as i64);
+        json.i64_field("diff_lines_added", s.lines_added as i64);
+        json.i64_field("diff_lines_deleted", s.lines_deleted as i64);
     }
 
     /// Counts a file as touched by a real-style task (once per task).
     pub(super) fn real_hot_file(&mut self, s: &mut Session, file: &'static str) {
         if !s.task.counted_files.contains(&file) {
             s.task.counted_files.push(file);
-            *self.t.real_hot_files.entry(file.to_string()).or_default() += 1;
+            *self.tally.real_hot_files.entry(file.to_string()).or_default() += 1;
         }
     }
 
     /// One event of a real-style session, written as bosun's real writer does.
-    pub(super) fn emit_real(&mut self, s: &mut Session, x: &mut Real, ev: Ev, t: i64) -> io::Result<()> {
+    pub(super) fn emit_real(&mut self, s: &mut Session, x: &mut RealFacts, ev: Event, t: i64) -> io::Result<()> {
         let Some(et) = event_type_of(&ev) else { return Ok(()) };
         // What the SDK saw, whether or not the writer keeps the line.
         match &ev {
-            Ev::Call(tool) => {
+            Event::Call(tool) => {
                 s.tool_calls += 1;
                 if tool.kind == 0 {
                     s.commands += 1;
@@ -204,7 +204,7 @@ impl Gen<'_> {
                     s.files.push(tool.arg);
                 }
             }
-            Ev::Result { tool, ok, .. } => {
+            Event::Result { tool, ok, .. } => {
                 s.tool_results += 1;
                 if !ok {
                     s.tool_failures += 1;
@@ -222,12 +222,12 @@ impl Gen<'_> {
         }
         // The writer drops Claude's content blocks (no tool events) and Copilot's tool results.
         match &ev {
-            Ev::Call(_) if s.exec == 2 => return Ok(()),
-            Ev::Result { .. } if s.exec != 0 => return Ok(()),
+            Event::Call(_) if s.exec == 2 => return Ok(()),
+            Event::Result { .. } if s.exec != 0 => return Ok(()),
             _ => {}
         }
         let mut error: Option<(&'static str, &'static str, String)> = None;
-        if let Ev::Error { cat, tpl } = &ev {
+        if let Event::Error { cat, tpl } = &ev {
             let num = self.rng.range(2, 90);
             let (written, canonical, message) = Self::real_error(s, x.salt, cat, *tpl, num);
             let fp = fingerprint_of(&message);
@@ -253,7 +253,7 @@ impl Gen<'_> {
             }
             error = Some((written, canonical, message));
         }
-        let rep = self.common_real(s, t, et);
+        let rep = self.begin_real_event(s, t, et);
         let mut usage_ev: Option<(u64, Option<f64>)> = None;
         let mut tokens = TokenBreakdown::default();
         let mut end: Option<(Option<f64>, Option<u64>, &'static str)> = None;
@@ -261,44 +261,45 @@ impl Gen<'_> {
         let mut codex_call: Option<(bool, bool)> = None;
         let mut copilot_file: Option<&'static str> = None;
         let mut codex_result: Option<bool> = None;
-        self.j.o("data");
+        self.json.open_object_field("data");
         match ev {
-            Ev::Start { ptype, reason } => {
+            Event::Start { ptype, reason } => {
                 s.starts += 1;
-                self.txt.clear();
-                self.txt.push_str("You are working on task \"");
-                self.txt.push_str(s.task.title);
-                self.txt.push_str("\".\n");
-                self.txt.push_str(s.task.description);
+                self.text.clear();
+                self.text.push_str("You are working on task \"");
+                self.text.push_str(s.task.title);
+                self.text.push_str("\".\n");
+                self.text.push_str(s.task.description);
                 if ptype != "initial" {
-                    self.txt.push_str("\nThe previous attempt did not finish; continue from the current branch state.");
+                    self.text
+                        .push_str("\nThe previous attempt did not finish; continue from the current branch state.");
                 }
-                self.j.s("prompt", &self.txt);
-                self.j.s("prompt_type", ptype);
+                self.json.str_field("prompt", &self.text);
+                self.json.str_field("prompt_type", ptype);
                 if let Some(r) = reason {
-                    self.j.s("followup_reason", r);
+                    self.json.str_field("followup_reason", r);
                 }
             }
-            Ev::Status { from, to } => {
-                self.j.s("from", from);
-                self.j.s("to", to);
+            Event::Status { from, to } => {
+                self.json.str_field("from", from);
+                self.json.str_field("to", to);
             }
-            Ev::Thinking => {
-                self.txt.clear();
-                self.txt.push_str(self.rng.pick(THOUGHTS));
-                self.j.s("thinking", &self.txt);
+            Event::Thinking => {
+                self.text.clear();
+                self.text.push_str(self.rng.pick(THOUGHTS));
+                self.json.str_field("thinking", &self.text);
             }
-            Ev::Output { long } => {
-                self.consume(s);
-                self.txt.clear();
-                self.txt.push_str(self.rng.pick(OUTPUTS));
+            Event::Output { long } => {
+                self.model_turn(s);
+                self.text.clear();
+                self.text.push_str(self.rng.pick(OUTPUTS));
                 if long {
                     let n = self.rng.range(2_000, 12_000) as usize;
-                    long_text(&mut self.rng, &mut self.txt, PROJECTS[s.task.project].files, n);
+                    long_text(&mut self.rng, &mut self.text, PROJECTS[s.task.project].files, n);
                 }
-                self.j.s("output", &self.txt);
+                self.json.str_field("output", &self.text);
             }
-            Ev::Call(tool) if s.exec == 0 => {
+            Event::Call(tool) if s.exec == 0 => {
                 // Codex: `shell`, its arguments as a JSON string, the command an array
                 let line: String = match tool.kind {
                     0 => tool.arg.to_string(),
@@ -309,99 +310,99 @@ impl Gen<'_> {
                 let mut params: Vec<u8> = Vec::with_capacity(line.len() + 80);
                 params.extend_from_slice(b"{\"command\":[");
                 if tool.kind == 1 {
-                    esc(&mut params, "apply_patch");
+                    push_json_string(&mut params, "apply_patch");
                 } else {
                     params.extend_from_slice(b"\"bash\",\"-lc\"");
                 }
                 params.push(b',');
-                esc(&mut params, &line);
+                push_json_string(&mut params, &line);
                 params.extend_from_slice(b"],\"workdir\":");
-                esc(&mut params, &format!("/work/{}", PROJECTS[s.task.project].id));
+                push_json_string(&mut params, &format!("/work/{}", PROJECTS[s.task.project].id));
                 params.extend_from_slice(b",\"timeout_ms\":600000}");
-                self.j.s("tool_name", "shell");
-                self.j.s("tool_params", std::str::from_utf8(&params).unwrap_or("{}"));
+                self.json.str_field("tool_name", "shell");
+                self.json.str_field("tool_params", std::str::from_utf8(&params).unwrap_or("{}"));
                 let cmdline = if tool.kind == 1 { format!("apply_patch {line}") } else { line };
                 codex_call = Some((
                     TEST_PATTERNS.iter().any(|p| cmdline.contains(p)),
                     LINT_PATTERNS.iter().any(|p| cmdline.contains(p)),
                 ));
             }
-            Ev::Call(tool) => {
+            Event::Call(tool) => {
                 // Copilot: an object, a shell command as a string
-                self.j.s("tool_name", tool.name);
-                self.j.o("tool_params");
+                self.json.str_field("tool_name", tool.name);
+                self.json.open_object_field("tool_params");
                 match tool.kind {
-                    0 => self.j.s("command", tool.arg),
+                    0 => self.json.str_field("command", tool.arg),
                     1 => {
-                        self.j.s("path", tool.arg);
-                        self.j.s("explanation", "Apply the fix");
+                        self.json.str_field("path", tool.arg);
+                        self.json.str_field("explanation", "Apply the fix");
                         copilot_file = Some(tool.arg);
                     }
-                    2 => self.j.s("path", tool.arg),
-                    _ => self.j.s("query", tool.arg),
+                    2 => self.json.str_field("path", tool.arg),
+                    _ => self.json.str_field("query", tool.arg),
                 }
-                self.j.close();
+                self.json.close_object();
             }
-            Ev::Result { tool, ok, long } => {
+            Event::Result { tool, ok, long } => {
                 // Codex: no tool_name, no call id; the output text and a status
-                self.txt.clear();
+                self.text.clear();
                 match tool.kind {
-                    0 if tool.is_test => test_log(&mut self.rng, &mut self.txt, ok, if long { 120 } else { 8 }),
-                    0 => self.txt.push_str(if ok { "exit status 0" } else { "exit status 1: command failed" }),
-                    1 => self.txt.push_str(if ok {
+                    0 if tool.is_test => test_log(&mut self.rng, &mut self.text, ok, if long { 120 } else { 8 }),
+                    0 => self.text.push_str(if ok { "exit status 0" } else { "exit status 1: command failed" }),
+                    1 => self.text.push_str(if ok {
                         "Success. Updated the following files:\nM "
                     } else {
                         "apply_patch verification failed: hunk did not match "
                     }),
-                    _ => self.txt.push_str("fn main() {\n    run();\n}\n"),
+                    _ => self.text.push_str("fn main() {\n    run();\n}\n"),
                 }
                 if tool.kind == 1 {
-                    self.txt.push_str(tool.arg);
+                    self.text.push_str(tool.arg);
                 }
-                self.j.s("result", &self.txt);
-                self.j.s("status", if ok { "completed" } else { "failed" });
+                self.json.str_field("result", &self.text);
+                self.json.str_field("status", if ok { "completed" } else { "failed" });
                 codex_result = Some(ok);
             }
-            Ev::Error { .. } => {
+            Event::Error { .. } => {
                 if let Some((written, _, message)) = &error {
                     let unknown = *written == "unknown";
                     let conf = if unknown {
-                        round_to(0.2 + self.rng.f() * 0.3, 2)
+                        round_to(0.2 + self.rng.fraction() * 0.3, 2)
                     } else {
-                        round_to(0.7 + self.rng.f() * 0.29, 2)
+                        round_to(0.7 + self.rng.fraction() * 0.29, 2)
                     };
-                    self.j.s("error_message", message);
-                    self.j.s("error_category", written);
-                    self.j.s("error_fingerprint", &fingerprint_of(message));
-                    self.j.f("error_confidence", conf);
-                    if self.rrng.chance(0.3) {
-                        self.j.s("source", if unknown { "stderr" } else { "sdk" });
+                    self.json.str_field("error_message", message);
+                    self.json.str_field("error_category", written);
+                    self.json.str_field("error_fingerprint", &fingerprint_of(message));
+                    self.json.f64_field("error_confidence", conf);
+                    if self.real_rng.chance(0.3) {
+                        self.json.str_field("source", if unknown { "stderr" } else { "sdk" });
                     }
                 }
             }
-            Ev::Usage => {
+            Event::Usage => {
                 // the SDK's own usage object
                 let (p, c, cost) = (s.pending_p, s.pending_c, s.pending_cost);
                 s.pending_p = 0;
                 s.pending_c = 0;
                 s.pending_cost = 0.0;
-                let j = &mut self.j;
+                let json = &mut self.json;
                 match s.exec {
                     0 => {
-                        let cached = p * (2 + self.rrng.below(5) as u64) / 10;
-                        j.num("input_tokens", p, false);
-                        j.num("cached_input_tokens", cached, false);
-                        j.num("output_tokens", c, false);
+                        let cached = p * (2 + self.real_rng.below(5) as u64) / 10;
+                        json.u64_field("input_tokens", p);
+                        json.u64_field("cached_input_tokens", cached);
+                        json.u64_field("output_tokens", c);
                         tokens =
                             TokenBreakdown { input: p, cached_input: cached, output: c, ..TokenBreakdown::default() };
                         usage_ev = Some((p + c, None));
                     }
                     1 => {
                         let v = round_to(cost, 6);
-                        j.num("prompt_tokens", p, false);
-                        j.num("completion_tokens", c, false);
-                        j.num("total_tokens", p + c, false);
-                        j.f("cost_usd", v);
+                        json.u64_field("prompt_tokens", p);
+                        json.u64_field("completion_tokens", c);
+                        json.u64_field("total_tokens", p + c);
+                        json.f64_field("cost_usd", v);
                         tokens = TokenBreakdown { input: p, output: c, ..TokenBreakdown::default() };
                         usage_ev = Some((p + c, Some(v)));
                     }
@@ -409,10 +410,10 @@ impl Gen<'_> {
                         let read = p * 6 / 10;
                         let created = p / 10;
                         let input = p - read - created;
-                        j.num("input_tokens", input, false);
-                        j.num("output_tokens", c, false);
-                        j.num("cache_read_input_tokens", read, false);
-                        j.num("cache_creation_input_tokens", created, false);
+                        json.u64_field("input_tokens", input);
+                        json.u64_field("output_tokens", c);
+                        json.u64_field("cache_read_input_tokens", read);
+                        json.u64_field("cache_creation_input_tokens", created);
                         tokens = TokenBreakdown {
                             input,
                             cache_read: read,
@@ -424,15 +425,15 @@ impl Gen<'_> {
                     }
                 }
             }
-            Ev::Followup { reason } => {
+            Event::Followup { reason } => {
                 s.continues += 1;
-                self.j.s(
+                self.json.str_field(
                     "prompt",
                     "Continue. You seem to be stuck: summarise what you tried, then take a different approach.",
                 );
-                self.j.s("followup_reason", reason);
+                self.json.str_field("followup_reason", reason);
             }
-            Ev::End => {
+            Event::End => {
                 let duration = rep - s.start_rep.unwrap_or(rep);
                 self.real_rollup(s, x, Some(duration));
                 let total = s.prompt_tok + s.compl_tok;
@@ -448,34 +449,34 @@ impl Gen<'_> {
                 let tok = (total > 0 || cost.is_some_and(|c| c > 0.0)).then_some(total);
                 end = Some((cost.filter(|_| tok.is_some()), tok, status));
             }
-            Ev::Alert(_) | Ev::Crash => {}
+            Event::Alert(_) | Event::Crash => {}
         }
-        self.j.close();
-        self.j.s("branch", &s.branch);
-        self.j.close();
+        self.json.close_object();
+        self.json.str_field("branch", &s.branch);
+        self.json.close_object();
         if s.rotated {
             return Ok(()); // only its metrics row survives
         }
         // Account for what is now written.
         if let Some((_, canonical, _)) = &error {
-            *self.t.real_error_categories.entry(canonical.to_string()).or_default() += 1;
+            *self.tally.real_error_categories.entry(canonical.to_string()).or_default() += 1;
             if error.as_ref().is_some_and(|e| e.0 == "unknown") {
-                self.t.real_inferred_errors += 1;
+                self.tally.real_inferred_errors += 1;
             }
         }
         if let Some((test, lint)) = codex_call {
-            self.t.real_codex_shell_calls += 1;
-            self.t.real_codex_test_runs += test as usize;
-            self.t.real_codex_lint_runs += lint as usize;
+            self.tally.real_codex_shell_calls += 1;
+            self.tally.real_codex_test_runs += test as usize;
+            self.tally.real_codex_lint_runs += lint as usize;
             x.unanswered += 1;
         }
         if let Some(ok) = codex_result {
-            self.t.real_codex_shell_results += 1;
-            self.t.real_codex_shell_failures += !ok as usize;
+            self.tally.real_codex_shell_results += 1;
+            self.tally.real_codex_shell_failures += !ok as usize;
             x.unanswered = x.unanswered.saturating_sub(1);
         }
         if s.exec == 1 && et == "tool_call" {
-            self.t.real_copilot_calls += 1;
+            self.tally.real_copilot_calls += 1;
         }
         if let Some(f) = copilot_file {
             self.real_hot_file(s, f);

@@ -3,6 +3,7 @@
 use std::collections::VecDeque;
 
 use super::catalogue::Model;
+use super::json_writer::NumberForm;
 use super::tally::TokenBreakdown;
 use super::timestamps::TsStyle;
 
@@ -34,7 +35,7 @@ pub(super) struct Tool {
     pub(super) is_test: bool,
 }
 
-pub(super) enum Ev {
+pub(super) enum Event {
     Start {
         ptype: &'static str,
         reason: Option<&'static str>,
@@ -68,19 +69,19 @@ pub(super) enum Ev {
 }
 
 /// The `event_type` an event is written with (`None` for what is not an event line).
-pub(super) fn event_type_of(ev: &Ev) -> Option<&'static str> {
+pub(super) fn event_type_of(ev: &Event) -> Option<&'static str> {
     Some(match ev {
-        Ev::Start { .. } => "session_start",
-        Ev::Status { .. } => "status_change",
-        Ev::Thinking => "agent_thinking",
-        Ev::Output { .. } => "agent_output",
-        Ev::Call(_) => "tool_call",
-        Ev::Result { .. } => "tool_result",
-        Ev::Error { .. } => "error",
-        Ev::Usage => "usage",
-        Ev::Followup { .. } => "followup_sent",
-        Ev::End => "session_end",
-        Ev::Alert(_) | Ev::Crash => return None,
+        Event::Start { .. } => "session_start",
+        Event::Status { .. } => "status_change",
+        Event::Thinking => "agent_thinking",
+        Event::Output { .. } => "agent_output",
+        Event::Call(_) => "tool_call",
+        Event::Result { .. } => "tool_result",
+        Event::Error { .. } => "error",
+        Event::Usage => "usage",
+        Event::Followup { .. } => "followup_sent",
+        Event::End => "session_end",
+        Event::Alert(_) | Event::Crash => return None,
     })
 }
 
@@ -149,7 +150,7 @@ pub(super) struct Session {
     pub(super) guardrail: Option<&'static str>,
     pub(super) no_change: bool,
     pub(super) newer_end: bool,
-    pub(super) queue: VecDeque<(i64, Ev)>,
+    pub(super) queue: VecDeque<(i64, Event)>,
     // progress
     pub(super) seq: u64,
     pub(super) sim_ms: i64,
@@ -186,21 +187,22 @@ pub(super) struct Session {
     pub(super) nest_cost: Option<f64>,
     pub(super) nest_tok: Option<u64>,
     /// The real writer's style, and what only it writes.
-    pub(super) real: Option<Box<Real>>,
+    pub(super) real: Option<Box<RealFacts>>,
     /// No line of this (real-style) session carries task_id.
     pub(super) omit_task: bool,
 }
 
 /// The facts of a session written in bosun's real writer's style.
 #[derive(Default)]
-pub(super) struct Real {
+pub(super) struct RealFacts {
     /// Seeds the session's fixed choices (an error of the same kind reads the same every time).
     pub(super) salt: u32,
     /// Four or more transient errors, and no other: `failed_session_transient_errors`.
     pub(super) story_transient: bool,
     /// permission_denied > 0 in the rollup without a permission-wait error.
     pub(super) silent_denial: bool,
-    pub(super) counters_as_str: bool,
+    /// Some counters of its rollup written as strings.
+    pub(super) counters: NumberForm,
     pub(super) auto_resume: bool,
     /// agent_made_commits false beside a non-empty diff (computed before an auto-resume).
     pub(super) commits_before_resume: bool,

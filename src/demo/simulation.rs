@@ -5,12 +5,12 @@ use std::collections::{BinaryHeap, VecDeque};
 use std::io;
 
 use super::catalogue::*;
-use super::json_writer::J;
+use super::json_writer::{JsonLine, NumberForm};
 use super::output::{ALERTS, ERRORS, FLUSH_MAIN, METRICS, STREAM};
-use super::random::{mix32, round_to, uuid, Rng};
+use super::random::{mix32, round_to, Rng};
 use super::session::*;
 use super::sink::DemoSink;
-use super::tally::{DemoTally, Fin};
+use super::tally::{DemoTally, Resolved};
 use super::timestamps::*;
 use super::{DemoConfig, MAX_ACTIVE};
 
@@ -19,10 +19,10 @@ pub(super) enum Item {
     Skill,
     Session(Box<Session>),
     Next(Box<Task>),
-    Rewrite(Vec<u8>, i64, Fin),
+    Rewrite(Vec<u8>, i64, Resolved),
 }
 
-pub(super) struct Gen<'a> {
+pub(super) struct Generator<'a> {
     pub(super) sink: &'a mut dyn DemoSink,
     pub(super) rng: Rng,
     pub(super) start_ms: i64,
@@ -39,8 +39,8 @@ pub(super) struct Gen<'a> {
     pub(super) skill_ctr: u32,
     pub(super) mean_gap_ms: f64,
     pub(super) burst: (i64, i64, usize),
-    pub(super) j: J,
-    pub(super) txt: String,
+    pub(super) json: JsonLine,
+    pub(super) text: String,
     pub(super) stream: Vec<u8>,
     pub(super) errors: Vec<u8>,
     pub(super) metrics: Vec<u8>,
@@ -50,17 +50,17 @@ pub(super) struct Gen<'a> {
     pub(super) next_bad_line: u64,
     pub(super) bad_kind: u32,
     pub(super) no_task: bool,
-    pub(super) t: DemoTally,
+    pub(super) tally: DemoTally,
     /// The real-writer share: its own PRNG, so that the guide-shaped output does not change
     /// when the share is 0.
     pub(super) share: f64,
-    pub(super) rrng: Rng,
+    pub(super) real_rng: Rng,
     /// The UUID of the latest real-style task (its skill_invoke lines carry it).
     pub(super) last_real_task: Option<String>,
 }
 
-impl<'a> Gen<'a> {
-    pub(super) fn new(cfg: &DemoConfig, sink: &'a mut dyn DemoSink) -> Gen<'a> {
+impl<'a> Generator<'a> {
+    pub(super) fn new(cfg: &DemoConfig, sink: &'a mut dyn DemoSink) -> Generator<'a> {
         let mut rng = Rng::new(cfg.seed);
         let days = (cfg.sessions as f64 / 60.0).clamp(1.0, 28.0);
         let span_ms = days * DAY_MS as f64;
@@ -69,7 +69,7 @@ impl<'a> Gen<'a> {
         let burst_exec = 1 + rng.below(2);
         let burst_start = cfg.start_ms + ((span_ms * 0.45) as i64 / HOUR_MS) * HOUR_MS + 17 * MIN_MS;
         let burst_len = rng.range(70, 110) * MIN_MS;
-        Gen {
+        Generator {
             sink,
             rng,
             start_ms: cfg.start_ms,
@@ -86,8 +86,8 @@ impl<'a> Gen<'a> {
             skill_ctr: 0,
             mean_gap_ms: span_ms / tasks,
             burst: (burst_start, burst_start + burst_len, burst_exec),
-            j: J::new(),
-            txt: String::with_capacity(16 * 1024),
+            json: JsonLine::new(),
+            text: String::with_capacity(16 * 1024),
             stream: Vec::with_capacity(FLUSH_MAIN + 64 * 1024),
             errors: Vec::new(),
             metrics: Vec::new(),
@@ -97,16 +97,16 @@ impl<'a> Gen<'a> {
             next_bad_line: 37,
             bad_kind: 0,
             no_task: false,
-            t: DemoTally::default(),
+            tally: DemoTally::default(),
             share: if cfg.real_writer_share.is_finite() { cfg.real_writer_share.clamp(0.0, 1.0) } else { 0.0 },
-            rrng: Rng::new(cfg.seed ^ 0x5245_414c_5752_4954),
+            real_rng: Rng::new(cfg.seed ^ 0x5245_414c_5752_4954),
             last_real_task: None,
         }
     }
 }
 
-impl Gen<'_> {
-    pub(super) fn push(&mut self, at: i64, item: Item) {
+impl Generator<'_> {
+    pub(super) fn schedule(&mut self, at: i64, item: Item) {
         let idx = match self.free.pop() {
             Some(i) => {
                 self.slab[i] = Some(item);
@@ -125,9 +125,9 @@ impl Gen<'_> {
         if self.budget == 0 {
             return Ok(());
         }
-        self.push(self.start_ms, Item::Arrival);
+        self.schedule(self.start_ms, Item::Arrival);
         let first_skill = self.start_ms + self.rng.range(2 * MIN_MS, 40 * MIN_MS);
-        self.push(first_skill, Item::Skill);
+        self.schedule(first_skill, Item::Skill);
         while let Some(Reverse((t, _, idx))) = self.heap.pop() {
             let item = self.slab[idx].take().expect("scheduled item");
             self.free.push(idx);
@@ -138,8 +138,8 @@ impl Gen<'_> {
                 Item::Session(s) => self.on_session(s, t)?,
                 Item::Rewrite(line, ms, fin) => {
                     self.write_metrics_line(&line, ms)?;
-                    self.t.superseded_rows += 1;
-                    self.finalize(fin);
+                    self.tally.superseded_rows += 1;
+                    self.count_resolved(fin);
                 }
             }
         }
@@ -152,7 +152,7 @@ impl Gen<'_> {
         }
         if self.active >= MAX_ACTIVE {
             let d = self.rng.range(MIN_MS, 5 * MIN_MS);
-            self.push(t + d, Item::Arrival);
+            self.schedule(t + d, Item::Arrival);
             return Ok(());
         }
         let task = self.new_task();
@@ -165,8 +165,8 @@ impl Gen<'_> {
         if weekday >= 5 {
             f *= 2.2;
         }
-        let gap = (self.mean_gap_ms * f * self.expo()) as i64;
-        self.push(t + gap.max(SEC), Item::Arrival);
+        let gap = (self.mean_gap_ms * f * self.rng.exponential()) as i64;
+        self.schedule(t + gap.max(SEC), Item::Arrival);
         Ok(())
     }
 
@@ -192,8 +192,8 @@ impl Gen<'_> {
             7 => Some("api_key"),
             _ => None,
         };
-        let real = self.share > 0.0 && self.rrng.chance(self.share);
-        let id = if real { Some(uuid(&mut self.rrng)) } else { id };
+        let real = self.share > 0.0 && self.real_rng.chance(self.share);
+        let id = if real { Some(self.real_rng.uuid()) } else { id };
         Box::new(Task {
             real,
             counted_files: Vec::new(),
@@ -203,7 +203,7 @@ impl Gen<'_> {
             project,
             slug,
             trouble,
-            difficulty: r.f() * 0.35 + if trouble.is_some() { 0.15 } else { 0.0 },
+            difficulty: r.fraction() * 0.35 + if trouble.is_some() { 0.15 } else { 0.0 },
             attempts: 0,
             counted: false,
             last_exec: r.weighted(&EXEC_WEIGHTS),
@@ -396,22 +396,22 @@ impl Gen<'_> {
             task,
         };
         let mut s = Box::new(s);
-        s.queue.push_back((0, Ev::Start { ptype, reason }));
+        s.queue.push_back((0, Event::Start { ptype, reason }));
         if self.rng.chance(0.4) {
-            s.queue.push_back((self.rng.range(200, 2000), Ev::Status { from: "todo", to: "inprogress" }));
+            s.queue.push_back((self.rng.range(200, 2000), Event::Status { from: "todo", to: "inprogress" }));
         }
         if s.task.real {
             self.make_real(&mut s);
         }
-        self.push(t, Item::Session(s));
+        self.schedule(t, Item::Session(s));
     }
 
     /// Turns a planned session into one of bosun's real writer: its ids and labels, and the
-    /// stories only that writer has. Draws only from `rrng`.
+    /// stories only that writer has. Draws only from `real_rng`.
     pub(super) fn make_real(&mut self, s: &mut Session) {
-        let r = &mut self.rrng;
-        let task_uuid = s.task.id.clone().unwrap_or_else(|| uuid(r));
-        s.attempt_id = format!("{}-{}", task_uuid, uuid(r));
+        let r = &mut self.real_rng;
+        let task_uuid = s.task.id.clone().unwrap_or_else(|| r.uuid());
+        s.attempt_id = format!("{}-{}", task_uuid, r.uuid());
         s.session_id = s.attempt_id.clone();
         s.branch = format!("ve/{}-{}", &task_uuid[..8], s.task.slug);
         s.exec_label = EXEC_LOWER[s.exec];
@@ -432,41 +432,41 @@ impl Gen<'_> {
             && r.chance(0.12);
         let auto_resume = r.chance(0.4);
         s.omit_task = r.chance(0.15);
-        let real = Real {
+        let real = RealFacts {
             salt: r.u64() as u32,
             story_transient,
             silent_denial,
-            counters_as_str: r.chance(0.25),
+            counters: NumberForm::quoted_if(r.chance(0.25)),
             auto_resume,
             commits_before_resume: auto_resume && r.chance(0.5),
             permission_requests: r.below(3) as u32,
             permission_denied: if silent_denial { 1 + r.below(3) as u32 } else { 0 },
             all_transient: true,
-            ..Real::default()
+            ..RealFacts::default()
         };
         s.real = Some(Box::new(real));
         self.last_real_task = Some(task_uuid);
         // The first model turn, so that every real-style session reports tokens.
-        s.queue.push_back((r.range(2 * SEC, 9 * SEC), Ev::Output { long: false }));
-        s.queue.push_back((r.range(50, 500), Ev::Usage));
+        s.queue.push_back((r.range(2 * SEC, 9 * SEC), Event::Output { long: false }));
+        s.queue.push_back((r.range(50, 500), Event::Usage));
     }
 
     pub(super) fn on_session(&mut self, mut s: Box<Session>, t: i64) -> io::Result<()> {
         s.sim_ms = t;
         let (_, ev) = s.queue.pop_front().expect("queued event");
         match ev {
-            Ev::End => {
-                self.emit(&mut s, Ev::End, t)?;
+            Event::End => {
+                self.emit(&mut s, Event::End, t)?;
                 return self.end_session(s, t);
             }
-            Ev::Crash => return self.end_session(s, t),
+            Event::Crash => return self.end_session(s, t),
             ev => self.emit(&mut s, ev, t)?,
         }
         if s.queue.is_empty() {
-            self.plan_step(&mut s, t);
+            self.plan_turn(&mut s, t);
         }
         let delay = s.queue.front().map(|q| q.0).unwrap_or(SEC);
-        self.push(t + delay.max(1), Item::Session(s));
+        self.schedule(t + delay.max(1), Item::Session(s));
         Ok(())
     }
 
@@ -477,29 +477,29 @@ impl Gen<'_> {
         self.skill_ctr += 1;
         let skill = self.rng.pick(SKILLS);
         let style = if self.rng.chance(0.3) { TsStyle::Seven } else { TsStyle::Millis };
-        let j = &mut self.j;
-        j.clear();
-        j.open();
-        j.key("timestamp");
-        let rep = write_ts(&mut j.b, t, style, &mut self.rng);
-        j.s("event_type", "skill_invoke");
-        if self.share > 0.0 && self.rrng.chance(self.share) {
+        let json = &mut self.json;
+        json.clear();
+        json.open_object();
+        json.key("timestamp");
+        let rep = write_ts(&mut json.bytes, t, style, &mut self.rng);
+        json.str_field("event_type", "skill_invoke");
+        if self.share > 0.0 && self.real_rng.chance(self.share) {
             // the real skills module: no attempt_id, but the task, the executor and a source
             if let Some(task) = &self.last_real_task {
-                j.s("task_id", task);
-                j.s("executor", EXEC_LOWER[self.rrng.below(3)]);
-                j.s("source", "skills");
+                json.str_field("task_id", task);
+                json.str_field("executor", EXEC_LOWER[self.real_rng.below(3)]);
+                json.str_field("source", "skills");
             }
         }
-        j.o("data");
-        j.s("skill_name", skill);
-        j.s("invocation_id", &format!("sk-{:08x}", mix32(self.skill_ctr ^ 0x00c0_ffee)));
-        j.s("source", "skills.js");
-        j.close();
-        j.close();
+        json.open_object_field("data");
+        json.str_field("skill_name", skill);
+        json.str_field("invocation_id", &format!("sk-{:08x}", mix32(self.skill_ctr ^ 0x00c0_ffee)));
+        json.str_field("source", "skills.js");
+        json.close_object();
+        json.close_object();
         self.write_event(None, false, rep)?;
-        let gap = (self.mean_gap_ms * 4.0 * self.expo()) as i64;
-        self.push(t + gap.max(10 * SEC), Item::Skill);
+        let gap = (self.mean_gap_ms * 4.0 * self.rng.exponential()) as i64;
+        self.schedule(t + gap.max(10 * SEC), Item::Skill);
         Ok(())
     }
 
@@ -520,14 +520,14 @@ impl Gen<'_> {
             }
         }
         // The metrics row, and now and then a later rewrite of it.
-        let mut pending: Option<(Vec<u8>, i64, Fin)> = None;
+        let mut pending: Option<(Vec<u8>, i64, Resolved)> = None;
         let real = s.real.take();
         let fin = if let Some(x) = real.as_deref().filter(|_| s.write_row) {
             let row_ms = t + self.rng.range(500, 4 * SEC);
             let (rep, facts) = self.render_real_row(&s, x, row_ms);
-            let line = std::mem::take(&mut self.j.b);
+            let line = std::mem::take(&mut self.json.bytes);
             self.write_metrics_line(&line, rep)?;
-            self.j.b = line;
+            self.json.bytes = line;
             self.mark_written(&mut s);
             for k in 0..s.files.len() {
                 let f = s.files[k];
@@ -539,7 +539,7 @@ impl Gen<'_> {
                 let later = row_ms + self.rng.range(10 * MIN_MS, 180 * MIN_MS);
                 let (rep2, facts2) = self.render_real_row(&s, x, later);
                 let fin2 = self.resolve(&s, Some(&facts2));
-                pending = Some((self.j.b.clone(), rep2, fin2));
+                pending = Some((self.json.bytes.clone(), rep2, fin2));
                 fin.cost = None; // unused: the rewrite decides
             }
             fin
@@ -551,18 +551,19 @@ impl Gen<'_> {
                 || !matches!(s.usage, UsageStyle::CopilotMetrics | UsageStyle::CopilotSummaryOnly)
                 || self.rng.chance(0.5);
             let usage_obj = !s.design_note && self.rng.chance(0.1);
-            let (rep, facts) = self.render_row(&s, row_ms, zeros, false, cost_field, usage_obj);
-            let line = std::mem::take(&mut self.j.b);
+            let (rep, facts) = self.render_guide_row(&s, row_ms, zeros, false, cost_field, usage_obj);
+            let line = std::mem::take(&mut self.json.bytes);
             self.write_metrics_line(&line, rep)?;
-            self.j.b = line;
+            self.json.bytes = line;
             self.mark_written(&mut s);
             let mut fin = self.resolve(&s, Some(&facts));
             if self.rng.chance(0.06) || (zeros && s.usage != UsageStyle::None && self.rng.chance(0.5)) {
                 // bosun re-runs its rollup later (review finished, usage recovered).
                 let later = row_ms + self.rng.range(10 * MIN_MS, 180 * MIN_MS);
-                let (rep2, facts2) = self.render_row(&s, later, s.usage == UsageStyle::None, true, true, usage_obj);
+                let (rep2, facts2) =
+                    self.render_guide_row(&s, later, s.usage == UsageStyle::None, true, true, usage_obj);
                 let fin2 = self.resolve(&s, Some(&facts2));
-                pending = Some((self.j.b.clone(), rep2, fin2));
+                pending = Some((self.json.bytes.clone(), rep2, fin2));
                 fin.cost = None; // unused: the rewrite decides
             }
             fin
@@ -571,10 +572,10 @@ impl Gen<'_> {
         };
         if let Some(x) = &real {
             if x.silent_denial && s.wrote_any {
-                self.t.real_silent_permission_denials += 1;
+                self.tally.real_silent_permission_denials += 1;
             }
             if x.usage_written {
-                self.t.real_tokens.insert(s.attempt_id.clone(), x.tokens);
+                self.tally.real_tokens.insert(s.attempt_id.clone(), x.tokens);
             }
         }
         s.real = real;
@@ -587,8 +588,8 @@ impl Gen<'_> {
             }
         }
         match pending {
-            Some((line, rep2, fin2)) => self.push(rep2, Item::Rewrite(line, rep2, fin2)),
-            None => self.finalize(fin),
+            Some((line, rep2, fin2)) => self.schedule(rep2, Item::Rewrite(line, rep2, fin2)),
+            None => self.count_resolved(fin),
         }
         // Does the task go on? Retries after failures, follow-ups after anomalies.
         let anomaly = !s.anomalies.is_empty();
@@ -607,7 +608,7 @@ impl Gen<'_> {
             task.last_anomaly = anomaly;
             self.reserved += 1;
             let delay = self.rng.range(MIN_MS, 90 * MIN_MS);
-            self.push(t + delay, Item::Next(task));
+            self.schedule(t + delay, Item::Next(task));
         }
         Ok(())
     }
@@ -620,10 +621,10 @@ impl Gen<'_> {
                 self.sink.write(path, buf)?;
             }
         }
-        self.t.bytes += self.t.stream_bytes;
+        self.tally.bytes += self.tally.stream_bytes;
         if self.no_task {
-            self.t.tasks += 1;
+            self.tally.tasks += 1;
         }
-        Ok(self.t)
+        Ok(self.tally)
     }
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::session::Session;
-use super::simulation::Gen;
+use super::simulation::Generator;
 
 /// The generator's own count of what it wrote, computed in the code path that
 /// writes each line, following analytics-spec.md (dedup, superseded rows, usage
@@ -70,19 +70,19 @@ pub struct DemoTally {
     pub real_error_categories: BTreeMap<String, usize>,
     /// Of those, the errors written with category `unknown` (the category must be inferred).
     pub real_inferred_errors: usize,
-    /// Real-style Codex `tool_call`s (all `shell`, params a JSON string with an array command),
+    /// RealFacts-style Codex `tool_call`s (all `shell`, params a JSON string with an array command),
     /// their `tool_result`s (no tool_name: each answers the oldest unanswered call), and the
     /// results with status `failed`.
     pub real_codex_shell_calls: usize,
     pub real_codex_shell_results: usize,
     pub real_codex_shell_failures: usize,
-    /// Real-style Codex calls whose command line (the array joined, a `bash -lc` wrapper
+    /// RealFacts-style Codex calls whose command line (the array joined, a `bash -lc` wrapper
     /// unwrapped) runs tests / a linter by the spec's `tools` patterns.
     pub real_codex_test_runs: usize,
     pub real_codex_lint_runs: usize,
-    /// Real-style Copilot tool calls (written without results).
+    /// RealFacts-style Copilot tool calls (written without results).
     pub real_copilot_calls: usize,
-    /// Real-style sessions whose tokens are known and whose cost is unknown (rollups with
+    /// RealFacts-style sessions whose tokens are known and whose cost is unknown (rollups with
     /// `cost_usd` 0 beside tokens, usage events without cost: Codex and Claude).
     pub real_cost_unknown_sessions: usize,
     /// Failed real-style sessions with `permission_denied` > 0 in their rollup (metrics row and
@@ -113,7 +113,7 @@ pub struct TokenBreakdown {
 }
 
 /// A session's facts as the viewer resolves them (computed from written lines).
-pub(super) struct Fin {
+pub(super) struct Resolved {
     pub(super) real: bool,
     pub(super) model: &'static str,
     pub(super) success: Option<bool>,
@@ -129,32 +129,32 @@ pub(super) struct RowFacts {
     pub(super) all_zero: bool,
 }
 
-impl Gen<'_> {
+impl Generator<'_> {
     pub(super) fn mark_written(&mut self, s: &mut Session) {
         if !s.wrote_any {
             s.wrote_any = true;
-            self.t.sessions += 1;
+            self.tally.sessions += 1;
             if s.task.real {
-                self.t.real_sessions += 1;
-                self.t.real_sessions_without_task_id += s.omit_task as usize;
+                self.tally.real_sessions += 1;
+                self.tally.real_sessions_without_task_id += s.omit_task as usize;
             }
         }
         if !s.task.counted {
             s.task.counted = true;
             if s.task.id.is_some() {
-                self.t.tasks += 1;
+                self.tally.tasks += 1;
             } else {
                 self.no_task = true;
             }
         }
     }
 
-    pub(super) fn span(&mut self, ms: i64) {
-        self.t.first_ms = Some(self.t.first_ms.map_or(ms, |f| f.min(ms)));
-        self.t.last_ms = Some(self.t.last_ms.map_or(ms, |l| l.max(ms)));
+    pub(super) fn see_timestamp(&mut self, ms: i64) {
+        self.tally.first_ms = Some(self.tally.first_ms.map_or(ms, |f| f.min(ms)));
+        self.tally.last_ms = Some(self.tally.last_ms.map_or(ms, |l| l.max(ms)));
     }
 
-    pub(super) fn resolve(&self, s: &Session, row: Option<&RowFacts>) -> Fin {
+    pub(super) fn resolve(&self, s: &Session, row: Option<&RowFacts>) -> Resolved {
         let (rc, rt, rs) = match row {
             Some(r) if r.all_zero => (None, None, r.success),
             Some(r) => (r.cost, r.tokens, r.success),
@@ -165,7 +165,7 @@ impl Gen<'_> {
         // learn), and a rollup of only zeros knows no tokens either
         let zero = |c: Option<f64>| c.filter(|&c| c != 0.0);
         let end_tok = if zero(s.end_cost).is_none() && s.end_tok == Some(0) { None } else { s.end_tok };
-        Fin {
+        Resolved {
             real: s.task.real,
             model: s.model.name,
             success: rs.or(end_success),
@@ -174,27 +174,27 @@ impl Gen<'_> {
         }
     }
 
-    pub(super) fn finalize(&mut self, f: Fin) {
-        let e = self.t.per_model.entry(f.model.to_string()).or_insert((0, 0));
+    pub(super) fn count_resolved(&mut self, f: Resolved) {
+        let e = self.tally.per_model.entry(f.model.to_string()).or_insert((0, 0));
         e.0 += 1;
         match f.success {
             Some(true) => {
                 e.1 += 1;
-                self.t.successes += 1;
+                self.tally.successes += 1;
             }
-            Some(false) => self.t.failures += 1,
-            None => self.t.unknown_success += 1,
+            Some(false) => self.tally.failures += 1,
+            None => self.tally.unknown_success += 1,
         }
         if let Some(c) = f.cost {
-            self.t.sessions_with_cost += 1;
-            self.t.total_cost_usd = Some(self.t.total_cost_usd.unwrap_or(0.0) + c);
+            self.tally.sessions_with_cost += 1;
+            self.tally.total_cost_usd = Some(self.tally.total_cost_usd.unwrap_or(0.0) + c);
         }
         if f.real && f.cost.is_none() && f.tokens.is_some() {
-            self.t.real_cost_unknown_sessions += 1;
+            self.tally.real_cost_unknown_sessions += 1;
         }
         if let Some(tk) = f.tokens {
-            self.t.sessions_with_tokens += 1;
-            self.t.total_tokens = Some(self.t.total_tokens.unwrap_or(0) + tk);
+            self.tally.sessions_with_tokens += 1;
+            self.tally.total_tokens = Some(self.tally.total_tokens.unwrap_or(0) + tk);
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Timestamps.
 
-use super::json_writer::push_pad;
+use super::json_writer::push_digits;
 use super::random::Rng;
 use crate::model::time::civil_from_days;
 
@@ -32,12 +32,12 @@ pub(super) enum TsStyle {
 pub(super) fn write_ts(b: &mut Vec<u8>, ms: i64, style: TsStyle, rng: &mut Rng) -> i64 {
     match style {
         TsStyle::EpochNum => {
-            push_pad(b, ms, 1);
+            push_digits(b, ms, 1);
             ms
         }
         TsStyle::EpochStr => {
             b.push(b'"');
-            push_pad(b, ms, 1);
+            push_digits(b, ms, 1);
             b.push(b'"');
             ms
         }
@@ -48,29 +48,29 @@ pub(super) fn write_ts(b: &mut Vec<u8>, ms: i64, style: TsStyle, rng: &mut Rng) 
             let rem = local.rem_euclid(DAY_MS);
             let (y, mo, d) = civil_from_days(days);
             b.push(b'"');
-            push_pad(b, y, 4);
+            push_digits(b, y, 4);
             b.push(b'-');
-            push_pad(b, mo as i64, 2);
+            push_digits(b, mo as i64, 2);
             b.push(b'-');
-            push_pad(b, d as i64, 2);
+            push_digits(b, d as i64, 2);
             b.push(b'T');
-            push_pad(b, rem / HOUR_MS, 2);
+            push_digits(b, rem / HOUR_MS, 2);
             b.push(b':');
-            push_pad(b, rem / MIN_MS % 60, 2);
+            push_digits(b, rem / MIN_MS % 60, 2);
             b.push(b':');
-            push_pad(b, rem / SEC % 60, 2);
+            push_digits(b, rem / SEC % 60, 2);
             let milli = rem % SEC;
             let rep = match style {
                 TsStyle::Seconds => ms - milli,
                 TsStyle::Seven => {
                     b.push(b'.');
-                    push_pad(b, milli, 3);
-                    push_pad(b, rng.range(0, 10_000), 4);
+                    push_digits(b, milli, 3);
+                    push_digits(b, rng.range(0, 10_000), 4);
                     ms
                 }
                 _ => {
                     b.push(b'.');
-                    push_pad(b, milli, 3);
+                    push_digits(b, milli, 3);
                     ms
                 }
             };

@@ -2,26 +2,26 @@
 
 use super::catalogue::*;
 use super::session::*;
-use super::simulation::Gen;
+use super::simulation::Generator;
 use super::timestamps::*;
 
-impl Gen<'_> {
+impl Generator<'_> {
     /// Queues the next few events of a session (one "turn" of the agent).
-    pub(super) fn plan_step(&mut self, s: &mut Session, t: i64) {
+    pub(super) fn plan_turn(&mut self, s: &mut Session, t: i64) {
         let r = &mut self.rng;
         let p = &PROJECTS[s.task.project];
         let tools = TOOLS[s.exec];
         if s.steps_left == 0 {
             if s.crash {
-                s.queue.push_back((r.range(SEC, 20 * SEC), Ev::Crash));
+                s.queue.push_back((r.range(SEC, 20 * SEC), Event::Crash));
             } else {
                 if r.chance(0.3) {
-                    s.queue.push_back((r.range(SEC, 5 * SEC), Ev::Status { from: "inprogress", to: "inreview" }));
+                    s.queue.push_back((r.range(SEC, 5 * SEC), Event::Status { from: "inprogress", to: "inreview" }));
                 }
                 if matches!(s.usage, UsageStyle::CodexEvents | UsageStyle::ClaudeEvents) && s.pending_p > 0 {
-                    s.queue.push_back((r.range(100, 900), Ev::Usage));
+                    s.queue.push_back((r.range(100, 900), Event::Usage));
                 }
-                s.queue.push_back((r.range(300, 4 * SEC), Ev::End));
+                s.queue.push_back((r.range(300, 4 * SEC), Event::End));
             }
             return;
         }
@@ -36,9 +36,12 @@ impl Gen<'_> {
             // A provider having a bad day: transient errors only, then bosun gives up.
             let n = r.range(4, 7);
             for k in 0..n {
-                q.push_back((r.range(5 * SEC, 60 * SEC), Ev::Error { cat: "transient", tpl: k as usize + r.below(6) }));
+                q.push_back((
+                    r.range(5 * SEC, 60 * SEC),
+                    Event::Error { cat: "transient", tpl: k as usize + r.below(6) },
+                ));
             }
-            q.push_back((r.range(SEC, 5 * SEC), Ev::Output { long: false }));
+            q.push_back((r.range(SEC, 5 * SEC), Event::Output { long: false }));
             return;
         }
 
@@ -48,10 +51,10 @@ impl Gen<'_> {
             let n = r.range(3, 5) as u32;
             for k in 0..n {
                 let ptype = if k % 2 == 0 { "retry" } else { "followup" };
-                q.push_back((r.range(20 * SEC, 90 * SEC), Ev::Error { cat: "unknown", tpl: 0 }));
-                q.push_back((r.range(2 * SEC, 10 * SEC), Ev::Start { ptype, reason: Some("anomaly_recovery") }));
+                q.push_back((r.range(20 * SEC, 90 * SEC), Event::Error { cat: "unknown", tpl: 0 }));
+                q.push_back((r.range(2 * SEC, 10 * SEC), Event::Start { ptype, reason: Some("anomaly_recovery") }));
                 if k == 2 {
-                    q.push_back((r.range(300, 3000), Ev::Alert(AlertKind::Restarts { n: 3 })));
+                    q.push_back((r.range(300, 3000), Event::Alert(AlertKind::Restarts { n: 3 })));
                 }
             }
             s.anomalies.push("restart_session");
@@ -60,10 +63,10 @@ impl Gen<'_> {
         if let Some(cat) = s.guardrail {
             if step == 1 || r.chance(0.5) {
                 let tool = Tool { kind: 0, name: tools[0], arg: r.pick(p.builds), is_test: false };
-                q.push_back((r.range(2 * SEC, 20 * SEC), Ev::Call(tool.clone())));
+                q.push_back((r.range(2 * SEC, 20 * SEC), Event::Call(tool.clone())));
                 let wait = if cat == "permission_wait" { r.range(60 * SEC, 240 * SEC) } else { r.range(SEC, 6 * SEC) };
-                q.push_back((wait, Ev::Error { cat, tpl: r.below(2) }));
-                q.push_back((r.range(200, 2000), Ev::Result { tool, ok: false, long: false }));
+                q.push_back((wait, Event::Error { cat, tpl: r.below(2) }));
+                q.push_back((r.range(200, 2000), Event::Result { tool, ok: false, long: false }));
                 return;
             }
         }
@@ -72,13 +75,13 @@ impl Gen<'_> {
             let n = r.range(11, 19) as u32;
             for k in 0..n {
                 let tool = Tool { kind: 0, name: tools[0], arg: cmd, is_test: true };
-                q.push_back((r.range(1500, 4000), Ev::Call(tool.clone())));
-                q.push_back((r.range(300, 1200), Ev::Result { tool, ok: false, long: false }));
+                q.push_back((r.range(1500, 4000), Event::Call(tool.clone())));
+                q.push_back((r.range(300, 1200), Event::Result { tool, ok: false, long: false }));
                 if k == 9 && r.chance(0.85) {
-                    q.push_back((r.range(50, 900), Ev::Alert(AlertKind::ToolLoop { count: 10 })));
+                    q.push_back((r.range(50, 900), Event::Alert(AlertKind::ToolLoop { count: 10 })));
                 }
             }
-            q.push_back((r.range(SEC, 5 * SEC), Ev::Followup { reason: "anomaly_recovery" }));
+            q.push_back((r.range(SEC, 5 * SEC), Event::Followup { reason: "anomaly_recovery" }));
             s.anomalies.push("kill_tool_loop");
             return;
         }
@@ -89,13 +92,13 @@ impl Gen<'_> {
             let n = r.range(4, 8) as u32;
             for k in 0..n {
                 let tool = Tool { kind: 0, name: tools[0], arg: r.pick(p.builds), is_test: false };
-                q.push_back((r.range(20 * SEC, 80 * SEC), Ev::Call(tool.clone())));
-                q.push_back((r.range(2 * SEC, 30 * SEC), Ev::Result { tool, ok: false, long: r.chance(0.3) }));
-                q.push_back((r.range(100, 800), Ev::Error { cat: ERRORS_BY_CAT[ci].0, tpl }));
+                q.push_back((r.range(20 * SEC, 80 * SEC), Event::Call(tool.clone())));
+                q.push_back((r.range(2 * SEC, 30 * SEC), Event::Result { tool, ok: false, long: r.chance(0.3) }));
+                q.push_back((r.range(100, 800), Event::Error { cat: ERRORS_BY_CAT[ci].0, tpl }));
                 if k == 3 && r.chance(0.85) {
                     q.push_back((
                         r.range(50, 900),
-                        Ev::Alert(AlertKind::ErrorLoop { cat: ERRORS_BY_CAT[ci].0, tpl, n: 4 }),
+                        Event::Alert(AlertKind::ErrorLoop { cat: ERRORS_BY_CAT[ci].0, tpl, n: 4 }),
                     ));
                 }
             }
@@ -104,12 +107,15 @@ impl Gen<'_> {
         }
         if s.story_stuck && step == (total_steps * 2 / 3).max(1) {
             let idle = r.range(6 * MIN_MS, 28 * MIN_MS);
-            q.push_back((r.range(SEC, 5 * SEC), Ev::Thinking));
+            q.push_back((r.range(SEC, 5 * SEC), Event::Thinking));
             if r.chance(0.85) {
-                q.push_back((5 * MIN_MS + r.range(0, 30 * SEC), Ev::Alert(AlertKind::Stuck { idle_ms: 5 * MIN_MS })));
-                q.push_back((idle - 5 * MIN_MS, Ev::Followup { reason: "anomaly_recovery" }));
+                q.push_back((
+                    5 * MIN_MS + r.range(0, 30 * SEC),
+                    Event::Alert(AlertKind::Stuck { idle_ms: 5 * MIN_MS }),
+                ));
+                q.push_back((idle - 5 * MIN_MS, Event::Followup { reason: "anomaly_recovery" }));
             } else {
-                q.push_back((idle, Ev::Followup { reason: "anomaly_recovery" }));
+                q.push_back((idle, Event::Followup { reason: "anomaly_recovery" }));
             }
             s.anomalies.push("nudge_stuck_agent");
             return;
@@ -121,11 +127,11 @@ impl Gen<'_> {
             let cat = if r.chance(0.7) { "rate_limit" } else { "api_error" };
             let n = r.range(1, 4);
             for _ in 0..n {
-                q.push_back((r.range(3 * SEC, 40 * SEC), Ev::Error { cat, tpl: r.below(2) }));
+                q.push_back((r.range(3 * SEC, 40 * SEC), Event::Error { cat, tpl: r.below(2) }));
             }
         }
         if r.chance(0.55) {
-            q.push_back((r.range(800, 9 * SEC), Ev::Thinking));
+            q.push_back((r.range(800, 9 * SEC), Event::Thinking));
         }
         if r.chance(0.35) {
             let tool = if r.chance(0.6) {
@@ -138,8 +144,8 @@ impl Gen<'_> {
                     is_test: false,
                 }
             };
-            q.push_back((r.range(500, 6 * SEC), Ev::Call(tool.clone())));
-            q.push_back((r.range(50, 900), Ev::Result { tool, ok: r.chance(0.97), long: r.chance(0.15) }));
+            q.push_back((r.range(500, 6 * SEC), Event::Call(tool.clone())));
+            q.push_back((r.range(50, 900), Event::Result { tool, ok: r.chance(0.97), long: r.chance(0.15) }));
         }
         let late = step * 3 >= total_steps * 2;
         let will_succeed = s.outcome == Outcome::Success;
@@ -147,11 +153,11 @@ impl Gen<'_> {
             0..=3 if !s.no_change => {
                 let file = r.pick(p.files);
                 let tool = Tool { kind: 1, name: tools[1], arg: file, is_test: false };
-                q.push_back((r.range(2 * SEC, 25 * SEC), Ev::Call(tool.clone())));
+                q.push_back((r.range(2 * SEC, 25 * SEC), Event::Call(tool.clone())));
                 let ok = r.chance(0.95);
-                q.push_back((r.range(100, 1500), Ev::Result { tool, ok, long: false }));
+                q.push_back((r.range(100, 1500), Event::Result { tool, ok, long: false }));
                 if !ok {
-                    q.push_back((r.range(50, 400), Ev::Error { cat: "tool_error", tpl: 0 }));
+                    q.push_back((r.range(50, 400), Event::Error { cat: "tool_error", tpl: 0 }));
                 }
             }
             _ => {
@@ -164,7 +170,7 @@ impl Gen<'_> {
                 };
                 let is_lint = p.lints.contains(&cmd);
                 let tool = Tool { kind: 0, name: tools[0], arg: cmd, is_test };
-                q.push_back((r.range(SEC, 15 * SEC), Ev::Call(tool.clone())));
+                q.push_back((r.range(SEC, 15 * SEC), Event::Call(tool.clone())));
                 let p_ok = if is_test {
                     if late && will_succeed {
                         0.9
@@ -176,7 +182,7 @@ impl Gen<'_> {
                 };
                 let ok = r.chance(p_ok);
                 let dur = if is_test { r.range(8 * SEC, 120 * SEC) } else { r.range(300, 20 * SEC) };
-                q.push_back((dur, Ev::Result { tool, ok, long: r.chance(if is_test { 0.35 } else { 0.1 }) }));
+                q.push_back((dur, Event::Result { tool, ok, long: r.chance(if is_test { 0.35 } else { 0.1 }) }));
                 if !ok && r.chance(0.45) {
                     let cat = if is_test {
                         "test"
@@ -186,43 +192,43 @@ impl Gen<'_> {
                         r.pick(&["build", "dependency", "git", "tool_error", "network", "timeout"])
                     };
                     let cat = if real && is_lint { "lint" } else { cat };
-                    q.push_back((r.range(50, 600), Ev::Error { cat, tpl: r.below(2) }));
+                    q.push_back((r.range(50, 600), Event::Error { cat, tpl: r.below(2) }));
                 }
             }
         }
         // Sporadic background errors (rate limits everywhere now and then).
         if r.chance(0.012) {
             let cat = r.pick(&["rate_limit", "api_error", "model_error", "network", "context_window"]);
-            q.push_back((r.range(SEC, 20 * SEC), Ev::Error { cat, tpl: r.below(2) }));
+            q.push_back((r.range(SEC, 20 * SEC), Event::Error { cat, tpl: r.below(2) }));
         }
         if s.task.trouble == Some("context_window") && step > 8 && r.chance(0.3) {
-            q.push_back((r.range(SEC, 5 * SEC), Ev::Error { cat: "context_window", tpl: r.below(2) }));
+            q.push_back((r.range(SEC, 5 * SEC), Event::Error { cat: "context_window", tpl: r.below(2) }));
         }
         let long = r.chance(0.07) || (step == total_steps && r.chance(0.5));
-        q.push_back((r.range(SEC, 12 * SEC), Ev::Output { long }));
+        q.push_back((r.range(SEC, 12 * SEC), Event::Output { long }));
         if real {
             // the real writer reports each turn's usage in a usage event
-            q.push_back((r.range(50, 500), Ev::Usage));
+            q.push_back((r.range(50, 500), Event::Usage));
         }
         if matches!(s.usage, UsageStyle::CodexEvents | UsageStyle::ClaudeEvents) && r.chance(0.5) {
-            q.push_back((r.range(50, 500), Ev::Usage));
+            q.push_back((r.range(50, 500), Event::Usage));
         }
         if !s.story_restarts && step == 3 && r.chance(0.05) {
             // An ordinary single restart of the SDK session.
-            q.push_back((r.range(5 * SEC, 30 * SEC), Ev::Start { ptype: "followup", reason: Some("incomplete") }));
+            q.push_back((r.range(5 * SEC, 30 * SEC), Event::Start { ptype: "followup", reason: Some("incomplete") }));
         }
         if r.chance(0.015) {
             // bosun nudges a running session now and then.
-            q.push_back((r.range(5 * SEC, 40 * SEC), Ev::Followup { reason: r.pick(FOLLOWUP_REASONS) }));
+            q.push_back((r.range(5 * SEC, 40 * SEC), Event::Followup { reason: r.pick(FOLLOWUP_REASONS) }));
         }
         if r.chance(0.02) {
             let (from, to) = r.pick(STATUSES);
-            q.push_back((r.range(SEC, 5 * SEC), Ev::Status { from, to }));
+            q.push_back((r.range(SEC, 5 * SEC), Event::Status { from, to }));
         }
     }
 
     /// Tokens and cost of one model turn.
-    pub(super) fn consume(&mut self, s: &mut Session) -> (u64, u64, f64) {
+    pub(super) fn model_turn(&mut self, s: &mut Session) -> (u64, u64, f64) {
         let r = &mut self.rng;
         let ctx = 1500 + 260 * s.step_no as u64;
         let mut p = ctx + r.range(0, 3500) as u64;
