@@ -1,15 +1,18 @@
-//! Alerts.
+//! The alerts file (`agent-alerts.jsonl`): what bosun's analyser says about a session while it
+//! runs (loops, restarts, a stuck agent) and when it ends (cost, many errors).
 
 use std::io;
 
-use super::catalogue::*;
-use super::output::{ALERTS, FLUSH_MAIN};
-use super::random::{mix32, round_to};
-use super::session::*;
+use super::catalogue::{cat_index, fingerprint_of, Executor, ToolKind, ERRORS_BY_CAT};
+use super::guide_events::guide_fingerprint;
+use super::random::round_to;
+use super::session::{AlertKind, Session};
 use super::simulation::Generator;
-use super::timestamps::*;
+use super::timestamps::{write_ts, TsStyle};
 
 impl Generator<'_> {
+    /// Writes an alert of a kind once per session (a repeat is dropped, as the analyser's
+    /// cooldown does).
     pub(super) fn write_alert(&mut self, s: &mut Session, kind: AlertKind, t: i64) -> io::Result<()> {
         let bit = match kind {
             AlertKind::ToolLoop { .. } => 1,
@@ -20,12 +23,12 @@ impl Generator<'_> {
             AlertKind::FailedHighErrors => 32,
             AlertKind::Novel => 64,
         };
-        if s.alerted & bit != 0 {
+        if s.progress.alerted & bit != 0 {
             return Ok(());
         }
-        s.alerted |= bit;
+        s.progress.alerted |= bit;
         let real = s.real.as_deref();
-        if real.is_some() && s.exec == 2 && matches!(kind, AlertKind::ToolLoop { .. }) {
+        if real.is_some() && s.executor == Executor::Claude && matches!(kind, AlertKind::ToolLoop { .. }) {
             return Ok(()); // the analyser never saw Claude's tool calls
         }
         let transient = real.is_some_and(|x| x.all_transient) && kind == AlertKind::FailedHighErrors;
@@ -43,7 +46,7 @@ impl Generator<'_> {
         let ms = t + self.rng.range(0, 1500);
         // the real share's error loop names its own fingerprint and message
         let real_loop = match (real, kind) {
-            (Some(x), AlertKind::ErrorLoop { cat, tpl, .. }) => Some(Self::real_error(s, x.salt, cat, tpl, 0).2),
+            (Some(x), AlertKind::ErrorLoop { cat, tpl, .. }) => Some(Self::real_error(s, x.salt, cat, tpl, 0).message),
             _ => None,
         };
         let autofix = real.is_some() && self.real_rng.chance(0.3);
@@ -69,10 +72,10 @@ impl Generator<'_> {
         if let Some(id) = &s.task.id {
             json.str_field("task_id", id);
         }
-        json.str_field("executor", s.exec_label);
+        json.str_field("executor", s.style.executor_label);
         match kind {
             AlertKind::ToolLoop { count } => {
-                json.str_field("tool_name", TOOLS[s.exec][0]);
+                json.str_field("tool_name", s.executor.tool_name(ToolKind::Shell));
                 json.i64_field("count", count as i64);
                 if real.is_some() {
                     json.i64_field("occurrences", count as i64);
@@ -97,8 +100,7 @@ impl Generator<'_> {
             }
             AlertKind::ErrorLoop { cat, tpl, n } => {
                 let ci = cat_index(cat);
-                let fp = format!("{:012x}", (mix32((ci as u32) << 8 | tpl as u32) as u64) << 16 | 0xbeef);
-                json.str_field("error_fingerprint", &fp);
+                json.str_field("error_fingerprint", &guide_fingerprint(ci, tpl));
                 json.i64_field("occurrences", n as i64);
                 json.i64_field("window_ms", 600_000);
                 json.str_field("sample_message", ERRORS_BY_CAT[ci].1[tpl % ERRORS_BY_CAT[ci].1.len()]);
@@ -115,14 +117,14 @@ impl Generator<'_> {
                 json.str_field("recommendation", "No activity for several minutes. Consider nudging the agent.");
             }
             AlertKind::Cost => {
-                json.f64_field("cost_usd", round_to(s.cost, 4));
+                json.f64_field("cost_usd", round_to(s.progress.cost_usd, 4));
                 json.f64_field("threshold_usd", 1.0);
                 json.str_field("recommendation", "Session cost above threshold. Review prompt size and loops.");
             }
             AlertKind::FailedHighErrors => {
-                json.i64_field("error_count", s.errors as i64);
+                json.i64_field("error_count", s.progress.errors as i64);
                 json.open_array_field("error_fingerprints");
-                for f in &s.fingerprints {
+                for f in &s.progress.fingerprints {
                     json.str_item(f);
                 }
                 json.close_array();
@@ -136,22 +138,7 @@ impl Generator<'_> {
             }
         }
         json.close_object();
-        if self.alerts_started {
-            // The alerts file ends without a final newline: separators go before lines.
-            self.alerts.push(b'\n');
-            self.tally.bytes += 1;
-        }
-        self.alerts_started = true;
         self.tally.real_transient_alerts += transient as usize;
-        self.alerts.extend_from_slice(&self.json.bytes);
-        self.tally.bytes += self.json.bytes.len() as u64;
-        self.tally.lines += 1;
-        self.tally.alerts += 1;
-        self.see_timestamp(rep);
-        if self.alerts.len() >= FLUSH_MAIN {
-            self.sink.write(ALERTS, &self.alerts)?;
-            self.alerts.clear();
-        }
-        Ok(())
+        self.write_line_to_alerts(rep)
     }
 }

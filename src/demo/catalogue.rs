@@ -1,26 +1,85 @@
-//! The fixed tables.
+//! The fixed tables the simulation draws from: executors, models, tools, projects, the texts of
+//! prompts and outputs, and the error messages of both writers.
+//!
+//! Weights and qualities are made up to give the report's figures something to show (a better
+//! model succeeds more often, one executor has an outage, some tasks keep failing the same way).
 
-pub(super) const EXEC_UPPER: [&str; 3] = ["CODEX", "COPILOT", "CLAUDE"];
+/// The three agent SDKs bosun drives. The tables below hold one entry per executor, in this order.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Executor {
+    Codex,
+    Copilot,
+    Claude,
+}
 
-pub(super) const EXEC_LOWER: [&str; 3] = ["codex", "copilot", "claude"];
+/// How often each executor gets a new task.
+pub(super) const EXECUTOR_WEIGHTS: [u32; 3] = [40, 30, 30];
 
-pub(super) const EXEC_MIXED: [&str; 3] = ["Codex", "Copilot", "Claude"];
+impl Executor {
+    pub(super) fn from_index(i: usize) -> Executor {
+        [Executor::Codex, Executor::Copilot, Executor::Claude][i]
+    }
 
-pub(super) const EXEC_WEIGHTS: [u32; 3] = [40, 30, 30];
+    pub(super) fn index(self) -> usize {
+        self as usize
+    }
+
+    /// `CODEX`: how the guide's writer labels it most of the time.
+    pub(super) fn upper(self) -> &'static str {
+        ["CODEX", "COPILOT", "CLAUDE"][self.index()]
+    }
+
+    /// `codex`: how bosun's own writer labels it (and the guide's writer now and then).
+    pub(super) fn lower(self) -> &'static str {
+        ["codex", "copilot", "claude"][self.index()]
+    }
+
+    /// `Codex`: a third spelling the viewer must fold together with the others.
+    pub(super) fn capitalised(self) -> &'static str {
+        ["Codex", "Copilot", "Claude"][self.index()]
+    }
+
+    pub(super) fn models(self) -> &'static [Model] {
+        MODELS[self.index()]
+    }
+
+    pub(super) fn variants(self) -> &'static [&'static str] {
+        VARIANTS[self.index()]
+    }
+
+    /// The name this executor's SDK gives a kind of tool.
+    pub(super) fn tool_name(self, kind: ToolKind) -> &'static str {
+        TOOLS[self.index()][kind as usize]
+    }
+}
+
+/// What a tool call does; each executor names its tools differently (`TOOLS`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum ToolKind {
+    Shell,
+    Edit,
+    Read,
+    Search,
+}
 
 pub(super) struct Model {
     pub(super) name: &'static str,
+    /// Share of its executor's sessions.
     pub(super) weight: u32,
+    /// Base odds of success (a task's difficulty is taken off).
     pub(super) quality: f64,
+    /// USD per million input / output tokens.
     pub(super) usd_in: f64,
     pub(super) usd_out: f64,
 }
 
-pub(super) const fn m(name: &'static str, weight: u32, quality: f64, usd_in: f64, usd_out: f64) -> Model {
+const fn m(name: &'static str, weight: u32, quality: f64, usd_in: f64, usd_out: f64) -> Model {
     Model { name, weight, quality, usd_in, usd_out }
 }
 
-pub(super) const MODELS: [&[Model]; 3] = [
+/// Models per executor, with their share of its sessions, how often they succeed and their price
+/// (USD per million input and output tokens).
+const MODELS: [&[Model]; 3] = [
     &[
         m("gpt-5-codex", 50, 0.74, 1.25, 10.0),
         m("gpt-5", 20, 0.72, 1.25, 10.0),
@@ -40,14 +99,14 @@ pub(super) const MODELS: [&[Model]; 3] = [
     ],
 ];
 
-pub(super) const VARIANTS: [&[&str]; 3] = [
+const VARIANTS: [&[&str]; 3] = [
     &["codex-default", "codex-default", "codex-high-reasoning", "codex-fast"],
     &["copilot-agent", "copilot-agent", "copilot-cli"],
     &["claude-code", "claude-code", "claude-code-plan"],
 ];
 
-/// Tool names per executor: shell, edit, read, search.
-pub(super) const TOOLS: [[&str; 4]; 3] = [
+/// Tool names per executor, by `ToolKind`: shell, edit, read, search.
+const TOOLS: [[&str; 4]; 3] = [
     ["shell", "apply_patch", "read_file", "grep"],
     ["run_in_terminal", "edit_file", "read_file", "file_search"],
     ["Bash", "Edit", "Read", "Grep"],

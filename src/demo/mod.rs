@@ -22,6 +22,7 @@ mod output;
 mod random;
 mod real_events;
 mod rows;
+mod scheduler;
 mod session;
 mod simulation;
 mod sink;

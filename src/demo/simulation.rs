@@ -1,62 +1,79 @@
-//! The simulation.
+//! The simulation as it runs: tasks arrive, attempts start, each attempt's events come due in
+//! time order, and an attempt ends with its alerts, its metrics row and perhaps another attempt.
+//!
+//! The draws from the random sources happen in a fixed order: changing that order (even moving
+//! a draw past another) changes every byte after it, so the output is pinned by tests.
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 use std::io;
 
-use super::catalogue::*;
+use super::bad_lines::BadLines;
+use super::catalogue::{Executor, DESCRIPTIONS, EXECUTOR_WEIGHTS, PROJECTS, SKILLS, TITLES};
 use super::json_writer::{JsonLine, NumberForm};
-use super::output::{ALERTS, ERRORS, FLUSH_MAIN, METRICS, STREAM};
+use super::output::Files;
 use super::random::{mix32, round_to, Rng};
-use super::session::*;
+use super::scheduler::{Agenda, Item};
+use super::session::{
+    AlertKind, Event, Outcome, Plan, Progress, RealFacts, Session, SessionStyle, Stories, Task, Transcript, UsageStyle,
+    Writer,
+};
 use super::sink::DemoSink;
-use super::tally::{DemoTally, Resolved};
-use super::timestamps::*;
+use super::tally::{resolve, DemoTally, Written};
+use super::timestamps::{write_ts, TsStyle, DAY_MS, HOUR_MS, MIN_MS, SEC};
 use super::{DemoConfig, MAX_ACTIVE};
 
-pub(super) enum Item {
-    Arrival,
-    Skill,
-    Session(Box<Session>),
-    Next(Box<Task>),
-    Rewrite(Vec<u8>, i64, Resolved),
-}
-
+/// The generator: the simulation's state, the random sources, the line being written, the files
+/// and the tally. Its methods live in the files of this module by what they do.
 pub(super) struct Generator<'a> {
-    pub(super) sink: &'a mut dyn DemoSink,
-    pub(super) rng: Rng,
+    // -- the simulation
     pub(super) start_ms: i64,
-    pub(super) budget: usize,
-    pub(super) malformed: bool,
-    pub(super) reserved: usize,
+    /// Sessions to simulate, and how many of them are started or promised (a scheduled retry).
+    pub(super) session_budget: usize,
+    pub(super) sessions_reserved: usize,
+    /// Sessions running now (at most `MAX_ACTIVE`).
     pub(super) active: usize,
-    pub(super) heap: BinaryHeap<Reverse<(i64, u64, usize)>>,
-    pub(super) order: u64,
-    pub(super) slab: Vec<Option<Item>>,
-    pub(super) free: Vec<usize>,
-    pub(super) task_ctr: u32,
-    pub(super) attempt_ctr: u32,
-    pub(super) skill_ctr: u32,
+    pub(super) agenda: Agenda,
+    pub(super) tasks_created: u32,
+    pub(super) attempts_started: u32,
+    pub(super) skill_calls: u32,
     pub(super) mean_gap_ms: f64,
-    pub(super) burst: (i64, i64, usize),
-    pub(super) json: JsonLine,
-    pub(super) text: String,
-    pub(super) stream: Vec<u8>,
-    pub(super) errors: Vec<u8>,
-    pub(super) metrics: Vec<u8>,
-    pub(super) alerts: Vec<u8>,
-    pub(super) alerts_started: bool,
-    pub(super) stream_lines: u64,
-    pub(super) next_bad_line: u64,
-    pub(super) bad_kind: u32,
-    pub(super) no_task: bool,
-    pub(super) tally: DemoTally,
-    /// The real-writer share: its own PRNG, so that the guide-shaped output does not change
-    /// when the share is 0.
-    pub(super) share: f64,
+    pub(super) outage: Outage,
+    // -- random sources
+    pub(super) rng: Rng,
+    /// The real-writer share: its own random source, so that the guide-shaped output does not
+    /// change when the share is 0.
+    pub(super) real_share: f64,
     pub(super) real_rng: Rng,
     /// The UUID of the latest real-style task (its skill_invoke lines carry it).
     pub(super) last_real_task: Option<String>,
+    // -- writing
+    /// The line being written, and a scratch text for long values.
+    pub(super) json: JsonLine,
+    pub(super) text: String,
+    pub(super) files: Files<'a>,
+    pub(super) bad_lines: BadLines,
+    // -- counting
+    pub(super) tally: DemoTally,
+    /// Some session has no task id: the viewer counts one more task, `(no task)`.
+    pub(super) some_task_without_id: bool,
+}
+
+/// The provider outage: an hour or two in which one executor meets rate limits and API errors.
+pub(super) struct Outage {
+    pub(super) start_ms: i64,
+    pub(super) end_ms: i64,
+    pub(super) executor: Executor,
+}
+
+impl Outage {
+    pub(super) fn during(&self, t: i64) -> bool {
+        t >= self.start_ms && t < self.end_ms
+    }
+
+    /// At `t`, `executor` is the one out.
+    pub(super) fn hits(&self, t: i64, executor: Executor) -> bool {
+        self.during(t) && executor == self.executor
+    }
 }
 
 impl<'a> Generator<'a> {
@@ -65,98 +82,79 @@ impl<'a> Generator<'a> {
         let days = (cfg.sessions as f64 / 60.0).clamp(1.0, 28.0);
         let span_ms = days * DAY_MS as f64;
         let tasks = (cfg.sessions as f64 / 1.45).max(1.0);
-        // The provider outage: one or two hours of rate limits and API errors on one executor.
-        let burst_exec = 1 + rng.below(2);
-        let burst_start = cfg.start_ms + ((span_ms * 0.45) as i64 / HOUR_MS) * HOUR_MS + 17 * MIN_MS;
-        let burst_len = rng.range(70, 110) * MIN_MS;
+        let outage_executor = Executor::from_index(1 + rng.below(2));
+        let outage_start = cfg.start_ms + ((span_ms * 0.45) as i64 / HOUR_MS) * HOUR_MS + 17 * MIN_MS;
+        let outage_len = rng.range(70, 110) * MIN_MS;
         Generator {
-            sink,
-            rng,
             start_ms: cfg.start_ms,
-            budget: cfg.sessions,
-            malformed: cfg.malformed_lines,
-            reserved: 0,
+            session_budget: cfg.sessions,
+            sessions_reserved: 0,
             active: 0,
-            heap: BinaryHeap::new(),
-            order: 0,
-            slab: Vec::new(),
-            free: Vec::new(),
-            task_ctr: 0,
-            attempt_ctr: 0,
-            skill_ctr: 0,
+            agenda: Agenda::default(),
+            tasks_created: 0,
+            attempts_started: 0,
+            skill_calls: 0,
             mean_gap_ms: span_ms / tasks,
-            burst: (burst_start, burst_start + burst_len, burst_exec),
-            json: JsonLine::new(),
-            text: String::with_capacity(16 * 1024),
-            stream: Vec::with_capacity(FLUSH_MAIN + 64 * 1024),
-            errors: Vec::new(),
-            metrics: Vec::new(),
-            alerts: Vec::new(),
-            alerts_started: false,
-            stream_lines: 0,
-            next_bad_line: 37,
-            bad_kind: 0,
-            no_task: false,
-            tally: DemoTally::default(),
-            share: if cfg.real_writer_share.is_finite() { cfg.real_writer_share.clamp(0.0, 1.0) } else { 0.0 },
+            outage: Outage { start_ms: outage_start, end_ms: outage_start + outage_len, executor: outage_executor },
+            rng,
+            real_share: if cfg.real_writer_share.is_finite() { cfg.real_writer_share.clamp(0.0, 1.0) } else { 0.0 },
             real_rng: Rng::new(cfg.seed ^ 0x5245_414c_5752_4954),
             last_real_task: None,
+            json: JsonLine::new(),
+            text: String::with_capacity(16 * 1024),
+            files: Files::new(sink),
+            bad_lines: BadLines::new(cfg.malformed_lines),
+            tally: DemoTally::default(),
+            some_task_without_id: false,
         }
     }
 }
 
 impl Generator<'_> {
-    pub(super) fn schedule(&mut self, at: i64, item: Item) {
-        let idx = match self.free.pop() {
-            Some(i) => {
-                self.slab[i] = Some(item);
-                i
-            }
-            None => {
-                self.slab.push(Some(item));
-                self.slab.len() - 1
-            }
-        };
-        self.order += 1;
-        self.heap.push(Reverse((at, self.order, idx)));
-    }
-
     pub(super) fn run(&mut self) -> io::Result<()> {
-        if self.budget == 0 {
+        if self.session_budget == 0 {
             return Ok(());
         }
-        self.schedule(self.start_ms, Item::Arrival);
+        self.agenda.schedule(self.start_ms, Item::Arrival);
         let first_skill = self.start_ms + self.rng.range(2 * MIN_MS, 40 * MIN_MS);
-        self.schedule(first_skill, Item::Skill);
-        while let Some(Reverse((t, _, idx))) = self.heap.pop() {
-            let item = self.slab[idx].take().expect("scheduled item");
-            self.free.push(idx);
+        self.agenda.schedule(first_skill, Item::Skill);
+        while let Some((t, item)) = self.agenda.next() {
             match item {
                 Item::Arrival => self.on_arrival(t)?,
                 Item::Skill => self.on_skill(t)?,
-                Item::Next(task) => self.start_session(task, t),
+                Item::NextAttempt(task) => self.start_session(task, t),
                 Item::Session(s) => self.on_session(s, t)?,
-                Item::Rewrite(line, ms, fin) => {
-                    self.write_metrics_line(&line, ms)?;
+                Item::RowRewrite(rewrite) => {
+                    self.write_metrics_line(&rewrite.line, rewrite.ms)?;
                     self.tally.superseded_rows += 1;
-                    self.count_resolved(fin);
+                    self.tally.count_resolved(rewrite.resolved);
                 }
             }
         }
         Ok(())
     }
 
-    pub(super) fn on_arrival(&mut self, t: i64) -> io::Result<()> {
-        if self.reserved >= self.budget {
+    /// Writes the files' last bytes and returns the tally.
+    pub(super) fn finish(mut self) -> io::Result<DemoTally> {
+        self.files.flush_all()?;
+        self.tally.bytes += self.tally.stream_bytes;
+        if self.some_task_without_id {
+            self.tally.tasks += 1;
+        }
+        Ok(self.tally)
+    }
+
+    fn on_arrival(&mut self, t: i64) -> io::Result<()> {
+        if self.sessions_reserved >= self.session_budget {
             return Ok(());
         }
         if self.active >= MAX_ACTIVE {
             let d = self.rng.range(MIN_MS, 5 * MIN_MS);
-            self.schedule(t + d, Item::Arrival);
+            self.agenda.schedule(t + d, Item::Arrival);
             return Ok(());
         }
         let task = self.new_task();
-        self.reserved += 1;
+        self.sessions_reserved += 1;
         self.start_session(task, t);
         // Busier in European/US working hours and on weekdays.
         let hour = t.rem_euclid(DAY_MS) / HOUR_MS;
@@ -166,16 +164,16 @@ impl Generator<'_> {
             f *= 2.2;
         }
         let gap = (self.mean_gap_ms * f * self.rng.exponential()) as i64;
-        self.schedule(t + gap.max(SEC), Item::Arrival);
+        self.agenda.schedule(t + gap.max(SEC), Item::Arrival);
         Ok(())
     }
 
-    pub(super) fn new_task(&mut self) -> Box<Task> {
-        self.task_ctr += 1;
+    fn new_task(&mut self) -> Box<Task> {
+        self.tasks_created += 1;
         let r = &mut self.rng;
         let title = r.pick(TITLES);
         let project = r.below(PROJECTS.len());
-        let id = if r.chance(0.015) { None } else { Some(format!("{:08x}", mix32(self.task_ctr))) };
+        let id = if r.chance(0.015) { None } else { Some(format!("{:08x}", mix32(self.tasks_created))) };
         let slug: String = title
             .to_ascii_lowercase()
             .split(|c: char| !c.is_ascii_alphanumeric())
@@ -192,10 +190,10 @@ impl Generator<'_> {
             7 => Some("api_key"),
             _ => None,
         };
-        let real = self.share > 0.0 && self.real_rng.chance(self.share);
+        let real = self.real_share > 0.0 && self.real_rng.chance(self.real_share);
         let id = if real { Some(self.real_rng.uuid()) } else { id };
         Box::new(Task {
-            real,
+            writer: if real { Writer::RealBosun } else { Writer::Guide },
             counted_files: Vec::new(),
             id,
             title,
@@ -206,32 +204,34 @@ impl Generator<'_> {
             difficulty: r.fraction() * 0.35 + if trouble.is_some() { 0.15 } else { 0.0 },
             attempts: 0,
             counted: false,
-            last_exec: r.weighted(&EXEC_WEIGHTS),
+            last_executor: Executor::from_index(r.weighted(&EXECUTOR_WEIGHTS)),
             last_failed: false,
             last_anomaly: false,
         })
     }
 
-    pub(super) fn start_session(&mut self, mut task: Box<Task>, t: i64) {
-        self.attempt_ctr += 1;
+    /// Starts an attempt at `task`: who runs it, how it will go, how its lines are written.
+    fn start_session(&mut self, mut task: Box<Task>, t: i64) {
+        self.attempts_started += 1;
         self.active += 1;
         task.attempts += 1;
         let attempt_no = task.attempts;
-        let in_burst = t >= self.burst.0 && t < self.burst.1;
+        let in_outage = self.outage.during(t);
         let r = &mut self.rng;
-        let exec = if attempt_no == 1 {
-            if in_burst && r.chance(0.6) {
-                self.burst.2
+        let executor = if attempt_no == 1 {
+            if in_outage && r.chance(0.6) {
+                self.outage.executor
             } else {
-                task.last_exec
+                task.last_executor
             }
         } else if r.chance(0.25) {
-            (task.last_exec + 1 + r.below(2)) % 3
+            // another executor tries
+            Executor::from_index((task.last_executor.index() + 1 + r.below(2)) % 3)
         } else {
-            task.last_exec
+            task.last_executor
         };
-        task.last_exec = exec;
-        let models = MODELS[exec];
+        task.last_executor = executor;
+        let models = executor.models();
         let weights: Vec<u32> = models.iter().map(|m| m.weight).collect();
         let model = &models[r.weighted(&weights)];
         let (ptype, reason) = if attempt_no == 1 {
@@ -243,52 +243,56 @@ impl Generator<'_> {
         } else {
             ("followup", Some(r.pick(&["review_changes_requested", "user_request", "incomplete"])))
         };
+        // ids
         let short = match &task.id {
             Some(id) => id[..6].to_string(),
-            None => format!("adhoc{:03x}", self.attempt_ctr & 0xfff),
+            None => format!("adhoc{:03x}", self.attempts_started & 0xfff),
         };
         let attempt_id = if attempt_no == 1 {
-            format!("ve-{}-{}-{:x}", short, task.slug, mix32(self.attempt_ctr) & 0xffff)
+            format!("ve-{}-{}-{:x}", short, task.slug, mix32(self.attempts_started) & 0xffff)
         } else {
-            format!("ve-{}-{}-r{}-{:x}", short, task.slug, attempt_no, mix32(self.attempt_ctr) & 0xffff)
+            format!("ve-{}-{}-r{}-{:x}", short, task.slug, attempt_no, mix32(self.attempts_started) & 0xffff)
         };
-        let session_id = if exec == 2 && r.chance(0.3) {
+        let session_id = if executor == Executor::Claude && r.chance(0.3) {
             attempt_id.clone()
         } else {
-            format!("s-{:08x}", mix32(self.attempt_ctr ^ 0x5a5a_5a5a))
+            format!("s-{:08x}", mix32(self.attempts_started ^ 0x5a5a_5a5a))
         };
-        let exec_label = match r.below(100) {
-            0..=84 => EXEC_UPPER[exec],
-            85..=92 => EXEC_LOWER[exec],
-            _ => EXEC_MIXED[exec],
+        let executor_label = match r.below(100) {
+            0..=84 => executor.upper(),
+            85..=92 => executor.lower(),
+            _ => executor.capitalised(),
         };
-        let ts_style = match r.below(100) {
+        let timestamps = match r.below(100) {
             0..=79 => TsStyle::Millis,
             80..=89 => TsStyle::Seven,
             90..=95 => TsStyle::Offset,
             _ => TsStyle::Seconds,
         };
-        // Success odds: the model's quality, the task's difficulty, a bonus for later attempts.
+        // How it goes. Success odds: the model's quality, the task's difficulty, a bonus for later
+        // attempts.
         let p_success = (model.quality - task.difficulty + 0.08 * (attempt_no as f64 - 1.0).min(3.0)).clamp(0.1, 0.95);
         let guardrail = if r.chance(0.045) {
-            Some(match exec {
-                0 => r.pick(&["auth", "auth", "permission_wait", "content_policy"]),
-                1 => r.pick(&["permission_wait", "permission_wait", "auth", "content_policy"]),
-                _ => r.pick(&["content_policy", "content_policy", "permission_wait", "auth"]),
+            Some(match executor {
+                Executor::Codex => r.pick(&["auth", "auth", "permission_wait", "content_policy"]),
+                Executor::Copilot => r.pick(&["permission_wait", "permission_wait", "auth", "content_policy"]),
+                Executor::Claude => r.pick(&["content_policy", "content_policy", "permission_wait", "auth"]),
             })
         } else {
             None
         };
-        let story_tool_loop = r.chance(0.04);
-        let story_error_loop = r.chance(0.04);
-        let story_stuck = r.chance(0.04);
-        let story_restarts = r.chance(0.025);
-        let runaway = r.chance(0.006);
+        let stories = Stories {
+            tool_loop: r.chance(0.04),
+            error_loop: r.chance(0.04),
+            stuck: r.chance(0.04),
+            restarts: r.chance(0.025),
+            runaway: r.chance(0.006),
+        };
         let mut success = r.chance(p_success);
-        if guardrail.is_some() || (story_error_loop && r.chance(0.6)) || (story_tool_loop && r.chance(0.4)) {
+        if guardrail.is_some() || (stories.error_loop && r.chance(0.6)) || (stories.tool_loop && r.chance(0.4)) {
             success = false;
         }
-        if in_burst && exec == self.burst.2 && r.chance(0.5) {
+        if in_outage && executor == self.outage.executor && r.chance(0.5) {
             success = false;
         }
         let outcome = if success {
@@ -307,131 +311,98 @@ impl Generator<'_> {
         let usage = if r.chance(0.04) {
             UsageStyle::None
         } else {
-            match exec {
-                0 => r.pick(&[
+            match executor {
+                Executor::Codex => r.pick(&[
                     UsageStyle::CodexItem,
                     UsageStyle::CodexItem,
                     UsageStyle::CodexResponse,
                     UsageStyle::CodexEvents,
                 ]),
-                1 => r.pick(&[UsageStyle::CopilotMetrics, UsageStyle::CopilotUsage, UsageStyle::CopilotSummaryOnly]),
-                _ => r.pick(&[UsageStyle::ClaudeMessage, UsageStyle::ClaudeMessage, UsageStyle::ClaudeEvents]),
+                Executor::Copilot => {
+                    r.pick(&[UsageStyle::CopilotMetrics, UsageStyle::CopilotUsage, UsageStyle::CopilotSummaryOnly])
+                }
+                Executor::Claude => {
+                    r.pick(&[UsageStyle::ClaudeMessage, UsageStyle::ClaudeMessage, UsageStyle::ClaudeEvents])
+                }
             }
         };
         let mut steps = r.lognormal(11.0, 0.55).clamp(3.0, 70.0) as u32;
-        if runaway {
+        if stories.runaway {
             steps = r.range(90, 160) as u32;
         }
         if guardrail.is_some() {
             steps = steps.min(r.range(2, 6) as u32);
         }
-        let transcript = if r.chance(0.35) { Some(Vec::new()) } else { None };
+        let keeps_transcript = r.chance(0.35);
         let branch = format!("ve/{}-{}", short, task.slug);
-        let design_note = ts_style == TsStyle::Seven || r.chance(0.12);
-        let s = Session {
+        let design_note_row = timestamps == TsStyle::Seven || r.chance(0.12);
+        let variant = r.pick(executor.variants());
+        let transcript_on_windows = r.chance(0.15);
+        let no_change = success && r.chance(0.09);
+        let end_rollup = r.chance(0.5);
+        let mut s = Box::new(Session {
             attempt_id,
             session_id,
-            ptype,
-            exec,
-            exec_label,
-            model,
-            variant: r.pick(VARIANTS[exec]),
             branch,
-            ts_style,
-            transcript,
-            transcript_crlf: r.chance(0.15),
-            transcript_started: false,
-            rotated,
-            outcome,
-            steps_left: steps,
-            step_no: 0,
-            crash,
-            write_row,
-            design_note,
-            usage,
-            runaway,
-            story_tool_loop,
-            story_error_loop,
-            story_stuck,
-            story_restarts,
-            guardrail,
-            no_change: success && r.chance(0.09),
-            newer_end: r.chance(0.5),
+            ptype,
+            executor,
+            model,
+            style: SessionStyle { executor_label, variant, timestamps, design_note_row, usage, end_rollup },
+            transcript: keeps_transcript.then(|| Transcript {
+                bytes: Vec::new(),
+                windows: transcript_on_windows,
+                started: false,
+            }),
+            plan: Plan { outcome, steps_left: steps, step_no: 0, crash, rotated, write_row, guardrail, no_change },
+            stories,
             queue: VecDeque::new(),
             seq: 0,
-            sim_ms: t,
             last_ms: t,
-            start_rep: None,
-            starts: 0,
-            continues: 0,
-            tool_calls: 0,
-            tool_results: 0,
-            tool_failures: 0,
-            commands: 0,
-            command_failures: 0,
-            errors: 0,
-            err_cats: Vec::new(),
-            fingerprints: Vec::new(),
-            files: Vec::new(),
-            lines_added: 0,
-            lines_deleted: 0,
-            anomalies: Vec::new(),
-            alerted: 0,
-            prompt_tok: 0,
-            compl_tok: 0,
-            cost: 0.0,
-            pending_p: 0,
-            pending_c: 0,
-            pending_cost: 0.0,
-            wrote_any: false,
-            end_status: None,
-            end_cost: None,
-            end_tok: None,
-            ev_cost: None,
-            ev_tok: None,
-            nest_cost: None,
-            nest_tok: None,
+            first_line_ms: None,
+            progress: Progress::default(),
+            written: Written::default(),
             real: None,
-            omit_task: false,
+            without_task_id: false,
             task,
-        };
-        let mut s = Box::new(s);
+        });
         s.queue.push_back((0, Event::Start { ptype, reason }));
         if self.rng.chance(0.4) {
             s.queue.push_back((self.rng.range(200, 2000), Event::Status { from: "todo", to: "inprogress" }));
         }
-        if s.task.real {
+        if s.task.writer == Writer::RealBosun {
             self.make_real(&mut s);
         }
-        self.schedule(t, Item::Session(s));
+        self.agenda.schedule(t, Item::Session(s));
     }
 
     /// Turns a planned session into one of bosun's real writer: its ids and labels, and the
     /// stories only that writer has. Draws only from `real_rng`.
-    pub(super) fn make_real(&mut self, s: &mut Session) {
+    fn make_real(&mut self, s: &mut Session) {
         let r = &mut self.real_rng;
         let task_uuid = s.task.id.clone().unwrap_or_else(|| r.uuid());
         s.attempt_id = format!("{}-{}", task_uuid, r.uuid());
         s.session_id = s.attempt_id.clone();
         s.branch = format!("ve/{}-{}", &task_uuid[..8], s.task.slug);
-        s.exec_label = EXEC_LOWER[s.exec];
-        s.variant = s.model.name;
-        s.ts_style = TsStyle::Millis;
-        s.transcript_crlf = false;
-        s.design_note = false;
-        s.usage = UsageStyle::None;
-        let failed = s.outcome != Outcome::Success;
+        s.style.executor_label = s.executor.lower();
+        s.style.variant = s.model.name;
+        s.style.timestamps = TsStyle::Millis;
+        if let Some(transcript) = &mut s.transcript {
+            transcript.windows = false;
+        }
+        s.style.design_note_row = false;
+        s.style.usage = UsageStyle::None;
+        let failed = s.plan.outcome != Outcome::Success;
         let story_transient =
-            s.outcome == Outcome::Failed && s.guardrail.is_none() && !s.story_error_loop && r.chance(0.3);
+            s.plan.outcome == Outcome::Failed && s.plan.guardrail.is_none() && !s.stories.error_loop && r.chance(0.3);
         let silent_denial = failed
-            && s.write_row
-            && !s.crash
-            && !s.rotated
-            && s.guardrail != Some("permission_wait")
+            && s.plan.write_row
+            && !s.plan.crash
+            && !s.plan.rotated
+            && s.plan.guardrail != Some("permission_wait")
             && !story_transient
             && r.chance(0.12);
         let auto_resume = r.chance(0.4);
-        s.omit_task = r.chance(0.15);
+        s.without_task_id = r.chance(0.15);
         let real = RealFacts {
             salt: r.u64() as u32,
             story_transient,
@@ -451,8 +422,8 @@ impl Generator<'_> {
         s.queue.push_back((r.range(50, 500), Event::Usage));
     }
 
-    pub(super) fn on_session(&mut self, mut s: Box<Session>, t: i64) -> io::Result<()> {
-        s.sim_ms = t;
+    /// A session's next event is due: write it, plan the next turn when the queue is empty.
+    fn on_session(&mut self, mut s: Box<Session>, t: i64) -> io::Result<()> {
         let (_, ev) = s.queue.pop_front().expect("queued event");
         match ev {
             Event::End => {
@@ -466,15 +437,31 @@ impl Generator<'_> {
             self.plan_turn(&mut s, t);
         }
         let delay = s.queue.front().map(|q| q.0).unwrap_or(SEC);
-        self.schedule(t + delay.max(1), Item::Session(s));
+        self.agenda.schedule(t + delay.max(1), Item::Session(s));
         Ok(())
     }
 
-    pub(super) fn on_skill(&mut self, t: i64) -> io::Result<()> {
-        if self.reserved >= self.budget && self.active == 0 {
+    /// Writes an event the way the session's writer does (an alert goes to the alerts file).
+    fn emit(&mut self, s: &mut Session, ev: Event, t: i64) -> io::Result<()> {
+        if let Event::Alert(kind) = ev {
+            return self.write_alert(s, kind, t);
+        }
+        match s.real.take() {
+            Some(mut real) => {
+                let res = self.emit_real(s, &mut real, ev, t);
+                s.real = Some(real);
+                res
+            }
+            None => self.emit_guide(s, ev, t),
+        }
+    }
+
+    /// A skill_invoke line: an event of no attempt.
+    fn on_skill(&mut self, t: i64) -> io::Result<()> {
+        if self.sessions_reserved >= self.session_budget && self.active == 0 {
             return Ok(());
         }
-        self.skill_ctr += 1;
+        self.skill_calls += 1;
         let skill = self.rng.pick(SKILLS);
         let style = if self.rng.chance(0.3) { TsStyle::Seven } else { TsStyle::Millis };
         let json = &mut self.json;
@@ -483,117 +470,74 @@ impl Generator<'_> {
         json.key("timestamp");
         let rep = write_ts(&mut json.bytes, t, style, &mut self.rng);
         json.str_field("event_type", "skill_invoke");
-        if self.share > 0.0 && self.real_rng.chance(self.share) {
+        if self.real_share > 0.0 && self.real_rng.chance(self.real_share) {
             // the real skills module: no attempt_id, but the task, the executor and a source
             if let Some(task) = &self.last_real_task {
                 json.str_field("task_id", task);
-                json.str_field("executor", EXEC_LOWER[self.real_rng.below(3)]);
+                json.str_field("executor", Executor::from_index(self.real_rng.below(3)).lower());
                 json.str_field("source", "skills");
             }
         }
         json.open_object_field("data");
         json.str_field("skill_name", skill);
-        json.str_field("invocation_id", &format!("sk-{:08x}", mix32(self.skill_ctr ^ 0x00c0_ffee)));
+        json.str_field("invocation_id", &format!("sk-{:08x}", mix32(self.skill_calls ^ 0x00c0_ffee)));
         json.str_field("source", "skills.js");
         json.close_object();
         json.close_object();
         self.write_event(None, false, rep)?;
         let gap = (self.mean_gap_ms * 4.0 * self.rng.exponential()) as i64;
-        self.schedule(t + gap.max(10 * SEC), Item::Skill);
+        self.agenda.schedule(t + gap.max(10 * SEC), Item::Skill);
         Ok(())
     }
 
-    pub(super) fn end_session(&mut self, mut s: Box<Session>, t: i64) -> io::Result<()> {
+    /// The end of an attempt: its alerts, its metrics row, its transcript's last bytes, and
+    /// perhaps the task's next attempt.
+    fn end_session(&mut self, mut s: Box<Session>, t: i64) -> io::Result<()> {
         self.active -= 1;
-        let failed = s.outcome != Outcome::Success;
-        // Alerts of the end of a session.
-        if !s.crash {
+        let failed = s.plan.outcome != Outcome::Success;
+        if !s.plan.crash {
             // (the real writer's Codex and Claude rollups say cost 0: no cost alert)
-            if (s.real.is_none() || s.exec == 1) && round_to(s.cost, 4) > 1.0 && self.rng.chance(0.9) {
+            if (s.real.is_none() || s.executor == Executor::Copilot)
+                && round_to(s.progress.cost_usd, 4) > 1.0
+                && self.rng.chance(0.9)
+            {
                 self.write_alert(&mut s, AlertKind::Cost, t)?;
             }
-            if s.outcome == Outcome::Failed && s.errors >= 4 && self.rng.chance(0.9) {
+            if s.plan.outcome == Outcome::Failed && s.progress.errors >= 4 && self.rng.chance(0.9) {
                 self.write_alert(&mut s, AlertKind::FailedHighErrors, t)?;
             }
             if s.task.trouble == Some("context_window") && self.rng.chance(0.1) {
                 self.write_alert(&mut s, AlertKind::Novel, t)?;
             }
         }
-        // The metrics row, and now and then a later rewrite of it.
-        let mut pending: Option<(Vec<u8>, i64, Resolved)> = None;
         let real = s.real.take();
-        let fin = if let Some(x) = real.as_deref().filter(|_| s.write_row) {
-            let row_ms = t + self.rng.range(500, 4 * SEC);
-            let (rep, facts) = self.render_real_row(&s, x, row_ms);
-            let line = std::mem::take(&mut self.json.bytes);
-            self.write_metrics_line(&line, rep)?;
-            self.json.bytes = line;
-            self.mark_written(&mut s);
-            for k in 0..s.files.len() {
-                let f = s.files[k];
-                self.real_hot_file(&mut s, f);
-            }
-            let mut fin = self.resolve(&s, Some(&facts));
-            if self.rng.chance(0.06) {
-                // rewritten later (bosun re-runs its rollup): the same facts, a later timestamp
-                let later = row_ms + self.rng.range(10 * MIN_MS, 180 * MIN_MS);
-                let (rep2, facts2) = self.render_real_row(&s, x, later);
-                let fin2 = self.resolve(&s, Some(&facts2));
-                pending = Some((self.json.bytes.clone(), rep2, fin2));
-                fin.cost = None; // unused: the rewrite decides
-            }
-            fin
-        } else if s.write_row {
-            let row_ms = t + self.rng.range(500, 4 * SEC);
-            let zeros = s.usage == UsageStyle::None || self.rng.chance(0.03);
-            let cost_field = s.design_note
-                || zeros
-                || !matches!(s.usage, UsageStyle::CopilotMetrics | UsageStyle::CopilotSummaryOnly)
-                || self.rng.chance(0.5);
-            let usage_obj = !s.design_note && self.rng.chance(0.1);
-            let (rep, facts) = self.render_guide_row(&s, row_ms, zeros, false, cost_field, usage_obj);
-            let line = std::mem::take(&mut self.json.bytes);
-            self.write_metrics_line(&line, rep)?;
-            self.json.bytes = line;
-            self.mark_written(&mut s);
-            let mut fin = self.resolve(&s, Some(&facts));
-            if self.rng.chance(0.06) || (zeros && s.usage != UsageStyle::None && self.rng.chance(0.5)) {
-                // bosun re-runs its rollup later (review finished, usage recovered).
-                let later = row_ms + self.rng.range(10 * MIN_MS, 180 * MIN_MS);
-                let (rep2, facts2) =
-                    self.render_guide_row(&s, later, s.usage == UsageStyle::None, true, true, usage_obj);
-                let fin2 = self.resolve(&s, Some(&facts2));
-                pending = Some((self.json.bytes.clone(), rep2, fin2));
-                fin.cost = None; // unused: the rewrite decides
-            }
-            fin
+        let (resolved, rewrite) = if s.plan.write_row {
+            self.write_metrics_row(&mut s, real.as_deref(), t)?
         } else {
-            self.resolve(&s, None)
+            (resolve(&s, None), None)
         };
-        if let Some(x) = &real {
-            if x.silent_denial && s.wrote_any {
+        if let Some(real) = &real {
+            if real.silent_denial && s.written.any_line {
                 self.tally.real_silent_permission_denials += 1;
             }
-            if x.usage_written {
-                self.tally.real_tokens.insert(s.attempt_id.clone(), x.tokens);
+            if real.usage_written {
+                self.tally.real_tokens.insert(s.attempt_id.clone(), real.tokens);
             }
         }
         s.real = real;
-        // Flush the transcript.
-        if let Some(tr) = s.transcript.as_mut() {
-            if !tr.is_empty() {
-                let path = format!("agent-sessions/{}.jsonl", s.attempt_id);
-                self.sink.write(&path, tr)?;
-                tr.clear();
+        if let Some(transcript) = s.transcript.as_mut() {
+            if !transcript.bytes.is_empty() {
+                self.files.write_transcript(&s.attempt_id, &transcript.bytes)?;
+                transcript.bytes.clear();
             }
         }
-        match pending {
-            Some((line, rep2, fin2)) => self.schedule(rep2, Item::Rewrite(line, rep2, fin2)),
-            None => self.count_resolved(fin),
+        match rewrite {
+            Some(rewrite) => self.agenda.schedule(rewrite.ms, Item::RowRewrite(rewrite)),
+            None => self.tally.count_resolved(resolved),
         }
         // Does the task go on? Retries after failures, follow-ups after anomalies.
-        let anomaly = !s.anomalies.is_empty();
-        let p_next = if s.crash {
+        let anomaly = !s.progress.anomalies.is_empty();
+        let p_next = if s.plan.crash {
             0.7
         } else if anomaly {
             0.75
@@ -602,29 +546,18 @@ impl Generator<'_> {
         } else {
             0.07
         };
-        if self.reserved < self.budget && s.task.attempts < 6 && s.task.id.is_some() && self.rng.chance(p_next) {
+        if self.sessions_reserved < self.session_budget
+            && s.task.attempts < 6
+            && s.task.id.is_some()
+            && self.rng.chance(p_next)
+        {
             let mut task = s.task;
-            task.last_failed = failed || s.crash;
+            task.last_failed = failed || s.plan.crash;
             task.last_anomaly = anomaly;
-            self.reserved += 1;
+            self.sessions_reserved += 1;
             let delay = self.rng.range(MIN_MS, 90 * MIN_MS);
-            self.schedule(t + delay, Item::Next(task));
+            self.agenda.schedule(t + delay, Item::NextAttempt(task));
         }
         Ok(())
-    }
-
-    pub(super) fn finish(mut self) -> io::Result<DemoTally> {
-        for (path, buf) in
-            [(STREAM, &self.stream), (ERRORS, &self.errors), (METRICS, &self.metrics), (ALERTS, &self.alerts)]
-        {
-            if !buf.is_empty() {
-                self.sink.write(path, buf)?;
-            }
-        }
-        self.tally.bytes += self.tally.stream_bytes;
-        if self.no_task {
-            self.tally.tasks += 1;
-        }
-        Ok(self.tally)
     }
 }

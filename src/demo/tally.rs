@@ -1,8 +1,10 @@
-//! What was written.
+//! The tally: the generator's own count of what it wrote, which tests compare with what the
+//! viewer computes from the files. It is counted where each line is written; a session's usage
+//! and outcome are resolved the viewer's way (analytics-spec.md) from what its lines say.
 
 use std::collections::BTreeMap;
 
-use super::session::Session;
+use super::session::{Session, Writer};
 use super::simulation::Generator;
 
 /// The generator's own count of what it wrote, computed in the code path that
@@ -112,13 +114,51 @@ pub struct TokenBreakdown {
     pub output: u64,
 }
 
-/// A session's facts as the viewer resolves them (computed from written lines).
-pub(super) struct Resolved {
-    pub(super) real: bool,
-    pub(super) model: &'static str,
-    pub(super) success: Option<bool>,
+/// What a session's written lines say about its outcome and usage, level by level (filled in as
+/// they are written; its metrics row comes last, see [`RowFacts`]).
+#[derive(Default)]
+pub(super) struct Written {
+    /// Some line of it was written: it counts as a session.
+    pub(super) any_line: bool,
+    /// What its session_end says.
+    pub(super) end_status: Option<&'static str>,
+    pub(super) end_cost: Option<f64>,
+    pub(super) end_tokens: Option<u64>,
+    /// Sums over its usage events.
+    pub(super) usage_events_cost: Option<f64>,
+    pub(super) usage_events_tokens: Option<u64>,
+    /// Sums over the usage objects nested in its other events.
+    pub(super) nested_cost: Option<f64>,
+    pub(super) nested_tokens: Option<u64>,
+}
+
+impl Written {
+    pub(super) fn add_usage_event(&mut self, tokens: u64, cost: Option<f64>) {
+        self.usage_events_tokens = Some(self.usage_events_tokens.unwrap_or(0) + tokens);
+        if let Some(c) = cost {
+            self.usage_events_cost = Some(self.usage_events_cost.unwrap_or(0.0) + c);
+        }
+    }
+
+    pub(super) fn add_nested_usage(&mut self, tokens: u64, cost: Option<f64>) {
+        self.nested_tokens = Some(self.nested_tokens.unwrap_or(0) + tokens);
+        if let Some(c) = cost {
+            self.nested_cost = Some(self.nested_cost.unwrap_or(0.0) + c);
+        }
+    }
+
+    pub(super) fn set_end(&mut self, end: SessionEnd) {
+        self.end_cost = end.cost;
+        self.end_tokens = end.tokens;
+        self.end_status = Some(end.status);
+    }
+}
+
+/// What a session_end line says: its cost and tokens (when written) and completion status.
+pub(super) struct SessionEnd {
     pub(super) cost: Option<f64>,
     pub(super) tokens: Option<u64>,
+    pub(super) status: &'static str,
 }
 
 /// What a metrics row says about usage and success.
@@ -126,17 +166,84 @@ pub(super) struct RowFacts {
     pub(super) success: Option<bool>,
     pub(super) cost: Option<f64>,
     pub(super) tokens: Option<u64>,
+    /// Tokens and cost all 0: the viewer reads that as unknown.
     pub(super) all_zero: bool,
 }
 
+/// A session's facts as the viewer resolves them (computed from written lines).
+pub(super) struct Resolved {
+    pub(super) writer: Writer,
+    pub(super) model: &'static str,
+    pub(super) success: Option<bool>,
+    pub(super) cost: Option<f64>,
+    pub(super) tokens: Option<u64>,
+}
+
+/// Resolves a session's outcome and usage from its lines, as the viewer does: its (latest)
+/// metrics row first, then its session_end, its usage events, the usage nested in other events.
+pub(super) fn resolve(s: &Session, row: Option<&RowFacts>) -> Resolved {
+    let (rc, rt, rs) = match row {
+        Some(r) if r.all_zero => (None, None, r.success),
+        Some(r) => (r.cost, r.tokens, r.success),
+        None => (None, None, None),
+    };
+    let w = &s.written;
+    let end_success = w.end_status.map(|st| matches!(st, "success" | "completed"));
+    // revision 2: a rollup's cost of 0 is an unknown cost (bosun writes 0 for what it did not
+    // learn), and a rollup of only zeros knows no tokens either
+    let zero = |c: Option<f64>| c.filter(|&c| c != 0.0);
+    let end_tokens = if zero(w.end_cost).is_none() && w.end_tokens == Some(0) { None } else { w.end_tokens };
+    Resolved {
+        writer: s.task.writer,
+        model: s.model.name,
+        success: rs.or(end_success),
+        cost: zero(rc).or(zero(w.end_cost)).or(w.usage_events_cost).or(w.nested_cost),
+        tokens: rt.or(end_tokens).or(w.usage_events_tokens).or(w.nested_tokens),
+    }
+}
+
+impl DemoTally {
+    /// Widens the time span of the records to `ms`.
+    pub(super) fn see_timestamp(&mut self, ms: i64) {
+        self.first_ms = Some(self.first_ms.map_or(ms, |f| f.min(ms)));
+        self.last_ms = Some(self.last_ms.map_or(ms, |l| l.max(ms)));
+    }
+
+    /// Counts a finished session's resolved outcome and usage.
+    pub(super) fn count_resolved(&mut self, f: Resolved) {
+        let e = self.per_model.entry(f.model.to_string()).or_insert((0, 0));
+        e.0 += 1;
+        match f.success {
+            Some(true) => {
+                e.1 += 1;
+                self.successes += 1;
+            }
+            Some(false) => self.failures += 1,
+            None => self.unknown_success += 1,
+        }
+        if let Some(c) = f.cost {
+            self.sessions_with_cost += 1;
+            self.total_cost_usd = Some(self.total_cost_usd.unwrap_or(0.0) + c);
+        }
+        if f.writer == Writer::RealBosun && f.cost.is_none() && f.tokens.is_some() {
+            self.real_cost_unknown_sessions += 1;
+        }
+        if let Some(tk) = f.tokens {
+            self.sessions_with_tokens += 1;
+            self.total_tokens = Some(self.total_tokens.unwrap_or(0) + tk);
+        }
+    }
+}
+
 impl Generator<'_> {
+    /// Counts the session, and its task, when its first line is written.
     pub(super) fn mark_written(&mut self, s: &mut Session) {
-        if !s.wrote_any {
-            s.wrote_any = true;
+        if !s.written.any_line {
+            s.written.any_line = true;
             self.tally.sessions += 1;
-            if s.task.real {
+            if s.task.writer == Writer::RealBosun {
                 self.tally.real_sessions += 1;
-                self.tally.real_sessions_without_task_id += s.omit_task as usize;
+                self.tally.real_sessions_without_task_id += s.without_task_id as usize;
             }
         }
         if !s.task.counted {
@@ -144,57 +251,8 @@ impl Generator<'_> {
             if s.task.id.is_some() {
                 self.tally.tasks += 1;
             } else {
-                self.no_task = true;
+                self.some_task_without_id = true;
             }
-        }
-    }
-
-    pub(super) fn see_timestamp(&mut self, ms: i64) {
-        self.tally.first_ms = Some(self.tally.first_ms.map_or(ms, |f| f.min(ms)));
-        self.tally.last_ms = Some(self.tally.last_ms.map_or(ms, |l| l.max(ms)));
-    }
-
-    pub(super) fn resolve(&self, s: &Session, row: Option<&RowFacts>) -> Resolved {
-        let (rc, rt, rs) = match row {
-            Some(r) if r.all_zero => (None, None, r.success),
-            Some(r) => (r.cost, r.tokens, r.success),
-            None => (None, None, None),
-        };
-        let end_success = s.end_status.map(|st| matches!(st, "success" | "completed"));
-        // revision 2: a rollup's cost of 0 is an unknown cost (bosun writes 0 for what it did not
-        // learn), and a rollup of only zeros knows no tokens either
-        let zero = |c: Option<f64>| c.filter(|&c| c != 0.0);
-        let end_tok = if zero(s.end_cost).is_none() && s.end_tok == Some(0) { None } else { s.end_tok };
-        Resolved {
-            real: s.task.real,
-            model: s.model.name,
-            success: rs.or(end_success),
-            cost: zero(rc).or(zero(s.end_cost)).or(s.ev_cost).or(s.nest_cost),
-            tokens: rt.or(end_tok).or(s.ev_tok).or(s.nest_tok),
-        }
-    }
-
-    pub(super) fn count_resolved(&mut self, f: Resolved) {
-        let e = self.tally.per_model.entry(f.model.to_string()).or_insert((0, 0));
-        e.0 += 1;
-        match f.success {
-            Some(true) => {
-                e.1 += 1;
-                self.tally.successes += 1;
-            }
-            Some(false) => self.tally.failures += 1,
-            None => self.tally.unknown_success += 1,
-        }
-        if let Some(c) = f.cost {
-            self.tally.sessions_with_cost += 1;
-            self.tally.total_cost_usd = Some(self.tally.total_cost_usd.unwrap_or(0.0) + c);
-        }
-        if f.real && f.cost.is_none() && f.tokens.is_some() {
-            self.tally.real_cost_unknown_sessions += 1;
-        }
-        if let Some(tk) = f.tokens {
-            self.tally.sessions_with_tokens += 1;
-            self.tally.total_tokens = Some(self.tally.total_tokens.unwrap_or(0) + tk);
         }
     }
 }

@@ -10,26 +10,28 @@ impl Generator<'_> {
     pub(super) fn plan_turn(&mut self, s: &mut Session, t: i64) {
         let r = &mut self.rng;
         let p = &PROJECTS[s.task.project];
-        let tools = TOOLS[s.exec];
-        if s.steps_left == 0 {
-            if s.crash {
+        let executor = s.executor;
+        if s.plan.steps_left == 0 {
+            if s.plan.crash {
                 s.queue.push_back((r.range(SEC, 20 * SEC), Event::Crash));
             } else {
                 if r.chance(0.3) {
                     s.queue.push_back((r.range(SEC, 5 * SEC), Event::Status { from: "inprogress", to: "inreview" }));
                 }
-                if matches!(s.usage, UsageStyle::CodexEvents | UsageStyle::ClaudeEvents) && s.pending_p > 0 {
+                if matches!(s.style.usage, UsageStyle::CodexEvents | UsageStyle::ClaudeEvents)
+                    && s.progress.pending_prompt_tokens > 0
+                {
                     s.queue.push_back((r.range(100, 900), Event::Usage));
                 }
                 s.queue.push_back((r.range(300, 4 * SEC), Event::End));
             }
             return;
         }
-        s.steps_left -= 1;
-        s.step_no += 1;
-        let step = s.step_no;
+        s.plan.steps_left -= 1;
+        s.plan.step_no += 1;
+        let step = s.plan.step_no;
         let q = &mut s.queue;
-        let total_steps = step + s.steps_left;
+        let total_steps = step + s.plan.steps_left;
         let real = s.real.is_some();
 
         if step == 1 && s.real.as_ref().is_some_and(|x| x.story_transient) {
@@ -46,7 +48,7 @@ impl Generator<'_> {
         }
 
         // Stories, each at a fixed point of the session.
-        if step == 1 && s.story_restarts {
+        if step == 1 && s.stories.restarts {
             // Excessive restarts: bosun restarts the SDK session again and again.
             let n = r.range(3, 5) as u32;
             for k in 0..n {
@@ -57,12 +59,12 @@ impl Generator<'_> {
                     q.push_back((r.range(300, 3000), Event::Alert(AlertKind::Restarts { n: 3 })));
                 }
             }
-            s.anomalies.push("restart_session");
+            s.progress.anomalies.push("restart_session");
             return;
         }
-        if let Some(cat) = s.guardrail {
+        if let Some(cat) = s.plan.guardrail {
             if step == 1 || r.chance(0.5) {
-                let tool = Tool { kind: 0, name: tools[0], arg: r.pick(p.builds), is_test: false };
+                let tool = Tool::new(executor, ToolKind::Shell, r.pick(p.builds), false);
                 q.push_back((r.range(2 * SEC, 20 * SEC), Event::Call(tool.clone())));
                 let wait = if cat == "permission_wait" { r.range(60 * SEC, 240 * SEC) } else { r.range(SEC, 6 * SEC) };
                 q.push_back((wait, Event::Error { cat, tpl: r.below(2) }));
@@ -70,11 +72,11 @@ impl Generator<'_> {
                 return;
             }
         }
-        if s.story_tool_loop && step == (total_steps / 2).max(1) {
+        if s.stories.tool_loop && step == (total_steps / 2).max(1) {
             let cmd = r.pick(p.tests);
             let n = r.range(11, 19) as u32;
             for k in 0..n {
-                let tool = Tool { kind: 0, name: tools[0], arg: cmd, is_test: true };
+                let tool = Tool::new(executor, ToolKind::Shell, cmd, true);
                 q.push_back((r.range(1500, 4000), Event::Call(tool.clone())));
                 q.push_back((r.range(300, 1200), Event::Result { tool, ok: false, long: false }));
                 if k == 9 && r.chance(0.85) {
@@ -82,16 +84,16 @@ impl Generator<'_> {
                 }
             }
             q.push_back((r.range(SEC, 5 * SEC), Event::Followup { reason: "anomaly_recovery" }));
-            s.anomalies.push("kill_tool_loop");
+            s.progress.anomalies.push("kill_tool_loop");
             return;
         }
-        if s.story_error_loop && step == (total_steps / 3).max(1) {
+        if s.stories.error_loop && step == (total_steps / 3).max(1) {
             let cat = s.task.trouble.unwrap_or("build");
             let ci = cat_index(cat);
             let tpl = r.below(ERRORS_BY_CAT[ci].1.len());
             let n = r.range(4, 8) as u32;
             for k in 0..n {
-                let tool = Tool { kind: 0, name: tools[0], arg: r.pick(p.builds), is_test: false };
+                let tool = Tool::new(executor, ToolKind::Shell, r.pick(p.builds), false);
                 q.push_back((r.range(20 * SEC, 80 * SEC), Event::Call(tool.clone())));
                 q.push_back((r.range(2 * SEC, 30 * SEC), Event::Result { tool, ok: false, long: r.chance(0.3) }));
                 q.push_back((r.range(100, 800), Event::Error { cat: ERRORS_BY_CAT[ci].0, tpl }));
@@ -102,10 +104,10 @@ impl Generator<'_> {
                     ));
                 }
             }
-            s.anomalies.push("error_loop_escalate");
+            s.progress.anomalies.push("error_loop_escalate");
             return;
         }
-        if s.story_stuck && step == (total_steps * 2 / 3).max(1) {
+        if s.stories.stuck && step == (total_steps * 2 / 3).max(1) {
             let idle = r.range(6 * MIN_MS, 28 * MIN_MS);
             q.push_back((r.range(SEC, 5 * SEC), Event::Thinking));
             if r.chance(0.85) {
@@ -117,12 +119,12 @@ impl Generator<'_> {
             } else {
                 q.push_back((idle, Event::Followup { reason: "anomaly_recovery" }));
             }
-            s.anomalies.push("nudge_stuck_agent");
+            s.progress.anomalies.push("nudge_stuck_agent");
             return;
         }
 
         // An ordinary turn: think, maybe look around, act, report.
-        let burst = t >= self.burst.0 && t < self.burst.1 && s.exec == self.burst.2;
+        let burst = self.outage.hits(t, executor);
         if burst && r.chance(0.55) {
             let cat = if r.chance(0.7) { "rate_limit" } else { "api_error" };
             let n = r.range(1, 4);
@@ -135,24 +137,24 @@ impl Generator<'_> {
         }
         if r.chance(0.35) {
             let tool = if r.chance(0.6) {
-                Tool { kind: 2, name: tools[2], arg: r.pick(p.files), is_test: false }
+                Tool::new(executor, ToolKind::Read, r.pick(p.files), false)
             } else {
-                Tool {
-                    kind: 3,
-                    name: tools[3],
-                    arg: r.pick(&["TODO", "fn handle", "import", "config", "retry"]),
-                    is_test: false,
-                }
+                Tool::new(
+                    executor,
+                    ToolKind::Search,
+                    r.pick(&["TODO", "fn handle", "import", "config", "retry"]),
+                    false,
+                )
             };
             q.push_back((r.range(500, 6 * SEC), Event::Call(tool.clone())));
             q.push_back((r.range(50, 900), Event::Result { tool, ok: r.chance(0.97), long: r.chance(0.15) }));
         }
         let late = step * 3 >= total_steps * 2;
-        let will_succeed = s.outcome == Outcome::Success;
+        let will_succeed = s.plan.outcome == Outcome::Success;
         match r.below(10) {
-            0..=3 if !s.no_change => {
+            0..=3 if !s.plan.no_change => {
                 let file = r.pick(p.files);
-                let tool = Tool { kind: 1, name: tools[1], arg: file, is_test: false };
+                let tool = Tool::new(executor, ToolKind::Edit, file, false);
                 q.push_back((r.range(2 * SEC, 25 * SEC), Event::Call(tool.clone())));
                 let ok = r.chance(0.95);
                 q.push_back((r.range(100, 1500), Event::Result { tool, ok, long: false }));
@@ -169,7 +171,7 @@ impl Generator<'_> {
                     _ => (r.pick(&["git add -A && git commit -m \"wip\"", "git push origin HEAD"]), false),
                 };
                 let is_lint = p.lints.contains(&cmd);
-                let tool = Tool { kind: 0, name: tools[0], arg: cmd, is_test };
+                let tool = Tool::new(executor, ToolKind::Shell, cmd, is_test);
                 q.push_back((r.range(SEC, 15 * SEC), Event::Call(tool.clone())));
                 let p_ok = if is_test {
                     if late && will_succeed {
@@ -210,10 +212,10 @@ impl Generator<'_> {
             // the real writer reports each turn's usage in a usage event
             q.push_back((r.range(50, 500), Event::Usage));
         }
-        if matches!(s.usage, UsageStyle::CodexEvents | UsageStyle::ClaudeEvents) && r.chance(0.5) {
+        if matches!(s.style.usage, UsageStyle::CodexEvents | UsageStyle::ClaudeEvents) && r.chance(0.5) {
             q.push_back((r.range(50, 500), Event::Usage));
         }
-        if !s.story_restarts && step == 3 && r.chance(0.05) {
+        if !s.stories.restarts && step == 3 && r.chance(0.05) {
             // An ordinary single restart of the SDK session.
             q.push_back((r.range(5 * SEC, 30 * SEC), Event::Start { ptype: "followup", reason: Some("incomplete") }));
         }
@@ -230,21 +232,21 @@ impl Generator<'_> {
     /// Tokens and cost of one model turn.
     pub(super) fn model_turn(&mut self, s: &mut Session) -> (u64, u64, f64) {
         let r = &mut self.rng;
-        let ctx = 1500 + 260 * s.step_no as u64;
+        let ctx = 1500 + 260 * s.plan.step_no as u64;
         let mut p = ctx + r.range(0, 3500) as u64;
         let mut c = r.range(60, 1300) as u64;
-        if s.runaway {
+        if s.stories.runaway {
             p = r.range(20_000, 60_000) as u64;
             c = r.range(1_000, 4_000) as u64;
         }
-        let cache_discount = if s.exec == 2 { 0.35 } else { 1.0 };
+        let cache_discount = if s.executor == Executor::Claude { 0.35 } else { 1.0 };
         let cost = (p as f64 * s.model.usd_in * cache_discount + c as f64 * s.model.usd_out) / 1e6;
-        s.prompt_tok += p;
-        s.compl_tok += c;
-        s.cost += cost;
-        s.pending_p += p;
-        s.pending_c += c;
-        s.pending_cost += cost;
+        s.progress.prompt_tokens += p;
+        s.progress.completion_tokens += c;
+        s.progress.cost_usd += cost;
+        s.progress.pending_prompt_tokens += p;
+        s.progress.pending_completion_tokens += c;
+        s.progress.pending_cost_usd += cost;
         (p, c, cost)
     }
 }
