@@ -31,7 +31,7 @@ impl Generator<'_> {
         if real.is_some() && s.executor == Executor::Claude && matches!(kind, AlertKind::ToolLoop { .. }) {
             return Ok(()); // the analyser never saw Claude's tool calls
         }
-        let transient = real.is_some_and(|x| x.all_transient) && kind == AlertKind::FailedHighErrors;
+        let transient = real.is_some_and(|facts| facts.all_transient) && kind == AlertKind::FailedHighErrors;
         let (ty, sev) = match kind {
             AlertKind::FailedHighErrors if transient => ("failed_session_transient_errors", "medium"),
             AlertKind::ErrorLoop { .. } => ("error_loop", "high"),
@@ -46,7 +46,9 @@ impl Generator<'_> {
         let ms = t + self.rng.range(0, 1500);
         // the real share's error loop names its own fingerprint and message
         let real_loop = match (real, kind) {
-            (Some(x), AlertKind::ErrorLoop { cat, tpl, .. }) => Some(Self::real_error(s, x.salt, cat, tpl, 0).message),
+            (Some(facts), AlertKind::ErrorLoop { cat, tpl, .. }) => {
+                Some(Self::real_error(s, facts.salt, cat, tpl, 0).message)
+            }
             _ => None,
         };
         let autofix = real.is_some() && self.real_rng.chance(0.3);

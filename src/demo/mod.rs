@@ -12,6 +12,20 @@
 //! turn comes in a time-ordered heap, so attempts interleave in the stream as
 //! they do in a real bosun install. Every record is counted in [`DemoTally`] in
 //! the same code path that writes it.
+//!
+//! Where things are:
+//! - `simulation` — the generator's state and the run: arrivals, the start of an attempt (how
+//!   it will go, how its lines are written), its events in time order, its end; `scheduler` —
+//!   the time-ordered agenda; `turns` — what an attempt does next (the agent's turns, the
+//!   anomaly stories); `session` — tasks, sessions, events, and what a session has done so far.
+//! - `guide_events` and `real_events` — event lines in the guide's shapes and in bosun's own
+//!   writer's (a share of tasks, `DemoConfig::real_writer_share`); `rows` — the metrics rows;
+//!   `alerts` — the analyser's alerts; `bad_lines` — lines the viewer must skip.
+//! - `output` — the file buffers and what goes into which file; `sink` — where they go;
+//!   `tally` — the count of what was written, resolved the viewer's way.
+//! - `catalogue` — the fixed tables (executors, models, tools, projects, texts, error
+//!   messages); `texts` — generated filler text; `json_writer`, `timestamps`, `random` — the
+//!   line writer, timestamp formats, and the seeded random source and its math.
 
 mod alerts;
 mod bad_lines;
@@ -36,6 +50,7 @@ mod tests;
 
 use std::io;
 
+/// Re-exported for callers that build a `start_ms`.
 pub use crate::model::time::days_from_civil;
 pub use sink::{DemoSink, DiscardSink, MemorySink};
 pub use tally::{DemoTally, TokenBreakdown};

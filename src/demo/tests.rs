@@ -1,3 +1,6 @@
+//! The generator's own tests: determinism, the tally against an independent recount with
+//! serde_json, the documented record shapes and stories, streaming in small writes.
+
 use super::output::*;
 use super::random::*;
 use super::timestamps::*;

@@ -1,4 +1,4 @@
-//! Filler text.
+//! Generated filler text: long outputs (diffs, stack lines, code) and test logs.
 
 use super::catalogue::THOUGHTS;
 use super::random::Rng;

@@ -1,15 +1,13 @@
-//! Timestamps.
+//! Timestamps in the formats the writers use (ISO 8601 with milliseconds, seven fraction digits
+//! or an offset, whole seconds, epoch milliseconds as a number or a string), and time units.
 
 use super::json_writer::push_digits;
 use super::random::Rng;
 use crate::model::time::civil_from_days;
 
 pub(super) const SEC: i64 = 1000;
-
 pub(super) const MIN_MS: i64 = 60 * SEC;
-
 pub(super) const HOUR_MS: i64 = 60 * MIN_MS;
-
 pub(super) const DAY_MS: i64 = 24 * HOUR_MS;
 
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -1,9 +1,11 @@
-//! Turns.
+//! What an attempt does next, planned a turn at a time: the anomaly stories at their fixed
+//! points, or an ordinary turn (think, look around, edit or run a command, report), with the
+//! errors that come with it.
 
-use super::catalogue::*;
-use super::session::*;
+use super::catalogue::{cat_index, Executor, ToolKind, ERRORS_BY_CAT, FOLLOWUP_REASONS, PROJECTS, STATUSES};
+use super::session::{AlertKind, Event, Outcome, Session, Tool, UsageStyle};
 use super::simulation::Generator;
-use super::timestamps::*;
+use super::timestamps::{MIN_MS, SEC};
 
 impl Generator<'_> {
     /// Queues the next few events of a session (one "turn" of the agent).
@@ -32,9 +34,9 @@ impl Generator<'_> {
         let step = s.plan.step_no;
         let q = &mut s.queue;
         let total_steps = step + s.plan.steps_left;
-        let real = s.real.is_some();
+        let real_writer = s.real.is_some();
 
-        if step == 1 && s.real.as_ref().is_some_and(|x| x.story_transient) {
+        if step == 1 && s.real.as_ref().is_some_and(|real| real.story_transient) {
             // A provider having a bad day: transient errors only, then bosun gives up.
             let n = r.range(4, 7);
             for k in 0..n {
@@ -193,7 +195,7 @@ impl Generator<'_> {
                     } else {
                         r.pick(&["build", "dependency", "git", "tool_error", "network", "timeout"])
                     };
-                    let cat = if real && is_lint { "lint" } else { cat };
+                    let cat = if real_writer && is_lint { "lint" } else { cat };
                     q.push_back((r.range(50, 600), Event::Error { cat, tpl: r.below(2) }));
                 }
             }
@@ -208,7 +210,7 @@ impl Generator<'_> {
         }
         let long = r.chance(0.07) || (step == total_steps && r.chance(0.5));
         q.push_back((r.range(SEC, 12 * SEC), Event::Output { long }));
-        if real {
+        if real_writer {
             // the real writer reports each turn's usage in a usage event
             q.push_back((r.range(50, 500), Event::Usage));
         }
