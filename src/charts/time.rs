@@ -1,9 +1,7 @@
 //! Epoch milliseconds as the local times charts print (axis labels, tooltips, summaries).
 
+pub(crate) use crate::model::time::MS_PER_MINUTE as MINUTE;
 use crate::model::time::{civil_from_days, day_of, MS_PER_DAY, MS_PER_HOUR};
-
-// model::time has no minute constant (it writes 60_000 where it needs one)
-pub(crate) const MINUTE: i64 = 60_000;
 
 /// Epoch milliseconds kept within ±10^15 (about ±31,000 years) so arithmetic cannot overflow.
 pub(crate) fn tame_ms(ms: i64) -> i64 {

@@ -3,8 +3,10 @@
 //! No date crate: the civil-calendar arithmetic is Howard Hinnant's `days_from_civil`, which is
 //! exact for the proleptic Gregorian calendar and small enough to read.
 
-pub const MS_PER_HOUR: i64 = 3_600_000;
-pub const MS_PER_DAY: i64 = 86_400_000;
+pub const MS_PER_SECOND: i64 = 1000;
+pub const MS_PER_MINUTE: i64 = 60 * MS_PER_SECOND;
+pub const MS_PER_HOUR: i64 = 60 * MS_PER_MINUTE;
+pub const MS_PER_DAY: i64 = 24 * MS_PER_HOUR;
 
 /// Days since 1970-01-01 of a civil date.
 pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
