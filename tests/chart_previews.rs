@@ -1,7 +1,6 @@
 //! Renders every chart kind at 800×400 and 1600×800 (light and dark) into out/ for looking at.
 
-#[path = "support/chart_samples.rs"]
-mod fixtures;
+use crate::support::chart_samples as fixtures;
 
 use fixtures::*;
 use spyglass::charts::*;
@@ -24,7 +23,7 @@ fn write(
 }
 
 #[test]
-#[ignore = "writes previews to target/chart-previews for looking at: cargo test --test chart_previews -- --ignored"]
+#[ignore = "writes previews to target/chart-previews for looking at: cargo test --test main chart_previews -- --ignored"]
 fn render_all_to_out() {
     for (w, h) in [(800, 400), (1600, 800)] {
         for (tname, theme) in [("light", Theme::light()), ("dark", Theme::dark())] {
@@ -40,7 +39,7 @@ fn render_all_to_out() {
 }
 
 #[test]
-#[ignore = "writes previews to target/chart-previews for looking at: cargo test --test chart_previews -- --ignored"]
+#[ignore = "writes previews to target/chart-previews for looking at: cargo test --test main chart_previews -- --ignored"]
 fn render_edge_cases_to_out() {
     let t = Theme::light();
     let huge = |horizontal| BarChart {

@@ -3,8 +3,7 @@
 //! Golden files: `UPDATE_GOLDEN=1 cargo test` writes tests/golden_charts/*.svg; otherwise the output
 //! must match them byte for byte.
 
-#[path = "support/chart_samples.rs"]
-mod fixtures;
+use crate::support::chart_samples as fixtures;
 
 use fixtures::*;
 use spyglass::charts::*;

@@ -2,8 +2,6 @@
 //! where an integer overflow panics), no hang, and sensible figures — a count at u64::MAX stays
 //! u64::MAX (saturated), never wraps to 0; a cost stays a finite number.
 
-#![recursion_limit = "512"]
-
 use serde_json::{json, Value};
 use spyglass::dataset::sessions::Dataset;
 use spyglass::ingest::Store;

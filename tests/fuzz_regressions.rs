@@ -1,6 +1,6 @@
 //! Inputs the fuzzer (fuzz/, README: Fuzzing) found, kept as tests of the invariant each broke.
 
-use spyglass::ingest::{Feed, Store};
+use spyglass::ingest::Store;
 use spyglass::model::records::Sym;
 
 /// Everything a store holds, as text (as tests/ranges.rs and the fuzz targets compare stores).
@@ -18,11 +18,7 @@ fn dump(store: &Store) -> Vec<String> {
 
 fn load(name: &str, bytes: &[u8], chunk: usize) -> Store {
     let mut store = Store::new();
-    let mut feed = Feed::new(name);
-    for c in bytes.chunks(chunk.max(1)) {
-        feed.push(&mut store, c);
-    }
-    feed.finish(&mut store);
+    crate::support::feed_chunked(&mut store, name, bytes, chunk);
     store
 }
 

@@ -1,7 +1,7 @@
 //! Golden fixture with figures worked out by hand, and the chunking invariance test.
 
 use spyglass::dataset::sessions::Dataset;
-use spyglass::ingest::{Feed, Store};
+use spyglass::ingest::Store;
 use spyglass::pipelines::{Filters, Parameters};
 use spyglass::report::Report;
 use std::path::{Path, PathBuf};
@@ -10,18 +10,13 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
-#[path = "support/files.rs"]
-mod files;
+use crate::support::files;
 use files::files_of;
 
 fn load_chunked(files: &[(String, Vec<u8>)], chunk: usize) -> Dataset {
     let mut store = Store::new();
     for (name, bytes) in files {
-        let mut feed = Feed::new(name);
-        for c in bytes.chunks(chunk.max(1)) {
-            feed.push(&mut store, c);
-        }
-        feed.finish(&mut store);
+        crate::support::feed_chunked(&mut store, name, bytes, chunk);
     }
     Dataset::new(store)
 }

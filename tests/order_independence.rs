@@ -17,8 +17,7 @@ use std::path::Path;
 
 type Files = Vec<(String, Vec<u8>)>;
 
-#[path = "support/files.rs"]
-mod files;
+use crate::support::files;
 
 fn fixture_files() -> Files {
     files::files_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real_bosun"))
@@ -160,7 +159,7 @@ fn the_demo_output_in_any_order() {
 // digits) tie; the core then falls back to read order (README: "ordered by time, then
 // sequence_num, then read order"), which rev. 2 "Exact sums" does not allow. Each test below
 // loads the same lines in two orders; they fail today and are ignored so that the suite stays
-// green — run them with `cargo test --test order_independence -- --ignored`.
+// green — run them with `cargo test --test main order_independence -- --ignored`.
 
 const TIE_TASK: &str = "3f2b8c1a-6d4e-4a5b-9c7d-1e2f3a4b5c61";
 

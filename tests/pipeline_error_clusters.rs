@@ -1,12 +1,9 @@
 //! `error_clusters`: figures worked out by hand.
 
-use spyglass::dataset::sessions::Dataset;
 use spyglass::pipelines::error_clusters::compute;
 use spyglass::pipelines::{Filters, Parameters, View};
 
-fn load(text: &str) -> Dataset {
-    Dataset::from_files([("agent-work-stream.jsonl", text.as_bytes())])
-}
+use crate::support::stream as load;
 
 fn err(ctx: &str, data: &str) -> String {
     format!("{{{ctx},\"event_type\":\"error\",\"data\":{data}}}\n")

@@ -1,13 +1,10 @@
 //! `git`: figures worked out by hand.
 #![allow(clippy::type_complexity)]
 
-use spyglass::dataset::sessions::Dataset;
 use spyglass::pipelines::git::compute;
 use spyglass::pipelines::{Filters, Parameters, View};
 
-fn load(text: &str) -> Dataset {
-    Dataset::from_files([("agent-work-stream.jsonl", text.as_bytes())])
-}
+use crate::support::stream as load;
 
 fn input() -> String {
     [

@@ -4,9 +4,7 @@ use spyglass::dataset::sessions::Dataset;
 use spyglass::pipelines::guardrails::{compute, Guardrails};
 use spyglass::pipelines::{Filters, Parameters, View};
 
-fn dataset(text: &str) -> Dataset {
-    Dataset::from_files([("agent-work-stream.jsonl", text.as_bytes())])
-}
+use crate::support::stream as dataset;
 
 fn run(data: &Dataset, filters: &Filters) -> Guardrails {
     let params = Parameters::default();

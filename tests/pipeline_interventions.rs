@@ -5,9 +5,7 @@ use spyglass::pipelines::interventions::{compute, Interventions};
 use spyglass::pipelines::stats::wilson;
 use spyglass::pipelines::{Filters, Parameters, View};
 
-fn dataset(text: &str) -> Dataset {
-    Dataset::from_files([("agent-work-stream.jsonl", text.as_bytes())])
-}
+use crate::support::stream as dataset;
 
 fn run(data: &Dataset, filters: &Filters) -> Interventions {
     let params = Parameters::default();

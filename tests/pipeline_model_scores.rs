@@ -4,9 +4,7 @@ use spyglass::dataset::sessions::Dataset;
 use spyglass::pipelines::model_scores::{compute, ModelScores};
 use spyglass::pipelines::{Filters, GroupKey, Parameters, View};
 
-fn dataset(text: &str) -> Dataset {
-    Dataset::from_files([("agent-work-stream.jsonl", text.as_bytes())])
-}
+use crate::support::stream as dataset;
 
 fn run(data: &Dataset, filters: &Filters, params: &Parameters) -> ModelScores {
     let view = View::new(data, filters, params);

@@ -1,13 +1,10 @@
 //! `provider_heatmap`: figures worked out by hand.
 #![allow(clippy::type_complexity)]
 
-use spyglass::dataset::sessions::Dataset;
 use spyglass::pipelines::provider_heatmap::compute;
 use spyglass::pipelines::{Filters, Parameters, View};
 
-fn load(text: &str) -> Dataset {
-    Dataset::from_files([("agent-work-stream.jsonl", text.as_bytes())])
-}
+use crate::support::stream as load;
 
 /// One event line: `ctx` holds the top-level fields (timestamp, attempt_id, executor, …).
 fn ev(ctx: &str, event_type: &str, data: &str) -> String {

@@ -1,12 +1,9 @@
 //! `tools`: figures worked out by hand.
 
-use spyglass::dataset::sessions::Dataset;
 use spyglass::pipelines::tools::compute;
 use spyglass::pipelines::{Filters, Parameters, View};
 
-fn load(text: &str) -> Dataset {
-    Dataset::from_files([("agent-work-stream.jsonl", text.as_bytes())])
-}
+use crate::support::stream as load;
 
 fn ev(ts: &str, attempt: &str, event_type: &str, data: &str) -> String {
     let attempt = if attempt.is_empty() { String::new() } else { format!(",\"attempt_id\":\"{attempt}\"") };

@@ -53,8 +53,7 @@ fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real_bosun")
 }
 
-#[path = "support/files.rs"]
-mod files;
+use crate::support::files;
 use files::files_of;
 
 fn dataset() -> Dataset {
