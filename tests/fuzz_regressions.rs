@@ -159,6 +159,15 @@ fn fatal_archive_errors_say_the_same_position_at_every_chunking() {
     let mut garbage = [good.clone(), vec![0, 0, 0, 7, 0]].concat();
     garbage.extend_from_slice(&good);
     cases.push(("garbage.jsonl.gz", garbage, "trailing garbage"));
+    // a second member with bad magic bytes (crash-e0a8b7e1: its fixed header was read whole
+    // before the magic was judged — 32 input bytes read whole, 25 in small chunks)
+    for (i, magic) in [&b"\x1e\x8b"[..], b"\x1fx", b"PK", b"\x1f"].into_iter().enumerate() {
+        let mut second = magic.to_vec();
+        second.extend_from_slice(&[8, 4, 0x2b, 0, 0, 0, 0, 0, 0, 3, 0, 0]);
+        let name: &'static str = ["magic-0.jsonl.gz", "magic-1.jsonl.gz", "magic-pk.jsonl.gz", "magic-cut.jsonl.gz"][i];
+        let bytes = [good.clone(), second].concat();
+        cases.push((name, bytes, "trailing garbage"));
+    }
     let mut corrupt = good.clone();
     corrupt[10] = 0xff; // a reserved block type right at the deflate stream's start
     cases.push(("corrupt.jsonl.gz", corrupt, "corrupt deflate stream"));

@@ -79,8 +79,12 @@ impl GzHeader {
             match self.stage {
                 HStage::Done => return Ok(true),
                 HStage::Fixed => {
+                    // the two magic bytes are taken one at a time and judged as they come, so a
+                    // bad one is found right after it whatever the chunking (taken with the rest
+                    // of the fixed header, an error said 32 input bytes read whole, 25 chunked)
                     let start = self.tmp.len();
-                    let full = fill(&mut self.tmp, 10, input, pos);
+                    let want = if start < GZIP_MAGIC.len() { start + 1 } else { 10 };
+                    let full = fill(&mut self.tmp, want, input, pos);
                     self.crc.update(&self.tmp[start..]);
                     if self.tmp.first().is_some_and(|&b| b != GZIP_MAGIC[0])
                         || self.tmp.get(1).is_some_and(|&b| b != GZIP_MAGIC[1])
@@ -89,6 +93,9 @@ impl GzHeader {
                     }
                     if !full {
                         return Ok(false);
+                    }
+                    if want < 10 {
+                        continue;
                     }
                     if self.tmp[2] != 8 {
                         return Err(HeaderError::Bad(format!("unsupported compression method {}", self.tmp[2])));
