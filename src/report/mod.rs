@@ -3,6 +3,7 @@
 //! [`Report`], so they are byte-identical for the same input.
 
 pub mod charts;
+pub mod explain;
 pub mod format;
 pub mod html;
 pub mod lines;
