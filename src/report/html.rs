@@ -14,6 +14,7 @@
 
 use super::charts::{charts_for, SECTIONS};
 use super::explain::{section_text, section_title, table_title};
+use super::findings::{findings, strongest};
 use super::format::{self, grouped, heading, is_proportion, is_scalar, time_text_short, Markup};
 use super::Report;
 use crate::charts::{to_svg, ChartError, Theme, EMPTY_MESSAGE};
@@ -28,6 +29,8 @@ const CHART_H: u32 = 420;
 pub const MAX_TABLE_ROWS: usize = 200;
 /// Skipped lines listed in the diagnostics.
 pub const MAX_SKIPPED_LINES: usize = 500;
+/// Findings listed at the top of the report (the strongest; see [`super::findings`]).
+pub const MAX_FINDINGS: usize = 5;
 
 // ---------------------------------------------------------------------------------------------
 // Escaping, and the cells' markup around the text of `super::format`.
@@ -432,6 +435,8 @@ dl.facts{display:flex;flex-wrap:wrap;gap:4px 22px;margin:6px 0 10px}
 dl.facts div{display:flex;gap:6px}
 dt{color:var(--muted);white-space:nowrap}dd{margin:0;font-variant-numeric:tabular-nums}
 .chart-missing{color:var(--errfg)}
+p.headline{font-weight:600;margin:6px 0 4px}
+ol.findings{margin:6px 0 14px;padding-left:1.4em}ol.findings li{margin:3px 0}
 footer{color:var(--muted);font-size:12.5px;margin-top:40px;border-top:1px solid var(--line);padding-top:10px}
 @media print{body{font-size:11.5px;background:#fff;color:#000}main{max-width:none;padding:0}.tw,.tw.long{max-height:none;overflow:visible}nav{display:none}section{break-before:auto}figure,tr{break-inside:avoid}}
 "#;
@@ -494,6 +499,23 @@ pub fn render(report: &Report) -> String {
     }
     o.push_str("</header>\n");
 
+    // the five strongest findings, each linking to its section
+    let found = findings(report);
+    let top = strongest(&found, MAX_FINDINGS);
+    if !top.is_empty() {
+        o.push_str("<section id=findings><h2>Findings</h2><ol class=findings>");
+        for f in top {
+            let _ = write!(
+                o,
+                "<li><a href=\"#{}\">{}</a>: {}</li>",
+                f.section,
+                esc(section_title(f.section)),
+                esc(&f.headline)
+            );
+        }
+        o.push_str("</ol></section>\n");
+    }
+
     // summary cards
     o.push_str("<div class=cards>");
     card(&mut o, "sessions", &int(s.sessions as f64), "");
@@ -537,12 +559,11 @@ pub fn render(report: &Report) -> String {
 
     // sections
     for sec in SECTIONS {
-        let _ = write!(
-            o,
-            "<section id=\"{sec}\"><h2>{}</h2><p class=explain>{}</p>",
-            esc(section_title(sec)),
-            esc(&section_text(sec, params))
-        );
+        let _ = write!(o, "<section id=\"{sec}\"><h2>{}</h2>", esc(section_title(sec)));
+        if let Some(f) = found.iter().find(|f| f.section == sec && !f.headline.is_empty()) {
+            let _ = write!(o, "<p class=headline>{}</p>", esc(&f.headline));
+        }
+        let _ = write!(o, "<p class=explain>{}</p>", esc(&section_text(sec, params)));
         for c in charts_for(&value, sec) {
             match chart_svg(&c.chart) {
                 // a chart with nothing to draw takes a line, not a 420-pixel box

@@ -4,6 +4,7 @@
 
 pub mod charts;
 pub mod explain;
+pub mod findings;
 pub mod format;
 pub mod html;
 pub mod lines;
