@@ -373,8 +373,8 @@ fn interventions(r: &Report) -> (String, f64) {
     let largest = judged.iter().fold(judged[0], |m, c| if diff(c) > diff(m) { c } else { m });
     (
         format!(
-            "No intervention made a significant difference ({} comparisons; the largest: {}).",
-            int(judged.len() as u64),
+            "No intervention made a significant difference ({}; the largest: {}).",
+            count(judged.len() as u64, "comparison", "comparisons"),
             say(largest)
         ),
         1.0,
@@ -531,4 +531,159 @@ fn git(r: &Report) -> (String, f64) {
     }
     let share = if g.rows.is_empty() { 0.0 } else { g.no_change_success.count as f64 / g.rows.len() as f64 };
     (format!("{}.", parts.join("; ")), 1.0 + frac(share / 2.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::sessions::Dataset;
+    use crate::pipelines::{Filters, Parameters};
+
+    fn report_with(text: &str, params: &Parameters) -> Report {
+        Report::compute(
+            &Dataset::from_files([("agent-work-stream.jsonl", text.as_bytes())]),
+            &Filters::default(),
+            params,
+        )
+    }
+
+    fn report(text: &str) -> Report {
+        report_with(text, &Parameters::default())
+    }
+
+    fn of<'a>(all: &'a [Finding], section: &str) -> &'a Finding {
+        all.iter().find(|f| f.section == section).unwrap()
+    }
+
+    /// `n` metrics rows of `model`, the first `ok` successful; each its own task; `extra` goes
+    /// into the metrics.
+    fn sessions(model: &str, n: usize, ok: usize, extra: &str) -> String {
+        (0..n)
+            .map(|i| {
+                format!(
+                    r#"{{"timestamp":"2026-02-09T10:{:02}:00.000Z","attempt_id":"{model}-{i}","task_id":"{model}-t{i}","executor":"codex","model":"{model}","metrics":{{"success":{},"attempts":1,"errors":0{extra}}}}}"#,
+                    i % 60,
+                    i < ok
+                ) + "\n"
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_clearly_better_model_is_distinguishable() {
+        // m1: 19/20, Wilson [76.4, 99.1] %; m2: 2/20, [2.8, 30.1] %: no overlap. No cost and no
+        // errors, so the scores are the success rates.
+        let r = report(&(sessions("m1", 20, 19, "") + &sessions("m2", 20, 2, "")));
+        let all = findings(&r);
+        let f = of(&all, "model_scores");
+        assert_eq!(
+            f.headline,
+            "m1 scores highest (0.950), ahead of m2 (0.100): success 95.0 % (n = 20, 95 % CI 76.4–99.1 %) against 10.0 % (n = 20, 95 % CI 2.8–30.1 %), the intervals do not overlap."
+        );
+        // tier 3 plus the difference in success, 0.85
+        assert!((f.strength - 3.85).abs() < 1e-9, "{}", f.strength);
+    }
+
+    #[test]
+    fn close_models_are_not_distinguishable() {
+        // 10/20 [29.9, 70.1] % and 9/20 [25.8, 65.8] %: they overlap
+        let r = report(&(sessions("m1", 20, 10, "") + &sessions("m2", 20, 9, "")));
+        let f = of(&findings(&r), "model_scores").clone();
+        assert_eq!(
+            f.headline,
+            "m1 scores highest (0.500; next m2 0.450, not distinguishable at n = 20 and 20: success 50.0 % against 45.0 %)."
+        );
+        assert_eq!(f.strength, 1.0);
+    }
+
+    #[test]
+    fn a_significant_intervention_and_none() {
+        let actions = r#","anomaly_actions":["restart"]"#;
+        // with actions 19/20, without 2/20: the intervals do not overlap
+        let r = report(&(sessions("a", 20, 19, actions) + &sessions("b", 20, 2, "")));
+        let f = of(&findings(&r), "interventions").clone();
+        assert_eq!(
+            f.headline,
+            "A significant difference: with anomaly actions succeeded in 95.0 % (n = 20, 95 % CI 76.4–99.1 %) against 10.0 % (n = 20, 95 % CI 2.8–30.1 %) for without anomaly actions (+85.0 pp)."
+        );
+        assert!(f.strength > 3.0);
+        // 10/20 against 9/20: not significant
+        let r = report(&(sessions("a", 20, 10, actions) + &sessions("b", 20, 9, "")));
+        let f = of(&findings(&r), "interventions").clone();
+        assert!(f.headline.starts_with("No intervention made a significant difference (1 comparison; the largest: with anomaly actions succeeded in 50.0 % (n = 20"), "{}", f.headline);
+        assert_eq!(f.strength, 1.0);
+    }
+
+    #[test]
+    fn a_spike_in_local_time_is_the_strongest() {
+        // CODEX over 24 hours (auth errors at 00:00 and 23:00 make the range of error hours) with
+        // 10 rate-limit errors at 14:00 UTC:
+        // mean 10/24, std 10·√23/24 ≈ 2.0, so 10 > mean + 3σ ≈ 6.4 and ≥ 3: a spike
+        let ev = |ts: &str, kind: &str, data: &str| {
+            format!(
+                r#"{{"timestamp":"2026-02-10T{ts}.000Z","attempt_id":"a1","task_id":"t1","executor":"CODEX","model":"m","event_type":"{kind}","data":{data}}}"#
+            ) + "\n"
+        };
+        let auth = r#"{"error_category":"auth","error_message":"no key"}"#;
+        let mut text = ev("00:00:00", "error", auth);
+        for i in 0..10 {
+            text += &ev(
+                &format!("14:{:02}:00", i * 5),
+                "error",
+                r#"{"error_category":"rate_limit","error_message":"slow down"}"#,
+            );
+        }
+        text += &ev("23:00:00", "error", auth);
+        let params = Parameters { utc_offset_minutes: 60, ..Parameters::default() };
+        let r = report_with(&text, &params);
+        assert_eq!(r.provider_heatmap.spikes.len(), 1);
+        let all = findings(&r);
+        let f = of(&all, "provider_heatmap");
+        assert_eq!(
+            f.headline,
+            "CODEX's rate_limit spiked to 10/h on 2026-02-10 15:00 UTC+01:00 (its hourly mean 0.42)."
+        );
+        // 3 + (1 − mean/count) = 3 + (1 − 0.41667/10)
+        assert!((f.strength - (4.0 - 10.0 / 24.0 / 10.0)).abs() < 1e-9, "{}", f.strength);
+        assert_eq!(strongest(&all, 5)[0].section, "provider_heatmap");
+    }
+
+    #[test]
+    fn no_data_makes_no_claim() {
+        let r = report("");
+        let all = findings(&r);
+        assert_eq!(all.len(), SECTIONS.len());
+        assert!(strongest(&all, 5).is_empty());
+        for f in &all {
+            assert_eq!(f.strength, 0.0, "{f:?}");
+            assert!(!f.headline.is_empty(), "{f:?}");
+            assert!(!f.headline.chars().any(|c| c.is_ascii_digit()), "a figure from no data: {f:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_cost_is_not_zero() {
+        // sessions without any cost: the total is unknown, not $0.00
+        let r = report(&sessions("m1", 3, 1, ""));
+        let f = of(&findings(&r), "costs").clone();
+        assert_eq!(f.headline, "Cost unknown: none of the 3 sessions records its cost.");
+        assert_eq!(f.strength, 0.0);
+        // known costs: the total, the costliest model's share, runaway sessions
+        let r = report(&(sessions("m1", 3, 1, r#","cost_usd":1.5"#) + &sessions("m2", 1, 1, r#","cost_usd":0.5"#)));
+        let f = of(&findings(&r), "costs").clone();
+        assert!(
+            f.headline.starts_with("Recorded cost $5.00 over 4 sessions (known for 4); m1 took 90.0 % ($4.50); "),
+            "{}",
+            f.headline
+        );
+    }
+
+    #[test]
+    fn strongest_ranks_by_strength_then_section_order() {
+        let f = |section, strength| Finding { section, headline: "x".into(), strength };
+        let all = [f("a", 1.0), f("b", 3.2), f("c", 0.0), f("d", 1.0), f("e", 2.5)];
+        let order: Vec<&str> = strongest(&all, 3).iter().map(|f| f.section).collect();
+        assert_eq!(order, ["b", "e", "a"]);
+        assert_eq!(strongest(&all, 9).len(), 4);
+    }
 }
