@@ -413,7 +413,8 @@ fn guardrails(r: &Report) -> (String, f64) {
 }
 
 /// Alerts: recorded and recomputed counts, and the alert type whose alerted sessions failed most
-/// often (recorded, with n).
+/// often (recorded, with n); when none failed, n is summed over the types (a session alerted for
+/// two types counts twice).
 fn alerts(r: &Report) -> (String, f64) {
     let a = &r.alerts;
     let (recorded, recomputed) = (a.recorded.len() as u64, a.recomputed.len() as u64);
@@ -431,6 +432,10 @@ fn alerts(r: &Report) -> (String, f64) {
     );
     match worst {
         None => (format!("{counts}; no alerted session has a known outcome."), 1.0),
+        Some(c) if c.recorded_failed_rate == Some(0.0) => {
+            let n: u64 = a.comparison.iter().map(|c| c.recorded_failed_n).sum();
+            (format!("{counts}; none of the alerted sessions failed (n = {}).", int(n)), 1.0)
+        }
         Some(c) => {
             let p = proportion_of(c.recorded_failed_rate, c.recorded_failed_n);
             let low = p.ci_low.unwrap_or(0.0);
@@ -675,6 +680,36 @@ mod tests {
             f.headline.starts_with("Recorded cost $5.00 over 4 sessions (known for 4); m1 took 90.0 % ($4.50); "),
             "{}",
             f.headline
+        );
+    }
+
+    #[test]
+    fn the_riskiest_task_and_its_main_term() {
+        // t1: three failed sessions of one attempt each: risk = (3 − 1) + 3 (never completed)
+        let rows: String = (0..3)
+            .map(|i| {
+                format!(
+                    r#"{{"timestamp":"2026-02-09T1{i}:00:00.000Z","attempt_id":"a{i}","task_id":"t1","task_title":"Fix <it>","executor":"codex","model":"m","metrics":{{"success":false,"attempts":1}}}}"#
+                ) + "\n"
+            })
+            .collect();
+        let r = report(&rows);
+        assert_eq!(r.task_risk.rows[0].risk, 5.0);
+        let f = of(&findings(&r), "task_risk").clone();
+        assert!(
+            f.headline.starts_with(
+                "Task t1 “Fix <it>” is the riskiest (risk 5.0, 3 sessions), mostly from never completing (3.0)."
+            ),
+            "{}",
+            f.headline
+        );
+        // tier 2 + 5 / 15
+        assert!((f.strength - (2.0 + 5.0 / 15.0)).abs() < 1e-9);
+        // all three failed, none at a guardrail gap
+        let g = of(&findings(&r), "guardrails").clone();
+        assert_eq!(
+            g.headline,
+            "None of the 3 failed sessions hit a permission wait, an auth error or a content-policy block."
         );
     }
 
