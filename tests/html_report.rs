@@ -149,6 +149,7 @@ const ALLOWED_TAGS: &[&str] = &[
     "th",
     "td",
     "ul",
+    "ol",
     "li",
     "dl",
     "dt",
@@ -422,6 +423,50 @@ fn the_checker_catches_what_it_should() {
     ] {
         assert!(std::panic::catch_unwind(|| assert_nothing_external_or_executable(bad)).is_err(), "{bad}");
     }
+}
+
+/// The findings open the report: at most five, each linking to a section that exists, the data in
+/// them escaped; every section with data states its headline above its explanation.
+#[test]
+fn findings_open_the_report_and_link_to_their_sections() {
+    use spyglass::report::findings::{findings, strongest};
+    let report = report_of(&hostile_fixture());
+    let page = html::render(&report);
+    let start = page.find("<section id=findings>").expect("a findings list");
+    let end = start + page[start..].find("</section>").unwrap();
+    let list = &page[start..end];
+    // before the summary cards and the sections
+    assert!(start < page.find("<div class=cards>").unwrap());
+    let all = findings(&report);
+    let top = strongest(&all, 5);
+    assert!(!top.is_empty() && top.len() <= 5);
+    assert_eq!(list.matches("<li>").count(), top.len());
+    for f in &top {
+        assert!(list.contains(&format!("<a href=\"#{}\">", f.section)), "{}", f.section);
+        assert!(page.contains(&format!("<section id=\"{}\">", f.section)), "no section {}", f.section);
+        assert!(list.contains(&html::esc(&f.headline)), "{}", f.headline);
+    }
+    // data in the headlines is escaped: the hostile names come out as text only
+    for raw in ["<script", "<img", "<svg", "<b>", "<iframe", "<fp"] {
+        assert!(!list.contains(raw), "{raw} in the findings");
+    }
+    assert!(all.iter().any(|f| f.headline.contains('<')), "the fixture puts hostile names in headlines");
+    // each section's headline, escaped, right before its explanation
+    for f in all.iter().filter(|f| !f.headline.is_empty()) {
+        let at = page.find(&format!("<section id=\"{}\">", f.section)).unwrap();
+        let sec = &page[at..];
+        let headline = format!("<p class=headline>{}</p><p class=explain>", html::esc(&f.headline));
+        assert!(
+            sec.starts_with(&format!("<section id=\"{}\"><h2>", f.section)) && sec.contains(&headline),
+            "{}",
+            f.section
+        );
+    }
+    assert_nothing_external_or_executable(&page);
+
+    // an empty report claims nothing: no findings list
+    let empty = Report::compute(&Dataset::new(Store::new()), &Filters::default(), &Parameters::default());
+    assert!(!html::render(&empty).contains("<section id=findings>"));
 }
 
 #[test]

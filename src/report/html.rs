@@ -13,6 +13,8 @@
 //! row carries `<name>_n`.
 
 use super::charts::{charts_for, SECTIONS};
+use super::explain::{section_text, section_title, table_title};
+use super::findings::{findings, strongest};
 use super::format::{self, grouped, heading, is_proportion, is_scalar, time_text_short, Markup};
 use super::Report;
 use crate::charts::{to_svg, ChartError, Theme, EMPTY_MESSAGE};
@@ -27,6 +29,8 @@ const CHART_H: u32 = 420;
 pub const MAX_TABLE_ROWS: usize = 200;
 /// Skipped lines listed in the diagnostics.
 pub const MAX_SKIPPED_LINES: usize = 500;
+/// Findings listed at the top of the report (the strongest; see [`super::findings`]).
+pub const MAX_FINDINGS: usize = 5;
 
 // ---------------------------------------------------------------------------------------------
 // Escaping, and the cells' markup around the text of `super::format`.
@@ -269,119 +273,6 @@ fn pipeline_body(out: &mut String, section: &str, obj: &Value, prefix: &str) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Section texts.
-
-fn section_title(s: &str) -> &'static str {
-    match s {
-        "model_scores" => "Model quality scores",
-        "executors" => "Executor comparison",
-        "task_risk" => "Task planning risk",
-        "provider_heatmap" => "Provider reliability",
-        "error_clusters" => "Error clusters",
-        "interventions" => "Intervention effectiveness",
-        "guardrails" => "Guardrail gaps",
-        "alerts" => "Alerts, recorded and recomputed",
-        "costs" => "Cost and tokens",
-        "tools" => "Tool and command reliability",
-        "git" => "Git and PR context",
-        _ => "Section",
-    }
-}
-
-fn section_text(s: &str, p: &Value) -> String {
-    let num = |k: &str, d: f64| p.get(k).and_then(Value::as_f64).unwrap_or(d);
-    match s {
-        "model_scores" => format!(
-            "Sessions grouped by {}. The score rewards success and penalises cost and errors: score = success rate − {} × average cost (USD) − {} × average errors per session; higher is better. Flags mark groups with many retries or one dominant error category.",
-            p.get("group_by").and_then(Value::as_str).unwrap_or("model").replace('_', " "),
-            num("w_cost", 0.1),
-            num("w_errors", 0.02)
-        ),
-        "executors" => "Per executor: how many sessions succeeded, how many succeeded at the first try, and how long, how costly and how error-prone a session was on average.".into(),
-        "task_risk" => "Tasks that needed many attempts, had failing tools, kept hitting the same error category or never completed; each reason names the change to the task plan that would help. Risk = (attempts − 1) + tool failures ÷ 5 + 2 × repeated error categories + 3 if the task never succeeded.".into(),
-        "provider_heatmap" => format!(
-            "Where the errors come from: error events per executor and error category. A spike is an hour in which an executor had at least {} rate-limit, API or model errors and {} standard deviations more than its hourly mean.",
-            num("spike_min_count", 3.0),
-            num("spike_sigma", 3.0)
-        ),
-        "error_clusters" => "Error events grouped by fingerprint (the same underlying error), with how many tasks and attempts each touched, when it was first and last seen, and the earliest message; then, per fingerprint, its events by executor and by model, the tasks it hit and the average duration of the sessions it appears in.".into(),
-        "interventions" => "Do interventions help? Success rates of sessions with and without anomaly actions or auto-resume, and of the next session of a task after an intervention, each with its n and 95 % Wilson interval; when the intervals overlap the difference is labelled not significant.".into(),
-        "guardrails" => "Among failed sessions: how many hit a permission wait, an auth error or a content-policy block, per executor and model, with the remedy for each.".into(),
-        "alerts" => "Alerts recorded by bosun's analyser, beside the alerts recomputed from the event stream with the same rules (using event times); for each type, the share of alerted sessions that then failed.".into(),
-        "costs" => format!(
-            "Cost and tokens per day and model; a session counts on the day it started (in the time zone in force). Cost per successful session per model, and runaway sessions: costlier than the {} percentile of all sessions and more than {}.",
-            ordinal_pct(num("runaway_percentile", 0.99)),
-            format::usd(num("runaway_min_usd", 1.0))
-        ),
-        "tools" => "Per tool: calls, results, failed results and the latency from a call to its result (median and 95th percentile). Commands run and failed, and how many were test or lint runs.".into(),
-        "git" => "What the sessions changed: commits and changed lines per session, successful sessions that changed nothing, lines changed against attempts per task, files touched by many tasks with the failure rate of those tasks, and review outcomes per model.".into(),
-        _ => String::new(),
-    }
-}
-
-fn ordinal_pct(p: f64) -> String {
-    let n = (p * 100.0).round() as i64;
-    let suffix = match (n % 10, n % 100) {
-        (1, x) if x != 11 => "st",
-        (2, x) if x != 12 => "nd",
-        (3, x) if x != 13 => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
-}
-
-/// A table's caption from its section and field path.
-fn table_title(section: &str, path: &str) -> String {
-    let t = match (section, path) {
-        ("model_scores", "rows") => "Scores",
-        ("model_scores", "scatter") => "Quality versus cost",
-        ("executors", "rows") => "Executors",
-        ("executors", "by_day") => "Success per executor and day",
-        ("task_risk", "rows") => "Tasks by risk",
-        ("provider_heatmap", "rows") => "Errors per executor",
-        ("provider_heatmap", "categories") => "Errors per category",
-        ("provider_heatmap", "cells") => "Errors per executor and category",
-        ("provider_heatmap", "spikes") => "Spikes",
-        ("provider_heatmap", "hourly") => "Hours with provider errors",
-        ("error_clusters", "rows") => "Clusters",
-        ("error_clusters", "correlation") => {
-            "Where each fingerprint appears: executors, models, tasks and session duration"
-        }
-        ("interventions", "rows") => "Comparisons",
-        ("interventions", "actions") => "Success of the next session after each anomaly action",
-        ("guardrails", "rows") => "Failed sessions per gap, executor and model",
-        ("guardrails", "totals") => "Failed sessions per gap",
-        ("alerts", "rows") => "Recorded alerts",
-        ("alerts", "by_type") => "Recorded alerts by type",
-        ("alerts", "by_executor") => "Recorded alerts by executor",
-        ("alerts", "by_day") => "Recorded alerts by day",
-        ("alerts", "recomputed") => "Recomputed alerts",
-        ("alerts", "comparison") => "Recorded versus recomputed, and how often alerted sessions failed",
-        ("costs", "rows") => "Cost and tokens per day and model",
-        ("costs", "days") => "Per day",
-        ("costs", "per_model") => "Cost per successful session",
-        ("costs", "runaway") => "Runaway sessions",
-        ("costs", "budget") => "Daily budget",
-        ("costs", "budget.days_over") => "Days over budget",
-        ("tools", "rows") => "Tools",
-        ("tools", "commands") => "Commands",
-        ("git", "rows") => "Sessions",
-        ("git", "no_change_success") => "Successful sessions without changes",
-        ("git", "scope") => "Scope versus output per task",
-        ("git", "hot_files") => "Hot files",
-        ("git", "review") => "Review outcomes per model",
-        _ => "",
-    };
-    if t.is_empty() {
-        let last = path.rsplit('.').next().unwrap_or(path).replace('_', " ");
-        let mut c = last.chars();
-        c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
-    } else {
-        t.to_string()
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Charts.
 
 /// The only elements plotters' SVG backend writes; anything else means a label got through
@@ -544,6 +435,8 @@ dl.facts{display:flex;flex-wrap:wrap;gap:4px 22px;margin:6px 0 10px}
 dl.facts div{display:flex;gap:6px}
 dt{color:var(--muted);white-space:nowrap}dd{margin:0;font-variant-numeric:tabular-nums}
 .chart-missing{color:var(--errfg)}
+p.headline{font-weight:600;margin:6px 0 4px}
+ol.findings{margin:6px 0 14px;padding-left:1.4em}ol.findings li{margin:3px 0}
 footer{color:var(--muted);font-size:12.5px;margin-top:40px;border-top:1px solid var(--line);padding-top:10px}
 @media print{body{font-size:11.5px;background:#fff;color:#000}main{max-width:none;padding:0}.tw,.tw.long{max-height:none;overflow:visible}nav{display:none}section{break-before:auto}figure,tr{break-inside:avoid}}
 "#;
@@ -606,6 +499,23 @@ pub fn render(report: &Report) -> String {
     }
     o.push_str("</header>\n");
 
+    // the five strongest findings, each linking to its section
+    let found = findings(report);
+    let top = strongest(&found, MAX_FINDINGS);
+    if !top.is_empty() {
+        o.push_str("<section id=findings><h2>Findings</h2><ol class=findings>");
+        for f in top {
+            let _ = write!(
+                o,
+                "<li><a href=\"#{}\">{}</a>: {}</li>",
+                f.section,
+                esc(section_title(f.section)),
+                esc(&f.headline)
+            );
+        }
+        o.push_str("</ol></section>\n");
+    }
+
     // summary cards
     o.push_str("<div class=cards>");
     card(&mut o, "sessions", &int(s.sessions as f64), "");
@@ -649,12 +559,11 @@ pub fn render(report: &Report) -> String {
 
     // sections
     for sec in SECTIONS {
-        let _ = write!(
-            o,
-            "<section id=\"{sec}\"><h2>{}</h2><p class=explain>{}</p>",
-            esc(section_title(sec)),
-            esc(&section_text(sec, params))
-        );
+        let _ = write!(o, "<section id=\"{sec}\"><h2>{}</h2>", esc(section_title(sec)));
+        if let Some(f) = found.iter().find(|f| f.section == sec && !f.headline.is_empty()) {
+            let _ = write!(o, "<p class=headline>{}</p>", esc(&f.headline));
+        }
+        let _ = write!(o, "<p class=explain>{}</p>", esc(&section_text(sec, params)));
         for c in charts_for(&value, sec) {
             match chart_svg(&c.chart) {
                 // a chart with nothing to draw takes a line, not a 420-pixel box
@@ -852,10 +761,8 @@ mod tests {
     }
 
     #[test]
-    fn escapes_and_ordinals() {
+    fn escapes() {
         assert_eq!(esc("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
-        assert_eq!(ordinal_pct(0.99), "99th");
-        assert_eq!(ordinal_pct(0.95), "95th");
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! [`Report`], so they are byte-identical for the same input.
 
 pub mod charts;
+pub mod explain;
+pub mod findings;
 pub mod format;
 pub mod html;
 pub mod lines;
