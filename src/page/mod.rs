@@ -1,0 +1,20 @@
+//! The page's view model: what the browser page shows and says, as plain data and pure
+//! functions — no DOM, no worker, no `JsValue` (the habit of rerun and Perfetto's UI). `web/`
+//! keeps the awaits, `postMessage`, the DOM and the canvas; it asks this module what to say and
+//! where to draw. Everything here builds and is tested natively.
+//!
+//! - [`protocol`]: the messages between the page, its worker and the parse workers, documented
+//!   once, there
+//! - [`facets`]: the values the filter controls offer and the sessions per day of the brush
+//! - [`budget`]: the records' memory budget, and the memory that reads all of a file stopped at it
+//! - [`notes`]: how a file's read ended and what the page says of it; the progress line and the
+//!   files list; the banner when a stuck worker is replaced
+//! - [`watchdog`]: when the page deems its worker stuck
+//! - [`brush`]: the time brush's bars and its day ↔ pixel mapping
+
+pub mod brush;
+pub mod budget;
+pub mod facets;
+pub mod notes;
+pub mod protocol;
+pub mod watchdog;
