@@ -6,15 +6,19 @@
 //! - [`protocol`]: the messages between the page, its worker and the parse workers, documented
 //!   once, there
 //! - [`facets`]: the values the filter controls offer and the sessions per day of the brush
+//! - [`filters`]: the filter controls' values
 //! - [`budget`]: the records' memory budget, and the memory that reads all of a file stopped at it
 //! - [`notes`]: how a file's read ended and what the page says of it; the progress line and the
 //!   files list; the banner when a stuck worker is replaced
+//! - [`overview`]: the overview cards' longer texts
 //! - [`watchdog`]: when the page deems its worker stuck
 //! - [`brush`]: the time brush's bars and its day ↔ pixel mapping
 
 pub mod brush;
 pub mod budget;
 pub mod facets;
+pub mod filters;
 pub mod notes;
+pub mod overview;
 pub mod protocol;
 pub mod watchdog;

@@ -108,7 +108,11 @@ pub struct LoadInput<J> {
     pub file: J,
 }
 
-/// The demo, with the page's memory settings (as [`Load`]).
+/// Ids of the inputs the demo generator makes start here (the page's own ids count from 1).
+pub const FIRST_DEMO_ID: u32 = 1_000_000;
+
+/// The demo, with the page's memory settings (as [`Load`]); its inputs get ids from
+/// [`FIRST_DEMO_ID`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Demo {
     pub memory_mib: Option<f64>,
@@ -245,8 +249,11 @@ pub struct ExportJson<J> {
     pub json: J,
 }
 
-/// `report::timeline::attempt_timeline` under the parameters in force, with the events' raw
-/// lines (`raw`), as JSON text; `null` when the attempt has no events.
+/// `report::timeline::attempt_timeline` under the parameters in force — `cost_usd`,
+/// `cost_source`, `price` (the row that priced an estimate), `tokens`, `total_tokens`, and per
+/// error event `category` and `category_inferred` beside `error_category` as written — with the
+/// events' raw lines read back (`raw`, each cut at 20 000 characters), as JSON text; `null` when
+/// the attempt has no events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineJson {
     pub json: String,
