@@ -627,7 +627,7 @@ test('cancel stops a large load and keeps what was read; remove-one and clear-al
 });
 
 // the tab's memory is bounded: a file whose records pass the budget stops at its last line that
-// fits, named with how far it got; ?memory=306 leaves ~9 MiB for records (worker.rs
+// fits, named with how far it got; ?memory=306 leaves ~9 MiB for records (page/budget.rs
 // `records_budget`): the records of 10–200 MB of the file (about 19 MB since the demo writes a share
 // of its sessions in bosun's real-writer style: longer ids, a usage event per turn; the exact line
 // depends on how the first chunks arrive, which set the room reserved). Read by the worker (this machine's two cores)

@@ -13,15 +13,14 @@ use crate::page::protocol::{
 };
 use crate::report::timeline::RangeCollector;
 use crate::report::Report;
+use crate::web::field;
+use crate::web::protocol::Js;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, ReadableStreamDefaultReader};
-
-use super::super::field;
-use super::super::protocol::Js;
 
 pub(super) fn post_report(st: &State) {
     let report = Report::compute(&st.data, &st.filters, &st.params);

@@ -3,15 +3,14 @@
 //! workers, the demo's bytes from memory; progress while it goes, and what is said of it at the
 //! end (`page::notes`).
 
-use super::super::byob::ByobReader;
-use super::super::js_error;
-use super::super::parsers;
 use super::{post, post_error, scope, Bytes, Shared, State};
 use crate::ingest::archive::{sniff, ContainerKind};
 use crate::ingest::ranges::{RangeMerge, RangeResult};
 use crate::ingest::{Feed, JunkCap, RatioCap, Stopped, SLICE_BYTES};
 use crate::page::notes::ReadEnd;
 use crate::page::protocol::{FromWorker, InputState, Progress};
+use crate::web::byob::{self, ByobReader};
+use crate::web::{js_error, parsers};
 use std::collections::VecDeque;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -23,6 +22,8 @@ pub(super) const CHUNK: usize = 1 << 20;
 /// Bytes of a file read at a time (as many as Chromium's blob stream hands out per chunk).
 const READ_CHUNK: u32 = 2 << 20;
 
+/// The read loop yields to the event loop (a `cancel` or `reset` gets in) at least this often
+/// while it decodes slices of a chunk.
 const YIELD_MS: f64 = 40.0;
 
 /// How a read went on after a yield.
@@ -207,7 +208,7 @@ const AHEAD_PER_PARSER: u64 = 2;
 /// start them (a page that never reads a large file starts none) and its answer awaited.
 async fn parse_workers(state: &Shared) -> bool {
     // (they read with BYOB readers)
-    if !super::super::byob::supported() {
+    if !byob::supported() {
         return false;
     }
     if !std::mem::replace(&mut state.borrow_mut().parsers_asked, true) {
@@ -239,7 +240,8 @@ async fn gzip_trailer_size(file: &File) -> Option<u64> {
 }
 
 /// Reads a plain file as ranges parsed by the parse workers, merged here in file order.
-/// Returns (failure, cancelled), or `None` when a reset made the read obsolete.
+/// Returns (failure, cancelled, where the budget stopped it), or `None` when a reset made the read
+/// obsolete.
 async fn read_in_ranges(
     state: &Shared,
     i: usize,
@@ -354,6 +356,8 @@ fn finish_input(
     }
 }
 
+/// Size of the worker's Wasm memory (it only grows): the bulk of the worker's memory, sent with
+/// `progress` and `report` for benchmarks (tests/e2e/bench.mjs).
 pub(super) fn wasm_bytes() -> f64 {
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
     memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
