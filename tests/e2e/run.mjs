@@ -78,7 +78,9 @@ async function openPage({ dark = false, url = base, cores = null, countMessages 
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(url);
-  await page.waitForFunction(() => document.body.dataset.state === 'empty');
+  // `empty` is in the HTML already: the parameters panel, rendered once the app has wired its
+  // listeners, says the Wasm runs (a drop dispatched before then is lost)
+  await page.waitForFunction(() => document.body.dataset.state === 'empty' && document.querySelector('#params [data-param]'));
   return { page, context, requests, errors };
 }
 const waitState = (page, state, timeout = 30000) => page.waitForFunction((s) => document.body.dataset.state === s, state, { timeout });
