@@ -472,6 +472,8 @@ test('a panic in the worker or a parse worker shows the error state, not a hang'
   if (!fs.existsSync(medium)) execFileSync('node', [path.join(here, 'gen-large.mjs'), medium, '40']);
   for (const name of ['spyglass-worker', 'spyglass-parser']) {
     const { page, context } = await openPage({ cores: 3 });
+    // Playwright attaches the worker a moment after the page starts it
+    if (page.workers().length === 0) await page.waitForEvent('worker', { timeout: 10000 });
     assert(page.workers().length === 1, `only the worker before a large file: ${page.workers().length}`);
     await loadFiles(page, [name === 'spyglass-parser' ? medium : fixture]);
     let target = null;
