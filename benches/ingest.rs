@@ -17,7 +17,7 @@ use std::process::Command;
 use std::time::Instant;
 
 const CHUNK: usize = 1 << 20;
-/// the page's byte ranges for parse workers (src/web/worker.rs)
+/// the page's byte ranges for parse workers (src/web/worker/read.rs)
 const RANGE: usize = 8 << 20;
 
 fn peak_kb() -> u64 {

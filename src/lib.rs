@@ -2,7 +2,8 @@
 //!
 //! The core is pure and I/O-free: [`ingest`] turns byte chunks into records, [`model`] merges them
 //! into sessions, [`pipelines`] computes every figure of the analytics spec, [`charts`] draws them
-//! on any plotters backend and [`report`] assembles the JSON, text and HTML reports. The CLI
+//! on any plotters backend and [`report`] assembles the JSON, text and HTML reports; [`page`] is
+//! the browser page's view model (its worker protocol, what it says and where it draws). The CLI
 //! (`src/bin/spyglass.rs`) and the web layer ([`web`], wasm32 only) are thin shells around it.
 
 pub mod charts;
@@ -10,6 +11,7 @@ pub mod dataset;
 pub mod demo;
 pub mod ingest;
 pub mod model;
+pub mod page;
 pub mod pipelines;
 pub mod report;
 // the browser layer; it also builds natively for `cargo test` (`web::format` re-exports `report::format`)

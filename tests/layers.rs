@@ -22,8 +22,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("report", &["model", "ingest", "dataset", "pipelines", "charts"]),
     // the demo-data generator: writes lines, reads nothing back
     ("demo", &["model"]),
+    // the page's view model (pure, tested natively): the worker protocol, facets, what it says
+    ("page", &["model", "ingest", "dataset", "pipelines", "charts", "report", "demo"]),
     // the browser shell (wasm32 only): may use everything
-    ("web", &["model", "ingest", "dataset", "pipelines", "charts", "report", "demo"]),
+    ("web", &["model", "ingest", "dataset", "pipelines", "charts", "report", "demo", "page"]),
 ];
 
 /// What the pure core never names: I/O, clocks, processes and browser types belong to the shells

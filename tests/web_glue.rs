@@ -353,3 +353,67 @@ async fn a_blob_reads_back_whole_both_ways() {
         assert!(chunks >= if byob { 5 } else { 1 }, "byob {byob}: {chunks} chunks");
     }
 }
+
+/// The worker protocol through `JsValue` (web/protocol.rs): a message is a plain object tagged by
+/// `type`, its `Js` fields cross as the very JS objects (a `File`, a report part's JS string), its
+/// maps as plain objects, and it reads back as written; an error carries its kind.
+#[wasm_bindgen_test]
+fn protocol_messages_cross_as_plain_objects_keeping_their_js_objects() {
+    use spyglass::page::protocol::{
+        ErrorKind, Failure, FromWorker, InputState, InputStatus, Load, LoadInput, ReportMessage, ToWorker,
+    };
+    use spyglass::web::protocol::{from_worker, to_js, to_worker, Js};
+    let get = |v: &JsValue, k: &str| js_sys::Reflect::get(v, &k.into()).unwrap();
+    let file = web_sys::File::new_with_str_sequence(&js_sys::Array::of1(&"{}\n".into()), "a.jsonl").unwrap();
+    let load = ToWorker::Load(Load {
+        inputs: vec![LoadInput { id: 7, name: "logs/a.jsonl".into(), file: Js(file.clone().into()) }],
+        memory_mib: Some(640.0),
+        dpr: 2.0,
+    });
+    let v = to_js(&load);
+    assert_eq!(get(&v, "type").as_string().as_deref(), Some("load"));
+    let input = js_sys::Array::from(&get(&v, "inputs")).get(0);
+    assert!(js_sys::Object::is(&get(&input, "file"), &file), "the File itself, not a copy");
+    assert_eq!(get(&input, "id").as_f64(), Some(7.0));
+    let ToWorker::Load(back) = to_worker(v).unwrap() else { panic!("not a load") };
+    assert!(js_sys::Object::is(&back.inputs[0].file.0, &file));
+    assert_eq!((back.inputs[0].id, back.inputs[0].name.as_str()), (7, "logs/a.jsonl"));
+    assert_eq!((back.memory_mib, back.dpr), (Some(640.0), 2.0));
+    let summary = JsValue::from_str(r#"{"files":1}"#);
+    let report = FromWorker::Report(ReportMessage {
+        parts: [("summary".to_string(), Js(summary.clone()))].into(),
+        big: Default::default(),
+        facets: Default::default(),
+        inputs: vec![InputStatus {
+            id: 7,
+            name: "logs/a.jsonl".into(),
+            size: 3,
+            state: InputState::Done,
+            bytes_read: 3,
+            error: None,
+            sources: vec![0],
+            memory_to_read_all_mib: None,
+            source_info: vec![],
+        }],
+        sessions: "{}".into(),
+        busy: false,
+        wasm_bytes: 65536.0,
+        records_bytes: 10.0,
+    });
+    let v = to_js(&report);
+    let parts = get(&v, "parts");
+    assert!(!parts.is_instance_of::<js_sys::Map>(), "maps are plain objects");
+    assert_eq!(get(&parts, "summary").as_string().as_deref(), Some(r#"{"files":1}"#));
+    assert_eq!(get(&v, "wasm_bytes").as_f64(), Some(65536.0), "scripts read it (tests/e2e/bench.mjs)");
+    let FromWorker::Report(back) = from_worker(v).unwrap() else { panic!("not a report") };
+    assert_eq!(back.parts["summary"].0.as_string().as_deref(), Some(r#"{"files":1}"#));
+    assert_eq!(back.inputs[0].state, InputState::Done);
+    let error =
+        to_js(&FromWorker::<Js>::Error(Failure { kind: ErrorKind::Parameters, message: "parameters: x".into() }));
+    assert_eq!(get(&error, "kind").as_string().as_deref(), Some("parameters"));
+    let FromWorker::Error(f) = from_worker(error).unwrap() else { panic!("not an error") };
+    assert_eq!(f.kind, ErrorKind::Parameters);
+    let unknown = js_sys::Object::new();
+    js_sys::Reflect::set(&unknown, &"type".into(), &"reload".into()).unwrap();
+    assert_eq!(to_worker(unknown.into()).unwrap_err().to_string(), "unknown message \"reload\"");
+}

@@ -1,6 +1,8 @@
 //! The browser layer (wasm32 only): [`app`] runs on the page's main thread and only renders;
-//! [`worker`] runs the core in a Web Worker (reading, sessions, reports). They talk through the
-//! message protocol documented in `worker.rs` and README.md (“Automating the page”).
+//! [`worker`] runs the core in a Web Worker (reading, sessions, reports), helped by [`parsers`].
+//! They talk in the messages of [`crate::page::protocol`] (documented there), which [`protocol`]
+//! turns into and out of `JsValue`. What the page shows and says is worked out by the pure
+//! [`crate::page`]; this layer keeps the awaits, `postMessage`, the DOM and the canvas.
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
@@ -12,6 +14,8 @@ pub mod charts;
 pub mod dom;
 #[cfg(target_arch = "wasm32")]
 pub mod parsers;
+#[cfg(target_arch = "wasm32")]
+pub mod protocol;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
 

@@ -1,15 +1,17 @@
 //! Parse workers: a large plain file is read as byte ranges by several workers at once.
 //!
-//! The page starts, beside the coordinator worker (`worker.rs`, which holds the only `Store`),
+//! The page starts, beside the coordinator worker (`worker/`, which holds the only `Store`),
 //! a few more instances of the same worker script and connects each to the coordinator with a
-//! `MessageChannel`. The coordinator asks a parser for a range (`{seq, file, start, end}`); the
-//! parser streams it with a BYOB reader into one reused buffer (plus the bytes that finish its last line), parses it with
-//! `ingest::ranges::RangeParser` and answers `{seq, result}` (postcard bytes, transferred) or
-//! `{seq, error}`. The coordinator merges the results in file order (`RangeMerge`), so the store
-//! is the one a single `Feed` would have built.
+//! `MessageChannel`. The coordinator asks a parser for a range (`page::protocol::RangeRequest`);
+//! the parser streams it with a BYOB reader into one reused buffer (plus the bytes that finish its
+//! last line), parses it with `ingest::ranges::RangeParser` and answers with a `RangeAnswer`
+//! (postcard bytes, transferred, or why it failed). The coordinator merges the results in file
+//! order (`RangeMerge`), so the store is the one a single `Feed` would have built.
 
+use super::protocol::{range_answer, range_request, to_js, Js};
 use super::{call, field, js_error, obj, set};
 use crate::ingest::ranges::RangeParser;
+use crate::page::protocol::{Parsed, RangeAnswer, RangeFailed, RangeRequest};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
@@ -53,22 +55,22 @@ pub fn serve(port: MessagePort) {
 }
 
 async fn answer_request(reply: &MessagePort, msg: &JsValue) {
-    let out = obj();
-    set(&out, "seq", &field(msg, "seq"));
-    let num = |k: &str| field(msg, k).as_f64().unwrap_or(0.0) as u64;
-    let result = match field(msg, "file").dyn_into::<Blob>() {
-        Ok(file) => parse_range(&file, num("start"), num("end")).await,
-        Err(_) => Err("no file in the request".to_string()),
+    let (seq, result) = match range_request(msg.clone()) {
+        Ok(RangeRequest { seq, file, start, end }) => match file.0.dyn_into::<Blob>() {
+            Ok(file) => (seq, parse_range(&file, start, end).await),
+            Err(_) => (seq, Err("no file in the request".to_string())),
+        },
+        // answered all the same, or the coordinator would wait for it
+        Err(e) => (field(msg, "seq").as_f64().unwrap_or(0.0) as u32, Err(e.to_string())),
     };
     match result {
         Ok(bytes) => {
             let array = js_sys::Uint8Array::from(&bytes[..]);
-            set(&out, "result", &array);
-            let _ = reply.post_message_with_transferable(&out, &js_sys::Array::of1(&array.buffer()));
+            let answer = RangeAnswer::Parsed(Parsed { seq, result: Js(array.clone().into()) });
+            let _ = reply.post_message_with_transferable(&to_js(&answer), &js_sys::Array::of1(&array.buffer()));
         }
-        Err(e) => {
-            set(&out, "error", &e.into());
-            let _ = reply.post_message(&out);
+        Err(error) => {
+            let _ = reply.post_message(&to_js(&RangeAnswer::<Js>::Failed(RangeFailed { seq, error })));
         }
     }
 }
@@ -148,8 +150,8 @@ pub fn connect(ports: Vec<MessagePort>) {
     for port in &ports {
         let on_answer = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             let data = e.data();
-            let seq = field(&data, "seq").as_f64().unwrap_or(-1.0) as u32;
-            if let Some(resolve) = WAITING.with(|w| w.borrow_mut().remove(&seq)) {
+            let Ok(answer) = range_answer(data.clone()) else { return };
+            if let Some(resolve) = WAITING.with(|w| w.borrow_mut().remove(&answer.seq())) {
                 let _ = resolve.call1(&JsValue::NULL, &data);
             }
         });
@@ -174,11 +176,7 @@ pub fn request(which: usize, file: &Blob, start: u64, end: u64) -> js_sys::Promi
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         WAITING.with(|w| w.borrow_mut().insert(seq, resolve));
     });
-    let msg = obj();
-    set(&msg, "seq", &seq.into());
-    set(&msg, "file", file);
-    set(&msg, "start", &(start as f64).into());
-    set(&msg, "end", &(end as f64).into());
+    let msg = to_js(&RangeRequest { seq, file: Js(file.clone().into()), start, end });
     PORTS.with(|p| {
         let ports = p.borrow();
         if let Some(port) = ports.get(which % ports.len().max(1)) {
@@ -190,11 +188,13 @@ pub fn request(which: usize, file: &Blob, start: u64, end: u64) -> js_sys::Promi
 
 /// The parser's answer: the result's bytes, or why the range could not be read.
 pub fn answer(data: &JsValue) -> Result<Vec<u8>, String> {
-    if let Some(e) = field(data, "error").as_string() {
-        return Err(e);
+    match range_answer(data.clone()).map_err(|e| e.to_string())? {
+        RangeAnswer::Parsed(p) => p
+            .result
+            .0
+            .dyn_into::<js_sys::Uint8Array>()
+            .map(|a| a.to_vec())
+            .map_err(|_| "a parse worker answered without bytes".to_string()),
+        RangeAnswer::Failed(f) => Err(f.error),
     }
-    field(data, "result")
-        .dyn_into::<js_sys::Uint8Array>()
-        .map(|a| a.to_vec())
-        .map_err(|_| "a parse worker answered without a result".to_string())
 }

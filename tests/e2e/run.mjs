@@ -78,7 +78,9 @@ async function openPage({ dark = false, url = base, cores = null, countMessages 
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(url);
-  await page.waitForFunction(() => document.body.dataset.state === 'empty');
+  // `empty` is in the HTML already: the parameters panel, rendered once the app has wired its
+  // listeners, says the Wasm runs (a drop dispatched before then is lost)
+  await page.waitForFunction(() => document.body.dataset.state === 'empty' && document.querySelector('#params [data-param]'));
   return { page, context, requests, errors };
 }
 const waitState = (page, state, timeout = 30000) => page.waitForFunction((s) => document.body.dataset.state === s, state, { timeout });
@@ -470,6 +472,8 @@ test('a panic in the worker or a parse worker shows the error state, not a hang'
   if (!fs.existsSync(medium)) execFileSync('node', [path.join(here, 'gen-large.mjs'), medium, '40']);
   for (const name of ['spyglass-worker', 'spyglass-parser']) {
     const { page, context } = await openPage({ cores: 3 });
+    // Playwright attaches the worker a moment after the page starts it
+    if (page.workers().length === 0) await page.waitForEvent('worker', { timeout: 10000 });
     assert(page.workers().length === 1, `only the worker before a large file: ${page.workers().length}`);
     await loadFiles(page, [name === 'spyglass-parser' ? medium : fixture]);
     let target = null;
@@ -627,7 +631,7 @@ test('cancel stops a large load and keeps what was read; remove-one and clear-al
 });
 
 // the tab's memory is bounded: a file whose records pass the budget stops at its last line that
-// fits, named with how far it got; ?memory=306 leaves ~9 MiB for records (worker.rs
+// fits, named with how far it got; ?memory=306 leaves ~9 MiB for records (page/budget.rs
 // `records_budget`): the records of 10–200 MB of the file (about 19 MB since the demo writes a share
 // of its sessions in bosun's real-writer style: longer ids, a usage event per turn; the exact line
 // depends on how the first chunks arrive, which set the room reserved). Read by the worker (this machine's two cores)

@@ -1,0 +1,289 @@
+//! What the user does: clicks (every button and clickable row carries a `data-action`; one
+//! listener on the document dispatches them), shortcuts, exports, the theme — and the listeners
+//! on the skeleton's fixed elements, wired once (rendered parts use delegation).
+
+use super::files::{add_files, clear_all, files_of, load_demo, on_drop, read_all, remove_input};
+use super::link::{expect_cancelled, send};
+use super::params::{on_param_change, on_table_action, recompute, render_params};
+use super::render::{dark_theme, draw_charts};
+use super::tables::{download_csv, open_row, show_more, sort_table};
+use super::{brush, set_state, show_error, state_is, with};
+use crate::page::protocol::ToWorker;
+use crate::pipelines::Parameters;
+use crate::web::dom::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent, MouseEvent};
+
+fn toggle_theme() {
+    let root = document().document_element().expect("html");
+    attr(&root, "data-theme", if dark_theme() { "light" } else { "dark" });
+    draw_charts();
+}
+
+fn close_overlays() {
+    for id in ["timeline", "help-dialog"] {
+        if let Some(e) = by_id(id) {
+            show(&e, false);
+        }
+    }
+}
+
+fn click_input(id: &str) {
+    if let Some(i) = by_id(id) {
+        i.click();
+    }
+}
+
+/// Asks the worker for `Report::to_json()` (downloaded when it arrives), once something is loaded.
+fn export_json() {
+    if with(|a| !a.shown.report.is_null()) {
+        send(ToWorker::Export);
+    }
+}
+
+fn on_action(target: &Element) {
+    let action = target.get_attribute("data-action").unwrap_or_default();
+    let data = |k: &str| target.get_attribute(k).unwrap_or_default();
+    match action.as_str() {
+        // later: a synchronous click would re-enter this click listener
+        "open-files" => later(0, || click_input("file-input")),
+        "open-folder" => later(0, || click_input("folder-input")),
+        "demo" => load_demo(),
+        "export-json" => export_json(),
+        "export-html" => send(ToWorker::Html),
+        "theme" => toggle_theme(),
+        "help" => {
+            if let Some(h) = by_id("help-dialog") {
+                show(&h, true);
+            }
+        }
+        "close" => close_overlays(),
+        "cancel" => {
+            // the worker answers at once, unless it is stuck (then the watchdog restarts it)
+            expect_cancelled();
+            send(ToWorker::Cancel);
+        }
+        "clear-all" => clear_all(),
+        "remove-input" => remove_input(data("data-id").parse().unwrap_or(0)),
+        "read-all" => {
+            if let Ok(mib) = data("data-mib").parse() {
+                read_all(mib);
+            }
+        }
+        "dismiss-banner" => {
+            if let Some(b) = by_id("banner") {
+                show(&b, false);
+            }
+            with(|a| a.last_error = None);
+            if state_is("error") && with(|a| a.files.inputs.is_empty() && !a.files.demo_loaded) {
+                set_state("empty");
+            }
+        }
+        "reset-filters" => {
+            for id in ["filter-since", "filter-until", "filter-task"] {
+                if let Some(i) = by_id(id) {
+                    i.unchecked_into::<HtmlInputElement>().set_value("");
+                }
+            }
+            for id in ["filter-executors", "filter-models"] {
+                if let Some(s) = by_id(id) {
+                    s.unchecked_into::<HtmlSelectElement>().set_selected_index(-1);
+                }
+            }
+            recompute();
+        }
+        "reset-params" => {
+            with(|a| a.controls.params = Parameters::default());
+            render_params();
+            recompute();
+        }
+        "table-add" | "table-delete" | "table-reset" => on_table_action(&action, target),
+        "sort" => sort_table(&data("data-table"), &data("data-key")),
+        "more" => show_more(&data("data-table")),
+        "csv" => download_csv(&data("data-table")),
+        "png" => {
+            let name = data("data-chart");
+            if let Some(c) = by_id(&format!("chart-{name}")) {
+                let canvas: web_sys::HtmlCanvasElement = c.unchecked_into();
+                let cb = Closure::once_into_js(move |blob: JsValue| {
+                    if let Ok(b) = blob.dyn_into::<web_sys::Blob>() {
+                        download_blob(&b, &format!("spyglass-{name}.png"));
+                    }
+                });
+                let _ = canvas.to_blob(cb.unchecked_ref());
+            }
+        }
+        "row" => open_row(&data("data-table"), &data("data-row")),
+        _ => {}
+    }
+}
+
+pub(super) fn wire_skeleton() {
+    let doc = document();
+    let win = web_sys::window().expect("window");
+    // clicks anywhere: buttons and rows carry a data-action
+    listen_reentrant(&doc, "click", |e: MouseEvent| {
+        let Some(t) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+        // a click on a dialog's backdrop closes it
+        if t.id() == "help-dialog" {
+            close_overlays();
+            return;
+        }
+        if let Ok(Some(a)) = t.closest("[data-action]") {
+            on_action(&a);
+        }
+    });
+    for (id, relative) in [("file-input", false), ("folder-input", true)] {
+        if let Some(i) = by_id(id) {
+            let input: HtmlInputElement = i.unchecked_into();
+            let inp = input.clone();
+            listen(&input, "change", move |_: web_sys::Event| {
+                let files = files_of(inp.files(), relative);
+                if files.is_empty() && relative {
+                    show_error("no .jsonl, .jsonl.gz or .zip file in that folder");
+                }
+                add_files(files);
+                inp.set_value("");
+            });
+        }
+    }
+    // drop anywhere
+    listen(&win, "dragover", |e: web_sys::DragEvent| {
+        e.prevent_default();
+        if let Some(o) = by_id("drop-overlay") {
+            show(&o, true);
+        }
+    });
+    listen(&win, "dragleave", |e: web_sys::DragEvent| {
+        if e.related_target().is_none() {
+            if let Some(o) = by_id("drop-overlay") {
+                show(&o, false);
+            }
+        }
+    });
+    listen(&win, "drop", on_drop);
+    // filters
+    for id in ["filter-since", "filter-until", "filter-executors", "filter-models"] {
+        if let Some(e) = by_id(id) {
+            listen(&e, "change", |_: web_sys::Event| recompute());
+        }
+    }
+    if let Some(e) = by_id("filter-task") {
+        listen(&e, "input", |_: web_sys::Event| {
+            let n = with(|a| {
+                a.controls.task_debounce += 1;
+                a.controls.task_debounce
+            });
+            later(250, move || {
+                if with(|a| a.controls.task_debounce) == n {
+                    recompute();
+                }
+            });
+        });
+    }
+    if let Some(p) = by_id("params") {
+        listen(&p, "change", |e: web_sys::Event| {
+            if let Some(t) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) {
+                on_param_change(&t);
+            }
+        });
+    }
+    // keyboard
+    listen(&doc, "keydown", |e: KeyboardEvent| {
+        let typing = e
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .is_some_and(|t| matches!(t.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        if e.key() == "Escape" {
+            close_overlays();
+            if typing {
+                if let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
+                    let _ = t.blur();
+                }
+            }
+            return;
+        }
+        if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+            return;
+        }
+        match e.key().as_str() {
+            "o" => click_input("file-input"),
+            "d" => load_demo(),
+            "t" => toggle_theme(),
+            "e" => export_json(),
+            "?" => {
+                if let Some(h) = by_id("help-dialog") {
+                    let hidden = h.has_attribute("hidden");
+                    show(&h, hidden);
+                }
+            }
+            "/" => {
+                e.prevent_default();
+                if let Some(t) = by_id("filter-task") {
+                    let _ = t.focus();
+                }
+            }
+            "Enter" => {
+                if let Some(t) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) {
+                    if t.get_attribute("data-action").as_deref() == Some("row") {
+                        on_action(&t);
+                    }
+                }
+            }
+            _ => {}
+        }
+    });
+    // charts follow a change of the system's colour scheme
+    if let Some(mq) = win.match_media("(prefers-color-scheme: dark)").ok().flatten() {
+        listen(&mq, "change", |_: web_sys::Event| draw_charts());
+    }
+    // charts redraw when their size changes
+    // only a change of width redraws: the content grows in height at every render step
+    let observer = Closure::<dyn FnMut(JsValue)>::new(|_| {
+        let Some(c) = by_id("content") else { return };
+        let w = c.client_width() as f64;
+        if with(|a| a.shown.drawn_width != 0.0 && (a.shown.drawn_width - w).abs() >= 1.0) {
+            with(|a| a.shown.drawn_width = w);
+            draw_charts();
+        }
+    });
+    if let Ok(ro) = web_sys::ResizeObserver::new(observer.as_ref().unchecked_ref()) {
+        if let Some(c) = by_id("content") {
+            ro.observe(&c);
+        }
+    }
+    observer.forget();
+    // the timeline brush
+    if let Some(c) = by_id("content") {
+        brush::wire(&c);
+    }
+    // chart tooltips
+    if let Some(c) = by_id("content") {
+        listen(&c, "mousemove", |e: MouseEvent| {
+            let Some(tip) = by_id("tooltip") else { return };
+            let Some(t) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+            let id = t.id();
+            let Some(name) = id.strip_prefix("chart-") else {
+                show(&tip, false);
+                return;
+            };
+            let rect = t.get_bounding_client_rect();
+            let (x, y) = (e.client_x() as f64 - rect.left(), e.client_y() as f64 - rect.top());
+            let label = with(|a| {
+                a.shown.hits.get(name).and_then(|h| {
+                    h.iter().find(|r| x >= r.x && x <= r.x + r.w && y >= r.y && y <= r.y + r.h).map(|r| r.label.clone())
+                })
+            });
+            match label {
+                Some(l) => {
+                    tip.set_text_content(Some(&l));
+                    let _ = tip.style().set_property("left", &format!("{}px", e.client_x() + 12));
+                    let _ = tip.style().set_property("top", &format!("{}px", e.client_y() + 12));
+                    show(&tip, true);
+                }
+                None => show(&tip, false),
+            }
+        });
+    }
+}

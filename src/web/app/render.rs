@@ -1,0 +1,538 @@
+//! The report rendered in steps, one macrotask each (overview first, then a section at a time,
+//! each parsed from its JSON text when its step comes), so that no step holds the main thread
+//! long; the charts drawn on their canvases; and the progress line while files are read.
+
+use super::brush::{draw_brush, render_brush_section};
+use super::files::render_files;
+use super::params::render_facets;
+use super::tables::{table_block, table_block_of, Rows, Table};
+use super::{dpr, set_state, with};
+use crate::page::facets::Facets;
+use crate::page::notes::{progress_text, progress_width};
+use crate::page::overview::{cost_note, short_time};
+use crate::page::protocol::{Progress, ReportMessage};
+use crate::report::charts::ReportSource;
+use crate::report::format;
+use crate::report::lines::{JsonLines, LongArrays};
+use crate::web::charts;
+use crate::web::dom::*;
+use crate::web::protocol::Js;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
+
+/// Report sections in page order (each a pipeline's output in the report JSON).
+const SECTIONS: [&str; 11] = crate::report::charts::SECTIONS;
+
+/// The latest report, as far as it is parsed and rendered.
+#[derive(Default)]
+pub(super) struct Shown {
+    /// the parts of the report parsed so far (an object keyed like the report)
+    pub(super) report: Rc<Value>,
+    /// the report's top-level values as JSON text (JS strings), parsed on first use
+    parts: HashMap<String, JsValue>,
+    /// long arrays of the report as JSON Lines: section → field → text (as received)
+    big: HashMap<String, Vec<(String, JsValue)>>,
+    /// the same, kept by `section.field` in the page's memory as text (their arrays in `report`
+    /// stay empty): parsed into values they took ten times the room
+    pub(super) long: Rc<LongArrays>,
+    /// the sessions listed (JSON text, parsed in its own render step)
+    sessions: String,
+    pub(super) facets: Facets,
+    /// sections found empty while rendering (listed together)
+    empty_sections: Vec<&'static str>,
+    /// content width the charts were last drawn at
+    pub(super) drawn_width: f64,
+    /// bumped by every report: a section render of an older one stops
+    render_gen: u32,
+    /// the tables shown, by id (their rows, order and paging)
+    pub(super) tables: HashMap<String, Table>,
+    /// the charts' tooltips, by chart id
+    pub(super) hits: HashMap<String, Vec<charts::HitRegion>>,
+}
+
+pub(super) fn on_progress(p: &Progress) {
+    if let Some(bar) = by_id("progress-bar") {
+        let _ = bar.style().set_property("width", &progress_width(p));
+    }
+    // how many parse workers read this file (tests and benchmarks read it)
+    if let Some(el) = by_id("progress") {
+        let _ = el.set_attribute("data-parsers", &p.parsers.to_string());
+    }
+    if let Some(t) = by_id("progress-text") {
+        t.set_text_content(Some(&progress_text(p)));
+    }
+}
+
+pub(super) fn on_report(r: ReportMessage<Js>) {
+    let busy = r.busy;
+    let big: HashMap<String, Vec<(String, JsValue)>> = r
+        .big
+        .into_iter()
+        .filter(|(_, fields)| !fields.is_empty())
+        .map(|(section, fields)| (section, fields.into_iter().map(|(f, text)| (f, text.0)).collect()))
+        .collect();
+    let mut parts: HashMap<String, JsValue> = r.parts.into_iter().map(|(k, v)| (k, v.0)).collect();
+    // only the small parts now; sections are parsed in their render steps
+    let mut report = serde_json::Map::new();
+    for k in ["summary", "parameters"] {
+        if let Some(text) = parts.remove(k).and_then(|t| t.as_string()) {
+            report.insert(k.to_string(), serde_json::from_str(&text).unwrap_or(Value::Null));
+        }
+    }
+    let report = Value::Object(report);
+    let n_inputs = r.inputs.len();
+    with(|a| {
+        // parsed in its own render step
+        a.shown.sessions = r.sessions;
+        a.shown.report = Rc::new(report);
+        a.shown.long = Rc::default();
+        a.shown.parts = parts;
+        a.shown.big = big;
+        a.shown.facets = r.facets;
+        a.files.states = r.inputs;
+        a.link.busy = busy;
+    });
+    if let Some(p) = by_id("progress") {
+        show(&p, busy);
+    }
+    set_exports_enabled(n_inputs > 0);
+    if n_inputs == 0 && !busy {
+        show_empty();
+        if with(|a| a.last_error.is_some()) {
+            set_state("error");
+        }
+        return;
+    }
+    show_dashboard();
+    render_files();
+    render_facets();
+    render_report();
+}
+
+pub(super) fn show_empty() {
+    if let Some(e) = by_id("empty-state") {
+        show(&e, true);
+    }
+    if let Some(d) = by_id("dashboard") {
+        show(&d, false);
+    }
+    if let Some(p) = by_id("progress") {
+        show(&p, false);
+    }
+    set_exports_enabled(false);
+    set_state(if with(|a| a.last_error.is_some()) { "error" } else { "empty" });
+}
+
+fn set_exports_enabled(on: bool) {
+    for id in ["export-json", "export-html"] {
+        if let Some(b) = by_id(id) {
+            b.unchecked_ref::<web_sys::HtmlButtonElement>().set_disabled(!on);
+        }
+    }
+}
+
+pub(super) fn show_dashboard() {
+    if let Some(e) = by_id("empty-state") {
+        show(&e, false);
+    }
+    if let Some(d) = by_id("dashboard") {
+        show(&d, true);
+    }
+}
+
+fn card(grid: &Element, label: &str, value: &str, sub: &str) {
+    card_class(grid, "card", label, value, sub);
+}
+
+/// A card with an id (for scripts).
+fn card_id(grid: &Element, id: &str, label: &str, value: &str, sub: &str) {
+    card(grid, label, value, sub);
+    if let Some(c) = grid.last_element_child() {
+        attr(&c, "id", id);
+    }
+}
+
+fn card_class(grid: &Element, class: &str, label: &str, value: &str, sub: &str) {
+    let c = el("div", class);
+    append(&c, &el_text("div", "card-label", label));
+    append(&c, &el_text("div", "card-value", value));
+    if !sub.is_empty() {
+        append(&c, &el_text("div", "card-sub", sub));
+    }
+    append(grid, &c);
+}
+
+/// Renders the report in steps, one macrotask each (overview first), so that no step holds the
+/// main thread long; `data-state` becomes `ready` after the last step has drawn every figure.
+pub(super) fn render_report() {
+    let report = with(|a| a.shown.report.clone());
+    let Some(content) = by_id("content") else { return };
+    let generation = with(|a| {
+        a.shown.render_gen = a.shown.render_gen.wrapping_add(1);
+        a.shown.tables.clear();
+        a.shown.hits.clear();
+        a.shown.empty_sections.clear();
+        a.shown.render_gen
+    });
+    clear(&content);
+    render_overview(&content, &report);
+    render_brush_section(&content);
+    draw_brush();
+    drop(report);
+    let mut steps: Vec<Step> = vec![];
+    for name in SECTIONS {
+        steps.push(Step::new(move |_| {
+            report_part(name);
+            // long arrays stay JSON Lines text (indexed by line, not parsed); render next
+            let big = with(|a| a.shown.big.remove(name)).unwrap_or_default();
+            let lines: Vec<(String, JsonLines)> = big
+                .into_iter()
+                .map(|(f, text)| (format!("{name}.{f}"), JsonLines::new(text.as_string().unwrap_or_default())))
+                .collect();
+            with(|a| Rc::make_mut(&mut a.shown.long).extend(lines));
+            Some(Step::new(move |c| {
+                let (report, long) = with(|a| (a.shown.report.clone(), a.shown.long.clone()));
+                if section_is_empty(name, &report, &long) {
+                    with(|a| a.shown.empty_sections.push(name));
+                } else {
+                    render_section(c, name, ReportSource { value: &report, long: Some(&long) });
+                }
+                None
+            }))
+        }));
+    }
+    steps.push(Step::new(move |content| {
+        let pending = with(|a| a.shown.empty_sections.clone());
+        if !pending.is_empty() {
+            let note = el("section", "section pending");
+            attr(&note, "id", "section-pending");
+            append(&note, &el_text("h2", "", "Not shown"));
+            let names: Vec<String> = pending.iter().map(|n| format::title(n)).collect();
+            append(
+                &note,
+                &el_text("p", "muted", &format!("No figures for the current data and filters: {}.", names.join(", "))),
+            );
+            append(content, &note);
+        }
+        None
+    }));
+    steps.push(Step::new(|c| {
+        render_sessions_section(c);
+        None
+    }));
+    steps.push(Step::new(|c| {
+        let report = report_part("diagnostics");
+        render_diagnostics(c, &report);
+        None
+    }));
+    steps.reverse();
+    run_steps(generation, steps);
+}
+
+/// The report with `key` parsed (from its JSON text, the first time it is asked for).
+fn report_part(key: &str) -> Rc<Value> {
+    with(|a| {
+        if let Some(text) = a.shown.parts.remove(key).and_then(|t| t.as_string()) {
+            let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            if let Value::Object(m) = Rc::make_mut(&mut a.shown.report) {
+                m.insert(key.to_string(), v);
+            }
+        }
+        a.shown.report.clone()
+    })
+}
+
+/// One render step; it may hand back a continuation that runs next, in its own macrotask.
+struct Step(StepFn);
+type StepFn = Box<dyn FnOnce(&Element) -> Option<Step>>;
+
+impl Step {
+    fn new(f: impl FnOnce(&Element) -> Option<Step> + 'static) -> Step {
+        Step(Box::new(f))
+    }
+}
+
+fn run_steps(generation: u32, mut steps: Vec<Step>) {
+    if with(|a| a.shown.render_gen) != generation {
+        return;
+    }
+    let Some(content) = by_id("content") else { return };
+    if let Some(step) = steps.pop() {
+        let perf = web_sys::window().and_then(|w| w.performance());
+        if let Some(p) = &perf {
+            let _ = p.mark("spyglass-step-start");
+        }
+        if let Some(next) = (step.0)(&content) {
+            steps.push(next);
+        }
+        if let Some(p) = &perf {
+            let _ = p.measure_with_start_mark(&format!("spyglass-step-{}", steps.len()), "spyglass-step-start");
+        }
+    }
+    if steps.is_empty() {
+        // charts are drawn once the layout knows their size
+        let perf = web_sys::window().and_then(|w| w.performance());
+        if let Some(p) = &perf {
+            let _ = p.mark("spyglass-draw-start");
+        }
+        with(|a| a.shown.drawn_width = content.client_width() as f64);
+        if let Some(p) = &perf {
+            let _ = p.measure_with_start_mark("spyglass-draw", "spyglass-draw-start");
+        }
+        if with(|a| !a.link.busy) {
+            set_state("ready");
+        }
+    } else {
+        later(0, move || run_steps(generation, steps));
+    }
+}
+
+fn render_overview(content: &Element, report: &Value) {
+    let s = &report["summary"];
+    let grid = el("div", "cards");
+    attr(&grid, "id", "overview");
+    let n = |k: &str| format::cell("", &s[k]);
+    let rate = |k: &str, nk: &str| match s[k].as_f64() {
+        Some(r) => (format!("{:.1} %", r * 100.0), format!("n = {}", n(nk))),
+        None => ("—".into(), "no known outcome".into()),
+    };
+    card(&grid, "Files", &n("files"), &format!("{} lines", n("lines")));
+    let range = match (s["first_timestamp"].as_str(), s["last_timestamp"].as_str()) {
+        (Some(a), Some(b)) => (
+            format!("{} → {}", a.get(..10).unwrap_or(a), b.get(..10).unwrap_or(b)),
+            format!("{} → {}", short_time(a), short_time(b)),
+        ),
+        _ => ("—".into(), "no timestamps".into()),
+    };
+    card_class(&grid, "card wide", "Time range (UTC)", &range.0, &range.1);
+    card(&grid, "Sessions", &n("sessions"), &format!("{} events", n("events")));
+    card(&grid, "Tasks", &n("tasks"), "");
+    let (v, sub) = rate("success_rate", "success_n");
+    card(&grid, "Success rate", &v, &sub);
+    let (v, sub) = rate("first_shot_rate", "first_shot_n");
+    card(&grid, "First-shot rate", &v, &sub);
+    card_id(
+        &grid,
+        "card-cost",
+        "Cost",
+        &format::cell("total_cost_usd", &s["total_cost_usd"]),
+        &cost_note(s, report["parameters"]["include_estimated_cost"].as_bool().unwrap_or(false)),
+    );
+    let tokens_sub = match (s["input_tokens"].as_u64(), s["output_tokens"].as_u64()) {
+        (Some(i), Some(o)) => format!("{} in · {} out", format::cell("", &i.into()), format::cell("", &o.into())),
+        _ => String::new(),
+    };
+    card(&grid, "Tokens", &n("total_tokens"), &tokens_sub);
+    card(&grid, "Errors", &n("error_events"), "error events");
+    card(&grid, "Alerts", &n("alerts"), "");
+    card(&grid, "Skipped lines", &n("skipped_lines"), &format!("{} duplicates", n("duplicate_lines")));
+    append(content, &grid);
+}
+
+/// A section with nothing to show: every table empty, no scalar value.
+fn section_is_empty(name: &str, report: &Value, long: &LongArrays) -> bool {
+    match report.get(name).and_then(Value::as_object) {
+        Some(o) => o.iter().all(|(k, x)| match x {
+            Value::Array(a) => a.is_empty() && long.get(&format!("{name}.{k}")).is_none_or(JsonLines::is_empty),
+            Value::Null => true,
+            _ => false,
+        }),
+        None => true,
+    }
+}
+
+/// One pipeline's section: its chart (when it has one) beside a table per array of rows.
+fn render_section(content: &Element, name: &'static str, src: ReportSource<'_>) {
+    let Some(section) = src.value.get(name) else { return };
+    let sec = el("section", "section");
+    attr(&sec, "id", &format!("section-{name}"));
+    let head = el("div", "section-head");
+    append(&head, &el_text("h2", "", &format::title(name)));
+    append(&sec, &head);
+    let body = el("div", "section-body");
+    let infos = charts::section_charts(name, src);
+    if !infos.is_empty() {
+        let col = el("div", "charts");
+        for info in &infos {
+            append(&col, &chart_frame(name, info));
+        }
+        append(&body, &col);
+    }
+    let tables = el("div", "section-tables");
+    let mut any = false;
+    let mut scalars: Vec<(String, Value)> = vec![];
+    if let Some(obj) = section.as_object() {
+        // the main table (`rows`) first; other fields in the report's order
+        let mut entries: Vec<(&String, &Value)> = obj.iter().collect();
+        entries.sort_by_key(|(k, _)| *k != "rows");
+        let several =
+            entries.iter().filter(|(_, v)| matches!(v, Value::Array(r) if r.iter().all(Value::is_object))).count() > 1;
+        for (k, v) in entries {
+            match v {
+                Value::Array(rows) if rows.iter().all(Value::is_object) => {
+                    any = true;
+                    let id = format!("{name}.{k}");
+                    let label = if k != "rows" {
+                        format::title(k)
+                    } else if several {
+                        "All rows".to_string()
+                    } else {
+                        String::new()
+                    };
+                    append(&tables, &table_block_of(&id, &label, Rows::InReport(name, k.clone())));
+                }
+                _ => scalars.push((k.clone(), v.clone())),
+            }
+        }
+    }
+    if !scalars.is_empty() {
+        let dl = el("dl", "kv");
+        for (k, v) in scalars {
+            append(&dl, &el_text("dt", "", &format::title(&k)));
+            append(&dl, &el_text("dd", "", &format::cell(&k, &v)));
+        }
+        append(&tables, &dl);
+    }
+    if !any {
+        append(&tables, &el_text("p", "muted", "No figures for this section yet."));
+    }
+    append(&body, &tables);
+    append(&sec, &body);
+    append(content, &sec);
+    draw_charts_in(&sec, src);
+}
+
+fn chart_frame(section: &str, info: &charts::ChartInfo) -> HtmlElement {
+    let frame = el("figure", "chart");
+    let canvas = el("canvas", "section-chart");
+    attr(&canvas, "id", &format!("chart-{}", info.id));
+    attr(&canvas, "data-section", section);
+    attr(&canvas, "data-chart", &info.id);
+    attr(&canvas, "role", "img");
+    attr(
+        &canvas,
+        "aria-label",
+        &format!("{}. {} The table beside it holds the same figures.", info.title, info.summary),
+    );
+    let _ = canvas.style().set_property("height", &format!("{}px", info.height_px));
+    append(&frame, &canvas);
+    let caption = el("figcaption", "");
+    let png = button("PNG", "ghost small", "png");
+    attr(&png, "data-chart", &info.id);
+    attr(&png, "title", "Download this chart as PNG");
+    append(&caption, &png);
+    append(&frame, &caption);
+    frame
+}
+
+/// Draws every chart canvas at its CSS size × devicePixelRatio (on resize and theme change).
+pub(super) fn draw_charts() {
+    draw_brush();
+    let (report, long) = with(|a| (a.shown.report.clone(), a.shown.long.clone()));
+    draw_charts_in(&document().document_element().expect("html"), ReportSource { value: &report, long: Some(&long) });
+}
+
+/// Draws the chart canvases under `root`.
+fn draw_charts_in(root: &Element, src: ReportSource<'_>) {
+    let dpr = dpr();
+    let dark = dark_theme();
+    let Ok(list) = root.query_selector_all("canvas.section-chart") else { return };
+    for i in 0..list.length() {
+        let Some(canvas) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlCanvasElement>().ok()) else { continue };
+        let (Some(section), Some(id)) = (canvas.get_attribute("data-section"), canvas.get_attribute("data-chart"))
+        else {
+            continue;
+        };
+        let (w, h) = charts::fit_backing_store(&canvas, dpr);
+        let Some(backend) = plotters_canvas::CanvasBackend::with_canvas_object(canvas) else { continue };
+        if let Some(hits) = charts::draw_section_chart(&section, src, &id, backend, w as u32, h as u32, dark) {
+            with(|a| a.shown.hits.insert(id, hits));
+        }
+    }
+}
+
+/// The sessions of the current view (sent beside the report, not part of it): the drill-down's
+/// way in, whatever the pipelines list.
+fn render_sessions_section(content: &Element) {
+    let sessions: Value = with(|a| serde_json::from_str(&a.shown.sessions).unwrap_or(Value::Null));
+    let rows = sessions["rows"].as_array().cloned().unwrap_or_default();
+    let total = sessions["total"].as_u64().unwrap_or(0);
+    let sec = el("section", "section");
+    attr(&sec, "id", "section-sessions");
+    let head = el("div", "section-head");
+    append(&head, &el_text("h2", "", "Sessions"));
+    append(&head, &el_text("span", "muted small", "click a row for its timeline"));
+    append(&sec, &head);
+    let label = if total as usize > rows.len() {
+        format!("first {} of {}", rows.len(), format::grouped(total as f64, 0))
+    } else {
+        String::new()
+    };
+    append(&sec, &table_block("sessions", &label, rows, "sessions"));
+    append(content, &sec);
+}
+
+fn render_diagnostics(content: &Element, report: &Value) {
+    let d = &report["diagnostics"];
+    let sec = el("section", "section diagnostics");
+    attr(&sec, "id", "section-diagnostics");
+    let head = el("div", "section-head");
+    append(&head, &el_text("h2", "", "Diagnostics"));
+    append(&sec, &head);
+    let grid = el("div", "cards small-cards");
+    let n = |k: &str| format::cell("", &d[k]);
+    card(&grid, "Skipped lines", &n("skipped_lines_total"), "");
+    card(&grid, "Duplicate lines", &n("duplicate_lines"), "");
+    // all counted; the list holds the first 10 000
+    card(&grid, "Superseded rows", &n("superseded_rows_total"), "");
+    card(&grid, "Events without attempt", &n("events_without_attempt"), "");
+    append(&sec, &grid);
+    let mut skipped: Vec<Value> = d["skipped_lines"].as_array().cloned().unwrap_or_default();
+    let total = d["skipped_lines_total"].as_u64().unwrap_or(0);
+    skipped.truncate(300);
+    let label = if total as usize > skipped.len() {
+        format!("Skipped lines (first {} of {})", skipped.len(), format::grouped(total as f64, 0))
+    } else {
+        "Skipped lines".to_string()
+    };
+    append(&sec, &table_block("diagnostics.skipped_lines", &label, skipped, "diagnostics"));
+    let warnings: Vec<Value> = d["field_warnings"]
+        .as_object()
+        .map(|o| o.iter().map(|(k, v)| serde_json::json!({"field": k, "count": v})).collect())
+        .unwrap_or_default();
+    append(&sec, &table_block("diagnostics.field_warnings", "Field warnings", warnings, "diagnostics"));
+    append(
+        &sec,
+        &table_block(
+            "diagnostics.superseded_rows",
+            "Superseded metrics rows",
+            d["superseded_rows"].as_array().cloned().unwrap_or_default(),
+            "diagnostics",
+        ),
+    );
+    append(
+        &sec,
+        &table_block(
+            "diagnostics.sources",
+            "Sources",
+            d["sources"].as_array().cloned().unwrap_or_default(),
+            "diagnostics",
+        ),
+    );
+    append(content, &sec);
+}
+
+pub(super) fn dark_theme() -> bool {
+    let root = document().document_element().expect("html");
+    match root.get_attribute("data-theme").as_deref() {
+        Some("dark") => true,
+        Some("light") => false,
+        _ => web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+            .is_some_and(|m| m.matches()),
+    }
+}
