@@ -384,6 +384,7 @@ fn protocol_messages_cross_as_plain_objects_keeping_their_js_objects() {
         parts: [("summary".to_string(), Js(summary.clone()))].into(),
         big: Default::default(),
         facets: Default::default(),
+        headlines: Default::default(),
         inputs: vec![InputStatus {
             id: 7,
             name: "logs/a.jsonl".into(),

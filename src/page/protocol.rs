@@ -230,6 +230,8 @@ pub struct ReportMessage<J> {
     /// → text (the page keeps them as text and parses a row at a time: `report::lines`)
     pub big: BTreeMap<String, BTreeMap<String, J>>,
     pub facets: Facets,
+    /// each section's headline, the conclusion its figures support (`report::findings`)
+    pub headlines: BTreeMap<String, String>,
     pub inputs: Vec<InputStatus>,
     /// the sessions listed on the page as JSON text (`{total, rows}`, the first 1000), parsed in
     /// its own render step
@@ -510,6 +512,7 @@ mod tests {
                 last_ms: Some(1_770_717_600_000),
                 daily: vec![(1_770_595_200_000, 3), (1_770_681_600_000, 1)],
             },
+            headlines: [("tools".to_string(), "shell fails most".to_string())].into(),
             inputs: vec![InputStatus {
                 id: 1,
                 name: "a.zip".into(),

@@ -113,6 +113,7 @@ mod tests {
             parts: Default::default(),
             big: Default::default(),
             facets: Default::default(),
+            headlines: Default::default(),
             inputs: vec![],
             sessions: String::new(),
             busy,

@@ -6,6 +6,7 @@
 import { chromium } from 'playwright-core';
 import http from 'node:http';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
@@ -26,6 +27,20 @@ const skipLarge = args.includes('--skip-large') || process.env.SPYGLASS_SKIP_LAR
 const cli = ['release', 'debug'].map((p) => path.join(root, 'target', p, 'spyglass')).find((p) => fs.existsSync(p));
 function cliJson(file, extra = []) {
   return execFileSync(cli, ['report', path.basename(file), '--json', ...extra], { cwd: path.dirname(file), maxBuffer: 1 << 28 }).toString('utf8');
+}
+
+/** The CLI's HTML report of `file`, as text. */
+function cliHtml(file) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spyglass-html-'));
+  const at = path.join(dir, 'r.html');
+  execFileSync(cli, ['report', path.basename(file), '--html', at], { cwd: path.dirname(file), stdio: 'ignore' });
+  const text = fs.readFileSync(at, 'utf8');
+  fs.rmSync(dir, { recursive: true });
+  return text;
+}
+
+function unescapeHtml(s) {
+  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
 }
 
 // ---- a tiny static server ------------------------------------------------------------------
@@ -140,6 +155,15 @@ test('file input loads a fixture; export JSON equals the CLI byte for byte', asy
   const exported = await exportJson(page);
   const expected = cliJson(fixture);
   assert(exported === expected, `exported JSON differs from the CLI (${exported.length} vs ${expected.length} bytes)`);
+  // each section says what its figures show, in the HTML report's words (report::findings, ::explain)
+  const html = cliHtml(fixture);
+  for (const section of ['model_scores', 'costs', 'interventions']) {
+    const m = html.match(new RegExp(`<section id="${section}">.*?<p class=headline>(.*?)</p><p class=explain>(.*?)</p>`, 's'));
+    assert(m, `the HTML report has a headline and an explanation for ${section}`);
+    await page.locator(`#section-${section} .headline`).waitFor({ timeout: 30000 });
+    const shown = await page.$eval(`#section-${section}`, (s) => [s.querySelector('.headline').textContent, s.querySelector('.explain').textContent]);
+    assert(shown[0] === unescapeHtml(m[1]) && shown[1] === unescapeHtml(m[2]), `${section}: the page says ${JSON.stringify(shown)}, the HTML report ${JSON.stringify([m[1], m[2]])}`);
+  }
   await page.screenshot({ path: path.join(out, 'dashboard-light.png'), fullPage: true });
   const foreign = requests.filter((u) => !u.startsWith('http://127.0.0.1') && !u.startsWith('blob:') && !u.startsWith('data:'));
   assert(foreign.length === 0, `requests left 127.0.0.1: ${foreign.join(', ')}`);

@@ -18,7 +18,7 @@ use crate::web::charts;
 use crate::web::dom::*;
 use crate::web::protocol::Js;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -42,6 +42,8 @@ pub(super) struct Shown {
     /// the sessions listed (JSON text, parsed in its own render step)
     sessions: String,
     pub(super) facets: Facets,
+    /// each section's headline (`report::findings`), shown above its explanation
+    headlines: BTreeMap<String, String>,
     /// sections found empty while rendering (listed together)
     empty_sections: Vec<&'static str>,
     /// content width the charts were last drawn at
@@ -93,6 +95,7 @@ pub(super) fn on_report(r: ReportMessage<Js>) {
         a.shown.parts = parts;
         a.shown.big = big;
         a.shown.facets = r.facets;
+        a.shown.headlines = r.headlines;
         a.files.states = r.inputs;
         a.link.busy = busy;
     });
@@ -353,6 +356,17 @@ fn render_section(content: &Element, name: &'static str, src: ReportSource<'_>) 
     let head = el("div", "section-head");
     append(&head, &el_text("h2", "", &format::title(name)));
     append(&sec, &head);
+    // what the figures say, then what they are and how they are computed (the HTML report's
+    // words: `report::explain`)
+    let (headline, params) =
+        with(|a| (a.shown.headlines.get(name).cloned(), a.shown.report.get("parameters").cloned()));
+    if let Some(h) = headline {
+        append(&sec, &el_text("p", "headline", &h));
+    }
+    let explain = crate::report::explain::section_text(name, &params.unwrap_or(Value::Null));
+    if !explain.is_empty() {
+        append(&sec, &el_text("p", "explain", &explain));
+    }
     let body = el("div", "section-body");
     let infos = charts::section_charts(name, src);
     if !infos.is_empty() {

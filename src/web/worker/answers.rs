@@ -40,6 +40,10 @@ pub(super) fn post_report(st: &State) {
         parts,
         big,
         facets: Facets::of(&st.data),
+        headlines: crate::report::findings::findings(&report)
+            .into_iter()
+            .map(|f| (f.section.to_string(), f.headline))
+            .collect(),
         inputs: input_statuses(st),
         sessions: sessions_json(st),
         busy: st.busy,
