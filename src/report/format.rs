@@ -1,5 +1,5 @@
 //! How a report value reads, chosen by its field name: one module for the page's tables
-//! (`src/web/app.rs`, re-exported as `web::format`) and the self-contained HTML report
+//! (`src/web/app/`, re-exported as `web::format`) and the self-contained HTML report
 //! (`html.rs`), so both print the same text for the same field and value; the chart labels
 //! (`charts.rs`) reuse its primitives. Pure Rust over `serde_json::Value` (no browser type): it
 //! builds natively and for wasm32. Also how tables sort and export to CSV.
