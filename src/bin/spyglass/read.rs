@@ -33,15 +33,24 @@ const READ_BYTES: usize = 1 << 20;
 const CONTINUATION_BYTES: usize = 64 << 10;
 
 /// Test-only knob, not documented for users: `SPYGLASS_TEST_RANGE_BYTES=N` reads every plain file
-/// of over N bytes in ranges of N bytes (`tests/cli.rs` splits small files at many boundaries
-/// instead of writing files over 32 MiB).
+/// of over N bytes in ranges of N bytes, and says on stderr how each such file was read
+/// (`tests/cli.rs` cuts small files at many boundaries instead of writing files over 32 MiB).
 const TEST_RANGE_BYTES_VAR: &str = "SPYGLASS_TEST_RANGE_BYTES";
 
-/// The ranges a plain file is cut into: (size of a range, smallest file cut).
-fn range_sizes() -> (u64, u64) {
+/// How plain files are cut into ranges.
+struct Cutting {
+    /// bytes of a range
+    range: u64,
+    /// the smallest file cut
+    min: u64,
+    /// set by the test knob: say how each file was read
+    tell: bool,
+}
+
+fn cutting() -> Cutting {
     match std::env::var(TEST_RANGE_BYTES_VAR).ok().and_then(|v| v.trim().parse::<u64>().ok()) {
-        Some(n) if n > 0 => (n, n + 1),
-        _ => (RANGE_BYTES, PARALLEL_MIN_BYTES),
+        Some(n) if n > 0 => Cutting { range: n, min: n + 1, tell: true },
+        _ => Cutting { range: RANGE_BYTES, min: PARALLEL_MIN_BYTES, tell: false },
     }
 }
 
@@ -65,11 +74,16 @@ pub fn read_file(
     let mut file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     if threads > 1 {
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-        let (range, min) = range_sizes();
-        // a store at its last source reads no more: `Feed` says so at once (see `Guards::junk`)
-        if size >= min && store.sources.len() + 1 < MAX_SOURCES && is_plain(&mut file, name, path)? {
-            let ranges = Ranges { path, name, size, range, threads };
-            if ranges.read(store, progress, guards)? == Outcome::Done {
+        let cut = cutting();
+        // a store at its last source reads no more (a `Feed` under the junk cap stops at once)
+        if size >= cut.min && store.sources.len() + 1 < MAX_SOURCES && is_plain(&mut file, name, path)? {
+            let ranges = Ranges { path, name, size, range: cut.range, threads };
+            let outcome = ranges.read(store, progress, guards)?;
+            if cut.tell {
+                let workers = (threads as u64).min(ranges.count());
+                eprintln!("spyglass: test: {name}: {} ranges on {workers} threads: {outcome:?}", ranges.count());
+            }
+            if outcome == Outcome::Done {
                 return Ok(());
             }
             // else read again from the start, through one `Feed`
