@@ -7,6 +7,9 @@
 //!
 //! Baselines: reading the file; parsing every line into `serde_json::Value`; DuckDB's
 //! `read_json` + GROUP BY (Python package, installed by scripts/bench.sh when available).
+//!
+//! Threads: the CLI's own reading (`src/bin/spyglass/read.rs`, compiled in here) at `--threads`
+//! 1 and 2 next to DuckDB at `SET threads` 1 and 2, on the same file.
 
 use spyglass::dataset::sessions::Dataset;
 use spyglass::ingest::ranges::{RangeMerge, RangeParser, RangeResult};
@@ -15,6 +18,11 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
+
+/// The CLI's reading of a file, the same code as `spyglass report --threads N` runs.
+#[allow(dead_code)]
+#[path = "../src/bin/spyglass/read.rs"]
+mod cli_read;
 
 const CHUNK: usize = 1 << 20;
 /// the page's byte ranges for parse workers (src/web/worker.rs)
@@ -86,6 +94,18 @@ fn child(mode: &str, path: &Path) {
             let sessions_s = t.elapsed().as_secs_f64() - ingest_s;
             std::hint::black_box(&data);
             println!("{ingest_s} {} {sessions_s}", peak_kb());
+            return;
+        }
+        // the CLI's reading on N threads (a plain file over 32 MiB is cut into ranges)
+        cli if cli.starts_with("cli-") => {
+            let threads: usize = cli["cli-".len()..].parse().expect("cli-N");
+            let mut store = Store::new();
+            let guards = cli_read::Guards { ratio: true, junk: true };
+            let mut progress = cli_read::Progress::new(0);
+            cli_read::read_file(&mut store, path, "stream.jsonl", &mut progress, guards, threads).expect("read");
+            let ingest_s = t.elapsed().as_secs_f64();
+            std::hint::black_box(&store);
+            println!("{ingest_s} {}", peak_kb());
             return;
         }
         // the page's parallel path on one thread: every range parsed and encoded (the part the
@@ -266,10 +286,28 @@ fn main() {
         mbytes / merge_s,
         ranges_s / ingest_s
     );
+    // the CLI on 1 and 2 threads next to DuckDB on 1 and 2 (ratios: DuckDB's time / the CLI's)
+    let mut cli = Vec::new();
+    for threads in [1, 2] {
+        let (s, kb, _) = measure(&format!("cli-{threads}"), &path, 3);
+        row(&format!("spyglass CLI ingest, --threads {threads}"), s, kb);
+        cli.push(s);
+    }
+    let mut duck = Vec::new();
     for threads in [1, 2] {
         if let Some((s, kb)) = duckdb(&path, threads) {
             row(&format!("DuckDB read_json + GROUP BY, {threads} thread(s)"), s, kb);
+            duck.push(s);
         }
+    }
+    println!("  CLI --threads 2 vs 1: {:.2}x faster", cli[0] / cli[1]);
+    if let [d1, d2] = duck[..] {
+        println!("  DuckDB 2 threads vs 1: {:.2}x faster", d1 / d2);
+        println!(
+            "  DuckDB time / CLI time: {:.2} at 1 thread, {:.2} at 2 threads (above 1: the CLI is faster)",
+            d1 / cli[0],
+            d2 / cli[1]
+        );
     }
     let padded = padded_file(&path);
     let padded_mb = std::fs::metadata(&padded).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
