@@ -75,7 +75,7 @@ pub fn read_file(
     if threads > 1 {
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
         let cut = cutting();
-        // a store at its last source reads no more (a `Feed` under the junk cap stops at once)
+        // past the last source a store numbers, one `Feed` says so (and stops at once under the junk cap)
         if size >= cut.min && store.sources.len() + 1 < MAX_SOURCES && is_plain(&mut file, name, path)? {
             let ranges = Ranges { path, name, size, range: cut.range, threads };
             let outcome = ranges.read(store, progress, guards)?;
