@@ -7,6 +7,9 @@
 //!
 //! Baselines: reading the file; parsing every line into `serde_json::Value`; DuckDB's
 //! `read_json` + GROUP BY (Python package, installed by scripts/bench.sh when available).
+//!
+//! Threads: the CLI's own reading (`src/bin/spyglass/read.rs`, compiled in here) at `--threads`
+//! 1 and 2 next to DuckDB at `SET threads` 1 and 2, on the same file.
 
 use spyglass::dataset::sessions::Dataset;
 use spyglass::ingest::ranges::{RangeMerge, RangeParser, RangeResult};
@@ -15,6 +18,11 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
+
+/// The CLI's reading of a file, the same code as `spyglass report --threads N` runs.
+#[allow(dead_code)]
+#[path = "../src/bin/spyglass/read.rs"]
+mod cli_read;
 
 const CHUNK: usize = 1 << 20;
 /// the page's byte ranges for parse workers (src/web/worker/read.rs)
@@ -27,6 +35,15 @@ fn peak_kb() -> u64 {
             s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
         })
         .unwrap_or(0)
+}
+
+/// CPU seconds this process used so far, all its threads (user + system; Linux's 100 ticks a second).
+fn cpu_s() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    // after the command's `)`: state is field 3, utime 14 and stime 15
+    let ticks: u64 = after.split_whitespace().skip(11).take(2).filter_map(|t| t.parse::<u64>().ok()).sum();
+    ticks as f64 / 100.0
 }
 
 fn each_chunk(path: &Path, mut f: impl FnMut(&[u8])) {
@@ -86,6 +103,18 @@ fn child(mode: &str, path: &Path) {
             let sessions_s = t.elapsed().as_secs_f64() - ingest_s;
             std::hint::black_box(&data);
             println!("{ingest_s} {} {sessions_s}", peak_kb());
+            return;
+        }
+        // the CLI's reading on N threads (a plain file over 32 MiB is cut into ranges)
+        cli if cli.starts_with("cli-") => {
+            let threads: usize = cli["cli-".len()..].parse().expect("cli-N");
+            let mut store = Store::new();
+            let guards = cli_read::Guards { ratio: true, junk: true };
+            let mut progress = cli_read::Progress::new(0);
+            cli_read::read_file(&mut store, path, "stream.jsonl", &mut progress, guards, threads).expect("read");
+            let ingest_s = t.elapsed().as_secs_f64();
+            std::hint::black_box(&store);
+            println!("{ingest_s} {} {}", peak_kb(), cpu_s());
             return;
         }
         // the page's parallel path on one thread: every range parsed and encoded (the part the
@@ -189,17 +218,22 @@ fn padded_file(src: &Path) -> PathBuf {
     path
 }
 
-fn duckdb(path: &Path, threads: u32) -> Option<(f64, u64)> {
+/// DuckDB's (seconds, peak KB, CPU seconds) for the query on `threads` threads.
+fn duckdb(path: &Path, threads: u32) -> Option<(f64, u64, f64)> {
     let script = format!(
         r#"
 import duckdb, time, resource
 con = duckdb.connect()
 con.execute("SET threads={threads}")
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+c = cpu()
 t = time.time()
 con.execute("""SELECT executor, event_type, count(*) FROM read_json('{p}', format='newline_delimited',
   columns={{'timestamp':'VARCHAR','attempt_id':'VARCHAR','executor':'VARCHAR','model':'VARCHAR','event_type':'VARCHAR'}},
   ignore_errors=true, maximum_object_size=67108864) GROUP BY ALL""").fetchall()
-print(time.time() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(time.time() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, cpu() - c)
 "#,
         p = path.display()
     );
@@ -211,7 +245,7 @@ print(time.time() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     }
     let text = String::from_utf8_lossy(&out.stdout);
     let mut it = text.split_whitespace();
-    Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+    Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?))
 }
 
 /// A Python with the `duckdb` package: a venv under bench-data/, made once (the benchmark installs
@@ -266,10 +300,46 @@ fn main() {
         mbytes / merge_s,
         ranges_s / ingest_s
     );
+    // the CLI on 1 and 2 threads next to DuckDB on 1 and 2 (ratios: DuckDB's time / the CLI's)
+    let mut cli = Vec::new();
+    let mut cli_cpu = Vec::new();
     for threads in [1, 2] {
-        if let Some((s, kb)) = duckdb(&path, threads) {
+        let (s, kb, cpu) = measure(&format!("cli-{threads}"), &path, 3);
+        row(&format!("spyglass CLI ingest, --threads {threads}"), s, kb);
+        cli.push(s);
+        cli_cpu.push(cpu.unwrap_or(0.0));
+    }
+    let mut duck = Vec::new();
+    let mut duck_cpu = Vec::new();
+    for threads in [1, 2] {
+        // best of 3, as the others
+        let runs = (0..3).filter_map(|_| duckdb(&path, threads));
+        if let Some((s, kb, cpu)) = runs.min_by(|a, b| a.0.total_cmp(&b.0)) {
             row(&format!("DuckDB read_json + GROUP BY, {threads} thread(s)"), s, kb);
+            duck.push(s);
+            duck_cpu.push(cpu);
         }
+    }
+    println!(
+        "  CLI --threads 2 vs 1: {:.2}x faster, {:.2}x the CPU time ({:.2} s vs {:.2} s: the work ranges add)",
+        cli[0] / cli[1],
+        cli_cpu[1] / cli_cpu[0].max(0.01),
+        cli_cpu[1],
+        cli_cpu[0]
+    );
+    if let [d1, d2] = duck[..] {
+        println!(
+            "  DuckDB 2 threads vs 1: {:.2}x faster, {:.2}x the CPU time ({:.2} s vs {:.2} s)",
+            d1 / d2,
+            duck_cpu[1] / duck_cpu[0].max(0.01),
+            duck_cpu[1],
+            duck_cpu[0]
+        );
+        println!(
+            "  DuckDB time / CLI time: {:.2} at 1 thread, {:.2} at 2 threads (above 1: the CLI is faster)",
+            d1 / cli[0],
+            d2 / cli[1]
+        );
     }
     let padded = padded_file(&path);
     let padded_mb = std::fs::metadata(&padded).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;

@@ -423,3 +423,196 @@ fn table_errors_name_the_valid_tables() {
         assert!(err.contains(says), "{a:?}: {err}");
     }
 }
+
+// ---- --threads: a plain file read as ranges on threads gives the report of one thread ----------
+
+/// `report PATH --json --threads N`, plain files of over `range` bytes cut into ranges of `range`
+/// bytes (the CLI's test-only knob; it then says on stderr how each such file was read).
+fn threaded(path: &Path, range: usize, threads: usize, extra: &[&str]) -> Output {
+    bin()
+        .env("SPYGLASS_TEST_RANGE_BYTES", range.to_string())
+        .args(["report", path.to_str().unwrap(), "--json", "--threads", &threads.to_string()])
+        .args(extra)
+        .output()
+        .expect("runs")
+}
+
+/// The same stdout and exit code on 2, 3 and 4 threads (ranges of each size) as on one; returns
+/// the stderr of each threaded run.
+fn assert_threads_agree(path: &Path, ranges: &[usize], extra: &[&str]) -> Vec<String> {
+    let one = threaded(path, ranges[0], 1, extra);
+    assert!(
+        !String::from_utf8_lossy(&one.stderr).contains("ranges on"),
+        "--threads 1 reads through one feed: {}",
+        String::from_utf8_lossy(&one.stderr)
+    );
+    let mut stderrs = Vec::new();
+    for &range in ranges {
+        for threads in [2, 3, 4] {
+            let out = threaded(path, range, threads, extra);
+            let err = String::from_utf8_lossy(&out.stderr).into_owned();
+            assert_eq!(out.status.code(), one.status.code(), "exit code, ranges of {range}, {threads} threads: {err}");
+            if out.stdout != one.stdout {
+                let at = out.stdout.iter().zip(&one.stdout).position(|(a, b)| a != b).unwrap_or(0);
+                let around = |b: &[u8]| {
+                    String::from_utf8_lossy(&b[at.saturating_sub(200)..(at + 200).min(b.len())]).into_owned()
+                };
+                panic!(
+                    "ranges of {range} bytes on {threads} threads differ from one thread at byte {at}:\n{}\n--- one thread:\n{}",
+                    around(&out.stdout),
+                    around(&one.stdout)
+                );
+            }
+            stderrs.push(err);
+        }
+    }
+    stderrs
+}
+
+/// A demo folder of `sessions` sessions.
+fn demo_dir(name: &str, sessions: u32) -> PathBuf {
+    let dir = tmp(name);
+    let out = run(&["demo", "--out", dir.to_str().unwrap(), "--sessions", &sessions.to_string(), "--seed", "5"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    dir
+}
+
+/// The demo stream made harder to cut: bad lines (not JSON, cut JSON, invalid UTF-8, blanks),
+/// lines ended by CRLF, a 50 KB line crossing many ranges, repeated lines, a BOM, and a last line
+/// without its `\n`.
+fn hard_stream(stream: &[u8]) -> Vec<u8> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    let lines: Vec<&[u8]> = stream.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
+    let long = format!(
+        r#"{{"timestamp":"2026-02-09T14:00:00Z","attempt_id":"long-1","task_id":"t1","executor":"codex","event_type":"error","data":{{"category":"tool_error","message":"{}"}}}}"#,
+        "y".repeat(50_000)
+    );
+    for (i, line) in lines.iter().enumerate() {
+        out.extend_from_slice(line);
+        out.extend_from_slice(if i % 7 == 3 { b"\r\n" } else { b"\n" });
+        match i % 97 {
+            5 => out.extend_from_slice(b"{oops\n"),
+            17 => out.extend_from_slice(b"not json at all\r\n"),
+            29 => out.extend_from_slice(b"{\"timestamp\":\"2026-02-09T\xff\xfe\"}\n"),
+            41 => out.extend_from_slice(b"\n   \n"),
+            53 => out.extend_from_slice(lines[i / 2]), // a repeat of an earlier line
+            _ => {}
+        }
+        if i % 97 == 53 {
+            out.push(b'\n');
+        }
+        if i == lines.len() / 3 {
+            out.extend_from_slice(long.as_bytes());
+            out.push(b'\n');
+        }
+    }
+    // the last line again, without its `\n` (a duplicate), then a bad one without it
+    out.extend_from_slice(lines[lines.len() - 1]);
+    out.push(b'\n');
+    out.extend_from_slice(b"{\"cut off");
+    out
+}
+
+#[test]
+fn threads_give_the_json_of_one_thread() {
+    let dir = demo_dir("threads", 80);
+    let stream = std::fs::read(dir.join("agent-work-stream.jsonl")).unwrap();
+    assert!(stream.len() > 300_000, "demo stream too small to cut: {}", stream.len());
+    let hard = tmp("threads-hard");
+    let file = hard.join("hard.jsonl");
+    std::fs::write(&file, hard_stream(&stream)).unwrap();
+    // every line ended by CRLF
+    let crlf = tmp("threads-crlf").join("crlf.jsonl");
+    std::fs::write(&crlf, String::from_utf8(stream.clone()).unwrap().replace('\n', "\r\n")).unwrap();
+
+    for err in assert_threads_agree(&file, &[4096, 65_536, 333_333], &[]) {
+        assert!(err.contains("hard.jsonl: ") && err.contains(" threads: Done"), "read in ranges: {err}");
+    }
+    assert_threads_agree(&crlf, &[5_000, 100_000], &[]);
+    // a folder: the stream, the other files (lines repeated across files) and the hard file
+    std::fs::copy(&file, dir.join("hard.jsonl")).unwrap();
+    assert_threads_agree(&dir, &[8_192], &["--last", "3d", "--executor", "codex"]);
+    assert!(json_of(&threaded(&dir, 8_192, 3, &["--last", "3d", "--executor", "codex"]))["summary"]["events"] != 0);
+    let v = json_of(&threaded(&file, 4096, 3, &[]));
+    assert!(v["summary"]["skipped_lines"].as_u64().unwrap() > 10, "the bad lines are there: {}", v["summary"]);
+}
+
+#[test]
+fn the_junk_cap_stops_a_file_on_threads_where_it_stops_on_one() {
+    let stream = std::fs::read(golden().join("agent-work-stream.jsonl")).unwrap();
+    // past the cap (1,000,000 lines without telemetry): stopped as the wrong file
+    let dir = tmp("threads-junk");
+    // (mostly blank lines: quick to read in a debug build)
+    let junk_lines = |n: usize| format!("{}x\n", "\n".repeat(999)).repeat(n / 1000).into_bytes();
+    let mut junk = junk_lines(1_050_000);
+    junk.extend_from_slice(&stream);
+    std::fs::write(dir.join("junk.jsonl"), &junk).unwrap();
+    std::fs::write(dir.join("good.jsonl"), &stream).unwrap();
+    for err in assert_threads_agree(&dir, &[65_536, 700_000], &[]) {
+        assert!(err.contains("junk.jsonl: ") && err.contains("NeedsFeed"), "read again through one feed: {err}");
+    }
+    let v = json_of(&threaded(&dir, 65_536, 3, &[]));
+    let error = v["diagnostics"]["sources"][1]["error"].as_str().unwrap_or_default();
+    assert!(error.contains("not one is bosun telemetry"), "{}", v["diagnostics"]["sources"]);
+    // without the cap, read in ranges to the end
+    for err in assert_threads_agree(&dir, &[65_536], &["--no-junk-cap"]) {
+        assert!(err.contains("junk.jsonl: ") && err.contains("Done"), "{err}");
+    }
+
+    // below the cap: the ranges without telemetry wait for one with it, then all are merged
+    let dir = tmp("threads-junk-first");
+    let mut first = junk_lines(400_000);
+    first.extend_from_slice(&stream);
+    std::fs::write(dir.join("junk-first.jsonl"), &first).unwrap();
+    for err in assert_threads_agree(&dir, &[65_536], &[]) {
+        assert!(err.contains("Done"), "{err}");
+    }
+
+    // telemetry right after the cap's count of lines, or one line before it
+    for blank in [999_999, 1_000_000] {
+        let dir = tmp(&format!("threads-junk-{blank}"));
+        let mut text = "\n".repeat(blank).into_bytes();
+        text.extend_from_slice(&stream);
+        std::fs::write(dir.join("blank-first.jsonl"), &text).unwrap();
+        let verdict = if blank < 1_000_000 { "Done" } else { "NeedsFeed" };
+        for err in assert_threads_agree(&dir, &[100_000], &[]) {
+            assert!(err.contains(verdict), "{blank}: {err}");
+        }
+    }
+
+    // not text (a NUL in the first line): under the cap one feed stops at once
+    let dir = tmp("threads-binary");
+    let mut binary = b"\0\x01\x02 binary\n".to_vec();
+    binary.extend_from_slice(&stream.repeat(40));
+    std::fs::write(dir.join("binary.jsonl"), &binary).unwrap();
+    std::fs::write(dir.join("good.jsonl"), &stream).unwrap();
+    for err in assert_threads_agree(&dir, &[4096], &[]) {
+        assert!(err.contains("NeedsFeed"), "{err}");
+    }
+    assert_threads_agree(&dir, &[4096], &["--no-junk-cap"]);
+}
+
+#[test]
+fn a_gz_is_read_on_one_thread_whatever_threads() {
+    let stream = std::fs::read(golden().join("agent-work-stream.jsonl")).unwrap().repeat(50);
+    let dir = tmp("threads-gz");
+    let gz = dir.join("agent-work-stream.jsonl.gz");
+    let mut e = flate2::write::GzEncoder::new(std::fs::File::create(&gz).unwrap(), flate2::Compression::default());
+    e.write_all(&stream).unwrap();
+    e.finish().unwrap();
+    for err in assert_threads_agree(&gz, &[1000], &[]) {
+        assert!(!err.contains("spyglass: test:"), "a .gz is not cut: {err}");
+    }
+    let v = json_of(&threaded(&gz, 1000, 3, &[]));
+    assert_eq!(v["diagnostics"]["sources"][0]["container"], "gzip");
+}
+
+#[test]
+fn threads_must_be_a_number_above_0() {
+    for bad in ["0", "x", "-2"] {
+        let out = run(&["report", golden().to_str().unwrap(), "--json", "--threads", bad]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--threads: not a number of threads"), "{bad}");
+    }
+    assert!(run(&["--help"]).stdout.windows(9).any(|w| w == b"--threads"));
+}

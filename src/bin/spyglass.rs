@@ -1,24 +1,30 @@
 //! `spyglass`: the command-line face of the core, for scripts and CI.
 //!
 //!   spyglass report [PATH...] [--json | --table NAME [--top N] | --html OUT.html] [filters] [--params FILE.json]
+//!                   [--threads N]
 //!   spyglass demo --out DIR [--sessions N] [--seed S]
+//!
+//! `spyglass/read.rs` reads the files (one `Feed` each, or a large plain file in ranges on threads).
 
+#[path = "spyglass/read.rs"]
+mod read;
+
+use read::{read_file, terminal, Guards, Progress};
 use spyglass::dataset::sessions::Dataset;
-use spyglass::ingest::{is_log_name, Feed, JunkCap, RatioCap, Store, SLICE_BYTES};
+use spyglass::ingest::{is_log_name, Store};
 use spyglass::model::time::{parse_timestamp, MS_PER_DAY, MS_PER_HOUR};
 use spyglass::pipelines::{Filters, Parameters};
 use spyglass::report::format::escape_controls;
 use spyglass::report::Report;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
 
 const USAGE: &str = "usage:
   spyglass report [PATH...] [--json | --table NAME [--top N]] [--html OUT.html]
                   [--since TIME | --last DURATION] [--until TIME]
                   [--executor NAME]... [--model NAME]... [--task TEXT] [--params FILE.json]
-                  [--prices FILE.json] [--no-ratio-cap] [--no-junk-cap]
+                  [--prices FILE.json] [--no-ratio-cap] [--no-junk-cap] [--threads N]
       PATH: a .jsonl file, a .gz, a .zip, or a folder (searched for *.jsonl, *.jsonl.gz, *.zip);
             none: ./.cache/agent-work-logs
       TIME: ISO 8601 (2026-02-09, 2026-02-09T14:00:00Z) or epoch milliseconds
@@ -34,6 +40,9 @@ const USAGE: &str = "usage:
             where a file otherwise stops as a likely decompression bomb
       --no-junk-cap: read on past 1,000,000 lines (or 256 MiB) without one line of telemetry,
             where a file otherwise stops as the wrong file
+      --threads N: threads that parse (default: every core; 1: one thread). A plain file over
+            32 MiB is cut into 8 MiB ranges parsed side by side and merged in file order: the
+            report is the same whatever N; .gz, .zip and smaller files are read on one thread
   spyglass demo --out DIR [--sessions N] [--seed S]
       writes a realistic .cache/agent-work-logs/-shaped folder of demo data";
 
@@ -148,13 +157,22 @@ fn last_timestamp(store: &Store) -> Option<i64> {
 fn report(args: &[String]) -> Result<(), String> {
     let args = parse_args(
         args,
-        &["html", "since", "until", "executor", "model", "task", "params", "prices", "last", "table", "top"],
+        &["html", "since", "until", "executor", "model", "task", "params", "prices", "last", "table", "top", "threads"],
         &["json", "no-ratio-cap", "no-junk-cap"],
     )?;
     let json = args.flags.iter().any(|f| f == "json");
     let guards = Guards {
         ratio: !args.flags.iter().any(|f| f == "no-ratio-cap"),
         junk: !args.flags.iter().any(|f| f == "no-junk-cap"),
+    };
+    let threads = match args.one("threads") {
+        None => std::thread::available_parallelism().map_or(1, usize::from),
+        Some(n) => n
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|&n| n > 0)
+            .ok_or_else(|| format!("--threads: not a number of threads (1 or more): {n:?}"))?,
     };
     let table = args.one("table");
     if json && table.is_some() {
@@ -206,7 +224,7 @@ fn report(args: &[String]) -> Result<(), String> {
     let total: u64 = inputs.iter().map(|(p, _)| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum();
     let mut progress = Progress::new(total);
     for (path, name) in &inputs {
-        read_file(&mut store, path, name, &mut progress, guards)?;
+        read_file(&mut store, path, name, &mut progress, guards, threads)?;
     }
     progress.done();
     let loaded: u64 = store.sources.iter().map(|s| s.events + s.metrics_rows + s.alerts).sum();
@@ -305,95 +323,6 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
     }
     Ok(())
-}
-
-/// The bomb guards a read uses (both on unless `--no-ratio-cap` / `--no-junk-cap`).
-#[derive(Clone, Copy)]
-struct Guards {
-    ratio: bool,
-    junk: bool,
-}
-
-/// Reads one file in 1 MiB reads, each decoded in slices of at most `SLICE_BYTES` of output (as
-/// the page's worker does); stops reading once the feed needs no more (a bomb guard, the wrong
-/// file, a fatal decoding error).
-fn read_file(
-    store: &mut Store,
-    path: &Path,
-    name: &str,
-    progress: &mut Progress,
-    guards: Guards,
-) -> Result<(), String> {
-    let mut file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut feed = Feed::with_size_hint(name, size);
-    feed.set_ratio_cap(guards.ratio.then_some(RatioCap::DEFAULT));
-    feed.set_junk_cap(guards.junk.then_some(JunkCap::DEFAULT));
-    let mut buf = vec![0u8; 1 << 20];
-    while !feed.ended() {
-        let n = match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(format!("{}: {e}", path.display())),
-        };
-        let mut more = feed.push_bounded(store, &buf[..n], SLICE_BYTES);
-        progress.advance(n as u64, feed.bytes_out(), name);
-        while more {
-            more = feed.pump(store, SLICE_BYTES);
-            progress.advance(0, feed.bytes_out(), name);
-        }
-    }
-    if feed.gave_up().is_some_and(|why| why.contains("ratio")) {
-        progress.done();
-        eprintln!("spyglass: {name}: stopped as a likely decompression bomb (--no-ratio-cap reads on)");
-    }
-    feed.finish(store);
-    Ok(())
-}
-
-/// A name from the file system or a `.zip` for the terminal: cut as report rows cut it, its
-/// control and bidirectional characters escaped (a file name may hold an escape sequence).
-fn terminal(name: &str) -> String {
-    escape_controls(&spyglass::ingest::cut_name(name))
-}
-
-/// A progress line on stderr, only when stderr is a terminal and the input is over a few MB.
-struct Progress {
-    total: u64,
-    done: u64,
-    started: Instant,
-    last: Instant,
-    active: bool,
-}
-
-impl Progress {
-    fn new(total: u64) -> Self {
-        let now = Instant::now();
-        Progress { total, done: 0, started: now, last: now, active: std::io::stderr().is_terminal() && total > 8 << 20 }
-    }
-    /// `n` more file bytes read; `out`: the file's decompressed bytes so far.
-    fn advance(&mut self, n: u64, out: u64, name: &str) {
-        self.done += n;
-        if !self.active || self.last.elapsed().as_millis() < 200 {
-            return;
-        }
-        self.last = Instant::now();
-        let secs = self.started.elapsed().as_secs_f64().max(1e-3);
-        let mbs = self.done as f64 / 1e6 / secs;
-        let name = terminal(name);
-        eprint!(
-            "\r\x1b[Kreading {name}: {:.0} % of {:.0} MB, {mbs:.0} MB/s ({:.0} MB decompressed)",
-            self.done as f64 * 100.0 / self.total.max(1) as f64,
-            self.total as f64 / 1e6,
-            out as f64 / 1e6
-        );
-    }
-    fn done(&self) {
-        if self.active {
-            eprint!("\r\x1b[K");
-        }
-    }
 }
 
 fn demo(args: &[String]) -> Result<(), String> {

@@ -68,6 +68,33 @@ impl RangeResult {
     pub fn from_bytes(bytes: &[u8]) -> Result<RangeResult, String> {
         postcard::from_bytes(bytes).map_err(|e| format!("a parse worker's result could not be read: {e}"))
     }
+
+    /// Lines that start in the range.
+    pub fn lines(&self) -> u64 {
+        self.lines
+    }
+
+    /// The first range's verdict on the whole file (binary, UTF-16), if it gave one.
+    pub fn source_error(&self) -> Option<&str> {
+        self.source_error.as_deref()
+    }
+
+    /// A line of telemetry early in the range (an event, a metrics row or an alert; kept or, at
+    /// the merge, a duplicate): its line number within the range (1-based) and the file offset
+    /// where it ends (its `\n`). It is the first one unless the range's first is a metrics line
+    /// without a row (which keeps no place): a later line, so a bound that holds for it holds for
+    /// the first. A reader applying the junk cap (`Feed::set_junk_cap`) to ranges learns from it
+    /// that the file has telemetry before the cap could stop it.
+    pub fn early_telemetry(&self) -> Option<(u64, u64)> {
+        let locs = [
+            self.events.first().map(|e| e.loc),
+            self.metrics.first().map(|m| m.loc),
+            self.alerts.first().map(|a| a.loc),
+        ];
+        let first = locs.into_iter().flatten().min_by_key(Locator::line)?;
+        let end = first.offset().map_or(u64::MAX, |o| o.saturating_add(first.len() as u64));
+        Some((first.line(), end))
+    }
 }
 
 #[derive(PartialEq)]
