@@ -23,32 +23,5 @@ pub mod overview;
 pub mod protocol;
 pub mod watchdog;
 
-/// The view model stays pure: no browser type, no web layer, nothing only for wasm32 (checked on
-/// the code of every file here, comments aside).
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn no_file_here_touches_the_browser() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/page");
-        let forbidden = ["web_sys", "js_sys", "wasm_bindgen", "JsValue", "crate::web", "target_arch"];
-        let mut checked = 0;
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.file_name().is_some_and(|n| n == "mod.rs") {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap();
-            for (n, line) in text.lines().enumerate() {
-                let code = line.trim_start();
-                if code.starts_with("//") {
-                    continue;
-                }
-                for f in forbidden {
-                    assert!(!code.contains(f), "{}:{}: {f} in the page's view model", path.display(), n + 1);
-                }
-            }
-            checked += 1;
-        }
-        assert!(checked >= 8, "{checked} files checked");
-    }
-}
+// The view model stays pure — no browser type, no web layer, nothing only for wasm32: checked
+// with the other layers by tests/layers.rs.
