@@ -98,11 +98,9 @@ fn is_plain(file: &mut File, name: &str, path: &Path) -> Result<bool, String> {
     let mut head = [0u8; 4];
     let mut n = 0;
     while n < head.len() {
-        match file.read(&mut head[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(format!("{}: {e}", path.display())),
+        match read_some(file, &mut head[n..]).map_err(|e| format!("{}: {e}", path.display()))? {
+            0 => break,
+            k => n += k,
         }
     }
     Ok(sniff(&head[..n], name) == ContainerKind::Plain)
@@ -125,12 +123,10 @@ fn read_with_feed(
     feed.set_junk_cap(guards.junk.then_some(JunkCap::DEFAULT));
     let mut buf = vec![0u8; READ_BYTES];
     while !feed.ended() {
-        let n = match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(format!("{}: {e}", path.display())),
-        };
+        let n = read_some(file, &mut buf).map_err(|e| format!("{}: {e}", path.display()))?;
+        if n == 0 {
+            break;
+        }
         let mut more = feed.push_bounded(store, &buf[..n], SLICE_BYTES);
         progress.advance(n as u64, feed.bytes_out(), name);
         while more {
