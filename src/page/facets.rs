@@ -5,8 +5,8 @@ use crate::dataset::Dataset;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// A UTC day in ms.
-pub const DAY_MS: i64 = 86_400_000;
+/// A UTC day in ms (the one definition, in `model::time`).
+pub use crate::model::time::MS_PER_DAY as DAY_MS;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Facets {
