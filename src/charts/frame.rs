@@ -25,6 +25,12 @@ pub(crate) fn tame(v: f64) -> f64 {
     }
 }
 
+/// How much a chart's sizes scale for an area of `w`×`h` pixels: 1 at the reference size 800×400,
+/// kept within 0.5–4.
+pub fn area_scale(w: f64, h: f64) -> f64 {
+    (w / 800.0).min(h / 400.0).clamp(0.5, 4.0)
+}
+
 /// Sizes that scale with the area (reference size 800×400).
 pub(crate) struct Frame {
     pub w: i32,
@@ -42,7 +48,7 @@ impl Frame {
     pub fn new<DB: DrawingBackend>(area: &Area<DB>, theme: &Theme) -> Frame {
         let (w, h) = area.dim_in_pixel();
         let (w, h) = (w.min(100_000) as i32, h.min(100_000) as i32);
-        let s = (w as f64 / 800.0).min(h as f64 / 400.0).clamp(0.5, 4.0);
+        let s = area_scale(w as f64, h as f64);
         let base = theme.font_px.clamp(6, 64) as f64;
         let font = (base * s).round().max(8.0);
         let small = (font * 0.86).round().max(7.0);

@@ -29,6 +29,7 @@ mod categories;
 mod draw;
 mod error;
 mod frame;
+pub use frame::area_scale;
 mod legend;
 mod palette;
 mod text;

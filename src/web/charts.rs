@@ -71,7 +71,7 @@ pub fn fit_backing_store(canvas: &HtmlCanvasElement, dpr: f64) -> (f64, f64) {
 
 /// Text of about 12 CSS px whatever the canvas size (the chart code scales `font_px` with the area).
 fn font_px_for(css_w: u32, css_h: u32) -> u32 {
-    let s = (css_w as f64 / 800.0).min(css_h as f64 / 400.0).clamp(0.5, 4.0);
+    let s = crate::charts::area_scale(css_w as f64, css_h as f64);
     (12.0 / s).round().clamp(6.0, 64.0) as u32
 }
 
