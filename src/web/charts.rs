@@ -54,12 +54,24 @@ pub fn section_charts(section: &str, src: ReportSource<'_>) -> Vec<ChartInfo> {
         .collect()
 }
 
+/// The attribute holding the CSS size a chart canvas was last drawn at ("WxH").
+const DRAWN_AT: &str = "data-drawn-at";
+
+/// Whether `canvas`'s CSS size (rounded as `fit_backing_store` rounds it) differs from the size
+/// it was last drawn at.
+pub fn size_changed(canvas: &HtmlCanvasElement) -> bool {
+    let rect = canvas.get_bounding_client_rect();
+    let now = format!("{}x{}", rect.width().round().max(1.0), rect.height().round().max(1.0));
+    canvas.get_attribute(DRAWN_AT).as_deref() != Some(now.as_str())
+}
+
 /// Sizes `canvas`'s backing store to its CSS size × `dpr` (the CSS size rounded to whole pixels,
 /// at least 1) and sets the matching transform, so that drawing in CSS pixels is sharp on high-DPI
 /// screens. Returns the CSS size `(w, h)` to draw in.
 pub fn fit_backing_store(canvas: &HtmlCanvasElement, dpr: f64) -> (f64, f64) {
     let rect = canvas.get_bounding_client_rect();
     let (w, h) = (rect.width().round().max(1.0), rect.height().round().max(1.0));
+    let _ = canvas.set_attribute(DRAWN_AT, &format!("{w}x{h}"));
     canvas.set_width((w * dpr).round() as u32);
     canvas.set_height((h * dpr).round() as u32);
     if let Ok(Some(ctx)) = canvas.get_context("2d") {

@@ -819,8 +819,22 @@ test('the demo button generates data in the worker', async () => {
   await page.screenshot({ path: path.join(out, 'demo-full-dark.png'), fullPage: true });
   const charts = await page.$$eval('canvas.section-chart', (c) => c.map((x) => [x.id, x.width, x.getAttribute('aria-label').length]));
   assert(charts.length >= 10 && charts.every(([, w, l]) => w > 0 && l > 20), `charts drawn with aria-labels: ${JSON.stringify(charts.slice(0, 3))}`);
+  // every chart, once scrolled into view, is drawn at its laid-out size (a section outside the
+  // viewport is skipped by content-visibility, and a chart drawn then was 1 px wide)
+  const all = page.locator('canvas.section-chart');
+  for (let i = (await all.count()) - 1; i >= 0; i--) {
+    await all.nth(i).scrollIntoViewIfNeeded();
+    const ok = await all.nth(i).evaluate((c) => new Promise((done) => {
+      const fitted = () => c.width > 100 && Math.abs(c.width - Math.round(c.getBoundingClientRect().width) * devicePixelRatio) < 2;
+      const t0 = performance.now();
+      const poll = () => (fitted() ? done(true) : performance.now() - t0 > 5000 ? done(false) : requestAnimationFrame(poll));
+      poll();
+    }));
+    const size = await all.nth(i).evaluate((c) => `${c.id}: ${c.width} backing for ${c.getBoundingClientRect().width} css`);
+    assert(ok, `a chart scrolled into view is drawn at its size: ${size}`);
+  }
   // a tooltip with the exact value over a bar of the first chart
-  const canvas = page.locator('canvas.section-chart').first();
+  const canvas = all.first();
   await canvas.scrollIntoViewIfNeeded();
   const box = await canvas.boundingBox();
   let tip = null;

@@ -238,14 +238,15 @@ pub(super) fn wire_skeleton() {
     if let Some(mq) = win.match_media("(prefers-color-scheme: dark)").ok().flatten() {
         listen(&mq, "change", |_: web_sys::Event| draw_charts());
     }
-    // charts redraw when their size changes
-    // only a change of width redraws: the content grows in height at every render step
+    // the brush redraws when the content's width changes (the charts watch their own size:
+    // render::CHART_SIZES); only a change of width counts: the content grows in height at every
+    // render step
     let observer = Closure::<dyn FnMut(JsValue)>::new(|_| {
         let Some(c) = by_id("content") else { return };
         let w = c.client_width() as f64;
         if with(|a| a.shown.drawn_width != 0.0 && (a.shown.drawn_width - w).abs() >= 1.0) {
             with(|a| a.shown.drawn_width = w);
-            draw_charts();
+            brush::draw_brush();
         }
     });
     if let Ok(ro) = web_sys::ResizeObserver::new(observer.as_ref().unchecked_ref()) {

@@ -433,6 +433,11 @@ fn chart_frame(section: &str, info: &charts::ChartInfo) -> HtmlElement {
         &format!("{}. {} The table beside it holds the same figures.", info.title, info.summary),
     );
     let _ = canvas.style().set_property("height", &format!("{}px", info.height_px));
+    CHART_SIZES.with(|o| {
+        if let Some(o) = o {
+            o.observe(&canvas);
+        }
+    });
     append(&frame, &canvas);
     let caption = el("figcaption", "");
     let png = button("PNG", "ghost small", "png");
@@ -452,21 +457,50 @@ pub(super) fn draw_charts() {
 
 /// Draws the chart canvases under `root`.
 fn draw_charts_in(root: &Element, src: ReportSource<'_>) {
-    let dpr = dpr();
-    let dark = dark_theme();
     let Ok(list) = root.query_selector_all("canvas.section-chart") else { return };
     for i in 0..list.length() {
-        let Some(canvas) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlCanvasElement>().ok()) else { continue };
-        let (Some(section), Some(id)) = (canvas.get_attribute("data-section"), canvas.get_attribute("data-chart"))
-        else {
-            continue;
-        };
-        let (w, h) = charts::fit_backing_store(&canvas, dpr);
-        let Some(backend) = plotters_canvas::CanvasBackend::with_canvas_object(canvas) else { continue };
-        if let Some(hits) = charts::draw_section_chart(&section, src, &id, backend, w as u32, h as u32, dark) {
-            with(|a| a.shown.hits.insert(id, hits));
+        if let Some(canvas) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlCanvasElement>().ok()) {
+            draw_chart(canvas, src);
         }
     }
+}
+
+/// Draws one chart canvas at its present CSS size, and keeps its hit regions for the tooltips.
+fn draw_chart(canvas: web_sys::HtmlCanvasElement, src: ReportSource<'_>) {
+    let (Some(section), Some(id)) = (canvas.get_attribute("data-section"), canvas.get_attribute("data-chart")) else {
+        return;
+    };
+    let (w, h) = charts::fit_backing_store(&canvas, dpr());
+    let Some(backend) = plotters_canvas::CanvasBackend::with_canvas_object(canvas) else { return };
+    if let Some(hits) = charts::draw_section_chart(&section, src, &id, backend, w as u32, h as u32, dark_theme()) {
+        with(|a| a.shown.hits.insert(id, hits));
+    }
+}
+
+thread_local! {
+    /// Watches every chart canvas: one drawn before the layout gave it its size (a section
+    /// outside the viewport is skipped by `content-visibility: auto`, and its canvas measured
+    /// 1 px wide), or resized since, is drawn again at its new size — its hit regions with it.
+    static CHART_SIZES: Option<web_sys::ResizeObserver> = {
+        let changed = Closure::<dyn FnMut(js_sys::Array)>::new(|entries: js_sys::Array| {
+            let stale: Vec<web_sys::HtmlCanvasElement> = entries
+                .iter()
+                .filter_map(|e| e.dyn_into::<web_sys::ResizeObserverEntry>().ok())
+                .filter_map(|e| e.target().dyn_into::<web_sys::HtmlCanvasElement>().ok())
+                .filter(|c| c.is_connected() && charts::size_changed(c))
+                .collect();
+            if stale.is_empty() {
+                return;
+            }
+            let (report, long) = with(|a| (a.shown.report.clone(), a.shown.long.clone()));
+            for canvas in stale {
+                draw_chart(canvas, ReportSource { value: &report, long: Some(&long) });
+            }
+        });
+        let observer = web_sys::ResizeObserver::new(changed.as_ref().unchecked_ref()).ok();
+        changed.forget();
+        observer
+    };
 }
 
 /// The sessions of the current view (sent beside the report, not part of it): the drill-down's
