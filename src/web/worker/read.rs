@@ -102,11 +102,18 @@ pub(super) async fn read_input(state: &Shared, i: usize, generation: u32) {
             Ok(mut reader) => {
                 // one Wasm buffer for every chunk: no allocation per chunk, no growth of the Wasm memory
                 let mut data: Vec<u8> = Vec::new();
+                // when the loop last let the event loop run: kept across chunks, since a chunk
+                // read ahead is awaited as a microtask, which lets no `cancel` in — a plain file
+                // read faster than it is parsed never yielded, and Cancel went unanswered
+                let mut yielded = now_ms();
                 loop {
+                    if now_ms() - yielded >= YIELD_MS {
+                        let _ = JsFuture::from(sleep_0()).await;
+                        yielded = now_ms();
+                    }
                     let t0 = now_ms();
                     let chunk = reader.next().await;
                     let t1 = now_ms();
-                    let mut yielded = t1;
                     // the state is borrowed only while the core works on the chunk, never across an await
                     let more = {
                         let mut st = state.borrow_mut();
@@ -373,10 +380,18 @@ fn now_ms() -> f64 {
     NOW.with(|n| n.as_ref().and_then(|(p, f)| f.call0(p).ok()?.as_f64())).unwrap_or_else(js_sys::Date::now)
 }
 
-/// A promise resolved by a macrotask (lets queued messages run).
+/// A promise resolved by a macrotask (lets queued messages run): a message to itself on a new
+/// channel, queued behind the page's messages already waiting; `setTimeout(0)` would do the same
+/// but is clamped to 4 ms once nested, a tenth of the time between yields.
 fn sleep_0() -> js_sys::Promise {
-    js_sys::Promise::new(&mut |resolve, _| {
-        let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    js_sys::Promise::new(&mut |resolve, _| match web_sys::MessageChannel::new() {
+        Ok(channel) => {
+            channel.port1().set_onmessage(Some(&resolve));
+            let _ = channel.port2().post_message(&JsValue::NULL);
+        }
+        Err(_) => {
+            let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
     })
 }
 
