@@ -18,6 +18,8 @@ pub struct Facets {
     pub last_ms: Option<i64>,
     /// sessions started per UTC day, in day order: (the day's first ms, sessions)
     pub daily: Vec<(i64, u32)>,
+    /// every session of the data (the cards say "322 of 800" under a filter)
+    pub sessions: u64,
 }
 
 impl Facets {
@@ -46,6 +48,7 @@ impl Facets {
             first_ms,
             last_ms,
             daily: days.into_iter().collect(),
+            sessions: data.sessions.len() as u64,
         }
     }
 
@@ -86,6 +89,7 @@ mod tests {
         let feb9 = 1_770_595_200_000;
         assert_eq!(f.daily, [(feb9, 1), (feb9 + DAY_MS, 2), (feb9 + 3 * DAY_MS, 1)]);
         assert_eq!(f.daily_total(), 4);
+        assert_eq!(f.sessions, 4);
         // 23:30 on the 9th = feb9 + 84 600 000; the last: 12:00 on the 12th = feb9 + 3 days + 43 200 000
         assert_eq!(f.first_ms, Some(feb9 + 84_600_000));
         assert_eq!(f.last_ms, Some(feb9 + 3 * DAY_MS + 43_200_000));

@@ -11,14 +11,18 @@
 //! - [`notes`]: how a file's read ended and what the page says of it; the progress line and the
 //!   files list; the banner when a stuck worker is replaced
 //! - [`overview`]: the overview cards' longer texts
+//! - [`chips`]: the filters in force as removable chips above the figures
+//! - [`notice`]: what the content area says when there is nothing to show, and the way out
 //! - [`watchdog`]: when the page deems its worker stuck
 //! - [`brush`]: the time brush's bars and its day ↔ pixel mapping
 
 pub mod brush;
 pub mod budget;
+pub mod chips;
 pub mod facets;
 pub mod filters;
 pub mod notes;
+pub mod notice;
 pub mod overview;
 pub mod protocol;
 pub mod watchdog;

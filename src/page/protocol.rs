@@ -511,6 +511,7 @@ mod tests {
                 first_ms: Some(1_770_631_200_000),
                 last_ms: Some(1_770_717_600_000),
                 daily: vec![(1_770_595_200_000, 3), (1_770_681_600_000, 1)],
+                sessions: 4,
             },
             headlines: [("tools".to_string(), "shell fails most".to_string())].into(),
             inputs: vec![InputStatus {

@@ -313,6 +313,50 @@ test('filter and weight changes update the figures', async () => {
   await context.close();
 });
 
+test('filters in force are chips; a chip removes its filter; an empty filter and a file without telemetry say so, with the way out', async () => {
+  const { page, context } = await openPage();
+  await loadFiles(page, [fixture]);
+  assert(!(await page.$('#filter-chips')), 'no chips without a filter');
+  await page.selectOption('#filter-executors', ['CODEX']);
+  await page.waitForFunction(() => document.body.dataset.state === 'ready' && document.querySelector('#filter-chips'));
+  const chips = await page.$$eval('#filter-chips .chip', (c) => c.map((x) => x.textContent));
+  assert(chips.length === 1 && chips[0].startsWith('executor CODEX'), `one chip for the executor: ${JSON.stringify(chips)}`);
+  const sessions = await page.$eval('#overview .card:has(.card-label:text-is("Sessions"))', (c) => [c.querySelector('.card-value').textContent, c.querySelector('.card-sub').textContent]);
+  assert(sessions[0] === '1' && sessions[1].startsWith('of 3 · '), `the sessions card says of how many: ${sessions}`);
+  await page.screenshot({ path: path.join(out, 'chips-light.png') });
+  // its × removes the filter: the figures are the unfiltered CLI's again
+  await page.click('#filter-chips button[data-action="remove-filter"][data-filter="executor:CODEX"]');
+  await page.waitForFunction(() => document.body.dataset.state === 'ready' && !document.querySelector('#filter-chips'));
+  assert((await page.$$eval('#filter-executors option:checked', (o) => o.length)) === 0, 'the executor is deselected in the sidebar');
+  assert((await exportJson(page)) === cliJson(fixture), 'after removing the chip the export equals the unfiltered CLI');
+  // a filter that keeps nothing: said, with a way out
+  await page.fill('#filter-task', 'zzzz');
+  await page.waitForSelector('#notice[data-notice="nothing-matches"]');
+  const said = await page.textContent('#notice');
+  assert(/No sessions match task ~ “zzzz” — of the data's 3 sessions, none is left\./.test(said), `the empty filter is named: ${said}`);
+  await page.screenshot({ path: path.join(out, 'nothing-matches-light.png') });
+  await page.click('#notice button[data-action="reset-filters"]');
+  await page.waitForFunction(() => document.body.dataset.state === 'ready' && !document.querySelector('#notice'));
+  assert((await cardValue(page, 'Sessions')) === '3' && (await page.inputValue('#filter-task')) === '', 'Clear filters brings the 3 sessions back');
+  await context.close();
+  // a JSON Lines file of something else: no dashboard of dashes
+  const other = path.join(work, 'other.jsonl');
+  fs.writeFileSync(other, '{"name":"a"}\n{"name":"b"}\n');
+  const second = await openPage();
+  await loadFiles(second.page, [other]);
+  await second.page.waitForSelector('#notice[data-notice="no-telemetry"]');
+  const text = await second.page.textContent('#notice');
+  assert(text.includes("None of other.jsonl's 2 lines is bosun telemetry: each was skipped"), `the file is said to hold no telemetry: ${text}`);
+  assert(!(await second.page.$('#overview')), 'no overview cards of dashes');
+  assert(await second.page.$('#notice button[data-action="demo"]'), 'the notice offers the demo');
+  await second.page.click('#notice button[data-action="show-skipped"]');
+  await second.page.waitForFunction(() => { const r = document.querySelector('#section-diagnostics').getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; });
+  assert(/a JSON object of no known shape/.test(await second.page.textContent('#section-diagnostics')), 'the skipped lines give their reason');
+  await second.page.evaluate(() => scrollTo(0, 0));
+  await second.page.screenshot({ path: path.join(out, 'no-telemetry-light.png') });
+  await second.context.close();
+});
+
 test('price table and category aliases are edited on the page and recompute without re-reading', async () => {
   const costs = path.join(here, 'fixtures', 'costs.jsonl');
   const { page, context, errors } = await openPage({ countMessages: true });

@@ -4,16 +4,17 @@
 
 use super::files::{add_files, clear_all, files_of, load_demo, on_drop, read_all, remove_input};
 use super::link::{expect_cancelled, send};
-use super::params::{on_param_change, on_table_action, recompute, render_params};
+use super::params::{on_param_change, on_table_action, recompute, render_params, set_filter_inputs};
 use super::render::{dark_theme, draw_charts};
 use super::tables::{download_csv, open_row, show_more, sort_table};
 use super::{brush, set_state, show_error, state_is, with};
+use crate::page::chips::{without, ChipKey};
 use crate::page::protocol::ToWorker;
-use crate::pipelines::Parameters;
+use crate::pipelines::{Filters, Parameters};
 use crate::web::dom::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent, MouseEvent};
+use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent, MouseEvent};
 
 fn toggle_theme() {
     let root = document().document_element().expect("html");
@@ -81,17 +82,21 @@ fn on_action(target: &Element) {
             }
         }
         "reset-filters" => {
-            for id in ["filter-since", "filter-until", "filter-task"] {
-                if let Some(i) = by_id(id) {
-                    i.unchecked_into::<HtmlInputElement>().set_value("");
-                }
-            }
-            for id in ["filter-executors", "filter-models"] {
-                if let Some(s) = by_id(id) {
-                    s.unchecked_into::<HtmlSelectElement>().set_selected_index(-1);
-                }
-            }
+            set_filter_inputs(&Filters::default());
             recompute();
+        }
+        // a chip's ×: that one filter goes
+        "remove-filter" => {
+            if let Some(key) = target.get_attribute("data-filter").and_then(|a| ChipKey::of_attr(&a)) {
+                set_filter_inputs(&without(&with(|a| a.controls.filters.clone()), &key));
+                recompute();
+            }
+        }
+        // the no-telemetry notice's way to the reasons
+        "show-skipped" => {
+            if let Some(d) = by_id("section-diagnostics") {
+                d.scroll_into_view();
+            }
         }
         "reset-params" => {
             with(|a| a.controls.params = Parameters::default());

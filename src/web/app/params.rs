@@ -4,7 +4,7 @@
 
 use super::link::send;
 use super::{set_state, with};
-use crate::page::filters::{task_of_input, time_of_input};
+use crate::page::filters::{input_of_time, task_of_input, time_of_input};
 use crate::page::overview::short_time;
 use crate::page::protocol::{Compute, ToWorker};
 use crate::pipelines::{Filters, Parameters};
@@ -67,6 +67,29 @@ pub(super) fn render_facets() {
                 short_time(&f(Some(first))),
                 short_time(&f(facets.last_ms))
             )));
+        }
+    }
+}
+
+/// Sets every filter control to `filters` (what is not in it is cleared).
+pub(super) fn set_filter_inputs(filters: &Filters) {
+    let time = |t: Option<i64>| t.map(input_of_time).unwrap_or_default();
+    for (id, v) in [
+        ("filter-since", time(filters.since_ms)),
+        ("filter-until", time(filters.until_ms)),
+        ("filter-task", filters.task.clone().unwrap_or_default()),
+    ] {
+        if let Some(i) = by_id(id) {
+            i.unchecked_into::<HtmlInputElement>().set_value(&v);
+        }
+    }
+    for (id, chosen) in [("filter-executors", &filters.executors), ("filter-models", &filters.models)] {
+        let Some(sel) = by_id(id) else { continue };
+        let options = sel.children();
+        for i in 0..options.length() {
+            if let Some(o) = options.item(i).and_then(|o| o.dyn_into::<web_sys::HtmlOptionElement>().ok()) {
+                o.set_selected(chosen.iter().any(|c| c.eq_ignore_ascii_case(&o.value())));
+            }
         }
     }
 }

@@ -7,8 +7,10 @@ use super::files::render_files;
 use super::params::render_facets;
 use super::tables::{table_block, table_block_of, Rows, Table};
 use super::{dpr, set_state, with};
+use crate::page::chips::chips;
 use crate::page::facets::Facets;
 use crate::page::notes::{progress_text, progress_width};
+use crate::page::notice::{notice, Notice};
 use crate::page::overview::{cost_note, short_time};
 use crate::page::protocol::{Progress, ReportMessage};
 use crate::report::charts::ReportSource;
@@ -182,12 +184,25 @@ pub(super) fn render_report() {
         a.shown.render_gen
     });
     clear(&content);
-    render_overview(&content, &report);
-    render_brush_section(&content);
-    draw_brush();
+    render_chips(&content);
+    let notice = with(|a| {
+        let shown = report["summary"]["sessions"].as_u64().unwrap_or(0);
+        notice(shown, a.shown.facets.sessions, &a.files.states, &a.controls.filters, a.link.busy)
+    });
+    if let Some(n) = &notice {
+        render_notice(&content, n);
+    }
+    // files without telemetry: no dashboard of dashes that would look like results
+    if !matches!(notice, Some(Notice::NoTelemetry(_))) {
+        render_overview(&content, &report);
+        render_brush_section(&content);
+        draw_brush();
+    }
     drop(report);
     let mut steps: Vec<Step> = vec![];
-    for name in SECTIONS {
+    // with a notice, every pipeline's section would be empty: only the diagnostics are shown
+    let sections: &[&'static str] = if notice.is_some() { &[] } else { &SECTIONS };
+    for &name in sections {
         steps.push(Step::new(move |_| {
             report_part(name);
             // long arrays stay JSON Lines text (indexed by line, not parsed); render next
@@ -223,10 +238,12 @@ pub(super) fn render_report() {
         }
         None
     }));
-    steps.push(Step::new(|c| {
-        render_sessions_section(c);
-        None
-    }));
+    if notice.is_none() {
+        steps.push(Step::new(|c| {
+            render_sessions_section(c);
+            None
+        }));
+    }
     steps.push(Step::new(|c| {
         let report = report_part("diagnostics");
         render_diagnostics(c, &report);
@@ -294,6 +311,60 @@ fn run_steps(generation: u32, mut steps: Vec<Step>) {
     }
 }
 
+/// The filters in force, one removable chip each (none: nothing is shown).
+fn render_chips(content: &Element) {
+    let chips = with(|a| chips(&a.controls.filters));
+    if chips.is_empty() {
+        return;
+    }
+    let bar = el("div", "chips");
+    attr(&bar, "id", "filter-chips");
+    attr(&bar, "role", "list");
+    attr(&bar, "aria-label", "Filters in force");
+    append(&bar, &el_text("span", "muted small", "Filtered:"));
+    for c in chips {
+        let chip = el("span", "chip");
+        attr(&chip, "role", "listitem");
+        append(&chip, &el_text("span", "", &c.label));
+        let x = button("×", "chip-remove", "remove-filter");
+        attr(&x, "data-filter", &c.key.attr());
+        attr(&x, "aria-label", &format!("Remove the filter {}", c.label));
+        attr(&x, "title", "Remove this filter");
+        append(&chip, &x);
+        append(&bar, &chip);
+    }
+    append(&bar, &button("Clear filters", "ghost small", "reset-filters"));
+    append(content, &bar);
+}
+
+/// Nothing to show, said with the way out.
+fn render_notice(content: &Element, notice: &Notice) {
+    let sec = el("section", "section notice");
+    attr(&sec, "id", "notice");
+    attr(&sec, "role", "status");
+    let (title, text) = match notice {
+        Notice::NoTelemetry(t) => ("No bosun telemetry in these files", t),
+        Notice::NothingMatches(t) => ("Nothing matches the filters", t),
+    };
+    attr(
+        &sec,
+        "data-notice",
+        if matches!(notice, Notice::NoTelemetry(_)) { "no-telemetry" } else { "nothing-matches" },
+    );
+    append(&sec, &el_text("h2", "", title));
+    append(&sec, &el_text("p", "", text));
+    let actions = el("div", "notice-actions");
+    match notice {
+        Notice::NoTelemetry(_) => {
+            append(&actions, &button("Show skipped lines", "", "show-skipped"));
+            append(&actions, &button("Try the demo", "", "demo"));
+        }
+        Notice::NothingMatches(_) => append(&actions, &button("Clear filters", "primary", "reset-filters")),
+    }
+    append(&sec, &actions);
+    append(content, &sec);
+}
+
 fn render_overview(content: &Element, report: &Value) {
     let s = &report["summary"];
     let grid = el("div", "cards");
@@ -312,7 +383,13 @@ fn render_overview(content: &Element, report: &Value) {
         _ => ("—".into(), "no timestamps".into()),
     };
     card_class(&grid, "card wide", "Time range (UTC)", &range.0, &range.1);
-    card(&grid, "Sessions", &n("sessions"), &format!("{} events", n("events")));
+    // under a filter, of how many in the data
+    let all = with(|a| a.shown.facets.sessions);
+    let of = match s["sessions"].as_u64() {
+        Some(shown) if shown != all => format!("of {} · ", format::grouped(all as f64, 0)),
+        _ => String::new(),
+    };
+    card(&grid, "Sessions", &n("sessions"), &format!("{of}{} events", n("events")));
     card(&grid, "Tasks", &n("tasks"), "");
     let (v, sub) = rate("success_rate", "success_n");
     card(&grid, "Success rate", &v, &sub);
