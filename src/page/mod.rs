@@ -11,6 +11,8 @@
 //! - [`notes`]: how a file's read ended and what the page says of it; the progress line and the
 //!   files list; the banner when a stuck worker is replaced
 //! - [`overview`]: the overview cards' longer texts
+//! - [`columns`]: answers first — the columns a table shows by default, and the tables that
+//!   only repeat a chart
 //! - [`chips`]: the filters in force as removable chips above the figures
 //! - [`notice`]: what the content area says when there is nothing to show, and the way out
 //! - [`watchdog`]: when the page deems its worker stuck
@@ -19,6 +21,7 @@
 pub mod brush;
 pub mod budget;
 pub mod chips;
+pub mod columns;
 pub mod facets;
 pub mod filters;
 pub mod notes;

@@ -357,6 +357,34 @@ test('filters in force are chips; a chip removes its filter; an empty filter and
   await second.context.close();
 });
 
+test('tables show the key and the answers first; other columns, chart data and full width are a click away', async () => {
+  const { page, context } = await openPage();
+  await loadFiles(page, [fixture]);
+  const report = JSON.parse(cliJson(fixture));
+  const keys = await page.$$eval('#tbl-model_scores\\.rows th button.sort', (b) => b.map((x) => x.dataset.key));
+  assert(keys.length === 6 && keys[0] === 'key' && keys[1] === 'score', `model_scores shows its key, then the score: ${keys}`);
+  const all = Object.keys(report.model_scores.rows[0]);
+  const menu = await page.textContent('.table-block:has(#tbl-model_scores\\.rows) .columns-menu > summary');
+  assert(menu.includes(`6 of ${all.length}`), `the Columns menu counts every column: ${menu}`);
+  // the CSV keeps every column, in the report's order
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('button[data-action="csv"][data-table="model_scores.rows"]')]);
+  const header = fs.readFileSync(await dl.path(), 'utf8').split(/\r?\n/)[0];
+  assert(header === all.join(','), `CSV header is every column: ${header}`);
+  // a table that repeats its chart sits behind Show data
+  const scatter = '#tbl-model_scores\\.scatter';
+  assert(await page.$(`details.show-data:not([open]) ${scatter}`), 'the scatter table is behind Show data');
+  assert(!(await page.isVisible(scatter)), 'and hidden until asked');
+  await page.click(`details.show-data:has(${scatter}) > summary`);
+  assert(await page.isVisible(scatter), 'Show data opens it');
+  // full width: the tables go below the charts, as wide as the section
+  await page.click('#section-model_scores button[data-action="table-wide"]');
+  await page.waitForSelector('#section-model_scores .section-body.wide');
+  const [tw, sw] = await page.evaluate(() => [document.querySelector('#tbl-model_scores\\.rows').getBoundingClientRect().width, document.querySelector('#section-model_scores').getBoundingClientRect().width]);
+  assert(tw > 0.9 * (sw - 40), `the table takes the section's width: ${tw} of ${sw}`);
+  await page.locator('#section-model_scores').screenshot({ path: path.join(out, 'tables-answers-first.png') });
+  await context.close();
+});
+
 test('price table and category aliases are edited on the page and recompute without re-reading', async () => {
   const costs = path.join(here, 'fixtures', 'costs.jsonl');
   const { page, context, errors } = await openPage({ countMessages: true });
@@ -371,6 +399,13 @@ test('price table and category aliases are edited on the page and recompute with
   await page.waitForTimeout(1000);
   await page.locator('#section-costs').screenshot({ path: path.join(out, 'costs-estimated.png') });
   await page.evaluate(() => window.scrollTo(0, 0));
+  // answers first: estimated_n is not among the six columns shown; the Columns menu adds it
+  const perModelBlock = '.table-block:has(#tbl-costs\\.per_model)';
+  assert(!(await page.$('#tbl-costs\\.per_model th button[data-key="estimated_n"]')), 'estimated_n hidden by default');
+  await page.click(`${perModelBlock} .columns-menu > summary`);
+  await page.click(`${perModelBlock} input[data-action="toggle-column"][data-key="estimated_n"]`);
+  await page.waitForSelector('#tbl-costs\\.per_model th button[data-key="estimated_n"]');
+  assert(/Columns · 7 of 13/.test(await page.textContent(`${perModelBlock} .columns-menu > summary`)), 'the menu counts the columns shown');
   const perModel = await tableRows(page, 'costs.per_model');
   const codex = perModel.find((r) => r.model === 'gpt-5-codex');
   assert(codex && codex.estimated_cost_usd === '$0.26' && codex.estimated_n === '1' && codex.cost_usd === '$0.08', `costs.per_model shows the estimate: ${JSON.stringify(codex)}`);

@@ -4,6 +4,7 @@
 
 use super::timeline::open_timeline;
 use super::with;
+use crate::page::columns;
 use crate::report::format;
 use crate::report::lines::{JsonLines, LongArrays};
 use crate::web::dom::*;
@@ -15,7 +16,10 @@ use web_sys::{Element, HtmlElement};
 const PAGE_ROWS: usize = 100;
 
 pub(super) struct Table {
+    /// in the report's order (the CSV's)
     columns: Vec<String>,
+    /// in the order shown, each with whether it is shown (`page::columns`: answers first)
+    display: Vec<(String, bool)>,
     rows: Rows,
     /// row indices in display order (sorting permutes these, not the rows)
     order: Vec<u32>,
@@ -92,21 +96,22 @@ pub(super) fn table_block_of(id: &str, label: &str, rows: Rows) -> HtmlElement {
         let r = rows_of(&rows, &a.shown.report, &a.shown.long);
         (r.len(), columns_of(r))
     });
+    let display = columns::plan(id, &columns);
     let wrap = el("div", "table-block");
     let bar = el("div", "table-bar");
     append(&bar, &el_text("h3", "", label));
     if n > 0 {
-        append(
-            &bar,
-            &el_text(
-                "span",
-                "muted small",
-                &format!("{} {}", format::grouped(n as f64, 0), if n == 1 { "row" } else { "rows" }),
-            ),
-        );
+        append(&bar, &el_text("span", "muted small", &rows_label(n)));
+        if display.iter().any(|(_, shown)| !shown) {
+            append(&bar, &columns_menu(id, &display));
+        }
+        let wide = button("Full width", "ghost small", "table-wide");
+        attr(&wide, "title", "Give this table the section's whole width");
+        attr(&wide, "aria-pressed", "false");
+        append(&bar, &wide);
         let csv = button("CSV", "ghost small", "csv");
         attr(&csv, "data-table", id);
-        attr(&csv, "title", "Download this table as CSV");
+        attr(&csv, "title", "Download this table as CSV (every column)");
         append(&bar, &csv);
     }
     append(&wrap, &bar);
@@ -114,9 +119,66 @@ pub(super) fn table_block_of(id: &str, label: &str, rows: Rows) -> HtmlElement {
     attr(&holder, "id", &format!("tbl-{id}"));
     append(&wrap, &holder);
     let order = (0..n as u32).collect();
-    with(|a| a.shown.tables.insert(id.to_string(), Table { columns, rows, order, sort: None, shown: PAGE_ROWS }));
+    with(|a| {
+        a.shown.tables.insert(id.to_string(), Table { columns, display, rows, order, sort: None, shown: PAGE_ROWS })
+    });
     fill_table(id, &holder);
+    if n > 0 && columns::repeats_a_chart(id) {
+        // the chart beside it draws these rows: the table is there to read exact values
+        let details = el("details", "show-data");
+        let what = if label.is_empty() { String::new() } else { format!(": {label}") };
+        append(&details, &el_text("summary", "", &format!("Show data{what} ({})", rows_label(n))));
+        append(&details, &wrap);
+        return details;
+    }
     wrap
+}
+
+fn rows_label(n: usize) -> String {
+    format!("{} {}", format::grouped(n as f64, 0), if n == 1 { "row" } else { "rows" })
+}
+
+/// The Columns menu: a checkbox per column, in the order shown.
+fn columns_menu(id: &str, display: &[(String, bool)]) -> HtmlElement {
+    let menu = el("details", "columns-menu");
+    let shown = display.iter().filter(|(_, s)| *s).count();
+    append(&menu, &el_text("summary", "ghost small", &format!("Columns · {shown} of {}", display.len())));
+    let list = el("div", "columns-list");
+    for (c, on) in display {
+        let label = el("label", "");
+        let b = el("input", "");
+        attr(&b, "type", "checkbox");
+        attr(&b, "data-action", "toggle-column");
+        attr(&b, "data-table", id);
+        attr(&b, "data-key", c);
+        if *on {
+            attr(&b, "checked", "");
+        }
+        append(&label, &b);
+        append(&label, &el_text("span", "", &format::title(c)));
+        append(&list, &label);
+    }
+    append(&menu, &list);
+    menu
+}
+
+/// A column's checkbox in the Columns menu changed: the table shows or hides it.
+pub(super) fn toggle_column(id: &str, key: &str, on: bool) {
+    let count = with(|a| {
+        let t = a.shown.tables.get_mut(id)?;
+        if let Some(c) = t.display.iter_mut().find(|(c, _)| c == key) {
+            c.1 = on;
+        }
+        Some((t.display.iter().filter(|(_, s)| *s).count(), t.display.len()))
+    });
+    if let Some(h) = by_id(&format!("tbl-{id}")) {
+        fill_table(id, &h);
+        if let (Some((shown, all)), Some(summary)) =
+            (count, h.parent_element().and_then(|w| w.query_selector(".columns-menu > summary").ok().flatten()))
+        {
+            summary.set_text_content(Some(&format!("Columns · {shown} of {all}")));
+        }
+    }
 }
 
 /// Is a row one attempt (clicking opens its timeline)?
@@ -132,7 +194,8 @@ fn fill_table(id: &str, holder: &Element) {
             let rows = rows_of(&t.rows, report, &a.shown.long);
             let shown: Vec<Value> =
                 t.order.iter().take(t.shown).filter_map(|&i| rows.get(i as usize).map(Cow::into_owned)).collect();
-            (t.columns.clone(), shown, t.order.len(), t.sort.clone(), t.shown)
+            let columns: Vec<String> = t.display.iter().filter(|(_, on)| *on).map(|(c, _)| c.clone()).collect();
+            (columns, shown, t.order.len(), t.sort.clone(), t.shown)
         })
     });
     let (columns, rows, total, sort, shown) = match page {
