@@ -40,7 +40,7 @@ pub use bar::draw_bar_chart;
 pub use error::ChartError;
 pub use heatmap::draw_heatmap;
 pub use line::draw_line_chart;
-pub use palette::{categorical, categorical_for, sequential};
+pub use palette::{categorical, categorical_for, sequential, sequential_for};
 pub use scatter::draw_scatter_chart;
 pub use stacked::draw_stacked_bars;
 
