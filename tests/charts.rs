@@ -159,6 +159,7 @@ fn bar_chart_edge_cases() {
         bars: bars.into_iter().map(|(n, v)| (n.to_string(), v)).collect(),
         horizontal: false,
         value_format: score,
+        hues: vec![],
     };
     for horizontal in [false, true] {
         let cases: Vec<(Vec<(&str, f64)>, usize)> = vec![
