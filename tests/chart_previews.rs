@@ -96,3 +96,24 @@ fn render_edge_cases_to_out() {
     )
     .expect("write");
 }
+
+#[test]
+#[ignore = "writes previews to target/chart-previews for looking at: cargo test --test main chart_previews -- --ignored"]
+fn render_demo_report_to_out() {
+    // every chart of a demo report, light and dark: each name's colour across charts
+    let mut sink = spyglass::demo::MemorySink::default();
+    let cfg = spyglass::demo::DemoConfig { sessions: 150, seed: 7, ..Default::default() };
+    spyglass::demo::generate(&cfg, &mut sink).expect("demo");
+    let data =
+        spyglass::dataset::sessions::Dataset::from_files(sink.files.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
+    let params = spyglass::pipelines::Parameters::default();
+    let report = spyglass::report::Report::compute(&data, &spyglass::pipelines::Filters::default(), &params);
+    let value: serde_json::Value = serde_json::from_str(&report.to_json()).expect("json");
+    for section in spyglass::report::charts::SECTIONS {
+        for c in spyglass::report::charts::charts_for(&value, section) {
+            for (tname, theme) in [("light", Theme::light()), ("dark", Theme::dark())] {
+                write(&format!("report_{}_{tname}", c.id), 800, 400, &theme, &|a, t| c.chart.draw(a, t));
+            }
+        }
+    }
+}

@@ -159,6 +159,7 @@ fn bar_chart_edge_cases() {
         bars: bars.into_iter().map(|(n, v)| (n.to_string(), v)).collect(),
         horizontal: false,
         value_format: score,
+        hues: vec![],
     };
     for horizontal in [false, true] {
         let cases: Vec<(Vec<(&str, f64)>, usize)> = vec![
@@ -597,6 +598,9 @@ fn palettes() {
     assert_eq!(hex(categorical(0)), "#E69F00");
     assert_eq!(hex(categorical(7)), "#000000");
     assert_eq!(hex(categorical_for(&Theme::dark(), 7)), "#999999");
-    assert_eq!(hex(sequential(0.0)), "#FDE725");
-    assert_eq!(hex(sequential(1.0)), "#440154");
+    // one hue (blue), from its lightest tint at 0 to navy at 1; the reverse on a dark background
+    assert_eq!(hex(sequential(0.0)), "#EFF5FB");
+    assert_eq!(hex(sequential(1.0)), "#08306B");
+    assert_eq!(hex(sequential_for(&Theme::dark(), 0.0)), "#1C2836");
+    assert_eq!(hex(sequential_for(&Theme::dark(), 1.0)), "#DEEBF7");
 }

@@ -10,6 +10,7 @@ mod bombs;
 mod chart_previews;
 mod charts;
 mod cli;
+mod colours;
 mod cross_check;
 mod demo_tally;
 mod extremes;

@@ -12,7 +12,7 @@ use super::draw::{fill_rect, line, text, Txt};
 use super::frame::{begin, empty_state, tame, Frame, PlotRect};
 use super::palette::categorical;
 use super::text::{fit_labels, one_or_two_lines, text_w, two_lines_cut, widest};
-use super::{BarChart, ChartResult, Theme};
+use super::{BarChart, ChartResult, Hue, Theme};
 
 /// Colour of bars with a value ≥ 0 (Okabe–Ito blue).
 pub(crate) fn positive_colour() -> RGBColor {
@@ -27,6 +27,18 @@ struct Bar<'a> {
     name: &'a str,
     value: f64,
     label: String,
+    /// the name's own colour, if the chart gives one
+    hue: Option<Hue>,
+}
+
+impl Bar<'_> {
+    fn colour(&self, theme: &Theme) -> RGBColor {
+        match self.hue {
+            Some(h) => h.colour(theme),
+            None if self.value < 0.0 => negative_colour(),
+            None => positive_colour(),
+        }
+    }
 }
 
 impl BarChart {
@@ -34,8 +46,9 @@ impl BarChart {
     fn valid(&self) -> Vec<Bar<'_>> {
         self.bars
             .iter()
-            .filter(|(_, v)| v.is_finite())
-            .map(|(n, v)| Bar { name: n.as_str(), value: *v, label: (self.value_format)(*v) })
+            .zip(self.hues.iter().map(Some).chain(std::iter::repeat(None)))
+            .filter(|((_, v), _)| v.is_finite())
+            .map(|((n, v), h)| Bar { name: n.as_str(), value: *v, label: (self.value_format)(*v), hue: h.copied() })
             .collect()
     }
 
@@ -154,7 +167,7 @@ fn vertical<DB: DrawingBackend>(
         let cx = plot.x0 as f64 + slot * (i as f64 + 0.5);
         let (bx0, bx1) = ((cx - half).round() as i32, ((cx + half).round() as i32).max((cx - half).round() as i32 + 1));
         let yv = ys.map(b.value);
-        let colour = if b.value < 0.0 { negative_colour() } else { positive_colour() };
+        let colour = b.colour(theme);
         let (ya, yb) = if yv == zero { (zero - 1, zero) } else { (yv.min(zero), yv.max(zero)) };
         fill_rect(area, (bx0, ya, bx1, yb), colour)?;
         centres.push(cx.round() as i32);
@@ -218,7 +231,7 @@ fn horizontal<DB: DrawingBackend>(
         let cy = plot.y0 as f64 + slot * (i as f64 + 0.5);
         let (by0, by1) = ((cy - half).round() as i32, ((cy + half).round() as i32).max((cy - half).round() as i32 + 1));
         let xv = xs.map(b.value);
-        let colour = if b.value < 0.0 { negative_colour() } else { positive_colour() };
+        let colour = b.colour(theme);
         let (xa, xb) = if xv == zero { (zero, zero + 1) } else { (xv.min(zero), xv.max(zero)) };
         fill_rect(area, (xa, by0, xb, by1), colour)?;
         let (ha, hb) = if xb - xa < 6 { ((xa + xb) / 2 - 3, (xa + xb) / 2 + 3) } else { (xa, xb) };

@@ -92,6 +92,7 @@ mod tests {
             bars: vec![("a".into(), 1.0)],
             horizontal: false,
             value_format: crate::charts::format_number,
+            hues: vec![],
         };
         assert!(matches!(draw_bar_chart(&area, &bars, &Theme::light()), Err(ChartError::Backend(_))));
         // nothing to show is no failure, but drawing even the "no data" message needs the backend
@@ -102,6 +103,7 @@ mod tests {
             markers: vec![],
             y_format: crate::charts::format_number,
             utc_offset_minutes: 0,
+            hues: vec![],
         };
         assert!(matches!(draw_line_chart(&area, &empty, &Theme::light()), Err(ChartError::Backend(_))));
     }

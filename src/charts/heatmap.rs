@@ -8,14 +8,15 @@ use super::axes::{draw_x_title, draw_y_title};
 use super::categories::{draw_categories, label_stride, layout_categories};
 use super::draw::{fill_rect, stroke_rect, text, Txt};
 use super::frame::{begin, empty_state, tame, Frame, PlotRect};
-use super::palette::{blend, contrast_text, sequential};
+use super::palette::{blend, contrast_text, sequential_for};
 use super::text::{fit_labels, text_w, widest};
 use super::{ChartResult, Heatmap, Theme};
 
 /// Number of bands of the colour-scale legend.
 const LEGEND_BANDS: i32 = 32;
 
-/// Colour of cells holding 0 or no value: the background, slightly tinted.
+/// Colour of cells holding no value: the background, slightly tinted (a 0 is the scale's own
+/// quietest colour).
 pub(crate) fn empty_cell_colour(theme: &Theme) -> RGBColor {
     blend(theme.background, theme.text, 0.06)
 }
@@ -124,10 +125,11 @@ pub fn draw_heatmap<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &H
             let v = chart.value(r, c);
             let (fill, txt, txt_colour) = match v {
                 Some(v) if v != 0.0 => {
-                    let col = sequential((tame(v) - lo) / (hi - lo));
+                    let col = sequential_for(theme, (tame(v) - lo) / (hi - lo));
                     (col, (chart.value_format)(v), contrast_text(col))
                 }
-                Some(v) => (empty, (chart.value_format)(v), theme.axis),
+                // 0 is where the scale starts (for counts, its quietest end), its text muted
+                Some(v) => (sequential_for(theme, (0.0 - lo) / (hi - lo)), (chart.value_format)(v), theme.axis),
                 None => (empty, "–".to_string(), theme.axis),
             };
             fill_rect(area, (cx0, cy0, (cx1 - sep).max(cx0), (cy1 - sep).max(cy0)), fill)?;
@@ -167,7 +169,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &H
         let t = (b as f64 + 0.5) / LEGEND_BANDS as f64;
         let by1 = (plot.y1 as f64 - band_h * b as f64).round() as i32;
         let by0 = (plot.y1 as f64 - band_h * (b + 1) as f64).round() as i32;
-        fill_rect(area, (lx, by0, lx + bar_w, by1), sequential(t))?;
+        fill_rect(area, (lx, by0, lx + bar_w, by1), sequential_for(theme, t))?;
     }
     stroke_rect(area, (lx, plot.y0, lx + bar_w, plot.y1), theme.axis, 1)?;
     let t = Txt::new(f.small, theme.text);

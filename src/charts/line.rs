@@ -33,6 +33,11 @@ fn clean_markers(chart: &LineChart) -> Vec<(i64, f64, &str)> {
 }
 
 impl LineChart {
+    /// Series `i`'s colour: its name's, or the palette's `i`-th.
+    fn colour(&self, theme: &Theme, i: usize) -> RGBColor {
+        self.hues.get(i).map_or_else(|| categorical_for(theme, i), |h| h.colour(theme))
+    }
+
     /// One-sentence description for screen readers.
     pub fn summary(&self) -> String {
         let series = clean(self);
@@ -100,12 +105,8 @@ pub fn draw_line_chart<DB: DrawingBackend>(
     let off = chart.utc_offset_minutes;
 
     // legend under the title
-    let mut items: Vec<(String, Swatch)> = chart
-        .series
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.name.clone(), Swatch::Line(categorical_for(theme, i))))
-        .collect();
+    let mut items: Vec<(String, Swatch)> =
+        chart.series.iter().enumerate().map(|(i, s)| (s.name.clone(), Swatch::Line(chart.colour(theme, i)))).collect();
     if !markers.is_empty() {
         items.push(("spike".to_string(), Swatch::Triangle(marker_colour(theme))));
     }
@@ -183,7 +184,7 @@ pub fn draw_line_chart<DB: DrawingBackend>(
         if pts.is_empty() {
             continue;
         }
-        let colour = categorical_for(theme, i);
+        let colour = chart.colour(theme, i);
         let px: Vec<(i32, i32)> = pts.iter().map(|&(t, v)| (xs.map(t as f64), ys.map(v))).collect();
         line(area, px.clone(), colour, lw)?;
         let dots = pts.len() == 1 || (pts.len() as i32) * 6 <= plot.w();

@@ -26,6 +26,7 @@ mod stacked;
 // what the kinds share
 mod axes;
 mod categories;
+mod colours;
 mod draw;
 mod error;
 mod frame;
@@ -37,10 +38,11 @@ mod ticks;
 mod time;
 
 pub use bar::draw_bar_chart;
+pub use colours::{name_hash, preferred_slot, Hue, NameColours};
 pub use error::ChartError;
 pub use heatmap::draw_heatmap;
 pub use line::draw_line_chart;
-pub use palette::{categorical, categorical_for, sequential};
+pub use palette::{categorical, categorical_for, sequential, sequential_for};
 pub use scatter::draw_scatter_chart;
 pub use stacked::draw_stacked_bars;
 
@@ -120,6 +122,9 @@ pub struct BarChart {
     /// Horizontal bars: names on the left, good for long names.
     pub horizontal: bool,
     pub value_format: fn(f64) -> String,
+    /// One per bar when the bars are names with colours of their own ([`NameColours`]); empty:
+    /// every bar blue (vermillion below 0).
+    pub hues: Vec<Hue>,
 }
 
 /// Labelled points.
@@ -130,6 +135,8 @@ pub struct ScatterChart {
     pub points: Vec<(String, f64, f64)>,
     pub x_format: fn(f64) -> String,
     pub y_format: fn(f64) -> String,
+    /// One per point when the points are names with colours of their own; empty: all blue.
+    pub hues: Vec<Hue>,
 }
 
 /// A matrix of values, printed inside the cells.
@@ -160,6 +167,8 @@ pub struct LineChart {
     pub y_format: fn(f64) -> String,
     /// Offset of the time zone used for axis labels and tooltips.
     pub utc_offset_minutes: i32,
+    /// One per series (its name's colour); empty: the palette in series order.
+    pub hues: Vec<Hue>,
 }
 
 /// Stacked bars per category (e.g. cost per day, stacked by model).
@@ -173,6 +182,8 @@ pub struct StackedBars {
     /// A horizontal reference line, e.g. ("budget", 25.0).
     pub reference_line: Option<(String, f64)>,
     pub value_format: fn(f64) -> String,
+    /// One per series (its name's colour); empty: the palette in series order.
+    pub hues: Vec<Hue>,
 }
 
 /// Draw into an SVG string of the given size (for tests and the HTML report).

@@ -16,19 +16,36 @@ const OKABE_ITO: [RGBColor; 8] = [
     RGBColor(0x00, 0x00, 0x00), // black
 ];
 
-const GREY: RGBColor = RGBColor(0x99, 0x99, 0x99);
+/// The grey of what is no name ("other", "unknown"), and of the palette's black on a dark
+/// background.
+pub(crate) const GREY: RGBColor = RGBColor(0x99, 0x99, 0x99);
 
-/// Viridis at 9 evenly spaced stops, from dark (0) to light (1).
-const VIRIDIS: [(u8, u8, u8); 9] = [
-    (0x44, 0x01, 0x54),
-    (0x47, 0x2D, 0x7B),
-    (0x3B, 0x52, 0x8B),
-    (0x2C, 0x72, 0x8E),
-    (0x21, 0x91, 0x8C),
-    (0x28, 0xAE, 0x80),
-    (0x5E, 0xC9, 0x62),
-    (0xAD, 0xDC, 0x30),
-    (0xFD, 0xE7, 0x25),
+/// Blues (ColorBrewer), from a light tint (0) to dark navy (1), for a light background: one hue,
+/// so the order reads from lightness alone, whatever the colour vision. Its first stop is a shade
+/// darker than ColorBrewer's #F7FBFF so that a cell of 0 still shows on white.
+const BLUES_ON_LIGHT: [(u8, u8, u8); 9] = [
+    (0xEF, 0xF5, 0xFB),
+    (0xDE, 0xEB, 0xF7),
+    (0xC6, 0xDB, 0xEF),
+    (0x9E, 0xCA, 0xE1),
+    (0x6B, 0xAE, 0xD6),
+    (0x42, 0x92, 0xC6),
+    (0x21, 0x71, 0xB5),
+    (0x08, 0x51, 0x9C),
+    (0x08, 0x30, 0x6B),
+];
+
+/// The same blues for a dark background, from a blue barely off the background (0) to a light
+/// tint (1): quiet is dark there.
+const BLUES_ON_DARK: [(u8, u8, u8); 8] = [
+    (0x1C, 0x28, 0x36),
+    (0x08, 0x51, 0x9C),
+    (0x21, 0x71, 0xB5),
+    (0x42, 0x92, 0xC6),
+    (0x6B, 0xAE, 0xD6),
+    (0x9E, 0xCA, 0xE1),
+    (0xC6, 0xDB, 0xEF),
+    (0xDE, 0xEB, 0xF7),
 ];
 
 /// The i-th categorical colour (Okabe–Ito, cycling through 8 colours).
@@ -46,17 +63,28 @@ pub fn categorical_for(theme: &Theme, i: usize) -> RGBColor {
     }
 }
 
-/// Sequential palette (viridis, reversed so that 0 is the lightest colour): `t` in [0, 1]
-/// goes from light yellow (0) to dark purple (1). Out-of-range values are clamped, NaN is 0.
+/// Sequential palette on a light background: `t` in [0, 1] goes from the lightest blue (0, the
+/// quietest) to dark navy (1). Out-of-range values are clamped, NaN is 0.
 pub fn sequential(t: f64) -> RGBColor {
+    ramp(&BLUES_ON_LIGHT, t)
+}
+
+/// [`sequential`] for `theme`: on a dark background 0 is the darkest blue, 1 the lightest.
+pub fn sequential_for(theme: &Theme, t: f64) -> RGBColor {
+    if is_dark(theme.background) {
+        ramp(&BLUES_ON_DARK, t)
+    } else {
+        sequential(t)
+    }
+}
+
+/// Linear interpolation between evenly spaced stops.
+fn ramp(stops: &[(u8, u8, u8)], t: f64) -> RGBColor {
     let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
-    // reversed: t = 0 -> last stop
-    let pos = (1.0 - t) * (VIRIDIS.len() - 1) as f64;
-    let i = (pos.floor() as usize).min(VIRIDIS.len() - 2);
-    let f = pos - i as f64;
-    let (a, b) = (VIRIDIS[i], VIRIDIS[i + 1]);
-    let mix = |x: u8, y: u8| (x as f64 + (y as f64 - x as f64) * f).round().clamp(0.0, 255.0) as u8;
-    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+    let pos = t * (stops.len() - 1) as f64;
+    let i = (pos.floor() as usize).min(stops.len() - 2);
+    let (a, b) = (stops[i], stops[i + 1]);
+    blend(RGBColor(a.0, a.1, a.2), RGBColor(b.0, b.1, b.2), pos - i as f64)
 }
 
 /// Relative luminance (sRGB, 0..1).
@@ -108,16 +136,18 @@ mod tests {
 
     #[test]
     fn sequential_ends() {
-        assert_eq!(sequential(0.0), RGBColor(0xFD, 0xE7, 0x25));
-        assert_eq!(sequential(1.0), RGBColor(0x44, 0x01, 0x54));
+        assert_eq!(sequential(0.0), RGBColor(0xEF, 0xF5, 0xFB));
+        assert_eq!(sequential(1.0), RGBColor(0x08, 0x30, 0x6B));
         assert_eq!(sequential(f64::NAN), sequential(0.0));
         assert_eq!(sequential(7.0), sequential(1.0));
-        // monotone luminance
-        let mut last = 2.0;
+        assert_eq!(sequential_for(&Theme::light(), 0.3), sequential(0.3));
+        // monotone luminance: darker with t on light, lighter with t on dark
+        let (mut light, mut dark) = (2.0, -1.0);
         for i in 0..=20 {
-            let l = luminance(sequential(i as f64 / 20.0));
-            assert!(l < last, "step {i}");
-            last = l;
+            let t = i as f64 / 20.0;
+            let (l, d) = (luminance(sequential(t)), luminance(sequential_for(&Theme::dark(), t)));
+            assert!(l < light && d > dark, "step {i}");
+            (light, dark) = (l, d);
         }
     }
 

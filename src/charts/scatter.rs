@@ -13,7 +13,7 @@ use super::frame::{begin, empty_state, tame, Frame, PlotRect};
 use super::palette::{categorical, is_dark};
 use super::text::{text_w, truncate, widest};
 use super::ticks::{nice_ticks, tick_count, tick_labels};
-use super::{ChartResult, ScatterChart, Theme};
+use super::{ChartResult, Hue, ScatterChart, Theme};
 
 /// Fill colour of the points: Okabe–Ito blue, sky blue on a dark background.
 pub(crate) fn point_colour(theme: &Theme) -> RGBColor {
@@ -28,11 +28,13 @@ pub(crate) fn point_colour(theme: &Theme) -> RGBColor {
 const MAX_LABELLED: usize = 40;
 
 impl ScatterChart {
-    fn valid(&self) -> Vec<(&str, f64, f64)> {
+    /// Finite points, each with its name's colour if the chart gives one.
+    fn valid(&self) -> Vec<(&str, f64, f64, Option<Hue>)> {
         self.points
             .iter()
-            .filter(|(_, x, y)| x.is_finite() && y.is_finite())
-            .map(|(n, x, y)| (n.as_str(), *x, *y))
+            .zip(self.hues.iter().map(Some).chain(std::iter::repeat(None)))
+            .filter(|((_, x, y), _)| x.is_finite() && y.is_finite())
+            .map(|((n, x, y), h)| (n.as_str(), *x, *y, h.copied()))
             .collect()
     }
 
@@ -82,7 +84,7 @@ pub fn draw_scatter_chart<DB: DrawingBackend>(
         return Ok(Vec::new());
     }
     let (mut xlo, mut xhi, mut ylo, mut yhi) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
-    for &(_, x, y) in &pts {
+    for &(_, x, y, _) in &pts {
         let (x, y) = (tame(x), tame(y));
         xlo = xlo.min(x);
         xhi = xhi.max(x);
@@ -117,10 +119,11 @@ pub fn draw_scatter_chart<DB: DrawingBackend>(
     draw_x_title(area, theme, &f, plot.y1 + gap * 2 + f.line_h(f.small), plot, &chart.x_label)?;
 
     let r = f.px(5.0);
-    let centres: Vec<(i32, i32)> = pts.iter().map(|&(_, x, y)| (xs.map(x), ys.map(y))).collect();
+    let centres: Vec<(i32, i32)> = pts.iter().map(|&(_, x, y, _)| (xs.map(x), ys.map(y))).collect();
     let mut hits = Vec::with_capacity(pts.len());
-    for (&(name, x, y), &c) in pts.iter().zip(&centres) {
-        circle(area, c, r, point_colour(theme), Some(theme.background))?;
+    for (&(name, x, y, hue), &c) in pts.iter().zip(&centres) {
+        let colour = hue.map_or_else(|| point_colour(theme), |h| h.colour(theme));
+        circle(area, c, r, colour, Some(theme.background))?;
         let label =
             format!("{name}: {} {}, {} {}", chart.x_label, (chart.x_format)(x), chart.y_label, (chart.y_format)(y));
         hits.push(f.hit(c.0 - r - 3, c.1 - r - 3, c.0 + r + 3, c.1 + r + 3, label));
@@ -131,7 +134,7 @@ pub fn draw_scatter_chart<DB: DrawingBackend>(
         let mut taken: Vec<(i32, i32, i32, i32)> = centres.iter().map(|&(x, y)| (x - r, y - r, x + r, y + r)).collect();
         let lh = f.line_h(f.small);
         let off = r + f.px(3.0);
-        for (&(name, _, _), &(cx, cy)) in pts.iter().zip(&centres) {
+        for (&(name, _, _, _), &(cx, cy)) in pts.iter().zip(&centres) {
             let t = truncate(name, 170.0 * f.s, f.small);
             let tw = text_w(&t, f.small).ceil() as i32;
             let candidates = [

@@ -14,6 +14,11 @@ use super::text::text_w;
 use super::{ChartResult, StackedBars, Theme};
 
 impl StackedBars {
+    /// Series `s`'s colour: its name's, or the palette's `s`-th.
+    fn colour(&self, theme: &Theme, s: usize) -> RGBColor {
+        self.hues.get(s).map_or_else(|| categorical_for(theme, s), |h| h.colour(theme))
+    }
+
     /// The value of series `s` in category `c`, if finite and non-zero.
     fn value(&self, s: usize, c: usize) -> Option<f64> {
         self.stacks.get(s).and_then(|(_, v)| v.get(c)).copied().filter(|v| v.is_finite() && *v != 0.0)
@@ -94,7 +99,7 @@ pub fn draw_stacked_bars<DB: DrawingBackend>(
         .stacks
         .iter()
         .enumerate()
-        .map(|(i, (name, _))| (name.clone(), Swatch::Box(categorical_for(theme, i))))
+        .map(|(i, (name, _))| (name.clone(), Swatch::Box(chart.colour(theme, i))))
         .collect();
     if let Some((name, v)) = reference {
         items.push((format!("{name} {}", (chart.value_format)(v)), Swatch::Dashed(theme.text)));
@@ -161,7 +166,7 @@ pub fn draw_stacked_bars<DB: DrawingBackend>(
             } else {
                 (top_y, bot_y)
             };
-            fill_rect(area, (bx0, top_y, bx1, bot_y), categorical_for(theme, s))?;
+            fill_rect(area, (bx0, top_y, bx1, bot_y), chart.colour(theme, s))?;
             let label = format!(
                 "{cat} · {}: {} (total {})",
                 chart.stacks[s].0,

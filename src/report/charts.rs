@@ -162,6 +162,55 @@ pub fn fmt_ms(v: f64) -> String {
 /// Top `n` rows by their order in the report (already sorted as the spec says).
 const TOP: usize = 25;
 
+// Colours. A chart whose bars, points or series are models, executors (or the grouping key of
+// model scores), error categories or alert types colours each by its name ([`NameColours`]: a
+// hash of the name, collisions resolved within the set of names), one map per dimension, so
+// that a model is the same colour in every chart of a report, in the HTML report and on the
+// page. Bars that are not names (tasks, clusters, tools, days) keep one colour.
+
+/// The sections whose names make up the models' and executors' colours, the dimensions charted
+/// in more than one section. The page, which parses a report a section at a time, parses these
+/// before it draws any of them, so that its charts get the HTML report's colours.
+pub const COLOUR_SECTIONS: [&str; 3] = ["model_scores", "executors", "costs"];
+
+/// A dimension charted in more than one section.
+#[derive(Clone, Copy, PartialEq)]
+enum Dimension {
+    Model,
+    Executor,
+    /// model scores grouped by executor variant (charted there only)
+    ExecutorVariant,
+}
+
+/// What the model scores are grouped by.
+fn grouped_by(report: &Value) -> Dimension {
+    match at(report, &["model_scores", "group_by"]).as_str() {
+        Some("executor") => Dimension::Executor,
+        Some("executor_variant") => Dimension::ExecutorVariant,
+        _ => Dimension::Model,
+    }
+}
+
+/// The colours of a dimension's names: every name the report's charts of it may show (each
+/// section's list of them, one row per name, not its by-day rows), whatever section is drawn.
+fn colours_of(src: ReportSource<'_>, dim: Dimension) -> NameColours {
+    let mut names: Vec<String> = Vec::new();
+    if grouped_by(src.value) == dim {
+        names.extend(src.rows("model_scores", "rows").map(|r| text(&r, "key")));
+    }
+    match dim {
+        // every model of the view, with a cost or not
+        Dimension::Model => names.extend(src.rows("costs", "per_model").map(|r| text(&r, "model"))),
+        Dimension::Executor => names.extend(src.rows("executors", "rows").map(|r| text(&r, "key"))),
+        Dimension::ExecutorVariant => {}
+    }
+    NameColours::new(names)
+}
+
+fn hues<S: AsRef<str>>(colours: &NameColours, names: impl IntoIterator<Item = S>) -> Vec<Hue> {
+    names.into_iter().map(|n| colours.hue(n.as_ref())).collect()
+}
+
 fn bars<'a>(
     title: &str,
     value_label: &str,
@@ -169,15 +218,19 @@ fn bars<'a>(
     label_key: &str,
     value_key: &str,
     format: fn(f64) -> String,
+    colours: Option<&NameColours>,
 ) -> Chart {
     // lazily: of a long array kept as text, only the rows up to the TOP-th bar are parsed
-    let bars = rows.filter_map(|r| Some((text(&r, label_key), num(&r, value_key)?))).take(TOP).collect();
+    let bars: Vec<(String, f64)> =
+        rows.filter_map(|r| Some((text(&r, label_key), num(&r, value_key)?))).take(TOP).collect();
+    let hues = colours.map(|c| hues(c, bars.iter().map(|b| &b.0))).unwrap_or_default();
     Chart::Bar(BarChart {
         title: title.into(),
         value_label: value_label.into(),
         bars,
         horizontal: true,
         value_format: format,
+        hues,
     })
 }
 
@@ -216,6 +269,7 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
     match section {
         "model_scores" => {
             let key = at(report, &["model_scores", "group_by"]).as_str().unwrap_or("model").replace('_', " ");
+            let colours = colours_of(src, grouped_by(report));
             out.push(SectionChart {
                 id: id("score"),
                 chart: bars(
@@ -225,12 +279,14 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
                     "key",
                     "score",
                     fmt_score,
+                    Some(&colours),
                 ),
             });
-            let points = src
+            let points: Vec<(String, f64, f64)> = src
                 .rows("model_scores", "scatter")
                 .filter_map(|r| Some((text(&r, "key"), num(&r, "cost_per_success")?, num(&r, "success_rate")?)))
                 .collect();
+            let hues = hues(&colours, points.iter().map(|p| &p.0));
             out.push(SectionChart {
                 id: id("quality_vs_cost"),
                 chart: Chart::Scatter(ScatterChart {
@@ -240,10 +296,12 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
                     points,
                     x_format: fmt_usd,
                     y_format: fmt_pct,
+                    hues,
                 }),
             });
         }
         "executors" => {
+            let colours = colours_of(src, Dimension::Executor);
             out.push(SectionChart {
                 id: id("success"),
                 chart: bars(
@@ -253,6 +311,7 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
                     "key",
                     "success_rate",
                     fmt_pct,
+                    Some(&colours),
                 ),
             });
             let by_day = src.rows("executors", "by_day");
@@ -267,6 +326,7 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
                 chart: Chart::Line(LineChart {
                     title: "Success rate per day".into(),
                     y_label: "success rate".into(),
+                    hues: hues(&colours, series.keys()),
                     series: series.into_iter().map(|(name, points)| TimeSeries { name, points }).collect(),
                     markers: vec![],
                     y_format: fmt_pct,
@@ -276,7 +336,15 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
         }
         "task_risk" => out.push(SectionChart {
             id: id("risk"),
-            chart: bars("Riskiest tasks", "risk score", src.rows("task_risk", "rows"), "task_id", "risk", fmt_risk),
+            chart: bars(
+                "Riskiest tasks",
+                "risk score",
+                src.rows("task_risk", "rows"),
+                "task_id",
+                "risk",
+                fmt_risk,
+                None,
+            ),
         }),
         "provider_heatmap" => {
             let executors: Vec<String> = src.rows("provider_heatmap", "rows").map(|r| text(&r, "executor")).collect();
@@ -335,11 +403,14 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
                 }
                 series.push(TimeSeries { name, points });
             }
+            // an executor × category pair is its own name: its lines are only drawn here
+            let colours = NameColours::new(series.iter().map(|s| &s.name));
             out.push(SectionChart {
                 id: id("hourly"),
                 chart: Chart::Line(LineChart {
                     title: "Provider errors per hour".into(),
                     y_label: "errors per hour".into(),
+                    hues: hues(&colours, series.iter().map(|s| &s.name)),
                     series,
                     markers,
                     y_format: fmt_count,
@@ -356,6 +427,7 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
                 "fingerprint",
                 "count",
                 fmt_count,
+                None,
             ),
         }),
         "interventions" => {
@@ -376,28 +448,37 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
                     bars: b,
                     horizontal: true,
                     value_format: fmt_pct,
+                    hues: vec![],
                 }),
             });
         }
-        "guardrails" => out.push(SectionChart {
-            id: id("totals"),
-            chart: bars(
-                "Failed sessions per guardrail gap",
-                "failed sessions",
-                src.rows("guardrails", "totals"),
-                "category",
-                "failed_sessions",
-                fmt_count,
-            ),
-        }),
+        "guardrails" => {
+            // error categories: charted here only
+            let colours = NameColours::new(src.rows("guardrails", "totals").map(|r| text(&r, "category")));
+            out.push(SectionChart {
+                id: id("totals"),
+                chart: bars(
+                    "Failed sessions per guardrail gap",
+                    "failed sessions",
+                    src.rows("guardrails", "totals"),
+                    "category",
+                    "failed_sessions",
+                    fmt_count,
+                    Some(&colours),
+                ),
+            })
+        }
         "alerts" => {
             let (days, series) = stacks(src.rows("alerts", "by_day"), "type", |r| num(r, "count"));
+            // alert types: charted here only
+            let colours = NameColours::new(series.iter().map(|s| &s.0));
             out.push(SectionChart {
                 id: id("by_day"),
                 chart: Chart::Stacked(StackedBars {
                     title: "Recorded alerts per day by type".into(),
                     y_label: "alerts".into(),
                     categories: days,
+                    hues: hues(&colours, series.iter().map(|s| &s.0)),
                     stacks: series,
                     reference_line: None,
                     value_format: fmt_count,
@@ -405,6 +486,7 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
             });
         }
         "costs" => {
+            let colours = colours_of(src, Dimension::Model);
             let (days, series) = stacks(src.rows("costs", "rows"), "model", |r| num(r, "cost_usd"));
             let budget =
                 num(at(report, &["costs", "budget"]), "daily_budget_usd").map(|b| ("daily budget".to_string(), b));
@@ -414,6 +496,7 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
                     title: "Cost per day by model".into(),
                     y_label: "cost (USD)".into(),
                     categories: days,
+                    hues: hues(&colours, series.iter().map(|s| &s.0)),
                     stacks: series,
                     reference_line: budget,
                     value_format: fmt_usd,
@@ -426,6 +509,7 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
                     title: "Tokens per day by model".into(),
                     y_label: "tokens".into(),
                     categories: days,
+                    hues: hues(&colours, series.iter().map(|s| &s.0)),
                     stacks: series,
                     reference_line: None,
                     value_format: fmt_count,
@@ -442,6 +526,7 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
                     "tool_name",
                     "failure_rate",
                     fmt_pct,
+                    None,
                 ),
             });
             out.push(SectionChart {
@@ -453,6 +538,7 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
                     "tool_name",
                     "latency_p95_ms",
                     fmt_ms,
+                    None,
                 ),
             });
         }
@@ -470,6 +556,7 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
                     points,
                     x_format: fmt_count,
                     y_format: fmt_count,
+                    hues: vec![],
                 }),
             });
         }

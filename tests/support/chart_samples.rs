@@ -33,6 +33,7 @@ pub fn bars() -> BarChart {
         ],
         horizontal: false,
         value_format: score,
+        hues: vec![],
     }
 }
 
@@ -49,6 +50,7 @@ pub fn bars_horizontal() -> BarChart {
         ],
         horizontal: true,
         value_format: score,
+        hues: vec![],
     }
 }
 
@@ -67,6 +69,7 @@ pub fn scatter() -> ScatterChart {
         ],
         x_format: usd,
         y_format: pct,
+        hues: vec![],
     }
 }
 
@@ -131,6 +134,7 @@ pub fn line() -> LineChart {
         ],
         y_format: count,
         utc_offset_minutes: 60,
+        hues: vec![],
     }
 }
 
@@ -152,5 +156,6 @@ pub fn stacked() -> StackedBars {
         stacks,
         reference_line: Some(("budget".into(), 25.0)),
         value_format: usd,
+        hues: vec![],
     }
 }

@@ -13,7 +13,7 @@ use crate::page::notes::{progress_text, progress_width};
 use crate::page::notice::{notice, Notice};
 use crate::page::overview::{cost_note, short_time};
 use crate::page::protocol::{Progress, ReportMessage};
-use crate::report::charts::ReportSource;
+use crate::report::charts::{ReportSource, COLOUR_SECTIONS};
 use crate::report::format;
 use crate::report::lines::{JsonLines, LongArrays};
 use crate::web::charts;
@@ -204,14 +204,12 @@ pub(super) fn render_report() {
     let sections: &[&'static str] = if notice.is_some() { &[] } else { &SECTIONS };
     for &name in sections {
         steps.push(Step::new(move |_| {
-            report_part(name);
-            // long arrays stay JSON Lines text (indexed by line, not parsed); render next
-            let big = with(|a| a.shown.big.remove(name)).unwrap_or_default();
-            let lines: Vec<(String, JsonLines)> = big
-                .into_iter()
-                .map(|(f, text)| (format!("{name}.{f}"), JsonLines::new(text.as_string().unwrap_or_default())))
-                .collect();
-            with(|a| Rc::make_mut(&mut a.shown.long).extend(lines));
+            // the models' and executors' colours read these: parsed before any chart is drawn,
+            // so that every chart has the colours it has once the whole report is parsed
+            for s in COLOUR_SECTIONS {
+                load_section(s);
+            }
+            load_section(name);
             Some(Step::new(move |c| {
                 let (report, long) = with(|a| (a.shown.report.clone(), a.shown.long.clone()));
                 if section_is_empty(name, &report, &long) {
@@ -251,6 +249,18 @@ pub(super) fn render_report() {
     }));
     steps.reverse();
     run_steps(generation, steps);
+}
+
+/// Parses section `name` into the shown report (nothing if it already is); its long arrays stay
+/// JSON Lines text, indexed by line, not parsed.
+fn load_section(name: &str) {
+    report_part(name);
+    let big = with(|a| a.shown.big.remove(name)).unwrap_or_default();
+    let lines: Vec<(String, JsonLines)> = big
+        .into_iter()
+        .map(|(f, text)| (format!("{name}.{f}"), JsonLines::new(text.as_string().unwrap_or_default())))
+        .collect();
+    with(|a| Rc::make_mut(&mut a.shown.long).extend(lines));
 }
 
 /// The report with `key` parsed (from its JSON text, the first time it is asked for).
