@@ -13,7 +13,10 @@
 //! - [`overview`]: the overview cards' longer texts
 //! - [`watchdog`]: when the page deems its worker stuck
 //! - [`brush`]: the time brush's bars and its day ↔ pixel mapping
+//! - [`a11y`]: keyboard and screen readers — the files list's arrow keys, Tab kept inside a
+//!   dialog, the table of contents and the section in view, what the live region says
 
+pub mod a11y;
 pub mod brush;
 pub mod budget;
 pub mod facets;
