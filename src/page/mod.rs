@@ -17,7 +17,10 @@
 //! - [`notice`]: what the content area says when there is nothing to show, and the way out
 //! - [`watchdog`]: when the page deems its worker stuck
 //! - [`brush`]: the time brush's bars and its day ↔ pixel mapping
+//! - [`a11y`]: keyboard and screen readers — the files list's arrow keys, Tab kept inside a
+//!   dialog, the table of contents and the section in view, what the live region says
 
+pub mod a11y;
 pub mod brush;
 pub mod budget;
 pub mod chips;

@@ -75,8 +75,11 @@ function assert(cond, msg) { if (!cond) throw new Error(msg); }
 
 /** A fresh page; `cores` makes it see that many (navigator.hardwareConcurrency: the page starts
  * cores - 1 parse workers from 3 cores up, none below). */
-async function openPage({ dark = false, url = base, cores = null, countMessages = false } = {}) {
-  const context = await browser.newContext({ acceptDownloads: true, colorScheme: dark ? 'dark' : 'light', viewport: { width: 1360, height: 900 }, deviceScaleFactor: 2 });
+async function openPage({ dark = false, url = base, cores = null, countMessages = false, axe = false, viewport = { width: 1360, height: 900 } } = {}) {
+  const context = await browser.newContext({ acceptDownloads: true, colorScheme: dark ? 'dark' : 'light', viewport, deviceScaleFactor: 2 });
+  // axe-core, added as an init script: that runs before the page's own and is not subject to its
+  // CSP (a <script> tag added later would be refused by script-src)
+  if (axe) await context.addInitScript({ content: axeSource });
   if (cores) await context.addInitScript((n) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => n }), cores);
   // window.__sent: the type of every message the page posts to a worker, in order
   if (countMessages) {
@@ -97,6 +100,15 @@ async function openPage({ dark = false, url = base, cores = null, countMessages 
   // listeners, says the Wasm runs (a drop dispatched before then is lost)
   await page.waitForFunction(() => document.body.dataset.state === 'empty' && document.querySelector('#params [data-param]'));
   return { page, context, requests, errors };
+}
+const axeSource = fs.readFileSync(path.join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+/** axe-core's WCAG 2.1 A and AA violations on the page as it is, one line each (rule, impact, the
+ * first few nodes with what failed); empty when clean. */
+async function axeViolations(page) {
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes): ${v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')} — ${n.failureSummary.replace(/\s+/g, ' ')}`).join(' | ')}`);
+  });
 }
 const waitState = (page, state, timeout = 30000) => page.waitForFunction((s) => document.body.dataset.state === s, state, { timeout });
 async function loadFiles(page, files) {
@@ -881,6 +893,233 @@ test('a gzip bomb stops with a message, the page stays usable, and a stuck worke
   assert(/malformed\.jsonl/.test(await page.textContent('#files')), 'a file loads after the restarts');
   await second.close();
   return `blank bomb ${blankMs} ms, ratio bomb ${sameMs} ms, silent worker restarted after ${silentMs} ms, unanswered cancel after ${cancelMs} ms`;
+});
+
+test('axe-core finds no WCAG 2.1 A/AA violation, empty and with the demo, light and dark', async () => {
+  const found = [];
+  for (const dark of [false, true]) {
+    const theme = dark ? 'dark' : 'light';
+    const { page, context } = await openPage({ dark, axe: true });
+    for (const v of await axeViolations(page)) found.push(`empty ${theme}: ${v}`);
+    await page.keyboard.press('?');
+    for (const v of await axeViolations(page)) found.push(`help ${theme}: ${v}`);
+    await page.keyboard.press('Escape');
+    await page.click('.drop-actions button[data-action="demo"]');
+    await waitState(page, 'ready', 120000);
+    // every section laid out and on screen, so that axe measures colours on what a reader sees:
+    // a section skipped by `content-visibility: auto` paints no background (its text was measured
+    // on the page's), and text under the sticky header cannot be measured at all
+    await page.evaluate(() => document.querySelectorAll('.section').forEach((s) => { s.style.contentVisibility = 'visible'; }));
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.setViewportSize({ width: 1360, height: Math.min(height, 16000) });
+    await page.waitForTimeout(300);
+    for (const v of await axeViolations(page)) found.push(`demo ${theme}: ${v}`);
+    // the other theme through the toggle (`t`), as a user switches it
+    await page.keyboard.press('t');
+    for (const v of await axeViolations(page)) found.push(`demo toggled from ${theme}: ${v}`);
+    // the drill-down, a modal dialog over the report
+    await page.keyboard.press('t');
+    await page.click('#section-sessions tbody tr.clickable');
+    await page.waitForSelector('#timeline-body .timeline-table');
+    for (const v of await axeViolations(page)) found.push(`timeline ${theme}: ${v}`);
+    await context.close();
+  }
+  assert(found.length === 0, `${found.length} violations: ${found.join(' ‖ ')}`);
+});
+
+test('the skip link is the first Tab stop and moves the focus to the report', async () => {
+  const { page, context } = await openPage();
+  await page.keyboard.press('Tab');
+  const link = await page.evaluate(() => {
+    const a = document.activeElement;
+    const r = a.getBoundingClientRect();
+    return { cls: a.className, text: a.textContent, top: r.top, height: r.height };
+  });
+  assert(link.cls === 'skip-link' && link.text === 'Skip to report', `the first Tab stop is the skip link: ${JSON.stringify(link)}`);
+  assert(link.top >= 0 && link.height > 10, `the skip link shows when focused: ${JSON.stringify(link)}`);
+  await page.screenshot({ path: path.join(out, 'skip-link-light.png'), clip: { x: 0, y: 0, width: 600, height: 120 } });
+  await page.keyboard.press('Enter');
+  assert(await page.evaluate(() => document.activeElement.id === 'empty-state'), 'with nothing loaded, to the drop zone');
+  await loadFiles(page, [fixture]);
+  await page.focus('.skip-link');
+  await page.keyboard.press('Enter');
+  assert(await page.evaluate(() => document.activeElement.id === 'content'), 'with a report, to the report');
+  // the next Tab goes on inside the report, past the header and the sidebar
+  await page.keyboard.press('Tab');
+  assert(await page.evaluate(() => document.getElementById('content').contains(document.activeElement)), 'Tab goes on in the report');
+  assert(await page.evaluate(() => document.querySelectorAll('h1').length === 1 && document.querySelector('h1').textContent.includes('Spyglass')), 'one h1: the app title');
+  await context.close();
+});
+
+test('the files list is one Tab stop: arrow keys move, Delete removes, the focus stays', async () => {
+  const costs = path.join(here, 'fixtures', 'costs.jsonl');
+  const { page, context } = await openPage();
+  await loadFiles(page, [fixture, malformed, costs]);
+  const stops = () => page.$$eval('#files li', (li) => li.map((l) => l.getAttribute('tabindex')));
+  assert(JSON.stringify(await stops()) === '["0","-1","-1"]', `one item is the Tab stop: ${await stops()}`);
+  assert(await page.$$eval('#files button[data-action="remove-input"]', (b) => b.length === 3 && b.every((x) => x.tabIndex === -1)), 'the × buttons are out of the Tab order');
+  await page.focus('#files li:first-child');
+  await page.keyboard.press('Tab');
+  const after = await page.evaluate(() => ({ inList: document.getElementById('files').contains(document.activeElement), text: document.activeElement.textContent }));
+  assert(!after.inList, `one Tab from the first file leaves the list: ${after.text}`);
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('ArrowDown');
+  const focused = () => page.evaluate(() => [...document.querySelectorAll('#files li')].indexOf(document.activeElement));
+  assert((await focused()) === 1, `ArrowDown moves to the second file: ${await focused()}`);
+  await page.keyboard.press('End');
+  assert((await focused()) === 2, 'End: the last');
+  await page.keyboard.press('ArrowUp');
+  assert(JSON.stringify(await stops()) === '["-1","0","-1"]', `the Tab stop follows: ${await stops()}`);
+  // Tab out and back: the same file
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Shift+Tab');
+  assert((await focused()) === 1, 'Shift+Tab comes back to the file left');
+  const name = await page.textContent('#files li:nth-child(2) .file-name');
+  await page.keyboard.press('Delete');
+  await waitState(page, 'ready');
+  const names = await page.$$eval('#files .file-name', (e) => e.map((x) => x.textContent));
+  assert(names.length === 2 && !names.includes(name), `Delete removed ${name}: ${names}`);
+  assert((await focused()) === 1, `the focus stays in the list, on the file now second: ${await focused()}`);
+  await page.keyboard.press('Backspace');
+  await waitState(page, 'ready');
+  assert((await page.$$('#files li')).length === 1 && (await focused()) === 0, 'Backspace removes too; the focus moves to the file left');
+  await context.close();
+});
+
+test('? opens the help dialog with the focus in it, Tab stays inside, Esc gives it back', async () => {
+  const { page, context } = await openPage();
+  await loadFiles(page, [fixture]);
+  const inHelp = () => page.evaluate(() => document.getElementById('help-dialog').contains(document.activeElement));
+  await page.focus('button[data-action="theme"]');
+  await page.keyboard.press('?');
+  assert(await page.isVisible('#help-dialog'), 'help opens on ?');
+  const attrs = await page.$eval('#help-dialog', (d) => [d.getAttribute('role'), d.getAttribute('aria-modal'), document.getElementById(d.getAttribute('aria-labelledby'))?.textContent]);
+  assert(JSON.stringify(attrs) === '["dialog","true","Keyboard shortcuts"]', `a labelled modal dialog: ${attrs}`);
+  assert(await inHelp(), 'the focus moves into the dialog');
+  for (const key of ['Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+    await page.keyboard.press(key);
+    assert(await inHelp(), `${key} keeps the focus in the dialog`);
+  }
+  await page.keyboard.press('Escape');
+  assert(!(await page.isVisible('#help-dialog')), 'Esc closes help');
+  assert(await page.evaluate(() => document.activeElement.dataset.action === 'theme'), 'the focus is back on the button that had it');
+  // opened by its button, closed by its ×: back on the button
+  await page.click('button[data-action="help"]');
+  assert(await inHelp(), 'the focus moves into the dialog opened by its button');
+  await page.click('#help-dialog button[data-action="close"]');
+  assert(await page.evaluate(() => document.activeElement.dataset.action === 'help'), 'closed by its ×, the focus is back on the help button');
+  await context.close();
+});
+
+test('the timeline is a modal dialog; Esc gives the focus back to the row that opened it', async () => {
+  const { page, context } = await openPage();
+  await loadFiles(page, [fixture]);
+  const row = '#section-sessions tbody tr:has-text("ve-a1-login")';
+  await page.focus(row);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#timeline-body .timeline-table');
+  const inside = () => page.evaluate(() => document.getElementById('timeline').contains(document.activeElement));
+  const attrs = await page.$eval('#timeline', (d) => [d.getAttribute('role'), d.getAttribute('aria-modal'), d.getAttribute('aria-labelledby').split(' ').map((i) => document.getElementById(i).textContent).join(' ')]);
+  assert(attrs[0] === 'dialog' && attrs[1] === 'true' && attrs[2] === 'Attempt timeline ve-a1-login', `a labelled modal dialog: ${attrs}`);
+  assert(await inside(), 'the focus moves into the timeline');
+  for (let i = 0; i < 8; i++) {
+    await page.keyboard.press('Tab');
+    assert(await inside(), `Tab ${i + 1} keeps the focus in the timeline`);
+  }
+  await page.keyboard.press('Shift+Tab');
+  assert(await inside(), 'Shift+Tab keeps it too');
+  await page.keyboard.press('Escape');
+  assert(await page.isHidden('#timeline'), 'Esc closes the timeline');
+  const back = await page.evaluate(() => ({ action: document.activeElement.dataset.action, text: document.activeElement.textContent }));
+  assert(back.action === 'row' && back.text.includes('ve-a1-login'), `the focus is back on the row: ${JSON.stringify(back)}`);
+  await context.close();
+});
+
+test('the live region says when a load starts and ends, and announces a recompute', async () => {
+  const { page, context } = await openPage();
+  // every text the region held, in order
+  await page.evaluate(() => {
+    window.__said = [];
+    const r = document.getElementById('announcer');
+    new MutationObserver(() => { if (r.textContent) window.__said.push(r.textContent); }).observe(r, { childList: true, characterData: true, subtree: true });
+  });
+  const live = await page.$eval('#announcer', (r) => [r.getAttribute('role'), r.getAttribute('aria-live')]);
+  assert(JSON.stringify(live) === '["status","polite"]', `a polite status region: ${live}`);
+  await loadFiles(page, [fixture]);
+  await page.waitForFunction(() => window.__said.some((t) => t.startsWith('Loaded')));
+  let said = await page.evaluate(() => window.__said);
+  assert(said[0] === 'Reading 1 file…', `the start is said: ${said}`);
+  assert(/^Loaded 1 file\. Report updated: 3 sessions, \d+ tasks?/.test(said.at(-1)), `the end is said, with the counts: ${said}`);
+  await page.selectOption('#filter-executors', ['CODEX']);
+  await waitState(page, 'ready');
+  await page.waitForFunction(() => window.__said.at(-1).startsWith('Report updated'));
+  said = await page.evaluate(() => window.__said);
+  assert(/^Report updated: 1 session, /.test(said.at(-1)), `a recompute is announced with its counts: ${said.at(-1)}`);
+  await context.close();
+});
+
+test('the contents list the sections, follow the scroll and jump to a section', async () => {
+  const { page, context } = await openPage({ viewport: { width: 1280, height: 900 } });
+  await page.click('.drop-actions button[data-action="demo"]');
+  await waitState(page, 'ready', 120000);
+  const links = await page.$$eval('#toc a', (a) => a.map((x) => [x.textContent, x.dataset.target]));
+  const sections = await page.$$eval('#content > [id^="section-"]:not(#section-pending)', (s) => s.map((x) => x.id));
+  assert(JSON.stringify(links.map((l) => l[1])) === JSON.stringify(sections), `a link per section: ${JSON.stringify(links)} vs ${sections}`);
+  assert(links[0][0] === 'Overview' && links.at(-2)[0] === 'Sessions' && links.at(-1)[0] === 'Diagnostics', `labels: ${links.map((l) => l[0])}`);
+  const current = () => page.$eval('#toc a[aria-current]', (a) => a.dataset.target).catch(() => null);
+  assert((await current()) === 'section-overview', `at the top, the overview is current: ${await current()}`);
+  /** where a section lands: its top against the bottom of the sticky bars */
+  const landing = (id) => page.evaluate((id) => {
+    const top = document.getElementById(id).getBoundingClientRect().top;
+    const bars = document.getElementById('toc').getBoundingClientRect().bottom;
+    return { top, bars, gap: top - bars };
+  }, id);
+  // by mouse: a section in the middle
+  const middle = links[Math.floor(links.length / 2)][1];
+  await page.click(`#toc a[data-target="${middle}"]`);
+  await page.waitForTimeout(400);
+  let at = await landing(middle);
+  assert(at.gap >= 0 && at.gap < 20, `${middle} lands just below the contents: ${JSON.stringify(at)}`);
+  await page.waitForFunction((id) => document.querySelector('#toc a[aria-current]')?.dataset.target === id, middle, { timeout: 3000 }).catch(() => {});
+  assert((await current()) === middle, `the section jumped to is current: ${await current()}`);
+  assert(await page.evaluate((id) => document.getElementById(id).contains(document.activeElement), middle), 'the focus is in the section (Tab goes on from there)');
+  await page.screenshot({ path: path.join(out, 'toc-1280-light.png') });
+  // by keyboard: focus a link, Enter
+  await page.focus('#toc a[data-target="section-diagnostics"]');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(400);
+  at = await landing('section-diagnostics');
+  assert(at.gap >= -1 && (at.gap < 20 || (await page.evaluate(() => innerHeight + scrollY >= document.documentElement.scrollHeight - 2))), `Diagnostics lands below the contents (or the page ends): ${JSON.stringify(at)}`);
+  await page.waitForFunction(() => document.querySelector('#toc a[aria-current]')?.dataset.target === 'section-diagnostics', null, { timeout: 3000 }).catch(() => {});
+  assert((await current()) === 'section-diagnostics', `the last section is current at the end: ${await current()}`);
+  // the contents cover no content: at 1280 px they sit in the report's column, under the header
+  const box = await page.$eval('#toc', (t) => { const r = t.getBoundingClientRect(); const c = document.getElementById('content').getBoundingClientRect(); return { left: r.left, right: r.right, height: r.height, cl: c.left, cr: c.right }; });
+  assert(Math.abs(box.left - box.cl) < 2 && Math.abs(box.right - box.cr) < 2 && box.height < 80, `the contents span the report's column, compact: ${JSON.stringify(box)}`);
+  // a phone: one row that scrolls sideways, the current link in sight
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(300);
+  const costs = 'section-costs';
+  if (links.some((l) => l[1] === costs)) {
+    await page.click(`#toc a[data-target="${costs}"]`);
+    await page.waitForTimeout(400);
+    at = await landing(costs);
+    assert(at.gap >= 0 && at.gap < 20, `at 390 px ${costs} lands just below the contents: ${JSON.stringify(at)}`);
+  }
+  const narrow = await page.$eval('#toc', (t) => {
+    const a = t.querySelector('a[aria-current]');
+    const r = t.getBoundingClientRect();
+    const ar = a?.getBoundingClientRect();
+    return { height: r.height, scrolls: t.scrollWidth > t.clientWidth, inSight: !!ar && ar.left >= r.left - 1 && ar.right <= r.right + 1, width: r.width };
+  });
+  assert(narrow.height < 50 && narrow.scrolls && narrow.inSight && narrow.width <= 390, `at 390 px one row scrolling sideways, the current link in sight: ${JSON.stringify(narrow)}`);
+  await page.screenshot({ path: path.join(out, 'toc-390-light.png') });
+  await page.keyboard.press('t');
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: path.join(out, 'toc-390-dark.png') });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(out, 'toc-1280-dark.png') });
+  await context.close();
 });
 
 test('the demo button generates data in the worker', async () => {

@@ -16,7 +16,7 @@ if [ "$build" = 1 ]; then
   cargo build --release --bin spyglass
   scripts/build-single.sh
 fi
-if [ ! -d "$here/node_modules/playwright-core" ]; then
+if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/axe-core" ]; then
   (cd "$here" && npm ci --no-audit --no-fund --silent)
 fi
 mkdir -p "$here/out"

@@ -2,6 +2,7 @@
 //! listener on the document dispatches them), shortcuts, exports, the theme — and the listeners
 //! on the skeleton's fixed elements, wired once (rendered parts use delegation).
 
+use super::a11y::{self, close_dialog, close_top_dialog, dialog_open, open_dialog};
 use super::files::{add_files, clear_all, files_of, load_demo, on_drop, read_all, remove_input};
 use super::link::{expect_cancelled, send};
 use super::params::{on_param_change, on_table_action, recompute, render_params, set_filter_inputs};
@@ -22,11 +23,12 @@ fn toggle_theme() {
     draw_charts();
 }
 
-fn close_overlays() {
-    for id in ["timeline", "help-dialog"] {
-        if let Some(e) = by_id(id) {
-            show(&e, false);
-        }
+/// The help dialog opens or closes (`?`, its button, its backdrop).
+fn toggle_help(open: bool) {
+    if open {
+        open_dialog("help-dialog");
+    } else {
+        close_dialog("help-dialog");
     }
 }
 
@@ -54,12 +56,15 @@ fn on_action(target: &Element) {
         "export-json" => export_json(),
         "export-html" => send(ToWorker::Html),
         "theme" => toggle_theme(),
-        "help" => {
-            if let Some(h) = by_id("help-dialog") {
-                show(&h, true);
+        "help" => toggle_help(true),
+        // the dialog the close button is in
+        "close" => {
+            if let Ok(Some(d)) = target.closest("[role=dialog]") {
+                close_dialog(&d.id());
             }
         }
-        "close" => close_overlays(),
+        "skip" => a11y::skip_to_report(),
+        "toc" => a11y::jump_to(&data("data-target")),
         "cancel" => {
             // the worker answers at once, unless it is stuck (then the watchdog restarts it)
             expect_cancelled();
@@ -152,10 +157,14 @@ pub(super) fn wire_skeleton() {
         let Some(t) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
         // a click on a dialog's backdrop closes it
         if t.id() == "help-dialog" {
-            close_overlays();
+            toggle_help(false);
             return;
         }
         if let Ok(Some(a)) = t.closest("[data-action]") {
+            // the skip link and the contents' links move the focus themselves (no #fragment)
+            if a.tag_name() == "A" {
+                e.prevent_default();
+            }
             on_action(&a);
         }
     });
@@ -207,6 +216,12 @@ pub(super) fn wire_skeleton() {
             });
         });
     }
+    if let Some(f) = by_id("files") {
+        a11y::wire_files(&f);
+    }
+    // the contents mark the section in view
+    listen(&win, "scroll", |_: web_sys::Event| a11y::on_scroll());
+    a11y::watch_header();
     if let Some(p) = by_id("params") {
         listen(&p, "change", |e: web_sys::Event| {
             if let Some(t) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) {
@@ -220,8 +235,14 @@ pub(super) fn wire_skeleton() {
             .target()
             .and_then(|t| t.dyn_into::<Element>().ok())
             .is_some_and(|t| matches!(t.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        if e.key() == "Tab" && a11y::trap_tab(&e) {
+            return;
+        }
         if e.key() == "Escape" {
-            close_overlays();
+            // the dialog on top closes and the focus goes back to what opened it
+            if close_top_dialog() {
+                return;
+            }
             if typing {
                 if let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
                     let _ = t.blur();
@@ -237,12 +258,7 @@ pub(super) fn wire_skeleton() {
             "d" => load_demo(),
             "t" => toggle_theme(),
             "e" => export_json(),
-            "?" => {
-                if let Some(h) = by_id("help-dialog") {
-                    let hidden = h.has_attribute("hidden");
-                    show(&h, hidden);
-                }
-            }
+            "?" => toggle_help(!dialog_open("help-dialog")),
             "/" => {
                 e.prevent_default();
                 if let Some(t) = by_id("filter-task") {
@@ -252,6 +268,8 @@ pub(super) fn wire_skeleton() {
             "Enter" => {
                 if let Some(t) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) {
                     if t.get_attribute("data-action").as_deref() == Some("row") {
+                        // the timeline takes the focus: the key's default would click its close button
+                        e.prevent_default();
                         on_action(&t);
                     }
                 }

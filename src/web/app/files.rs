@@ -3,7 +3,8 @@
 
 use super::link::{expect_reading, memory_settings, send};
 use super::render::{show_dashboard, show_empty};
-use super::{set_state, show_error, with};
+use super::{a11y, set_state, show_error, with};
+use crate::page::a11y::{load_started, Why};
 use crate::page::notes::{file_meta, files_summary, read_all_label};
 use crate::page::protocol::{Demo, InputState, InputStatus, Load, LoadInput, ToWorker, FIRST_DEMO_ID};
 use crate::report::format;
@@ -83,6 +84,9 @@ pub(super) fn add_files(files: Vec<(String, File)>) {
 
 fn start_loading() {
     set_state("loading");
+    let (n, demo) = with(|a| (a.files.inputs.len(), a.files.demo_loaded));
+    a11y::announce(load_started(n, demo));
+    a11y::expect_report(Why::Load);
     // until the first file is read, the content area says what is happening
     if with(|a| a.shown.report.is_null()) {
         if let Some(content) = by_id("content") {
@@ -308,6 +312,8 @@ pub(super) fn load_demo() {
 
 pub(super) fn render_files() {
     let Some(list) = by_id("files") else { return };
+    // the list is one Tab stop (a roving tabindex: `a11y::wire_files`); rebuilt, it keeps the focus
+    let had_focus = a11y::has_focus(&list);
     clear(&list);
     let (inputs, lost) = with(|a| (a.files.states.clone(), a.files.lost.clone()));
     if let Some(summary) = by_id("files-summary") {
@@ -315,6 +321,7 @@ pub(super) fn render_files() {
     }
     for input in &inputs {
         let li = el("li", "file");
+        attr(&li, "data-id", &input.id.to_string());
         let head = el("div", "file-head");
         let name = input.name.as_str();
         let n = el_text("span", "file-name", name);
@@ -323,7 +330,9 @@ pub(super) fn render_files() {
         let rm = button("×", "icon-btn", "remove-input");
         attr(&rm, "data-id", &input.id.to_string());
         attr(&rm, "aria-label", &format!("Remove {name}"));
-        attr(&rm, "title", "Remove this file");
+        attr(&rm, "title", "Remove this file (Delete)");
+        // out of the Tab order: Delete on the focused item does the same
+        attr(&rm, "tabindex", "-1");
         append(&head, &rm);
         append(&li, &head);
         append(&li, &el_text("div", "file-meta", &file_meta(input)));
@@ -350,17 +359,19 @@ pub(super) fn render_files() {
         append(&list, &li);
     }
     // files chosen but not yet reported by the worker
-    let waiting: Vec<(String, f64)> = with(|a| {
+    let waiting: Vec<(u32, String, f64)> = with(|a| {
         let files = &a.files;
         let known = |id: u32| files.states.iter().any(|i| i.id == id);
-        files.inputs.iter().filter(|i| !known(i.id)).map(|i| (i.name.clone(), i.file.size())).collect()
+        files.inputs.iter().filter(|i| !known(i.id)).map(|i| (i.id, i.name.clone(), i.file.size())).collect()
     });
-    for (name, size) in waiting {
+    for (id, name, size) in waiting {
         let li = el("li", "file waiting");
+        attr(&li, "data-id", &id.to_string());
         let head = el("div", "file-head");
         append(&head, &el_text("span", "file-name", &name));
         append(&li, &head);
         append(&li, &el_text("div", "file-meta", &format!("{} · reading…", format::bytes(size))));
         append(&list, &li);
     }
+    a11y::files_rendered(&list, had_focus);
 }

@@ -16,7 +16,10 @@
 //! - `params.rs`: the filters and the parameters panel (with the price and alias tables)
 //! - `timeline.rs`: the drill-down into one attempt
 //! - `actions.rs`: clicks, shortcuts, exports, the theme, and the skeleton's listeners
+//! - `a11y.rs`: keyboard and screen readers — modal dialogs' focus, the files list as one Tab
+//!   stop, the skip link, the table of contents, the live region
 
+mod a11y;
 mod actions;
 mod brush;
 mod files;
@@ -47,6 +50,8 @@ struct App {
     controls: params::Controls,
     /// the banner's message, until dismissed or a new load starts
     last_error: Option<String>,
+    /// focus and the live region: dialogs open, the files list's Tab stop, what is to be said
+    a11y: a11y::A11y,
 }
 
 thread_local! {

@@ -115,6 +115,7 @@ pub(super) fn recompute() {
     let params = serde_json::to_string(&params).unwrap_or_default();
     if with(|a| !a.files.states.is_empty()) {
         set_state("loading");
+        super::a11y::expect_report(crate::page::a11y::Why::Recompute);
     }
     send(ToWorker::Compute(Compute { filters, params }));
 }

@@ -119,6 +119,7 @@ pub(super) fn on_report(r: ReportMessage<Js>) {
 }
 
 pub(super) fn show_empty() {
+    super::a11y::hide_toc();
     if let Some(e) = by_id("empty-state") {
         show(&e, true);
     }
@@ -313,8 +314,11 @@ fn run_steps(generation: u32, mut steps: Vec<Step>) {
         if let Some(p) = &perf {
             let _ = p.measure_with_start_mark("spyglass-draw", "spyglass-draw-start");
         }
+        // the contents list the sections drawn
+        super::a11y::build_toc();
         if with(|a| !a.link.busy) {
             set_state("ready");
+            super::a11y::report_drawn();
         }
     } else {
         later(0, move || run_steps(generation, steps));
@@ -420,7 +424,15 @@ fn render_overview(content: &Element, report: &Value) {
     card(&grid, "Errors", &n("error_events"), "error events");
     card(&grid, "Alerts", &n("alerts"), "");
     card(&grid, "Skipped lines", &n("skipped_lines"), &format!("{} duplicates", n("duplicate_lines")));
-    append(content, &grid);
+    // a section with a heading for screen readers' heading list and the contents' first link
+    let sec = el("section", "overview");
+    attr(&sec, "id", "section-overview");
+    attr(&sec, "aria-labelledby", "overview-title");
+    let h = el_text("h2", "visually-hidden", "Overview");
+    attr(&h, "id", "overview-title");
+    append(&sec, &h);
+    append(&sec, &grid);
+    append(content, &sec);
 }
 
 /// A section with nothing to show: every table empty, no scalar value.

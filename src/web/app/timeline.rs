@@ -15,7 +15,7 @@ pub(super) fn open_timeline(attempt: &str) {
     if let Some(t) = by_id("timeline-title") {
         t.set_text_content(Some(attempt));
     }
-    show(&panel, true);
+    super::a11y::open_dialog(&panel.id());
     send(ToWorker::Timeline(TimelineRequest { attempt: attempt.to_string() }));
 }
 
