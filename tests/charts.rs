@@ -570,7 +570,7 @@ fn summaries() {
         bars().summary(),
         "Bar chart of score (Model quality score): highest gpt-5-codex 0.734, lowest o3 -0.120, 5 groups."
     );
-    assert!(BarChart { bars: vec![], ..bars() }.summary().contains("no data"));
+    assert!(BarChart { bars: vec![], ..bars() }.summary().contains("nothing to chart"));
     assert_eq!(
         scatter().summary(),
         "Scatter chart of success rate against cost per success (USD) (Quality versus cost): 6 points; highest success rate is gpt-5-codex with 81% at cost per success (USD) $0.42."

@@ -57,7 +57,7 @@ impl BarChart {
         let bars = self.valid();
         let what = if self.value_label.is_empty() { "value" } else { &self.value_label };
         if bars.is_empty() {
-            return format!("Bar chart of {what} ({}): no data for the current filters.", self.title);
+            return format!("Bar chart of {what} ({}): nothing to chart in this view.", self.title);
         }
         let hi = bars.iter().fold(&bars[0], |a, b| if b.value > a.value { b } else { a });
         let lo = bars.iter().fold(&bars[0], |a, b| if b.value < a.value { b } else { a });
@@ -173,7 +173,7 @@ fn vertical<DB: DrawingBackend>(
         centres.push(cx.round() as i32);
         // hit region at least 6 px tall so that zero-height bars can be hovered
         let (ha, hb) = if yb - ya < 6 { ((ya + yb) / 2 - 3, (ya + yb) / 2 + 3) } else { (ya, yb) };
-        hits.push(f.hit(bx0, ha, bx1, hb, hit_label(chart, b)));
+        hits.push(f.hit(bx0, ha, bx1, hb, hit_label(chart, b)).named(b.name));
         if text_w(&b.label, f.small) <= slot * 0.98 {
             let t = Txt::new(f.small, theme.text);
             if b.value < 0.0 {
@@ -235,7 +235,7 @@ fn horizontal<DB: DrawingBackend>(
         let (xa, xb) = if xv == zero { (zero, zero + 1) } else { (xv.min(zero), xv.max(zero)) };
         fill_rect(area, (xa, by0, xb, by1), colour)?;
         let (ha, hb) = if xb - xa < 6 { ((xa + xb) / 2 - 3, (xa + xb) / 2 + 3) } else { (xa, xb) };
-        hits.push(f.hit(ha, by0, hb, by1, hit_label(chart, b)));
+        hits.push(f.hit(ha, by0, hb, by1, hit_label(chart, b)).named(b.name));
         let cyi = cy.round() as i32;
         if show_values && text_w(&b.label, f.small) + gap as f64 <= max_label {
             let t = Txt::new(f.small, theme.text);

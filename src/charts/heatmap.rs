@@ -36,7 +36,7 @@ impl Heatmap {
     pub fn summary(&self) -> String {
         if self.rows.is_empty() || self.cols.is_empty() || self.is_empty() {
             return format!(
-                "Heatmap of {} by {} ({}): no data for the current filters.",
+                "Heatmap of {} by {} ({}): nothing to chart in this view.",
                 self.row_label, self.col_label, self.title
             );
         }

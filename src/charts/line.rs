@@ -44,7 +44,7 @@ impl LineChart {
         let n_series = series.iter().filter(|s| !s.is_empty()).count();
         if n_series == 0 {
             return format!(
-                "Line chart of {} over time ({}): no data for the current filters.",
+                "Line chart of {} over time ({}): nothing to chart in this view.",
                 self.y_label, self.title
             );
         }
@@ -194,7 +194,7 @@ pub fn draw_line_chart<DB: DrawingBackend>(
                 circle(area, p, r, colour, None)?;
             }
             let label = format!("{} at {}: {}", s.name, fmt_time(t, off, TimeStyle::Full), (chart.y_format)(v));
-            hits.push(f.hit(p.0 - hr, p.1 - hr, p.0 + hr, p.1 + hr, label));
+            hits.push(f.hit(p.0 - hr, p.1 - hr, p.0 + hr, p.1 + hr, label).named(&s.name));
         }
     }
     let mr = f.px(6.0);

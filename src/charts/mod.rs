@@ -47,7 +47,7 @@ pub use scatter::draw_scatter_chart;
 pub use stacked::draw_stacked_bars;
 
 /// The message drawn in the middle of a chart that has nothing to show.
-pub const EMPTY_MESSAGE: &str = "No data for the current filters";
+pub const EMPTY_MESSAGE: &str = "Nothing to chart in this view";
 
 /// Colours and text settings of a chart.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,9 +101,18 @@ pub struct HitRegion {
     pub x1: i32,
     pub y1: i32,
     pub label: String,
+    /// the name (a model, an executor…) of the bar, point or series hit, where it is one: the
+    /// page filters by it on a click
+    pub name: Option<String>,
 }
 
 impl HitRegion {
+    /// The region of the thing named `name`.
+    pub fn named(mut self, name: &str) -> HitRegion {
+        self.name = Some(name.to_string());
+        self
+    }
+
     /// Whether the pixel (x, y) lies inside the region (edges included).
     pub fn contains(&self, x: i32, y: i32) -> bool {
         x >= self.x0 && x <= self.x1 && y >= self.y0 && y <= self.y1

@@ -43,7 +43,7 @@ impl ScatterChart {
         let pts = self.valid();
         if pts.is_empty() {
             return format!(
-                "Scatter chart of {} against {} ({}): no data for the current filters.",
+                "Scatter chart of {} against {} ({}): nothing to chart in this view.",
                 self.y_label, self.x_label, self.title
             );
         }
@@ -126,7 +126,7 @@ pub fn draw_scatter_chart<DB: DrawingBackend>(
         circle(area, c, r, colour, Some(theme.background))?;
         let label =
             format!("{name}: {} {}, {} {}", chart.x_label, (chart.x_format)(x), chart.y_label, (chart.y_format)(y));
-        hits.push(f.hit(c.0 - r - 3, c.1 - r - 3, c.0 + r + 3, c.1 + r + 3, label));
+        hits.push(f.hit(c.0 - r - 3, c.1 - r - 3, c.0 + r + 3, c.1 + r + 3, label).named(name));
     }
 
     // Point labels: first free spot of right, left, above, below; skipped if none is free.

@@ -46,7 +46,7 @@ impl StackedBars {
     /// One-sentence description for screen readers.
     pub fn summary(&self) -> String {
         if self.categories.is_empty() || self.is_empty() {
-            return format!("Stacked bar chart of {} ({}): no data for the current filters.", self.y_label, self.title);
+            return format!("Stacked bar chart of {} ({}): nothing to chart in this view.", self.y_label, self.title);
         }
         let totals: Vec<f64> = (0..self.categories.len())
             .map(|c| {
@@ -175,7 +175,7 @@ pub fn draw_stacked_bars<DB: DrawingBackend>(
             );
             let (ha, hb) =
                 if bot_y - top_y < 6 { ((top_y + bot_y) / 2 - 3, (top_y + bot_y) / 2 + 3) } else { (top_y, bot_y) };
-            hits.push(f.hit(bx0, ha, bx1, hb, label));
+            hits.push(f.hit(bx0, ha, bx1, hb, label).named(&chart.stacks[s].0));
         }
         // total above the stack (below it if the stack is only negative)
         let t = (chart.value_format)(total);

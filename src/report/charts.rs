@@ -182,6 +182,30 @@ enum Dimension {
     ExecutorVariant,
 }
 
+/// What a click on a named bar, point or series of a chart filters the report by (cross-filtering
+/// on the page): the charts of models or executors. Tasks are left out: the task filter matches
+/// a substring of ids and titles, so a task's bar would also select others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterBy {
+    Model,
+    Executor,
+}
+
+/// The filter a click on chart `chart_id` (`section.name`, as [`charts_from`] names it) sets, if
+/// any; the model scores' charts follow their grouping.
+pub fn filter_by(report: &Value, chart_id: &str) -> Option<FilterBy> {
+    match chart_id {
+        "model_scores.score" | "model_scores.quality_vs_cost" => match grouped_by(report) {
+            Dimension::Model => Some(FilterBy::Model),
+            Dimension::Executor => Some(FilterBy::Executor),
+            Dimension::ExecutorVariant => None,
+        },
+        "executors.success" | "executors.success_over_time" => Some(FilterBy::Executor),
+        "costs.cost_per_day" | "costs.tokens_per_day" => Some(FilterBy::Model),
+        _ => None,
+    }
+}
+
 /// What the model scores are grouped by.
 fn grouped_by(report: &Value) -> Dimension {
     match at(report, &["model_scores", "group_by"]).as_str() {
@@ -568,6 +592,34 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clicks_filter_by_the_charts_names_and_follow_the_grouping() {
+        let by = |group: &str| serde_json::json!({ "model_scores": { "group_by": group } });
+        assert_eq!(filter_by(&by("model"), "model_scores.score"), Some(FilterBy::Model));
+        assert_eq!(filter_by(&by("executor"), "model_scores.quality_vs_cost"), Some(FilterBy::Executor));
+        assert_eq!(filter_by(&by("executor_variant"), "model_scores.score"), None);
+        assert_eq!(filter_by(&by("model"), "executors.success_over_time"), Some(FilterBy::Executor));
+        assert_eq!(filter_by(&by("model"), "costs.tokens_per_day"), Some(FilterBy::Model));
+        assert_eq!(filter_by(&by("model"), "task_risk.risk"), None);
+        // every chart id it names is one the charts have
+        let ids = [
+            "model_scores.score",
+            "model_scores.quality_vs_cost",
+            "executors.success",
+            "executors.success_over_time",
+            "costs.cost_per_day",
+            "costs.tokens_per_day",
+        ];
+        let lines = include_str!("../../tests/e2e/fixtures/telemetry.jsonl");
+        let data = crate::dataset::Dataset::from_files([("t.jsonl", lines.as_bytes())]);
+        let report = crate::report::Report::compute(&data, &Default::default(), &Default::default());
+        let json: Value = serde_json::from_str(&report.to_json()).expect("the report is JSON");
+        for id in ids {
+            let (section, _) = id.split_once('.').unwrap_or_default();
+            assert!(charts_for(&json, section).iter().any(|c| c.id == id), "{id}");
+        }
+    }
 
     #[test]
     fn label_formats() {

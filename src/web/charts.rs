@@ -21,6 +21,8 @@ pub struct HitRegion {
     pub w: f64,
     pub h: f64,
     pub label: String,
+    /// the model or executor hit, where a click filters by it
+    pub name: Option<String>,
 }
 
 /// One chart of a section as the page lays it out.
@@ -138,6 +140,7 @@ pub fn draw_section_chart(
                 w: (h.x1 - h.x0) as f64,
                 h: (h.y1 - h.y0) as f64,
                 label: h.label,
+                name: h.name,
             })
             .collect(),
     )

@@ -397,6 +397,34 @@ test('tables show the key and the answers first; other columns, chart data and f
   await context.close();
 });
 
+test("clicking a model's bar filters by it (cross-filtering); its chip undoes it", async () => {
+  const { page, context } = await openPage();
+  await loadFiles(page, [fixture]);
+  const canvas = page.locator('#chart-model_scores\\.score');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  // find a bar by its tooltip, which says a click filters by its model
+  let at = null, tip = '';
+  for (let fy = 0.1; fy < 0.9 && !at; fy += 0.04) {
+    for (let fx = 0.3; fx < 0.9 && !at; fx += 0.1) {
+      await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy);
+      tip = (await page.isVisible('#tooltip')) ? await page.textContent('#tooltip') : '';
+      if (tip.includes('click to filter by this model')) at = [box.x + box.width * fx, box.y + box.height * fy];
+    }
+  }
+  assert(at, `a bar's tooltip offers the filter: ${tip}`);
+  const model = tip.slice(0, tip.indexOf(':'));
+  await page.mouse.click(at[0], at[1]);
+  await page.waitForFunction(() => document.body.dataset.state === 'ready' && document.querySelector('#filter-chips'));
+  const chips = await page.$$eval('#filter-chips .chip', (c) => c.map((x) => x.textContent));
+  assert(chips.length === 1 && chips[0].startsWith(`model ${model}`), `the click made a chip for ${model}: ${JSON.stringify(chips)}`);
+  assert((await exportJson(page)) === cliJson(fixture, ['--model', model]), `the export equals spyglass report --model ${model}`);
+  await page.click('#filter-chips button[data-action="remove-filter"]');
+  await page.waitForFunction(() => document.body.dataset.state === 'ready' && !document.querySelector('#filter-chips'));
+  assert((await exportJson(page)) === cliJson(fixture), 'the chip undoes it');
+  await context.close();
+});
+
 test('price table and category aliases are edited on the page and recompute without re-reading', async () => {
   const costs = path.join(here, 'fixtures', 'costs.jsonl');
   const { page, context, errors } = await openPage({ countMessages: true });
@@ -558,7 +586,9 @@ test('the timeline brush sets the time filter', async () => {
   await page.waitForFunction(() => [...document.querySelectorAll('#overview .card')].some((c) => c.querySelector('.card-label').textContent === 'Sessions' && c.querySelector('.card-value').textContent === '1'));
   const since = await page.inputValue('#filter-since');
   assert(since === '2026-02-09T00:00', `since set from the brush: ${since}`);
-  await page.mouse.move(box.x + 14, box.y + 40);
+  // the filter's chip now sits above the cards: the brush moved down
+  const moved = await page.locator('#chart-brush').boundingBox();
+  await page.mouse.move(moved.x + 14, moved.y + 40);
   await page.waitForSelector('#tooltip:not([hidden])');
   const tip = await page.textContent('#tooltip');
   assert(/2026-02-09: 1 session/.test(tip), `tooltip gives the exact value: ${tip}`);

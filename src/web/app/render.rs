@@ -333,12 +333,11 @@ fn render_chips(content: &Element) {
     }
     let bar = el("div", "chips");
     attr(&bar, "id", "filter-chips");
-    attr(&bar, "role", "list");
+    attr(&bar, "role", "group");
     attr(&bar, "aria-label", "Filters in force");
     append(&bar, &el_text("span", "muted small", "Filtered:"));
     for c in chips {
         let chip = el("span", "chip");
-        attr(&chip, "role", "listitem");
         append(&chip, &el_text("span", "", &c.label));
         let x = button("×", "chip-remove", "remove-filter");
         attr(&x, "data-filter", &c.key.attr());
