@@ -588,9 +588,9 @@ fn summaries() {
         "{s}"
     );
     assert!(s.contains("above budget $25.00"), "{s}");
-    assert!(Heatmap { values: vec![], ..heatmap() }.summary().contains("no data"));
-    assert!(LineChart { series: vec![], ..line() }.summary().contains("no data"));
-    assert!(StackedBars { categories: vec![], ..stacked() }.summary().contains("no data"));
+    assert!(Heatmap { values: vec![], ..heatmap() }.summary().contains("nothing to chart"));
+    assert!(LineChart { series: vec![], ..line() }.summary().contains("nothing to chart"));
+    assert!(StackedBars { categories: vec![], ..stacked() }.summary().contains("nothing to chart"));
 }
 
 #[test]
