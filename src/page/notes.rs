@@ -117,8 +117,14 @@ impl ReadEnd<'_> {
 
 /// The progress line while files are read.
 pub fn progress_text(p: &Progress) -> String {
-    let left =
-        if p.eta_s >= 1.0 { format!(", about {} left", format::duration_ms(p.eta_s * 1000.0)) } else { String::new() };
+    // the rate of the first tenths of a second says little (a 3 s load once said "2m 23s left"):
+    // the time left is given once a second of reading measured it
+    let read_s = if p.mb_per_s > 0.0 { p.done as f64 / 1e6 / p.mb_per_s } else { 0.0 };
+    let left = if p.eta_s >= 1.0 && read_s >= 1.0 {
+        format!(", about {} left", format::duration_ms(p.eta_s * 1000.0))
+    } else {
+        String::new()
+    };
     let inflated = if p.decompressed > 0 && p.decompressed > p.done {
         format!(" ({} decompressed)", format::bytes(p.decompressed as f64))
     } else {
@@ -328,7 +334,7 @@ mod tests {
             done: 50_000_000,
             total: 200_000_000,
             percent: 25.04,
-            mb_per_s: 99.6,
+            mb_per_s: 24.6,
             eta_s: 90.0,
             decompressed: 400_000_000,
             wasm_bytes: 0.0,
@@ -344,13 +350,16 @@ mod tests {
         let p = progress();
         assert_eq!(
             progress_text(&p),
-            "Reading big.jsonl.gz — 25 % of 200.0 MB at 100 MB/s, about 1m 30s left (400.0 MB decompressed)"
+            "Reading big.jsonl.gz — 25 % of 200.0 MB at 25 MB/s, about 1m 30s left (400.0 MB decompressed)"
         );
         assert_eq!(progress_width(&p), "25.0%");
         // under a second left, nothing inflated
         let p = Progress { eta_s: 0.5, decompressed: 50_000_000, percent: 100.2, ..progress() };
-        assert_eq!(progress_text(&p), "Reading big.jsonl.gz — 100 % of 200.0 MB at 100 MB/s");
+        assert_eq!(progress_text(&p), "Reading big.jsonl.gz — 100 % of 200.0 MB at 25 MB/s");
         assert_eq!(progress_width(&p), "100.0%");
+        // 2 MB read at 10 MB/s, 0.2 s: too early to say how long the rest takes
+        let p = Progress { done: 2_000_000, mb_per_s: 10.0, eta_s: 143.0, decompressed: 0, percent: 1.0, ..progress() };
+        assert_eq!(progress_text(&p), "Reading big.jsonl.gz — 1 % of 200.0 MB at 10 MB/s");
     }
 
     fn input(state: InputState, error: Option<&str>, sources: &[(&str, u64, u64)]) -> InputStatus {

@@ -10,8 +10,9 @@
 //! dollar: `$0.0605`); `since_ms`/`until_ms` → a timestamp; other `*_ms` → a duration (`250 ms`,
 //! `4.2 s`, `12m 05s`, `3h 20m`, `2d 4h`); `bytes` → `1.5 kB`; `utc_offset_minutes` →
 //! `UTC+02:00`; `score` and `w_*` → 3 decimals, `risk` → 1; any other integer grouped (`1,234,567`), a
-//! fraction with 3 decimals (1 from 100 up). Strings: timestamps as `2026-02-09 14:23:45.123Z`,
-//! flag codes as words. `null` reads `—`.
+//! fraction with 3 decimals (1 from 100 up). Strings: timestamps (UTC) as `2026-02-09 14:23`, with
+//! seconds only when they are not 0 (`2026-02-09 14:23:45`; milliseconds are for the attempt
+//! timeline alone), flag codes as words. `null` reads `—`.
 //!
 //! Negative numbers take the typographic minus `−` (U+2212), not the hyphen-minus `-`: it is as
 //! wide as `+` and a digit (signed columns line up), it reads as a minus, and a line never breaks
@@ -148,7 +149,7 @@ pub fn proportion(v: &Value, m: &impl Markup) -> String {
 /// A string of the field `key`: a timestamp with a space for the `T`, flag codes as words.
 fn string(key: &str, s: &str) -> String {
     if looks_like_time(s) {
-        time_text(s)
+        time_cell(s)
     } else if key == "flags" {
         s.replace('_', " ")
     } else {
@@ -171,6 +172,19 @@ pub fn looks_like_time(s: &str) -> bool {
 /// even when 0, so that a column of times lines up).
 pub fn time_text(s: &str) -> String {
     s.replacen('T', " ", 1)
+}
+
+/// A time in a table's cell: "2026-02-09T14:23:45.123Z" as "2026-02-09 14:23:45", to the minute
+/// when the seconds are 0 ("2026-02-09 14:23"); the milliseconds are dropped (the attempt
+/// timeline keeps them), the zone too (every time of a report is UTC).
+pub fn time_cell(s: &str) -> String {
+    let t = time_text(s);
+    let t = t.strip_suffix('Z').unwrap_or(&t);
+    let whole = t.split_once('.').map_or(t, |(w, _)| w);
+    match whole.strip_suffix(":00") {
+        Some(minute) if whole.len() == 19 => minute.to_string(),
+        _ => whole.to_string(),
+    }
 }
 
 /// A time on its own (a heading, a filter): as [`time_text`], without milliseconds that are 0.
@@ -211,7 +225,7 @@ pub fn number(key: &str, x: f64, float: bool) -> String {
     } else if is_usd(key) {
         usd(x)
     } else if key == "since_ms" || key == "until_ms" {
-        time_text(&format_iso_ms(x as i64))
+        time_cell(&format_iso_ms(x as i64))
     } else if key.ends_with("_ms") {
         duration_ms(x)
     } else if key == "utc_offset_minutes" {
@@ -308,6 +322,8 @@ pub fn duration_ms(ms: f64) -> String {
 
 /// `512 B`, `1.5 kB`, `12.3 MB`, `1.25 GB` (decimal units).
 pub fn bytes(n: f64) -> String {
+    // never "-0 B" (a size summed from nothing as a float, or a NaN from a missing one)
+    let n = if n.is_finite() && n > 0.0 { n } else { 0.0 };
     if n < 1e3 {
         format!("{n:.0} B")
     } else if n < 1e6 {
@@ -470,8 +486,13 @@ mod tests {
         assert_eq!(cell("duration_ms", &json!(437000)), "7m 17s");
         assert_eq!(cell("avg_duration_ms", &json!(604295.8)), "10m 04s");
         assert_eq!(cell("gap_ms", &json!(250)), "250 ms");
-        assert_eq!(cell("since_ms", &json!(0)), "1970-01-01 00:00:00.000Z");
-        assert_eq!(cell("until_ms", &json!(1770647025123_i64)), "2026-02-09 14:23:45.123Z");
+        assert_eq!(cell("since_ms", &json!(0)), "1970-01-01 00:00");
+        assert_eq!(cell("until_ms", &json!(1770647025123_i64)), "2026-02-09 14:23:45");
+        // a time in a cell: to the minute, seconds when not 0, no milliseconds
+        assert_eq!(cell("time", &json!("2026-02-09T14:00:00.000Z")), "2026-02-09 14:00");
+        assert_eq!(cell("time", &json!("2026-02-09T14:00:05.999Z")), "2026-02-09 14:00:05");
+        assert_eq!(cell("time", &json!("2026-02-09T14:00:00.250Z")), "2026-02-09 14:00");
+        assert_eq!(cell("time", &json!("2026-02-09T14:00:00Z")), "2026-02-09 14:00");
         assert_eq!(cell("utc_offset_minutes", &json!(120)), "UTC+02:00");
         assert_eq!(cell("utc_offset_minutes", &json!(0)), "UTC");
         assert_eq!(cell("bytes", &json!(102611)), "102.6 kB");
@@ -490,10 +511,10 @@ mod tests {
         assert_eq!(cell("ok", &json!(true)), "yes");
         assert_eq!(cell("files", &json!(["a", "b"])), "a, b");
         assert_eq!(cell("files", &json!([])), "none");
-        assert_eq!(cell("first_timestamp", &json!("2026-02-09T14:00:00.000Z")), "2026-02-09 14:00:00.000Z");
+        assert_eq!(cell("first_timestamp", &json!("2026-02-09T14:00:00.000Z")), "2026-02-09 14:00");
         assert_eq!(time_text_short("2026-02-09T14:00:00.000Z"), "2026-02-09 14:00:00Z");
         assert_eq!(time_text_short("2026-02-09T14:00:00.250Z"), "2026-02-09 14:00:00.250Z");
-        assert_eq!(cell("last_seen", &json!("2026-02-02T18:45:11.135Z")), "2026-02-02 18:45:11.135Z");
+        assert_eq!(cell("last_seen", &json!("2026-02-02T18:45:11.135Z")), "2026-02-02 18:45:11");
         assert_eq!(
             cell("flags", &json!(["high_retry_rate", "dominant_error_category"])),
             "high retry rate, dominant error category"

@@ -409,11 +409,11 @@ mod tests {
             lines(&out),
             vec![
                 "field            value",
-                "───────────────  ────────────────────────",
+                "───────────────  ────────────────",
                 "sessions         3",
                 "success rate     66.7 %",
                 "total cost       —",
-                "first timestamp  2026-02-09 09:00:00.000Z"
+                "first timestamp  2026-02-09 09:00"
             ]
         );
         assert_eq!(render(&r, "git", &TableOptions::default()).unwrap(), "no rows\n");

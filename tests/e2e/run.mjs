@@ -320,6 +320,12 @@ test('filter and weight changes update the figures', async () => {
   const params = path.join(work, 'params.json');
   fs.writeFileSync(params, JSON.stringify({ w_cost: 0.5 }));
   assert(JSON.stringify(json) === JSON.stringify(JSON.parse(cliJson(fixture, ['--executor', 'CODEX', '--params', params]))), 'same figures as the CLI with --params');
+  // a blank weight is refused in words, and nothing is recomputed
+  await page.fill('#param-w_cost', '');
+  await page.dispatchEvent('#param-w_cost', 'change');
+  const refused = await page.textContent('#param-error');
+  assert(refused === 'W cost needs a number (the default is 0.100).', `a blank weight is said plainly: ${refused}`);
+  assert(await page.$eval('#param-w_cost', (i) => i.classList.contains('invalid')), 'the input is marked');
   await page.fill('#filter-task', 'metrics');
   await page.waitForFunction(() => [...document.querySelectorAll('#overview .card')].some((c) => c.querySelector('.card-label').textContent === 'Sessions' && c.querySelector('.card-value').textContent === '0'));
   await context.close();

@@ -265,6 +265,16 @@ pub(super) fn on_param_change(target: &Element) {
         if choices_of(&key).is_some() {
             Value::String(raw)
         } else if raw.trim().is_empty() {
+            // blank: "none" where the parameter may be none, else the number it needs is said
+            let default = serde_json::to_value(Parameters::default()).unwrap_or(Value::Null)[&key].clone();
+            if !default.is_null() {
+                target.class_list().add_1("invalid").ok();
+                return param_error(&format!(
+                    "{} needs a number (the default is {}).",
+                    format::title(&key),
+                    format::cell(&key, &default)
+                ));
+            }
             Value::Null
         } else {
             match raw.trim().parse::<f64>() {
@@ -274,7 +284,7 @@ pub(super) fn on_param_change(target: &Element) {
                 Ok(x) => Value::from(x),
                 Err(_) => {
                     target.class_list().add_1("invalid").ok();
-                    return param_error(&format!("{}: not a number: {raw}", format::title(&key)));
+                    return param_error(&format!("{}: “{raw}” is not a number.", format::title(&key)));
                 }
             }
         }
