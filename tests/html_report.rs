@@ -293,12 +293,14 @@ fn every_section_every_chart_and_the_summary() {
         at = pos;
     }
 
-    // one <svg> per chart that has data, each in a figure with its summary as caption and label
+    // two <svg> per chart that has data (light, then dark for a dark system), each in a figure
+    // with its summary as caption and label
     let charts = drawn_charts(&report);
     assert!(charts.len() >= 8, "{} charts", charts.len());
-    assert_eq!(page.matches("<svg").count(), charts.len());
+    assert_eq!(page.matches("<svg").count(), 2 * charts.len());
+    assert_eq!(page.matches("<svg class=dark").count(), charts.len());
     assert_eq!(page.matches("<figure").count(), charts.len());
-    assert_eq!(page.matches("role=\"img\"").count(), charts.len());
+    assert_eq!(page.matches("role=\"img\"").count(), 2 * charts.len());
     for (id, summary) in &charts {
         let summary = html::esc(summary);
         assert!(
@@ -367,7 +369,7 @@ fn harmless_words_in_chart_labels_keep_the_charts() {
     let page = html::render(&report);
     let charts = drawn_charts(&report);
     assert!(charts.len() >= 10, "{} charts", charts.len());
-    assert_eq!(page.matches("<svg").count(), charts.len(), "every chart that has data is drawn");
+    assert_eq!(page.matches("<svg").count(), 2 * charts.len(), "every chart that has data is drawn");
     assert!(page.contains(">my-href-model<"), "the name as chart text");
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert_nothing_external_or_executable(&page);
@@ -478,7 +480,7 @@ fn an_empty_report_renders() {
     // guardrails always lists its three gaps (at 0); every other chart is empty, and an empty
     // chart is a line of text, not a box
     assert_eq!(drawn_charts(&report).len(), 1);
-    assert_eq!(page.matches("<svg").count(), 1);
+    assert_eq!(page.matches("<svg").count(), 2);
     assert!(page.contains("no data to show"));
     assert_nothing_external_or_executable(&page);
 }

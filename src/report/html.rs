@@ -342,10 +342,16 @@ fn tag_end(svg: &str, mut at: usize, closing: bool) -> Option<usize> {
     }
 }
 
+/// The chart as inline SVG in both themes, the dark one shown when the reader's system is dark
+/// (the report's CSS): a chart drawn once on white stayed a white box on a dark page.
+fn chart_svgs(chart: &super::charts::Chart) -> Result<String, ChartError> {
+    Ok(format!("{}{}", chart_svg(chart, &Theme::light(), "")?, chart_svg(chart, &Theme::dark(), " class=dark")?))
+}
+
 /// The chart as inline SVG that scales to the page: no fixed size, no namespace URL (inline SVG
 /// in HTML needs none), with its summary as accessible label.
-fn chart_svg(chart: &super::charts::Chart) -> Result<String, ChartError> {
-    let (svg, _) = to_svg(CHART_W, CHART_H, |a| chart.draw(a, &Theme::light()))?;
+fn chart_svg(chart: &super::charts::Chart, theme: &Theme, class: &str) -> Result<String, ChartError> {
+    let (svg, _) = to_svg(CHART_W, CHART_H, |a| chart.draw(a, theme))?;
     if !svg_is_clean(&svg) {
         return Err(ChartError::UnexpectedMarkup);
     }
@@ -368,7 +374,7 @@ fn chart_svg(chart: &super::charts::Chart) -> Result<String, ChartError> {
     }
     body_out.push_str(rest);
     Ok(format!(
-        "<svg viewBox=\"0 0 {CHART_W} {CHART_H}\" role=\"img\" aria-label=\"{}\">{}",
+        "<svg{class} viewBox=\"0 0 {CHART_W} {CHART_H}\" role=\"img\" aria-label=\"{}\">{}",
         esc(&chart.summary()),
         body_out.trim_start()
     ))
@@ -405,6 +411,8 @@ figure{margin:14px 0;max-width:960px}
 .tb{min-width:0;max-width:100%}
 .tb .tw{min-width:0}
 figure svg{display:block;width:100%;height:auto;background:#fff;border:1px solid var(--line);border-radius:6px}
+figure svg.dark{display:none;background:#1e1e1e}
+@media (prefers-color-scheme:dark){figure svg:not(.dark){display:none}figure svg.dark{display:block}}
 figcaption{color:var(--muted);font-size:13px;margin-top:4px}
 .tw{display:inline-block;max-width:100%;min-width:min(100%,560px);vertical-align:top;overflow-x:auto;margin:4px 0 6px;border:1px solid var(--line);border-radius:6px}
 .tw.long{max-height:34em;overflow-y:auto}
@@ -565,7 +573,7 @@ pub fn render(report: &Report) -> String {
         }
         let _ = write!(o, "<p class=explain>{}</p>", esc(&section_text(sec, params)));
         for c in charts_for(&value, sec) {
-            match chart_svg(&c.chart) {
+            match chart_svgs(&c.chart) {
                 // a chart with nothing to draw takes a line, not a 420-pixel box
                 Ok(svg) if svg.contains(EMPTY_MESSAGE) => {
                     let _ = write!(o, "<p class=empty>Chart “{}”: no data to show.</p>", esc(c.chart.title()));
