@@ -1172,6 +1172,8 @@ for (const [width, height] of [[390, 844], [800, 900]]) {
     assert(widths[2].length === 0, `charts within the screen: ${JSON.stringify(widths[2])}`);
     for (const theme of ['light', 'dark']) {
       if (theme === 'dark') { await page.keyboard.press('t'); await page.waitForTimeout(400); }
+      await page.evaluate(() => scrollTo(0, 0));
+      await page.waitForTimeout(200);
       await page.screenshot({ path: path.join(out, `narrow-${width}-${theme}.png`) });
       await page.screenshot({ path: path.join(out, `narrow-${width}-${theme}-full.png`), fullPage: true });
       // a few sections up close: axis titles and labels whole at this width
