@@ -1154,7 +1154,7 @@ test('the contents list the sections, follow the scroll and jump to a section', 
 
 for (const [width, height] of [[390, 844], [800, 900]]) {
   test(`a narrow window (${width} px): figures first, filters in a slide-over, actions in a menu, nothing wider than the screen`, async () => {
-    const { page, context, errors } = await openPage({ viewport: { width, height } });
+    const { page, context, errors } = await openPage({ viewport: { width, height }, axe: true });
     await page.click('.drop-actions button[data-action="demo"]');
     await waitState(page, 'ready', 120000);
     // the header: compact, and not pinned on a phone
@@ -1198,6 +1198,8 @@ for (const [width, height] of [[390, 844], [800, 900]]) {
     const box = await page.$eval('#sidebar', (d) => d.getBoundingClientRect().right);
     assert(box <= width, `the slide-over within the screen: ${box}`);
     await page.screenshot({ path: path.join(out, `narrow-${width}-filters.png`) });
+    const found = await axeViolations(page);
+    assert(found.length === 0, `axe, the slide-over open: ${found.join(' ‖ ')}`);
     for (const key of ['Shift+Tab', 'Shift+Tab', 'Tab', 'Tab', 'Tab']) {
       await page.keyboard.press(key);
       assert(await inSlide(), `${key} keeps the focus in the slide-over`);
@@ -1223,6 +1225,8 @@ for (const [width, height] of [[390, 844], [800, 900]]) {
     await page.click('#menu-toggle');
     assert(await page.getAttribute('#menu-toggle', 'aria-expanded') === 'true' && await page.isVisible('#export-json'), 'the menu opens');
     await page.screenshot({ path: path.join(out, `narrow-${width}-menu.png`) });
+    const inMenu = await axeViolations(page);
+    assert(inMenu.length === 0, `axe, the menu open: ${inMenu.join(' ‖ ')}`);
     await page.keyboard.press('Escape');
     assert(!(await page.isVisible('#export-json')) && await page.evaluate(() => document.activeElement.id === 'menu-toggle'), 'Esc closes the menu, the focus on its button');
     await page.click('#menu-toggle');
