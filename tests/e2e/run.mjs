@@ -1178,8 +1178,8 @@ for (const [width, height] of [[390, 844], [800, 900]]) {
       await page.screenshot({ path: path.join(out, `narrow-${width}-${theme}-full.png`), fullPage: true });
       // a few sections up close: axis titles and labels whole at this width
       if (theme === 'light') {
-        for (const id of ['model_scores', 'provider_heatmap', 'costs']) {
-          const sec = page.locator(`#section-${id} .charts`);
+        for (const id of ['model_scores', 'provider_heatmap', 'costs', 'task_risk', 'overview']) {
+          const sec = page.locator(`#section-${id} .charts, #section-${id}:not(:has(.charts))`).first();
           if (await sec.count()) await sec.screenshot({ path: path.join(out, `narrow-${width}-${id}.png`) });
         }
       }
