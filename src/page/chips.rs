@@ -88,6 +88,15 @@ pub fn any(filters: &Filters) -> bool {
     !chips(filters).is_empty()
 }
 
+/// The narrow page's button to the filters slide-over: "Filters", or "Filters (2)" with two
+/// chips in force (the count is the chips', so the button and the chips never disagree).
+pub fn toggle_label(filters: &Filters) -> String {
+    match chips(filters).len() {
+        0 => "Filters".to_string(),
+        n => format!("Filters ({n})"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +110,14 @@ mod tests {
             models: vec!["gpt-5-codex".into()],
             task: Some(" login ".into()),
         }
+    }
+
+    #[test]
+    fn the_toggle_counts_the_chips() {
+        assert_eq!(toggle_label(&Filters::default()), "Filters");
+        assert_eq!(toggle_label(&all_set()), "Filters (6)");
+        let one = Filters { executors: vec!["CODEX".into()], ..Filters::default() };
+        assert_eq!(toggle_label(&one), "Filters (1)");
     }
 
     #[test]

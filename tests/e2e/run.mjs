@@ -1158,6 +1158,92 @@ test('the contents list the sections, follow the scroll and jump to a section', 
   await context.close();
 });
 
+for (const [width, height] of [[390, 844], [800, 900]]) {
+  test(`a narrow window (${width} px): figures first, filters in a slide-over, actions in a menu, nothing wider than the screen`, async () => {
+    const { page, context, errors } = await openPage({ viewport: { width, height }, axe: true });
+    await page.click('.drop-actions button[data-action="demo"]');
+    await waitState(page, 'ready', 120000);
+    // the header: compact, and not pinned on a phone
+    const header = await page.$eval('header.top', (h) => [h.getBoundingClientRect().height, getComputedStyle(h).position]);
+    assert(header[0] < height * 0.1, `the header takes under 10 % of the screen: ${header[0]} px`);
+    if (width < 600) assert(header[1] !== 'sticky', `the header scrolls away on a phone: ${header[1]}`);
+    assert(!(await page.isVisible('.sidebar')) && !(await page.isVisible('#export-json')), 'the sidebar and the actions are out of the way');
+    const top = await page.$eval('#overview .card', (c) => c.getBoundingClientRect().top);
+    assert(top < height * 0.6, `the first overview card is on the first screen: ${top} of ${height}`);
+    // nothing wider than the screen: no sideways scroll, every chart within the width
+    await page.evaluate(() => document.querySelectorAll('.section').forEach((s) => { s.style.contentVisibility = 'visible'; }));
+    const widths = await page.evaluate(() => [document.scrollingElement.scrollWidth, innerWidth,
+      [...document.querySelectorAll('canvas')].map((c) => [c.id, Math.round(c.getBoundingClientRect().right)]).filter(([, r]) => r > innerWidth)]);
+    assert(widths[0] <= widths[1], `no horizontal scroll: ${widths[0]} > ${widths[1]}`);
+    assert(widths[2].length === 0, `charts within the screen: ${JSON.stringify(widths[2])}`);
+    for (const theme of ['light', 'dark']) {
+      if (theme === 'dark') { await page.keyboard.press('t'); await page.waitForTimeout(400); }
+      await page.evaluate(() => scrollTo(0, 0));
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: path.join(out, `narrow-${width}-${theme}.png`) });
+      await page.screenshot({ path: path.join(out, `narrow-${width}-${theme}-full.png`), fullPage: true });
+      // a few sections up close: axis titles and labels whole at this width
+      if (theme === 'light') {
+        for (const id of ['model_scores', 'provider_heatmap', 'costs', 'task_risk', 'overview']) {
+          const sec = page.locator(`#section-${id} .charts, #section-${id}:not(:has(.charts))`).first();
+          if (await sec.count()) await sec.screenshot({ path: path.join(out, `narrow-${width}-${id}.png`) });
+        }
+      }
+    }
+    await page.keyboard.press('t');
+    // the Filters button opens the slide-over, a modal dialog with the focus in it
+    await page.evaluate(() => scrollTo(0, 0));
+    assert((await page.textContent('#filters-toggle')).trim() === 'Filters', 'no filter in force: "Filters"');
+    await page.focus('#filters-toggle');
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(300);
+    const inSlide = () => page.evaluate(() => document.getElementById('sidebar').contains(document.activeElement));
+    const attrs = await page.$eval('#sidebar', (d) => [d.getAttribute('role'), d.getAttribute('aria-modal'), document.getElementById(d.getAttribute('aria-labelledby'))?.textContent]);
+    assert(JSON.stringify(attrs) === '["dialog","true","Filters and parameters"]', `a labelled modal dialog: ${attrs}`);
+    assert(await page.isVisible('#filter-executors') && await inSlide(), 'the slide-over shows the filters, the focus in it');
+    const box = await page.$eval('#sidebar', (d) => d.getBoundingClientRect().right);
+    assert(box <= width, `the slide-over within the screen: ${box}`);
+    await page.screenshot({ path: path.join(out, `narrow-${width}-filters.png`) });
+    const found = await axeViolations(page);
+    assert(found.length === 0, `axe, the slide-over open: ${found.join(' ‖ ')}`);
+    for (const key of ['Shift+Tab', 'Shift+Tab', 'Tab', 'Tab', 'Tab']) {
+      await page.keyboard.press(key);
+      assert(await inSlide(), `${key} keeps the focus in the slide-over`);
+    }
+    // an executor chosen in it: recomputed, a chip, the button counts it
+    const exec = await page.$eval('#filter-executors option', (o) => o.value);
+    await page.selectOption('#filter-executors', [exec]);
+    await waitState(page, 'ready');
+    assert((await page.textContent('#filter-chips')).includes(`executor ${exec}`), 'the executor chosen is a chip');
+    assert((await page.textContent('#filters-toggle')).trim() === 'Filters (1)', `the button counts it: ${await page.textContent('#filters-toggle')}`);
+    await page.focus('#filter-executors');
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(300);
+    assert(!(await page.isVisible('#filter-executors')), 'Esc closes the slide-over');
+    assert(await page.evaluate(() => document.activeElement.id === 'filters-toggle'), 'the focus is back on the Filters button');
+    // the backdrop closes it too
+    await page.click('#filters-toggle');
+    await page.waitForTimeout(300);
+    await page.mouse.click(width - 10, height / 2);
+    await page.waitForTimeout(300);
+    assert(!(await page.isVisible('#filter-executors')), 'a click on the backdrop closes the slide-over');
+    // the actions menu: a disclosure, Esc closes it, its Export JSON downloads
+    await page.click('#menu-toggle');
+    assert(await page.getAttribute('#menu-toggle', 'aria-expanded') === 'true' && await page.isVisible('#export-json'), 'the menu opens');
+    await page.screenshot({ path: path.join(out, `narrow-${width}-menu.png`) });
+    const inMenu = await axeViolations(page);
+    assert(inMenu.length === 0, `axe, the menu open: ${inMenu.join(' ‖ ')}`);
+    await page.keyboard.press('Escape');
+    assert(!(await page.isVisible('#export-json')) && await page.evaluate(() => document.activeElement.id === 'menu-toggle'), 'Esc closes the menu, the focus on its button');
+    await page.click('#menu-toggle');
+    const json = JSON.parse(await exportJson(page));
+    assert(json.summary && json.parameters, 'Export JSON from the menu downloads the report');
+    assert(await page.getAttribute('#menu-toggle', 'aria-expanded') === 'false', 'the menu closes after its action');
+    assert(errors.length === 0, `no page errors: ${errors.join(' | ')}`);
+    await context.close();
+  });
+}
+
 test('the demo button generates data in the worker', async () => {
   const { page, context, requests } = await openPage();
   await page.click('.drop-actions button[data-action="demo"]');

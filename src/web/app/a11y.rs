@@ -65,7 +65,7 @@ pub(super) fn open_dialog(id: &str) {
             None => open.push(Opened { id: id.to_string(), opener, again }),
         }
     });
-    show(&dialog, true);
+    set_shown(&dialog, true);
     if let Some(first) = focusables(&dialog).into_iter().next() {
         let _ = first.focus();
     }
@@ -74,7 +74,7 @@ pub(super) fn open_dialog(id: &str) {
 /// Closes a dialog and gives the focus back to its opener (or to the same row rendered anew).
 pub(super) fn close_dialog(id: &str) {
     if let Some(d) = by_id(id) {
-        show(&d, false);
+        set_shown(&d, false);
     }
     let Some(closed) = with(|a| {
         let open = &mut a.a11y.dialogs;
@@ -100,6 +100,75 @@ pub(super) fn close_top_dialog() -> bool {
         }
         None => false,
     }
+}
+
+/// Shows or hides a dialog. The sidebar is one only below 900 px, where it slides over the report
+/// (class `open`, with its backdrop); above, it is the page's side column and always shown, so it
+/// takes the dialog's role and name only while open.
+fn set_shown(dialog: &Element, open: bool) {
+    if dialog.id() != "sidebar" {
+        show(dialog, open);
+        return;
+    }
+    let _ = dialog.class_list().toggle_with_force("open", open);
+    if open {
+        attr(dialog, "role", "dialog");
+        attr(dialog, "aria-modal", "true");
+        attr(dialog, "aria-labelledby", "sidebar-title");
+    } else {
+        for a in ["role", "aria-modal", "aria-labelledby"] {
+            let _ = dialog.remove_attribute(a);
+        }
+    }
+    if let Some(b) = by_id("sidebar-backdrop") {
+        show(&b, open);
+    }
+    if let Some(t) = by_id("filters-toggle") {
+        attr(&t, "aria-expanded", if open { "true" } else { "false" });
+    }
+}
+
+/// Whether the page is laid out for a narrow window (the sidebar a slide-over, the actions a menu;
+/// the breakpoint is `www/style.css`'s).
+pub(super) fn narrow() -> bool {
+    web_sys::window().and_then(|w| w.match_media(NARROW).ok().flatten()).is_some_and(|m| m.matches())
+}
+
+pub(super) const NARROW: &str = "(max-width: 900px)";
+
+// ---- the actions menu (below 900 px) -----------------------------------------------------------
+
+/// Whether the actions menu is open (its button's `aria-expanded`).
+pub(super) fn menu_open() -> bool {
+    by_id("menu-toggle").and_then(|t| t.get_attribute("aria-expanded")).as_deref() == Some("true")
+}
+
+/// Opens or closes the actions menu (a disclosure: the header's `#actions` shown as a popup, the
+/// same buttons, so their ids and `data-action`s stay as they are). Opened, the focus goes to its
+/// first button; closed with `focus_back`, to the menu button.
+pub(super) fn set_menu(open: bool, focus_back: bool) {
+    let (Some(toggle), Some(menu)) = (by_id("menu-toggle"), by_id("actions")) else { return };
+    attr(&toggle, "aria-expanded", if open { "true" } else { "false" });
+    let _ = menu.class_list().toggle_with_force("open", open);
+    if open {
+        if let Some(first) = focusables(&menu).into_iter().next() {
+            let _ = first.focus();
+        }
+    } else if focus_back {
+        let _ = toggle.focus();
+    }
+}
+
+/// The focus left the menu and its button (Tab past it, a click elsewhere): it closes.
+pub(super) fn wire_menu() {
+    let Some(header) = document().query_selector("header.top").ok().flatten() else { return };
+    listen(&header, "focusout", |e: web_sys::FocusEvent| {
+        let to = e.related_target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+        let inside = |id: &str| by_id(id).is_some_and(|x| to.as_ref().is_some_and(|n| x.contains(Some(n))));
+        if menu_open() && to.is_some() && !inside("actions") && !inside("menu-toggle") {
+            set_menu(false, false);
+        }
+    });
 }
 
 pub(super) fn dialog_open(id: &str) -> bool {

@@ -59,6 +59,13 @@ fn on_action(target: &Element) {
         "export-html" => send(ToWorker::Html),
         "theme" => toggle_theme(),
         "help" => toggle_help(true),
+        // below 900 px: the sidebar as a slide-over, the header's actions as a menu
+        "filters" => open_dialog("sidebar"),
+        "close-filters" => close_dialog("sidebar"),
+        "menu" => {
+            let open = !a11y::menu_open();
+            a11y::set_menu(open, !open);
+        }
         // the dialog the close button is in
         "close" => {
             if let Ok(Some(d)) = target.closest("[role=dialog]") {
@@ -162,6 +169,16 @@ pub(super) fn wire_skeleton() {
             toggle_help(false);
             return;
         }
+        // a click in the open actions menu closes it (the focus back on its button, so that a
+        // dialog opened from the menu gives it back there); a click elsewhere just closes it
+        if a11y::menu_open() {
+            let within = |id: &str| by_id(id).is_some_and(|m| m.contains(Some(&t)));
+            if within("actions") {
+                a11y::set_menu(false, true);
+            } else if !within("menu-toggle") {
+                a11y::set_menu(false, false);
+            }
+        }
         if let Ok(Some(a)) = t.closest("[data-action]") {
             // the skip link and the contents' links move the focus themselves (no #fragment)
             if a.tag_name() == "A" {
@@ -224,6 +241,18 @@ pub(super) fn wire_skeleton() {
     // the contents mark the section in view
     listen(&win, "scroll", |_: web_sys::Event| a11y::on_scroll());
     a11y::watch_header();
+    a11y::wire_menu();
+    // widened past the breakpoint: the slide-over and the menu are the page's columns again
+    if let Some(mq) = win.match_media(a11y::NARROW).ok().flatten() {
+        listen(&mq, "change", |_: web_sys::Event| {
+            if !a11y::narrow() {
+                if dialog_open("sidebar") {
+                    close_dialog("sidebar");
+                }
+                a11y::set_menu(false, false);
+            }
+        });
+    }
     if let Some(p) = by_id("params") {
         listen(&p, "change", |e: web_sys::Event| {
             if let Some(t) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) {
@@ -245,6 +274,10 @@ pub(super) fn wire_skeleton() {
             if close_top_dialog() {
                 return;
             }
+            if a11y::menu_open() {
+                a11y::set_menu(false, true);
+                return;
+            }
             if typing {
                 if let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
                     let _ = t.blur();
@@ -263,6 +296,10 @@ pub(super) fn wire_skeleton() {
             "?" => toggle_help(!dialog_open("help-dialog")),
             "/" => {
                 e.prevent_default();
+                // a narrow window: the search is in the slide-over
+                if a11y::narrow() && !dialog_open("sidebar") {
+                    open_dialog("sidebar");
+                }
                 if let Some(t) = by_id("filter-task") {
                     let _ = t.focus();
                 }

@@ -113,11 +113,19 @@ pub(super) fn recompute() {
         a.controls.params.clone()
     });
     let params = serde_json::to_string(&params).unwrap_or_default();
+    filters_toggle_label();
     if with(|a| !a.files.states.is_empty()) {
         set_state("loading");
         super::a11y::expect_report(crate::page::a11y::Why::Recompute);
     }
     send(ToWorker::Compute(Compute { filters, params }));
+}
+
+/// The narrow page's Filters button counts the filters in force (`page::chips::toggle_label`).
+pub(super) fn filters_toggle_label() {
+    if let Some(t) = by_id("filters-toggle") {
+        t.set_text_content(Some(&with(|a| crate::page::chips::toggle_label(&a.controls.filters))));
+    }
 }
 
 /// Parameters shown first; the rest sit under "More thresholds".

@@ -327,6 +327,7 @@ fn run_steps(generation: u32, mut steps: Vec<Step>) {
 
 /// The filters in force, one removable chip each (none: nothing is shown).
 fn render_chips(content: &Element) {
+    super::params::filters_toggle_label();
     let chips = with(|a| chips(&a.controls.filters));
     if chips.is_empty() {
         return;
