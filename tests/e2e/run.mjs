@@ -1337,6 +1337,14 @@ for (const t of selected) {
 }
 await browser.close();
 server.close();
+// the screenshots the tests took, on one page to look through (out/gallery.html)
+const shots = fs.readdirSync(out).filter((f) => f.endsWith('.png')).sort();
+const escape = (t) => t.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+fs.writeFileSync(path.join(out, 'gallery.html'), `<!doctype html><meta charset=utf-8><title>Spyglass e2e screenshots</title>
+<style>body{font:14px system-ui;margin:20px;background:#f4f5f7}figure{display:inline-block;vertical-align:top;margin:0 14px 18px 0;max-width:640px}img{max-width:640px;border:1px solid #ccc;background:#fff}figcaption{font-weight:600}</style>
+<h1>Spyglass e2e screenshots (${new Date().toISOString().slice(0, 16)} UTC, ${shots.length})</h1>
+${shots.map((f) => `<figure><figcaption>${escape(f)}</figcaption><a href="${escape(f)}"><img loading=lazy src="${escape(f)}" alt="${escape(f)}"></a></figure>`).join('\n')}
+`);
 if (only) console.log(`(--only ${only}: ${tests.length - selected.length} other tests not selected)`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed ? 1 : 0);
