@@ -325,6 +325,24 @@ fn scatter_edge_cases() {
     assert!(shown < 30, "{shown}");
 }
 
+#[test]
+fn a_scatter_names_what_it_could_not_plot() {
+    let c = ScatterChart { not_plotted: vec!["claude-sonnet-4".into()], ..scatter() };
+    let (svg, _) = render(W, H, |a| draw_scatter_chart(a, &c, &Theme::light()));
+    assert!(
+        texts(&svg).iter().any(|t| t.ends_with("· not plotted (a value unknown): claude-sonnet-4")),
+        "{:?}",
+        texts(&svg)
+    );
+    assert!(c.summary().ends_with(" Not plotted (a value unknown): claude-sonnet-4."), "{}", c.summary());
+    // more than three: the first three named, the rest counted
+    let many = ScatterChart { not_plotted: (1..=5).map(|i| format!("t{i}")).collect(), ..scatter() };
+    assert_eq!(many.not_plotted_note(), "not plotted (a value unknown): t1, t2, t3 +2 more");
+    // every point plotted: the axis title alone
+    assert_eq!(scatter().not_plotted_note(), "");
+    assert!(!scatter().summary().contains("plotted"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // heatmap
 

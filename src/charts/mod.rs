@@ -146,6 +146,9 @@ pub struct ScatterChart {
     pub y_format: fn(f64) -> String,
     /// One per point when the points are names with colours of their own; empty: all blue.
     pub hues: Vec<Hue>,
+    /// the names that could not be plotted (a value unknown), said under the x axis and in the
+    /// summary rather than silently missing
+    pub not_plotted: Vec<String>,
 }
 
 /// A matrix of values, printed inside the cells.

@@ -38,8 +38,28 @@ impl ScatterChart {
             .collect()
     }
 
+    /// "not plotted (a value unknown): a, b, c +2 more", or "" when every name is plotted.
+    pub fn not_plotted_note(&self) -> String {
+        const NAMED: usize = 3;
+        if self.not_plotted.is_empty() {
+            return String::new();
+        }
+        let names: Vec<&str> = self.not_plotted.iter().take(NAMED).map(String::as_str).collect();
+        let more = self.not_plotted.len().saturating_sub(NAMED);
+        let more = if more > 0 { format!(" +{more} more") } else { String::new() };
+        format!("not plotted (a value unknown): {}{more}", names.join(", "))
+    }
+
     /// One-sentence description for screen readers.
     pub fn summary(&self) -> String {
+        let note = match self.not_plotted_note() {
+            n if n.is_empty() => n,
+            n => format!(" {}{}.", n[..1].to_uppercase(), &n[1..]),
+        };
+        format!("{}{note}", self.summary_of_points())
+    }
+
+    fn summary_of_points(&self) -> String {
         let pts = self.valid();
         if pts.is_empty() {
             return format!(
@@ -116,7 +136,11 @@ pub fn draw_scatter_chart<DB: DrawingBackend>(
     draw_value_axis_bottom(area, theme, &f, plot, &xs, &xticks, &xlabels)?;
     draw_axis_lines(area, theme, plot)?;
     draw_y_title(area, theme, &f, f.pad + f.line_h(f.font) / 2, plot, &chart.y_label)?;
-    draw_x_title(area, theme, &f, plot.y1 + gap * 2 + f.line_h(f.small), plot, &chart.x_label)?;
+    let x_title = match chart.not_plotted_note() {
+        n if n.is_empty() => chart.x_label.clone(),
+        n => format!("{} · {n}", chart.x_label),
+    };
+    draw_x_title(area, theme, &f, plot.y1 + gap * 2 + f.line_h(f.small), plot, &x_title)?;
 
     let r = f.px(5.0);
     let centres: Vec<(i32, i32)> = pts.iter().map(|&(_, x, y, _)| (xs.map(x), ys.map(y))).collect();

@@ -235,6 +235,23 @@ fn hues<S: AsRef<str>>(colours: &NameColours, names: impl IntoIterator<Item = S>
     names.into_iter().map(|n| colours.hue(n.as_ref())).collect()
 }
 
+/// A scatter's points (name, x, y) from rows, and the names of the rows with x or y unknown.
+fn points_of<'a>(
+    rows: impl Iterator<Item = Cow<'a, Value>>,
+    name_key: &str,
+    x_key: &str,
+    y_key: &str,
+) -> (Vec<(String, f64, f64)>, Vec<String>) {
+    let (mut points, mut missing) = (vec![], vec![]);
+    for r in rows {
+        match (num(&r, x_key), num(&r, y_key)) {
+            (Some(x), Some(y)) => points.push((text(&r, name_key), x, y)),
+            _ => missing.push(text(&r, name_key)),
+        }
+    }
+    (points, missing)
+}
+
 fn bars<'a>(
     title: &str,
     value_label: &str,
@@ -306,10 +323,8 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
                     Some(&colours),
                 ),
             });
-            let points: Vec<(String, f64, f64)> = src
-                .rows("model_scores", "scatter")
-                .filter_map(|r| Some((text(&r, "key"), num(&r, "cost_per_success")?, num(&r, "success_rate")?)))
-                .collect();
+            let (points, not_plotted) =
+                points_of(src.rows("model_scores", "scatter"), "key", "cost_per_success", "success_rate");
             let hues = hues(&colours, points.iter().map(|p| &p.0));
             out.push(SectionChart {
                 id: id("quality_vs_cost"),
@@ -321,6 +336,7 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
                     x_format: fmt_usd,
                     y_format: fmt_pct,
                     hues,
+                    not_plotted,
                 }),
             });
         }
@@ -567,10 +583,7 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
             });
         }
         "git" => {
-            let points = src
-                .rows("git", "scope")
-                .filter_map(|r| Some((text(&r, "task_id"), num(&r, "attempts")?, num(&r, "lines_changed")?)))
-                .collect();
+            let (points, not_plotted) = points_of(src.rows("git", "scope"), "task_id", "attempts", "lines_changed");
             out.push(SectionChart {
                 id: id("scope"),
                 chart: Chart::Scatter(ScatterChart {
@@ -581,6 +594,7 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
                     x_format: fmt_count,
                     y_format: fmt_count,
                     hues: vec![],
+                    not_plotted,
                 }),
             });
         }
@@ -618,6 +632,16 @@ mod tests {
         for id in ids {
             let (section, _) = id.split_once('.').unwrap_or_default();
             assert!(charts_for(&json, section).iter().any(|c| c.id == id), "{id}");
+        }
+        // the fixture's claude-sonnet-4 never succeeded: no cost per success, so not plotted —
+        // and said, not silently missing
+        let scatter = charts_for(&json, "model_scores").into_iter().find(|c| c.id == "model_scores.quality_vs_cost");
+        match scatter.map(|c| c.chart) {
+            Some(Chart::Scatter(s)) => {
+                assert_eq!(s.not_plotted, ["claude-sonnet-4"]);
+                assert_eq!(s.points.len(), 2);
+            }
+            _ => panic!("no quality-versus-cost scatter"),
         }
     }
 

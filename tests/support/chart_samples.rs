@@ -56,6 +56,7 @@ pub fn bars_horizontal() -> BarChart {
 
 pub fn scatter() -> ScatterChart {
     ScatterChart {
+        not_plotted: vec![],
         title: "Quality versus cost".into(),
         x_label: "cost per success (USD)".into(),
         y_label: "success rate".into(),
