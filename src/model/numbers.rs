@@ -24,3 +24,8 @@ pub fn grouped(x: f64, decimals: usize) -> String {
     }
     out
 }
+
+/// "1 task", "1,024 tasks": `n` grouped, then the noun in the number it takes.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", grouped(n as f64, 0), if n == 1 { one } else { many })
+}

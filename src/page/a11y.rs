@@ -3,6 +3,7 @@
 //! the table of contents lists and which of them is in view, and what the live region says when
 //! a report is drawn. The web layer (`web/app/`) reads keys and rectangles and applies these.
 
+use crate::model::numbers::count;
 use crate::report::format;
 use serde_json::Value;
 
@@ -133,8 +134,8 @@ pub fn report_drawn(why: Why, summary: &Value) -> String {
     };
     s.push_str(&format!(
         "Report updated: {}, {}",
-        plural_grouped(n("sessions"), "session"),
-        plural_grouped(n("tasks"), "task")
+        count(n("sessions"), "session", "sessions"),
+        count(n("tasks"), "task", "tasks")
     ));
     if let Some(r) = summary["success_rate"].as_f64() {
         s.push_str(&format!(", success rate {:.1} %", r * 100.0));
@@ -145,10 +146,6 @@ pub fn report_drawn(why: Why, summary: &Value) -> String {
 
 fn plural(n: usize, what: &str) -> String {
     format!("{n} {what}{}", if n == 1 { "" } else { "s" })
-}
-
-fn plural_grouped(n: u64, what: &str) -> String {
-    format!("{} {what}{}", format::grouped(n as f64, 0), if n == 1 { "" } else { "s" })
 }
 
 #[cfg(test)]

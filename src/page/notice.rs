@@ -2,7 +2,7 @@
 //! dashboard of dashes that looks like real results: files that hold no telemetry, and filters
 //! that match no session.
 
-use crate::model::numbers::grouped;
+use crate::model::numbers::{count, grouped};
 use crate::page::chips::chips;
 use crate::page::protocol::InputStatus;
 use crate::pipelines::Filters;
@@ -35,19 +35,11 @@ pub fn notice(shown: u64, total: u64, inputs: &[InputStatus], filters: &Filters,
 }
 
 fn sessions(n: u64) -> String {
-    if n == 1 {
-        "1 session".into()
-    } else {
-        format!("{} sessions", grouped(n as f64, 0))
-    }
+    count(n, "session", "sessions")
 }
 
 fn lines(n: u64) -> String {
-    if n == 1 {
-        "1 line".into()
-    } else {
-        format!("{} lines", grouped(n as f64, 0))
-    }
+    count(n, "line", "lines")
 }
 
 /// "None of other.jsonl's 2 lines is bosun telemetry …", from the inputs' line counts.

@@ -20,7 +20,7 @@
 use super::charts::SECTIONS;
 use super::format::{self, pct, pp, usd};
 use super::Report;
-use crate::model::numbers::grouped;
+use crate::model::numbers::{count, grouped};
 use crate::model::time::{format_iso_ms, format_offset, parse_timestamp, MS_PER_MINUTE};
 use crate::pipelines::stats::{significant, wilson, Proportion};
 use crate::pipelines::GroupKey;
@@ -80,11 +80,6 @@ fn frac(x: f64) -> f64 {
 
 fn int(n: u64) -> String {
     grouped(n as f64, 0)
-}
-
-/// "1 task", "3 tasks".
-fn count(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", int(n), if n == 1 { one } else { many })
 }
 
 /// "62.5 % (n = 8, 95 % CI 30.6–86.3 %)"

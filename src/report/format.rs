@@ -18,6 +18,7 @@
 //! wide as `+` and a digit (signed columns line up), it reads as a minus, and a line never breaks
 //! after it. (A UTC offset keeps ISO 8601's `UTC-05:00`.) CSV export keeps the raw values.
 
+use crate::model::numbers::count;
 pub use crate::model::numbers::{grouped, MINUS};
 use crate::model::time::{format_iso_ms, format_offset, MS_PER_DAY, MS_PER_HOUR};
 use serde_json::Value;
@@ -273,7 +274,7 @@ pub fn usd(x: f64) -> String {
 /// What a cost figure counts, in words (revision 2): how many sessions record their cost, and
 /// the estimated cost of the others that the price table prices, left out or included.
 pub fn cost_note(cost_n: u64, estimated_usd: Option<f64>, estimated_n: u64, included: bool) -> String {
-    let sessions = |n: u64| format!("{} session{}", grouped(n as f64, 0), if n == 1 { "" } else { "s" });
+    let sessions = |n: u64| count(n, "session", "sessions");
     let recorded = if included {
         format!("{} with a recorded or estimated cost", sessions(cost_n))
     } else {

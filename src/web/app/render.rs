@@ -203,13 +203,18 @@ pub(super) fn render_report() {
     let mut steps: Vec<Step> = vec![];
     // with a notice, every pipeline's section would be empty: only the diagnostics are shown
     let sections: &[&'static str] = if notice.is_some() { &[] } else { &SECTIONS };
-    for &name in sections {
-        steps.push(Step::new(move |_| {
-            // the models' and executors' colours read these: parsed before any chart is drawn,
-            // so that every chart has the colours it has once the whole report is parsed
+    if !sections.is_empty() {
+        // the models' and executors' colours read these: parsed once, before any chart is drawn,
+        // so that every chart has the colours it has once the whole report is parsed
+        steps.push(Step::new(|_| {
             for s in COLOUR_SECTIONS {
                 load_section(s);
             }
+            None
+        }));
+    }
+    for &name in sections {
+        steps.push(Step::new(move |_| {
             load_section(name);
             Some(Step::new(move |c| {
                 let (report, long) = with(|a| (a.shown.report.clone(), a.shown.long.clone()));
@@ -356,24 +361,23 @@ fn render_notice(content: &Element, notice: &Notice) {
     let sec = el("section", "section notice");
     attr(&sec, "id", "notice");
     attr(&sec, "role", "status");
-    let (title, text) = match notice {
-        Notice::NoTelemetry(t) => ("No bosun telemetry in these files", t),
-        Notice::NothingMatches(t) => ("Nothing matches the filters", t),
+    let (kind, title, text, ways_out): (_, _, _, &[(&str, &str, &str)]) = match notice {
+        Notice::NoTelemetry(t) => (
+            "no-telemetry",
+            "No bosun telemetry in these files",
+            t,
+            &[("Show skipped lines", "", "show-skipped"), ("Try the demo", "", "demo")],
+        ),
+        Notice::NothingMatches(t) => {
+            ("nothing-matches", "Nothing matches the filters", t, &[("Clear filters", "primary", "reset-filters")])
+        }
     };
-    attr(
-        &sec,
-        "data-notice",
-        if matches!(notice, Notice::NoTelemetry(_)) { "no-telemetry" } else { "nothing-matches" },
-    );
+    attr(&sec, "data-notice", kind);
     append(&sec, &el_text("h2", "", title));
     append(&sec, &el_text("p", "", text));
     let actions = el("div", "notice-actions");
-    match notice {
-        Notice::NoTelemetry(_) => {
-            append(&actions, &button("Show skipped lines", "", "show-skipped"));
-            append(&actions, &button("Try the demo", "", "demo"));
-        }
-        Notice::NothingMatches(_) => append(&actions, &button("Clear filters", "primary", "reset-filters")),
+    for (label, class, action) in ways_out {
+        append(&actions, &button(label, class, action));
     }
     append(&sec, &actions);
     append(content, &sec);

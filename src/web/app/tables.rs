@@ -4,6 +4,7 @@
 
 use super::timeline::open_timeline;
 use super::with;
+use crate::model::numbers::count;
 use crate::page::columns;
 use crate::report::format;
 use crate::report::lines::{JsonLines, LongArrays};
@@ -135,14 +136,19 @@ pub(super) fn table_block_of(id: &str, label: &str, rows: Rows) -> HtmlElement {
 }
 
 fn rows_label(n: usize) -> String {
-    format!("{} {}", format::grouped(n as f64, 0), if n == 1 { "row" } else { "rows" })
+    count(n as u64, "row", "rows")
+}
+
+/// The Columns menu's button: how many columns are shown of all.
+fn columns_summary(shown: usize, all: usize) -> String {
+    format!("Columns · {shown} of {all}")
 }
 
 /// The Columns menu: a checkbox per column, in the order shown.
 fn columns_menu(id: &str, display: &[(String, bool)]) -> HtmlElement {
     let menu = el("details", "columns-menu");
     let shown = display.iter().filter(|(_, s)| *s).count();
-    append(&menu, &el_text("summary", "ghost small", &format!("Columns · {shown} of {}", display.len())));
+    append(&menu, &el_text("summary", "ghost small", &columns_summary(shown, display.len())));
     let list = el("div", "columns-list");
     for (c, on) in display {
         let label = el("label", "");
@@ -176,7 +182,7 @@ pub(super) fn toggle_column(id: &str, key: &str, on: bool) {
         if let (Some((shown, all)), Some(summary)) =
             (count, h.parent_element().and_then(|w| w.query_selector(".columns-menu > summary").ok().flatten()))
         {
-            summary.set_text_content(Some(&format!("Columns · {shown} of {all}")));
+            summary.set_text_content(Some(&columns_summary(shown, all)));
         }
     }
 }
