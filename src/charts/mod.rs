@@ -22,6 +22,7 @@ mod heatmap;
 mod line;
 mod scatter;
 mod stacked;
+mod timeline;
 
 // what the kinds share
 mod axes;
@@ -45,6 +46,9 @@ pub use line::draw_line_chart;
 pub use palette::{categorical, categorical_for, sequential, sequential_for};
 pub use scatter::draw_scatter_chart;
 pub use stacked::draw_stacked_bars;
+pub use timeline::{
+    draw_timeline, elapsed_label, timeline_svg, Lane, LaneItem, LaneKind, Mark, Separator, TimelineLanes, LANE_H,
+};
 
 /// The message drawn in the middle of a chart that has nothing to show.
 pub const EMPTY_MESSAGE: &str = "Nothing to chart in this view";

@@ -93,7 +93,8 @@ fn theme(dark: bool, css_w: u32, css_h: u32) -> Theme {
     Theme { font_px: font_px_for(css_w, css_h), ..base_theme(dark) }
 }
 
-fn base_theme(dark: bool) -> Theme {
+/// The charts' colours in the page's light or dark theme.
+pub fn base_theme(dark: bool) -> Theme {
     // the page's panel colours, so a chart sits on its card without a seam
     if dark {
         Theme {
@@ -132,16 +133,36 @@ pub fn draw_section_chart(
     let area = root.shrink((0, 0), (css_w, css_h));
     let hits = chart.chart.draw(&area, &theme(dark, css_w, css_h)).ok()?;
     area.present().ok()?;
-    Some(
-        hits.into_iter()
-            .map(|h| HitRegion {
-                x: h.x0 as f64,
-                y: h.y0 as f64,
-                w: (h.x1 - h.x0) as f64,
-                h: (h.y1 - h.y0) as f64,
-                label: h.label,
-                name: h.name,
-            })
-            .collect(),
-    )
+    Some(css_regions(hits))
+}
+
+fn css_regions(hits: Vec<crate::charts::HitRegion>) -> Vec<HitRegion> {
+    hits.into_iter()
+        .map(|h| HitRegion {
+            x: h.x0 as f64,
+            y: h.y0 as f64,
+            w: (h.x1 - h.x0) as f64,
+            h: (h.y1 - h.y0) as f64,
+            label: h.label,
+            name: h.name,
+        })
+        .collect()
+}
+
+/// Draws an attempt's lanes on `canvas` (sized by the caller: CSS width × `lanes.height()`), with
+/// event `selected` outlined. A hit region's `name` is the position of the event it starts at.
+pub fn draw_timeline_lanes(
+    canvas: HtmlCanvasElement,
+    lanes: &crate::charts::TimelineLanes,
+    dark: bool,
+    selected: Option<usize>,
+    dpr: f64,
+) -> Vec<HitRegion> {
+    let (w, h) = fit_backing_store(&canvas, dpr);
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas) else { return Vec::new() };
+    let root = backend.into_drawing_area();
+    let area = root.shrink((0, 0), (w as u32, h as u32));
+    let hits = crate::charts::draw_timeline(&area, lanes, &base_theme(dark), selected).unwrap_or_default();
+    let _ = area.present();
+    css_regions(hits)
 }

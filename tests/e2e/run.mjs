@@ -271,7 +271,9 @@ test('.gz and .zip open directly; later loads add', async () => {
   await page.click('#section-sessions tbody tr:has-text("ve-b2-xss")');
   await page.waitForSelector('#timeline-body .timeline-table');
   const raw = await page.$$eval('#timeline-body tbody tr td.raw', (t) => t.map((r) => r.textContent));
-  assert(raw.length > 0 && raw.every((r) => r.includes('ve-b2-xss')), `raw lines of compressed sources: ${raw.slice(0, 2)}`);
+  assert(raw.length > 0 && raw.every((r) => r !== '' && !r.includes('could not be read back')), `raw lines of compressed sources: ${raw.slice(0, 2)}`);
+  const line = await page.textContent('#timeline-event pre');
+  assert(line.includes('"ve-b2-xss"'), `the selected event's raw line, read back from the .gz: ${line.slice(0, 80)}`);
   await context.close();
 });
 
@@ -610,7 +612,7 @@ test('drill-down shows the attempt\'s events with raw lines', async () => {
   const rows = await page.$$eval('#timeline-body tbody tr', (t) => t.map((r) => r.textContent));
   assert(rows.length === 5, `5 events, got ${rows.length}`);
   assert(rows[0].includes('session_start') && rows[3].includes('test_failure'), 'types and error category shown');
-  assert(rows[1].includes('"tool_call"') && rows[1].includes('cargo test'), 'raw line read back from the file');
+  assert(rows[1].includes('cargo test'), `the event's data read back from the file: ${rows[1]}`);
   await page.screenshot({ path: path.join(out, 'timeline-dark.png') });
   await page.keyboard.press('Escape');
   await page.screenshot({ path: path.join(out, 'dashboard-dark.png'), fullPage: true });
@@ -1048,6 +1050,73 @@ test('? opens the help dialog with the focus in it, Tab stays inside, Esc gives 
   assert(await inHelp(), 'the focus moves into the dialog opened by its button');
   await page.click('#help-dialog button[data-action="close"]');
   assert(await page.evaluate(() => document.activeElement.dataset.action === 'help'), 'closed by its ×, the focus is back on the help button');
+  await context.close();
+});
+
+test('the timeline draws lanes; a span selects its event; ◀ ▶ go through the task\'s attempts; its link reopens it', async () => {
+  // one task, two attempts; the second with a failed shell call, an edit, an error, a retry and usage
+  const ev = (t, a, type, data) => JSON.stringify({ timestamp: `2026-02-09T${t}Z`, attempt_id: a, task_id: 't-9', task_title: 'Two tries', executor: 'CODEX', model: 'gpt-5-codex', event_type: type, data });
+  const file = path.join(work, 'attempts.jsonl');
+  fs.writeFileSync(file, [
+    ev('10:00:00.000', 'at-1', 'session_start', { prompt_type: 'initial' }),
+    ev('10:00:30.000', 'at-1', 'session_end', { completion_status: 'failed' }),
+    ev('11:00:00.000', 'at-2', 'session_start', { prompt_type: 'initial' }),
+    ev('11:00:05.000', 'at-2', 'tool_call', { tool_name: 'shell', tool_params: { command: 'cargo test' } }),
+    ev('11:00:20.000', 'at-2', 'tool_result', { tool_name: 'shell', result: 'error' }),
+    ev('11:00:21.000', 'at-2', 'tool_call', { tool_name: 'edit', tool_params: { file_path: 'src/a.rs' } }),
+    ev('11:00:22.500', 'at-2', 'tool_result', { tool_name: 'edit', result: 'success' }),
+    ev('11:00:25.000', 'at-2', 'error', { error_message: 'test failed: a', error_category: 'test' }),
+    ev('11:00:30.000', 'at-2', 'session_start', { prompt_type: 'retry' }),
+    ev('11:00:40.000', 'at-2', 'usage', { input_tokens: 1000, output_tokens: 200 }),
+    ev('11:01:00.000', 'at-2', 'session_end', { completion_status: 'success' }),
+  ].join('\n') + '\n');
+  const { page, context } = await openPage();
+  await loadFiles(page, [file]);
+  await page.click('#section-sessions tbody tr:has-text("at-2")');
+  await page.waitForSelector('#timeline-lanes');
+  const lanes = await page.$eval('#timeline-lanes', (c) => c.dataset.lanes);
+  assert(lanes === 'session|shell|edit|errors|usage', `one lane per tool, then errors and usage: ${lanes}`);
+  assert((await page.textContent('#timeline-pos')) === 'attempt 2 of 2', 'the task\'s attempts');
+  assert((await page.textContent('#timeline-duration')).includes('1m 00s'), await page.textContent('#timeline-duration'));
+  assert(await page.$eval('#timeline-outcome', (d) => d.dataset.outcome === 'succeeded'), 'outcome');
+  assert((await page.evaluate(() => location.hash)) === '#attempt=at-2', 'the address names the attempt');
+  // the shell lane (the second: 26 px of axis, 24 px a lane): along it, the failed span's tooltip
+  const box = await page.$eval('#timeline-lanes', (c) => { const r = c.getBoundingClientRect(); return { x: r.left, y: r.top, w: r.width }; });
+  let tip = '', at = null;
+  for (let x = 0; x < box.w && !tip.includes('shell: failed'); x += 3) {
+    await page.mouse.move(box.x + x, box.y + 26 + 24 + 12);
+    tip = (await page.isVisible('#tooltip')) ? await page.textContent('#tooltip') : '';
+    at = x;
+  }
+  assert(tip.includes('shell: failed after 15.0 s'), `the span's tooltip: ${tip}`);
+  await page.mouse.click(box.x + at, box.y + 26 + 24 + 12);
+  assert((await page.$eval('#timeline-event', (d) => d.dataset.event)) === '1', 'a click on the span selects its call');
+  assert((await page.textContent('#timeline-event')).includes('"cargo test"'), 'the call\'s raw line full width');
+  assert(await page.$eval('#timeline-body tbody tr[data-event="1"]', (r) => r.classList.contains('selected')), 'and its row');
+  await page.screenshot({ path: path.join(out, 'timeline-lanes.png') });
+  await page.focus('#timeline-lanes');
+  await page.keyboard.press('ArrowRight');
+  assert((await page.$eval('#timeline-event', (d) => d.dataset.event)) === '2', '→ steps to the next event');
+  await page.click('#timeline-body tbody tr[data-event="5"]');
+  assert((await page.textContent('#timeline-event h3')).includes('error'), 'a row selects its event');
+  await page.click('#timeline-body [data-action="timeline-prev"]');
+  await page.waitForFunction(() => document.querySelector('#timeline-pos')?.textContent === 'attempt 1 of 2');
+  assert((await page.textContent('#timeline-title')) === 'at-1', '◀ opens the previous attempt');
+  assert(await page.$eval('#timeline-body [data-action="timeline-prev"]', (b) => b.disabled), 'no attempt before the first');
+  await page.keyboard.press('Escape');
+  assert((await page.evaluate(() => location.hash)) === '', 'closed, the address no longer names it');
+  // the link, opened in a fresh tab: it says what it will open, and opens it once the logs are in
+  const fresh = await openPage({ url: `${base}#attempt=at-2`, dark: true });
+  assert((await fresh.page.textContent('#link-note')).includes('attempt at-2'), 'the empty page says what the link opens');
+  await loadFiles(fresh.page, [file]);
+  await fresh.page.waitForSelector('#timeline-lanes');
+  assert((await fresh.page.textContent('#timeline-title')) === 'at-2', 'the link reopened the attempt');
+  await fresh.page.waitForTimeout(100);
+  await fresh.page.screenshot({ path: path.join(out, 'timeline-lanes-dark.png') });
+  await fresh.page.setViewportSize({ width: 390, height: 844 });
+  await fresh.page.waitForTimeout(200);
+  await fresh.page.screenshot({ path: path.join(out, 'timeline-lanes-390.png') });
+  await fresh.context.close();
   await context.close();
 });
 

@@ -76,6 +76,9 @@ pub(super) fn close_dialog(id: &str) {
     if let Some(d) = by_id(id) {
         set_shown(&d, false);
     }
+    if id == "timeline" {
+        super::timeline::closed();
+    }
     let Some(closed) = with(|a| {
         let open = &mut a.a11y.dialogs;
         open.iter().position(|d| d.id == id).map(|i| open.remove(i))

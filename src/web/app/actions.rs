@@ -8,7 +8,7 @@ use super::link::{expect_cancelled, send};
 use super::params::{on_param_change, on_table_action, recompute, render_params, set_filter_inputs};
 use super::render::{dark_theme, draw_charts};
 use super::tables::{download_csv, open_row, show_more, sort_table, toggle_column};
-use super::{brush, set_state, show_error, state_is, with};
+use super::{brush, set_state, show_error, state_is, timeline, with};
 use crate::page::chips::{without, ChipKey};
 use crate::page::protocol::ToWorker;
 use crate::pipelines::{Filters, Parameters};
@@ -73,6 +73,11 @@ fn on_action(target: &Element) {
             }
         }
         "skip" => a11y::skip_to_report(),
+        // the timeline: an event's row, the task's other attempts, the link that reopens it
+        "event" => timeline::select(data("data-event").parse().ok()),
+        "timeline-prev" => timeline::step_attempt(-1),
+        "timeline-next" => timeline::step_attempt(1),
+        "timeline-link" => timeline::copy_link(),
         "toc" => a11y::jump_to(&data("data-target")),
         "cancel" => {
             // the worker answers at once, unless it is stuck (then the watchdog restarts it)
@@ -337,6 +342,7 @@ pub(super) fn wire_skeleton() {
         }
     }
     observer.forget();
+    timeline::wire();
     // the timeline brush
     if let Some(c) = by_id("content") {
         brush::wire(&c);

@@ -117,5 +117,12 @@ fn init() -> Result<(), JsValue> {
     link::start()?;
     actions::wire_skeleton();
     params::render_params();
+    // an address that names an attempt says so before any file is loaded
+    if let (Some(attempt), Some(note)) = (timeline::pending_link(), by_id("link-note")) {
+        note.set_text_content(Some(&format!(
+            "This link opens the timeline of attempt {attempt} once logs that hold it are loaded."
+        )));
+        show(&note, true);
+    }
     Ok(())
 }
