@@ -34,7 +34,10 @@ pub struct Bar {
     /// (x, y, w, h) of the filled rectangle
     pub rect: (f64, f64, f64, f64),
     pub inside: bool,
-    /// the tooltip: `2026-02-09: 3 sessions`
+    /// the part of the day the other filters leave (the filled rectangle is then the grey
+    /// total behind it); `None` when no filter but time is on
+    pub matching: Option<(f64, f64, f64, f64)>,
+    /// the tooltip: `2026-02-09: 3 sessions`, or `2026-02-09: 1 of 3 sessions match the filters`
     pub label: String,
 }
 
@@ -96,26 +99,52 @@ impl BrushScale {
     }
 
     /// The bars of a brush `css_h` high, scaled to the busiest day (at least 1 px each), a day
-    /// inside `selection` when its middle is.
-    pub fn bars(&self, daily: &[(i64, u32)], css_h: f64, selection: Option<(f64, f64)>) -> Vec<Bar> {
+    /// inside `selection` when its middle is. `matching` (as `Facets::daily_matching`, empty when
+    /// no filter but time is on) gives each day's part the other filters leave, drawn over its
+    /// total on the same scale (0 px when none match).
+    pub fn bars(&self, daily: &[(i64, u32)], matching: &[u32], css_h: f64, selection: Option<(f64, f64)>) -> Vec<Bar> {
         let peak = peak(daily) as f64;
         let plot_h = plot_height(css_h);
         let gap = self.gap();
         daily
             .iter()
-            .map(|&(day, count)| {
+            .enumerate()
+            .map(|(i, &(day, count))| {
                 let x = LEFT + ((day - self.first_ms) / DAY_MS) as f64 * self.day_w;
                 let h = (count as f64 / peak * plot_h).max(1.0);
                 let middle = x + self.day_w / 2.0;
+                let (bx, bw) = (x + gap / 2.0, (self.day_w - gap).max(0.5));
+                let matched = matching.get(i).copied();
+                let label = match matched {
+                    Some(m) => format!(
+                        "{}: {m} of {count} session{} {} the filters",
+                        day_label(day),
+                        plural(count),
+                        if m == 1 { "matches" } else { "match" }
+                    ),
+                    None => format!("{}: {count} session{}", day_label(day), plural(count)),
+                };
                 Bar {
                     x,
                     w: self.day_w,
-                    rect: (x + gap / 2.0, TOP + plot_h - h, (self.day_w - gap).max(0.5), h),
+                    rect: (bx, TOP + plot_h - h, bw, h),
                     inside: selection.is_none_or(|(a, b)| middle >= a && middle <= b),
-                    label: format!("{}: {count} session{}", day_label(day), if count == 1 { "" } else { "s" }),
+                    matching: matched.map(|m| {
+                        let mh = if m == 0 { 0.0 } else { (m as f64 / peak * plot_h).max(1.0) };
+                        (bx, TOP + plot_h - mh, bw, mh)
+                    }),
+                    label,
                 }
             })
             .collect()
+    }
+}
+
+fn plural(n: u32) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
 }
 
@@ -211,7 +240,7 @@ mod tests {
         // 100 px days: a gap of 20; 120 px high: 98 px for the bars
         assert_eq!(s.gap(), 20.0);
         assert_eq!(plot_height(120.0), 98.0);
-        let bars = s.bars(&daily, 120.0, Some((100.0, 250.0)));
+        let bars = s.bars(&daily, &[], 120.0, Some((100.0, 250.0)));
         assert_eq!(bars.len(), 3);
         assert_eq!(
             bars[0],
@@ -220,6 +249,7 @@ mod tests {
                 w: 100.0,
                 rect: (18.0, 4.0, 80.0, 98.0),
                 inside: false,
+                matching: None,
                 label: "2026-02-09: 4 sessions".into()
             }
         );
@@ -231,6 +261,7 @@ mod tests {
                 w: 100.0,
                 rect: (118.0, 77.5, 80.0, 24.5),
                 inside: true,
+                matching: None,
                 label: "2026-02-10: 1 session".into()
             }
         );
@@ -239,7 +270,12 @@ mod tests {
         assert_eq!(bars[2].rect, (318.0, 53.0, 80.0, 49.0));
         assert!(!bars[2].inside);
         // no selection: all inside
-        assert!(s.bars(&daily, 120.0, None).iter().all(|b| b.inside));
+        assert!(s.bars(&daily, &[], 120.0, None).iter().all(|b| b.inside));
+        // under a filter: the part that matches over the total, on the total's scale
+        let bars = s.bars(&daily, &[2, 0, 1], 120.0, None);
+        assert_eq!(bars[0].matching, Some((18.0, 4.0 + 49.0, 80.0, 49.0)));
+        assert_eq!(bars[0].label, "2026-02-09: 2 of 4 sessions match the filters");
+        assert_eq!(bars[1].matching.map(|m| m.3), Some(0.0));
         assert_eq!(peak_label(&daily), "peak 4 sessions/day");
         assert_eq!(day_label(s.last_day_ms()), "2026-02-12");
         assert_eq!(
@@ -259,7 +295,7 @@ mod tests {
         let daily = [(0, 1000), (DAY_MS, 1)];
         let s = BrushScale::new(&daily, 17.0);
         assert_eq!(s.day_w, 0.5);
-        let bars = s.bars(&daily, 50.0, None);
+        let bars = s.bars(&daily, &[], 50.0, None);
         assert_eq!(bars[1].rect, (8.5, 31.0, 0.5, 1.0));
         assert_eq!(peak(&[]), 1);
     }

@@ -1,7 +1,10 @@
 //! The values the filter controls offer, and the sessions started per day that the time brush
 //! draws: made from all the data, whatever the filters.
 
+use crate::dataset::sessions::Session;
 use crate::dataset::Dataset;
+use crate::model::records::{FastMap, Sym};
+use crate::pipelines::{sessions_passing, Filters};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,10 +23,56 @@ pub struct Facets {
     pub daily: Vec<(i64, u32)>,
     /// every session of the data (the cards say "322 of 800" under a filter)
     pub sessions: u64,
+    /// per executor (as `executors`), the sessions the other filters leave: the list narrows to
+    /// what the model, task and time filters allow, and each name says how many it would show
+    pub executor_sessions: Vec<u64>,
+    /// per model (as `models`), the sessions the other filters leave
+    pub model_sessions: Vec<u64>,
+    /// per day of `daily`, the sessions the filters other than time leave; empty when no such
+    /// filter is on (the brush draws these over the grey totals)
+    pub daily_matching: Vec<u32>,
 }
 
 impl Facets {
-    pub fn of(data: &Dataset) -> Facets {
+    /// The facets of `data`, with the counts each control shows under `filters`.
+    pub fn of(data: &Dataset, filters: &Filters) -> Facets {
+        let mut f = Facets::of_data(data);
+        let passing = |without: fn(&mut Filters)| {
+            let mut other = filters.clone();
+            without(&mut other);
+            sessions_passing(data, &other)
+        };
+        // each list counted under every filter but its own
+        let counts = |names: &[String], passing: Vec<bool>, name_of: fn(&Session) -> Sym| {
+            let mut by_sym: FastMap<Sym, u64> = FastMap::default();
+            for (s, _) in data.sessions.iter().zip(&passing).filter(|(_, &p)| p) {
+                *by_sym.entry(name_of(s)).or_insert(0) += 1;
+            }
+            let mut by_name: BTreeMap<&str, u64> = BTreeMap::new();
+            for (sym, n) in by_sym {
+                if sym.is_some() {
+                    *by_name.entry(data.str(sym)).or_insert(0) += n;
+                }
+            }
+            names.iter().map(|n| by_name.get(n.as_str()).copied().unwrap_or(0)).collect()
+        };
+        f.executor_sessions = counts(&f.executors, passing(|o| o.executors.clear()), |s| s.executor);
+        f.model_sessions = counts(&f.models, passing(|o| o.models.clear()), |s| s.model);
+        let untimed = Filters { since_ms: None, until_ms: None, ..filters.clone() };
+        if untimed != Filters::default() {
+            let mut days: BTreeMap<i64, u32> = BTreeMap::new();
+            for (s, _) in data.sessions.iter().zip(sessions_passing(data, &untimed)).filter(|(_, p)| *p) {
+                if let Some(t) = s.start_ms {
+                    *days.entry(t.div_euclid(DAY_MS) * DAY_MS).or_insert(0) += 1;
+                }
+            }
+            f.daily_matching = f.daily.iter().map(|(d, _)| days.get(d).copied().unwrap_or(0)).collect();
+        }
+        f
+    }
+
+    /// The names, span and days of `data`, whatever the filters.
+    fn of_data(data: &Dataset) -> Facets {
         let (mut executors, mut models) = (BTreeSet::new(), BTreeSet::new());
         let mut days: BTreeMap<i64, u32> = BTreeMap::new();
         let (mut first_ms, mut last_ms): (Option<i64>, Option<i64>) = (None, None);
@@ -49,6 +98,7 @@ impl Facets {
             last_ms,
             daily: days.into_iter().collect(),
             sessions: data.sessions.len() as u64,
+            ..Facets::default()
         }
     }
 
@@ -82,7 +132,7 @@ mod tests {
         ]
         .join("\n");
         let data = Dataset::from_files([("s.jsonl", lines.as_bytes())]);
-        let f = Facets::of(&data);
+        let f = Facets::of(&data, &Filters::default());
         assert_eq!(f.executors, ["CLAUDE", "CODEX"]);
         assert_eq!(f.models, ["gpt-5", "o3", "sonnet"]);
         // 2026-02-09T00:00Z = 1 770 595 200 000 ms; a day is 86 400 000
@@ -95,9 +145,45 @@ mod tests {
         assert_eq!(f.last_ms, Some(feb9 + 3 * DAY_MS + 43_200_000));
     }
 
+    /// Each list counted under every filter but its own; the brush's days under every filter
+    /// but time (none when only time filters).
+    #[test]
+    fn lists_narrow_each_other() {
+        let lines = [
+            line("2026-02-09T23:30:00.000Z", "A1", "CODEX", "gpt-5", "session_start"),
+            line("2026-02-10T08:00:00.000Z", "A2", "CLAUDE", "sonnet", "session_start"),
+            line("2026-02-10T09:00:00.000Z", "A3", "codex", "gpt-5", "session_start"),
+            line("2026-02-12T12:00:00.000Z", "A4", "CODEX", "o3", "session_start"),
+        ]
+        .join("\n");
+        let data = Dataset::from_files([("s.jsonl", lines.as_bytes())]);
+        let all = Facets::of(&data, &Filters::default());
+        assert_eq!((all.executor_sessions.as_slice(), all.model_sessions.as_slice()), (&[1, 3][..], &[2, 1, 1][..]));
+        assert!(all.daily_matching.is_empty());
+        let codex = Filters { executors: vec!["codex".into()], ..Filters::default() };
+        let f = Facets::of(&data, &codex);
+        // the executors still offer CLAUDE (its own filter is not counted); models under CODEX
+        assert_eq!(f.executor_sessions, [1, 3]);
+        assert_eq!(f.model_sessions, [2, 1, 0]);
+        assert_eq!(f.daily_matching, [1, 1, 1]);
+        let o3 = Filters { models: vec!["o3".into()], ..codex.clone() };
+        let f = Facets::of(&data, &o3);
+        assert_eq!((f.executor_sessions.as_slice(), f.model_sessions.as_slice()), (&[0, 1][..], &[2, 1, 0][..]));
+        assert_eq!(f.daily_matching, [0, 0, 1]);
+        // time alone: every list counts within it, the brush keeps its totals
+        let feb10 = Filters {
+            since_ms: Some(1_770_595_200_000 + DAY_MS),
+            until_ms: Some(1_770_595_200_000 + 2 * DAY_MS),
+            ..Filters::default()
+        };
+        let f = Facets::of(&data, &feb10);
+        assert_eq!((f.executor_sessions.as_slice(), f.model_sessions.as_slice()), (&[1, 1][..], &[1, 0, 1][..]));
+        assert!(f.daily_matching.is_empty());
+    }
+
     #[test]
     fn no_sessions_no_facets() {
-        let f = Facets::of(&Dataset::default());
+        let f = Facets::of(&Dataset::default(), &Filters::default());
         assert_eq!(f, Facets::default());
         assert_eq!(f.daily_total(), 0);
     }

@@ -5,6 +5,7 @@
 use super::budget::MemoryTarget;
 use super::protocol::{ErrorKind, InputState, InputStatus, Progress};
 use crate::ingest::Stopped;
+use crate::model::numbers::count;
 use crate::report::format;
 
 /// Bytes as the notes give them: `12.3 kB` under a megabyte, else `1.2 MB`.
@@ -148,14 +149,24 @@ pub fn progress_width(p: &Progress) -> String {
 pub fn files_summary(inputs: &[InputStatus]) -> String {
     let bytes: u64 = inputs.iter().map(|i| i.size).sum();
     let noted = inputs.iter().filter(|i| i.error.is_some()).count();
+    let skipped: u64 = inputs.iter().flat_map(|i| &i.source_info).map(|s| s.skipped).sum();
     format!(
-        "{} file{} · {}{}",
-        inputs.len(),
-        if inputs.len() == 1 { "" } else { "s" },
+        "{} · {}{}{}",
+        count(inputs.len() as u64, "file", "files"),
         format::bytes(bytes as f64),
+        if skipped > 0 { format!(" · {}", count(skipped, "skipped line", "skipped lines")) } else { String::new() },
         if noted > 0 { format!(" · {noted} with problems") } else { String::new() }
     )
 }
+
+/// Whether the files list starts folded to its one-line summary: a folder of many files would
+/// push the filters below the fold.
+pub fn files_folded_by_default(files: usize) -> bool {
+    files > FILES_SHOWN_OPEN
+}
+
+/// The most files the list shows open before it folds.
+pub const FILES_SHOWN_OPEN: usize = 5;
 
 /// A file's line in the list: its containers, size, lines and skipped lines, and its state
 /// unless done.
@@ -387,9 +398,11 @@ mod tests {
         assert_eq!(file_meta(&stopped), "plain · 1.5 MB · 7 lines · 0 skipped · stopped");
         let queued = input(InputState::Queued, None, &[]);
         assert_eq!(file_meta(&queued), "— · 1.5 MB · 0 lines · 0 skipped · queued");
-        assert_eq!(files_summary(std::slice::from_ref(&zip)), "1 file · 1.5 MB");
-        assert_eq!(files_summary(&[zip, stopped, queued]), "3 files · 4.5 MB · 1 with problems");
+        assert_eq!(files_summary(std::slice::from_ref(&zip)), "1 file · 1.5 MB · 4 skipped lines");
+        assert_eq!(files_summary(std::slice::from_ref(&stopped)), "1 file · 1.5 MB · 1 with problems");
+        assert_eq!(files_summary(&[zip, stopped, queued]), "3 files · 4.5 MB · 4 skipped lines · 1 with problems");
         assert_eq!(files_summary(&[]), "0 files · 0 B");
+        assert!(!files_folded_by_default(5) && files_folded_by_default(6));
         assert_eq!(read_all_label(703.6), "Read all of it (704 MiB of memory)");
     }
 

@@ -512,6 +512,9 @@ mod tests {
                 last_ms: Some(1_770_717_600_000),
                 daily: vec![(1_770_595_200_000, 3), (1_770_681_600_000, 1)],
                 sessions: 4,
+                executor_sessions: vec![4],
+                model_sessions: vec![3, 1],
+                daily_matching: vec![],
             },
             headlines: [("tools".to_string(), "shell fails most".to_string())].into(),
             inputs: vec![InputStatus {

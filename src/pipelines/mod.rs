@@ -532,6 +532,13 @@ pub fn category_name<'v>(view: &'v View<'_>, c: Sym) -> &'v str {
     view.category_name(c)
 }
 
+/// Whether each session of `data` passes `filters`, in session order: the sessions a view of
+/// those filters holds.
+pub fn sessions_passing(data: &Dataset, filters: &Filters) -> Vec<bool> {
+    let mut m = Matcher::new(data, filters);
+    data.sessions.iter().map(|s| m.session(s)).collect()
+}
+
 /// The filters prepared for matching (lower-cased once), reading names from the dataset. Each
 /// verdict on a name is remembered by symbol: 100 000 sessions share a handful of executors and
 /// models, so a name is lower-cased once per view rather than once per session.

@@ -593,7 +593,7 @@ test('the timeline brush sets the time filter', async () => {
   await waitState(page, 'ready');
   await page.waitForFunction(() => [...document.querySelectorAll('#overview .card')].some((c) => c.querySelector('.card-label').textContent === 'Sessions' && c.querySelector('.card-value').textContent === '1'));
   const since = await page.inputValue('#filter-since');
-  assert(since === '2026-02-09T00:00', `since set from the brush: ${since}`);
+  assert(since === '2026-02-09 00:00', `since set from the brush: ${since}`);
   // the filter's chip now sits above the cards: the brush moved down
   const moved = await page.locator('#chart-brush').boundingBox();
   await page.mouse.move(moved.x + 14, moved.y + 40);
@@ -1050,6 +1050,55 @@ test('? opens the help dialog with the focus in it, Tab stays inside, Esc gives 
   assert(await inHelp(), 'the focus moves into the dialog opened by its button');
   await page.click('#help-dialog button[data-action="close"]');
   assert(await page.evaluate(() => document.activeElement.dataset.action === 'help'), 'closed by its ×, the focus is back on the help button');
+  await context.close();
+});
+
+test('filters narrow each other with counts; the brush shows the filtered days over grey totals; ISO times; a long files list folds', async () => {
+  const { page, context } = await openPage();
+  // six files: the list folds to its summary
+  const lines = fs.readFileSync(fixture, 'utf8').split('\n').filter((l) => l.trim());
+  const parts = [0, 1, 2, 3, 4, 5].map((i) => {
+    const f = path.join(work, `part-${i}.jsonl`);
+    fs.writeFileSync(f, lines.filter((_, k) => k % 6 === i).join('\n') + '\n');
+    return f;
+  });
+  await loadFiles(page, parts);
+  const summary = await page.textContent('#files-summary');
+  assert(/^6 files · .* ▸$/.test(summary) && (await page.isHidden('#files')), `six files fold to one line: ${summary}`);
+  await page.click('#files-summary');
+  assert((await page.isVisible('#files')) && (await page.getAttribute('#files-summary', 'aria-expanded')) === 'true', 'a click opens the list');
+  const options = (id) => page.$$eval(`#${id} option`, (o) => o.filter((x) => !x.hidden).map((x) => x.textContent));
+  let models = await options('filter-models');
+  assert(JSON.stringify(models) === JSON.stringify(['claude-sonnet-4 · 1', 'gpt-4.1 · 1', 'gpt-5-codex · 1']), `each model with its sessions: ${models}`);
+  await page.selectOption('#filter-executors', ['CODEX']);
+  await waitState(page, 'ready');
+  models = await options('filter-models');
+  assert(JSON.stringify(models) === JSON.stringify(['gpt-5-codex · 1']), `under CODEX only its model is offered: ${models}`);
+  const executors = await options('filter-executors');
+  assert(JSON.stringify(executors) === JSON.stringify(['CLAUDE · 1', 'CODEX · 1', 'COPILOT · 1']), `the executors are not narrowed by their own filter: ${executors}`);
+  // the brush: the day CODEX ran in colour over its grey total, the others grey only
+  const box = await page.locator('#chart-brush').boundingBox();
+  let tip = '';
+  for (let x = 4; x < box.width && !tip.includes('the filters'); x += 6) {
+    await page.mouse.move(box.x + x, box.y + 40);
+    tip = (await page.isVisible('#tooltip')) ? await page.textContent('#tooltip') : '';
+  }
+  assert(/^2026-02-09: 1 of 1 session matches the filters/.test(tip), `the brush counts the filtered sessions: ${tip}`);
+  await page.screenshot({ path: path.join(out, 'filters-narrowed.png') });
+  // ISO times, typed: a date alone is its midnight (UTC); what does not read is said, and bounds nothing
+  await page.selectOption('#filter-executors', []);
+  await waitState(page, 'ready');
+  await page.fill('#filter-since', '2026-02-10');
+  await page.press('#filter-since', 'Enter');
+  await page.dispatchEvent('#filter-since', 'change');
+  await waitState(page, 'ready');
+  await page.waitForFunction(() => [...document.querySelectorAll('#overview .card')].some((c) => c.querySelector('.card-label').textContent === 'Sessions' && c.querySelector('.card-value').textContent === '2'));
+  await page.fill('#filter-until', '02/11/2026');
+  await page.dispatchEvent('#filter-until', 'change');
+  await waitState(page, 'ready');
+  const err = await page.textContent('#time-error');
+  assert(err.includes('“02/11/2026” is not a time') && (await page.getAttribute('#filter-until', 'aria-invalid')) === 'true', `the bad time is said: ${err}`);
+  assert((await cardValue(page, 'Sessions')) === '2', 'and bounds nothing');
   await context.close();
 });
 

@@ -3,7 +3,7 @@
 //! on the skeleton's fixed elements, wired once (rendered parts use delegation).
 
 use super::a11y::{self, close_dialog, close_top_dialog, dialog_open, open_dialog};
-use super::files::{add_files, clear_all, files_of, load_demo, on_drop, read_all, remove_input};
+use super::files::{add_files, clear_all, files_of, load_demo, on_drop, read_all, remove_input, toggle_files};
 use super::link::{expect_cancelled, send};
 use super::params::{on_param_change, on_table_action, recompute, render_params, set_filter_inputs};
 use super::render::{dark_theme, draw_charts};
@@ -86,6 +86,7 @@ fn on_action(target: &Element) {
         }
         "clear-all" => clear_all(),
         "remove-input" => remove_input(data("data-id").parse().unwrap_or(0)),
+        "toggle-files" => toggle_files(),
         "read-all" => {
             if let Ok(mib) = data("data-mib").parse() {
                 read_all(mib);

@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlInputElement, MouseEvent};
 
 pub(super) fn render_brush_section(content: &Element) {
-    let daily = with(|a| a.shown.facets.daily.clone());
+    let (daily, matching) = with(|a| (a.shown.facets.daily.clone(), a.shown.facets.daily_matching.clone()));
     if daily.is_empty() {
         return;
     }
@@ -36,8 +36,14 @@ pub(super) fn render_brush_section(content: &Element) {
     // the chart's table twin
     let twin = el("details", "twin");
     append(&twin, &el_text("summary", "muted small", "Show as a table"));
-    let rows: Vec<Value> =
-        daily.iter().map(|&(d, n)| serde_json::json!({"day": brush::day_label(d), "sessions": n})).collect();
+    let rows: Vec<Value> = daily
+        .iter()
+        .enumerate()
+        .map(|(i, &(d, n))| match matching.get(i) {
+            Some(m) => serde_json::json!({"day": brush::day_label(d), "sessions": n, "matching_filters": m}),
+            None => serde_json::json!({"day": brush::day_label(d), "sessions": n}),
+        })
+        .collect();
     append(&twin, &table_block("brush.daily", "", rows, "brush"));
     append(&sec, &twin);
     append(content, &sec);
@@ -48,6 +54,8 @@ struct Colours {
     bar: String,
     /// a bar outside the selection
     bar_out: String,
+    /// a day's total behind the part the other filters leave
+    total: String,
     text: String,
     selection: String,
 }
@@ -61,6 +69,7 @@ fn colours() -> Colours {
     Colours {
         bar: var("--brush-bar"),
         bar_out: var("--brush-bar-out"),
+        total: var("--brush-total"),
         text: var("--brush-text"),
         selection: var("--brush-selection"),
     }
@@ -69,7 +78,7 @@ fn colours() -> Colours {
 pub(super) fn draw_brush() {
     let Some(c) = by_id("chart-brush") else { return };
     let canvas: HtmlCanvasElement = c.unchecked_into();
-    let daily = with(|a| a.shown.facets.daily.clone());
+    let (daily, matching) = with(|a| (a.shown.facets.daily.clone(), a.shown.facets.daily_matching.clone()));
     let rect = canvas.get_bounding_client_rect();
     let (w, h) = (rect.width().max(1.0), rect.height().max(1.0));
     let dpr = dpr();
@@ -87,10 +96,16 @@ pub(super) fn draw_brush() {
     let selection = scale.selection(drag, since, until);
     let plot_h = brush::plot_height(h);
     let mut hits = vec![];
-    for bar in scale.bars(&daily, h, selection) {
-        ctx.set_fill_style_str(if bar.inside { &colours.bar } else { &colours.bar_out });
+    for bar in scale.bars(&daily, &matching, h, selection) {
+        let colour = if bar.inside { &colours.bar } else { &colours.bar_out };
+        // under filters other than time: the day's total in grey, the sessions they leave over it
+        ctx.set_fill_style_str(if bar.matching.is_some() { &colours.total } else { colour });
         let (x, y, bw, bh) = bar.rect;
         ctx.fill_rect(x, y, bw, bh);
+        if let Some((x, y, bw, bh)) = bar.matching {
+            ctx.set_fill_style_str(colour);
+            ctx.fill_rect(x, y, bw, bh);
+        }
         hits.push(HitRegion { x: bar.x, y: 0.0, w: bar.w, h: plot_h + brush::TOP, label: bar.label, name: None });
     }
     if let Some((a, b)) = selection {

@@ -5,7 +5,7 @@ use super::link::{expect_reading, memory_settings, send};
 use super::render::{show_dashboard, show_empty};
 use super::{a11y, set_state, show_error, with};
 use crate::page::a11y::{load_started, Why};
-use crate::page::notes::{file_meta, files_summary, read_all_label};
+use crate::page::notes::{file_meta, files_folded_by_default, files_summary, read_all_label};
 use crate::page::protocol::{Demo, InputState, InputStatus, Load, LoadInput, ToWorker, FIRST_DEMO_ID};
 use crate::report::format;
 use crate::web::dom::*;
@@ -39,6 +39,8 @@ pub(super) struct Files {
     pub(super) lost: Vec<LostFile>,
     /// the worker's account of them, from its latest report (none since the last reset)
     pub(super) states: Vec<InputStatus>,
+    /// the list folded to its summary or open, as the user last chose (`None`: folded when long)
+    pub(super) folded: Option<bool>,
 }
 
 impl Files {
@@ -316,9 +318,12 @@ pub(super) fn render_files() {
     let had_focus = a11y::has_focus(&list);
     clear(&list);
     let (inputs, lost) = with(|a| (a.files.states.clone(), a.files.lost.clone()));
+    let folded = with(|a| a.files.folded).unwrap_or_else(|| files_folded_by_default(inputs.len()));
     if let Some(summary) = by_id("files-summary") {
-        summary.set_text_content(Some(&files_summary(&inputs)));
+        summary.set_text_content(Some(&format!("{} {}", files_summary(&inputs), if folded { "▸" } else { "▾" })));
+        attr(&summary, "aria-expanded", if folded { "false" } else { "true" });
     }
+    show(&list, !folded);
     for input in &inputs {
         let li = el("li", "file");
         attr(&li, "data-id", &input.id.to_string());
@@ -374,4 +379,11 @@ pub(super) fn render_files() {
         append(&list, &li);
     }
     a11y::files_rendered(&list, had_focus);
+}
+
+/// The files list's summary was clicked: the list folds or opens (and stays so).
+pub(super) fn toggle_files() {
+    let n = with(|a| a.files.states.len());
+    with(|a| a.files.folded = Some(!a.files.folded.unwrap_or_else(|| files_folded_by_default(n))));
+    render_files();
 }

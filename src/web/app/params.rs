@@ -4,7 +4,7 @@
 
 use super::link::send;
 use super::{set_state, with};
-use crate::page::filters::{input_of_time, task_of_input, time_of_input};
+use crate::page::filters::{input_of_time, read_time_input, task_of_input};
 use crate::page::overview::short_time;
 use crate::page::protocol::{Compute, ToWorker};
 use crate::pipelines::{Filters, Parameters};
@@ -36,28 +36,44 @@ fn selected(id: &str) -> Vec<String> {
 /// the span of the data.
 pub(super) fn render_facets() {
     let facets = with(|a| a.shown.facets.clone());
-    for (id, values, chosen) in [
-        ("filter-executors", &facets.executors, with(|a| a.controls.filters.executors.clone())),
-        ("filter-models", &facets.models, with(|a| a.controls.filters.models.clone())),
+    for (id, values, counts, chosen) in [
+        (
+            "filter-executors",
+            &facets.executors,
+            &facets.executor_sessions,
+            with(|a| a.controls.filters.executors.clone()),
+        ),
+        ("filter-models", &facets.models, &facets.model_sessions, with(|a| a.controls.filters.models.clone())),
     ] {
         let Some(sel) = by_id(id) else { continue };
         let current: Vec<String> = (0..sel.children().length())
             .filter_map(|i| sel.children().item(i))
             .filter_map(|o| o.get_attribute("value"))
             .collect();
-        if &current == values {
-            continue;
-        }
-        clear(&sel);
-        for v in values {
-            let o = el_text("option", "", v);
-            attr(&o, "value", v);
-            if chosen.iter().any(|c| c.eq_ignore_ascii_case(v)) {
-                attr(&o, "selected", "");
+        if &current != values {
+            clear(&sel);
+            for v in values {
+                let o = el_text("option", "", v);
+                attr(&o, "value", v);
+                if chosen.iter().any(|c| c.eq_ignore_ascii_case(v)) {
+                    attr(&o, "selected", "");
+                }
+                append(&sel, &o);
             }
-            append(&sel, &o);
         }
-        attr(&sel, "size", &values.len().clamp(2, 6).to_string());
+        // each name with the sessions it would show under the other filters; a name they leave
+        // none of is not offered (unless chosen: it stays, to be unchosen)
+        let options = sel.children();
+        let mut offered = 0;
+        for (i, v) in values.iter().enumerate() {
+            let Some(o) = options.item(i as u32) else { continue };
+            let n = counts.get(i).copied().unwrap_or(0);
+            let keep = n > 0 || chosen.iter().any(|c| c.eq_ignore_ascii_case(v));
+            o.set_text_content(Some(&format!("{v} · {}", format::grouped(n as f64, 0))));
+            show(&o, keep);
+            offered += usize::from(keep);
+        }
+        attr(&sel, "size", &offered.clamp(2, 6).to_string());
     }
     if let Some(hint) = by_id("time-hint") {
         if let Some(first) = facets.first_ms {
@@ -96,9 +112,31 @@ pub(super) fn set_filter_inputs(filters: &Filters) {
 
 fn read_filters() -> Filters {
     let value = |id: &str| by_id(id).map(|e| e.unchecked_into::<HtmlInputElement>().value()).unwrap_or_default();
+    // a time that does not read is said beside the inputs, and bounds nothing
+    let mut errors = Vec::new();
+    let mut time = |id: &str| match read_time_input(&value(id)) {
+        Ok(t) => {
+            if let Some(i) = by_id(id) {
+                let _ = i.remove_attribute("aria-invalid");
+            }
+            t
+        }
+        Err(e) => {
+            if let Some(i) = by_id(id) {
+                attr(&i, "aria-invalid", "true");
+            }
+            errors.push(e);
+            None
+        }
+    };
+    let (since_ms, until_ms) = (time("filter-since"), time("filter-until"));
+    if let Some(p) = by_id("time-error") {
+        p.set_text_content(Some(&errors.join(" ")));
+        show(&p, !errors.is_empty());
+    }
     Filters {
-        since_ms: time_of_input(&value("filter-since")),
-        until_ms: time_of_input(&value("filter-until")),
+        since_ms,
+        until_ms,
         executors: selected("filter-executors"),
         models: selected("filter-models"),
         task: task_of_input(value("filter-task")),

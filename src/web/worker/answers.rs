@@ -39,7 +39,7 @@ pub(super) fn post_report(st: &State) {
     post(&FromWorker::Report(ReportMessage {
         parts,
         big,
-        facets: Facets::of(&st.data),
+        facets: Facets::of(&st.data, &st.filters),
         headlines: crate::report::findings::findings(&report)
             .into_iter()
             .map(|f| (f.section.to_string(), f.headline))
