@@ -86,6 +86,26 @@ pub fn cell_with(key: &str, v: &Value, m: &impl Markup) -> String {
     }
 }
 
+/// A cell that holds several things (a list of objects, an object of fields), as one text per
+/// thing, for the page to show as separate items rather than one serialised line; `None` for a
+/// value that reads as one text (a number, a rate with its interval, a list of names).
+pub fn cell_items(key: &str, v: &Value) -> Option<Vec<String>> {
+    match v {
+        Value::Object(fields) if !fields.is_empty() && !is_proportion(v) => {
+            Some(fields.iter().map(|(k, x)| format!("{} {}", heading(k), cell(k, x))).collect())
+        }
+        Value::Array(items) if !items.is_empty() && !items.iter().all(is_scalar) => {
+            let mut shown: Vec<String> = items.iter().take(MAX_CELL_ITEMS).map(|i| item(key, i, &Plain)).collect();
+            let more = items.len().saturating_sub(MAX_CELL_ITEMS);
+            if more > 0 {
+                shown.push(format!("… +{more} more"));
+            }
+            Some(shown)
+        }
+        _ => None,
+    }
+}
+
 /// One item of an array shown in a cell: a reason as its sentence and action, an object as its
 /// first value with the others in brackets and a count as a multiplier ("test ×5 (sessions 4)").
 fn item(key: &str, v: &Value, m: &impl Markup) -> String {
@@ -385,7 +405,30 @@ pub fn heading(key: &str) -> String {
 /// leading `'`, so that a spreadsheet opening the file reads it as text, not as a formula (a task
 /// titled `=HYPERLINK(…)` would otherwise run): OWASP's advice on CSV injection. Numbers are never
 /// changed (a JSON number `-3` stays the number `-3`): the JSON type decides, not the text.
+///
+/// Flat: a column whose values are objects (a rate with its n and interval, a row of counts)
+/// becomes one column per field, `column.field`, in the order the fields are first met; a list
+/// of objects is one cell of the text the page shows ("api_error ×3 (sessions 2); test ×1"), a
+/// list of names their names — never JSON.
 pub fn csv<R: std::borrow::Borrow<Value>>(columns: &[String], rows: impl IntoIterator<Item = R>) -> String {
+    let rows: Vec<R> = rows.into_iter().collect();
+    // each column with the fields of its objects, if any
+    let fields: Vec<Vec<String>> = columns
+        .iter()
+        .map(|c| {
+            let mut found: Vec<String> = Vec::new();
+            for r in &rows {
+                if let Some(Value::Object(o)) = r.borrow().get(c) {
+                    for k in o.keys() {
+                        if !found.contains(k) {
+                            found.push(k.clone());
+                        }
+                    }
+                }
+            }
+            found
+        })
+        .collect();
     fn quote(s: &str) -> String {
         if s.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", s.replace('"', "\"\""))
@@ -407,19 +450,44 @@ pub fn csv<R: std::borrow::Borrow<Value>>(columns: &[String], rows: impl IntoIte
             other => other.to_string(),
         }
     }
-    let mut out = columns.iter().map(|c| quote(&text(c.clone()))).collect::<Vec<_>>().join(",");
+    fn value(c: &str, v: Option<&Value>) -> String {
+        match v {
+            None => String::new(),
+            Some(Value::Array(a)) if a.iter().all(is_scalar) => {
+                quote(&text(a.iter().map(raw).collect::<Vec<_>>().join(", ")))
+            }
+            Some(v @ Value::String(_)) => quote(&text(raw(v))),
+            Some(v @ (Value::Array(_) | Value::Object(_))) => quote(&text(cell(c, v))),
+            Some(v) => quote(&raw(v)),
+        }
+    }
+    let header: Vec<String> = columns
+        .iter()
+        .zip(&fields)
+        .flat_map(|(c, f)| {
+            if f.is_empty() {
+                vec![quote(&text(c.clone()))]
+            } else {
+                f.iter().map(|k| quote(&text(format!("{c}.{k}")))).collect()
+            }
+        })
+        .collect();
+    let mut out = header.join(",");
     out.push_str("\r\n");
-    for r in rows {
+    for r in &rows {
         let r = r.borrow();
         let line: Vec<String> = columns
             .iter()
-            .map(|c| match r.get(c) {
-                None => String::new(),
-                Some(Value::Array(a)) if a.iter().all(is_scalar) => {
-                    quote(&text(a.iter().map(raw).collect::<Vec<_>>().join(", ")))
+            .zip(&fields)
+            .flat_map(|(c, f)| {
+                if f.is_empty() {
+                    return vec![value(c, r.get(c))];
                 }
-                Some(v @ Value::String(_)) => quote(&text(raw(v))),
-                Some(v) => quote(&raw(v)),
+                match r.get(c) {
+                    Some(Value::Object(o)) => f.iter().map(|k| value(k, o.get(k))).collect(),
+                    // a row whose value is not an object (null): its fields empty
+                    _ => vec![String::new(); f.len()],
+                }
             })
             .collect();
         out.push_str(&line.join(","));
@@ -603,6 +671,32 @@ mod tests {
         assert_eq!(
             csv(&cols, &rows),
             "t,flags,ids\r\n2026-02-09T14:00:00.000Z,high_retry_rate,\"0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12\"\r\n"
+        );
+    }
+
+    /// Flat: objects become a column per field, lists of objects the page's text, never JSON.
+    #[test]
+    fn csv_is_flat() {
+        let rows = vec![
+            json!({"key": "gpt-5", "success_rate": {"rate": 0.5, "n": 8, "ci_low": 0.2, "ci_high": 0.8}, "cats": [{"category": "api_error", "count": 3, "sessions": 2}, {"category": "test", "count": 1}]}),
+            json!({"key": "o3", "success_rate": null, "cats": []}),
+        ];
+        let cols: Vec<String> = ["key", "success_rate", "cats"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(
+            csv(&cols, &rows),
+            "key,success_rate.rate,success_rate.n,success_rate.ci_low,success_rate.ci_high,cats\r\n\
+             gpt-5,0.5,8,0.2,0.8,api_error ×3 (sessions 2); test ×1\r\n\
+             o3,,,,,\r\n"
+        );
+        assert_eq!(
+            cell_items("cats", &rows[0]["cats"]),
+            Some(vec!["api_error ×3 (sessions 2)".to_string(), "test ×1".to_string()])
+        );
+        assert_eq!(cell_items("success_rate", &rows[0]["success_rate"]), None);
+        assert_eq!(cell_items("tags", &json!(["a", "b"])), None);
+        assert_eq!(
+            cell_items("commands", &json!({"commands": 1046, "command_failures": 3})),
+            Some(vec!["commands 1,046".to_string(), "command failures 3".to_string()])
         );
     }
 

@@ -494,10 +494,9 @@ fn render_section(content: &Element, name: &'static str, src: ReportSource<'_>) 
                 Value::Array(rows) if rows.iter().all(Value::is_object) => {
                     any = true;
                     let id = format!("{name}.{k}");
-                    let label = if k != "rows" {
-                        format::title(k)
-                    } else if several {
-                        "All rows".to_string()
+                    // the HTML report's captions ("Quality versus cost"), not the field's name
+                    let label = if k != "rows" || several {
+                        crate::report::explain::table_title(name, k)
                     } else {
                         String::new()
                     };

@@ -250,7 +250,17 @@ fn fill_table(id: &str, holder: &Element) {
         }
         for c in &columns {
             let v = row.get(c).unwrap_or(&Value::Null);
-            let td = el_text("td", if v.is_number() { "num" } else { "" }, &format::cell(c, v));
+            let td = match format::cell_items(c, v) {
+                // several things in one cell: one item each, not one serialised line
+                Some(items) => {
+                    let td = el("td", "items");
+                    for item in items {
+                        append(&td, &el_text("span", "cell-item", &item));
+                    }
+                    td
+                }
+                None => el_text("td", if v.is_number() { "num" } else { "" }, &format::cell(c, v)),
+            };
             append(&tr, &td);
         }
         append(&tbody, &tr);
