@@ -380,7 +380,7 @@ fn protocol_messages_cross_as_plain_objects_keeping_their_js_objects() {
     assert_eq!((back.inputs[0].id, back.inputs[0].name.as_str()), (7, "logs/a.jsonl"));
     assert_eq!((back.memory_mib, back.dpr), (Some(640.0), 2.0));
     let summary = JsValue::from_str(r#"{"files":1}"#);
-    let report = FromWorker::Report(ReportMessage {
+    let report = FromWorker::Report(Box::new(ReportMessage {
         parts: [("summary".to_string(), Js(summary.clone()))].into(),
         big: Default::default(),
         facets: Default::default(),
@@ -400,7 +400,7 @@ fn protocol_messages_cross_as_plain_objects_keeping_their_js_objects() {
         busy: false,
         wasm_bytes: 65536.0,
         records_bytes: 10.0,
-    });
+    }));
     let v = to_js(&report);
     let parts = get(&v, "parts");
     assert!(!parts.is_instance_of::<js_sys::Map>(), "maps are plain objects");

@@ -182,7 +182,7 @@ pub enum FromWorker<J> {
     Building,
     /// The figures: after each file (at most every second while more are queued) and after each
     /// [`ToWorker::Compute`].
-    Report(ReportMessage<J>),
+    Report(Box<ReportMessage<J>>),
     /// The answer to [`ToWorker::Export`].
     Export(ExportJson<J>),
     /// The answer to [`ToWorker::Timeline`].
@@ -303,7 +303,7 @@ impl<J: DeserializeOwned> FromWorker<J> {
             "progress" => FromWorker::Progress(payload(tag, p)?),
             "cancelled" => FromWorker::Cancelled,
             "building" => FromWorker::Building,
-            "report" => FromWorker::Report(payload(tag, p)?),
+            "report" => FromWorker::Report(Box::new(payload(tag, p)?)),
             "export" => FromWorker::Export(payload(tag, p)?),
             "timeline" => FromWorker::Timeline(payload(tag, p)?),
             "html" => FromWorker::Html(payload(tag, p)?),
@@ -560,7 +560,7 @@ mod tests {
             }),
             FromWorker::Cancelled,
             FromWorker::Building,
-            FromWorker::Report(sample_report()),
+            FromWorker::Report(Box::new(sample_report())),
             FromWorker::Export(ExportJson { json: "{\"summary\":{}}".into() }),
             FromWorker::Timeline(TimelineJson { json: "null".into() }),
             FromWorker::Html(HtmlReport { html: "<!doctype html>".into() }),
@@ -644,7 +644,7 @@ mod tests {
             serde_json::to_value(error).unwrap(),
             json!({"type": "error", "kind": "parameters", "message": "parameters: w_cost"})
         );
-        let (_, report) = to_json(&FromWorker::Report(sample_report()));
+        let (_, report) = to_json(&FromWorker::Report(Box::new(sample_report())));
         assert_eq!(report["inputs"][0]["state"], "stopped");
         assert_eq!(report["big"]["tools"]["rows"], "{}\n{}\n");
         assert_eq!(report["facets"]["daily"][0], json!([1_770_595_200_000i64, 3]));

@@ -109,7 +109,7 @@ mod tests {
     }
 
     fn report(busy: bool) -> FromWorker<()> {
-        FromWorker::Report(ReportMessage {
+        FromWorker::Report(Box::new(ReportMessage {
             parts: Default::default(),
             big: Default::default(),
             facets: Default::default(),
@@ -119,7 +119,7 @@ mod tests {
             busy,
             wasm_bytes: 0.0,
             records_bytes: 0.0,
-        })
+        }))
     }
 
     /// Ticks every 500 ms from `from` to `to` (inclusive); the first stuck verdict and when.

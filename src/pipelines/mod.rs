@@ -4,6 +4,7 @@
 
 pub mod alerts;
 pub mod costs;
+pub mod distributions;
 pub mod error_clusters;
 pub mod executors;
 pub mod git;

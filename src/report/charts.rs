@@ -5,6 +5,7 @@ use super::format;
 use super::lines::{JsonLines, LongArrays};
 use crate::charts::*;
 use crate::model::time::parse_timestamp;
+use crate::pipelines::distributions::{Measure, MEASURES};
 use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingBackend};
 use serde_json::Value;
@@ -12,7 +13,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The report sections, in page order.
-pub const SECTIONS: [&str; 11] = [
+pub const SECTIONS: [&str; 12] = [
     "model_scores",
     "executors",
     "task_risk",
@@ -22,6 +23,7 @@ pub const SECTIONS: [&str; 11] = [
     "guardrails",
     "alerts",
     "costs",
+    "distributions",
     "tools",
     "git",
 ];
@@ -139,6 +141,10 @@ pub fn fmt_pct(v: f64) -> String {
 }
 pub fn fmt_usd(v: f64) -> String {
     format::dollars(v, if v.abs() >= 100.0 { 0 } else { 2 })
+}
+/// Dollars to the cent from $1, and with the digits a session's cost of a fraction of a cent needs.
+pub fn fmt_usd_fine(v: f64) -> String {
+    format::usd(v)
 }
 pub fn fmt_count(v: f64) -> String {
     format_number(v)
@@ -555,6 +561,51 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
                     value_format: fmt_count,
                 }),
             });
+        }
+        "distributions" => {
+            for m in MEASURES {
+                let (field, unit) = (m.field(), m.unit());
+                let (what, axis, fmt): (&str, &str, fn(f64) -> String) = match m {
+                    Measure::Cost => ("Cost", "cost per session (USD)", fmt_usd_fine),
+                    Measure::Duration => ("Duration", "duration per session", fmt_ms),
+                    Measure::Tokens => ("Tokens", "tokens per session", fmt_count),
+                };
+                let rows: Vec<Cow<'_, Value>> = src.rows("distributions", field).collect();
+                let value = |r: &Value, k: &str| num(r, &format!("{k}_{unit}")).unwrap_or(0.0);
+                let p50: Vec<f64> = rows.iter().map(|r| value(r, "p50")).collect();
+                let above: Vec<f64> = rows.iter().zip(&p50).map(|(r, m)| (value(r, "p95") - m).max(0.0)).collect();
+                out.push(SectionChart {
+                    id: id(&format!("{field}_spread")),
+                    chart: Chart::Stacked(StackedBars {
+                        title: format!("{what} per session by model: median, then up to the 95th percentile"),
+                        y_label: axis.into(),
+                        categories: rows.iter().map(|r| text(r, "key")).collect(),
+                        stacks: vec![("median (p50)".into(), p50), ("p95 above the median".into(), above)],
+                        reference_line: None,
+                        value_format: fmt,
+                        hues: vec![],
+                    }),
+                });
+                let bins: Vec<(String, f64)> = src
+                    .rows("distributions", &format!("{field}_histogram"))
+                    .map(|r| {
+                        let (from, to) = (value(&r, "from"), value(&r, "to"));
+                        let label = if to <= 0.0 { "0".to_string() } else { format!("{}–{}", fmt(from), fmt(to)) };
+                        (label, num(&r, "sessions").unwrap_or(0.0))
+                    })
+                    .collect();
+                out.push(SectionChart {
+                    id: id(&format!("{field}_histogram")),
+                    chart: Chart::Bar(BarChart {
+                        title: format!("Sessions by {} (log bins)", what.to_lowercase()),
+                        value_label: "sessions".into(),
+                        bars: bins,
+                        horizontal: true,
+                        value_format: fmt_count,
+                        hues: vec![],
+                    }),
+                });
+            }
         }
         "tools" => {
             out.push(SectionChart {

@@ -19,6 +19,7 @@ pub fn section_title(s: &str) -> &'static str {
         "costs" => "Cost and tokens",
         "tools" => "Tool and command reliability",
         "git" => "Git and PR context",
+        "distributions" => "Spread of cost, duration and tokens",
         _ => "Section",
     }
 }
@@ -52,6 +53,7 @@ pub fn section_text(s: &str, p: &Value) -> String {
         ),
         "tools" => "Per tool: calls, results, failed results and the latency from a call to its result (median and 95th percentile). Commands run and failed, and how many were test or lint runs.".into(),
         "git" => "What the sessions changed: commits and changed lines per session, successful sessions that changed nothing, lines changed against attempts per task, files touched by many tasks with the failure rate of those tasks, and review outcomes per model.".into(),
+        "distributions" => "How a session's cost, duration and tokens spread for each model: the median (p50), the 95th percentile (p95) and the largest, over the sessions whose value is known; a wide gap between p50 and p95 means a few sessions cost far more than the typical one. A row opens the timeline of that model's largest session. Each histogram counts the sessions in view on a log scale (bins of 1, 2, 5 × 10ⁿ; 0 apart).".into(),
         _ => String::new(),
     }
 }
@@ -108,6 +110,12 @@ pub fn table_title(section: &str, path: &str) -> String {
         ("git", "scope") => "Scope versus output per task",
         ("git", "hot_files") => "Hot files",
         ("git", "review") => "Review outcomes per model",
+        ("distributions", "cost") => "Cost per session by model (a row opens its most expensive session)",
+        ("distributions", "duration") => "Duration per session by model (a row opens its longest session)",
+        ("distributions", "tokens") => "Tokens per session by model (a row opens its largest session)",
+        ("distributions", "cost_histogram") => "Sessions by cost",
+        ("distributions", "duration_histogram") => "Sessions by duration",
+        ("distributions", "tokens_histogram") => "Sessions by tokens",
         _ => "",
     };
     if t.is_empty() {

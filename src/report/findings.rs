@@ -53,6 +53,7 @@ pub fn findings(report: &Report) -> Vec<Finding> {
                 "costs" => costs(report),
                 "tools" => tools(report),
                 "git" => git(report),
+                "distributions" => distributions(report),
                 _ => (String::new(), 0.0),
             };
             Finding { section, headline, strength }
@@ -533,6 +534,37 @@ fn git(r: &Report) -> (String, f64) {
     (format!("{}.", parts.join("; ")), 1.0 + frac(share / 2.0))
 }
 
+/// The model whose cost per session spreads most: its p95 against its median, when at least 10
+/// sessions say ("claude-opus-4's p95 cost per session is 6.1× its median ($2.41 vs $0.40, n = 72)").
+fn distributions(r: &Report) -> (String, f64) {
+    let Some(cost) = r.distributions.spreads.first() else { return (String::new(), 0.0) };
+    let widest = cost
+        .iter()
+        .filter(|s| s.n >= 10 && s.p50 > 0.0)
+        .max_by(|a, b| (a.p95 / a.p50).total_cmp(&(b.p95 / b.p50)).then(b.key.cmp(&a.key)));
+    match widest {
+        Some(s) => {
+            let ratio = s.p95 / s.p50;
+            (
+                format!(
+                    "{}'s p95 cost per session is {:.1}× its median ({} vs {}, n = {}).",
+                    s.key,
+                    ratio,
+                    usd(s.p95),
+                    usd(s.p50),
+                    grouped(s.n as f64, 0)
+                ),
+                // a spread is context, not a problem: the lowest tier
+                frac(ratio / 100.0),
+            )
+        }
+        None if cost.iter().any(|s| s.n > 0) => {
+            ("No model has 10 sessions with a known cost: too few to say how costs spread.".into(), 0.0)
+        }
+        None => ("No session in view has a known cost.".into(), 0.0),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -659,6 +691,22 @@ mod tests {
             assert!(!f.headline.is_empty(), "{f:?}");
             assert!(!f.headline.chars().any(|c| c.is_ascii_digit()), "a figure from no data: {f:?}");
         }
+    }
+
+    /// The model whose cost spreads most, p95 against median, among those with 10 sessions.
+    #[test]
+    fn the_widest_cost_spread() {
+        // m1: ten sessions at $0.10 and one at $1.00 (n = 11): p50 0.10, p95 at rank 9.5 =
+        // 0.10 + 0.5 × 0.90 = 0.55, 5.5×; m2: ten at $0.20, 1×; m3: two sessions, too few
+        let costs = |model: &str, n: usize, cost: f64| sessions(model, n, n, &format!(r#","cost_usd":{cost}"#));
+        let text = costs("m1", 10, 0.1) + &costs("m2", 10, 0.2) + &costs("m3", 2, 9.0);
+        let text = text
+            + r#"{"timestamp":"2026-02-09T11:00:00.000Z","attempt_id":"m1-x","task_id":"x","executor":"codex","model":"m1","metrics":{"success":true,"cost_usd":1.0}}"#;
+        let f = of(&findings(&report(&text)), "distributions").clone();
+        assert_eq!(f.headline, "m1's p95 cost per session is 5.5× its median ($0.55 vs $0.10, n = 11).");
+        assert!((f.strength - 0.055).abs() < 1e-9, "{}", f.strength);
+        let few = of(&findings(&report(&costs("m3", 2, 9.0))), "distributions").headline.clone();
+        assert_eq!(few, "No model has 10 sessions with a known cost: too few to say how costs spread.");
     }
 
     #[test]

@@ -33,6 +33,10 @@ pub struct Report {
     pub error_clusters: p::error_clusters::ErrorClusters,
     pub diagnostics: DiagnosticsReport,
     pub parameters: ParametersInForce,
+    /// the spread of cost, duration and tokens per model: on the page and in the HTML report,
+    /// not in the JSON or text reports (not a figure of the spec)
+    #[serde(skip)]
+    pub distributions: p::distributions::Distributions,
 }
 
 /// At most this many superseded metrics rows are listed one by one (all are counted), as skipped
@@ -90,7 +94,8 @@ impl Report {
             executors,
             error_clusters,
             diagnostics,
-            parameters
+            parameters,
+            distributions
         );
     }
 
@@ -117,6 +122,7 @@ impl Report {
             error_clusters: p::error_clusters::compute(&view),
             diagnostics: diagnostics(data, &view),
             parameters: ParametersInForce { parameters: params.clone(), filters: filters.clone() },
+            distributions: p::distributions::compute(&view),
         }
     }
 
@@ -235,6 +241,10 @@ mod section_tests {
         report.each_section(|k, v| {
             parts.insert(k.to_string(), serde_json::from_str(&v).unwrap());
         });
+        // the page's one section beyond the JSON document
+        let distributions = parts.remove("distributions").unwrap();
+        assert_eq!(distributions, serde_json::to_value(&report.distributions).unwrap());
+        assert_eq!(distributions["duration"][0]["attempt_id"], "a1");
         assert_eq!(serde_json::Value::Object(parts), serde_json::to_value(&report).unwrap());
     }
 

@@ -248,7 +248,7 @@ fn on_message(msg: FromWorker<Js>) {
             if let Some(p) = &perf {
                 let _ = p.mark("spyglass-render-start");
             }
-            render::on_report(r);
+            render::on_report(*r);
             if let Some(p) = &perf {
                 let _ = p.measure_with_start_mark("spyglass-render", "spyglass-render-start");
             }

@@ -27,7 +27,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
 /// Report sections in page order (each a pipeline's output in the report JSON).
-const SECTIONS: [&str; 11] = crate::report::charts::SECTIONS;
+const SECTIONS: [&str; 12] = crate::report::charts::SECTIONS;
 
 /// The latest report, as far as it is parsed and rendered.
 #[derive(Default)]

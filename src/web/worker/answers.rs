@@ -36,7 +36,7 @@ pub(super) fn post_report(st: &State) {
         big.insert(k.to_string(), lines.into_iter().map(|(field, text)| (field, Js(text.into()))).collect());
         parts.insert(k.to_string(), Js(section.into()));
     });
-    post(&FromWorker::Report(ReportMessage {
+    post(&FromWorker::Report(Box::new(ReportMessage {
         parts,
         big,
         facets: Facets::of(&st.data, &st.filters),
@@ -49,7 +49,7 @@ pub(super) fn post_report(st: &State) {
         busy: st.busy,
         wasm_bytes: wasm_bytes(),
         records_bytes: st.data.store.held_bytes() as f64,
-    }));
+    })));
 }
 
 /// The inputs with their sources' line counts (a `.zip` has one source per entry).
