@@ -325,6 +325,20 @@ fn scatter_edge_cases() {
     assert!(shown < 30, "{shown}");
 }
 
+/// Shares stay within 0–100 %: a point at 98 % does not stretch the axis to 120 %.
+#[test]
+fn a_scatter_of_shares_stops_at_100_percent() {
+    let c = ScatterChart {
+        points: vec![("a".into(), 0.2, 0.98), ("b".into(), 0.5, 0.4), ("c".into(), 0.9, 1.0)],
+        ..scatter()
+    };
+    let (svg, _) = render(W, H, |a| draw_scatter_chart(a, &c, &Theme::light()));
+    let pcts: Vec<f64> =
+        texts(&svg).iter().filter_map(|t| t.strip_suffix('%')?.trim().parse::<f64>().ok()).collect();
+    assert!(pcts.contains(&100.0), "a tick at 100 %: {pcts:?}");
+    assert!(pcts.iter().all(|&p| p <= 100.0), "none past 100 %: {pcts:?}");
+}
+
 #[test]
 fn a_scatter_names_what_it_could_not_plot() {
     let c = ScatterChart { not_plotted: vec!["claude-sonnet-4".into()], ..scatter() };

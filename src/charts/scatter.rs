@@ -116,7 +116,10 @@ pub fn draw_scatter_chart<DB: DrawingBackend>(
     // ... but never across 0 when all values are on one side of it
     let pad_lo = |lo: f64, d: f64| if lo >= 0.0 { (lo - d).max(0.0) } else { lo - d };
     let pad_hi = |hi: f64, d: f64| if hi <= 0.0 { (hi + d).min(0.0) } else { hi + d };
-    let (xlo, xhi, ylo, yhi) = (pad_lo(xlo, dx), pad_hi(xhi, dx), pad_lo(ylo, dy), pad_hi(yhi, dy));
+    // ... nor past 1 when every y is a share in [0, 1] (a success rate never reads 120 %)
+    let share = ylo >= 0.0 && yhi <= 1.0;
+    let (xlo, xhi, ylo) = (pad_lo(xlo, dx), pad_hi(xhi, dx), pad_lo(ylo, dy));
+    let yhi = if share { pad_hi(yhi, dy).min(1.0) } else { pad_hi(yhi, dy) };
 
     let gap = f.px(6.0);
     let title_w = f.line_h(f.font) + gap;
