@@ -582,7 +582,19 @@ fn rate_intervals_are_drawn_as_bands_and_said_in_tooltips() {
     assert!(data_hits(&hits)[1].label.ends_with(": 50 % (n = 4, 95 % CI 20 %–80 %)"));
     // the band: one translucent polygon more than the legend's (none: no markers)
     assert_eq!(svg.matches("<polygon").count(), 1);
-    assert!(svg.contains("opacity=\"0.18"), "a translucent band");
+    assert!(svg.contains("opacity=\"0.12"), "a translucent band");
+    assert!(chart.summary().ends_with("; shaded: each point's 95 % interval."), "{}", chart.summary());
+    // a single point's interval is a narrow bar
+    let one = LineChart {
+        series: vec![TimeSeries {
+            name: "CODEX".into(),
+            points: vec![(T0, 0.5)],
+            intervals: vec![Interval { t: T0, lo: 0.2, hi: 0.8, n: 4 }],
+        }],
+        ..chart
+    };
+    let (svg, _) = render(W, H, |a| draw_line_chart(a, &one, &Theme::light()));
+    assert_eq!(svg.matches("<polygon").count(), 1);
 }
 
 #[test]

@@ -151,5 +151,5 @@ pub(crate) fn band<DB: DrawingBackend>(
     if pts.len() < 3 {
         return Ok(());
     }
-    area.draw(&Polygon::new(pts, color.mix(0.18).filled())).map_err(ChartError::from)
+    area.draw(&Polygon::new(pts, color.mix(0.12).filled())).map_err(ChartError::from)
 }

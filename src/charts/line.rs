@@ -103,6 +103,11 @@ impl LineChart {
             ),
             None => String::new(),
         };
+        let bands = if self.series.iter().any(|s| !s.intervals.is_empty()) {
+            "; shaded: each point's 95 % interval"
+        } else {
+            ""
+        };
         let m = clean_markers(self).len();
         let markers = match m {
             0 => String::new(),
@@ -110,7 +115,7 @@ impl LineChart {
             m => format!("; {m} spikes marked"),
         };
         format!(
-            "Line chart of {} over time ({}): {n_series} series from {} to {} ({}){peak}{markers}.",
+            "Line chart of {} over time ({}): {n_series} series from {} to {} ({}){peak}{markers}{bands}.",
             self.y_label,
             self.title,
             fmt_time(t0, off, TimeStyle::Full),
@@ -300,6 +305,12 @@ pub(crate) fn draw_band<DB: DrawingBackend>(
         .map(|b| (tame_ms(b.t), b.lo, b.hi))
         .collect();
     b.sort_by_key(|b| b.0);
+    if let [(t, lo, hi)] = b[..] {
+        // one point: its interval as a narrow bar
+        let (x, w) = (xs.map(t as f64), 3);
+        let pts = vec![(x - w, ys.map(hi)), (x + w, ys.map(hi)), (x + w, ys.map(lo)), (x - w, ys.map(lo))];
+        return band(area, pts, chart.colour(theme, i));
+    }
     let upper = b.iter().map(|&(t, _, hi)| (xs.map(t as f64), ys.map(hi)));
     let lower = b.iter().rev().map(|&(t, lo, _)| (xs.map(t as f64), ys.map(lo)));
     band(area, upper.chain(lower).collect(), chart.colour(theme, i))

@@ -49,7 +49,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     let cell_h = ((gy1 - top) / rows).max(1);
     // one value scale for every panel (a few ticks: the panels are short)
     let plot_h = (cell_h - title_h - label_h - gap).max(10);
-    let yticks = nice_ticks(lo, hi, tick_count(plot_h, f.small * 2.4).min(3));
+    let yticks = nice_ticks(lo, hi, tick_count(plot_h, f.small * 2.4).clamp(3, 4));
     let ylabels = tick_labels(&yticks, chart.y_format);
     let label_w = widest(&ylabels, f.small).ceil() as i32 + gap + f.px(4.0);
     let half_label = (text_w(&fmt_time(d1, off, TimeStyle::MonthDay), f.small) / 2.0).ceil() as i32;
