@@ -629,6 +629,10 @@ fn many_series_are_small_multiples() {
     assert!(hits.iter().any(|h| h.label == "spike of series 8"));
     // three panels a row at 800 px: the fourth panel starts a row lower than the first
     assert!(titles[3].y0 > titles[0].y1 && titles[3].x0 == titles[0].x0);
+    // two on a phone's 360 px
+    let (_, narrow) = render(360, 590, |a| draw_line_chart(a, &chart, &Theme::light()));
+    let t: Vec<_> = narrow.iter().filter(|h| h.kind == HitKind::Legend).collect();
+    assert!(t[1].y0 == t[0].y0 && t[2].y0 > t[0].y1 && t[2].x0 == t[0].x0);
     // isolated: one plot again, its legend the isolated series alone
     let (_, one) = render(800, 600, |a| draw_line_chart_only(a, &chart, &Theme::light(), Some("series 4")));
     let legend: Vec<_> = one.iter().filter(|h| h.kind == HitKind::Legend).collect();

@@ -15,9 +15,9 @@ use super::ticks::{nice_ticks, tick_count, tick_labels, time_ticks, Ticks};
 use super::time::{fmt_time, TimeStyle};
 use super::{ChartResult, HitKind, LineChart, Theme};
 
-/// Panels side by side: as many as fit about 190 pixels each, at most 3.
+/// Panels side by side: as many as fit about 170 pixels each (two on a phone), at most 3.
 pub(crate) fn panel_columns(w: i32, n: usize) -> usize {
-    ((w / 190).clamp(1, 3) as usize).min(n.max(1))
+    ((w / 170).clamp(1, 3) as usize).min(n.max(1))
 }
 
 /// Draw every series of `chart` in a panel of its own below `top`. Hit regions: each panel's

@@ -1359,6 +1359,8 @@ test('line charts read: a crosshair lists every series at a time, a legend entry
   const hourly = page.locator('#chart-provider_heatmap\\.hourly');
   await hourly.evaluate((c) => c.closest('.chart').scrollIntoView({ block: 'center' }));
   await page.waitForTimeout(300);
+  const nb = await hourly.boundingBox();
+  await page.mouse.move(nb.x + nb.width * 0.6, nb.y + nb.height * 0.12);
   await page.screenshot({ path: path.join(out, 'line-multiples-dark-390.png') });
   await page.keyboard.press('t');
   await page.setViewportSize({ width: 1280, height: 900 });

@@ -17,6 +17,13 @@ use web_sys::{Element, HtmlElement, MouseEvent};
 pub(super) fn wire(content: &Element) {
     listen(content, "mousemove", |e: MouseEvent| on_move(&e));
     listen(content, "click", |e: MouseEvent| on_click(&e));
+    // the pointer leaving the content by a quick move fires no move over it
+    listen(content, "mouseleave", |_: MouseEvent| {
+        hide_crosshairs();
+        if let Some(tip) = by_id("tooltip") {
+            show(&tip, false);
+        }
+    });
 }
 
 /// The chart canvas under the pointer, its chart id and the hit regions the pointer is in, in
