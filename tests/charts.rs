@@ -629,8 +629,27 @@ fn many_series_are_small_multiples() {
     assert!(hits.iter().any(|h| h.label == "spike of series 8"));
     // three panels a row at 800 px: the fourth panel starts a row lower than the first
     assert!(titles[3].y0 > titles[0].y1 && titles[3].x0 == titles[0].x0);
-    // two on a phone's 360 px
-    let (_, narrow) = render(360, 590, |a| draw_line_chart(a, &chart, &Theme::light()));
+    // two on a phone's 360 px, each with time labels (too narrow for a step: the first and last)
+    let (svg, narrow) = render(360, 590, |a| draw_line_chart(a, &chart, &Theme::light()));
+    assert_eq!(texts(&svg).iter().filter(|t| t.starts_with("02-09 ")).count(), 18, "{:?}", texts(&svg));
+    // six days from 9 a.m. on a Monday: a weekly step would fall outside the data
+    let week = LineChart {
+        series: (0..9)
+            .map(|k| TimeSeries {
+                name: format!("series {k}"),
+                points: (0..6).map(|d| (T0 + 9 * HOUR + d * DAY, (d + k) as f64)).collect(),
+                ..Default::default()
+            })
+            .collect(),
+        markers: vec![],
+        ..line()
+    };
+    // (the page's text size at that width: 12 CSS px)
+    let page = Theme { font_px: 24, ..Theme::light() };
+    let (wsvg, _) = render(360, 590, |a| draw_line_chart(a, &week, &page));
+    let labels: Vec<String> = texts(&wsvg).into_iter().filter(|t| t.starts_with("02-")).collect();
+    assert_eq!(labels.len(), 18, "{labels:?}");
+    assert_eq!(labels[..2], ["02-09", "02-14"]);
     let t: Vec<_> = narrow.iter().filter(|h| h.kind == HitKind::Legend).collect();
     assert!(t[1].y0 == t[0].y0 && t[2].y0 > t[0].y1 && t[2].x0 == t[0].x0);
     // isolated: one plot again, its legend the isolated series alone

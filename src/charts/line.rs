@@ -371,7 +371,9 @@ pub(crate) fn columns(
         let mut rows: Vec<(f64, ColumnRow)> = shown
             .iter()
             .filter_map(|&i| {
-                let &(_, v) = series.get(i)?.iter().find(|p| p.0 == t)?;
+                // (a series' points are sorted by time)
+                let pts = series.get(i)?;
+                let &(_, v) = pts.get(pts.binary_search_by_key(&t, |p| p.0).ok()?)?;
                 let c = chart.colour(theme, i);
                 let colour = format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2);
                 Some((v, ColumnRow { name: chart.series[i].name.clone(), value: chart.value_text(i, t, v), colour }))

@@ -54,6 +54,8 @@ pub(crate) fn draw<DB: DrawingBackend>(
     let label_w = widest(&ylabels, f.small).ceil() as i32 + gap + f.px(4.0);
     let half_label = (text_w(&fmt_time(d1, off, TimeStyle::MonthDay), f.small) / 2.0).ceil() as i32;
 
+    let times = series.iter().flatten().map(|p| p.0);
+    let span = times.clone().min().zip(times.max());
     let mut hits = Vec::new();
     let mut column_hits = Vec::new();
     let mut style = TimeStyle::Date;
@@ -84,7 +86,12 @@ pub(crate) fn draw<DB: DrawingBackend>(
         hits.push(hit);
 
         draw_value_axis_left(area, theme, f, plot, &ys, &yticks, &ylabels)?;
-        let (tticks, st) = time_ticks(d0, d1, plot.w(), f, off);
+        let (mut tticks, st) = time_ticks(d0, d1, plot.w(), f, off);
+        if tticks.len() < 2 {
+            // a narrow panel finds room for one step at most, which may miss the data: the
+            // first and last times instead
+            tticks = span.map_or_else(Vec::new, |(a, b)| if a == b { vec![a] } else { vec![a, b] });
+        }
         style = st;
         let labels: Vec<String> = tticks.iter().map(|&t| fmt_time(t, off, st)).collect();
         let as_ticks =
