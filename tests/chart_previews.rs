@@ -75,7 +75,7 @@ fn render_edge_cases_to_out() {
     };
     write("edge_stacked_90", 800, 400, &t, &|a, t| draw_stacked_bars(a, &long, t));
     let single = LineChart {
-        series: vec![TimeSeries { name: "only".into(), points: vec![(T0, 3.0)] }],
+        series: vec![TimeSeries { name: "only".into(), points: vec![(T0, 3.0)], ..Default::default() }],
         markers: vec![],
         ..line()
     };
@@ -84,6 +84,7 @@ fn render_edge_cases_to_out() {
         series: vec![TimeSeries {
             name: "cost".into(),
             points: (0..30).map(|d| (T0 + d * DAY, (d % 9) as f64)).collect(),
+            ..Default::default()
         }],
         markers: vec![],
         ..line()

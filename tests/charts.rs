@@ -333,8 +333,7 @@ fn a_scatter_of_shares_stops_at_100_percent() {
         ..scatter()
     };
     let (svg, _) = render(W, H, |a| draw_scatter_chart(a, &c, &Theme::light()));
-    let pcts: Vec<f64> =
-        texts(&svg).iter().filter_map(|t| t.strip_suffix('%')?.trim().parse::<f64>().ok()).collect();
+    let pcts: Vec<f64> = texts(&svg).iter().filter_map(|t| t.strip_suffix('%')?.trim().parse::<f64>().ok()).collect();
     assert!(pcts.contains(&100.0), "a tick at 100 %: {pcts:?}");
     assert!(pcts.iter().all(|&p| p <= 100.0), "none past 100 %: {pcts:?}");
 }
@@ -435,9 +434,15 @@ fn heatmap_edge_cases() {
 #[test]
 fn line_chart_structure() {
     let chart = line();
-    let (svg, hits) = render(W, H, |a| draw_line_chart(a, &chart, &Theme::light()));
+    let (svg, all) = render(W, H, |a| draw_line_chart(a, &chart, &Theme::light()));
+    let hits = data_hits(&all);
     let vertices: usize = chart.series.iter().map(|s| s.points.len()).sum();
     assert_eq!(hits.len(), vertices + chart.markers.len());
+    // then a legend entry per series, then a column per hour
+    let legend: Vec<_> = all.iter().filter(|h| h.kind == HitKind::Legend).collect();
+    assert_eq!(legend.len(), 3);
+    assert_eq!(legend[1].name.as_deref(), Some("api_error · gemini-cli"));
+    assert_eq!(all.iter().filter(|h| matches!(h.kind, HitKind::Column(_))).count(), 48);
     // vertex tooltips in the chart's time zone (UTC+1)
     assert_eq!(hits[0].label, "rate_limit · codex at 2026-02-09 01:00: 0");
     // marker tooltips at the end, as given
@@ -462,19 +467,24 @@ fn line_chart_structure() {
 #[test]
 fn line_chart_edge_cases() {
     let mk = |series: Vec<Vec<(i64, f64)>>, markers: Vec<(usize, i64, f64, String)>| LineChart {
-        series: series.into_iter().enumerate().map(|(i, p)| TimeSeries { name: format!("s{i}"), points: p }).collect(),
+        series: series
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| TimeSeries { name: format!("s{i}"), points: p, ..Default::default() })
+            .collect(),
         markers,
         ..line()
     };
     // one point
     let (_, hits) = render(W, H, |a| draw_line_chart(a, &mk(vec![vec![(T0, 3.0)]], vec![]), &Theme::light()));
-    assert_eq!(hits.len(), 1);
+    assert_eq!(data_hits(&hits).len(), 1);
     // unsorted, NaN, inf and an empty series
     let c = mk(
         vec![vec![(T0 + HOUR, 1.0), (T0, f64::NAN), (T0 - HOUR, 2.0), (T0 + 2 * HOUR, f64::INFINITY)], vec![]],
         vec![],
     );
     let (_, hits) = render(W, H, |a| draw_line_chart(a, &c, &Theme::light()));
+    let hits = data_hits(&hits);
     assert_eq!(hits.len(), 2);
     assert!(hits[0].x0 < hits[1].x0, "sorted by time");
     // negative and huge values, a span of years, extreme timestamps
@@ -483,7 +493,7 @@ fn line_chart_edge_cases() {
         vec![(7, T0, f64::NAN, "bad".into())],
     );
     let (_, hits) = render(W, H, |a| draw_line_chart(a, &c, &Theme::dark()));
-    assert_eq!(hits.len(), 4);
+    assert_eq!(data_hits(&hits).len(), 4);
     // span of days: date labels
     let days = mk(vec![(0..30).map(|d| (T0 + d * DAY, d as f64)).collect()], vec![]);
     let (svg, _) = render(W, H, |a| draw_line_chart(a, &days, &Theme::light()));
@@ -493,6 +503,173 @@ fn line_chart_edge_cases() {
         let (svg, hits) = render(W, H, |a| draw_line_chart(a, &c, &Theme::light()));
         assert!(hits.is_empty() && has_text(&svg, EMPTY_MESSAGE) && has_text(&svg, "Errors per hour"));
     }
+}
+
+/// The hit regions of data marks (not legend entries or columns).
+fn data_hits(hits: &[HitRegion]) -> Vec<HitRegion> {
+    hits.iter().filter(|h| h.kind == HitKind::Data).cloned().collect()
+}
+
+fn columns_of(hits: &[HitRegion]) -> Vec<(HitRegion, Column)> {
+    hits.iter()
+        .filter_map(|h| match &h.kind {
+            HitKind::Column(c) => Some((h.clone(), c.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn line_chart_columns_list_every_series_at_a_time() {
+    // two series, one missing the middle hour
+    let chart = LineChart {
+        series: vec![
+            TimeSeries {
+                name: "a".into(),
+                points: vec![(T0, 1.0), (T0 + HOUR, 5.0), (T0 + 2 * HOUR, 2.0)],
+                ..Default::default()
+            },
+            TimeSeries { name: "b".into(), points: vec![(T0, 3.0), (T0 + 2 * HOUR, 2.0)], ..Default::default() },
+        ],
+        markers: vec![],
+        hues: vec![],
+        ..line()
+    };
+    let (_, hits) = render(W, H, |a| draw_line_chart(a, &chart, &Theme::light()));
+    let cols = columns_of(&hits);
+    assert_eq!(cols.len(), 3);
+    // in the chart's time zone (UTC+1), by value descending, ties by name
+    let (_, first) = &cols[0];
+    assert_eq!(first.time, "2026-02-09 01:00");
+    let rows: Vec<(&str, &str)> = first.rows.iter().map(|r| (r.name.as_str(), r.value.as_str())).collect();
+    assert_eq!(rows, [("b", "3"), ("a", "1")]);
+    assert_eq!(first.rows[0].colour, hex(categorical(1)).to_lowercase());
+    // b has no point at the middle hour: left out
+    let rows: Vec<&str> = cols[1].1.rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(rows, ["a"]);
+    let rows: Vec<&str> = cols[2].1.rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(rows, ["a", "b"]);
+    // the columns tile the plot: each from half-way to its neighbours, the crosshair inside
+    for w in cols.windows(2) {
+        assert_eq!(w[0].0.x1 + 1, w[1].0.x0);
+    }
+    for (h, c) in &cols {
+        assert!(h.x0 <= c.x && c.x <= h.x1 && h.y0 == c.y0 && h.y1 == c.y1);
+        assert!(h.label.starts_with(&c.time));
+    }
+    // isolating b: its columns only, a greyed in the legend
+    let (_, hits) = render(W, H, |a| draw_line_chart_only(a, &chart, &Theme::light(), Some("b")));
+    let cols = columns_of(&hits);
+    assert_eq!(cols.len(), 2);
+    assert!(cols.iter().all(|(_, c)| c.rows.len() == 1 && c.rows[0].name == "b"));
+    assert!(data_hits(&hits).iter().all(|h| h.name.as_deref() == Some("b")));
+    let legend: Vec<_> = hits.iter().filter(|h| h.kind == HitKind::Legend).collect();
+    assert_eq!(legend.len(), 2, "both still listed");
+    assert_eq!(legend[1].label, "b: click to show every series");
+    assert_eq!(legend[0].label, "a: click to show only this series");
+    // a name no series has: every series
+    let (_, all) = render(W, H, |a| draw_line_chart_only(a, &chart, &Theme::light(), Some("zzz")));
+    assert_eq!(columns_of(&all).len(), 3);
+}
+
+#[test]
+fn rate_intervals_are_drawn_as_bands_and_said_in_tooltips() {
+    let pct = |v: f64| format!("{:.0} %", v * 100.0);
+    let chart = LineChart {
+        series: vec![TimeSeries {
+            name: "CODEX".into(),
+            points: vec![(T0, 0.625), (T0 + DAY, 0.5)],
+            intervals: vec![
+                Interval { t: T0, lo: 0.306, hi: 0.863, n: 8 },
+                Interval { t: T0 + DAY, lo: 0.2, hi: 0.8, n: 4 },
+            ],
+        }],
+        markers: vec![],
+        y_format: pct,
+        hues: vec![],
+        ..line()
+    };
+    let (svg, hits) = render(W, H, |a| draw_line_chart(a, &chart, &Theme::light()));
+    let cols = columns_of(&hits);
+    assert_eq!(cols[0].1.rows[0].value, "62 % (n = 8, 95 % CI 31 %–86 %)");
+    assert!(data_hits(&hits)[1].label.ends_with(": 50 % (n = 4, 95 % CI 20 %–80 %)"));
+    // the band: one translucent polygon more than the legend's (none: no markers)
+    assert_eq!(svg.matches("<polygon").count(), 1);
+    assert!(svg.contains("opacity=\"0.12"), "a translucent band");
+    assert!(chart.summary().ends_with("; shaded: each point's 95 % interval."), "{}", chart.summary());
+    // a single point's interval is a narrow bar
+    let one = LineChart {
+        series: vec![TimeSeries {
+            name: "CODEX".into(),
+            points: vec![(T0, 0.5)],
+            intervals: vec![Interval { t: T0, lo: 0.2, hi: 0.8, n: 4 }],
+        }],
+        ..chart
+    };
+    let (svg, _) = render(W, H, |a| draw_line_chart(a, &one, &Theme::light()));
+    assert_eq!(svg.matches("<polygon").count(), 1);
+}
+
+#[test]
+fn many_series_are_small_multiples() {
+    let chart = LineChart {
+        series: (0..9)
+            .map(|k| TimeSeries {
+                name: format!("series {k}"),
+                points: (0..12).map(|h| (T0 + h * HOUR, ((h + k) % 4) as f64)).collect(),
+                ..Default::default()
+            })
+            .collect(),
+        markers: vec![(8, T0 + 3 * HOUR, 3.0, "spike of series 8".into())],
+        hues: vec![],
+        ..line()
+    };
+    let (svg, hits) = render(800, 600, |a| draw_line_chart(a, &chart, &Theme::light()));
+    // a panel per series, each titled with its name (no legend with "+N more")
+    let titles: Vec<_> = hits.iter().filter(|h| h.kind == HitKind::Legend).collect();
+    assert_eq!(titles.len(), 9);
+    for k in 0..9 {
+        assert!(has_text(&svg, &format!("series {k}")), "panel {k}");
+    }
+    assert!(!svg.contains("more"));
+    // one value scale: every panel has the same tick labels
+    assert_eq!(texts(&svg).iter().filter(|t| *t == "4").count(), 9, "{:?}", texts(&svg));
+    // every panel's columns list all nine series
+    let cols = columns_of(&hits);
+    assert_eq!(cols.len(), 9 * 12);
+    assert!(cols.iter().all(|(_, c)| c.rows.len() == 9));
+    // the spike is on series 8's panel
+    assert!(hits.iter().any(|h| h.label == "spike of series 8"));
+    // three panels a row at 800 px: the fourth panel starts a row lower than the first
+    assert!(titles[3].y0 > titles[0].y1 && titles[3].x0 == titles[0].x0);
+    // two on a phone's 360 px, each with time labels (too narrow for a step: the first and last)
+    let (svg, narrow) = render(360, 590, |a| draw_line_chart(a, &chart, &Theme::light()));
+    assert_eq!(texts(&svg).iter().filter(|t| t.starts_with("02-09 ")).count(), 18, "{:?}", texts(&svg));
+    // six days from 9 a.m. on a Monday: a weekly step would fall outside the data
+    let week = LineChart {
+        series: (0..9)
+            .map(|k| TimeSeries {
+                name: format!("series {k}"),
+                points: (0..6).map(|d| (T0 + 9 * HOUR + d * DAY, (d + k) as f64)).collect(),
+                ..Default::default()
+            })
+            .collect(),
+        markers: vec![],
+        ..line()
+    };
+    // (the page's text size at that width: 12 CSS px)
+    let page = Theme { font_px: 24, ..Theme::light() };
+    let (wsvg, _) = render(360, 590, |a| draw_line_chart(a, &week, &page));
+    let labels: Vec<String> = texts(&wsvg).into_iter().filter(|t| t.starts_with("02-")).collect();
+    assert_eq!(labels.len(), 18, "{labels:?}");
+    assert_eq!(labels[..2], ["02-09", "02-14"]);
+    let t: Vec<_> = narrow.iter().filter(|h| h.kind == HitKind::Legend).collect();
+    assert!(t[1].y0 == t[0].y0 && t[2].y0 > t[0].y1 && t[2].x0 == t[0].x0);
+    // isolated: one plot again, its legend the isolated series alone
+    let (_, one) = render(800, 600, |a| draw_line_chart_only(a, &chart, &Theme::light(), Some("series 4")));
+    let legend: Vec<_> = one.iter().filter(|h| h.kind == HitKind::Legend).collect();
+    assert_eq!(legend.len(), 1);
+    assert_eq!(legend[0].name.as_deref(), Some("series 4"));
 }
 
 // ---------------------------------------------------------------------------------------------

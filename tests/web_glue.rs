@@ -146,6 +146,7 @@ fn every_section_chart_draws_pixels_and_returns_hit_regions() {
                 section,
                 ReportSource::new(&report),
                 &info.id,
+                None,
                 backend,
                 w as u32,
                 h as u32,
@@ -192,6 +193,7 @@ fn every_section_chart_draws_pixels_and_returns_hit_regions() {
         "costs",
         ReportSource::new(&report),
         "costs.no_such_chart",
+        None,
         backend,
         200,
         100,
@@ -212,8 +214,17 @@ fn dark_and_light_charts_differ() {
         let c = canvas(400, info.height_px);
         let (w, h) = charts::fit_backing_store(&c, 1.0);
         let backend = plotters_canvas::CanvasBackend::with_canvas_object(c.clone()).unwrap();
-        charts::draw_section_chart(section, ReportSource::new(&report), &info.id, backend, w as u32, h as u32, dark)
-            .unwrap();
+        charts::draw_section_chart(
+            section,
+            ReportSource::new(&report),
+            &info.id,
+            None,
+            backend,
+            w as u32,
+            h as u32,
+            dark,
+        )
+        .unwrap();
         let ctx: CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().unchecked_into();
         backgrounds.push(ctx.get_image_data(1.0, 1.0, 1.0, 1.0).unwrap().data().to_vec());
         c.remove();

@@ -141,3 +141,15 @@ pub(crate) fn triangle<DB: DrawingBackend>(
     closed.push(pts[0]);
     line(area, closed, outline, 1)
 }
+
+/// A closed shape filled with `color` at low opacity (a rate's interval band, under its line).
+pub(crate) fn band<DB: DrawingBackend>(
+    area: &Area<DB>,
+    pts: Vec<(i32, i32)>,
+    color: RGBColor,
+) -> Result<(), ChartError> {
+    if pts.len() < 3 {
+        return Ok(());
+    }
+    area.draw(&Polygon::new(pts, color.mix(0.12).filled())).map_err(ChartError::from)
+}

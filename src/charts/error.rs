@@ -99,7 +99,7 @@ mod tests {
         let empty = LineChart {
             title: "t".into(),
             y_label: "v".into(),
-            series: vec![TimeSeries { name: "s".into(), points: vec![] }],
+            series: vec![TimeSeries { name: "s".into(), points: vec![], ..Default::default() }],
             markers: vec![],
             y_format: crate::charts::format_number,
             utc_offset_minutes: 0,

@@ -78,7 +78,7 @@ impl Frame {
         let (y0, y1) = (y0.min(y1), y0.max(y1));
         let cx = |v: i32| v.clamp(0, (self.w - 1).max(0));
         let cy = |v: i32| v.clamp(0, (self.h - 1).max(0));
-        HitRegion { x0: cx(x0), y0: cy(y0), x1: cx(x1), y1: cy(y1), label, name: None }
+        HitRegion { x0: cx(x0), y0: cy(y0), x1: cx(x1), y1: cy(y1), label, name: None, kind: Default::default() }
     }
 }
 

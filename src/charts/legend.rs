@@ -19,6 +19,17 @@ struct LegendItem {
     text: String,
     swatch: Swatch,
     w: i32,
+    /// its index in the items given
+    index: usize,
+}
+
+/// Where a legend entry was drawn (pixels of the area), and its index in the items given.
+pub(crate) struct Entry {
+    pub x0: i32,
+    pub y0: i32,
+    pub x1: i32,
+    pub y1: i32,
+    pub index: usize,
 }
 
 const LEGEND_MAX_ROWS: usize = 3;
@@ -45,7 +56,12 @@ fn legend_rows(f: &Frame, items: Vec<(String, Swatch)>) -> Vec<Vec<LegendItem>> 
                     if row_w + spacing + mw > avail {
                         last.pop();
                     }
-                    last.push(LegendItem { text: more, swatch: Swatch::Box(RGBColor(0, 0, 0)), w: -mw });
+                    last.push(LegendItem {
+                        text: more,
+                        swatch: Swatch::Box(RGBColor(0, 0, 0)),
+                        w: -mw,
+                        index: usize::MAX,
+                    });
                 }
                 return rows;
             }
@@ -54,7 +70,7 @@ fn legend_rows(f: &Frame, items: Vec<(String, Swatch)>) -> Vec<Vec<LegendItem>> 
         }
         row_w = if row_w == 0 { w } else { row_w + spacing + w };
         if let Some(last) = rows.last_mut() {
-            last.push(LegendItem { text, swatch, w });
+            last.push(LegendItem { text, swatch, w, index: k });
         }
     }
     rows
@@ -68,8 +84,22 @@ pub(crate) fn draw_legend<DB: DrawingBackend>(
     items: Vec<(String, Swatch)>,
     top: i32,
 ) -> Result<i32, ChartError> {
+    Ok(draw_legend_entries(area, theme, f, items, &[], top)?.0)
+}
+
+/// [`draw_legend`], with the items whose index is in `dim` greyed (a series hidden), returning
+/// also where each entry was drawn (for clicks on it).
+pub(crate) fn draw_legend_entries<DB: DrawingBackend>(
+    area: &Area<DB>,
+    theme: &Theme,
+    f: &Frame,
+    items: Vec<(String, Swatch)>,
+    dim: &[usize],
+    top: i32,
+) -> Result<(i32, Vec<Entry>), ChartError> {
+    let mut entries = Vec::new();
     if items.is_empty() {
-        return Ok(top);
+        return Ok((top, entries));
     }
     let px = f.small;
     let sw = (px * 1.6).round() as i32;
@@ -89,11 +119,13 @@ pub(crate) fn draw_legend<DB: DrawingBackend>(
                 continue;
             }
             let half = (px * 0.4).round() as i32;
+            let off = dim.contains(&item.index);
+            let grey = |c: RGBColor| if off { theme.grid } else { c };
             match item.swatch {
-                Swatch::Box(c) => fill_rect(area, (x, cy - half, x + sw, cy + half), c)?,
-                Swatch::Line(c) => line(area, vec![(x, cy), (x + sw, cy)], c, f.px(2.0) as u32)?,
-                Swatch::Dashed(c) => dashed(area, (x, cy), (x + sw, cy), c, f.px(2.0) as u32, f.px(4.0))?,
-                Swatch::Triangle(c) => triangle(area, (x + sw / 2, cy), half + 1, c, theme.background)?,
+                Swatch::Box(c) => fill_rect(area, (x, cy - half, x + sw, cy + half), grey(c))?,
+                Swatch::Line(c) => line(area, vec![(x, cy), (x + sw, cy)], grey(c), f.px(2.0) as u32)?,
+                Swatch::Dashed(c) => dashed(area, (x, cy), (x + sw, cy), grey(c), f.px(2.0) as u32, f.px(4.0))?,
+                Swatch::Triangle(c) => triangle(area, (x + sw / 2, cy), half + 1, grey(c), theme.background)?,
             }
             text(
                 area,
@@ -101,11 +133,12 @@ pub(crate) fn draw_legend<DB: DrawingBackend>(
                 &item.text,
                 x + sw + f.px(5.0),
                 cy,
-                &Txt::new(px, theme.text).at(HPos::Left, VPos::Center),
+                &Txt::new(px, if off { theme.axis } else { theme.text }).at(HPos::Left, VPos::Center),
             )?;
+            entries.push(Entry { x0: x, y0: y, x1: x + item.w, y1: y + lh, index: item.index });
             x += item.w + spacing;
         }
         y += lh;
     }
-    Ok(y + f.pad / 2)
+    Ok((y + f.pad / 2, entries))
 }

@@ -20,6 +20,7 @@ use plotters::prelude::*;
 mod bar;
 mod heatmap;
 mod line;
+mod multiples;
 mod scatter;
 mod stacked;
 mod timeline;
@@ -42,7 +43,7 @@ pub use bar::draw_bar_chart;
 pub use colours::{name_hash, preferred_slot, Hue, NameColours};
 pub use error::ChartError;
 pub use heatmap::draw_heatmap;
-pub use line::draw_line_chart;
+pub use line::{draw_line_chart, draw_line_chart_only, SMALL_MULTIPLES_FROM};
 pub use palette::{categorical, categorical_for, sequential, sequential_for};
 pub use scatter::draw_scatter_chart;
 pub use stacked::draw_stacked_bars;
@@ -108,6 +109,44 @@ pub struct HitRegion {
     /// the name (a model, an executor…) of the bar, point or series hit, where it is one: the
     /// page filters by it on a click
     pub name: Option<String>,
+    /// what was hit: a data mark, a legend entry, or a line chart's column of values at one x
+    pub kind: HitKind,
+}
+
+/// What a [`HitRegion`] covers. Only [`HitKind::Data`] is clicked to filter.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum HitKind {
+    #[default]
+    Data,
+    /// a series' legend entry (`name` is the series'): a click isolates the series
+    Legend,
+    /// every series' value at one time of a line chart (the region is the x range nearest it)
+    Column(Column),
+    /// an event of an attempt's timeline (its position in the attempt's events): a click selects it
+    Event(usize),
+}
+
+/// The values of every series shown at one x of a line chart, for a crosshair tooltip.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// the crosshair's x (pixels of the area) and its vertical span, the plot's
+    pub x: i32,
+    pub y0: i32,
+    pub y1: i32,
+    /// the time, as the chart's tooltips write it
+    pub time: String,
+    /// one per series with a point at this x, by value descending (ties by name)
+    pub rows: Vec<ColumnRow>,
+}
+
+/// One series' value in a [`Column`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnRow {
+    pub name: String,
+    /// the value as the chart's labels write it (with its n and interval where it has them)
+    pub value: String,
+    /// the series' colour, `#rrggbb`
+    pub colour: String,
 }
 
 impl HitRegion {
@@ -168,9 +207,22 @@ pub struct Heatmap {
 }
 
 /// One named line of (epoch ms UTC, value) points.
+#[derive(Debug, Clone, Default)]
 pub struct TimeSeries {
     pub name: String,
     pub points: Vec<(i64, f64)>,
+    /// a rate's 95 % interval and n at some of its points (drawn as a band, said in tooltips);
+    /// empty for counts
+    pub intervals: Vec<Interval>,
+}
+
+/// A rate's 95 % interval at one time, and the n it is of.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Interval {
+    pub t: i64,
+    pub lo: f64,
+    pub hi: f64,
+    pub n: u64,
 }
 
 /// Lines over time, with optional spike markers.

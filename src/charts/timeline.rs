@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::draw::{circle, dashed, fill_rect, line, stroke_rect, text, triangle, Txt};
 use super::palette::{blend, categorical, GREY};
 use super::text::{text_w, truncate};
-use super::{ChartError, ChartResult, HitRegion, Theme};
+use super::{ChartError, ChartResult, HitKind, HitRegion, Theme};
 
 /// Height of one lane in pixels.
 pub const LANE_H: i32 = 24;
@@ -149,8 +149,8 @@ fn time_step(min_ms: f64) -> i64 {
     })
 }
 
-/// Draw the lanes; `selected` is the event to outline. A hit region's `name` is the position of
-/// the event it starts at, so a click selects that event.
+/// Draw the lanes; `selected` is the event to outline. A hit region's kind is
+/// [`HitKind::Event`] of the event it starts at, so a click selects that event.
 pub fn draw_timeline<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     lanes: &TimelineLanes,
@@ -196,7 +196,8 @@ pub fn draw_timeline<DB: DrawingBackend>(
         x1: x1.clamp(0, w - 1),
         y1: y1.clamp(0, h - 1),
         label: label.to_string(),
-        name: Some(event.to_string()),
+        name: None,
+        kind: HitKind::Event(event),
     };
     let blue = categorical(4);
     let red = categorical(5);
@@ -326,17 +327,21 @@ mod tests {
         for name in ["session", "shell", "errors", "+15 s", "+45 s", "retry"] {
             assert!(svg.contains(&format!(">\n{name}\n</text>")), "{name} in the svg");
         }
-        let mut events: Vec<usize> = hits.iter().filter_map(|h| h.name.as_deref()?.parse().ok()).collect();
+        let event = |h: &HitRegion| match h.kind {
+            HitKind::Event(e) => Some(e),
+            _ => None,
+        };
+        let mut events: Vec<usize> = hits.iter().filter_map(event).collect();
         events.sort();
         assert_eq!(events, [0, 1, 3, 4, 5]);
         // the plot runs from x0 = 8 + 48 + 8 = 64 ("session" is 47.3 px wide at 12 px) to 588
-        let shell = hits.iter().find(|h| h.name.as_deref() == Some("1")).unwrap();
+        let shell = hits.iter().find(|h| event(h) == Some(1)).unwrap();
         let x_of = |t: f64| 64.0 + t / 60.0 * (588.0 - 64.0);
         assert_eq!((shell.x0, shell.x1), (x_of(10.0).round() as i32 - 2, x_of(20.0).round() as i32));
         assert_eq!((shell.y0, shell.y1), (26 + 24 + 5, 26 + 48 - 5));
         // markers are found before the separator, and that before the spans it crosses
-        let order: Vec<&str> = hits.iter().map(|h| h.name.as_deref().unwrap()).collect();
-        assert_eq!(order, ["0", "5", "4", "1", "3"]);
+        let order: Vec<usize> = hits.iter().filter_map(event).collect();
+        assert_eq!(order, [0, 5, 4, 1, 3]);
         assert!(lanes.summary().contains("in 3 lanes (session, shell, errors): 2 tool calls, 1 failed; 1 separators"));
         // too narrow to draw: no regions, no panic
         assert!(timeline_svg(&lanes, 100, &Theme::dark()).unwrap().1.is_empty());

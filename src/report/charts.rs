@@ -6,6 +6,7 @@ use super::lines::{JsonLines, LongArrays};
 use crate::charts::*;
 use crate::model::time::parse_timestamp;
 use crate::pipelines::distributions::{Measure, MEASURES};
+use crate::pipelines::stats::wilson;
 use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingBackend};
 use serde_json::Value;
@@ -44,6 +45,19 @@ impl Chart {
             Chart::Heatmap(c) => draw_heatmap(area, c, theme),
             Chart::Line(c) => draw_line_chart(area, c, theme),
             Chart::Stacked(c) => draw_stacked_bars(area, c, theme),
+        }
+    }
+    /// [`Chart::draw`], a line chart showing only its series named `only` (the page's isolated
+    /// series; other charts ignore it).
+    pub fn draw_only<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+        only: Option<&str>,
+    ) -> ChartResult {
+        match self {
+            Chart::Line(c) => draw_line_chart_only(area, c, theme, only),
+            _ => self.draw(area, theme),
         }
     }
     /// A one-sentence description for `aria-label` and the HTML report.
@@ -302,6 +316,15 @@ fn stacks<'a>(
     (days, series.into_iter().collect())
 }
 
+/// The 95 % Wilson interval of a rate `rate` of `n` (the report gives the rate and its n; the
+/// successes are their product, whole), at time `t`; none without an n.
+fn rate_interval(t: i64, rate: f64, n: Option<f64>) -> Option<Interval> {
+    let n = n.filter(|n| *n >= 1.0 && *n <= u64::MAX as f64)? as u64;
+    let successes = (rate.clamp(0.0, 1.0) * n as f64).round() as u64;
+    let p = wilson(successes, n);
+    Some(Interval { t, lo: p.ci_low?, hi: p.ci_high?, n })
+}
+
 /// The charts of one section of the report.
 pub fn charts_for(report: &Value, section: &str) -> Vec<SectionChart> {
     charts_from(ReportSource::new(report), section)
@@ -361,10 +384,12 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
                 ),
             });
             let by_day = src.rows("executors", "by_day");
-            let mut series: BTreeMap<String, Vec<(i64, f64)>> = BTreeMap::new();
+            let mut series: BTreeMap<String, TimeSeries> = BTreeMap::new();
             for r in by_day {
                 if let (Some(t), Some(v)) = (parse_timestamp(&text(&r, "day")), num(&r, "success_rate")) {
-                    series.entry(text(&r, "executor")).or_default().push((t, v));
+                    let s = series.entry(text(&r, "executor")).or_default();
+                    s.points.push((t, v));
+                    s.intervals.extend(rate_interval(t, v, num(&r, "success_n")));
                 }
             }
             out.push(SectionChart {
@@ -373,7 +398,7 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
                     title: "Success rate per day".into(),
                     y_label: "success rate".into(),
                     hues: hues(&colours, series.keys()),
-                    series: series.into_iter().map(|(name, points)| TimeSeries { name, points }).collect(),
+                    series: series.into_iter().map(|(name, s)| TimeSeries { name, ..s }).collect(),
                     markers: vec![],
                     y_format: fmt_pct,
                     utc_offset_minutes: tz,
@@ -447,7 +472,7 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
                         }
                     }
                 }
-                series.push(TimeSeries { name, points });
+                series.push(TimeSeries { name, points, intervals: vec![] });
             }
             // an executor × category pair is its own name: its lines are only drawn here
             let colours = NameColours::new(series.iter().map(|s| &s.name));
@@ -694,6 +719,39 @@ mod tests {
             }
             _ => panic!("no quality-versus-cost scatter"),
         }
+    }
+
+    #[test]
+    fn success_per_day_carries_its_n_and_wilson_interval() {
+        let report = serde_json::json!({ "executors": { "by_day": [
+            { "day": "2026-02-02", "executor": "CODEX", "sessions": 9, "success_rate": 0.625, "success_n": 8 },
+            { "day": "2026-02-03", "executor": "CODEX", "sessions": 2, "success_rate": null, "success_n": 0 },
+            { "day": "2026-02-03", "executor": "CLAUDE", "sessions": 3, "success_rate": 1.0, "success_n": 3 },
+        ] } });
+        let chart = charts_for(&report, "executors").into_iter().find(|c| c.id == "executors.success_over_time");
+        let Some(Chart::Line(line)) = chart.map(|c| c.chart) else { panic!("no success over time") };
+        let codex = &line.series[1];
+        assert_eq!(codex.name, "CODEX");
+        assert_eq!(codex.points.len(), 1, "a day of no known outcome has no rate");
+        // 5 of 8 (0.625 × 8): centre (0.625 + 0.24009) / 1.48018 = 0.58445,
+        // half 1.96 × sqrt(0.029297 + 0.015006) / 1.48018 = 0.27871
+        let b = codex.intervals[0];
+        assert_eq!(b.n, 8);
+        assert!((b.lo - 0.30573).abs() < 1e-4 && (b.hi - 0.86316).abs() < 1e-4, "{b:?}");
+        // 3 of 3: up to 1 exactly
+        let b = line.series[0].intervals[0];
+        assert_eq!((b.n, b.hi), (3, 1.0));
+        assert!((b.lo - 0.43850).abs() < 1e-4, "{b:?}");
+        // no n, or none known: no interval
+        assert_eq!(rate_interval(0, 0.5, None), None);
+        assert_eq!(rate_interval(0, 0.5, Some(0.0)), None);
+        // the tooltip says it as the chart's labels write rates
+        let (_, hits) = to_svg(800, 400, |a| Chart::Line(line).draw(a, &Theme::light())).expect("drawn");
+        let text = hits.iter().find_map(|h| match &h.kind {
+            HitKind::Column(c) if c.rows.iter().any(|r| r.name == "CODEX") => Some(c.rows[0].value.clone()),
+            _ => None,
+        });
+        assert_eq!(text.as_deref(), Some("62.5 % (n = 8, 95 % CI 30.6 %–86.3 %)"));
     }
 
     #[test]

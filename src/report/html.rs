@@ -462,11 +462,7 @@ fn opt_pct(v: Option<f64>) -> String {
 }
 
 pub fn render(report: &Report) -> String {
-    let mut value = serde_json::to_value(report).unwrap_or(Value::Null);
-    // not in the JSON document (not a figure of the spec), but a section of this report
-    if let Some(o) = value.as_object_mut() {
-        o.insert("distributions".into(), serde_json::to_value(&report.distributions).unwrap_or(Value::Null));
-    }
+    let value = report.to_page_value();
     let s = &report.summary;
     let params = at(&value, &["parameters"]);
     let tz = format_offset(report.parameters.parameters.utc_offset_minutes);

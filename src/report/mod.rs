@@ -126,6 +126,16 @@ impl Report {
         }
     }
 
+    /// The report as the page and the HTML report read it: the JSON document of spec §4 and the
+    /// sections beyond it (`distributions`), each under its name.
+    pub fn to_page_value(&self) -> serde_json::Value {
+        let mut value = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        if let Some(o) = value.as_object_mut() {
+            o.insert("distributions".into(), serde_json::to_value(&self.distributions).unwrap_or_default());
+        }
+        value
+    }
+
     /// The JSON document of spec §4, pretty-printed with a final newline.
     pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
@@ -242,9 +252,8 @@ mod section_tests {
             parts.insert(k.to_string(), serde_json::from_str(&v).unwrap());
         });
         // the page's one section beyond the JSON document
-        let distributions = parts.remove("distributions").unwrap();
-        assert_eq!(distributions, serde_json::to_value(&report.distributions).unwrap());
-        assert_eq!(distributions["duration"][0]["attempt_id"], "a1");
+        assert_eq!(serde_json::Value::Object(parts.clone()), report.to_page_value());
+        assert_eq!(parts.remove("distributions").unwrap()["duration"][0]["attempt_id"], "a1");
         assert_eq!(serde_json::Value::Object(parts), serde_json::to_value(&report).unwrap());
     }
 

@@ -6,7 +6,7 @@
 //! the canvas's backing store to CSS size × devicePixelRatio and the matching transform) and
 //! returns the hit regions for tooltips.
 
-use crate::charts::Theme;
+use crate::charts::{HitKind, Theme, SMALL_MULTIPLES_FROM};
 use crate::report::charts::{charts_from, ReportSource};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -21,8 +21,11 @@ pub struct HitRegion {
     pub w: f64,
     pub h: f64,
     pub label: String,
-    /// the model or executor hit, where a click filters by it
+    /// the model or executor hit, where a click filters by it (a data mark's), or the series
+    /// of a legend entry, which a click isolates
     pub name: Option<String>,
+    /// a data mark, a legend entry, or a line chart's column of values (x in CSS pixels)
+    pub kind: HitKind,
 }
 
 /// One chart of a section as the page lays it out.
@@ -49,6 +52,11 @@ pub fn section_charts(section: &str, src: ReportSource<'_>) -> Vec<ChartInfo> {
                     (70 + per_bar * b.bars.len() as u32).clamp(220, 560)
                 }
                 Chart::Heatmap(h) => (110 + 26 * h.rows.len() as u32).clamp(220, 520),
+                // small multiples: a row of panels per two series (two side by side on a narrow
+                // page, three on a wide one)
+                Chart::Line(l) if l.series.len() >= SMALL_MULTIPLES_FROM => {
+                    (90 + 100 * l.series.len().div_ceil(2) as u32).clamp(280, 620)
+                }
                 _ => 280,
             };
             ChartInfo { id: c.id.clone(), title: c.chart.title().to_string(), summary: c.chart.summary(), height_px }
@@ -117,12 +125,15 @@ pub fn base_theme(dark: bool) -> Theme {
     }
 }
 
-/// Draws chart `chart_id` of `section` in a `css_w` × `css_h` area of `backend`. Returns the hit
-/// regions, or `None` when the section has no such chart (or the backend failed).
+/// Draws chart `chart_id` of `section` in a `css_w` × `css_h` area of `backend`, a line chart
+/// showing only its series named `only` if any. Returns the hit regions, or `None` when the
+/// section has no such chart (or the backend failed).
+#[allow(clippy::too_many_arguments)]
 pub fn draw_section_chart(
     section: &str,
     src: ReportSource<'_>,
     chart_id: &str,
+    only: Option<&str>,
     backend: CanvasBackend,
     css_w: u32,
     css_h: u32,
@@ -131,7 +142,7 @@ pub fn draw_section_chart(
     let chart = charts_from(src, section).into_iter().find(|c| c.id == chart_id)?;
     let root = backend.into_drawing_area();
     let area = root.shrink((0, 0), (css_w, css_h));
-    let hits = chart.chart.draw(&area, &theme(dark, css_w, css_h)).ok()?;
+    let hits = chart.chart.draw_only(&area, &theme(dark, css_w, css_h), only).ok()?;
     area.present().ok()?;
     Some(css_regions(hits))
 }
@@ -145,12 +156,13 @@ fn css_regions(hits: Vec<crate::charts::HitRegion>) -> Vec<HitRegion> {
             h: (h.y1 - h.y0) as f64,
             label: h.label,
             name: h.name,
+            kind: h.kind,
         })
         .collect()
 }
 
 /// Draws an attempt's lanes on `canvas` (sized by the caller: CSS width × `lanes.height()`), with
-/// event `selected` outlined. A hit region's `name` is the position of the event it starts at.
+/// event `selected` outlined. A hit region's kind names the event it starts at (`HitKind::Event`).
 pub fn draw_timeline_lanes(
     canvas: HtmlCanvasElement,
     lanes: &crate::charts::TimelineLanes,

@@ -1411,6 +1411,110 @@ test('the demo button generates data in the worker', async () => {
   await context.close();
 });
 
+test('line charts read: a crosshair lists every series at a time, a legend entry isolates its series, many series are small multiples', async () => {
+  const { page, context, errors } = await openPage({ viewport: { width: 1280, height: 900 } });
+  await page.click('.drop-actions button[data-action="demo"]');
+  await waitState(page, 'ready', 120000);
+  const before = await exportJson(page);
+  const canvas = page.locator('#chart-executors\\.success_over_time');
+  await canvas.scrollIntoViewIfNeeded();
+  let box = await canvas.boundingBox();
+  const tipRows = () => page.$$eval('#tooltip:not([hidden]) .tip-row', (rows) => rows.map((r) => [r.querySelector('.tip-name').textContent, r.querySelector('.tip-value').textContent]));
+  // anywhere over the plot: the column nearest the pointer, every executor's rate with n and interval
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.55);
+  let rows = await tipRows();
+  assert(rows.length === 3, `the tooltip lists the three executors: ${JSON.stringify(rows)}`);
+  assert(rows.every(([, v]) => /^\d+(\.\d)? % \(n = \d+, 95 % CI [\d.]+ %–[\d.]+ %\)$/.test(v)), `rate, n and interval: ${JSON.stringify(rows)}`);
+  const pcts = rows.map(([, v]) => parseFloat(v));
+  assert(pcts.every((p, i) => i === 0 || pcts[i - 1] >= p), `by value descending: ${pcts}`);
+  assert(await page.isVisible('.chart:has(#chart-executors\\.success_over_time) .crosshair'), 'a crosshair over the chart');
+  const time = await page.textContent('#tooltip .tip-time');
+  // the crosshair follows the pointer to another day, without a redraw
+  await page.mouse.move(box.x + box.width * 0.85, box.y + box.height * 0.55);
+  assert((await page.textContent('#tooltip .tip-time')) !== time, 'another day further right');
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.55);
+  await canvas.evaluate((c) => c.closest('.chart').scrollIntoView({ block: 'center' }));
+  box = await canvas.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.55);
+  await page.screenshot({ path: path.join(out, 'line-crosshair-light.png') });
+  // a legend entry: its tooltip says a click isolates the series
+  const findLegend = async (want) => {
+    for (let fy = 0.04; fy < 0.3; fy += 0.015) {
+      for (let fx = 0.2; fx < 0.8; fx += 0.01) {
+        await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy);
+        const tip = (await page.isVisible('#tooltip')) ? await page.textContent('#tooltip') : '';
+        if (tip.includes(want)) return { at: [box.x + box.width * fx, box.y + box.height * fy], name: tip.slice(0, tip.indexOf(':')) };
+      }
+    }
+    return null;
+  };
+  const entry = await findLegend('click to show only this series');
+  assert(entry, 'a legend entry offers to isolate its series');
+  await page.mouse.click(...entry.at);
+  await page.waitForFunction((n) => document.querySelector('#chart-executors\\.success_over_time').dataset.isolated === n, entry.name);
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.55);
+  rows = await tipRows();
+  assert(rows.length === 1 && rows[0][0] === entry.name, `isolated: only ${entry.name} in the tooltip: ${JSON.stringify(rows)}`);
+  await page.screenshot({ path: path.join(out, 'line-isolated-light.png') });
+  // a legend click filters nothing: no chip, the same export
+  assert(!(await page.$('#filter-chips')), 'no filter chip');
+  assert((await exportJson(page)) === before, 'the export is unchanged');
+  // the isolation survives a redraw (a resize), in the dark theme too
+  await page.keyboard.press('t');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(400);
+  assert((await canvas.getAttribute('data-isolated')) === entry.name, 'still isolated after a resize');
+  await canvas.evaluate((c) => c.closest('.chart').scrollIntoView({ block: 'center' }));
+  box = await canvas.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.55);
+  await page.screenshot({ path: path.join(out, 'line-isolated-dark-390.png') });
+  // clicking the isolated entry again shows every series
+  const again = await findLegend('click to show every series');
+  assert(again && again.name === entry.name, 'the isolated entry offers every series back');
+  await page.mouse.click(...again.at);
+  await page.waitForFunction(() => !document.querySelector('#chart-executors\\.success_over_time').hasAttribute('data-isolated'));
+  // provider errors per hour: nine series, nine panels; a panel's column lists the series at that hour
+  const hourly = page.locator('#chart-provider_heatmap\\.hourly');
+  await hourly.evaluate((c) => c.closest('.chart').scrollIntoView({ block: 'center' }));
+  await page.waitForTimeout(300);
+  const nb = await hourly.boundingBox();
+  await page.mouse.move(nb.x + nb.width * 0.6, nb.y + nb.height * 0.12);
+  await page.screenshot({ path: path.join(out, 'line-multiples-dark-390.png') });
+  await page.keyboard.press('t');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.waitForTimeout(400);
+  await hourly.evaluate((c) => c.closest('.chart').scrollIntoView({ block: 'center' }));
+  const hb = await hourly.boundingBox();
+  let listed = [];
+  for (let fx = 0.1; fx < 0.95 && !listed.length; fx += 0.02) {
+    await page.mouse.move(hb.x + hb.width * fx, hb.y + hb.height * 0.3);
+    listed = await tipRows();
+  }
+  assert(listed.length >= 1, 'a panel shows the column of the hour under the pointer');
+  await page.screenshot({ path: path.join(out, 'line-multiples-light.png') });
+  // the state is forgotten by a new load
+  const first = await findLegendIn(page, canvas);
+  assert(first, 'a legend entry again');
+  await page.mouse.click(...first.at);
+  await page.waitForFunction(() => document.querySelector('#chart-executors\\.success_over_time').hasAttribute('data-isolated'));
+  await loadFiles(page, [fixture]);
+  assert(!(await page.$('[data-isolated]')), 'a new load shows every series');
+  assert(errors.length === 0, `no page errors: ${errors.join('; ')}`);
+  await context.close();
+});
+async function findLegendIn(page, canvas) {
+  await canvas.evaluate((c) => c.closest('.chart').scrollIntoView({ block: 'center' }));
+  const box = await canvas.boundingBox();
+  for (let fy = 0.04; fy < 0.3; fy += 0.015) {
+    for (let fx = 0.2; fx < 0.8; fx += 0.01) {
+      await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy);
+      const tip = (await page.isVisible('#tooltip')) ? await page.textContent('#tooltip') : '';
+      if (tip.includes('click to show only this series')) return { at: [box.x + box.width * fx, box.y + box.height * fy] };
+    }
+  }
+  return null;
+}
+
 test('single-file build works from file://', async () => {
   const single = path.join(root, 'dist-single', 'spyglass.html');
   assert(fs.existsSync(single), 'dist-single/spyglass.html exists (scripts/build-single.sh)');

@@ -113,6 +113,7 @@ pub fn line() -> LineChart {
                     (T0 + h as i64 * HOUR, base + spike)
                 })
                 .collect(),
+            ..Default::default()
         })
         .collect();
     LineChart {

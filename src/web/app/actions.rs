@@ -8,12 +8,10 @@ use super::link::{expect_cancelled, send};
 use super::params::{on_param_change, on_table_action, recompute, render_params, set_filter_inputs};
 use super::render::{dark_theme, draw_charts};
 use super::tables::{download_csv, open_row, show_more, sort_table, toggle_column};
-use super::{brush, set_state, show_error, state_is, timeline, with};
+use super::{brush, chart_pointer, set_state, show_error, state_is, timeline, with};
 use crate::page::chips::{without, ChipKey};
 use crate::page::protocol::ToWorker;
 use crate::pipelines::{Filters, Parameters};
-use crate::report::charts::{filter_by, FilterBy};
-use crate::web::charts::HitRegion;
 use crate::web::dom::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -348,54 +346,8 @@ pub(super) fn wire_skeleton() {
     if let Some(c) = by_id("content") {
         brush::wire(&c);
     }
-    // chart tooltips, and cross-filtering: a click on a model's or executor's bar, point or
-    // series adds it to the filters (its chip undoes it)
+    // chart tooltips, the line charts' crosshair and legends, cross-filtering
     if let Some(c) = by_id("content") {
-        listen(&c, "mousemove", |e: MouseEvent| {
-            let Some(tip) = by_id("tooltip") else { return };
-            let Some((canvas, chart, hit)) = chart_hit(&e) else {
-                show(&tip, false);
-                return;
-            };
-            let by = hit.name.as_ref().and_then(|_| with(|a| filter_by(&a.shown.report, &chart)));
-            let _ = canvas.style().set_property("cursor", if by.is_some() { "pointer" } else { "default" });
-            let hint = match by {
-                Some(FilterBy::Model) => " · click to filter by this model",
-                Some(FilterBy::Executor) => " · click to filter by this executor",
-                None => "",
-            };
-            tip.set_text_content(Some(&format!("{}{hint}", hit.label)));
-            let _ = tip.style().set_property("left", &format!("{}px", e.client_x() + 12));
-            let _ = tip.style().set_property("top", &format!("{}px", e.client_y() + 12));
-            show(&tip, true);
-        });
-        listen(&c, "click", |e: MouseEvent| {
-            let Some((_, chart, HitRegion { name: Some(name), .. })) = chart_hit(&e) else { return };
-            let Some(by) = with(|a| filter_by(&a.shown.report, &chart)) else { return };
-            let mut filters = with(|a| a.controls.filters.clone());
-            let names = match by {
-                FilterBy::Model => &mut filters.models,
-                FilterBy::Executor => &mut filters.executors,
-            };
-            if names.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
-                return;
-            }
-            names.push(name);
-            set_filter_inputs(&filters);
-            recompute();
-        });
+        chart_pointer::wire(&c);
     }
-}
-
-/// The chart canvas under the pointer, its chart id and the hit region the pointer is in.
-fn chart_hit(e: &MouseEvent) -> Option<(HtmlElement, String, HitRegion)> {
-    // (the time brush's canvas, `chart-brush`, has hit regions too)
-    let t = e.target()?.dyn_into::<HtmlElement>().ok()?;
-    let chart = t.id().strip_prefix("chart-")?.to_string();
-    let rect = t.get_bounding_client_rect();
-    let (x, y) = (e.client_x() as f64 - rect.left(), e.client_y() as f64 - rect.top());
-    let hit = with(|a| {
-        a.shown.hits.get(&chart)?.iter().find(|r| x >= r.x && x <= r.x + r.w && y >= r.y && y <= r.y + r.h).cloned()
-    })?;
-    Some((t, chart, hit))
 }

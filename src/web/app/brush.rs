@@ -106,7 +106,15 @@ pub(super) fn draw_brush() {
             ctx.set_fill_style_str(colour);
             ctx.fill_rect(x, y, bw, bh);
         }
-        hits.push(HitRegion { x: bar.x, y: 0.0, w: bar.w, h: plot_h + brush::TOP, label: bar.label, name: None });
+        hits.push(HitRegion {
+            x: bar.x,
+            y: 0.0,
+            w: bar.w,
+            h: plot_h + brush::TOP,
+            label: bar.label,
+            name: None,
+            kind: Default::default(),
+        });
     }
     if let Some((a, b)) = selection {
         ctx.set_fill_style_str(&colours.selection);

@@ -86,6 +86,8 @@ pub(super) fn add_files(files: Vec<(String, File)>) {
 
 fn start_loading() {
     set_state("loading");
+    // a line chart's isolated series is of the files shown
+    with(|a| a.shown.isolated.clear());
     let (n, demo) = with(|a| (a.files.inputs.len(), a.files.demo_loaded));
     a11y::announce(load_started(n, demo));
     a11y::expect_report(Why::Load);

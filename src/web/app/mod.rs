@@ -12,6 +12,8 @@
 //! - `render.rs`: the report rendered in steps — overview, sections with their charts, sessions,
 //!   diagnostics — and the progress line
 //! - `tables.rs`: the tables of report rows: paging, sorting, CSV, opening a row's timeline
+//! - `chart_pointer.rs`: the pointer over a chart — tooltips, a line chart's crosshair and its
+//!   legend isolating a series, a click on a model's or executor's mark filtering by it
 //! - `brush.rs`: the time brush (sessions per day; dragging sets the time filter)
 //! - `params.rs`: the filters and the parameters panel (with the price and alias tables)
 //! - `timeline.rs`: the drill-down into one attempt
@@ -22,6 +24,7 @@
 mod a11y;
 mod actions;
 mod brush;
+mod chart_pointer;
 mod files;
 mod link;
 mod params;

@@ -56,6 +56,9 @@ pub(super) struct Shown {
     pub(super) tables: HashMap<String, Table>,
     /// the charts' tooltips, by chart id
     pub(super) hits: HashMap<String, Vec<charts::HitRegion>>,
+    /// the series a line chart shows alone (its legend entry clicked), by chart id: kept over
+    /// redraws and new reports of the same files, forgotten by a new load
+    pub(super) isolated: HashMap<String, String>,
 }
 
 pub(super) fn on_progress(p: &Progress) {
@@ -542,6 +545,11 @@ fn chart_frame(section: &str, info: &charts::ChartInfo) -> HtmlElement {
         }
     });
     append(&frame, &canvas);
+    // a line chart's crosshair, moved over the canvas by the pointer (the chart is not redrawn)
+    let crosshair = el("div", "crosshair");
+    attr(&crosshair, "aria-hidden", "true");
+    show(&crosshair, false);
+    append(&frame, &crosshair);
     let caption = el("figcaption", "");
     let png = button("PNG", "ghost small", "png");
     attr(&png, "data-chart", &info.id);
@@ -574,10 +582,28 @@ fn draw_chart(canvas: web_sys::HtmlCanvasElement, src: ReportSource<'_>) {
         return;
     };
     let (w, h) = charts::fit_backing_store(&canvas, dpr());
+    let only = with(|a| a.shown.isolated.get(&id).cloned());
+    match &only {
+        Some(name) => attr(&canvas, "data-isolated", name),
+        None => {
+            let _ = canvas.remove_attribute("data-isolated");
+        }
+    }
     let Some(backend) = plotters_canvas::CanvasBackend::with_canvas_object(canvas) else { return };
-    if let Some(hits) = charts::draw_section_chart(&section, src, &id, backend, w as u32, h as u32, dark_theme()) {
+    let (w, h, dark) = (w as u32, h as u32, dark_theme());
+    if let Some(hits) = charts::draw_section_chart(&section, src, &id, only.as_deref(), backend, w, h, dark) {
         with(|a| a.shown.hits.insert(id, hits));
     }
+}
+
+/// Draws chart `id` again (its isolated series changed).
+pub(super) fn redraw_chart(id: &str) {
+    let Some(canvas) = by_id(&format!("chart-{id}")).and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+    else {
+        return;
+    };
+    let (report, long) = with(|a| (a.shown.report.clone(), a.shown.long.clone()));
+    draw_chart(canvas, ReportSource { value: &report, long: Some(&long) });
 }
 
 thread_local! {

@@ -8,7 +8,7 @@
 
 use super::link::send;
 use super::{dpr, render::dark_theme};
-use crate::charts::TimelineLanes;
+use crate::charts::{HitKind, TimelineLanes};
 use crate::page::protocol::{TimelineRequest, ToWorker};
 use crate::report::format;
 use crate::web::charts::{draw_timeline_lanes, HitRegion};
@@ -501,7 +501,7 @@ pub(super) fn wire() {
         }
     });
     listen(&body, "click", |e: MouseEvent| {
-        if let Some(i) = lane_hit(&e).and_then(|h| h.name?.parse().ok()) {
+        if let Some(HitRegion { kind: HitKind::Event(i), .. }) = lane_hit(&e) {
             select(Some(i));
         }
     });
