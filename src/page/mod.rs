@@ -15,6 +15,8 @@
 //!   only repeat a chart
 //! - [`chips`]: the filters in force as removable chips above the figures
 //! - [`notice`]: what the content area says when there is nothing to show, and the way out
+//! - [`recipe`]: the view as the address's fragment (a link that reproduces it on the
+//!   recipient's own logs), and what a fragment could not apply
 //! - [`watchdog`]: when the page deems its worker stuck
 //! - [`brush`]: the time brush's bars and its day ↔ pixel mapping
 //! - [`a11y`]: keyboard and screen readers — the files list's arrow keys, Tab kept inside a
@@ -31,6 +33,7 @@ pub mod notes;
 pub mod notice;
 pub mod overview;
 pub mod protocol;
+pub mod recipe;
 pub mod watchdog;
 
 // The view model stays pure — no browser type, no web layer, nothing only for wasm32: checked

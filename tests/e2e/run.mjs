@@ -1128,7 +1128,7 @@ test('the timeline draws lanes; a span selects its event; ◀ ▶ go through the
   assert((await page.textContent('#timeline-pos')) === 'attempt 2 of 2', 'the task\'s attempts');
   assert((await page.textContent('#timeline-duration')).includes('1m 00s'), await page.textContent('#timeline-duration'));
   assert(await page.$eval('#timeline-outcome', (d) => d.dataset.outcome === 'succeeded'), 'outcome');
-  assert((await page.evaluate(() => location.hash)) === '#attempt=at-2', 'the address names the attempt');
+  assert(/^#v=1&.*attempt=at-2$/.test(await page.evaluate(() => location.hash)), 'the address names the attempt');
   // the shell lane (the second: 26 px of axis, 24 px a lane): along it, the failed span's tooltip
   const box = await page.$eval('#timeline-lanes', (c) => { const r = c.getBoundingClientRect(); return { x: r.left, y: r.top, w: r.width }; });
   let tip = '', at = null;
@@ -1153,10 +1153,10 @@ test('the timeline draws lanes; a span selects its event; ◀ ▶ go through the
   assert((await page.textContent('#timeline-title')) === 'at-1', '◀ opens the previous attempt');
   assert(await page.$eval('#timeline-body [data-action="timeline-prev"]', (b) => b.disabled), 'no attempt before the first');
   await page.keyboard.press('Escape');
-  assert((await page.evaluate(() => location.hash)) === '', 'closed, the address no longer names it');
+  assert(!(await page.evaluate(() => location.hash)).includes('attempt='), 'closed, the address no longer names it');
   // the link, opened in a fresh tab: it says what it will open, and opens it once the logs are in
   const fresh = await openPage({ url: `${base}#attempt=at-2`, dark: true });
-  assert((await fresh.page.textContent('#link-note')).includes('attempt at-2'), 'the empty page says what the link opens');
+  assert((await fresh.page.textContent('#link-note')).includes('the timeline of at-2'), 'the empty page says what the link opens');
   await loadFiles(fresh.page, [file]);
   await fresh.page.waitForSelector('#timeline-lanes');
   assert((await fresh.page.textContent('#timeline-title')) === 'at-2', 'the link reopened the attempt');
@@ -1166,6 +1166,37 @@ test('the timeline draws lanes; a span selects its event; ◀ ▶ go through the
   await fresh.page.waitForTimeout(200);
   await fresh.page.screenshot({ path: path.join(out, 'timeline-lanes-390.png') });
   await fresh.context.close();
+  await context.close();
+});
+
+test('a recipe link carries the view: opened on the same logs its export equals the CLI with those filters and parameters', async () => {
+  const url = `${base}#v=1&f.executor=CODEX,CLAUDE&p.w_cost=0.5&p.group_by=executor&zoom=2`;
+  const { page, context } = await openPage({ url });
+  const note = await page.textContent('#link-note');
+  assert(note.includes('executor CODEX, CLAUDE') && note.includes('w_cost 0.5') && note.includes('group_by executor'), `the empty page says what the link applies: ${note}`);
+  assert(note.includes('It could not apply: zoom (unknown key)'), `and what it could not: ${note}`);
+  await page.screenshot({ path: path.join(out, 'recipe-link-empty.png') });
+  await loadFiles(page, [fixture]);
+  const params = path.join(work, 'recipe-params.json');
+  fs.writeFileSync(params, JSON.stringify({ w_cost: 0.5, group_by: 'executor' }));
+  const exported = await exportJson(page);
+  assert(exported === cliJson(fixture, ['--executor', 'CODEX', '--executor', 'CLAUDE', '--params', params]), 'the export equals spyglass report with the same filters and parameters');
+  const chips = await page.$$eval('.chips .chip', (c) => c.map((x) => x.textContent));
+  assert(chips.some((c) => c.includes('CODEX')), `the filters show as chips: ${chips}`);
+  assert((await page.inputValue('[data-param="w_cost"]')) === '0.5', 'the parameter is in its input');
+  // a change is written back into the address
+  await page.fill('#filter-task', 'login');
+  await page.press('#filter-task', 'Enter');
+  await page.waitForFunction(() => location.hash.includes('f.task=login'));
+  const hash = await page.evaluate(() => location.hash);
+  assert(hash.startsWith('#v=1&f.executor=') && hash.includes('p.w_cost=0.5') && !hash.includes('zoom'), `the address: ${hash}`);
+  // a fragment of junk and a newer version's keys: what can be applied is, the rest is said, the page works
+  const bad = await openPage({ url: `${base}#%zz&&p.w_cost=[&v=99&lens=1&f.model=gpt-5-codex` });
+  const said = await bad.page.textContent('#link-note');
+  assert(said.includes('model gpt-5-codex') && said.includes('lens (from a newer version of Spyglass)') && said.includes('p.w_cost ('), `a bad fragment: ${said}`);
+  await loadFiles(bad.page, [fixture]);
+  assert((await cardValue(bad.page, 'Sessions')) === '1', 'the model filter applied');
+  await bad.context.close();
   await context.close();
 });
 

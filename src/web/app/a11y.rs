@@ -393,6 +393,7 @@ fn spy() {
         })
         .collect();
     let current = section_in_view(&tops, sticky_line() + 4.0, at_end());
+    let was = links.iter().position(|l| l.get_attribute("aria-current").is_some());
     for (i, l) in links.iter().enumerate() {
         if Some(i) == current {
             attr(l, "aria-current", "true");
@@ -405,6 +406,10 @@ fn spy() {
         } else {
             let _ = l.remove_attribute("aria-current");
         }
+    }
+    // the address names the section in view
+    if current != was {
+        super::recipe::update_address();
     }
 }
 

@@ -17,6 +17,8 @@
 //! - `brush.rs`: the time brush (sessions per day; dragging sets the time filter)
 //! - `params.rs`: the filters and the parameters panel (with the price and alias tables)
 //! - `timeline.rs`: the drill-down into one attempt
+//! - `recipe.rs`: the view in the address (filters, parameters, section, open attempt): read at
+//!   start, written on every change, copied by "Copy link"
 //! - `actions.rs`: clicks, shortcuts, exports, the theme, and the skeleton's listeners
 //! - `a11y.rs`: keyboard and screen readers — modal dialogs' focus, the files list as one Tab
 //!   stop, the skip link, the table of contents, the live region
@@ -28,6 +30,7 @@ mod chart_pointer;
 mod files;
 mod link;
 mod params;
+mod recipe;
 mod render;
 mod tables;
 mod timeline;
@@ -120,12 +123,7 @@ fn init() -> Result<(), JsValue> {
     link::start()?;
     actions::wire_skeleton();
     params::render_params();
-    // an address that names an attempt says so before any file is loaded
-    if let (Some(attempt), Some(note)) = (timeline::pending_link(), by_id("link-note")) {
-        note.set_text_content(Some(&format!(
-            "This link opens the timeline of attempt {attempt} once logs that hold it are loaded."
-        )));
-        show(&note, true);
-    }
+    // an address that names a view applies it, and says so before any file is loaded
+    recipe::apply_from_address();
     Ok(())
 }

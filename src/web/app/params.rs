@@ -157,6 +157,7 @@ pub(super) fn recompute() {
         super::a11y::expect_report(crate::page::a11y::Why::Recompute);
     }
     send(ToWorker::Compute(Compute { filters, params }));
+    super::recipe::update_address();
 }
 
 /// The narrow page's Filters button counts the filters in force (`page::chips::toggle_label`).

@@ -327,7 +327,7 @@ fn run_steps(generation: u32, mut steps: Vec<Step>) {
         if with(|a| !a.link.busy) {
             set_state("ready");
             super::a11y::report_drawn();
-            super::timeline::open_from_link();
+            super::recipe::on_ready();
         }
     } else {
         later(0, move || run_steps(generation, steps));

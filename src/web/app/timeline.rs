@@ -3,8 +3,8 @@
 //! the attempt's lanes on a time axis (`charts::draw_timeline`, one lane per tool with its
 //! call→result spans), the selected event full width with its raw line, and every event in a table.
 //! A click on a span, a marker or a row selects its event; ←/→ on the lanes step through them.
-//! The open attempt is kept in the URL (`#attempt=…`), so the address reopens it once the same
-//! logs are loaded.
+//! The open attempt is kept in the address (`attempt=…`, `web::app::recipe`), so the address
+//! reopens it once the same logs are loaded.
 
 use super::link::send;
 use super::{dpr, render::dark_theme};
@@ -31,49 +31,17 @@ struct Shown {
 
 thread_local! {
     static SHOWN: RefCell<Option<Shown>> = const { RefCell::new(None) };
-    /// the attempt of the address's `#attempt=…`, opened once data is ready (then forgotten)
-    static FROM_LINK: RefCell<Option<String>> = RefCell::new(link_attempt());
 }
 
-const LINK_KEY: &str = "#attempt=";
-
-fn link_attempt() -> Option<String> {
-    let hash = web_sys::window()?.location().hash().ok()?;
-    let id = hash.strip_prefix(LINK_KEY)?;
-    let id = js_sys::decode_uri_component(id).ok()?.as_string()?;
-    (!id.is_empty()).then_some(id)
-}
-
-/// The address with `hash` (or none) in place of the present one, without a reload or a history entry.
-fn set_hash(hash: &str) {
-    let Some(w) = web_sys::window() else { return };
-    let loc = w.location();
-    let url = format!("{}{}{hash}", loc.pathname().unwrap_or_default(), loc.search().unwrap_or_default());
-    if let Ok(h) = w.history() {
-        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-    }
-}
-
-fn link_of(attempt: &str) -> String {
-    format!("{LINK_KEY}{}", js_sys::encode_uri_component(attempt).as_string().unwrap_or_default())
-}
-
-/// The attempt the address names, if any, for the empty page to say what the link will open.
-pub(super) fn pending_link() -> Option<String> {
-    FROM_LINK.with(|l| l.borrow().clone())
-}
-
-/// Data is ready: the attempt the address named opens (once).
-pub(super) fn open_from_link() {
-    if let Some(attempt) = FROM_LINK.with(|l| l.borrow_mut().take()) {
-        open_timeline(&attempt);
-    }
+/// The attempt whose timeline is open, for the address (`web::app::recipe`).
+pub(super) fn open_attempt() -> Option<String> {
+    SHOWN.with(|s| s.borrow().as_ref().map(|s| s.attempt.clone()))
 }
 
 /// The timeline closed: the address stops naming it.
 pub(super) fn closed() {
     SHOWN.with(|s| *s.borrow_mut() = None);
-    set_hash("");
+    super::recipe::update_address();
 }
 
 pub(super) fn open_timeline(attempt: &str) {
@@ -84,7 +52,6 @@ pub(super) fn open_timeline(attempt: &str) {
     if let Some(t) = by_id("timeline-title") {
         t.set_text_content(Some(attempt));
     }
-    set_hash(&link_of(attempt));
     super::a11y::open_dialog(&panel.id());
     send(ToWorker::Timeline(TimelineRequest { attempt: attempt.to_string() }));
 }
@@ -102,21 +69,6 @@ pub(super) fn step_attempt(by: isize) {
     }
 }
 
-/// Copies the address that reopens this attempt (the logs are not in it: the recipient loads theirs).
-pub(super) fn copy_link() {
-    let Some(w) = web_sys::window() else { return };
-    let Ok(href) = w.location().href() else { return };
-    let _ = w.navigator().clipboard().write_text(&href);
-    if let Some(b) = by_id("timeline-link") {
-        b.set_text_content(Some("Link copied"));
-        later(1500, || {
-            if let Some(b) = by_id("timeline-link") {
-                b.set_text_content(Some("Copy link"));
-            }
-        });
-    }
-}
-
 pub(super) fn on_timeline(json: &str) {
     let Some(body) = by_id("timeline-body") else { return };
     clear(&body);
@@ -127,6 +79,7 @@ pub(super) fn on_timeline(json: &str) {
         return;
     }
     let attempt = t["attempt_id"].as_str().unwrap_or("").to_string();
+    // the address names it from now (the request may have come from the address itself)
     let attempts: Vec<String> = t["attempts"]
         .as_array()
         .map(|a| a.iter().filter_map(|v| Some(v.as_str()?.to_string())).collect())
@@ -172,6 +125,7 @@ pub(super) fn on_timeline(json: &str) {
     SHOWN.with(|s| {
         *s.borrow_mut() = Some(Shown { attempt, attempts, events, raws, lanes, hits: Vec::new(), selected: None })
     });
+    super::recipe::update_address();
     select(selected);
 }
 
