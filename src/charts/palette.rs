@@ -16,8 +16,7 @@ const OKABE_ITO: [RGBColor; 8] = [
     RGBColor(0x00, 0x00, 0x00), // black
 ];
 
-/// The grey of what is no name ("other", "unknown"), and of the palette's black on a dark
-/// background.
+/// The grey of what is no name ("other", "unknown").
 pub(crate) const GREY: RGBColor = RGBColor(0x99, 0x99, 0x99);
 
 /// Blues (ColorBrewer), from a light tint (0) to dark navy (1), for a light background: one hue,
@@ -53,11 +52,16 @@ pub fn categorical(i: usize) -> RGBColor {
     OKABE_ITO[i % OKABE_ITO.len()]
 }
 
-/// Like [`categorical`], but uses grey (#999999) instead of black on a dark background.
+/// The palette's black on a dark background: a near-white, so that it is not [`GREY`], the
+/// colour of "other" and "unknown".
+pub(crate) const BLACK_ON_DARK: RGBColor = RGBColor(0xE0, 0xE0, 0xE0);
+
+/// Like [`categorical`], but with a near-white (#E0E0E0) instead of black on a dark background
+/// (not the grey of "unknown", which a ninth name would otherwise seem to be).
 pub fn categorical_for(theme: &Theme, i: usize) -> RGBColor {
     let c = categorical(i);
     if c == OKABE_ITO[7] && is_dark(theme.background) {
-        GREY
+        BLACK_ON_DARK
     } else {
         c
     }
@@ -155,7 +159,8 @@ mod tests {
     fn categorical_cycles_and_dark_grey() {
         assert_eq!(categorical(0), RGBColor(0xE6, 0x9F, 0x00));
         assert_eq!(categorical(8), categorical(0));
-        assert_eq!(categorical_for(&Theme::dark(), 7), GREY);
+        assert_eq!(categorical_for(&Theme::dark(), 7), BLACK_ON_DARK);
+        assert_ne!(BLACK_ON_DARK, GREY);
         assert_eq!(categorical_for(&Theme::light(), 7), RGBColor(0, 0, 0));
     }
 

@@ -421,11 +421,12 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
             let executors: Vec<String> = src.rows("provider_heatmap", "rows").map(|r| text(&r, "executor")).collect();
             let categories: Vec<String> =
                 src.rows("provider_heatmap", "categories").map(|r| text(&r, "error_category")).collect();
-            let mut values = vec![vec![0.0; categories.len()]; executors.len()];
+            // categories as rows (there are many, and their names are long), executors as columns
+            let mut values = vec![vec![0.0; executors.len()]; categories.len()];
             for c in src.rows("provider_heatmap", "cells") {
                 let (Some(i), Some(j)) = (
-                    executors.iter().position(|e| *e == text(&c, "executor")),
                     categories.iter().position(|k| *k == text(&c, "error_category")),
+                    executors.iter().position(|e| *e == text(&c, "executor")),
                 ) else {
                     continue;
                 };
@@ -434,11 +435,11 @@ pub fn charts_from(src: ReportSource<'_>, section: &str) -> Vec<SectionChart> {
             out.push(SectionChart {
                 id: id("heatmap"),
                 chart: Chart::Heatmap(Heatmap {
-                    title: "Error events per executor and category".into(),
-                    row_label: "executor".into(),
-                    col_label: "error category".into(),
-                    rows: executors,
-                    cols: categories,
+                    title: "Error events per category and executor".into(),
+                    row_label: "error category".into(),
+                    col_label: "executor".into(),
+                    rows: categories,
+                    cols: executors,
                     values,
                     value_format: fmt_count,
                 }),

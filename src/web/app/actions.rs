@@ -7,7 +7,7 @@ use super::files::{add_files, clear_all, files_of, load_demo, on_drop, read_all,
 use super::link::{expect_cancelled, send};
 use super::params::{on_param_change, on_table_action, recompute, render_params, set_filter_inputs};
 use super::render::{dark_theme, draw_charts};
-use super::tables::{download_csv, open_row, show_more, sort_table, toggle_column};
+use super::tables::{download_csv, open_row, show_more, sort_table, toggle_column, toggle_wide};
 use super::{brush, chart_pointer, recipe, set_state, show_error, state_is, timeline, with};
 use crate::page::chips::{without, ChipKey};
 use crate::page::protocol::ToWorker;
@@ -130,22 +130,7 @@ fn on_action(target: &Element) {
             let on = target.dyn_ref::<HtmlInputElement>().is_some_and(HtmlInputElement::checked);
             toggle_column(&data("data-table"), &data("data-key"), on);
         }
-        // the section's tables below its charts, at its whole width, or back beside them
-        "table-wide" => {
-            if let Ok(Some(body)) = target.closest(".section-body") {
-                let wide = body.class_list().toggle("wide").unwrap_or(false);
-                if let Ok(Some(sec)) = body.closest(".section") {
-                    if let Ok(buttons) = sec.query_selector_all("button[data-action=table-wide]") {
-                        for i in 0..buttons.length() {
-                            if let Some(b) = buttons.item(i).and_then(|b| b.dyn_into::<Element>().ok()) {
-                                attr(&b, "aria-pressed", if wide { "true" } else { "false" });
-                                b.set_text_content(Some(if wide { "Beside the chart" } else { "Full width" }));
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        "table-wide" => toggle_wide(target),
         "png" => {
             let name = data("data-chart");
             if let Some(c) = by_id(&format!("chart-{name}")) {

@@ -11,6 +11,7 @@ use crate::report::lines::{JsonLines, LongArrays};
 use crate::web::dom::*;
 use serde_json::Value;
 use std::borrow::Cow;
+use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
 /// Rows a table shows before "show more".
@@ -346,5 +347,18 @@ pub(super) fn open_row(id: &str, row: &str) {
     });
     if let Some(attempt) = row.as_ref().and_then(attempt_of) {
         open_timeline(&attempt);
+    }
+}
+
+/// "Full width": the section's tables go below its charts at its whole width, or back beside
+/// them; every such button of the section says which.
+pub(super) fn toggle_wide(button: &Element) {
+    let Ok(Some(body)) = button.closest(".section-body") else { return };
+    let wide = body.class_list().toggle("wide").unwrap_or(false);
+    let Ok(Some(sec)) = body.closest(".section") else { return };
+    let Ok(buttons) = sec.query_selector_all("button[data-action=table-wide]") else { return };
+    for b in (0..buttons.length()).filter_map(|i| buttons.item(i)?.dyn_into::<Element>().ok()) {
+        attr(&b, "aria-pressed", if wide { "true" } else { "false" });
+        b.set_text_content(Some(if wide { "Beside the chart" } else { "Full width" }));
     }
 }
