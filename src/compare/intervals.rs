@@ -261,6 +261,10 @@ fn ln_gamma(x: f64) -> f64 {
 /// How many resamples a bootstrap draws.
 pub const RESAMPLES: usize = 2_000;
 
+/// The fewest known values a side needs for a bootstrap interval: below it the resamples show
+/// the few values themselves, not the spread of the figure (n = 1 resamples to one value).
+pub const BOOTSTRAP_MIN_N: usize = 10;
+
 /// A percentile bootstrap of stat(b) − stat(a): each side resampled with replacement (the
 /// sides independently) `RESAMPLES` times from a generator seeded with `seed`; the interval is
 /// the 2.5th and 97.5th percentile of the differences (`stats::percentile`, type 7). A resample

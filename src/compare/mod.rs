@@ -18,7 +18,7 @@ use crate::dataset::sessions::Dataset;
 use crate::ingest::SkippedLine;
 use crate::pipelines::stats::{mean, rate};
 use crate::pipelines::{Filters, Parameters, View};
-use intervals::{bootstrap, newcombe, welch, Interval, RESAMPLES};
+use intervals::{bootstrap, newcombe, welch, Interval, BOOTSTRAP_MIN_N, RESAMPLES};
 use serde::Serialize;
 use sides::{CostOutcome, Count, SideFacts};
 
@@ -232,7 +232,8 @@ fn means(figure: &str, a: &[f64], b: &[f64]) -> Row {
     Row { df, ..with_interval(r, w.map(|w| w.0)) }
 }
 
-/// A bootstrap row: its n on each side are the sessions with a known cost.
+/// A bootstrap row: its n on each side are the sessions with a known cost; no interval below
+/// [`BOOTSTRAP_MIN_N`] of them on either side.
 fn resampled<T>(
     figure: &str,
     a: &[T],
@@ -243,7 +244,8 @@ fn resampled<T>(
 ) -> Row {
     let (sa, sb) = (stat(&mut a.iter()), stat(&mut b.iter()));
     let r = row(figure, None, Method::BootstrapPercentile, (sa, a_n as u64), (sb, b_n as u64));
-    let boot = bootstrap(a, b, stat, random::seed_of(figure));
+    let enough = a_n >= BOOTSTRAP_MIN_N && b_n >= BOOTSTRAP_MIN_N;
+    let boot = if enough { bootstrap(a, b, stat, random::seed_of(figure)) } else { None };
     let kept = boot.map(|b| b.1 as u64);
     Row { resamples: kept, ..with_interval(r, boot.map(|b| b.0)) }
 }

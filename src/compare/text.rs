@@ -45,7 +45,19 @@ fn method(m: Method) -> &'static str {
     }
 }
 
-fn side_line(o: &mut String, name: &str, s: &SideSummary, inputs: bool) {
+/// What a side's inputs were: how many, the first one's name, and their skipped lines.
+fn inputs(s: &SideSummary) -> String {
+    let files = count(s.inputs.len() as u64, "input", "inputs");
+    let first = s.inputs.first().map(|n| escape_controls(n)).unwrap_or_default();
+    let more = if s.inputs.len() > 1 { format!(", {} more", s.inputs.len() - 1) } else { String::new() };
+    let mut o = format!("{files} ({first}{more})");
+    if s.skipped_lines > 0 {
+        let _ = write!(o, " · {}", count(s.skipped_lines, "skipped line", "skipped lines"));
+    }
+    o
+}
+
+fn filters(s: &SideSummary) -> String {
     let f = &s.filters;
     let mut parts = Vec::new();
     if let Some(t) = f.since_ms {
@@ -63,43 +75,39 @@ fn side_line(o: &mut String, name: &str, s: &SideSummary, inputs: bool) {
     if let Some(t) = &f.task {
         parts.push(format!("task {t:?}"));
     }
-    let filters = if parts.is_empty() { "no filter".to_string() } else { parts.join(", ") };
-    let _ = write!(o, "{name}: {} · {}", count(s.sessions, "session", "sessions"), escape_controls(&filters));
-    if inputs {
-        let files = count(s.inputs.len() as u64, "input", "inputs");
-        let first = s.inputs.first().map(|n| escape_controls(n)).unwrap_or_default();
-        let more = if s.inputs.len() > 1 { format!(", {} more", s.inputs.len() - 1) } else { String::new() };
-        let _ = write!(o, " · {files} ({first}{more})");
-    }
-    if s.skipped_lines > 0 {
-        let _ = write!(o, " · {}", count(s.skipped_lines, "skipped line", "skipped lines"));
-    }
-    o.push('\n');
+    escape_controls(&if parts.is_empty() { "no filter".to_string() } else { parts.join(", ") })
 }
 
-fn skips(o: &mut String, name: &str, s: &SideSummary) {
+/// The first skipped lines of a side's inputs (`who`: "A ", "B " or "" when both read the same).
+fn skips(o: &mut String, who: &str, s: &SideSummary) {
     for sk in s.skipped.iter().take(5) {
         let _ = writeln!(
             o,
-            "  {name} skipped {}:{}: {}",
+            "  {who}skipped {}:{}: {}",
             escape_controls(&sk.source),
             sk.line,
             escape_controls(&sk.reason.to_string())
         );
     }
     if s.skipped_lines > 5 {
-        let _ = writeln!(o, "  {name} … and {} more skipped lines (see --json)", s.skipped_lines - 5);
+        let _ = writeln!(o, "  {who}… and {} more skipped lines (see --json)", s.skipped_lines - 5);
     }
 }
 
 /// The comparison as lines of text.
 pub fn render(c: &Comparison) -> String {
     let mut o = String::new();
-    side_line(&mut o, "A", &c.a, !c.same_inputs);
-    side_line(&mut o, "B", &c.b, !c.same_inputs);
-    skips(&mut o, if c.same_inputs { "" } else { "A" }, &c.a);
-    if !c.same_inputs {
-        skips(&mut o, "B", &c.b);
+    let sessions = |s: &SideSummary| count(s.sessions, "session", "sessions");
+    if c.same_inputs {
+        let _ = writeln!(o, "inputs: {}", inputs(&c.a));
+        skips(&mut o, "", &c.a);
+        let _ = writeln!(o, "A: {} · {}", sessions(&c.a), filters(&c.a));
+        let _ = writeln!(o, "B: {} · {}", sessions(&c.b), filters(&c.b));
+    } else {
+        for (name, s) in [("A", &c.a), ("B", &c.b)] {
+            let _ = writeln!(o, "{name}: {} · {} · {}", sessions(s), filters(s), inputs(s));
+            skips(&mut o, &format!("{name} "), s);
+        }
     }
     o.push('\n');
     let header = ["", "figure", "A", "n A", "B", "n B", "B − A", "95 % interval", "method"];
@@ -148,7 +156,7 @@ pub fn render(c: &Comparison) -> String {
          (proportions); Welch: t interval (means); bootstrap: percentile, {} resamples, fixed seed.",
         flagged,
         c.rows.len(),
-        c.bootstrap_resamples
+        format::cell("n", &Value::from(c.bootstrap_resamples))
     );
     o
 }
