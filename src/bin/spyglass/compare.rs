@@ -4,8 +4,8 @@
 //! sides; a SPEC's keys replace them for its side.
 
 use super::{
-    filters_arg, guards_arg, last_arg, last_timestamp, load, params_arg, parse_args, parse_duration,
-    paths_or_default, threads_arg, SHARED_FLAGS, SHARED_OPTIONS,
+    filters_arg, guards_arg, last_arg, last_timestamp, load, params_arg, parse_args, parse_duration, paths_or_default,
+    threads_arg, SHARED_FLAGS, SHARED_OPTIONS,
 };
 use spyglass::compare::{self, Side};
 use spyglass::dataset::sessions::Dataset;
@@ -61,7 +61,8 @@ fn spec(text: &str, shared: &Filters, shared_last: Option<i64>, flag: &str) -> R
             }
         }
     }
-    if text.split(',').any(|p| p.trim().starts_with("since=")) && text.split(',').any(|p| p.trim().starts_with("last=")) {
+    if text.split(',').any(|p| p.trim().starts_with("since=")) && text.split(',').any(|p| p.trim().starts_with("last="))
+    {
         return Err(format!("--{flag}: since and last: choose one"));
     }
     if !executors.is_empty() {
@@ -99,7 +100,10 @@ pub fn compare(raw: &[String]) -> Result<(), String> {
     let stores = match split {
         Some(at) => {
             if a_spec.is_some() || b_spec.is_some() {
-                return Err("--vs and --a-filter/--b-filter: choose one (two sets of inputs, or one set under two filters)".into());
+                return Err(
+                    "--vs and --a-filter/--b-filter: choose one (two sets of inputs, or one set under two filters)"
+                        .into(),
+                );
             }
             let (a_paths, b_paths) = (&args.positional[..at], &args.positional[at + 1..]);
             if args.positional.iter().filter(|p| *p == VS).count() > 1 {
@@ -133,8 +137,7 @@ pub fn compare(raw: &[String]) -> Result<(), String> {
         None => (resolve(sb, &data_a.store, "B")?, None),
     };
     let b_data = data_b.as_ref().unwrap_or(&data_a);
-    let result =
-        compare::compute(Side { data: &data_a, filters: &fa }, Side { data: b_data, filters: &fb }, &params);
+    let result = compare::compute(Side { data: &data_a, filters: &fa }, Side { data: b_data, filters: &fb }, &params);
     let out = if json { result.to_json() } else { compare::text::render(&result) };
     std::io::stdout().lock().write_all(out.as_bytes()).map_err(|e| format!("writing the comparison: {e}"))
 }
