@@ -131,25 +131,19 @@ fn summary(side: Side, sessions: u64) -> SideSummary {
 pub fn compute(a: Side, b: Side, params: &Parameters) -> Comparison {
     let fa = SideFacts::of(&View::new(a.data, a.filters, params));
     let fb = SideFacts::of(&View::new(b.data, b.filters, params));
-    let mut rows = Vec::new();
-    rows.push(proportion("success_rate", None, fa.success, fb.success));
-    rows.push(proportion("first_shot_rate", None, fa.first_shot, fb.first_shot));
-    rows.push(proportion("alert_rate", None, fa.alerted, fb.alerted));
-    rows.push(means("avg_cost_usd", &fa.costs_usd, &fb.costs_usd));
     let avg = |it: &mut dyn Iterator<Item = &f64>| mean(it.copied());
-    rows.push(resampled("avg_cost_usd", &fa.costs_usd, &fb.costs_usd, avg, fa.costs_usd.len(), fb.costs_usd.len()));
     let known = |s: &SideFacts| s.cost_outcomes.iter().filter(|c| c.cost_usd.is_some()).count();
-    rows.push(resampled(
-        "cost_per_success",
-        &fa.cost_outcomes,
-        &fb.cost_outcomes,
-        cost_per_success,
-        known(&fa),
-        known(&fb),
-    ));
-    rows.push(means("avg_tokens", &fa.tokens, &fb.tokens));
-    rows.push(means("avg_errors", &fa.errors, &fb.errors));
-    rows.push(means("avg_duration_ms", &fa.durations_ms, &fb.durations_ms));
+    let mut rows = vec![
+        proportion("success_rate", None, fa.success, fb.success),
+        proportion("first_shot_rate", None, fa.first_shot, fb.first_shot),
+        proportion("alert_rate", None, fa.alerted, fb.alerted),
+        means("avg_cost_usd", &fa.costs_usd, &fb.costs_usd),
+        resampled("avg_cost_usd", &fa.costs_usd, &fb.costs_usd, avg, fa.costs_usd.len(), fb.costs_usd.len()),
+        resampled("cost_per_success", &fa.cost_outcomes, &fb.cost_outcomes, cost_per_success, known(&fa), known(&fb)),
+        means("avg_tokens", &fa.tokens, &fb.tokens),
+        means("avg_errors", &fa.errors, &fb.errors),
+        means("avg_duration_ms", &fa.durations_ms, &fb.durations_ms),
+    ];
     let mut tools: Vec<&String> = fa.tool_failures.keys().chain(fb.tool_failures.keys()).collect();
     tools.sort();
     tools.dedup();
