@@ -176,3 +176,24 @@ fn the_cli_says_what_is_wrong_and_exits_2() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("B: nothing could be read"), "{err}");
 }
+
+#[test]
+fn names_from_the_logs_reach_the_terminal_escaped() {
+    let line = |kind: &str, data: &str| {
+        format!(
+            "{{\"timestamp\":\"2026-02-09T10:00:00.000Z\",\"attempt_id\":\"X1\",\"executor\":\"CODEX\",\"event_type\":\"{kind}\",\"data\":{data}}}\n"
+        )
+    };
+    let tool = r#"{"tool_name":"sh\u001b[2Jell"}"#;
+    let failed = r#"{"tool_name":"sh\u001b[2Jell","result":"error"}"#;
+    let data = crate::support::stream(&(line("tool_call", tool) + &line("tool_result", failed)));
+    let all = Filters::default();
+    let c = compare::compute(
+        Side { data: &data, filters: &all },
+        Side { data: &data, filters: &all },
+        &Parameters::default(),
+    );
+    let text = compare::text::render(&c);
+    assert!(text.contains("tool_failure_rate (sh\\u{1b}[2Jell)"), "{text}");
+    assert!(!text.contains('\u{1b}'), "{text}");
+}
