@@ -7,6 +7,7 @@
 //! (`src/bin/spyglass.rs`) and the web layer ([`web`], wasm32 only) are thin shells around it.
 
 pub mod charts;
+pub mod compare;
 pub mod dataset;
 pub mod demo;
 pub mod ingest;

@@ -20,12 +20,14 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("charts", &["model"]),
     // the report of spec §4 and its renderings (JSON, text, HTML, charts of a report)
     ("report", &["model", "ingest", "dataset", "pipelines", "charts"]),
+    // A/B comparison: two sides' figures and the intervals of their differences
+    ("compare", &["model", "ingest", "dataset", "pipelines", "report"]),
     // the demo-data generator: writes lines, reads nothing back
     ("demo", &["model"]),
     // the page's view model (pure, tested natively): the worker protocol, facets, what it says
-    ("page", &["model", "ingest", "dataset", "pipelines", "charts", "report", "demo"]),
+    ("page", &["model", "ingest", "dataset", "pipelines", "charts", "report", "compare", "demo"]),
     // the browser shell (wasm32 only): may use everything
-    ("web", &["model", "ingest", "dataset", "pipelines", "charts", "report", "demo", "page"]),
+    ("web", &["model", "ingest", "dataset", "pipelines", "charts", "report", "compare", "demo", "page"]),
 ];
 
 /// What the pure core never names: I/O, clocks, processes and browser types belong to the shells

@@ -11,6 +11,7 @@ mod chart_previews;
 mod charts;
 mod cli;
 mod colours;
+mod compare;
 mod cross_check;
 mod demo_tally;
 mod extremes;

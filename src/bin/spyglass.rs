@@ -2,10 +2,14 @@
 //!
 //!   spyglass report [PATH...] [--json | --table NAME [--top N] | --html OUT.html] [filters] [--params FILE.json]
 //!                   [--threads N]
+//!   spyglass compare A_PATH... --vs B_PATH... [--json] [filters] [--params FILE.json]
+//!   spyglass compare [PATH...] --a-filter SPEC --b-filter SPEC [--json] [filters] [--params FILE.json]
 //!   spyglass demo --out DIR [--sessions N] [--seed S]
 //!
-//! `spyglass/read.rs` reads the files (one `Feed` each, or a large plain file in ranges on threads).
+//! `spyglass/compare.rs` is the `compare` command; `spyglass/read.rs` reads the files (one `Feed` each, or a large plain file in ranges on threads).
 
+#[path = "spyglass/compare.rs"]
+mod compare;
 #[path = "spyglass/read.rs"]
 mod read;
 
@@ -43,6 +47,13 @@ const USAGE: &str = "usage:
       --threads N: threads that parse (default: every core; 1: one thread). A plain file over
             32 MiB is cut into 8 MiB ranges parsed side by side and merged in file order: the
             report is the same whatever N; .gz, .zip and smaller files are read on one thread
+  spyglass compare A_PATH... --vs B_PATH... [--json] [report's filters, --params, --prices, ...]
+  spyglass compare [PATH...] --a-filter SPEC --b-filter SPEC [--json] [report's filters, ...]
+      the figures of two sides (two sets of inputs, or one under two filters), B - A with a 95 %
+      interval, flagged (*) when it excludes 0; the report's filters apply to both sides
+      SPEC: key=value pairs separated by commas, keys executor, model (each may repeat), task,
+            since, until, last; e.g. executor=CODEX,since=2026-02-01. What a SPEC names replaces
+            the shared option for its side
   spyglass demo --out DIR [--sessions N] [--seed S]
       writes a realistic .cache/agent-work-logs/-shaped folder of demo data";
 
@@ -50,6 +61,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("report") => report(&args[1..]),
+        Some("compare") => compare::compare(&args[1..]),
         Some("demo") => demo(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
@@ -154,51 +166,48 @@ fn last_timestamp(store: &Store) -> Option<i64> {
     events.chain(rows).chain(alerts).max()
 }
 
-fn report(args: &[String]) -> Result<(), String> {
-    let args = parse_args(
-        args,
-        &["html", "since", "until", "executor", "model", "task", "params", "prices", "last", "table", "top", "threads"],
-        &["json", "no-ratio-cap", "no-junk-cap"],
-    )?;
-    let json = args.flags.iter().any(|f| f == "json");
-    let guards = Guards {
+/// The options `report` and `compare` share: filters, parameters, the read's guards and threads.
+const SHARED_OPTIONS: &[&str] = &["since", "until", "executor", "model", "task", "params", "prices", "last", "threads"];
+const SHARED_FLAGS: &[&str] = &["json", "no-ratio-cap", "no-junk-cap"];
+
+fn guards_arg(args: &Args) -> Guards {
+    Guards {
         ratio: !args.flags.iter().any(|f| f == "no-ratio-cap"),
         junk: !args.flags.iter().any(|f| f == "no-junk-cap"),
-    };
-    let threads = match args.one("threads") {
-        None => std::thread::available_parallelism().map_or(1, usize::from),
+    }
+}
+
+fn threads_arg(args: &Args) -> Result<usize, String> {
+    match args.one("threads") {
+        None => Ok(std::thread::available_parallelism().map_or(1, usize::from)),
         Some(n) => n
             .trim()
             .parse::<usize>()
             .ok()
             .filter(|&n| n > 0)
-            .ok_or_else(|| format!("--threads: not a number of threads (1 or more): {n:?}"))?,
-    };
-    let table = args.one("table");
-    if json && table.is_some() {
-        return Err(
-            "--json and --table: choose one (--json is the whole report, --table NAME one of its tables)".into()
-        );
+            .ok_or_else(|| format!("--threads: not a number of threads (1 or more): {n:?}")),
     }
-    let top = match args.one("top") {
-        None => None,
-        Some(_) if table.is_none() => {
-            return Err("--top N goes with --table NAME (it limits the rows of that table)".into())
-        }
-        Some(n) => Some(n.trim().parse::<usize>().map_err(|_| format!("--top: not a number of rows: {n:?}"))?),
-    };
-    let last = match args.one("last") {
-        None => None,
-        Some(_) if args.one("since").is_some() => return Err("--last and --since: choose one (--last DURATION sets the start to the data's last timestamp minus DURATION)".into()),
-        Some(d) => Some(parse_duration(d).ok_or_else(|| format!("--last: not a duration: {d:?} (use a whole number and s, m, h, d or w: 90m, 12h, 7d, 2w)"))?),
-    };
-    let mut filters = Filters {
-        since_ms: time_arg(&args, "since")?,
-        until_ms: time_arg(&args, "until")?,
+}
+
+fn last_arg(args: &Args) -> Result<Option<i64>, String> {
+    match args.one("last") {
+        None => Ok(None),
+        Some(_) if args.one("since").is_some() => Err("--last and --since: choose one (--last DURATION sets the start to the data's last timestamp minus DURATION)".into()),
+        Some(d) => Ok(Some(parse_duration(d).ok_or_else(|| format!("--last: not a duration: {d:?} (use a whole number and s, m, h, d or w: 90m, 12h, 7d, 2w)"))?)),
+    }
+}
+
+fn filters_arg(args: &Args) -> Result<Filters, String> {
+    Ok(Filters {
+        since_ms: time_arg(args, "since")?,
+        until_ms: time_arg(args, "until")?,
         executors: args.all("executor"),
         models: args.all("model"),
         task: args.one("task").map(str::to_string),
-    };
+    })
+}
+
+fn params_arg(args: &Args) -> Result<Parameters, String> {
     let mut params = match args.one("params") {
         Some(path) => {
             Parameters::from_json(&std::fs::read_to_string(path).map_err(|e| format!("--params {path}: {e}"))?)
@@ -210,16 +219,24 @@ fn report(args: &[String]) -> Result<(), String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("--prices {path}: {e}"))?;
         params.prices = spyglass::model::prices::from_json(&text).map_err(|e| format!("--prices {path}: {e}"))?;
     }
-    let paths = if args.positional.is_empty() {
-        if !Path::new(DEFAULT_LOGS).is_dir() {
-            let here = std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_else(|_| ".".into());
-            return Err(format!("no PATH given, and there is no {DEFAULT_LOGS} folder here ({here}) to read by default: run it where bosun writes its logs, or give the logs: spyglass report PATH (a folder, a .jsonl, a .gz or a .zip)"));
-        }
-        vec![DEFAULT_LOGS.to_string()]
-    } else {
-        args.positional.clone()
-    };
-    let inputs = collect_inputs(&paths)?;
+    Ok(params)
+}
+
+/// The paths given, or the folder bosun writes to when none is (an error when it is not here).
+fn paths_or_default(positional: &[String], command: &str) -> Result<Vec<String>, String> {
+    if !positional.is_empty() {
+        return Ok(positional.to_vec());
+    }
+    if !Path::new(DEFAULT_LOGS).is_dir() {
+        let here = std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_else(|_| ".".into());
+        return Err(format!("no PATH given, and there is no {DEFAULT_LOGS} folder here ({here}) to read by default: run it where bosun writes its logs, or give the logs: spyglass {command} PATH (a folder, a .jsonl, a .gz or a .zip)"));
+    }
+    Ok(vec![DEFAULT_LOGS.to_string()])
+}
+
+/// Reads every input into one store; an error when no line of it is bosun telemetry.
+fn load(paths: &[String], guards: Guards, threads: usize) -> Result<Store, String> {
+    let inputs = collect_inputs(paths)?;
     let mut store = Store::new();
     let total: u64 = inputs.iter().map(|(p, _)| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum();
     let mut progress = Progress::new(total);
@@ -245,6 +262,33 @@ fn report(args: &[String]) -> Result<(), String> {
         }
         return Err(msg);
     }
+    Ok(store)
+}
+
+fn report(args: &[String]) -> Result<(), String> {
+    let with_value: Vec<&str> = SHARED_OPTIONS.iter().copied().chain(["html", "table", "top"]).collect();
+    let args = parse_args(args, &with_value, SHARED_FLAGS)?;
+    let json = args.flags.iter().any(|f| f == "json");
+    let guards = guards_arg(&args);
+    let threads = threads_arg(&args)?;
+    let table = args.one("table");
+    if json && table.is_some() {
+        return Err(
+            "--json and --table: choose one (--json is the whole report, --table NAME one of its tables)".into()
+        );
+    }
+    let top = match args.one("top") {
+        None => None,
+        Some(_) if table.is_none() => {
+            return Err("--top N goes with --table NAME (it limits the rows of that table)".into())
+        }
+        Some(n) => Some(n.trim().parse::<usize>().map_err(|_| format!("--top: not a number of rows: {n:?}"))?),
+    };
+    let last = last_arg(&args)?;
+    let mut filters = filters_arg(&args)?;
+    let params = params_arg(&args)?;
+    let paths = paths_or_default(&args.positional, "report")?;
+    let store = load(&paths, guards, threads)?;
     if let Some(span) = last {
         // counted back from the data, never from the clock of the machine reading it
         let end = last_timestamp(&store).ok_or("--last: no loaded record has a timestamp to count back from")?;
