@@ -18,6 +18,7 @@ use plotters::prelude::*;
 
 // the chart kinds, one file each
 mod bar;
+mod forest;
 mod heatmap;
 mod line;
 mod multiples;
@@ -42,6 +43,7 @@ mod time;
 pub use bar::draw_bar_chart;
 pub use colours::{name_hash, preferred_slot, Hue, NameColours};
 pub use error::ChartError;
+pub use forest::{draw_forest, ForestChart};
 pub use heatmap::draw_heatmap;
 pub use line::{draw_line_chart, draw_line_chart_only, SMALL_MULTIPLES_FROM};
 pub use palette::{categorical, categorical_for, sequential, sequential_for};

@@ -26,11 +26,20 @@ const ANSWERS: &[(&str, &[&str])] = &[
     ("error_clusters.rows", &["sample_message", "count", "tasks", "categories", "last_seen", "fingerprint"]),
     ("error_clusters.correlation", &["fingerprint", "count", "by_executor", "by_model", "tasks", "sessions"]),
     ("diagnostics.sources", &["name", "container", "lines", "skipped", "duplicates", "error"]),
+    ("comparison.rows", &["figure", "a", "b", "difference", "interval_95", "flagged"]),
 ];
 
 /// Tables whose rows are exactly what a chart beside them draws.
-const REPEATS_A_CHART: &[&str] =
-    &["model_scores.scatter", "provider_heatmap.cells", "provider_heatmap.hourly", "alerts.by_day", "executors.by_day"];
+const REPEATS_A_CHART: &[&str] = &[
+    "model_scores.scatter",
+    "provider_heatmap.cells",
+    "provider_heatmap.hourly",
+    "alerts.by_day",
+    "executors.by_day",
+    "distributions.cost_histogram",
+    "distributions.duration_histogram",
+    "distributions.tokens_histogram",
+];
 
 /// The columns of table `id` (`section.field`) in the order shown, each with whether it is shown
 /// by default: the table's answers first (those it has), then the rest in the report's order,

@@ -13,6 +13,8 @@
 //! - [`overview`]: the overview cards' longer texts
 //! - [`columns`]: answers first — the columns a table shows by default, and the tables that
 //!   only repeat a chart
+//! - [`comparison`]: the A/B comparison's sides (the view, and the view with one thing changed)
+//!   and how its result reads: table rows, the rates' forest chart
 //! - [`chips`]: the filters in force as removable chips above the figures
 //! - [`notice`]: what the content area says when there is nothing to show, and the way out
 //! - [`recipe`]: the view as the address's fragment (a link that reproduces it on the
@@ -27,6 +29,7 @@ pub mod brush;
 pub mod budget;
 pub mod chips;
 pub mod columns;
+pub mod comparison;
 pub mod facets;
 pub mod filters;
 pub mod notes;

@@ -78,6 +78,9 @@ pub enum ToWorker<J> {
     Compute(Compute),
     /// The drill-down of one attempt: answered with [`FromWorker::Timeline`].
     Timeline(TimelineRequest),
+    /// An A/B comparison of two filters of the data loaded, under the parameters in force:
+    /// answered with [`FromWorker::Comparison`].
+    Compare(CompareRequest),
     /// The HTML report of the current view: answered with [`FromWorker::Html`].
     Html,
     /// The JSON report of the current view (Export JSON): answered with [`FromWorker::Export`].
@@ -133,6 +136,13 @@ pub struct TimelineRequest {
     pub attempt: String,
 }
 
+/// Side A's and side B's filters (`page::comparison::sides`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompareRequest {
+    pub a: Filters,
+    pub b: Filters,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ports<J> {
     pub ports: Vec<J>,
@@ -153,6 +163,7 @@ impl<J: DeserializeOwned> ToWorker<J> {
             "reset" => ToWorker::Reset,
             "compute" => ToWorker::Compute(payload(tag, p)?),
             "timeline" => ToWorker::Timeline(payload(tag, p)?),
+            "compare" => ToWorker::Compare(payload(tag, p)?),
             "html" => ToWorker::Html,
             "export" => ToWorker::Export,
             "parsers" => ToWorker::Parsers(payload(tag, p)?),
@@ -187,6 +198,8 @@ pub enum FromWorker<J> {
     Export(ExportJson<J>),
     /// The answer to [`ToWorker::Timeline`].
     Timeline(TimelineJson),
+    /// The answer to [`ToWorker::Compare`].
+    Comparison(ComparisonJson),
     /// The answer to [`ToWorker::Html`].
     Html(HtmlReport<J>),
     /// A failure the page shows in its banner; the data loaded stays.
@@ -261,6 +274,12 @@ pub struct TimelineJson {
     pub json: String,
 }
 
+/// `compare::Comparison::to_json()`: the document `spyglass compare --json` writes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComparisonJson {
+    pub json: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HtmlReport<J> {
     pub html: J,
@@ -306,6 +325,7 @@ impl<J: DeserializeOwned> FromWorker<J> {
             "report" => FromWorker::Report(Box::new(payload(tag, p)?)),
             "export" => FromWorker::Export(payload(tag, p)?),
             "timeline" => FromWorker::Timeline(payload(tag, p)?),
+            "comparison" => FromWorker::Comparison(payload(tag, p)?),
             "html" => FromWorker::Html(payload(tag, p)?),
             "error" => FromWorker::Error(payload(tag, p)?),
             "fatal" => FromWorker::Fatal(payload(tag, p)?),
@@ -479,6 +499,10 @@ mod tests {
                 params: r#"{"w_cost":2}"#.into(),
             }),
             ToWorker::Timeline(TimelineRequest { attempt: "A1".into() }),
+            ToWorker::Compare(CompareRequest {
+                a: Filters::default(),
+                b: Filters { executors: vec!["CLAUDE".into()], ..Filters::default() },
+            }),
             ToWorker::Html,
             ToWorker::Export,
             ToWorker::Parsers(Ports { ports: vec![file("port 1"), file("port 2")] }),
@@ -492,6 +516,7 @@ mod tests {
                 | ToWorker::Reset
                 | ToWorker::Compute(_)
                 | ToWorker::Timeline(_)
+                | ToWorker::Compare(_)
                 | ToWorker::Html
                 | ToWorker::Export
                 | ToWorker::Parsers(_)
@@ -563,6 +588,7 @@ mod tests {
             FromWorker::Report(Box::new(sample_report())),
             FromWorker::Export(ExportJson { json: "{\"summary\":{}}".into() }),
             FromWorker::Timeline(TimelineJson { json: "null".into() }),
+            FromWorker::Comparison(ComparisonJson { json: "{\"rows\":[]}".into() }),
             FromWorker::Html(HtmlReport { html: "<!doctype html>".into() }),
             FromWorker::Fatal(Fatal { message: "internal error in the worker: boom".into() }),
         ];
@@ -582,6 +608,7 @@ mod tests {
                 | FromWorker::Report(_)
                 | FromWorker::Export(_)
                 | FromWorker::Timeline(_)
+                | FromWorker::Comparison(_)
                 | FromWorker::Html(_)
                 | FromWorker::Error(_)
                 | FromWorker::Fatal(_) => {}

@@ -178,3 +178,19 @@ pub fn draw_timeline_lanes(
     let _ = area.present();
     css_regions(hits)
 }
+
+/// Draws a forest chart (the comparison's rates) on `canvas` at its CSS size.
+pub fn draw_forest_on(
+    canvas: HtmlCanvasElement,
+    chart: &crate::charts::ForestChart,
+    dark: bool,
+    dpr: f64,
+) -> Vec<HitRegion> {
+    let (w, h) = fit_backing_store(&canvas, dpr);
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas) else { return Vec::new() };
+    let root = backend.into_drawing_area();
+    let area = root.shrink((0, 0), (w as u32, h as u32));
+    let hits = crate::charts::draw_forest(&area, chart, &theme(dark, w as u32, h as u32)).unwrap_or_default();
+    let _ = area.present();
+    css_regions(hits)
+}

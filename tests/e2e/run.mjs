@@ -1200,6 +1200,33 @@ test('a recipe link carries the view: opened on the same logs its export equals 
   await context.close();
 });
 
+test('compare: the view against another executor, as a forest of rates and a table; its JSON equals spyglass compare --json', async () => {
+  const { page, context } = await openPage();
+  await loadFiles(page, [fixture]);
+  const choices = await page.$$eval('#compare-with option', (o) => o.map((x) => x.value));
+  assert(choices[0] === 'previous' && choices.includes('executor:CLAUDE') && choices.includes('model:gpt-5-codex'), `the choices: ${choices}`);
+  await page.selectOption('#compare-with', 'executor:CLAUDE');
+  await page.click('#compare-run');
+  await page.waitForSelector('#section-comparison canvas');
+  const head = await page.textContent('#section-comparison .headline');
+  assert(head.startsWith('A: all sessions (3 sessions) · B: ') && head.includes('CLAUDE (1 sessions)'), `the sides: ${head}`);
+  await page.screenshot({ path: path.join(out, 'comparison.png') });
+  const rows = await tableRows(page, 'comparison.rows');
+  assert(rows.length >= 5 && rows[0].figure === 'Success rate', `every figure: ${JSON.stringify(rows.slice(0, 2))}`);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-comparison')]);
+  const got = fs.readFileSync(await dl.path(), 'utf8');
+  const want = execFileSync(cli, ['compare', 'telemetry.jsonl', '--a-filter', '', '--b-filter', 'executor=CLAUDE', '--json'], { cwd: path.dirname(fixture) }).toString('utf8');
+  assert(got === want, 'the comparison JSON equals spyglass compare --json for the same sides');
+  // it follows a recompute: a task filter narrows both sides
+  await page.fill('#filter-task', 'login');
+  await page.press('#filter-task', 'Enter');
+  await page.waitForFunction(() => document.querySelector('#section-comparison .headline')?.textContent.includes('A: task'));
+  await page.screenshot({ path: path.join(out, 'comparison-filtered.png') });
+  await page.click('#section-comparison [data-action=compare-close]');
+  assert(!(await page.$('#section-comparison')), 'closed');
+  await context.close();
+});
+
 test('the timeline is a modal dialog; Esc gives the focus back to the row that opened it', async () => {
   const { page, context } = await openPage();
   await loadFiles(page, [fixture]);
@@ -1407,6 +1434,20 @@ test('the demo button generates data in the worker', async () => {
   // the demo must load: the error state (whatever the banner says) is a failure
   assert(state === 'ready', `demo: state ${state}, not ready; banner: ${banner}`);
   await page.screenshot({ path: path.join(out, 'demo-full-light.png'), fullPage: true });
+  // sections to look at one by one (the full page is too tall to read)
+  for (const id of ['distributions', 'provider_heatmap', 'task_risk']) {
+    const sec = page.locator(`#section-${id}`);
+    await sec.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(150);
+    await sec.screenshot({ path: path.join(out, `demo-section-${id}.png`) });
+  }
+  // the later half of the demo against the earlier one
+  await page.selectOption('#compare-with', 'previous');
+  await page.click('#compare-run');
+  await page.waitForSelector('#section-comparison canvas');
+  await page.waitForTimeout(150);
+  await page.locator('#section-comparison').screenshot({ path: path.join(out, 'demo-section-comparison.png') });
+  await page.click('#section-comparison [data-action=compare-close]');
   await page.keyboard.press('t');
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(out, 'demo-full-dark.png'), fullPage: true });

@@ -8,7 +8,7 @@ use super::link::{expect_cancelled, send};
 use super::params::{on_param_change, on_table_action, recompute, render_params, set_filter_inputs};
 use super::render::{dark_theme, draw_charts};
 use super::tables::{download_csv, open_row, show_more, sort_table, toggle_column, toggle_wide};
-use super::{brush, chart_pointer, recipe, set_state, show_error, state_is, timeline, with};
+use super::{brush, chart_pointer, comparison, recipe, set_state, show_error, state_is, timeline, with};
 use crate::page::chips::{without, ChipKey};
 use crate::page::protocol::ToWorker;
 use crate::pipelines::{Filters, Parameters};
@@ -77,6 +77,10 @@ fn on_action(target: &Element) {
         "timeline-next" => timeline::step_attempt(1),
         "timeline-link" => recipe::copy_link("timeline-link"),
         "share-link" => recipe::copy_link("share-link"),
+        // the A/B comparison
+        "compare" => comparison::run(),
+        "compare-close" => comparison::close(),
+        "compare-export" => comparison::export(),
         "toc" => a11y::jump_to(&data("data-target")),
         "cancel" => {
             // the worker answers at once, unless it is stuck (then the watchdog restarts it)

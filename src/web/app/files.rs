@@ -272,6 +272,7 @@ pub(super) fn read_all(memory_mib: f64) {
 }
 
 pub(super) fn clear_all() {
+    super::comparison::close();
     with(|a| {
         a.files.inputs.clear();
         a.files.lost.clear();

@@ -254,6 +254,7 @@ fn on_message(msg: FromWorker<Js>) {
             }
         }
         FromWorker::Timeline(t) => timeline::on_timeline(&t.json),
+        FromWorker::Comparison(c) => super::comparison::on_comparison(&c.json),
         FromWorker::Export(e) => download_js_string(&e.json.0, "application/json", "spyglass-report.json"),
         FromWorker::Html(h) => download_js_string(&h.html.0, "text/html", "spyglass-report.html"),
         FromWorker::Error(Failure { kind, message }) => {

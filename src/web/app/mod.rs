@@ -17,6 +17,7 @@
 //! - `brush.rs`: the time brush (sessions per day; dragging sets the time filter)
 //! - `params.rs`: the filters and the parameters panel (with the price and alias tables)
 //! - `timeline.rs`: the drill-down into one attempt
+//! - `comparison.rs`: the A/B comparison — the Compare panel, the worker's answer as a section
 //! - `recipe.rs`: the view in the address (filters, parameters, section, open attempt): read at
 //!   start, written on every change, copied by "Copy link"
 //! - `actions.rs`: clicks, shortcuts, exports, the theme, and the skeleton's listeners
@@ -27,6 +28,7 @@ mod a11y;
 mod actions;
 mod brush;
 mod chart_pointer;
+mod comparison;
 mod files;
 mod link;
 mod params;

@@ -75,6 +75,7 @@ pub(super) fn render_facets() {
         }
         attr(&sel, "size", &offered.clamp(2, 6).to_string());
     }
+    super::comparison::render_choices();
     if let Some(hint) = by_id("time-hint") {
         if let Some(first) = facets.first_ms {
             let f = |t: Option<i64>| t.map(crate::model::time::format_iso_ms).unwrap_or_default();

@@ -9,8 +9,8 @@ use crate::ingest::reread::RangeCollector;
 use crate::ingest::SLICE_BYTES;
 use crate::page::facets::Facets;
 use crate::page::protocol::{
-    ErrorKind, ExportJson, FromWorker, HtmlReport, InputStatus, ReportMessage, SourceLines, TimelineJson, BIG_ARRAY,
-    FIRST_DEMO_ID,
+    ComparisonJson, ErrorKind, ExportJson, FromWorker, HtmlReport, InputStatus, ReportMessage, SourceLines,
+    TimelineJson, BIG_ARRAY, FIRST_DEMO_ID,
 };
 use crate::report::Report;
 use crate::web::field;
@@ -70,6 +70,14 @@ fn input_statuses(st: &State) -> Vec<InputStatus> {
 pub(super) fn export(st: &State) {
     let report = Report::compute_with(&st.data, &st.memo, &st.filters, &st.params);
     post(&FromWorker::Export(ExportJson { json: Js(report.to_json().into()) }));
+}
+
+/// The A/B comparison of filters `a` and `b` of the data loaded, under the parameters in force:
+/// the document `spyglass compare --json` writes.
+pub(super) fn compare(st: &State, a: &crate::pipelines::Filters, b: &crate::pipelines::Filters) {
+    use crate::compare::{compute, Side};
+    let result = compute(Side { data: &st.data, filters: a }, Side { data: &st.data, filters: b }, &st.params);
+    post(&FromWorker::Comparison(ComparisonJson { json: result.to_json() }));
 }
 
 /// The HTML report of the current view.

@@ -17,8 +17,8 @@ use super::protocol::{to_js, to_worker, Js};
 use crate::dataset::sessions::Dataset;
 use crate::page::budget::MemoryTarget;
 use crate::page::protocol::{
-    Compute, Demo, ErrorKind, Failure, Fatal, FromWorker, InputState, InputStatus, Load, LoadInput, Port, Ports,
-    TimelineRequest, ToWorker,
+    CompareRequest, Compute, Demo, ErrorKind, Failure, Fatal, FromWorker, InputState, InputStatus, Load, LoadInput,
+    Port, Ports, TimelineRequest, ToWorker,
 };
 use crate::pipelines::{Filters, Memo, Parameters};
 use std::cell::RefCell;
@@ -182,6 +182,7 @@ fn on_message(state: &Shared, msg: JsValue) {
                 answers::post_report(&st);
             }
         }
+        ToWorker::Compare(CompareRequest { a, b }) => answers::compare(&state.borrow(), &a, &b),
         ToWorker::Timeline(TimelineRequest { attempt }) => {
             let s = state.clone();
             wasm_bindgen_futures::spawn_local(async move { answers::timeline(&s, &attempt).await });
