@@ -161,6 +161,22 @@ fn css_regions(hits: Vec<crate::charts::HitRegion>) -> Vec<HitRegion> {
         .collect()
 }
 
+/// Draws on `canvas` at its CSS size (× `dpr` in its backing store) with `draw`, given the area
+/// and its CSS width and height; the hit regions in CSS pixels (none when the backend fails).
+fn draw_on_canvas(
+    canvas: HtmlCanvasElement,
+    dpr: f64,
+    draw: impl FnOnce(&DrawingArea<CanvasBackend, plotters::coord::Shift>, u32, u32) -> crate::charts::ChartResult,
+) -> Vec<HitRegion> {
+    let (w, h) = fit_backing_store(&canvas, dpr);
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas) else { return Vec::new() };
+    let root = backend.into_drawing_area();
+    let area = root.shrink((0, 0), (w as u32, h as u32));
+    let hits = draw(&area, w as u32, h as u32).unwrap_or_default();
+    let _ = area.present();
+    css_regions(hits)
+}
+
 /// Draws an attempt's lanes on `canvas` (sized by the caller: CSS width × `lanes.height()`), with
 /// event `selected` outlined. A hit region's kind names the event it starts at (`HitKind::Event`).
 pub fn draw_timeline_lanes(
@@ -170,13 +186,7 @@ pub fn draw_timeline_lanes(
     selected: Option<usize>,
     dpr: f64,
 ) -> Vec<HitRegion> {
-    let (w, h) = fit_backing_store(&canvas, dpr);
-    let Some(backend) = CanvasBackend::with_canvas_object(canvas) else { return Vec::new() };
-    let root = backend.into_drawing_area();
-    let area = root.shrink((0, 0), (w as u32, h as u32));
-    let hits = crate::charts::draw_timeline(&area, lanes, &base_theme(dark), selected).unwrap_or_default();
-    let _ = area.present();
-    css_regions(hits)
+    draw_on_canvas(canvas, dpr, |area, _, _| crate::charts::draw_timeline(area, lanes, &base_theme(dark), selected))
 }
 
 /// Draws a forest chart (the comparison's rates) on `canvas` at its CSS size.
@@ -186,11 +196,5 @@ pub fn draw_forest_on(
     dark: bool,
     dpr: f64,
 ) -> Vec<HitRegion> {
-    let (w, h) = fit_backing_store(&canvas, dpr);
-    let Some(backend) = CanvasBackend::with_canvas_object(canvas) else { return Vec::new() };
-    let root = backend.into_drawing_area();
-    let area = root.shrink((0, 0), (w as u32, h as u32));
-    let hits = crate::charts::draw_forest(&area, chart, &theme(dark, w as u32, h as u32)).unwrap_or_default();
-    let _ = area.present();
-    css_regions(hits)
+    draw_on_canvas(canvas, dpr, |area, w, h| crate::charts::draw_forest(area, chart, &theme(dark, w, h)))
 }
