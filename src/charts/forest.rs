@@ -77,7 +77,10 @@ pub fn draw_forest<DB: DrawingBackend>(
         lo = lo.min(tame(r.2));
         hi = hi.max(tame(r.3));
     }
-    let label_w = rows.iter().map(|r| text_w(&r.0, f.small)).fold(0.0, f64::max).min(f.w as f64 * 0.35).ceil() as i32;
+    // bold (a flagged row) runs about 15 % wider than the width estimate, which is for regular
+    let bold = |r: &&(String, f64, f64, f64, bool)| if r.4 { 1.15 } else { 1.0 };
+    let label_w =
+        rows.iter().map(|r| text_w(&r.0, f.small) * bold(r)).fold(0.0, f64::max).min(f.w as f64 * 0.35).ceil() as i32;
     let x0 = f.pad + label_w + f.pad;
     let x1 = f.w - f.pad * 2;
     let y0 = top + f.px(4.0);
@@ -101,13 +104,14 @@ pub fn draw_forest<DB: DrawingBackend>(
     // the line of no difference
     let zero = xs.map(0.0);
     line(area, vec![(zero, y0), (zero, y1)], theme.axis, 1)?;
-    let row_h = ((y1 - y0) as f64 / rows.len() as f64).min(f.px(32.0) as f64);
+    // the rows share the height the caller gave (`ForestChart::height`), at most 40 px each
+    let row_h = ((y1 - y0) as f64 / rows.len() as f64).min(f.px(40.0) as f64);
     let (plain, marked) = (if is_dark(theme.background) { categorical(1) } else { categorical(4) }, categorical(5));
     let mut hits = Vec::new();
     for (i, r) in rows.iter().enumerate() {
         let y = (y0 as f64 + row_h * (i as f64 + 0.5)).round() as i32;
         let colour = if r.4 { marked } else { plain };
-        let label = truncate(&r.0, label_w as f64, f.small);
+        let label = truncate(&r.0, label_w as f64 / bold(r), f.small);
         let style = Txt::new(f.small, theme.text).at(HPos::Right, VPos::Center);
         text(area, theme, &label, x0 - f.pad, y, &if r.4 { style.bold() } else { style })?;
         let (a, b, d) = (xs.map(tame(r.2)), xs.map(tame(r.3)), xs.map(tame(r.1)));

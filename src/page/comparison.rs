@@ -100,6 +100,15 @@ fn figure_title(row: &Value) -> String {
     }
 }
 
+/// A rate's name short enough for the forest's label column: `shell fails`, `rate_limit errors`.
+fn short_title(row: &Value) -> String {
+    match (row["figure"].as_str().unwrap_or(""), row["of"].as_str()) {
+        ("tool_failure_rate", Some(tool)) => format!("{tool} fails"),
+        ("error_category_rate", Some(category)) => format!("{category} errors"),
+        _ => figure_title(row),
+    }
+}
+
 /// The comparison's rows as the page's table shows them: each value formatted as its figure is
 /// (a rate as %, a cost in $), the difference in percentage points for rates, the interval, n on
 /// both sides, the method, and whether the interval excludes 0.
@@ -141,7 +150,7 @@ pub fn forest(comparison: &Value) -> ForestChart {
         .filter(|r| r["figure"].as_str().is_some_and(|f| f.ends_with("_rate")))
         .filter_map(|r| {
             let (d, lo, hi) = (r["difference"].as_f64()?, r["ci_low"].as_f64()?, r["ci_high"].as_f64()?);
-            Some((figure_title(r), d * 100.0, lo * 100.0, hi * 100.0, r["flagged"].as_bool() == Some(true)))
+            Some((short_title(r), d * 100.0, lo * 100.0, hi * 100.0, r["flagged"].as_bool() == Some(true)))
         })
         .collect();
     ForestChart {
@@ -220,6 +229,7 @@ mod tests {
         let f = forest(&c);
         assert_eq!(f.rows.len(), 2);
         assert_eq!(f.rows[0].0, "Success rate");
+        assert_eq!(f.rows[1].0, "shell fails");
         assert!((f.rows[0].1 + 20.0).abs() < 1e-9 && f.rows[0].4);
     }
 }
