@@ -7,7 +7,7 @@
 //! tokens, errors, duration per session) Welch's; cost per session and cost per success also a
 //! seeded percentile bootstrap, costs being skewed. Figures are named as the JSON report names
 //! them (`*_rate`, `*_usd`, `*_ms`), so `report::format` reads their units off the name.
-//! Pure: `spyglass compare` (and, later, the page) load the data and print the result.
+//! Pure: `spyglass compare` and the page's worker load the data and show the result.
 
 pub mod intervals;
 pub mod random;
