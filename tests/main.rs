@@ -38,3 +38,4 @@ mod pipeline_tools;
 mod ranges;
 mod real_bosun;
 mod task_of_attempt;
+mod watch;

@@ -4,14 +4,17 @@
 //!                   [--threads N]
 //!   spyglass compare A_PATH... --vs B_PATH... [--json] [filters] [--params FILE.json]
 //!   spyglass compare [PATH...] --a-filter SPEC --b-filter SPEC [--json] [filters] [--params FILE.json]
+//!   spyglass watch [PATH...] [--interval SECONDS] [--updates N] [filters] [--params FILE.json]
 //!   spyglass demo --out DIR [--sessions N] [--seed S]
 //!
-//! `spyglass/compare.rs` is the `compare` command; `spyglass/read.rs` reads the files (one `Feed` each, or a large plain file in ranges on threads).
+//! `spyglass/compare.rs` is the `compare` command; `spyglass/watch.rs` the `watch` command; `spyglass/read.rs` reads the files (one `Feed` each, or a large plain file in ranges on threads).
 
 #[path = "spyglass/compare.rs"]
 mod compare;
 #[path = "spyglass/read.rs"]
 mod read;
+#[path = "spyglass/watch.rs"]
+mod watch;
 
 use read::{read_file, terminal, Guards, Progress};
 use spyglass::dataset::sessions::Dataset;
@@ -54,6 +57,10 @@ const USAGE: &str = "usage:
       SPEC: key=value pairs separated by commas, keys executor, model (each may repeat), task,
             since, until, last; e.g. executor=CODEX,since=2026-02-01. What a SPEC names replaces
             the shared option for its side
+  spyglass watch [PATH...] [--interval SECONDS] [--updates N] [report's filters, --params, --prices]
+      a live folder: every SECONDS (default 2) reads only what changed (new files, the bytes a
+      plain file grew by; an input that shrank or was replaced: all again) and prints a line of
+      figures and the recorded alerts that arrived; --updates N stops after N such lines
   spyglass demo --out DIR [--sessions N] [--seed S]
       writes a realistic .cache/agent-work-logs/-shaped folder of demo data";
 
@@ -62,6 +69,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("report") => report(&args[1..]),
         Some("compare") => compare::compare(&args[1..]),
+        Some("watch") => watch::watch(&args[1..]),
         Some("demo") => demo(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");

@@ -389,6 +389,27 @@ impl Feed {
         self.stopped = Some(Stopped { bytes, lines });
     }
 
+    /// The input may be all there is for now — a file still being written, read as it grows
+    /// (`spyglass watch`): the first bytes held back to judge the source (`check_head`) are
+    /// judged now, on what there is, and their lines read; a line cut at the end still waits for
+    /// its end. A `.gz` or `.zip` is not settled: it is read whole.
+    pub fn settle(&mut self, store: &mut Store) {
+        if self.stopped.is_some() || self.ended {
+            return;
+        }
+        if self.decoder.is_none() && !self.head.is_empty() {
+            let head = std::mem::take(&mut self.head);
+            self.start(&head);
+            self.decode(store, &head, false, u64::MAX);
+        }
+        if self.kind != ContainerKind::Plain {
+            return;
+        }
+        if let Some(o) = self.open.as_mut().filter(|o| !o.checked) {
+            check_head(store, o);
+        }
+    }
+
     pub fn finish(mut self, store: &mut Store) {
         if self.stopped.is_some() || self.ended {
             return;
@@ -639,5 +660,42 @@ mod line_number_tests {
         assert_eq!(skipped, vec![u64::MAX, u64::MAX, u64::MAX]);
         let loc = Locator::new(src, u64::MAX, 0, 1);
         assert_eq!(loc.line(), MAX_LINE_NUMBER);
+    }
+}
+
+#[cfg(test)]
+mod settle_tests {
+    use super::*;
+
+    /// A file read as it grows: what is there is read at once, a cut line waits for its end, and
+    /// the records are those of reading the whole file in one go.
+    #[test]
+    fn a_growing_file_is_read_as_it_stands() {
+        let line = |a: &str| {
+            format!(r#"{{"timestamp":"2026-02-09T14:23:45Z","attempt_id":"{a}","event_type":"session_start"}}"#) + "\n"
+        };
+        let whole = line("a1") + &line("a2") + &line("a3");
+        let mut store = Store::new();
+        let mut feed = Feed::new("live.jsonl");
+        let cut = line("a1").len() + line("a2").len() + 10;
+        // without settling, the first 4 KiB are held back to judge the file by
+        let mut held = Store::new();
+        let mut unsettled = Feed::new("live.jsonl");
+        unsettled.push(&mut held, &whole.as_bytes()[..cut]);
+        assert_eq!(held.events.len(), 0);
+        // two bytes, then settled: nothing to read yet; then the rest of two lines and a cut one
+        feed.push(&mut store, &whole.as_bytes()[..2]);
+        feed.settle(&mut store);
+        assert_eq!(store.events.len(), 0);
+        feed.push(&mut store, &whole.as_bytes()[2..cut]);
+        feed.settle(&mut store);
+        assert_eq!(store.events.len(), 2, "the two whole lines");
+        feed.push(&mut store, &whole.as_bytes()[cut..]);
+        feed.settle(&mut store);
+        assert_eq!(store.events.len(), 3, "the cut line, once its end came");
+        feed.finish(&mut store);
+        let mut once = Store::new();
+        once.load_bytes("live.jsonl", whole.as_bytes());
+        assert_eq!(store.events, once.events);
     }
 }
