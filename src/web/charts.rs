@@ -28,6 +28,19 @@ pub struct HitRegion {
     pub kind: HitKind,
 }
 
+impl HitRegion {
+    /// Whether the point (x, y) of the canvas (CSS pixels) lies in the region, edges included.
+    pub fn contains(&self, x: f64, y: f64) -> bool {
+        x >= self.x && x <= self.x + self.w && y >= self.y && y <= self.y + self.h
+    }
+}
+
+/// Where the pointer of `e` is on `canvas`, in its CSS pixels (as hit regions are given).
+pub fn pointer_on(canvas: &web_sys::HtmlElement, e: &web_sys::MouseEvent) -> (f64, f64) {
+    let rect = canvas.get_bounding_client_rect();
+    (e.client_x() as f64 - rect.left(), e.client_y() as f64 - rect.top())
+}
+
 /// One chart of a section as the page lays it out.
 pub struct ChartInfo {
     /// `section.name`, stable: canvas ids, PNG names

@@ -9,7 +9,7 @@ use super::render::redraw_chart;
 use super::with;
 use crate::charts::{Column, HitKind};
 use crate::report::charts::{filter_by, FilterBy};
-use crate::web::charts::HitRegion;
+use crate::web::charts::{pointer_on, HitRegion};
 use crate::web::dom::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, MouseEvent};
@@ -32,12 +32,8 @@ fn chart_hits(e: &MouseEvent) -> Option<(HtmlElement, String, Vec<HitRegion>)> {
     // (the time brush's canvas, `chart-brush`, has hit regions too)
     let t = e.target()?.dyn_into::<HtmlElement>().ok()?;
     let chart = t.id().strip_prefix("chart-")?.to_string();
-    let rect = t.get_bounding_client_rect();
-    let (x, y) = (e.client_x() as f64 - rect.left(), e.client_y() as f64 - rect.top());
-    let hits = with(|a| {
-        let all = a.shown.hits.get(&chart)?;
-        Some(all.iter().filter(|r| x >= r.x && x <= r.x + r.w && y >= r.y && y <= r.y + r.h).cloned().collect())
-    })?;
+    let (x, y) = pointer_on(&t, e);
+    let hits = with(|a| Some(a.shown.hits.get(&chart)?.iter().filter(|r| r.contains(x, y)).cloned().collect()))?;
     Some((t, chart, hits))
 }
 
@@ -113,7 +109,7 @@ fn column_tip(tip: &HtmlElement, canvas: &HtmlElement, c: &Column, hint: &str) {
 }
 
 /// The tooltip beside the pointer, kept inside the window.
-fn place(tip: &HtmlElement, e: &MouseEvent) {
+pub(super) fn place(tip: &HtmlElement, e: &MouseEvent) {
     show(tip, true);
     let r = tip.get_bounding_client_rect();
     let win = web_sys::window();

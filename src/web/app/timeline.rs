@@ -11,7 +11,7 @@ use super::{dpr, render::dark_theme};
 use crate::charts::{HitKind, TimelineLanes};
 use crate::page::protocol::{TimelineRequest, ToWorker};
 use crate::report::format;
-use crate::web::charts::{draw_timeline_lanes, HitRegion};
+use crate::web::charts::{draw_timeline_lanes, pointer_on, HitRegion};
 use crate::web::dom::*;
 use serde_json::Value;
 use std::cell::RefCell;
@@ -72,21 +72,25 @@ pub(super) fn step_attempt(by: isize) {
 pub(super) fn on_timeline(json: &str) {
     let Some(body) = by_id("timeline-body") else { return };
     clear(&body);
-    let t: Value = serde_json::from_str(json).unwrap_or(Value::Null);
+    let mut t: Value = serde_json::from_str(json).unwrap_or(Value::Null);
     if t.is_null() {
         SHOWN.with(|s| *s.borrow_mut() = None);
         append(&body, &el_text("p", "muted", "No events for this attempt in the loaded files."));
         return;
     }
     let attempt = t["attempt_id"].as_str().unwrap_or("").to_string();
-    // the address names it from now (the request may have come from the address itself)
     let attempts: Vec<String> = t["attempts"]
         .as_array()
         .map(|a| a.iter().filter_map(|v| Some(v.as_str()?.to_string())).collect())
         .unwrap_or_default();
     append(&body, &header(&t, &attempt, &attempts));
-    let events = t["events"].as_array().cloned().unwrap_or_default();
-    let lanes: Option<TimelineLanes> = serde_json::from_value(t["lanes"].clone()).ok();
+    // the document's parts, taken out of it (not copied): the header has read what it needs
+    let array = |v: Value| match v {
+        Value::Array(a) => a,
+        _ => Vec::new(),
+    };
+    let (events, raws) = (array(t["events"].take()), array(t["raw"].take()));
+    let lanes: Option<TimelineLanes> = serde_json::from_value(t["lanes"].take()).ok();
 
     // the lanes
     if let Some(l) = lanes.as_ref().filter(|l| !l.lanes.is_empty() && l.untimed < events.len()) {
@@ -118,13 +122,13 @@ pub(super) fn on_timeline(json: &str) {
     attr(&detail, "id", "timeline-event");
     attr(&detail, "aria-live", "polite");
     append(&body, &detail);
-    append(&body, &events_table(&events, t["raw"].as_array().map(Vec::as_slice).unwrap_or(&[])));
+    append(&body, &events_table(&events, &raws));
 
-    let raws = t["raw"].as_array().cloned().unwrap_or_default();
     let selected = (!events.is_empty()).then_some(0);
     SHOWN.with(|s| {
         *s.borrow_mut() = Some(Shown { attempt, attempts, events, raws, lanes, hits: Vec::new(), selected: None })
     });
+    // the address names it from now (the request may have come from the address itself)
     super::recipe::update_address();
     select(selected);
 }
@@ -426,12 +430,8 @@ fn lane_hit(e: &MouseEvent) -> Option<HitRegion> {
     if t.id() != "timeline-lanes" {
         return None;
     }
-    let rect = t.get_bounding_client_rect();
-    let (x, y) = (e.client_x() as f64 - rect.left(), e.client_y() as f64 - rect.top());
-    SHOWN.with(|s| {
-        let s = s.borrow();
-        s.as_ref()?.hits.iter().find(|r| x >= r.x && x <= r.x + r.w && y >= r.y && y <= r.y + r.h).cloned()
-    })
+    let (x, y) = pointer_on(&t, e);
+    SHOWN.with(|s| s.borrow().as_ref()?.hits.iter().find(|r| r.contains(x, y)).cloned())
 }
 
 /// The lanes' listeners, on the drawer's fixed body (delegation: its content is rendered anew).
@@ -442,9 +442,7 @@ pub(super) fn wire() {
         match lane_hit(&e) {
             Some(hit) => {
                 tip.set_text_content(Some(&format!("{} · click for its line", hit.label)));
-                let _ = tip.style().set_property("left", &format!("{}px", e.client_x() + 12));
-                let _ = tip.style().set_property("top", &format!("{}px", e.client_y() + 12));
-                show(&tip, true);
+                super::chart_pointer::place(&tip, &e);
             }
             None => show(&tip, false),
         }
