@@ -71,8 +71,7 @@ pub fn cell_with(key: &str, v: &Value, m: &impl Markup) -> String {
             .join(", "),
         Value::Array(items) if items.is_empty() => m.note("na", "none"),
         Value::Array(items) => {
-            let shown: Vec<String> = items.iter().take(MAX_CELL_ITEMS).map(|i| item(key, i, m)).collect();
-            let more = items.len().saturating_sub(MAX_CELL_ITEMS);
+            let (shown, more) = shown_items(key, items, m);
             let tail =
                 if more > 0 { format!(" {}", m.note("na", &format!("… +{more} more"))) } else { String::new() };
             if items.iter().all(|i| i.get("sentence").is_some()) {
@@ -95,8 +94,7 @@ pub fn cell_items(key: &str, v: &Value) -> Option<Vec<String>> {
             Some(fields.iter().map(|(k, x)| format!("{} {}", heading(k), cell(k, x))).collect())
         }
         Value::Array(items) if !items.is_empty() && !items.iter().all(is_scalar) => {
-            let mut shown: Vec<String> = items.iter().take(MAX_CELL_ITEMS).map(|i| item(key, i, &Plain)).collect();
-            let more = items.len().saturating_sub(MAX_CELL_ITEMS);
+            let (mut shown, more) = shown_items(key, items, &Plain);
             if more > 0 {
                 shown.push(format!("… +{more} more"));
             }
@@ -104,6 +102,12 @@ pub fn cell_items(key: &str, v: &Value) -> Option<Vec<String>> {
         }
         _ => None,
     }
+}
+
+/// The first [`MAX_CELL_ITEMS`] items of an array as a cell shows them, and how many are left.
+fn shown_items(key: &str, items: &[Value], m: &impl Markup) -> (Vec<String>, usize) {
+    let shown = items.iter().take(MAX_CELL_ITEMS).map(|i| item(key, i, m)).collect();
+    (shown, items.len().saturating_sub(MAX_CELL_ITEMS))
 }
 
 /// One item of an array shown in a cell: a reason as its sentence and action, an object as its
