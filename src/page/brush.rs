@@ -3,6 +3,7 @@
 //! what [`BrushScale::bars`] returns, in the colours `www/style.css` gives it.
 
 use super::facets::DAY_MS;
+use crate::model::numbers::count;
 use crate::model::time::format_iso_ms;
 
 /// Room left and right of the bars, below them (for the labels) and above them (CSS px).
@@ -117,12 +118,12 @@ impl BrushScale {
                 let matched = matching.get(i).copied();
                 let label = match matched {
                     Some(m) => format!(
-                        "{}: {m} of {count} session{} {} the filters",
+                        "{}: {m} of {} {} the filters",
                         day_label(day),
-                        plural(count),
+                        sessions(count),
                         if m == 1 { "matches" } else { "match" }
                     ),
-                    None => format!("{}: {count} session{}", day_label(day), plural(count)),
+                    None => format!("{}: {}", day_label(day), sessions(count)),
                 };
                 Bar {
                     x,
@@ -140,12 +141,8 @@ impl BrushScale {
     }
 }
 
-fn plural(n: u32) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
+fn sessions(n: u32) -> String {
+    count(n as u64, "session", "sessions")
 }
 
 /// The bars' height in a brush `css_h` high.
