@@ -91,10 +91,12 @@ impl Watcher {
                 notes.push(format!("{}: gone; what was read of it stays", escape_controls(&f.name)));
             }
         }
+        // each input's size and time, looked at once per look
+        let metas: Vec<std::io::Result<std::fs::Metadata>> = inputs.iter().map(|(p, _)| std::fs::metadata(p)).collect();
         // a file that shrank or was replaced, or a container that changed: everything again
-        let again = inputs.iter().any(|(p, _)| {
-            let meta = std::fs::metadata(p).ok();
-            let (len, modified) = (meta.as_ref().map_or(0, |m| m.len()), meta.and_then(|m| m.modified().ok()));
+        let again = inputs.iter().zip(&metas).any(|((p, _), meta)| {
+            let meta = meta.as_ref().ok();
+            let (len, modified) = (meta.map_or(0, |m| m.len()), meta.and_then(|m| m.modified().ok()));
             self.files
                 .get(p)
                 .is_some_and(|f| len < f.read_to || (!f.plain && (len != f.read_to || modified != f.modified)))
@@ -105,7 +107,7 @@ impl Watcher {
             self.data = Dataset::default();
         }
         let mut bytes = 0;
-        for (path, name) in &inputs {
+        for ((path, name), meta) in inputs.iter().zip(metas) {
             let f = self.files.entry(path.clone()).or_insert_with(|| Watched {
                 name: name.clone(),
                 read_to: 0,
@@ -113,7 +115,7 @@ impl Watcher {
                 feed: Some(Feed::new(name)),
                 modified: None,
             });
-            let meta = match std::fs::metadata(path) {
+            let meta = match meta {
                 Ok(m) => m,
                 Err(e) => {
                     notes.push(format!("{}: {e}", escape_controls(name)));
