@@ -5,6 +5,7 @@
 
 use super::facets::Facets;
 use crate::charts::ForestChart;
+use crate::model::numbers::count;
 use crate::pipelines::Filters;
 use crate::report::format;
 use serde_json::{json, Value};
@@ -82,6 +83,23 @@ pub fn describe(f: &Filters) -> String {
     } else {
         chips.iter().map(|c| c.label.clone()).collect::<Vec<_>>().join(" · ")
     }
+}
+
+/// What the comparison's section says first: each side with its sessions, and how many
+/// differences are flagged (`A: all sessions (3 sessions) · B: executor CLAUDE (1 session) — no
+/// difference whose 95 % interval excludes 0.`).
+pub fn headline(comparison: &Value) -> String {
+    let side = |k: &str| {
+        let filters = serde_json::from_value(comparison[k]["filters"].clone()).unwrap_or_default();
+        let sessions = comparison[k]["sessions"].as_u64().unwrap_or(0);
+        format!("{} ({})", describe(&filters), count(sessions, "session", "sessions"))
+    };
+    let flagged = comparison["rows"].as_array().map_or(0, |r| r.iter().filter(|r| r["flagged"] == true).count());
+    let flagged = match flagged {
+        0 => "no difference".to_string(),
+        n => count(n as u64, "difference", "differences"),
+    };
+    format!("A: {} · B: {} — {flagged} whose 95 % interval excludes 0.", side("a"), side("b"))
 }
 
 /// A figure's name for people: `Success rate`, `Tool failure rate (shell)`, `Avg cost
@@ -226,6 +244,8 @@ mod tests {
         assert_eq!(rows[1]["difference"], "$0.50");
         assert_eq!(rows[1]["interval_95"], "—");
         assert_eq!(rows[2]["figure"], "Tool failure rate (shell)");
+        let c = json!({"a": {"filters": Filters::default(), "sessions": 3}, "b": {"filters": Filters { executors: vec!["CLAUDE".into()], ..Filters::default() }, "sessions": 1}, "rows": c["rows"]});
+        assert_eq!(headline(&c), "A: all sessions (3 sessions) · B: executor CLAUDE (1 session) — 1 difference whose 95 % interval excludes 0.");
         let f = forest(&c);
         assert_eq!(f.rows.len(), 2);
         assert_eq!(f.rows[0].0, "Success rate");

@@ -1209,7 +1209,7 @@ test('compare: the view against another executor, as a forest of rates and a tab
   await page.click('#compare-run');
   await page.waitForSelector('#section-comparison canvas');
   const head = await page.textContent('#section-comparison .headline');
-  assert(head.startsWith('A: all sessions (3 sessions) · B: ') && head.includes('CLAUDE (1 sessions)'), `the sides: ${head}`);
+  assert(head.startsWith('A: all sessions (3 sessions) · B: ') && head.includes('CLAUDE (1 session) — '), `the sides: ${head}`);
   await page.screenshot({ path: path.join(out, 'comparison.png') });
   const rows = await tableRows(page, 'comparison.rows');
   assert(rows.length >= 5 && rows[0].figure === 'Success rate', `every figure: ${JSON.stringify(rows.slice(0, 2))}`);

@@ -9,7 +9,7 @@ use super::link::send;
 use super::render::dark_theme;
 use super::tables::table_block;
 use super::{dpr, with};
-use crate::page::comparison::{describe, forest, sides, table_rows, Versus};
+use crate::page::comparison::{forest, headline, sides, table_rows, Versus};
 use crate::page::protocol::{CompareRequest, ToWorker};
 use crate::web::dom::*;
 use serde_json::Value;
@@ -101,32 +101,14 @@ fn show_section(result: Result<&str, &str>) {
     attr(&close, "title", "Close the comparison");
     append(&head, &close);
     append(&sec, &head);
-    match result {
-        Err(msg) => append(&sec, &el_text("p", "muted", msg)),
+    let drawn = match result {
+        Err(msg) => {
+            append(&sec, &el_text("p", "muted", msg));
+            None
+        }
         Ok(json) => {
             let c: Value = serde_json::from_str(json).unwrap_or(Value::Null);
-            let side = |k: &str| {
-                let filters = serde_json::from_value(c[k]["filters"].clone()).unwrap_or_default();
-                format!("{} ({} sessions)", describe(&filters), c[k]["sessions"].as_u64().unwrap_or(0))
-            };
-            let flagged = c["rows"].as_array().map_or(0, |r| r.iter().filter(|r| r["flagged"] == true).count());
-            append(
-                &sec,
-                &el_text(
-                    "p",
-                    "headline",
-                    &format!(
-                        "A: {} · B: {} — {}.",
-                        side("a"),
-                        side("b"),
-                        match flagged {
-                            0 => "no difference whose 95 % interval excludes 0".to_string(),
-                            1 => "1 difference whose 95 % interval excludes 0".to_string(),
-                            n => format!("{n} differences whose 95 % interval excludes 0"),
-                        }
-                    ),
-                ),
-            );
+            append(&sec, &el_text("p", "headline", &headline(&c)));
             append(&sec, &el_text("p", "explain muted", "B − A for every figure, with a 95 % interval: rates by Newcombe's hybrid score method (from the two Wilson intervals), means by Welch's t, cost per session and per success also by a seeded percentile bootstrap (costs are skewed). A row is flagged when its interval excludes 0."));
             let body = el("div", "section-body");
             let charts = el("div", "charts");
@@ -148,12 +130,14 @@ fn show_section(result: Result<&str, &str>) {
             append(&tables, &table_block("comparison.rows", "Every figure", table_rows(&c), "comparison"));
             append(&body, &tables);
             append(&sec, &body);
-            replace_or_prepend(&content, &sec);
-            draw_forest(&chart);
-            return;
+            Some(chart)
         }
-    }
+    };
     replace_or_prepend(&content, &sec);
+    // drawn once laid out: the canvas takes its size from the page
+    if let Some(chart) = drawn {
+        draw_forest(&chart);
+    }
 }
 
 /// The section goes where the last one was, else first in the report (after the overview).
