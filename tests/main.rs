@@ -37,5 +37,6 @@ mod pipeline_task_risk;
 mod pipeline_tools;
 mod ranges;
 mod real_bosun;
+mod sources;
 mod task_of_attempt;
 mod watch;

@@ -378,7 +378,12 @@ fn protocol_messages_cross_as_plain_objects_keeping_their_js_objects() {
     let get = |v: &JsValue, k: &str| js_sys::Reflect::get(v, &k.into()).unwrap();
     let file = web_sys::File::new_with_str_sequence(&js_sys::Array::of1(&"{}\n".into()), "a.jsonl").unwrap();
     let load = ToWorker::Load(Load {
-        inputs: vec![LoadInput { id: 7, name: "logs/a.jsonl".into(), file: Js(file.clone().into()) }],
+        inputs: vec![LoadInput {
+            id: 7,
+            name: "logs/a.jsonl".into(),
+            file: Js(file.clone().into()),
+            origin: "logs".into(),
+        }],
         memory_mib: Some(640.0),
         dpr: 2.0,
     });

@@ -30,10 +30,15 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   spyglass report [PATH...] [--json | --table NAME [--top N]] [--html OUT.html]
                   [--since TIME | --last DURATION] [--until TIME]
-                  [--executor NAME]... [--model NAME]... [--task TEXT] [--params FILE.json]
-                  [--prices FILE.json] [--no-ratio-cap] [--no-junk-cap] [--threads N]
+                  [--executor NAME]... [--model NAME]... [--task TEXT] [--source NAME]...
+                  [--params FILE.json] [--prices FILE.json] [--no-ratio-cap] [--no-junk-cap]
+                  [--threads N]
       PATH: a .jsonl file, a .gz, a .zip, or a folder (searched for *.jsonl, *.jsonl.gz, *.zip);
-            none: ./.cache/agent-work-logs
+            none: ./.cache/agent-work-logs. NAME=PATH names the source PATH's files come from
+            (a machine, a run); else a folder is named by its last folder name that is not
+            .cache, agent-work-logs or logs, a .zip by its file name, a file by its folder's.
+            Several sources: the JSON's diagnostics.by_source, --source NAME keeps one,
+            group_by source in --params groups the model scores by it
       TIME: ISO 8601 (2026-02-09, 2026-02-09T14:00:00Z) or epoch milliseconds
       DURATION: a whole number and s, m, h, d or w (90m, 12h, 7d, 2w), counted back from the
             last timestamp of the data (not from now)
@@ -54,7 +59,7 @@ const USAGE: &str = "usage:
   spyglass compare [PATH...] --a-filter SPEC --b-filter SPEC [--json] [report's filters, ...]
       the figures of two sides (two sets of inputs, or one under two filters), B - A with a 95 %
       interval, flagged (*) when it excludes 0; the report's filters apply to both sides
-      SPEC: key=value pairs separated by commas, keys executor, model (each may repeat), task,
+      SPEC: key=value pairs separated by commas, keys executor, model, source (each may repeat), task,
             since, until, last; e.g. executor=CODEX,since=2026-02-01. What a SPEC names replaces
             the shared option for its side
   spyglass watch [PATH...] [--interval SECONDS] [--updates N] [report's filters, --params, --prices]
@@ -175,7 +180,8 @@ fn last_timestamp(store: &Store) -> Option<i64> {
 }
 
 /// The options `report` and `compare` share: filters, parameters, the read's guards and threads.
-const SHARED_OPTIONS: &[&str] = &["since", "until", "executor", "model", "task", "params", "prices", "last", "threads"];
+const SHARED_OPTIONS: &[&str] =
+    &["since", "until", "executor", "model", "task", "source", "params", "prices", "last", "threads"];
 const SHARED_FLAGS: &[&str] = &["json", "no-ratio-cap", "no-junk-cap"];
 
 fn guards_arg(args: &Args) -> Guards {
@@ -212,6 +218,7 @@ fn filters_arg(args: &Args) -> Result<Filters, String> {
         executors: args.all("executor"),
         models: args.all("model"),
         task: args.one("task").map(str::to_string),
+        sources: args.all("source"),
     })
 }
 
@@ -246,10 +253,11 @@ fn paths_or_default(positional: &[String], command: &str) -> Result<Vec<String>,
 fn load(paths: &[String], guards: Guards, threads: usize) -> Result<Store, String> {
     let inputs = collect_inputs(paths)?;
     let mut store = Store::new();
-    let total: u64 = inputs.iter().map(|(p, _)| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum();
+    let total: u64 = inputs.iter().map(|i| std::fs::metadata(&i.path).map(|m| m.len()).unwrap_or(0)).sum();
     let mut progress = Progress::new(total);
-    for (path, name) in &inputs {
-        read_file(&mut store, path, name, &mut progress, guards, threads)?;
+    for input in &inputs {
+        store.begin_origin(&input.origin);
+        read_file(&mut store, &input.path, &input.name, &mut progress, guards, threads)?;
     }
     progress.done();
     let loaded: u64 = store.sources.iter().map(|s| s.events + s.metrics_rows + s.alerts).sum();
@@ -337,13 +345,50 @@ fn colour() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// One file to read: where it is, the name the diagnostics give it, and its source's name.
+struct Input {
+    path: PathBuf,
+    name: String,
+    origin: String,
+}
+
+/// Splits `NAME=PATH` (a source named by the user) when the whole argument is not a path itself.
+fn named_path(arg: &str) -> (Option<&str>, &str) {
+    match arg.split_once('=') {
+        Some((name, path)) if !name.is_empty() && !name.contains(['/', '\\']) && !Path::new(arg).exists() => {
+            (Some(name), path)
+        }
+        _ => (None, arg),
+    }
+}
+
 /// Expands folders (recursively, in path order) into the files to read, each with the name the
-/// diagnostics give it: its path relative to the folder given, or its file name.
-fn collect_inputs(paths: &[String]) -> Result<Vec<(PathBuf, String)>, String> {
+/// diagnostics give it (its path relative to the folder given, or its file name) and the source
+/// it comes from: per PATH, `NAME=PATH`'s name, else a folder's last folder name no machine shares,
+/// an archive's file name, a plain file's folder (`ingest::origin`).
+fn collect_inputs(paths: &[String]) -> Result<Vec<Input>, String> {
+    use spyglass::ingest::origin;
     let mut out = Vec::new();
-    for p in paths {
+    let mut names = origin::OriginNames::default();
+    for arg in paths {
+        let (given, p) = named_path(arg);
         let path = Path::new(p);
         let meta = std::fs::metadata(path).map_err(|e| format!("{p}: {e}"))?;
+        let full = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let (key, wanted) = if meta.is_dir() {
+            (full.to_string_lossy().into_owned(), origin::name_of_folder(&full.to_string_lossy()))
+        } else if p.to_ascii_lowercase().ends_with(".zip") {
+            (full.to_string_lossy().into_owned(), origin::name_of_archive(p))
+        } else {
+            // a log file (.jsonl, .jsonl.gz): one of its folder's
+            let folder = full.parent().map(|d| d.to_string_lossy().into_owned()).unwrap_or_default();
+            (folder.clone(), origin::name_of_folder(&folder))
+        };
+        // a name the user gives is theirs: two paths given one name are one source
+        let origin = match given {
+            Some(name) => names.name(&format!("={name}"), name),
+            None => names.name(&key, &wanted),
+        };
         if meta.is_dir() {
             let mut files = Vec::new();
             walk(path, &mut files).map_err(|e| format!("{p}: {e}"))?;
@@ -353,11 +398,11 @@ fn collect_inputs(paths: &[String]) -> Result<Vec<(PathBuf, String)>, String> {
             }
             for f in files {
                 let rel = f.strip_prefix(path).unwrap_or(&f).to_string_lossy().replace('\\', "/");
-                out.push((f, rel));
+                out.push(Input { path: f, name: rel, origin: origin.clone() });
             }
         } else {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.clone());
-            out.push((path.to_path_buf(), name));
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.to_string());
+            out.push(Input { path: path.to_path_buf(), name, origin });
         }
     }
     Ok(out)

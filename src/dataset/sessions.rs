@@ -61,6 +61,9 @@ pub struct Session {
     pub metrics_row: Option<usize>,
     /// indices into `Store::events`, in time order (then sequence_num, then read order)
     pub events: Vec<u32>,
+    /// the folder or machine it came from (`Store::origins`): its winning metrics row's, else its
+    /// first event's (a line two sources share is kept from the one read first)
+    pub origin: u32,
 }
 
 /// A metrics row replaced by a later one for the same attempt.
@@ -84,6 +87,8 @@ pub struct Dataset {
     id: u64,
     /// every interned string as a report name, by symbol (see [`Dataset::name`])
     names: NameBlock,
+    /// the name of each origin (`Store::origins`) as a symbol, to group by (none when unnamed)
+    pub origin_names: Vec<Sym>,
 }
 
 pub const NO_SESSION: u32 = u32::MAX;
@@ -114,6 +119,11 @@ impl Dataset {
         self.store.str(s)
     }
 
+    /// The name of the source (folder, machine) a session came from, as a symbol (none: unnamed).
+    pub fn origin_name(&self, session: &Session) -> Sym {
+        self.origin_names.get(session.origin as usize).copied().unwrap_or(Sym::NONE)
+    }
+
     /// This dataset's identity since its last (re)build (see `pipelines::Memo`).
     pub fn id(&self) -> u64 {
         self.id
@@ -130,6 +140,7 @@ impl Dataset {
         // the old sessions go first: the page's worker memory never shrinks, so old and new side
         // by side would stay its size after every file
         self.sessions = Vec::new();
+        self.origin_names = Vec::new();
         self.derived = Derived::default();
         self.session_of_attempt = HashMap::new();
         self.names = NameBlock::default();
@@ -137,6 +148,9 @@ impl Dataset {
         self.store.shrink_to_fit();
         // every name the views may map a category to has a symbol (they cannot intern)
         let mut inferrer = Inferrer::new(&mut self.store);
+        let origin_names: Vec<String> = self.store.origins.iter().map(|o| o.name.clone()).collect();
+        self.origin_names =
+            origin_names.iter().map(|n| if n.is_empty() { Sym::NONE } else { self.store.strings.intern(n) }).collect();
         let store = &self.store;
         let mut sessions: Vec<Session> = Vec::new();
         let mut index: HashMap<Sym, u32> = HashMap::new();
@@ -191,6 +205,11 @@ impl Dataset {
             // grown by doubling: a third of the lists was spare room on big logs
             s.events.shrink_to_fit();
             s.metrics_row = winner.get(&s.attempt).copied();
+            let first = s
+                .metrics_row
+                .map(|i| store.metrics[i].loc)
+                .or_else(|| s.events.first().map(|&i| store.events[i as usize].loc));
+            s.origin = first.and_then(|l| store.sources.get(l.source() as usize)).map_or(0, |src| src.origin);
             resolve(store, s, &mut inferrer);
         }
         sessions.shrink_to_fit();

@@ -5,13 +5,43 @@
 //! between 1.1 and 2.3 slots (of 17 bytes) per hash; this one takes any size (a hash is mapped to
 //! a slot by multiplying, not masking), grows by half, and stays between 1.14 and 1.7 slots of 16
 //! bytes per hash. The hashes are xxh3 outputs, uniform already, so linear probing stays short.
+//!
+//! A slot keeps 112 bits of the hash and, in its top 16 bits, a tag: the source (the folder or
+//! machine: `Store::origins`) the kept copy of the line came from, and whether a copy from another
+//! source has been met since — what the sources table counts as shared lines. 112 bits leave a
+//! collision among 10⁹ lines at odds of 1 in 10¹⁶.
 
-/// A set of 128-bit hashes (an all-zero hash is kept apart: zero marks an empty slot).
+/// The bits of a hash a slot compares (the low 112).
+const KEY: u128 = (1 << 112) - 1;
+const TAG_SHIFT: u32 = 112;
+/// The tag's low bit: a copy from another source has been met.
+const SHARED: u16 = 1;
+/// Sources past this many share one tag (their lines are then not told apart from each other).
+pub const MAX_TAGGED_ORIGINS: u32 = 0x7FFE;
+
+/// A set of 128-bit hashes, each with the source its kept line came from. A slot is never 0 (its
+/// tag is not), so 0 marks an empty slot.
 #[derive(Default)]
 pub struct LineSet {
     slots: Vec<u128>,
     len: usize,
-    has_zero: bool,
+}
+
+/// What [`LineSet::again`] found of a line read before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Again {
+    /// the source of the kept copy
+    pub kept_origin: u32,
+    /// this is the first copy from another source the kept one has met
+    pub newly_shared: bool,
+}
+
+fn tag_of(origin: u32) -> u16 {
+    ((origin.min(MAX_TAGGED_ORIGINS) as u16) + 1) << 1
+}
+
+fn origin_of(slot: u128) -> u32 {
+    (((slot >> TAG_SHIFT) as u16 >> 1) as u32).saturating_sub(1)
 }
 
 /// At most 7 hashes per 8 slots.
@@ -21,7 +51,7 @@ fn slots_for(hashes: usize) -> usize {
 
 impl LineSet {
     pub fn len(&self) -> usize {
-        self.len + self.has_zero as usize
+        self.len
     }
 
     #[cfg(test)]
@@ -35,40 +65,59 @@ impl LineSet {
         ((((h as u64) >> 32) * self.slots.len() as u64) >> 32) as usize
     }
 
-    pub fn contains(&self, h: u128) -> bool {
-        if h == 0 {
-            return self.has_zero;
-        }
+    /// The slot holding `h`, if any.
+    fn find(&self, h: u128) -> Option<usize> {
         if self.slots.is_empty() {
-            return false;
+            return None;
         }
+        let key = h & KEY;
         let mut i = self.home(h);
         loop {
             match self.slots[i] {
-                0 => return false,
-                x if x == h => return true,
+                0 => return None,
+                x if x & KEY == key => return Some(i),
                 _ => i = if i + 1 == self.slots.len() { 0 } else { i + 1 },
             }
         }
     }
 
-    /// Adds `h`; false if it was there already.
-    pub fn insert(&mut self, h: u128) -> bool {
-        if h == 0 {
-            return !std::mem::replace(&mut self.has_zero, true);
+    #[cfg(test)]
+    fn contains(&self, h: u128) -> bool {
+        self.find(h).is_some()
+    }
+
+    /// A line met again: `None` if `h` is not in the set; else the kept copy's source, and whether
+    /// this copy, from `origin`, is the first from another source (the kept one is marked shared).
+    pub fn again(&mut self, h: u128, origin: u32) -> Option<Again> {
+        let i = self.find(h)?;
+        Some(self.met_again(i, origin))
+    }
+
+    fn met_again(&mut self, i: usize, origin: u32) -> Again {
+        let tag = (self.slots[i] >> TAG_SHIFT) as u16;
+        let newly_shared = tag & SHARED == 0 && tag != tag_of(origin);
+        if newly_shared {
+            self.slots[i] |= (SHARED as u128) << TAG_SHIFT;
         }
+        Again { kept_origin: origin_of(self.slots[i]), newly_shared }
+    }
+
+    /// Adds `h`, kept from `origin` (`None`); or, if it was there already, what [`Self::again`]
+    /// says of it.
+    pub fn insert(&mut self, h: u128, origin: u32) -> Option<Again> {
         if slots_for(self.len + 1) > self.slots.len() {
             self.resize((self.slots.len() + self.slots.len() / 2).max(slots_for(self.len + 1)).max(16));
         }
+        let key = h & KEY;
         let mut i = self.home(h);
         loop {
             match self.slots[i] {
                 0 => {
-                    self.slots[i] = h;
+                    self.slots[i] = key | (tag_of(origin) as u128) << TAG_SHIFT;
                     self.len += 1;
-                    return true;
+                    return None;
                 }
-                x if x == h => return false,
+                x if x & KEY == key => return Some(self.met_again(i, origin)),
                 _ => i = if i + 1 == self.slots.len() { 0 } else { i + 1 },
             }
         }
@@ -112,6 +161,7 @@ impl LineSet {
         let old = std::mem::replace(&mut self.slots, table);
         self.len = 0;
         for h in old.into_iter().filter(|&h| h != 0) {
+            // home() reads bits 32..64: the key's, not the tag's
             let mut i = self.home(h);
             while self.slots[i] != 0 {
                 i = if i + 1 == slots { 0 } else { i + 1 };
@@ -137,7 +187,7 @@ mod tests {
         inputs.extend([0, 0, 7, 7 | (1 << 64), 7 | (2 << 64), 1 << 64]);
         for (n, &h) in inputs.iter().enumerate() {
             assert_eq!(ours.contains(h), std.contains(&h), "contains {h:x}");
-            assert_eq!(ours.insert(h), std.insert(h), "insert {h:x}");
+            assert_eq!(ours.insert(h, n as u32 % 3).is_none(), std.insert(h), "insert {h:x}");
             if n == 5_000 {
                 ours.reserve(30_000);
             }
@@ -156,7 +206,30 @@ mod tests {
 
     #[test]
     fn empty_set() {
-        let s = LineSet::default();
+        let mut s = LineSet::default();
         assert!(!s.contains(1) && !s.contains(0) && s.is_empty());
+        assert_eq!(s.again(1, 0), None);
+    }
+
+    #[test]
+    fn a_line_met_again_names_the_source_it_was_kept_from_and_is_shared_once() {
+        let mut s = LineSet::default();
+        let (a, b) = (xxhash_rust::xxh3::xxh3_128(b"a"), xxhash_rust::xxh3::xxh3_128(b"b"));
+        assert_eq!((s.insert(a, 0), s.insert(b, 5)), (None, None));
+        // again from its own source: not shared
+        assert_eq!(s.insert(a, 0), Some(Again { kept_origin: 0, newly_shared: false }));
+        // from another: shared, once only, whichever source comes next
+        assert_eq!(s.again(a, 2), Some(Again { kept_origin: 0, newly_shared: true }));
+        assert_eq!(s.again(a, 2), Some(Again { kept_origin: 0, newly_shared: false }));
+        assert_eq!(s.again(a, 7), Some(Again { kept_origin: 0, newly_shared: false }));
+        assert_eq!(s.again(b, 5), Some(Again { kept_origin: 5, newly_shared: false }));
+        assert_eq!(s.again(b, 0), Some(Again { kept_origin: 5, newly_shared: true }));
+        // the marks survive the table growing
+        s.reserve(10_000);
+        assert_eq!(s.again(a, 1), Some(Again { kept_origin: 0, newly_shared: false }));
+        assert_eq!(s.again(b, 9), Some(Again { kept_origin: 5, newly_shared: false }));
+        // sources past the tagged ones share the last tag
+        assert_eq!(s.insert(1 << 70, 1 << 20), None);
+        assert_eq!(s.again(1 << 70, MAX_TAGGED_ORIGINS + 5).map(|x| x.kept_origin), Some(MAX_TAGGED_ORIGINS));
     }
 }

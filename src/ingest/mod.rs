@@ -25,6 +25,7 @@ mod feed;
 pub mod json;
 pub mod lines;
 mod lineset;
+pub mod origin;
 pub mod parse;
 pub mod ranges;
 mod record;
@@ -36,4 +37,6 @@ pub use budget::{reservation_cap, Counts};
 pub use feed::{is_log_name, Feed, JunkCap, RatioCap, Stopped, SLICE_BYTES};
 pub use record::task_of_attempt;
 pub use skip::{SkipReason, ValueKind};
-pub use store::{cut_name, Diagnostics, SkippedLine, SourceInfo, Store, MAX_LISTED_SKIPS, MAX_REPEATED_NAME_CHARS};
+pub use store::{
+    cut_name, Diagnostics, Origin, SkippedLine, SourceInfo, Store, MAX_LISTED_SKIPS, MAX_REPEATED_NAME_CHARS,
+};

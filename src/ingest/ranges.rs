@@ -329,7 +329,12 @@ impl RangeMerge {
             (r.events.iter(), r.metrics.iter(), r.alerts.iter().zip(&r.alert_contexts));
         let mut warnings = r.warnings.iter().peekable();
         for (i, &(hash, kind)) in r.kept.iter().enumerate() {
-            let duplicate = !store.seen_lines.insert(hash);
+            let origin = store.sources[src as usize].origin;
+            let again = store.seen_lines.insert(hash, origin);
+            if let Some(again) = again {
+                store.count_shared(origin, again);
+            }
+            let duplicate = again.is_some();
             let source = &mut store.sources[src as usize];
             if duplicate {
                 source.duplicates += 1;

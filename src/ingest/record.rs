@@ -29,11 +29,13 @@ impl Store {
             }
         };
         let hash = xxhash_rust::xxh3::xxh3_128(bytes);
-        if self.seen_lines.contains(hash) {
+        let origin = self.sources.get(src as usize).map_or(0, |s| s.origin);
+        if let Some(again) = self.seen_lines.again(hash, origin) {
             self.diagnostics.duplicate_lines += 1;
             if let Some(s) = self.sources.get_mut(src as usize) {
                 s.duplicates += 1;
             }
+            self.count_shared(origin, again);
             return;
         }
         let mut top = match parse_line(text) {
@@ -57,7 +59,7 @@ impl Store {
             }
             return;
         }
-        self.seen_lines.insert(hash);
+        self.seen_lines.insert(hash, origin);
         let loc = Locator::new(src, line.number, line.offset, line.raw_len);
         let ts_ms = top.timestamp.as_ref().and_then(timestamp_of);
         if ts_ms.is_none() {

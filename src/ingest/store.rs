@@ -35,6 +35,21 @@ pub struct SourceInfo {
     pub duplicates: u64,
     /// a problem with the source as a whole (binary, truncated archive, not a `.jsonl` entry…)
     pub error: Option<String>,
+    /// the folder or machine it came from: an index into `Store::origins`
+    #[serde(skip)]
+    pub origin: u32,
+}
+
+/// A source in the reader's sense: the folder or machine a set of files came from (named by the
+/// user or by its top folder); a [`SourceInfo`] is one of its files. Lines are de-duplicated
+/// across all of them; these count what the sources shared.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Origin {
+    pub name: String,
+    /// lines kept from this source that another source also had
+    pub shared_kept: u64,
+    /// lines of this source dropped because another source's copy was kept
+    pub shared_dropped: u64,
 }
 
 impl SourceInfo {
@@ -104,6 +119,11 @@ pub struct Store {
     pub metrics: Vec<MetricsRow>,
     pub alerts: Vec<Alert>,
     pub sources: Vec<SourceInfo>,
+    /// the folders or machines the sources came from (one, unnamed, unless the reader names them:
+    /// [`Store::begin_origin`])
+    pub origins: Vec<Origin>,
+    /// the origin of the sources added from now on
+    pub(super) current_origin: u32,
     pub diagnostics: Diagnostics,
     pub(super) context_ids: HashMap<Context, u32>,
     pub(super) raw_context_ids: HashMap128<u32>,
@@ -175,8 +195,53 @@ impl Store {
     }
 
     pub(super) fn add_source(&mut self, name: String, container: &'static str) -> u32 {
-        self.sources.push(SourceInfo { name, container, ..Default::default() });
+        if self.origins.is_empty() {
+            self.origins.push(Origin::default());
+        }
+        let origin = self.current_origin;
+        self.sources.push(SourceInfo { name, container, origin, ..Default::default() });
         (self.sources.len() - 1) as u32
+    }
+
+    /// The files read from now on come from the source `name` (a folder, a machine): the one of
+    /// that name if there is one, else a new one.
+    pub fn begin_origin(&mut self, name: &str) -> u32 {
+        let i = match self.origins.iter().position(|o| o.name == name) {
+            Some(i) => i,
+            // the unnamed origin before any file: named now
+            None if self.sources.is_empty() && self.origins.len() == 1 && self.origins[0].name.is_empty() => {
+                self.origins[0].name = name.to_string();
+                0
+            }
+            None => {
+                self.origins.push(Origin { name: name.to_string(), ..Default::default() });
+                self.origins.len() - 1
+            }
+        };
+        self.current_origin = i as u32;
+        self.current_origin
+    }
+
+    /// The name of the source `src` came from.
+    pub fn origin_name(&self, src: u32) -> &str {
+        let origin = self.sources.get(src as usize).map_or(0, |s| s.origin);
+        self.origins.get(origin as usize).map_or("", |o| o.name.as_str())
+    }
+
+    /// A line of `origin` met again (`again`): counted as shared when its kept copy came from
+    /// another source.
+    pub(super) fn count_shared(&mut self, origin: u32, again: lineset::Again) {
+        if again.kept_origin == origin.min(lineset::MAX_TAGGED_ORIGINS) {
+            return;
+        }
+        if let Some(o) = self.origins.get_mut(origin as usize) {
+            o.shared_dropped += 1;
+        }
+        if again.newly_shared {
+            if let Some(o) = self.origins.get_mut(again.kept_origin as usize) {
+                o.shared_kept += 1;
+            }
+        }
     }
 
     pub(super) fn skip(&mut self, src: u32, line: u64, reason: SkipReason) {

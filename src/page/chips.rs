@@ -12,17 +12,20 @@ pub enum ChipKey {
     Until,
     Executor(String),
     Model(String),
+    Source(String),
     Task,
 }
 
 impl ChipKey {
-    /// The chip's `data-filter` attribute: `since`, `until`, `executor:NAME`, `model:NAME`, `task`.
+    /// The chip's `data-filter` attribute: `since`, `until`, `executor:NAME`, `model:NAME`, `source:NAME`,
+    /// `task`.
     pub fn attr(&self) -> String {
         match self {
             ChipKey::Since => "since".into(),
             ChipKey::Until => "until".into(),
             ChipKey::Executor(n) => format!("executor:{n}"),
             ChipKey::Model(n) => format!("model:{n}"),
+            ChipKey::Source(n) => format!("source:{n}"),
             ChipKey::Task => "task".into(),
         }
     }
@@ -36,6 +39,7 @@ impl ChipKey {
             _ => match a.split_once(':') {
                 Some(("executor", n)) => Some(ChipKey::Executor(n.to_string())),
                 Some(("model", n)) => Some(ChipKey::Model(n.to_string())),
+                Some(("source", n)) => Some(ChipKey::Source(n.to_string())),
                 _ => None,
             },
         }
@@ -48,7 +52,7 @@ pub struct Chip {
     pub label: String,
 }
 
-/// The chips of `filters`, in the sidebar's order: time, executors, models, task.
+/// The chips of `filters`, in the sidebar's order: time, executors, models, sources, task.
 pub fn chips(filters: &Filters) -> Vec<Chip> {
     let time = |ms: i64| short_time(&format_iso_ms(ms));
     let mut out = vec![];
@@ -64,6 +68,9 @@ pub fn chips(filters: &Filters) -> Vec<Chip> {
     for m in &filters.models {
         out.push(Chip { key: ChipKey::Model(m.clone()), label: format!("model {m}") });
     }
+    for s in &filters.sources {
+        out.push(Chip { key: ChipKey::Source(s.clone()), label: format!("source {s}") });
+    }
     if let Some(t) = &filters.task {
         out.push(Chip { key: ChipKey::Task, label: format!("task ~ “{}”", t.trim()) });
     }
@@ -78,6 +85,7 @@ pub fn without(filters: &Filters, key: &ChipKey) -> Filters {
         ChipKey::Until => f.until_ms = None,
         ChipKey::Executor(n) => f.executors.retain(|e| e != n),
         ChipKey::Model(n) => f.models.retain(|m| m != n),
+        ChipKey::Source(n) => f.sources.retain(|s| s != n),
         ChipKey::Task => f.task = None,
     }
     f
@@ -109,13 +117,14 @@ mod tests {
             executors: vec!["CODEX".into(), "CLAUDE".into()],
             models: vec!["gpt-5-codex".into()],
             task: Some(" login ".into()),
+            sources: vec!["laptop".into()],
         }
     }
 
     #[test]
     fn the_toggle_counts_the_chips() {
         assert_eq!(toggle_label(&Filters::default()), "Filters");
-        assert_eq!(toggle_label(&all_set()), "Filters (6)");
+        assert_eq!(toggle_label(&all_set()), "Filters (7)");
         let one = Filters { executors: vec!["CODEX".into()], ..Filters::default() };
         assert_eq!(toggle_label(&one), "Filters (1)");
     }
@@ -131,6 +140,7 @@ mod tests {
                 "executor CODEX",
                 "executor CLAUDE",
                 "model gpt-5-codex",
+                "source laptop",
                 "task ~ “login”",
             ]
         );

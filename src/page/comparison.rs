@@ -1,5 +1,5 @@
 //! The page's A/B comparison: side A is the view in force, side B the same view with one thing
-//! changed — the period before it, another executor, another model — and what the page shows
+//! changed — the period before it, another executor, model or source — and what the page shows
 //! of the result (`compare::Comparison` as JSON): its rows as table rows with their values
 //! formatted by figure, and the rates' differences as a forest chart.
 
@@ -18,6 +18,8 @@ pub enum Versus {
     PreviousPeriod,
     Executor(String),
     Model(String),
+    /// another folder or machine of the data (when it has several)
+    Source(String),
 }
 
 impl Versus {
@@ -27,6 +29,7 @@ impl Versus {
             Versus::PreviousPeriod => "previous".into(),
             Versus::Executor(n) => format!("executor:{n}"),
             Versus::Model(n) => format!("model:{n}"),
+            Versus::Source(n) => format!("source:{n}"),
         }
     }
 
@@ -35,13 +38,18 @@ impl Versus {
             None if v == "previous" => Some(Versus::PreviousPeriod),
             Some(("executor", n)) if !n.is_empty() => Some(Versus::Executor(n.into())),
             Some(("model", n)) if !n.is_empty() => Some(Versus::Model(n.into())),
+            Some(("source", n)) if !n.is_empty() => Some(Versus::Source(n.into())),
             _ => None,
         }
     }
 
-    /// The choices the data offers: the previous period, then each executor and each model.
+    /// The choices the data offers: the previous period, each source (when there are several),
+    /// each executor and each model.
     pub fn choices(facets: &Facets) -> Vec<(Versus, String)> {
         let mut out = vec![(Versus::PreviousPeriod, "the period before".to_string())];
+        if facets.sources.len() > 1 {
+            out.extend(facets.sources.iter().map(|s| (Versus::Source(s.clone()), format!("source {s}"))));
+        }
         out.extend(facets.executors.iter().map(|e| (Versus::Executor(e.clone()), format!("executor {e}"))));
         out.extend(facets.models.iter().map(|m| (Versus::Model(m.clone()), format!("model {m}"))));
         out
@@ -72,6 +80,7 @@ pub fn sides(a: &Filters, vs: &Versus, facets: &Facets) -> Option<(Filters, Filt
         }
         Versus::Executor(n) => Some((a.clone(), Filters { executors: vec![n.clone()], ..a.clone() })),
         Versus::Model(n) => Some((a.clone(), Filters { models: vec![n.clone()], ..a.clone() })),
+        Versus::Source(n) => Some((a.clone(), Filters { sources: vec![n.clone()], ..a.clone() })),
     }
 }
 
@@ -251,5 +260,19 @@ mod tests {
         assert_eq!(f.rows[0].0, "Success rate");
         assert_eq!(f.rows[1].0, "shell fails");
         assert!((f.rows[0].1 + 20.0).abs() < 1e-9 && f.rows[0].4);
+    }
+
+    #[test]
+    fn a_source_is_a_choice_when_the_data_has_several() {
+        let one = Facets { sources: vec!["laptop".into()], ..Facets::default() };
+        assert!(!Versus::choices(&one).iter().any(|(v, _)| matches!(v, Versus::Source(_))));
+        let two = Facets { sources: vec!["laptop".into(), "desk".into()], ..Facets::default() };
+        let c = Versus::choices(&two);
+        assert_eq!(c[1], (Versus::Source("laptop".into()), "source laptop".into()));
+        assert_eq!(c[2].0, Versus::Source("desk".into()));
+        assert_eq!(Versus::of_value(&Versus::Source("desk".into()).value()), Some(Versus::Source("desk".into())));
+        let a = Filters { sources: vec!["laptop".into()], ..Filters::default() };
+        let (sa, sb) = sides(&a, &Versus::Source("desk".into()), &two).unwrap();
+        assert_eq!((sa.sources, sb.sources), (vec!["laptop".to_string()], vec!["desk".to_string()]));
     }
 }

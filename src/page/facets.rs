@@ -28,6 +28,11 @@ pub struct Facets {
     pub executor_sessions: Vec<u64>,
     /// per model (as `models`), the sessions the other filters leave
     pub model_sessions: Vec<u64>,
+    /// the sources (folders, machines) in the order they were read; the page offers them as a
+    /// filter when there are several
+    pub sources: Vec<String>,
+    /// per source (as `sources`), the sessions the other filters leave
+    pub source_sessions: Vec<u64>,
     /// per day of `daily`, the sessions the filters other than time leave; empty when no such
     /// filter is on (the brush draws these over the grey totals)
     pub daily_matching: Vec<u32>,
@@ -43,7 +48,7 @@ impl Facets {
             sessions_passing(data, &other)
         };
         // each list counted under every filter but its own
-        let counts = |names: &[String], passing: Vec<bool>, name_of: fn(&Session) -> Sym| {
+        let counts = |names: &[String], passing: Vec<bool>, name_of: &dyn Fn(&Session) -> Sym| {
             let mut by_sym: FastMap<Sym, u64> = FastMap::default();
             for (s, _) in data.sessions.iter().zip(&passing).filter(|(_, &p)| p) {
                 *by_sym.entry(name_of(s)).or_insert(0) += 1;
@@ -56,8 +61,11 @@ impl Facets {
             }
             names.iter().map(|n| by_name.get(n.as_str()).copied().unwrap_or(0)).collect()
         };
-        f.executor_sessions = counts(&f.executors, passing(|o| o.executors.clear()), |s| s.executor);
-        f.model_sessions = counts(&f.models, passing(|o| o.models.clear()), |s| s.model);
+        f.executor_sessions = counts(&f.executors, passing(|o| o.executors.clear()), &|s| s.executor);
+        f.model_sessions = counts(&f.models, passing(|o| o.models.clear()), &|s| s.model);
+        if f.sources.len() > 1 {
+            f.source_sessions = counts(&f.sources, passing(|o| o.sources.clear()), &|s| data.origin_name(s));
+        }
         let untimed = Filters { since_ms: None, until_ms: None, ..filters.clone() };
         if untimed != Filters::default() {
             let mut days: BTreeMap<i64, u32> = BTreeMap::new();
@@ -98,6 +106,7 @@ impl Facets {
             last_ms,
             daily: days.into_iter().collect(),
             sessions: data.sessions.len() as u64,
+            sources: data.store.origins.iter().filter(|o| !o.name.is_empty()).map(|o| o.name.clone()).collect(),
             ..Facets::default()
         }
     }

@@ -109,6 +109,10 @@ pub struct LoadInput<J> {
     pub id: u32,
     pub name: String,
     pub file: J,
+    /// the source it comes from (a dropped folder, an archive: `ingest::origin`); lines are
+    /// de-duplicated across sources and counted per source when there are several
+    #[serde(default)]
+    pub origin: String,
 }
 
 /// Ids of the inputs the demo generator makes start here (the page's own ids count from 1).
@@ -479,8 +483,8 @@ mod tests {
         let all = vec![
             ToWorker::Load(Load {
                 inputs: vec![
-                    LoadInput { id: 1, name: "a.jsonl".into(), file: file("a") },
-                    LoadInput { id: 2, name: "logs/b.jsonl.gz".into(), file: file("b") },
+                    LoadInput { id: 1, name: "a.jsonl".into(), file: file("a"), origin: "laptop".into() },
+                    LoadInput { id: 2, name: "logs/b.jsonl.gz".into(), file: file("b"), origin: "b".into() },
                 ],
                 memory_mib: Some(640.0),
                 dpr: 2.0,
@@ -495,6 +499,7 @@ mod tests {
                     executors: vec!["CODEX".into()],
                     models: vec![],
                     task: Some("login".into()),
+                    sources: vec!["laptop".into()],
                 },
                 params: r#"{"w_cost":2}"#.into(),
             }),
@@ -539,6 +544,8 @@ mod tests {
                 sessions: 4,
                 executor_sessions: vec![4],
                 model_sessions: vec![3, 1],
+                sources: vec!["laptop".into(), "desk".into()],
+                source_sessions: vec![3, 1],
                 daily_matching: vec![],
             },
             headlines: [("tools".to_string(), "shell fails most".to_string())].into(),
@@ -657,13 +664,13 @@ mod tests {
         assert_eq!(serde_json::to_value(ToWorker::<String>::Cancel).unwrap(), json!({"type": "cancel"}));
         assert_eq!(serde_json::to_value(FromWorker::<String>::WantParsers).unwrap(), json!({"type": "want_parsers"}));
         let load = ToWorker::Load(Load {
-            inputs: vec![LoadInput { id: 1, name: "a.jsonl".into(), file: file("a") }],
+            inputs: vec![LoadInput { id: 1, name: "a.jsonl".into(), file: file("a"), origin: "laptop".into() }],
             memory_mib: None,
             dpr: 2.0,
         });
         assert_eq!(
             serde_json::to_value(load).unwrap(),
-            json!({"type": "load", "inputs": [{"id": 1, "name": "a.jsonl", "file": "<File a>"}], "memory_mib": null, "dpr": 2.0})
+            json!({"type": "load", "inputs": [{"id": 1, "name": "a.jsonl", "file": "<File a>", "origin": "laptop"}], "memory_mib": null, "dpr": 2.0})
         );
         let error =
             FromWorker::<String>::Error(Failure { kind: ErrorKind::Parameters, message: "parameters: w_cost".into() });

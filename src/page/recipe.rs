@@ -4,7 +4,7 @@
 //!
 //! `#v=1&f.executor=CODEX,CLAUDE&f.since=2026-02-09T00:00&p.w_cost=0.5&s=costs&attempt=ve-a1`
 //!
-//! - `f.executor`, `f.model`: names, comma-separated; `f.task`: the task filter's text;
+//! - `f.executor`, `f.model`, `f.source`: names, comma-separated; `f.task`: the task filter's text;
 //!   `f.since`, `f.until`: UTC times as the inputs read them (`2026-02-09T14:30`);
 //! - `p.NAME`: a parameter that differs from its default, its JSON value (a bare string for a
 //!   string; tables as compact JSON);
@@ -49,6 +49,9 @@ pub fn write(r: &Recipe) -> String {
     }
     if !f.models.is_empty() {
         pairs.push(("f.model".into(), names(&f.models)));
+    }
+    if !f.sources.is_empty() {
+        pairs.push(("f.source".into(), names(&f.sources)));
     }
     if let Some(t) = f.task.as_deref().filter(|t| !t.trim().is_empty()) {
         pairs.push(("f.task".into(), escape(t)));
@@ -124,6 +127,7 @@ pub fn read(fragment: &str) -> Read {
             // lists are split before their names are unescaped: a name may hold a comma
             "f.executor" => f.executors = list(raw),
             "f.model" => f.models = list(raw),
+            "f.source" => f.sources = list(raw),
             "f.task" => f.task = Some(value).filter(|t| !t.trim().is_empty()),
             "f.since" | "f.until" => match read_time_input(&value) {
                 Ok(t) if key == "f.since" => f.since_ms = t,
@@ -177,6 +181,9 @@ pub fn describe(r: &Recipe) -> Vec<String> {
     }
     if !f.models.is_empty() {
         out.push(format!("model {}", f.models.join(", ")));
+    }
+    if !f.sources.is_empty() {
+        out.push(format!("source {}", f.sources.join(", ")));
     }
     if let Some(t) = &f.task {
         out.push(format!("task ~ “{t}”"));
@@ -253,6 +260,7 @@ mod tests {
                 executors: vec!["CODEX".into(), "a,b & c".into()],
                 models: vec![],
                 task: Some("login 100%".into()),
+                sources: vec!["ana's laptop".into()],
             },
             params,
             section: Some("costs".into()),
@@ -274,7 +282,7 @@ mod tests {
         let text = write(&r);
         assert!(
             text.starts_with(
-                "v=1&f.executor=CODEX,a%2Cb%20%26%20c&f.task=login%20100%25&f.since=2026-02-09T00:00&p.w_cost=0.5&p.group_by=executor&p.category_aliases="
+                "v=1&f.executor=CODEX,a%2Cb%20%26%20c&f.source=ana's%20laptop&f.task=login%20100%25&f.since=2026-02-09T00:00&p.w_cost=0.5&p.group_by=executor&p.category_aliases="
             ),
             "{text}"
         );
@@ -286,6 +294,7 @@ mod tests {
             describe(&r),
             [
                 "executor CODEX, a,b & c",
+                "source ana's laptop",
                 "task ~ “login 100%”",
                 "since 2026-02-09 00:00 UTC",
                 "w_cost 0.5",

@@ -22,7 +22,7 @@ pub mod tools;
 use crate::dataset::derived::{ErrorEvent, Facts};
 use crate::dataset::sessions::{Dataset, Session, NO_SESSION};
 use crate::model::prices::{self, Price};
-use crate::model::records::{CategoryKey, Context, FastMap, Sym};
+use crate::model::records::{CategoryKey, Context, FastMap, Locator, Sym};
 use crate::model::vocabulary;
 pub use memo::Memo;
 use serde::{Deserialize, Serialize};
@@ -44,6 +44,10 @@ pub struct Filters {
     pub models: Vec<String>,
     /// case-insensitive substring of the task id or title
     pub task: Option<String>,
+    /// source names (the folders or machines files came from), compared case-insensitively;
+    /// empty = all (left out of the JSON when empty: a report of one source reads as before)
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
 }
 
 /// The key `model_scores` groups sessions by.
@@ -54,6 +58,8 @@ pub enum GroupKey {
     Model,
     ExecutorVariant,
     Executor,
+    /// the folder or machine a session's files came from
+    Source,
 }
 
 /// Every weight and threshold of the spec, with its defaults. Any subset can be given as JSON.
@@ -287,7 +293,7 @@ impl<'a> View<'a> {
             .copied()
             .filter(|&i| {
                 let e = &store.events[i as usize];
-                m.loose(e.ts_ms(), store.context(e.ctx))
+                m.loose(e.ts_ms(), store.context(e.ctx), e.loc)
             })
             .collect();
         let alerts = (0..store.alerts.len() as u32)
@@ -297,6 +303,7 @@ impl<'a> View<'a> {
                     m.loose(
                         a.ts_ms,
                         &Context { attempt: a.attempt, task_id: a.task_id, executor: a.executor, ..Default::default() },
+                        a.loc,
                     )
                 }
                 s => in_view[s as usize],
@@ -308,7 +315,7 @@ impl<'a> View<'a> {
             .filter(|&i| match derived.metrics_session[i as usize] {
                 NO_SESSION => {
                     let r = &store.metrics[i as usize];
-                    m.loose(r.ts_ms, &r.ctx)
+                    m.loose(r.ts_ms, &r.ctx, r.loc)
                 }
                 s => in_view[s as usize],
             })
@@ -550,6 +557,8 @@ struct Matcher<'a> {
     executors: Vec<String>,
     models: Vec<String>,
     task: Option<String>,
+    /// per origin (`Store::origins`), whether the source filter passes it
+    origin_ok: Vec<bool>,
     executor_ok: FastMap<Sym, bool>,
     model_ok: FastMap<Sym, bool>,
     task_ok: FastMap<(Sym, Sym), bool>,
@@ -565,6 +574,10 @@ impl<'a> Matcher<'a> {
             executors: lower(&f.executors),
             models: lower(&f.models),
             task: f.task.as_ref().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()),
+            origin_ok: {
+                let sources: Vec<String> = lower(&f.sources);
+                data.store.origins.iter().map(|o| Self::in_list(&sources, &o.name)).collect()
+            },
             executor_ok: FastMap::default(),
             model_ok: FastMap::default(),
             task_ok: FastMap::default(),
@@ -602,15 +615,24 @@ impl<'a> Matcher<'a> {
             id.contains(t) || title.contains(t) || (id.is_empty() && NO_TASK.contains(t.as_str()))
         })
     }
+    fn origin_ok(&self, origin: u32) -> bool {
+        self.origin_ok.get(origin as usize).copied().unwrap_or(true)
+    }
+    /// The origin of the source a record was read from.
+    fn origin_of(&self, loc: Locator) -> u32 {
+        self.data.store.sources.get(loc.source() as usize).map_or(0, |s| s.origin)
+    }
     fn session(&mut self, s: &Session) -> bool {
         self.time_ok(s.start_ms)
+            && self.origin_ok(s.origin)
             && self.executor_ok(s.executor)
             && self.model_ok(s.model)
             && self.task_ok(s.task_id, s.task_title)
     }
-    /// A record without a session (no attempt_id), judged by its own fields.
-    fn loose(&mut self, ts: Option<i64>, c: &Context) -> bool {
+    /// A record without a session (no attempt_id), judged by its own fields and its line's source.
+    fn loose(&mut self, ts: Option<i64>, c: &Context, loc: Locator) -> bool {
         self.time_ok(ts)
+            && self.origin_ok(self.origin_of(loc))
             && self.executor_ok(c.executor)
             && self.model_ok(c.model)
             && self.task_ok(c.task_id, c.task_title)

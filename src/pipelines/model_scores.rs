@@ -1,6 +1,6 @@
 //! `model_scores` — model quality scoring (analytics-spec.md §3).
 //!
-//! Sessions are grouped by `params.group_by` (model, executor_variant or executor; an empty key
+//! Sessions are grouped by `params.group_by` (model, executor_variant, executor or source; an empty key
 //! groups under `unknown`). Per group:
 //! `score = success_rate − w_cost × avg_cost_usd − w_errors × avg_errors`.
 
@@ -12,7 +12,7 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ModelScores {
-    /// the key sessions are grouped by: `model`, `executor_variant` or `executor`
+    /// the key sessions are grouped by: `model`, `executor_variant`, `executor` or `source`
     pub group_by: GroupKey,
     /// one row per group, by score descending (null scores last), ties by key ascending
     pub rows: Vec<ModelScoreRow>,
@@ -100,11 +100,12 @@ impl Acc {
     }
 }
 
-fn group_sym(s: &Facts, by: GroupKey) -> Sym {
+fn group_sym(view: &View, si: u32, s: &Facts, by: GroupKey) -> Sym {
     match by {
         GroupKey::Model => s.model,
         GroupKey::ExecutorVariant => s.executor_variant,
         GroupKey::Executor => s.executor,
+        GroupKey::Source => view.data.origin_name(&view.data.sessions[si as usize]),
     }
 }
 
@@ -116,7 +117,7 @@ pub fn compute(view: &View) -> ModelScores {
     let uncategorized = view.category_sym(UNCATEGORIZED).unwrap_or(Sym::NONE);
     let mut groups: FastMap<Sym, Acc> = FastMap::default();
     for (si, s) in view.indexed_facts() {
-        let k = group_sym(s, p.group_by);
+        let k = group_sym(view, si, s, p.group_by);
         let k = if k.is_none() { unknown } else { k };
         groups.entry(k).or_default().add(view, si, s, uncategorized);
     }

@@ -120,6 +120,7 @@ fn model_scores(r: &Report) -> (String, f64) {
         GroupKey::Model => "model",
         GroupKey::ExecutorVariant => "executor variant",
         GroupKey::Executor => "executor",
+        GroupKey::Source => "source",
     };
     let scored: Vec<_> = ms.rows.iter().filter(|row| row.score.is_some()).collect();
     let Some(top) = scored.first() else {

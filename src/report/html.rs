@@ -638,8 +638,8 @@ fn diagnostics(o: &mut String, doc: &Value, report: &Report) {
     facts(
         o,
         &[
-            ("sources".into(), int(d.sources.len() as f64)),
-            ("sources with a problem".into(), int(d.sources.iter().filter(|s| s.error.is_some()).count() as f64)),
+            ("files".into(), int(d.sources.len() as f64)),
+            ("files with a problem".into(), int(d.sources.iter().filter(|s| s.error.is_some()).count() as f64)),
             ("skipped lines".into(), int(d.skipped_lines_total as f64)),
             ("duplicate lines (counted once)".into(), int(d.duplicate_lines as f64)),
             ("superseded metrics rows".into(), int(d.superseded_rows_total as f64)),
@@ -648,12 +648,15 @@ fn diagnostics(o: &mut String, doc: &Value, report: &Report) {
         ],
     );
     o.push_str("<div class=tables>");
+    if let Value::Array(rows) = at(doc, &["diagnostics", "by_source"]) {
+        table(o, "Sources (folders or machines): what each brought and shared", rows, MAX_TABLE_ROWS, &[]);
+    }
     if let Value::Array(rows) = at(doc, &["diagnostics", "sources"]) {
         // sources with a problem first, so they are seen even in a long list
         let mut sorted: Vec<Value> =
             rows.iter().filter(|r| matches!(r.get("error"), Some(Value::String(_)))).cloned().collect();
         sorted.extend(rows.iter().filter(|r| !matches!(r.get("error"), Some(Value::String(_)))).cloned());
-        table(o, "Sources", &sorted, MAX_TABLE_ROWS, &[("error", "problem")]);
+        table(o, "Files", &sorted, MAX_TABLE_ROWS, &[("error", "problem")]);
     }
 
     o.push_str("<div class=tb><h3>Skipped lines</h3>");

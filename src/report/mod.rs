@@ -57,6 +57,29 @@ pub struct DiagnosticsReport {
     pub events_without_attempt: u64,
     /// error events whose category was inferred from the message (revision 2), all loaded ones
     pub inferred_categories: u64,
+    /// per source (the folder or machine files came from), when there are several: left out of
+    /// the JSON for data of one source
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_source: Vec<SourceRow>,
+}
+
+/// One source of several (`Store::origins`): what it brought, what it shared with the others.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceRow {
+    pub source: String,
+    pub files: u64,
+    /// sessions of this source in the view (a session belongs to the source its lines were kept from)
+    pub sessions: u64,
+    pub lines: u64,
+    /// events, metrics rows and alerts kept from its lines
+    pub records: u64,
+    /// lines kept from this source that another source also had (each counted once)
+    pub shared_kept: u64,
+    /// lines of this source dropped because another source's copy was kept (each copy)
+    pub shared_dropped: u64,
+    /// lines dropped as already read (from this source or another)
+    pub duplicate_lines: u64,
+    pub skipped_lines: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -165,7 +188,46 @@ pub fn diagnostics(data: &Dataset, view: &View) -> DiagnosticsReport {
         duplicate_lines: store.diagnostics.duplicate_lines,
         events_without_attempt: store.diagnostics.events_without_attempt,
         inferred_categories: data.derived.errors.iter().filter(|e| view.category_inferred(e)).count() as u64,
+        by_source: by_source(data, view),
     }
+}
+
+/// The per-source rows, in the order the sources were read; none for data of one source.
+fn by_source(data: &Dataset, view: &View) -> Vec<SourceRow> {
+    let store = &data.store;
+    if store.origins.len() < 2 {
+        return Vec::new();
+    }
+    let mut rows: Vec<SourceRow> = store
+        .origins
+        .iter()
+        .map(|o| SourceRow {
+            source: if o.name.is_empty() { crate::model::names::UNKNOWN.to_string() } else { o.name.clone() },
+            files: 0,
+            sessions: 0,
+            lines: 0,
+            records: 0,
+            shared_kept: o.shared_kept,
+            shared_dropped: o.shared_dropped,
+            duplicate_lines: 0,
+            skipped_lines: 0,
+        })
+        .collect();
+    for f in &store.sources {
+        if let Some(r) = rows.get_mut(f.origin as usize) {
+            r.files += 1;
+            r.lines += f.lines;
+            r.records += f.events + f.metrics_rows + f.alerts;
+            r.duplicate_lines += f.duplicates;
+            r.skipped_lines += f.skipped;
+        }
+    }
+    for s in view.sessions() {
+        if let Some(r) = rows.get_mut(s.origin as usize) {
+            r.sessions += 1;
+        }
+    }
+    rows
 }
 
 /// JSON text in a string of exactly its size, written twice (counted, then kept): a big

@@ -58,6 +58,19 @@ pub fn render(r: &Report) -> String {
     let d = &r.diagnostics;
     // names from the logs (a `.zip` entry's) reach the terminal escaped, and cut as rows cut them
     let esc = format::escape_controls;
+    for b in &d.by_source {
+        let _ = writeln!(
+            o,
+            "  source {}: {} sessions, {} files, {} lines; shared with other sources: {} kept here, {} dropped here; {} skipped",
+            esc(&b.source),
+            b.sessions,
+            b.files,
+            b.lines,
+            b.shared_kept,
+            b.shared_dropped,
+            b.skipped_lines
+        );
+    }
     for src in d.sources.iter().filter(|x| x.error.is_some()) {
         let _ = writeln!(
             o,

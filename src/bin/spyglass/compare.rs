@@ -29,7 +29,7 @@ struct Spec {
 
 fn spec(text: &str, shared: &Filters, shared_last: Option<i64>, flag: &str) -> Result<Spec, String> {
     let mut out = Spec { filters: shared.clone(), last: shared_last };
-    let (mut executors, mut models) = (Vec::new(), Vec::new());
+    let (mut executors, mut models, mut sources) = (Vec::new(), Vec::new(), Vec::new());
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let Some((key, value)) = part.split_once('=') else {
             return Err(format!("--{flag}: {part:?} is not key=value (e.g. executor=CODEX,since=2026-02-01)"));
@@ -42,6 +42,7 @@ fn spec(text: &str, shared: &Filters, shared_last: Option<i64>, flag: &str) -> R
         match key {
             "executor" => executors.push(value.to_string()),
             "model" => models.push(value.to_string()),
+            "source" => sources.push(value.to_string()),
             "task" => out.filters.task = Some(value.to_string()),
             "since" => {
                 out.filters.since_ms = Some(time()?);
@@ -56,7 +57,7 @@ fn spec(text: &str, shared: &Filters, shared_last: Option<i64>, flag: &str) -> R
             }
             _ => {
                 return Err(format!(
-                    "--{flag}: unknown key {key:?} (the keys are executor, model, task, since, until, last)"
+                    "--{flag}: unknown key {key:?} (the keys are executor, model, source, task, since, until, last)"
                 ))
             }
         }
@@ -70,6 +71,9 @@ fn spec(text: &str, shared: &Filters, shared_last: Option<i64>, flag: &str) -> R
     }
     if !models.is_empty() {
         out.filters.models = models;
+    }
+    if !sources.is_empty() {
+        out.filters.sources = sources;
     }
     Ok(out)
 }

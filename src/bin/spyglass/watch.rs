@@ -6,7 +6,7 @@
 //! computed again and one line of summary is printed, with the recorded alerts that arrived.
 //! A file that disappears is said; what was read of it stays.
 
-use super::{collect_inputs, filters_arg, params_arg, parse_args, paths_or_default, SHARED_FLAGS};
+use super::{collect_inputs, filters_arg, params_arg, parse_args, paths_or_default, Input, SHARED_FLAGS};
 use spyglass::dataset::sessions::Dataset;
 use spyglass::ingest::Feed;
 use spyglass::pipelines::{Filters, Parameters};
@@ -29,7 +29,8 @@ struct Watched {
 }
 
 pub fn watch(raw: &[String]) -> Result<(), String> {
-    let with_value = ["since", "until", "executor", "model", "task", "params", "prices", "interval", "updates"];
+    let with_value =
+        ["since", "until", "executor", "model", "task", "source", "params", "prices", "interval", "updates"];
     let args = parse_args(raw, &with_value, SHARED_FLAGS)?;
     let filters = filters_arg(&args)?;
     let params = params_arg(&args)?;
@@ -84,7 +85,7 @@ impl Watcher {
     fn look(&mut self) -> Result<(u64, Vec<String>), String> {
         let inputs = collect_inputs(&self.paths)?;
         let mut notes = Vec::new();
-        let present: Vec<&PathBuf> = inputs.iter().map(|(p, _)| p).collect();
+        let present: Vec<&PathBuf> = inputs.iter().map(|i| &i.path).collect();
         let gone: Vec<PathBuf> = self.files.keys().filter(|p| !present.contains(p)).cloned().collect();
         for p in gone {
             if let Some(f) = self.files.remove(&p) {
@@ -92,9 +93,10 @@ impl Watcher {
             }
         }
         // each input's size and time, looked at once per look
-        let metas: Vec<std::io::Result<std::fs::Metadata>> = inputs.iter().map(|(p, _)| std::fs::metadata(p)).collect();
+        let metas: Vec<std::io::Result<std::fs::Metadata>> =
+            inputs.iter().map(|i| std::fs::metadata(&i.path)).collect();
         // a file that shrank or was replaced, or a container that changed: everything again
-        let again = inputs.iter().zip(&metas).any(|((p, _), meta)| {
+        let again = inputs.iter().zip(&metas).any(|(Input { path: p, .. }, meta)| {
             let meta = meta.as_ref().ok();
             let (len, modified) = (meta.map_or(0, |m| m.len()), meta.and_then(|m| m.modified().ok()));
             self.files
@@ -107,7 +109,7 @@ impl Watcher {
             self.data = Dataset::default();
         }
         let mut bytes = 0;
-        for ((path, name), meta) in inputs.iter().zip(metas) {
+        for (Input { path, name, origin }, meta) in inputs.iter().zip(metas) {
             let f = self.files.entry(path.clone()).or_insert_with(|| Watched {
                 name: name.clone(),
                 read_to: 0,
@@ -145,6 +147,8 @@ impl Watcher {
                 f.plain = !(chunk.starts_with(&[0x1f, 0x8b]) || chunk.starts_with(b"PK"));
             }
             let store = &mut self.data.store;
+            // a feed adds its source at its first bytes, from the origin begun then
+            store.begin_origin(origin);
             if let Some(feed) = f.feed.as_mut() {
                 feed.push(store, &chunk);
                 if f.plain {

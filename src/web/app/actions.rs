@@ -211,7 +211,7 @@ pub(super) fn wire_skeleton() {
     });
     listen(&win, "drop", on_drop);
     // filters
-    for id in ["filter-since", "filter-until", "filter-executors", "filter-models"] {
+    for id in ["filter-since", "filter-until", "filter-executors", "filter-models", "filter-sources"] {
         if let Some(e) = by_id(id) {
             listen(&e, "change", |_: web_sys::Event| recompute());
         }

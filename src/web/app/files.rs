@@ -13,10 +13,18 @@ use crate::web::protocol::Js;
 use wasm_bindgen::JsCast;
 use web_sys::File;
 
-/// A file the user gave: the page's id for it and the name diagnostics give it.
+/// A file the user gave: the page's id for it and what was picked.
 pub(super) struct Input {
     pub(super) id: u32,
+    pub(super) picked: Picked,
+}
+
+/// A file picked or dropped: the name diagnostics give it, the source it comes from (the folder
+/// picked or dropped, an archive; `ingest::origin`), and the file.
+#[derive(Clone)]
+pub(super) struct Picked {
     pub(super) name: String,
+    pub(super) origin: String,
     pub(super) file: File,
 }
 
@@ -41,19 +49,48 @@ pub(super) struct Files {
     pub(super) states: Vec<InputStatus>,
     /// the list folded to its summary or open, as the user last chose (`None`: folded when long)
     pub(super) folded: Option<bool>,
+    /// the sources' names given so far, and the pick or drop being named (each is its own:
+    /// two folders of one name dropped apart are two machines)
+    origin_names: crate::ingest::origin::OriginNames,
+    picks: u32,
 }
 
 impl Files {
-    /// The files to read again after a reset: (id, name, file).
-    pub(super) fn again(&self) -> Vec<(u32, String, File)> {
-        self.inputs.iter().map(|i| (i.id, i.name.clone(), i.file.clone())).collect()
+    /// The files to read again after a reset.
+    pub(super) fn again(&self) -> Vec<(u32, Picked)> {
+        self.inputs.iter().map(|i| (i.id, i.picked.clone())).collect()
     }
 }
 
+/// The source of a file of one pick or drop: the folder's (`folder`: its path as the browser
+/// gives it), else an archive's own, else the pick's loose files together.
+fn origin_for(pick: u32, folder: Option<&str>, file_name: &str) -> String {
+    use crate::ingest::origin;
+    let (key, wanted) = match folder {
+        Some(f) => (format!("{pick}:{f}"), origin::name_of_folder(f)),
+        None if file_name.to_ascii_lowercase().ends_with(".zip") => {
+            (format!("{pick}:{file_name}"), origin::name_of_archive(file_name))
+        }
+        None => (format!("{pick}:"), "files".to_string()),
+    };
+    with(|a| a.files.origin_names.name(&key, &wanted))
+}
+
+/// A new pick or drop: the sources it names are its own.
+fn next_pick() -> u32 {
+    with(|a| {
+        a.files.picks += 1;
+        a.files.picks
+    })
+}
+
 /// `load` for these files, with the page's memory settings.
-fn load_message(files: Vec<(u32, String, File)>) -> ToWorker<Js> {
+fn load_message(files: Vec<(u32, Picked)>) -> ToWorker<Js> {
     let (memory_mib, dpr) = memory_settings();
-    let inputs = files.into_iter().map(|(id, name, file)| LoadInput { id, name, file: Js(file.into()) }).collect();
+    let inputs = files
+        .into_iter()
+        .map(|(id, p)| LoadInput { id, name: p.name, file: Js(p.file.into()), origin: p.origin })
+        .collect();
     ToWorker::Load(Load { inputs, memory_mib, dpr })
 }
 
@@ -63,16 +100,16 @@ fn demo_message() -> ToWorker<Js> {
 }
 
 /// Queues files for reading; `names` are the names diagnostics give them.
-pub(super) fn add_files(files: Vec<(String, File)>) {
+pub(super) fn add_files(files: Vec<Picked>) {
     if files.is_empty() {
         return;
     }
     let added = with(|a| {
         let mut added = vec![];
-        for (name, file) in files {
+        for picked in files {
             a.files.next_id += 1;
-            added.push((a.files.next_id, name.clone(), file.clone()));
-            a.files.inputs.push(Input { id: a.files.next_id, name, file });
+            added.push((a.files.next_id, picked.clone()));
+            a.files.inputs.push(Input { id: a.files.next_id, picked });
         }
         a.link.busy = true;
         a.last_error = None;
@@ -102,7 +139,7 @@ fn start_loading() {
                 &panel,
                 &el_text("p", "muted", "Figures appear as soon as the first file is read. Files stay on this machine."),
             );
-            let names: Vec<String> = with(|a| a.files.inputs.iter().map(|i| i.name.clone()).collect());
+            let names: Vec<String> = with(|a| a.files.inputs.iter().map(|i| i.picked.name.clone()).collect());
             if !names.is_empty() {
                 let ul = el("ul", "muted small loading-list");
                 for n in names.iter().take(12) {
@@ -129,32 +166,34 @@ fn start_loading() {
     render_files();
 }
 
-pub(super) fn files_of(list: Option<web_sys::FileList>, relative: bool) -> Vec<(String, File)> {
+pub(super) fn files_of(list: Option<web_sys::FileList>, relative: bool) -> Vec<Picked> {
     let Some(list) = list else { return vec![] };
+    let pick = next_pick();
     let mut out = Vec::new();
     for i in 0..list.length() {
         if let Some(f) = list.get(i) {
-            let name = if relative {
+            let (name, folder) = if relative {
                 let rel = js_sys::Reflect::get(&f, &"webkitRelativePath".into())
                     .ok()
                     .and_then(|v| v.as_string())
                     .unwrap_or_default();
-                // like the CLI: the path relative to the folder chosen
+                // like the CLI: the path relative to the folder chosen, the folder its source
                 match rel.split_once('/') {
-                    Some((_, rest)) if !rest.is_empty() => rest.to_string(),
-                    _ => f.name(),
+                    Some((top, rest)) if !rest.is_empty() => (rest.to_string(), Some(top.to_string())),
+                    _ => (f.name(), None),
                 }
             } else {
-                f.name()
+                (f.name(), None)
             };
             if relative && !crate::ingest::is_log_name(&name) {
                 continue;
             }
-            out.push((name, f));
+            let origin = origin_for(pick, folder.as_deref(), &name);
+            out.push(Picked { name, origin, file: f });
         }
     }
     if relative {
-        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out.sort_by(|a, b| a.name.cmp(&b.name));
     }
     out
 }
@@ -210,7 +249,8 @@ pub(super) fn on_drop(e: web_sys::DragEvent) {
     }
     let Some(dt) = e.data_transfer() else { return };
     let items = dt.items();
-    let mut plain: Vec<(String, File)> = Vec::new();
+    let pick = next_pick();
+    let mut plain: Vec<Picked> = Vec::new();
     let mut dirs: Vec<web_sys::FileSystemEntry> = Vec::new();
     for i in 0..items.length() {
         let Some(item) = items.get(i) else { continue };
@@ -221,7 +261,8 @@ pub(super) fn on_drop(e: web_sys::DragEvent) {
             Ok(Some(entry)) if entry.is_directory() => dirs.push(entry),
             _ => {
                 if let Ok(Some(f)) = item.get_as_file() {
-                    plain.push((f.name(), f));
+                    let (name, origin) = (f.name(), origin_for(pick, None, &f.name()));
+                    plain.push(Picked { name, origin, file: f });
                 }
             }
         }
@@ -237,11 +278,12 @@ pub(super) fn on_drop(e: web_sys::DragEvent) {
     wasm_bindgen_futures::spawn_local(async move {
         let mut all = plain;
         for d in dirs {
-            let root_len = d.full_path().len();
+            let root = d.full_path();
+            let origin = origin_for(pick, Some(&root), "");
             let mut found = Vec::new();
-            walk_entry(d, &mut found, root_len).await;
+            walk_entry(d, &mut found, root.len()).await;
             found.sort_by(|a, b| a.0.cmp(&b.0));
-            all.extend(found);
+            all.extend(found.into_iter().map(|(name, file)| Picked { name, origin: origin.clone(), file }));
         }
         if all.is_empty() {
             show_error("no .jsonl, .jsonl.gz or .zip file in what was dropped");
@@ -282,7 +324,7 @@ pub(super) fn clear_all() {
 }
 
 /// A fresh store in the worker, then the remaining files read again.
-pub(super) fn reload(files: Vec<(u32, String, File)>, demo: bool) {
+pub(super) fn reload(files: Vec<(u32, Picked)>, demo: bool) {
     send(ToWorker::Reset);
     with(|a| {
         a.shown.report = Default::default();
@@ -370,7 +412,12 @@ pub(super) fn render_files() {
     let waiting: Vec<(u32, String, f64)> = with(|a| {
         let files = &a.files;
         let known = |id: u32| files.states.iter().any(|i| i.id == id);
-        files.inputs.iter().filter(|i| !known(i.id)).map(|i| (i.id, i.name.clone(), i.file.size())).collect()
+        files
+            .inputs
+            .iter()
+            .filter(|i| !known(i.id))
+            .map(|i| (i.id, i.picked.name.clone(), i.picked.file.size()))
+            .collect()
     });
     for (id, name, size) in waiting {
         let li = el("li", "file waiting");

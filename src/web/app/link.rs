@@ -137,9 +137,14 @@ fn restart_worker(stuck: Stuck) {
             .position(|i| Some(i.id) == id)
             .or_else(|| files.inputs.iter().position(|i| !done.contains(&i.id)));
         let left_out = at.map(|k| files.inputs.remove(k)).map(|i| {
-            let note = left_out_note(&i.name, stuck);
-            files.lost.push(LostFile { name: i.name.clone(), size: i.file.size(), state: stuck.state(), note });
-            i.name
+            let note = left_out_note(&i.picked.name, stuck);
+            files.lost.push(LostFile {
+                name: i.picked.name.clone(),
+                size: i.picked.file.size(),
+                state: stuck.state(),
+                note,
+            });
+            i.picked.name
         });
         (files.again(), files.demo_loaded, left_out)
     });

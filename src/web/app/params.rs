@@ -44,6 +44,7 @@ pub(super) fn render_facets() {
             with(|a| a.controls.filters.executors.clone()),
         ),
         ("filter-models", &facets.models, &facets.model_sessions, with(|a| a.controls.filters.models.clone())),
+        ("filter-sources", &facets.sources, &facets.source_sessions, with(|a| a.controls.filters.sources.clone())),
     ] {
         let Some(sel) = by_id(id) else { continue };
         let current: Vec<String> = (0..sel.children().length())
@@ -75,6 +76,10 @@ pub(super) fn render_facets() {
         }
         attr(&sel, "size", &offered.clamp(2, 6).to_string());
     }
+    // sources are a filter only when the data has several (folders or machines merged)
+    if let Some(field) = by_id("field-sources") {
+        show(&field, facets.sources.len() > 1);
+    }
     super::comparison::render_choices();
     if let Some(hint) = by_id("time-hint") {
         if let Some(first) = facets.first_ms {
@@ -100,7 +105,11 @@ pub(super) fn set_filter_inputs(filters: &Filters) {
             i.unchecked_into::<HtmlInputElement>().set_value(&v);
         }
     }
-    for (id, chosen) in [("filter-executors", &filters.executors), ("filter-models", &filters.models)] {
+    for (id, chosen) in [
+        ("filter-executors", &filters.executors),
+        ("filter-models", &filters.models),
+        ("filter-sources", &filters.sources),
+    ] {
         let Some(sel) = by_id(id) else { continue };
         let options = sel.children();
         for i in 0..options.length() {
@@ -141,6 +150,7 @@ fn read_filters() -> Filters {
         executors: selected("filter-executors"),
         models: selected("filter-models"),
         task: task_of_input(value("filter-task")),
+        sources: selected("filter-sources"),
     }
 }
 
@@ -184,7 +194,7 @@ const TABLE_PARAMS: [&str; 2] = ["prices", "category_aliases"];
 
 /// Parameters chosen from a list (a select) rather than typed as a number.
 const CHOICE_PARAMS: [(&str, &[&str]); 2] =
-    [("group_by", &["model", "executor_variant", "executor"]), ("alert_rules", &["current", "legacy"])];
+    [("group_by", &["model", "executor_variant", "executor", "source"]), ("alert_rules", &["current", "legacy"])];
 
 /// The canonical category names of analytics-spec.md (revision 2), offered in the alias table.
 const CANONICAL_CATEGORIES: [&str; 19] = [

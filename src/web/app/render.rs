@@ -669,6 +669,18 @@ fn render_diagnostics(content: &Element, report: &Value) {
     card(&grid, "Superseded rows", &n("superseded_rows_total"), "");
     card(&grid, "Events without attempt", &n("events_without_attempt"), "");
     append(&sec, &grid);
+    // several folders or machines merged: what each brought and shared, first
+    if let Some(rows) = d["by_source"].as_array().filter(|r| !r.is_empty()) {
+        append(
+            &sec,
+            &table_block(
+                "diagnostics.by_source",
+                "Sources: what each folder or machine brought and shared",
+                rows.clone(),
+                "diagnostics",
+            ),
+        );
+    }
     let mut skipped: Vec<Value> = d["skipped_lines"].as_array().cloned().unwrap_or_default();
     let total = d["skipped_lines_total"].as_u64().unwrap_or(0);
     skipped.truncate(300);
@@ -696,7 +708,7 @@ fn render_diagnostics(content: &Element, report: &Value) {
         &sec,
         &table_block(
             "diagnostics.sources",
-            "Sources",
+            "Files",
             d["sources"].as_array().cloned().unwrap_or_default(),
             "diagnostics",
         ),

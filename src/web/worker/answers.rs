@@ -141,7 +141,7 @@ pub(super) fn demo(state: &Shared) {
         let mut st = state.borrow_mut();
         let base = FIRST_DEMO_ID + st.inputs.len() as u32;
         for (k, (path, bytes)) in sink.files.into_iter().enumerate() {
-            enqueue(&mut st, base + k as u32, path, Bytes::Memory(Rc::new(bytes)));
+            enqueue(&mut st, base + k as u32, path, "demo".into(), Bytes::Memory(Rc::new(bytes)));
         }
     }
     kick(state);

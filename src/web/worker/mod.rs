@@ -49,6 +49,8 @@ struct Input {
     /// (its `source_info` is filled when a report goes out)
     status: InputStatus,
     bytes: Option<Bytes>,
+    /// the source (folder, machine) it comes from
+    origin: String,
 }
 
 #[derive(Default)]
@@ -126,9 +128,9 @@ fn on_message(state: &Shared, msg: JsValue) {
         ToWorker::Load(Load { inputs, memory_mib, dpr }) => {
             let mut st = state.borrow_mut();
             st.memory = MemoryTarget { memory_mib, dpr };
-            for LoadInput { id, name, file } in inputs {
+            for LoadInput { id, name, file, origin } in inputs {
                 let Ok(file) = file.0.dyn_into::<File>() else { continue };
-                enqueue(&mut st, id, name, Bytes::File(file));
+                enqueue(&mut st, id, name, origin, Bytes::File(file));
             }
             drop(st);
             kick(state);
@@ -193,7 +195,7 @@ fn on_message(state: &Shared, msg: JsValue) {
     }
 }
 
-fn enqueue(st: &mut State, id: u32, name: String, bytes: Bytes) {
+fn enqueue(st: &mut State, id: u32, name: String, origin: String, bytes: Bytes) {
     let size = bytes.size();
     let status = InputStatus {
         id,
@@ -206,7 +208,7 @@ fn enqueue(st: &mut State, id: u32, name: String, bytes: Bytes) {
         memory_to_read_all_mib: None,
         source_info: vec![],
     };
-    st.inputs.push(Input { status, bytes: Some(bytes) });
+    st.inputs.push(Input { status, bytes: Some(bytes), origin });
     let i = st.inputs.len() - 1;
     st.queue.push_back(i);
     st.batch_total += size;

@@ -66,6 +66,12 @@ pub(super) async fn read_input(state: &Shared, i: usize, generation: u32) {
     let (name, bytes) = {
         let mut st = state.borrow_mut();
         st.inputs[i].status.state = InputState::Reading;
+        // the sources this input adds are of its origin (inputs are read one at a time)
+        let origin = std::mem::take(&mut st.inputs[i].origin);
+        if !origin.is_empty() {
+            st.data.store.begin_origin(&origin);
+        }
+        st.inputs[i].origin = origin;
         (st.inputs[i].status.name.clone(), st.inputs[i].bytes.clone())
     };
     let Some(bytes) = bytes else { return };
