@@ -80,6 +80,20 @@ fn each_source_says_what_it_brought_and_shared() {
     assert_eq!(pick(row(&r, "desk")), want(2, 1, 5, 2, 0, 2, 3, 0));
     assert_eq!(r["summary"]["sessions"], 3);
     assert_eq!(r["summary"]["duplicate_lines"], 3);
+    // every machine's files have the same names: each is named after its source
+    let files: Vec<&str> =
+        r["diagnostics"]["sources"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        files,
+        [
+            "laptop/agent-metrics.jsonl",
+            "laptop/agent-work-stream.jsonl",
+            "desk/agent-metrics.jsonl",
+            "desk/agent-work-stream.jsonl"
+        ]
+    );
+    assert_eq!(r["diagnostics"]["skipped_lines"][0]["source"], "laptop/agent-metrics.jsonl");
+    assert_eq!(r["diagnostics"]["skipped_lines"][0]["line"], 3);
     // a report of one source has no per-source table and no sources filter
     let one = report(&[laptop.to_str().unwrap()]);
     assert!(one["diagnostics"].get("by_source").is_none());

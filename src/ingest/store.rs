@@ -191,7 +191,16 @@ impl Store {
     /// A source's name as rows that repeat it show it: cut to [`MAX_REPEATED_NAME_CHARS`]
     /// characters and `…` (empty for an unknown source).
     pub fn source_name(&self, src: u32) -> String {
-        self.sources.get(src as usize).map_or_else(String::new, |s| cut_name(&s.name))
+        self.sources.get(src as usize).map_or_else(String::new, |s| cut_name(&self.file_name(s)))
+    }
+
+    /// A file's name as reports give it: with several sources (machines), after its source's
+    /// (`laptop/agent-work-stream.jsonl`), since every machine's files have the same names.
+    pub fn file_name(&self, s: &SourceInfo) -> String {
+        match self.origins.get(s.origin as usize) {
+            Some(o) if self.origins.len() > 1 => format!("{}/{}", o.name, s.name),
+            _ => s.name.clone(),
+        }
     }
 
     pub(super) fn add_source(&mut self, name: String, container: &'static str) -> u32 {

@@ -25,6 +25,7 @@ const ANSWERS: &[(&str, &[&str])] = &[
     ("executors.rows", &["key", "success_rate", "success_n", "avg_cost_usd", "avg_duration_ms", "sessions"]),
     ("error_clusters.rows", &["sample_message", "count", "tasks", "categories", "last_seen", "fingerprint"]),
     ("error_clusters.correlation", &["fingerprint", "count", "by_executor", "by_model", "tasks", "sessions"]),
+    ("diagnostics.by_source", &["source", "sessions", "files", "shared_kept", "shared_dropped", "skipped_lines"]),
     ("diagnostics.sources", &["name", "container", "lines", "skipped", "duplicates", "error"]),
     ("comparison.rows", &["figure", "a", "b", "difference", "interval_95", "flagged"]),
 ];

@@ -13,6 +13,7 @@ pub mod text_table;
 pub mod timeline;
 
 use crate::dataset::sessions::Dataset;
+use crate::ingest::SourceInfo;
 use crate::pipelines::{self as p, Filters, Memo, Parameters, View};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -170,7 +171,7 @@ impl Report {
 pub fn diagnostics(data: &Dataset, view: &View) -> DiagnosticsReport {
     let store = &data.store;
     DiagnosticsReport {
-        sources: store.sources.clone(),
+        sources: store.sources.iter().map(|s| SourceInfo { name: store.file_name(s), ..s.clone() }).collect(),
         skipped_lines: store.skipped_lines(),
         skipped_lines_total: store.diagnostics.n_skipped,
         superseded_rows: data

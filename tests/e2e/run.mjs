@@ -219,6 +219,55 @@ test('a real folder dropped on the page is walked like the CLI walks it', async 
   await context.close();
 });
 
+test('sources: two machines\' folders dropped together are two sources, filtered, compared and counted like the CLI', async () => {
+  // laptop and desk: their own demo runs, and desk holds a copy of laptop's first 300 stream lines
+  const root = path.join(work, 'machines');
+  fs.rmSync(root, { recursive: true, force: true });
+  const [laptop, desk] = ['laptop', 'desk'].map((m) => path.join(root, m));
+  execFileSync(cli, ['demo', '--out', laptop, '--sessions', '40', '--seed', '5']);
+  execFileSync(cli, ['demo', '--out', desk, '--sessions', '30', '--seed', '6']);
+  const stream = fs.readdirSync(laptop, { recursive: true }).find((f) => String(f).endsWith('agent-work-stream.jsonl'));
+  // 300 distinct lines of telemetry (the demo's stream also holds bad lines and repeats)
+  const good = (l) => { try { const v = JSON.parse(l); return typeof v.event_type === 'string' && typeof v.attempt_id === 'string'; } catch { return false; } };
+  const lines = [...new Set(fs.readFileSync(path.join(laptop, String(stream)), 'utf8').split('\n').filter(good))];
+  const copied = lines.slice(0, 300).join('\n') + '\n';
+  fs.writeFileSync(path.join(desk, 'from-laptop.jsonl'), copied);
+  const { page, context } = await openPage();
+  const cdp = await context.newCDPSession(page);
+  const data = { items: [], files: [laptop, desk], dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x: 600, y: 400, data });
+  await waitState(page, 'ready', 60000);
+  const cliOut = (extra) => execFileSync(cli, ['report', laptop, desk, '--json', ...extra], { maxBuffer: 1 << 28 }).toString('utf8');
+  const exported = await exportJson(page);
+  assert(exported === cliOut([]), 'the two folders export what `spyglass report LAPTOP DESK --json` prints');
+  const bySource = JSON.parse(exported).diagnostics.by_source;
+  assert(bySource.map((r) => r.source).join() === 'laptop,desk', `two sources, named by their folders: ${JSON.stringify(bySource)}`);
+  assert(bySource[0].shared_kept === 300 && bySource[1].shared_dropped === 300, `the copied lines are shared: ${JSON.stringify(bySource)}`);
+  const offered = await page.$$eval('#filter-sources option', (o) => o.map((x) => x.textContent));
+  assert(await page.isVisible('#filter-sources') && offered.length === 2 && offered[0].startsWith('laptop · 40'), `the sources filter: ${offered}`);
+  const choices = await page.$$eval('#compare-with option', (o) => o.map((x) => x.value));
+  assert(choices.includes('source:laptop') && choices.includes('source:desk'), `compare with a source: ${choices}`);
+  // the sources table at the top of the window, under the sticky header
+  await page.evaluate(() => {
+    const t = document.getElementById('tbl-diagnostics.by_source').closest('.table-block') ?? document.getElementById('tbl-diagnostics.by_source');
+    window.scrollBy(0, t.getBoundingClientRect().top - 260);
+  });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(out, 'sources-diagnostics.png') });
+  await showInSidebar(page, '#filter-sources');
+  await page.selectOption('#filter-sources', ['desk']);
+  await waitState(page, 'ready');
+  assert((await exportJson(page)) === cliOut(['--source', 'desk']), 'the source filter exports what `--source desk` prints');
+  assert((await page.textContent('#filter-chips')).includes('source desk'), 'a chip says the source filter');
+  await page.evaluate(() => {
+    const t = document.getElementById('tbl-diagnostics.by_source');
+    window.scrollBy(0, t.getBoundingClientRect().top - 330);
+  });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(out, 'sources.png') });
+  await context.close();
+});
+
 test('CSV, HTML report and theme/shortcut keys', async () => {
   const { page, context } = await openPage();
   await loadFiles(page, [fixture]);
