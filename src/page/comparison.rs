@@ -10,7 +10,7 @@ use crate::pipelines::Filters;
 use crate::report::format;
 use serde_json::{json, Value};
 
-/// What side B changes of side A.
+/// What side B changes of side A (for a source, A is the view's other sources).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Versus {
     /// the period of the same length just before A's (A without a time range: the data's span
@@ -48,7 +48,7 @@ impl Versus {
     pub fn choices(facets: &Facets) -> Vec<(Versus, String)> {
         let mut out = vec![(Versus::PreviousPeriod, "the period before".to_string())];
         if facets.sources.len() > 1 {
-            out.extend(facets.sources.iter().map(|s| (Versus::Source(s.clone()), format!("source {s}"))));
+            out.extend(facets.sources.iter().map(|s| (Versus::Source(s.clone()), format!("source {s} (A: the others)"))));
         }
         out.extend(facets.executors.iter().map(|e| (Versus::Executor(e.clone()), format!("executor {e}"))));
         out.extend(facets.models.iter().map(|m| (Versus::Model(m.clone()), format!("model {m}"))));
@@ -80,7 +80,15 @@ pub fn sides(a: &Filters, vs: &Versus, facets: &Facets) -> Option<(Filters, Filt
         }
         Versus::Executor(n) => Some((a.clone(), Filters { executors: vec![n.clone()], ..a.clone() })),
         Versus::Model(n) => Some((a.clone(), Filters { models: vec![n.clone()], ..a.clone() })),
-        Versus::Source(n) => Some((a.clone(), Filters { sources: vec![n.clone()], ..a.clone() })),
+        // a source against the rest of the view: A leaves B's source out
+        Versus::Source(n) => {
+            let other = |s: &&String| !s.eq_ignore_ascii_case(n);
+            let mut rest: Vec<String> = a.sources.iter().filter(other).cloned().collect();
+            if rest.is_empty() {
+                rest = facets.sources.iter().filter(other).cloned().collect();
+            }
+            Some((Filters { sources: rest, ..a.clone() }, Filters { sources: vec![n.clone()], ..a.clone() }))
+        }
     }
 }
 
@@ -268,11 +276,20 @@ mod tests {
         assert!(!Versus::choices(&one).iter().any(|(v, _)| matches!(v, Versus::Source(_))));
         let two = Facets { sources: vec!["laptop".into(), "desk".into()], ..Facets::default() };
         let c = Versus::choices(&two);
-        assert_eq!(c[1], (Versus::Source("laptop".into()), "source laptop".into()));
+        assert_eq!(c[1], (Versus::Source("laptop".into()), "source laptop (A: the others)".into()));
         assert_eq!(c[2].0, Versus::Source("desk".into()));
         assert_eq!(Versus::of_value(&Versus::Source("desk".into()).value()), Some(Versus::Source("desk".into())));
-        let a = Filters { sources: vec!["laptop".into()], ..Filters::default() };
-        let (sa, sb) = sides(&a, &Versus::Source("desk".into()), &two).unwrap();
-        assert_eq!((sa.sources, sb.sources), (vec!["laptop".to_string()], vec!["desk".to_string()]));
+        let names = |f: Filters| f.sources;
+        // A is the view's other sources: those chosen, else all of the data's but B's
+        let three = Facets { sources: vec!["laptop".into(), "desk".into(), "ci".into()], ..Facets::default() };
+        let (a, b) = sides(&Filters::default(), &Versus::Source("DESK".into()), &three).unwrap();
+        assert_eq!((names(a), names(b)), (vec!["laptop".to_string(), "ci".into()], vec!["DESK".to_string()]));
+        let chosen = Filters { sources: vec!["laptop".into(), "desk".into()], task: Some("x".into()), ..Filters::default() };
+        let (a, b) = sides(&chosen, &Versus::Source("desk".into()), &three).unwrap();
+        assert_eq!((a.task.as_deref(), b.task.as_deref()), (Some("x"), Some("x")));
+        assert_eq!((names(a), names(b)), (vec!["laptop".to_string()], vec!["desk".to_string()]));
+        // the view is B's source alone: A is every other
+        let only = Filters { sources: vec!["desk".into()], ..Filters::default() };
+        assert_eq!(names(sides(&only, &Versus::Source("desk".into()), &three).unwrap().0), ["laptop", "ci"]);
     }
 }

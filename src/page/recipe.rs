@@ -174,26 +174,8 @@ fn set_param(params: &mut Map<String, Value>, name: &str, text: &str) -> Result<
 /// What a recipe applies, for the page to say before any file is loaded: `executor CODEX`,
 /// `w_cost 0.5`, `section costs`.
 pub fn describe(r: &Recipe) -> Vec<String> {
-    let mut out = Vec::new();
-    let f = &r.filters;
-    if !f.executors.is_empty() {
-        out.push(format!("executor {}", f.executors.join(", ")));
-    }
-    if !f.models.is_empty() {
-        out.push(format!("model {}", f.models.join(", ")));
-    }
-    if !f.sources.is_empty() {
-        out.push(format!("source {}", f.sources.join(", ")));
-    }
-    if let Some(t) = &f.task {
-        out.push(format!("task ~ “{t}”"));
-    }
-    if let Some(t) = f.since_ms {
-        out.push(format!("since {} UTC", input_of_time(t)));
-    }
-    if let Some(t) = f.until_ms {
-        out.push(format!("until {} UTC", input_of_time(t)));
-    }
+    // the filters as their chips say them, one per name
+    let mut out: Vec<String> = super::chips::chips(&r.filters).into_iter().map(|c| c.label).collect();
     for (k, v) in changed_params(&r.params) {
         let v = match v {
             Value::String(s) => s,
@@ -293,10 +275,11 @@ mod tests {
         assert_eq!(
             describe(&r),
             [
-                "executor CODEX, a,b & c",
+                "since 2026-02-09 00:00 UTC",
+                "executor CODEX",
+                "executor a,b & c",
                 "source ana's laptop",
                 "task ~ “login 100%”",
-                "since 2026-02-09 00:00 UTC",
                 "w_cost 0.5",
                 "group_by executor",
                 "category_aliases (edited table)",

@@ -1222,7 +1222,7 @@ test('a recipe link carries the view: opened on the same logs its export equals 
   const url = `${base}#v=1&f.executor=CODEX,CLAUDE&p.w_cost=0.5&p.group_by=executor&zoom=2`;
   const { page, context } = await openPage({ url });
   const note = await page.textContent('#link-note');
-  assert(note.includes('executor CODEX, CLAUDE') && note.includes('w_cost 0.5') && note.includes('group_by executor'), `the empty page says what the link applies: ${note}`);
+  assert(note.includes('executor CODEX · executor CLAUDE') && note.includes('w_cost 0.5') && note.includes('group_by executor'), `the empty page says what the link applies: ${note}`);
   assert(note.includes('It could not apply: zoom (unknown key)'), `and what it could not: ${note}`);
   await page.screenshot({ path: path.join(out, 'recipe-link-empty.png') });
   await loadFiles(page, [fixture]);
@@ -1273,6 +1273,26 @@ test('compare: the view against another executor, as a forest of rates and a tab
   await page.screenshot({ path: path.join(out, 'comparison-filtered.png') });
   await page.click('#section-comparison [data-action=compare-close]');
   assert(!(await page.$('#section-comparison')), 'closed');
+  await context.close();
+});
+
+test('compare with files: more files picked are read as a source of their own and compared with what was loaded, as spyglass compare does', async () => {
+  // another run: the fixture's attempts under other ids (no line shared), one of them failed
+  const other = path.join(work, 'other-run.jsonl');
+  const text = fs.readFileSync(fixture, 'utf8').replaceAll('"attempt_id":"', '"attempt_id":"b-').replaceAll('"success":true', '"success":false');
+  fs.writeFileSync(other, text);
+  const { page, context } = await openPage();
+  await loadFiles(page, [fixture]);
+  await page.setInputFiles('#compare-file-input', [other]);
+  await page.waitForFunction(() => document.querySelector('#section-comparison .headline')?.textContent.includes('other-run'), null, { timeout: 30000 });
+  const head = await page.textContent('#section-comparison .headline');
+  assert(head.startsWith('A: source files (3 sessions) · B: source other-run (3 sessions)'), `the sides: ${head}`);
+  assert((await page.inputValue('#compare-with')) === 'source:other-run', 'the panel shows the choice');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-comparison')]);
+  const got = fs.readFileSync(await dl.path(), 'utf8');
+  const want = execFileSync(cli, ['compare', `files=${fixture}`, `other-run=${other}`, '--a-filter', 'source=files', '--b-filter', 'source=other-run', '--json']).toString('utf8');
+  assert(got === want, 'the comparison JSON equals spyglass compare --json over the two sources');
+  await page.screenshot({ path: path.join(out, 'compare-with-files.png') });
   await context.close();
 });
 

@@ -79,6 +79,7 @@ fn on_action(target: &Element) {
         "share-link" => recipe::copy_link("share-link"),
         // the A/B comparison
         "compare" => comparison::run(),
+        "compare-files" => later(0, || click_input("compare-file-input")),
         "compare-close" => comparison::close(),
         "compare-export" => comparison::export(),
         "toc" => a11y::jump_to(&data("data-target")),
@@ -194,6 +195,15 @@ pub(super) fn wire_skeleton() {
                 inp.set_value("");
             });
         }
+    }
+    // "Compare with files…": the files picked are a source of their own, side B
+    if let Some(i) = by_id("compare-file-input") {
+        let input: HtmlInputElement = i.unchecked_into();
+        let inp = input.clone();
+        listen(&input, "change", move |_: web_sys::Event| {
+            comparison::with_files(files_of(inp.files(), false));
+            inp.set_value("");
+        });
     }
     // drop anywhere
     listen(&win, "dragover", |e: web_sys::DragEvent| {

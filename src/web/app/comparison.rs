@@ -1,6 +1,7 @@
 //! The A/B comparison on the page: the Compare panel's choice (`#compare-with`: the period
-//! before, another executor, another model) makes side B from the view in force (side A,
-//! `page::comparison::sides`); the worker compares them (`compare::compute`) and the answer is
+//! before, another executor, model or source) makes side B from the view in force (side A,
+//! `page::comparison::sides`) — or "Compare with files…" reads more files as a source of their
+//! own, side B against what was loaded; the worker compares them (`compare::compute`) and the answer is
 //! shown as a section at the top of the report — the two sides, the rates' differences as a
 //! forest chart, every figure in a table — with its JSON (`spyglass compare --json`'s document)
 //! one click away. Open, it follows every recompute.
@@ -19,6 +20,40 @@ use wasm_bindgen::JsCast;
 thread_local! {
     /// the comparison shown (it is made again after each recompute), and its JSON
     static ACTIVE: RefCell<Option<(Versus, String)>> = const { RefCell::new(None) };
+    /// the source of files picked to compare with, until they are read
+    static PENDING: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// "Compare with files…": `files` are read as one source of their own; once read, they are
+/// side B and what was loaded before side A.
+pub(super) fn with_files(files: Vec<super::files::Picked>) {
+    if files.is_empty() {
+        return;
+    }
+    let files = super::files::as_one_source(files);
+    PENDING.with(|p| *p.borrow_mut() = files.first().map(|f| f.origin.clone()));
+    super::files::add_files(files);
+}
+
+/// The report is drawn and nothing is loading: files picked to compare with become the
+/// comparison, and the comparison shown is made again under the filters in force.
+pub(super) fn on_ready() {
+    if let Some(name) = PENDING.with(|p| p.borrow_mut().take()) {
+        let sources = with(|a| a.shown.facets.sources.clone());
+        if sources.len() < 2 || !sources.contains(&name) {
+            ACTIVE.with(|a| *a.borrow_mut() = None);
+            return show_section(Err(
+                "Nothing to compare the files with: open the logs to compare them against first, then Compare with files…",
+            ));
+        }
+        let vs = Versus::Source(name);
+        render_choices();
+        if let Some(sel) = by_id("compare-with") {
+            sel.unchecked_into::<web_sys::HtmlSelectElement>().set_value(&vs.value());
+        }
+        ACTIVE.with(|a| *a.borrow_mut() = Some((vs, String::new())));
+    }
+    request();
 }
 
 /// The panel's choices, from the data's names (kept when they did not change).

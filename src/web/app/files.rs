@@ -76,6 +76,21 @@ fn origin_for(pick: u32, folder: Option<&str>, file_name: &str) -> String {
     with(|a| a.files.origin_names.name(&key, &wanted))
 }
 
+/// The files of one pick as one source of their own, named after the file when there is one
+/// (its name without `.jsonl`, `.gz`, `.zip`), else `compared files`.
+pub(super) fn as_one_source(mut files: Vec<Picked>) -> Vec<Picked> {
+    let wanted = match files.as_slice() {
+        [one] => crate::ingest::origin::name_of_archive(one.name.trim_end_matches(".jsonl")),
+        _ => "compared files".to_string(),
+    };
+    let pick = next_pick();
+    let origin = with(|a| a.files.origin_names.name(&format!("{pick}:compare"), &wanted));
+    for f in &mut files {
+        f.origin = origin.clone();
+    }
+    files
+}
+
 /// A new pick or drop: the sources it names are its own.
 fn next_pick() -> u32 {
     with(|a| {

@@ -328,7 +328,7 @@ fn run_steps(generation: u32, mut steps: Vec<Step>) {
             set_state("ready");
             super::a11y::report_drawn();
             super::recipe::on_ready();
-            super::comparison::request();
+            super::comparison::on_ready();
         }
     } else {
         later(0, move || run_steps(generation, steps));
