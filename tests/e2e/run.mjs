@@ -1279,7 +1279,8 @@ test('compare: the view against another executor, as a forest of rates and a tab
 test('compare with files: more files picked are read as a source of their own and compared with what was loaded, as spyglass compare does', async () => {
   // another run: the fixture's attempts under other ids (no line shared), one of them failed
   const other = path.join(work, 'other-run.jsonl');
-  const text = fs.readFileSync(fixture, 'utf8').replaceAll('"attempt_id":"', '"attempt_id":"b-').replaceAll('"success":true', '"success":false');
+  const text = fs.readFileSync(fixture, 'utf8').replaceAll('"attempt_id": "', '"attempt_id": "b-').replaceAll('"success": true', '"success": false');
+  assert(!text.includes('"attempt_id": "ve-') && !text.includes('"success": true'), 'the other run is made');
   fs.writeFileSync(other, text);
   const { page, context } = await openPage();
   await loadFiles(page, [fixture]);
