@@ -10,6 +10,7 @@ pub mod charts;
 pub mod compare;
 pub mod dataset;
 pub mod demo;
+pub mod export;
 pub mod ingest;
 pub mod model;
 pub mod page;
