@@ -1,0 +1,276 @@
+#!/usr/bin/env python3
+"""The SQL recipes of sql/ against the JSON report, on two real engines.
+
+For each data set (the demo data `spyglass demo` writes, and the golden fixture), exports the
+Parquet tables (`spyglass export --parquet`), runs every query of sql/ with DuckDB (the `duckdb`
+package) and with ClickHouse's in-process engine (the `chdb` package), and compares each result
+with the same table of `spyglass report --json`: counts and text exact, rates and money to 1e-9,
+the same rows in the same order. A mismatch names the engine, data set, pipeline, row and field.
+
+The queries read tables by name (`FROM sessions`); each engine is given one view per table over
+its Parquet file, as the README shows.
+
+    python tests/sql/check_sql.py [--spyglass PATH] [--only PIPELINE] [--keep DIR]
+
+The last line is `sql: N passed, M failed` (one check = one query, one engine, one data set); a
+missing engine is a failure, never a skip. Exit status 0 when nothing failed.
+"""
+
+import argparse
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SQL = os.path.join(ROOT, "sql")
+
+TABLES = [
+    "sessions", "session_categories", "session_files", "events", "errors", "tool_calls",
+    "tool_latencies", "metrics_rows", "alerts", "sources", "diagnostics",
+]
+
+# Each check: the query (sql/<name>.sql, or sql/<engine>/<name>.sql where the dialects differ),
+# the report's table it reproduces (a path into the report: a list of rows, or one object) and
+# the fields compared. A query returns exactly these columns; every one is compared.
+CHECKS = [
+    ("summary", "summary", [
+        "files", "lines", "events", "metrics_rows", "alerts", "sessions", "tasks",
+        "duplicate_lines", "superseded_rows", "skipped_lines", "field_warnings",
+        "first_timestamp", "last_timestamp", "success_rate", "success_n", "first_shot_rate",
+        "first_shot_n", "total_cost_usd", "cost_n", "estimated_cost_usd", "estimated_cost_n",
+        "total_tokens", "input_tokens", "cached_input_tokens", "cache_read_tokens",
+        "cache_creation_tokens", "output_tokens", "error_events",
+    ]),
+    ("executors", "executors.rows", [
+        "key", "sessions", "success_rate", "success_n", "first_shot_rate", "first_shot_n",
+        "avg_duration_ms", "duration_n", "avg_cost_usd", "cost_n", "total_cost_usd",
+        "estimated_cost_usd", "estimated_n", "avg_tokens", "tokens_n", "avg_errors",
+    ]),
+    ("executors_by_day", "executors.by_day", ["day", "executor", "sessions", "success_rate", "success_n"]),
+    ("model_scores", "model_scores.rows", [
+        "key", "sessions", "success_rate", "success_n", "first_shot_rate", "first_shot_n",
+        "avg_cost_usd", "cost_n", "errors", "avg_errors", "retry_rate", "retry_n",
+        "total_cost_usd", "estimated_cost_usd", "estimated_n", "total_tokens", "tokens_n",
+        "cost_per_success", "score", "cost_term_known", "flags", "dominant_error_category",
+    ]),
+    ("error_clusters", "error_clusters.rows", [
+        "fingerprint", "count", "tasks", "attempts", "first_seen", "last_seen", "categories",
+        "recorded_categories", "sample_message",
+    ]),
+    ("tools", "tools.rows", [
+        "tool_name", "calls", "results", "failures", "failure_rate", "failure_n",
+        "latency_p50_ms", "latency_p95_ms", "latency_n",
+    ]),
+    ("tool_commands", "tools.commands", ["commands", "command_failures", "commands_n", "test_runs", "lint_runs"]),
+    ("guardrails", "guardrails.rows", [
+        "category", "executor", "model", "failed_sessions", "share", "share_n", "error_events", "remedy",
+    ]),
+    ("guardrails_totals", "guardrails.totals", [
+        "category", "failed_sessions", "share", "share_n", "error_events", "remedy",
+    ]),
+    ("provider_heatmap", "provider_heatmap.cells", ["executor", "error_category", "count", "per_100_sessions"]),
+    ("costs", "costs.rows", None),
+    ("recorded_alerts", "alerts.by_type", None),
+]
+
+TOLERANCE = 1e-9
+
+
+def sql_path(engine, name):
+    for p in (os.path.join(SQL, engine, name + ".sql"), os.path.join(SQL, name + ".sql")):
+        if os.path.exists(p):
+            return p
+    return None
+
+
+def report_table(report, path):
+    v = report
+    for part in path.split("."):
+        v = v[part]
+    return [v] if isinstance(v, dict) else v
+
+
+def same(a, b):
+    """Whether a SQL value equals a report value: exact, but floats to 1e-9 (absolute, or
+    relative for large ones) and numbers compared across int/float."""
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(b, bool) or isinstance(a, bool):
+        return bool(a) == bool(b) and isinstance(a, (bool, int)) and isinstance(b, (bool, int))
+    if isinstance(b, (int, float)) and isinstance(a, (int, float)):
+        if isinstance(b, int) and isinstance(a, int):
+            return a == b
+        return math.isclose(float(a), float(b), rel_tol=TOLERANCE, abs_tol=TOLERANCE)
+    if isinstance(b, list) and isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def compare(rows, expected, fields):
+    """The first difference between query rows (dicts) and report rows, as a sentence, or None."""
+    for i, (got, want) in enumerate(zip(rows, expected)):
+        for f in fields:
+            if f not in want:
+                return f"row {i}: the report has no field {f!r}"
+            if f not in got:
+                return f"row {i}: the query returns no column {f!r}"
+            if not same(got[f], want[f]):
+                key = next(iter(want.values()))
+                return f"row {i} ({key!r}), field {f!r}: query {got[f]!r}, report {want[f]!r}"
+    if len(rows) != len(expected):
+        return f"{len(rows)} rows, the report has {len(expected)}"
+    return None
+
+
+class DuckDB:
+    name = "duckdb"
+
+    def __init__(self, folder):
+        import duckdb
+
+        self.con = duckdb.connect()
+        for t in TABLES:
+            p = os.path.join(folder, t + ".parquet").replace("'", "''")
+            self.con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{p}')")
+
+    def run(self, sql):
+        cur = self.con.execute(sql)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+class ClickHouse:
+    name = "clickhouse"
+
+    def __init__(self, folder):
+        from chdb import session
+
+        self.path = tempfile.mkdtemp(prefix="chdb-")
+        self.s = session.Session(self.path)
+        for t in TABLES:
+            p = os.path.join(folder, t + ".parquet").replace("'", "\\'")
+            self.s.query(f"CREATE OR REPLACE VIEW {t} AS SELECT * FROM file('{p}', Parquet)")
+
+    def run(self, sql):
+        res = self.s.query(sql, "JSONCompact")
+        text = res.bytes().decode() if hasattr(res, "bytes") else str(res)
+        if not text.strip():
+            return []
+        doc = json.loads(text)
+        names = [m["name"] for m in doc["meta"]]
+        types = [m["type"] for m in doc["meta"]]
+        out = []
+        for r in doc["data"]:
+            out.append({n: convert(v, t) for n, v, t in zip(names, r, types)})
+        return out
+
+    def close(self):
+        self.s.close()
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def convert(v, t):
+    """ClickHouse's JSON gives 64-bit integers as strings: back to numbers by column type."""
+    if v is None:
+        return None
+    base = t.replace("Nullable(", "").replace("LowCardinality(", "").rstrip(")")
+    if isinstance(v, list):
+        inner = t[t.find("(") + 1:-1] if t.startswith("Array(") else t
+        return [convert(x, inner) for x in v]
+    if base.startswith(("Int", "UInt")) and isinstance(v, str):
+        return int(v)
+    if base.startswith(("Float", "Decimal")) and isinstance(v, str):
+        return float(v)
+    if base == "Bool" or base == "Bool)":
+        return bool(v)
+    return v
+
+
+def export(spyglass, inputs, out, args=()):
+    subprocess.run([spyglass, "export", *inputs, "--parquet", out, *args], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    r = subprocess.run([spyglass, "report", *inputs, "--json", *args], check=True, capture_output=True)
+    return json.loads(r.stdout)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--spyglass", default=os.path.join(ROOT, "target", "debug", "spyglass"))
+    ap.add_argument("--only")
+    ap.add_argument("--keep")
+    ap.add_argument("--expect-from", help="read the report of a data set from DIR/<set>.json instead (to check a perturbed report fails)")
+    a = ap.parse_args()
+    work = a.keep or tempfile.mkdtemp(prefix="spyglass-sql-")
+    os.makedirs(work, exist_ok=True)
+    passed = failed = 0
+
+    def fail(msg):
+        nonlocal failed
+        failed += 1
+        print(f"FAIL {msg}")
+
+    demo = os.path.join(work, "demo-logs")
+    if not os.path.isdir(demo):
+        subprocess.run([a.spyglass, "demo", "--out", demo], check=True, stderr=subprocess.DEVNULL)
+    sets = {
+        "demo": [demo],
+        "golden": [os.path.join(ROOT, "tests", "fixtures", "golden")],
+    }
+    engines = []
+    for cls in (DuckDB, ClickHouse):
+        try:
+            __import__("duckdb" if cls is DuckDB else "chdb")
+            engines.append(cls)
+        except ImportError as e:
+            fail(f"{cls.name}: the engine is not installed ({e}; scripts/setup.sh installs it into target/py)")
+    for set_name, inputs in sets.items():
+        out = os.path.join(work, set_name + "-parquet")
+        shutil.rmtree(out, ignore_errors=True)
+        report = export(a.spyglass, inputs, out)
+        if a.expect_from:
+            with open(os.path.join(a.expect_from, set_name + ".json")) as f:
+                report = json.load(f)
+        for cls in engines:
+            engine = cls(out)
+            try:
+                for name, path, fields in CHECKS:
+                    if a.only and name != a.only:
+                        continue
+                    where = f"{cls.name} {set_name} {name}"
+                    sql_file = sql_path(cls.name, name)
+                    if sql_file is None:
+                        fail(f"{where}: no query (sql/{name}.sql or sql/{cls.name}/{name}.sql)")
+                        continue
+                    with open(sql_file) as f:
+                        sql = f.read()
+                    try:
+                        rows = engine.run(sql)
+                    except Exception as e:  # the engine's error, named
+                        fail(f"{where}: the query failed: {str(e).strip().splitlines()[0][:300]}")
+                        continue
+                    expected = report_table(report, path)
+                    cols = fields or (list(expected[0].keys()) if expected else list(rows[0].keys()) if rows else [])
+                    extra = [c for c in (rows[0].keys() if rows else []) if c not in cols]
+                    diff = compare(rows, expected, cols)
+                    if diff is None and extra:
+                        diff = f"columns the report's table does not have: {extra}"
+                    if diff:
+                        fail(f"{where}: {diff}")
+                    else:
+                        passed += 1
+                        print(f"ok   {where} ({len(rows)} rows)")
+            finally:
+                if hasattr(engine, "close"):
+                    engine.close()
+    if not a.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"sql: {passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
