@@ -12,7 +12,7 @@
 
 use crate::dataset::sessions::NO_SESSION;
 use crate::model::names::{NO_TASK, UNCATEGORIZED, UNKNOWN};
-use crate::model::records::{Detail, Locator, Sym};
+use crate::model::records::{Detail, Locator, Sym, COMMAND_LINT, COMMAND_TEST};
 use crate::model::time::{day_of, format_day};
 use crate::pipelines::{CostSource, View};
 
@@ -185,6 +185,8 @@ pub const TOOL_CALLS: Table = Table {
         c("failures", Int, "results reporting failure"),
         c("outcomes", Int, "results reporting an outcome at all (the failure rate's n)"),
         c("latencies", Int, "call → result pairs with both timestamps (rows of tool_latencies)"),
+        c("test_runs", Int, "an event without attempt_id: 1 when its command runs tests; null on a session's row (its count is sessions.test_runs)"),
+        c("lint_runs", Int, "an event without attempt_id: 1 when its command runs a linter; null on a session's row (sessions.lint_runs)"),
     ],
 };
 
@@ -668,14 +670,16 @@ fn tool_calls<S: TableSink>(view: &View, n: usize, sink: &mut S) -> Result<(), S
                 t.failures.into(),
                 t.known.into(),
                 (derived.latencies(t).len() as u64).into(),
+                None::<i64>.into(),
+                None::<i64>.into(),
             ])?;
         }
     }
     // events without attempt_id count, one row each, never paired
     for &i in &view.loose_events {
-        let (tool, calls, results, failed) = match store.events[i as usize].detail {
-            Detail::ToolCall { tool, .. } => (tool, 1u64, 0u64, None),
-            Detail::ToolResult { tool, failed } => (tool, 0, 1, failed),
+        let (tool, calls, results, failed, class) = match store.events[i as usize].detail {
+            Detail::ToolCall { tool, command_class, .. } => (tool, 1u64, 0u64, None, command_class),
+            Detail::ToolResult { tool, failed } => (tool, 0, 1, failed, 0),
             _ => continue,
         };
         let name = opt(view, tool).unwrap_or(UNKNOWN);
@@ -687,6 +691,8 @@ fn tool_calls<S: TableSink>(view: &View, n: usize, sink: &mut S) -> Result<(), S
             ((failed == Some(true)) as u64).into(),
             (failed.is_some() as u64).into(),
             0u64.into(),
+            ((class & COMMAND_TEST != 0) as u64).into(),
+            ((class & COMMAND_LINT != 0) as u64).into(),
         ])?;
     }
     rows.finish()
