@@ -73,6 +73,8 @@ CHECKS = [
         "category", "failed_sessions", "share", "share_n", "error_events", "remedy",
     ]),
     ("provider_heatmap", "provider_heatmap.cells", ["executor", "error_category", "count", "per_100_sessions"]),
+    ("provider_heatmap_rows", "provider_heatmap.rows", ["executor", "errors", "sessions", "per_100_sessions"]),
+    ("provider_heatmap_spikes", "provider_heatmap.spikes", ["executor", "error_category", "hour", "count", "mean", "std_dev"]),
     ("costs", "costs.rows", None),
     ("recorded_alerts", "alerts.by_type", None),
 ]
