@@ -218,13 +218,16 @@ pub const ALERTS: Table = Table {
     name: "alerts",
     doc: "the recorded alerts (agent-alerts.jsonl) in the filters",
     columns: &[
+        c("alert_id", Int, "the alert's index in read order (unique within one export)"),
         c("ts_ms", Int, "timestamp, epoch milliseconds UTC"),
+        c("day", Text, "the day of ts_ms (YYYY-MM-DD) in the time zone in force (`utc_offset_minutes`)"),
         c("type", Text, "alert type"),
         c("severity", Text, "severity"),
         c("attempt_id", Text, "attempt"),
         c("task_id", Text, "task"),
         c("executor", Text, "executor"),
         c("occurrences", Int, "occurrences"),
+        c("cooldown_key", Text, "cooldown key"),
         LOCATOR[0],
         LOCATOR[1],
         LOCATOR[2],
@@ -745,14 +748,18 @@ fn alerts<S: TableSink>(view: &View, n: usize, sink: &mut S) -> Result<(), S::Er
     for &i in &view.alerts {
         let a = &store.alerts[i as usize];
         let [line, offset, len] = locator_cells(view, &a.loc, &mut source);
+        let day = a.ts_ms.map(|t| format_day(day_of(t, view.params.utc_offset_minutes)));
         rows.row(&[
+            (i as u64).into(),
             a.ts_ms.into(),
+            day.as_deref().into(),
             opt(view, a.alert_type).into(),
             opt(view, a.severity).into(),
             opt(view, a.attempt).into(),
             opt(view, a.task_id).into(),
             opt(view, a.executor).into(),
             a.occurrences.map(u64::from).into(),
+            opt(view, a.cooldown_key).into(),
             source.as_str().into(),
             line.into(),
             offset.into(),

@@ -76,7 +76,12 @@ CHECKS = [
     ("provider_heatmap_rows", "provider_heatmap.rows", ["executor", "errors", "sessions", "per_100_sessions"]),
     ("provider_heatmap_spikes", "provider_heatmap.spikes", ["executor", "error_category", "hour", "count", "mean", "std_dev"]),
     ("costs", "costs.rows", None),
-    ("recorded_alerts", "alerts.by_type", None),
+    ("recorded_alerts", "alerts.rows", [
+        "time", "type", "severity", "executor", "attempt_id", "task_id", "cooldown_key", "occurrences",
+    ]),
+    ("recorded_alerts_by_type", "alerts.by_type", ["type", "severity", "count"]),
+    ("recorded_alerts_by_executor", "alerts.by_executor", ["executor", "type", "count"]),
+    ("recorded_alerts_by_day", "alerts.by_day", ["day", "type", "count"]),
 ]
 
 TOLERANCE = 1e-9
