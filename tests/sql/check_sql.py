@@ -75,7 +75,17 @@ CHECKS = [
     ("provider_heatmap", "provider_heatmap.cells", ["executor", "error_category", "count", "per_100_sessions"]),
     ("provider_heatmap_rows", "provider_heatmap.rows", ["executor", "errors", "sessions", "per_100_sessions"]),
     ("provider_heatmap_spikes", "provider_heatmap.spikes", ["executor", "error_category", "hour", "count", "mean", "std_dev"]),
-    ("costs", "costs.rows", None),
+    ("costs", "costs.rows", [
+        "day", "model", "sessions", "cost_usd", "cost_n", "estimated_cost_usd", "estimated_n",
+        "prompt_tokens", "completion_tokens", "total_tokens",
+    ]),
+    ("costs_days", "costs.days", ["day", "cost_usd", "total_tokens", "sessions"]),
+    ("costs_per_model", "costs.per_model", [
+        "model", "sessions", "successes", "cost_usd", "cost_n", "estimated_cost_usd", "estimated_n",
+        "cost_per_success", "input_tokens", "cached_input_tokens", "cache_read_tokens",
+        "cache_creation_tokens", "output_tokens",
+    ]),
+    ("costs_runaway", "costs.runaway", ["attempt_id", "task_id", "model", "cost_usd", "cost_source", "start"]),
     ("recorded_alerts", "alerts.rows", [
         "time", "type", "severity", "executor", "attempt_id", "task_id", "cooldown_key", "occurrences",
     ]),
