@@ -262,3 +262,15 @@ fn tables_come_a_row_group_at_a_time() {
         assert!(w.2 <= 1);
     }
 }
+
+/// `sql/schema.md` is the schema the code writes (`UPDATE_GOLDEN=1` writes it again).
+#[test]
+fn the_schema_document_is_the_code_s() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("sql/schema.md");
+    let want = spyglass::export::schema_markdown();
+    if matches!(std::env::var("UPDATE_GOLDEN").as_deref(), Ok("1")) {
+        std::fs::write(&path, &want).unwrap();
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(have == want, "sql/schema.md differs from the schema in src/export/mod.rs: run UPDATE_GOLDEN=1 cargo test --test main export::");
+}

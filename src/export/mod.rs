@@ -838,3 +838,31 @@ fn diagnostics<S: TableSink>(view: &View, n: usize, sink: &mut S) -> Result<(), 
     }
     rows.finish()
 }
+
+/// The schema as Markdown (`sql/schema.md`, checked against this by `tests/export.rs`): every
+/// table with its columns, types and meanings.
+pub fn schema_markdown() -> String {
+    let mut out = format!(
+        "# The Parquet tables of `spyglass export --parquet`\n\n\
+         Schema version {SCHEMA_VERSION} (each file's key-value metadata `spyglass.schema_version`). \
+         One file per table, `<table>.parquet`. Every column may be null: null is an unknown fact, never 0. \
+         Times are epoch milliseconds UTC (`*_ms`), money is exact integer nano-dollars (`*_nanos`) \
+         and USD as a double (`*_usd`). Generated from `src/export/mod.rs` (`UPDATE_GOLDEN=1 cargo test --test main export::` \
+         writes it again).\n"
+    );
+    for t in TABLES {
+        let mut doc = t.doc.chars();
+        let doc = doc.next().map(|c| c.to_uppercase().chain(doc).collect::<String>()).unwrap_or_default();
+        out.push_str(&format!("\n## `{}`\n\n{doc}.\n\n| column | type | what |\n| --- | --- | --- |\n", t.name));
+        for c in t.columns {
+            let kind = match c.kind {
+                Int => "INT64",
+                Float => "DOUBLE",
+                Bool => "BOOLEAN",
+                Text => "STRING",
+            };
+            out.push_str(&format!("| `{}` | {kind} | {} |\n", c.name, c.doc.replace('|', "\\|")));
+        }
+    }
+    out
+}
