@@ -45,6 +45,10 @@ CHECKS = [
         "total_tokens", "input_tokens", "cached_input_tokens", "cache_read_tokens",
         "cache_creation_tokens", "output_tokens", "error_events",
     ]),
+    ("task_risk", "task_risk.rows", [
+        "task_id", "task_title", "sessions", "attempts", "completed", "tool_failures", "error_categories",
+        "repeated_categories", "executors", "risk", "reasons",
+    ]),
     ("executors", "executors.rows", [
         "key", "sessions", "success_rate", "success_n", "first_shot_rate", "first_shot_n",
         "avg_duration_ms", "duration_n", "avg_cost_usd", "cost_n", "total_cost_usd",
@@ -124,6 +128,11 @@ def same(a, b):
         return math.isclose(float(a), float(b), rel_tol=TOLERANCE, abs_tol=TOLERANCE)
     if isinstance(b, list) and isinstance(a, (list, tuple)):
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    # an object of the report: a struct (by name) or a tuple (by position, in the report's order)
+    if isinstance(b, dict) and isinstance(a, dict):
+        return list(a.keys()) == list(b.keys()) and all(same(a[k], b[k]) for k in b)
+    if isinstance(b, dict) and isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b.values()))
     return a == b
 
 
