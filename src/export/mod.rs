@@ -135,6 +135,12 @@ pub const SESSION_FILES: Table = Table {
     columns: &[c("attempt_id", Text, "the attempt"), c("file", Text, "the file's path")],
 };
 
+pub const SESSION_ANOMALY_ACTIONS: Table = Table {
+    name: "session_anomaly_actions",
+    doc: "one row per (session, distinct anomaly action it lists)",
+    columns: &[c("attempt_id", Text, "the attempt"), c("action", Text, "the anomaly action")],
+};
+
 pub const EVENTS: Table = Table {
     name: "events",
     doc: "one row per event in the filters (no payload text; a locator to its raw line)",
@@ -270,6 +276,7 @@ pub const TABLES: &[Table] = &[
     SESSIONS,
     SESSION_CATEGORIES,
     SESSION_FILES,
+    SESSION_ANOMALY_ACTIONS,
     EVENTS,
     ERRORS,
     TOOL_CALLS,
@@ -461,6 +468,7 @@ pub fn export<S: TableSink>(view: &View, rows_per_group: usize, sink: &mut S) ->
     sessions(view, rows_per_group, sink)?;
     session_categories(view, rows_per_group, sink)?;
     session_files(view, rows_per_group, sink)?;
+    session_anomaly_actions(view, rows_per_group, sink)?;
     events(view, rows_per_group, sink)?;
     errors(view, rows_per_group, sink)?;
     tool_calls(view, rows_per_group, sink)?;
@@ -575,6 +583,23 @@ fn session_files<S: TableSink>(view: &View, n: usize, sink: &mut S) -> Result<()
         for &file in derived.session_files(si) {
             let name = derived.files.get(file as usize).map_or("", |&f| view.str(f));
             rows.row(&[attempt.into(), name.into()])?;
+        }
+    }
+    rows.finish()
+}
+
+fn session_anomaly_actions<S: TableSink>(view: &View, n: usize, sink: &mut S) -> Result<(), S::Error> {
+    let derived = &view.data.derived;
+    let mut rows = Rows::start(&SESSION_ANOMALY_ACTIONS, n, sink)?;
+    let mut seen: Vec<Sym> = Vec::new();
+    for &si in &view.sessions {
+        let attempt = view.str(view.data.sessions[si as usize].attempt);
+        seen.clear();
+        for &a in derived.anomaly_actions(si) {
+            if a.is_some() && !seen.contains(&a) {
+                seen.push(a);
+                rows.row(&[attempt.into(), view.str(a).into()])?;
+            }
         }
     }
     rows.finish()

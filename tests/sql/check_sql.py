@@ -29,7 +29,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SQL = os.path.join(ROOT, "sql")
 
 TABLES = [
-    "sessions", "session_categories", "session_files", "events", "errors", "tool_calls",
+    "sessions", "session_categories", "session_files", "session_anomaly_actions", "events", "errors", "tool_calls",
     "tool_latencies", "metrics_rows", "alerts", "sources", "diagnostics",
 ]
 
@@ -70,6 +70,10 @@ CHECKS = [
         "latency_p50_ms", "latency_p95_ms", "latency_n",
     ]),
     ("tool_commands", "tools.commands", ["commands", "command_failures", "commands_n", "test_runs", "lint_runs"]),
+    ("interventions", "interventions.rows", [
+        "comparison", "a_label", "a", "b_label", "b", "difference", "significant", "label",
+    ]),
+    ("interventions_actions", "interventions.actions", ["action", "sessions", "success"]),
     ("guardrails", "guardrails.rows", [
         "category", "executor", "model", "failed_sessions", "share", "share_n", "error_events", "remedy",
     ]),
@@ -177,6 +181,8 @@ class ClickHouse:
 
         self.path = tempfile.mkdtemp(prefix="chdb-")
         self.s = session.Session(self.path)
+        # 64-bit integers as JSON numbers, nested ones too
+        self.s.query("SET output_format_json_quote_64bit_integers = 0")
         for t in TABLES:
             p = os.path.join(folder, t + ".parquet").replace("'", "\\'")
             self.s.query(f"CREATE OR REPLACE VIEW {t} AS SELECT * FROM file('{p}', Parquet)")
