@@ -49,6 +49,14 @@ CHECKS = [
         "task_id", "task_title", "sessions", "attempts", "completed", "tool_failures", "error_categories",
         "repeated_categories", "executors", "risk", "reasons",
     ]),
+    ("git", "git.rows", [
+        "attempt_id", "task_id", "model", "success", "agent_made_commits", "diff_files_changed",
+        "diff_lines_added", "diff_lines_deleted",
+    ]),
+    ("git_no_change_success", "git.no_change_success", ["count", "attempt_ids"]),
+    ("git_scope", "git.scope", ["task_id", "sessions", "attempts", "lines_changed", "lines_n"]),
+    ("git_hot_files", "git.hot_files", ["file", "tasks", "failed_tasks", "failure_rate", "failure_n"]),
+    ("git_review", "git.review", ["model", "review_passed", "review_failed"]),
     ("executors", "executors.rows", [
         "key", "sessions", "success_rate", "success_n", "first_shot_rate", "first_shot_n",
         "avg_duration_ms", "duration_n", "avg_cost_usd", "cost_n", "total_cost_usd",
