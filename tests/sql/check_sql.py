@@ -73,6 +73,10 @@ CHECKS = [
         "fingerprint", "count", "tasks", "attempts", "first_seen", "last_seen", "categories",
         "recorded_categories", "sample_message",
     ]),
+    ("error_clusters_correlation", "error_clusters.correlation", [
+        "fingerprint", "count", "by_executor", "by_model", "tasks", "tasks_total", "sessions",
+        "avg_session_duration_ms", "duration_n",
+    ]),
     ("tools", "tools.rows", [
         "tool_name", "calls", "results", "failures", "failure_rate", "failure_n",
         "latency_p50_ms", "latency_p95_ms", "latency_n",
@@ -89,6 +93,7 @@ CHECKS = [
         "category", "failed_sessions", "share", "share_n", "error_events", "remedy",
     ]),
     ("provider_heatmap", "provider_heatmap.cells", ["executor", "error_category", "count", "per_100_sessions"]),
+    ("provider_heatmap_categories", "provider_heatmap.categories", ["error_category", "errors"]),
     ("provider_heatmap_rows", "provider_heatmap.rows", ["executor", "errors", "sessions", "per_100_sessions"]),
     ("provider_heatmap_spikes", "provider_heatmap.spikes", ["executor", "error_category", "hour", "count", "mean", "std_dev"]),
     ("costs", "costs.rows", [
