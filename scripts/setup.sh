@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Spyglass needs on a fresh machine, skipping whatever is already there.
-#   scripts/setup.sh          toolchain for the native core and the Wasm page (target, wasm-bindgen, trunk)
+#   scripts/setup.sh          toolchain for the native core and the Wasm page (target, wasm-bindgen, trunk),
+#                             and a Python venv (target/py) with duckdb and chdb for the SQL recipes' test
 #   scripts/setup.sh --browser  also Debian's Chromium and the npm packages of the end-to-end tests
 #   scripts/setup.sh --fuzz     also the nightly toolchain and cargo-fuzz (README: Fuzzing; not
 #                               needed by the tests or CI)
@@ -20,6 +21,10 @@ done
 WASM_BINDGEN_VERSION=0.2.130
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=123.0.0
+# the SQL recipes' equality test (tests/sql/check_sql.py): DuckDB and ClickHouse's in-process engine
+DUCKDB_VERSION=2.0.1
+CHDB_VERSION=4.4.0
+PY_VENV=target/py
 
 log() { printf '\033[1msetup:\033[0m %s\n' "$*" >&2; }
 
@@ -44,6 +49,20 @@ fi
 if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
   log "building trunk $TRUNK_VERSION (about ten minutes, once)"
   cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+# a venv of its own (nothing installed by hand exists on a CI machine); chdb is large (~1 GB
+# unpacked), installed once
+if ! "$PY_VENV/bin/python" -c "import duckdb, chdb" >/dev/null 2>&1 \
+  || ! "$PY_VENV/bin/python" -c "import duckdb, chdb, sys; sys.exit(duckdb.__version__ != '$DUCKDB_VERSION' or chdb.__version__ != '$CHDB_VERSION')" >/dev/null 2>&1; then
+  if ! python3 -m venv --help >/dev/null 2>&1; then
+    log "installing Debian's python3-venv"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
+  fi
+  log "installing duckdb $DUCKDB_VERSION and chdb $CHDB_VERSION into $PY_VENV (the SQL recipes' test; a minute, once)"
+  python3 -m venv "$PY_VENV"
+  "$PY_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "duckdb==$DUCKDB_VERSION" "chdb==$CHDB_VERSION"
 fi
 
 if [ "$browser" = 1 ]; then

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of Spyglass: native unit/fixture/CLI/chart tests, the core's wasm32 build, the
+# Runs every test of Spyglass: native unit/fixture/CLI/chart tests, the SQL recipes of sql/ against
+# the report in DuckDB and ClickHouse (tests/sql/check_sql.py), the core's wasm32 build, the
 # browser glue tests (wasm-bindgen-test in headless Chromium) and the end-to-end browser tests.
 # Installs what is missing first. The browser benchmark (node tests/e2e/bench.mjs) and the fuzzer
 # (README: Fuzzing) are not part of it.
@@ -83,6 +84,30 @@ bash scripts/setup.sh --browser || { echo "error: scripts/setup.sh --browser fai
 
 echo "== native tests"
 cargo_tests "native tests" "$logs/native.log" cargo test --no-fail-fast --lib --bins --tests
+
+echo "== SQL recipes (sql/) against the report, in DuckDB and ClickHouse (tests/sql/check_sql.py)"
+sql_log="$logs/sql.log"
+rm -f "$sql_log"
+if ! cargo build --bin spyglass >"$sql_log" 2>&1; then
+  fail_step "sql recipes" "the spyglass binary did not build (see $sql_log)"
+elif [ ! -x target/py/bin/python ]; then
+  fail_step "sql recipes" "no target/py/bin/python (scripts/setup.sh installs duckdb and chdb there)"
+else
+  target/py/bin/python tests/sql/check_sql.py --spyglass target/debug/spyglass 2>&1 | tee -a "$sql_log"
+  status=${PIPESTATUS[0]}
+  # its closing line: "sql: N passed, M failed" (a missing engine counts as failed)
+  last=$(grep -E '^sql: [0-9]+ passed, [0-9]+ failed$' "$sql_log" | tail -n 1 || true)
+  if [ -z "$last" ]; then
+    fail_step "sql recipes" "exit status $status and no \"sql: N passed, M failed\" line (see $sql_log)"
+  else
+    read -r _ p _ f _ <<<"${last//,/}"
+    passed=$((passed + p)) failed=$((failed + f))
+    summary+=("$(printf '%-22s %s passed, %s failed' "sql recipes:" "$p" "$f")")
+    if [ "$status" != 0 ] && [ "$f" = 0 ]; then
+      fail_step "sql recipes" "exit status $status with no failed check counted (see $sql_log)"
+    fi
+  fi
+fi
 
 echo "== the core builds for wasm32-unknown-unknown"
 check "wasm32 build" "$logs/wasm32-build.log" cargo build --lib --target wasm32-unknown-unknown

@@ -10,6 +10,9 @@ pub mod charts;
 pub mod compare;
 pub mod dataset;
 pub mod demo;
+// the normalised data as tables for the CLI's `export --parquet` (pure, but the page has no use for it)
+#[cfg(not(target_arch = "wasm32"))]
+pub mod export;
 pub mod ingest;
 pub mod model;
 pub mod page;

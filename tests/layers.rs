@@ -22,6 +22,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("report", &["model", "ingest", "dataset", "pipelines", "charts"]),
     // A/B comparison: two sides' figures and the intervals of their differences
     ("compare", &["model", "ingest", "dataset", "pipelines", "report"]),
+    // the normalised data as tables for `spyglass export --parquet` (no file, no Parquet type)
+    ("export", &["model", "ingest", "dataset", "pipelines"]),
     // the demo-data generator: writes lines, reads nothing back
     ("demo", &["model"]),
     // the page's view model (pure, tested natively): the worker protocol, facets, what it says

@@ -14,6 +14,7 @@ mod colours;
 mod compare;
 mod cross_check;
 mod demo_tally;
+mod export;
 mod extremes;
 mod fast_path;
 mod fuzz_regressions;

@@ -5,12 +5,15 @@
 //!   spyglass compare A_PATH... --vs B_PATH... [--json] [filters] [--params FILE.json]
 //!   spyglass compare [PATH...] --a-filter SPEC --b-filter SPEC [--json] [filters] [--params FILE.json]
 //!   spyglass watch [PATH...] [--interval SECONDS] [--updates N] [filters] [--params FILE.json]
+//!   spyglass export [PATH...] --parquet OUT/ [--force] [filters] [--params FILE.json]
 //!   spyglass demo --out DIR [--sessions N] [--seed S]
 //!
-//! `spyglass/compare.rs` is the `compare` command; `spyglass/watch.rs` the `watch` command; `spyglass/read.rs` reads the files (one `Feed` each, or a large plain file in ranges on threads).
+//! `spyglass/compare.rs` is the `compare` command; `spyglass/watch.rs` the `watch` command; `spyglass/export.rs` the `export` command (Parquet tables); `spyglass/read.rs` reads the files (one `Feed` each, or a large plain file in ranges on threads).
 
 #[path = "spyglass/compare.rs"]
 mod compare;
+#[path = "spyglass/export.rs"]
+mod export;
 #[path = "spyglass/read.rs"]
 mod read;
 #[path = "spyglass/watch.rs"]
@@ -66,6 +69,13 @@ const USAGE: &str = "usage:
       a live folder: every SECONDS (default 2) reads only what changed (new files, the bytes a
       plain file grew by; an input that shrank or was replaced: all again) and prints a line of
       figures and the recorded alerts that arrived; --updates N stops after N such lines
+  spyglass export [PATH...] --parquet OUT/ [--force] [report's filters, --params, --prices, ...]
+      the normalised data as Parquet tables (sessions, session_categories, session_files,
+      events, errors, tool_calls, tool_latencies, metrics_rows, alerts, sources, diagnostics;
+      schema: README, When one machine is not enough); the filters choose the rows, the
+      parameters (aliases, inference, prices, include_estimated_cost, utc_offset_minutes) the
+      values. OUT must be new or empty unless --force; a table is renamed into place only once
+      it is complete
   spyglass demo --out DIR [--sessions N] [--seed S]
       writes a realistic .cache/agent-work-logs/-shaped folder of demo data";
 
@@ -75,6 +85,7 @@ fn main() -> ExitCode {
         Some("report") => report(&args[1..]),
         Some("compare") => compare::compare(&args[1..]),
         Some("watch") => watch::watch(&args[1..]),
+        Some("export") => export::export(&args[1..]),
         Some("demo") => demo(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");

@@ -1,0 +1,6 @@
+-- git.no_change_success: sessions with success true, commits known to be 0 and added and deleted
+-- lines both known to be 0 (an unknown count is not "no change"), with their attempt ids in order.
+-- (clickhouse dialect: the sorted list.)
+SELECT count(*) AS count, arraySort(groupArray(attempt_id)) AS attempt_ids
+FROM sessions
+WHERE success = true AND commits = 0 AND diff_lines_added = 0 AND diff_lines_deleted = 0
