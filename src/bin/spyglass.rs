@@ -12,6 +12,9 @@
 
 #[path = "spyglass/compare.rs"]
 mod compare;
+// Parquet is the native CLI's (its crate is a native-only dependency); the wasm32 build of
+// this binary, made only for the browser tests' target, has no `export`
+#[cfg(not(target_arch = "wasm32"))]
 #[path = "spyglass/export.rs"]
 mod export;
 #[path = "spyglass/read.rs"]
@@ -85,6 +88,7 @@ fn main() -> ExitCode {
         Some("report") => report(&args[1..]),
         Some("compare") => compare::compare(&args[1..]),
         Some("watch") => watch::watch(&args[1..]),
+        #[cfg(not(target_arch = "wasm32"))]
         Some("export") => export::export(&args[1..]),
         Some("demo") => demo(&args[1..]),
         Some("-h" | "--help" | "help") => {
