@@ -315,7 +315,8 @@ test('.gz and .zip open directly; later loads add', async () => {
   const meta = await page.$$eval('#files .file-meta', (e) => e.map((x) => x.textContent));
   assert(meta.length === 2 && meta[0].startsWith('gzip') && meta[1].startsWith('zip'), `containers shown: ${meta}`);
   const sources = JSON.parse(await exportJson(page)).diagnostics.sources.map((s) => s.name);
-  assert(sources.includes('logs.zip/agent-work-stream.jsonl'), `zip entry read: ${sources}`);
+  // two loads, two sources (the picked file's, the archive's): each file named after its source
+  assert(sources.includes('logs/logs.zip/agent-work-stream.jsonl') && sources.includes('files/telemetry.jsonl.gz'), `zip entry read: ${sources}`);
   // drill-down re-decodes compressed sources to show raw lines
   await page.click('#section-sessions tbody tr:has-text("ve-b2-xss")');
   await page.waitForSelector('#timeline-body .timeline-table');
