@@ -98,7 +98,10 @@ mod tests {
         a.severity = Name::new("");
         assert_eq!(alert_toast(&a), "Alert: error_loop · task t1");
         assert_eq!(gone("s/a.jsonl"), "s/a.jsonl: gone from the watched folder; what was read of it stays");
-        assert_eq!(cut("a.jsonl", 1), "a.jsonl: its last line is cut (1 byte so far); it is read once its end is written");
+        assert_eq!(
+            cut("a.jsonl", 1),
+            "a.jsonl: its last line is cut (1 byte so far); it is read once its end is written"
+        );
         assert!(cut("a.jsonl", 1234).contains("(1,234 bytes so far)"));
         assert!(unreadable("a.jsonl", "NotFoundError: gone").starts_with("a.jsonl: could not be read (NotFoundError"));
     }

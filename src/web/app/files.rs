@@ -67,6 +67,8 @@ pub(super) fn add_files(files: Vec<(String, File)>) {
     if files.is_empty() {
         return;
     }
+    // files given another way end a watch (what it read stays)
+    super::watch::stop();
     let added = with(|a| {
         let mut added = vec![];
         for (name, file) in files {
@@ -251,6 +253,7 @@ pub(super) fn on_drop(e: web_sys::DragEvent) {
 }
 
 pub(super) fn remove_input(id: u32) {
+    super::watch::stop();
     let (files, demo) = with(|a| {
         if id >= FIRST_DEMO_ID {
             a.files.demo_loaded = false;
@@ -272,6 +275,7 @@ pub(super) fn read_all(memory_mib: f64) {
 }
 
 pub(super) fn clear_all() {
+    super::watch::stop();
     super::comparison::close();
     with(|a| {
         a.files.inputs.clear();
@@ -307,6 +311,7 @@ pub(super) fn reload(files: Vec<(u32, String, File)>, demo: bool) {
 }
 
 pub(super) fn load_demo() {
+    super::watch::stop();
     with(|a| {
         a.files.demo_loaded = true;
         a.link.busy = true;
