@@ -6,7 +6,7 @@ use super::render::{show_dashboard, show_empty};
 use super::{a11y, set_state, show_error, with};
 use crate::page::a11y::{load_started, Why};
 use crate::page::notes::{file_meta, files_folded_by_default, files_summary, read_all_label};
-use crate::page::protocol::{Demo, InputState, InputStatus, Load, LoadInput, ToWorker, FIRST_DEMO_ID};
+use crate::page::protocol::{Demo, InputState, InputStatus, Load, LoadInput, ToWorker, FIRST_DEMO_ID, FIRST_WATCH_ID};
 use crate::report::format;
 use crate::web::dom::*;
 use crate::web::protocol::Js;
@@ -253,6 +253,10 @@ pub(super) fn on_drop(e: web_sys::DragEvent) {
 }
 
 pub(super) fn remove_input(id: u32) {
+    // a watched folder's files are the folder's: Stop, or Clear all
+    if id >= FIRST_WATCH_ID {
+        return;
+    }
     super::watch::stop();
     let (files, demo) = with(|a| {
         if id >= FIRST_DEMO_ID {
@@ -340,6 +344,13 @@ pub(super) fn render_files() {
         let n = el_text("span", "file-name", name);
         attr(&n, "title", name);
         append(&head, &n);
+        if input.id >= FIRST_WATCH_ID {
+            // a watched folder's file: no ×
+            append(&li, &head);
+            append(&li, &el_text("div", "file-meta", &file_meta(input)));
+            append(&list, &li);
+            continue;
+        }
         let rm = button("×", "icon-btn", "remove-input");
         attr(&rm, "data-id", &input.id.to_string());
         attr(&rm, "aria-label", &format!("Remove {name}"));
