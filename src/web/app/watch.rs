@@ -143,10 +143,13 @@ pub(super) fn on_update(u: WatchUpdate) {
     if u.bytes > 0 || u.again {
         set_state("loading");
     }
-    let date = js_sys::Date::new(&u.at_ms.into());
-    let text = badge((date.get_hours(), date.get_minutes(), date.get_seconds()), u.lines_per_s, u.live);
-    if let Some(t) = by_id("live-text") {
-        t.set_text_content(Some(&text));
+    // the badge says the last look that read anything (or the first, or the end)
+    if u.bytes > 0 || u.again || updates == 1 || !u.live {
+        let date = js_sys::Date::new(&u.at_ms.into());
+        let text = badge((date.get_hours(), date.get_minutes(), date.get_seconds()), u.lines_per_s, u.live);
+        if let Some(t) = by_id("live-text") {
+            t.set_text_content(Some(&text));
+        }
     }
     if let Some(b) = by_id("live-badge") {
         attr(&b, "data-updates", &updates.to_string());
