@@ -298,6 +298,14 @@ test('watch a folder: appended lines, a cut line and a new file update the figur
   await waitState(page, 'ready');
   assert((await exportJson(page)) === expected, 'what was read of the file gone stays in the figures');
   await page.screenshot({ path: path.join(out, 'watch-gone.png') });
+  // a file replaced by a shorter one: every file is read again, nothing counted twice
+  fs.rmSync(path.join(mirror, 'sessions'), { recursive: true });
+  const shorter = lines.slice(0, 3).join('');
+  await watchedWrite(page, mirror, 'agent-work-stream.jsonl', shorter);
+  await watchedUpTo(page, Buffer.byteLength(shorter));
+  banner = await page.textContent('#banner');
+  assert(/a watched file shrank or was replaced: every file was read again/.test(banner), `the banner says the re-read: ${banner}`);
+  assert((await exportJson(page)) === cliDir(), 'after the re-read the export equals `spyglass report DIR --json` on the folder as it stands');
   // Stop: the badge goes, the figures stay
   await page.click('#watch-stop');
   assert(await page.isHidden('#live-badge'), 'Stop hides the badge');
