@@ -62,6 +62,11 @@ pub fn cut(name: &str, bytes: usize) -> String {
     format!("{name}: its last line is cut ({b} {unit} so far); it is read once its end is written")
 }
 
+/// A file whose records reached the tab's memory budget: it is read no further.
+pub fn stopped(name: &str) -> String {
+    format!("{name}: too large for this tab's memory: stopped, and read no further while watched; what was read of it stays (the spyglass CLI watches any size)")
+}
+
 /// Every input is read again.
 pub const AGAIN: &str = "a watched file shrank or was replaced: every file was read again";
 
@@ -103,6 +108,7 @@ mod tests {
             "a.jsonl: its last line is cut (1 byte so far); it is read once its end is written"
         );
         assert!(cut("a.jsonl", 1234).contains("(1,234 bytes so far)"));
+        assert!(stopped("a.jsonl").starts_with("a.jsonl: too large for this tab's memory: stopped"));
         assert!(unreadable("a.jsonl", "NotFoundError: gone").starts_with("a.jsonl: could not be read (NotFoundError"));
     }
 }

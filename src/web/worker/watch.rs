@@ -168,6 +168,9 @@ async fn run(state: &Shared, dir: &JsValue, generation: u32, watch: u32) {
                         problems.push(say::cut(&name, cut));
                     }
                     w.cut_said = cut;
+                    if feed.stopped().is_some() {
+                        problems.push(say::stopped(&name));
+                    }
                     if feed.stopped().is_some() || feed.ended() {
                         if let Some(feed) = w.feed.take() {
                             feed.finish(store);
