@@ -306,6 +306,13 @@ test('watch a folder: appended lines, a cut line and a new file update the figur
   banner = await page.textContent('#banner');
   assert(/a watched file shrank or was replaced: every file was read again/.test(banner), `the banner says the re-read: ${banner}`);
   assert((await exportJson(page)) === cliDir(), 'after the re-read the export equals `spyglass report DIR --json` on the folder as it stands');
+  // a phone: the badge gives way, the header stays within the screen
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(300);
+  const headerWidth = await page.evaluate(() => document.querySelector('.top').scrollWidth);
+  assert(headerWidth <= 390 && await page.isVisible('#watch-stop'), `the header with the badge fits 390 px: ${headerWidth}`);
+  await page.screenshot({ path: path.join(out, 'watch-390.png') });
+  await page.setViewportSize({ width: 1360, height: 900 });
   // Stop: the badge goes, the figures stay
   await page.click('#watch-stop');
   assert(await page.isHidden('#live-badge'), 'Stop hides the badge');
