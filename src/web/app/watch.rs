@@ -117,10 +117,9 @@ fn start(dir: JsValue) {
 
 /// Stops watching (Stop, or files loaded another way): what was read stays.
 pub(super) fn stop() {
-    if !with(|a| std::mem::take(&mut a.watch.on)) {
-        return;
+    if with(|a| std::mem::take(&mut a.watch.on)) {
+        send(ToWorker::Unwatch);
     }
-    send(ToWorker::Unwatch);
     if let Some(b) = by_id("live-badge") {
         show(&b, false);
         attr(&b, "data-live", "false");

@@ -73,20 +73,20 @@ async fn run(state: &Shared, dir: &JsValue, generation: u32, watch: u32) {
                 if ended(state, generation, watch) {
                     return;
                 }
-                // the folder itself is gone or its permission was taken back: the watch ends
+                // the folder itself is gone or its permission was taken back (or it never was a
+                // folder): the watch ends; anything else is said and the next look tries again
+                let over = first
+                    || ["NotFoundError", "NotAllowedError", "SecurityError", "TypeError"]
+                        .iter()
+                        .any(|k| e.starts_with(k))
+                    || e.contains("has no values()");
                 problems.push(say::unreadable("the watched folder", &e));
-                post(&FromWorker::Watched(WatchUpdate {
-                    at_ms: js_sys::Date::now(),
-                    bytes: 0,
-                    lines: 0,
-                    lines_per_s: 0.0,
-                    total_bytes: files.values().map(|f| f.seen.read_to).sum(),
-                    files: files.len() as u32,
-                    again: false,
-                    alerts: vec![],
-                    problems,
-                    live: false,
-                }));
+                if !over {
+                    post(&FromWorker::Watched(said_only(&files, problems, true)));
+                    sleep(WATCH_EVERY_MS - (js_sys::Date::now() - look_start)).await;
+                    continue;
+                }
+                post(&FromWorker::Watched(said_only(&files, problems, false)));
                 return;
             }
         };
@@ -236,6 +236,22 @@ async fn run(state: &Shared, dir: &JsValue, generation: u32, watch: u32) {
         }
         first = false;
         sleep(WATCH_EVERY_MS - (js_sys::Date::now() - look_start)).await;
+    }
+}
+
+/// A look that read nothing and has `problems` to say (`live`: the watch goes on).
+fn said_only(files: &BTreeMap<String, Watched>, problems: Vec<String>, live: bool) -> WatchUpdate {
+    WatchUpdate {
+        at_ms: js_sys::Date::now(),
+        bytes: 0,
+        lines: 0,
+        lines_per_s: 0.0,
+        total_bytes: files.values().map(|f| f.seen.read_to).sum(),
+        files: files.len() as u32,
+        again: false,
+        alerts: vec![],
+        problems,
+        live,
     }
 }
 
