@@ -17,6 +17,8 @@
 //! * `budget.rs` — the bytes the store holds and the room reserved for records.
 //! * `lineset.rs` — the line hashes that de-duplicate; `ranges.rs` — a plain file read as byte
 //!   ranges in parallel and merged; `reread.rs` — raw lines re-read for the drill-down.
+//! * `watch.rs` — a live folder's next look: which bytes of which file to read (appended bytes,
+//!   a new file, or every input again), for `spyglass watch` and the page's "Watch a folder".
 
 pub mod archive;
 mod budget;
@@ -32,6 +34,7 @@ mod record;
 pub mod reread;
 mod skip;
 mod store;
+pub mod watch;
 
 pub use budget::{reservation_cap, Counts};
 pub use feed::{is_log_name, Feed, JunkCap, RatioCap, Stopped, SLICE_BYTES};

@@ -19,6 +19,8 @@
 //! - [`notice`]: what the content area says when there is nothing to show, and the way out
 //! - [`recipe`]: the view as the address's fragment (a link that reproduces it on the
 //!   recipient's own logs), and what a fragment could not apply
+//! - [`watch`]: what the page says of a watched folder — the live badge, alert toasts, the
+//!   banner's notes of a file gone or cut mid-line, why the browser cannot watch
 //! - [`watchdog`]: when the page deems its worker stuck
 //! - [`brush`]: the time brush's bars and its day ↔ pixel mapping
 //! - [`a11y`]: keyboard and screen readers — the files list's arrow keys, Tab kept inside a
@@ -37,6 +39,7 @@ pub mod notice;
 pub mod overview;
 pub mod protocol;
 pub mod recipe;
+pub mod watch;
 pub mod watchdog;
 
 // The view model stays pure — no browser type, no web layer, nothing only for wasm32: checked

@@ -90,6 +90,27 @@ pub enum ToWorker<J> {
     Parsers(Ports<J>),
     /// To another instance of the worker script: be a parse worker answering on `port`.
     Parser(Port<J>),
+    /// Watch a folder (a `FileSystemDirectoryHandle`): every [`WATCH_EVERY_MS`] the worker walks
+    /// it and reads what changed (`ingest::watch::look`), answering each look that read anything,
+    /// or said anything, with [`FromWorker::Watched`] and then a [`FromWorker::Report`]. The page
+    /// sends a `reset` first: the folder is all that is loaded.
+    Watch(WatchFolder<J>),
+    /// Stop watching: what was read stays.
+    Unwatch,
+}
+
+/// How often a watched folder is looked at.
+pub const WATCH_EVERY_MS: f64 = 2000.0;
+
+/// Ids of a watched folder's files start here.
+pub const FIRST_WATCH_ID: u32 = 2_000_000;
+
+/// The folder to watch, with the page's memory settings (as [`Load`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WatchFolder<J> {
+    pub dir: J,
+    pub memory_mib: Option<f64>,
+    pub dpr: f64,
 }
 
 /// Files to read, with the page's memory settings (for the records' budget, `page::budget`).
@@ -172,6 +193,8 @@ impl<J: DeserializeOwned> ToWorker<J> {
             "export" => ToWorker::Export,
             "parsers" => ToWorker::Parsers(payload(tag, p)?),
             "parser" => ToWorker::Parser(payload(tag, p)?),
+            "watch" => ToWorker::Watch(payload(tag, p)?),
+            "unwatch" => ToWorker::Unwatch,
             _ => return unknown(tag),
         })
     }
@@ -210,6 +233,31 @@ pub enum FromWorker<J> {
     Error(Failure),
     /// A panic: the worker is gone.
     Fatal(Fatal),
+    /// A look at the watched folder read something or has something to say (and the first look,
+    /// whatever it found); a [`FromWorker::Report`] follows when it read anything.
+    Watched(WatchUpdate),
+}
+
+/// One look at a watched folder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WatchUpdate {
+    /// when the look ended (`Date.now()`)
+    pub at_ms: f64,
+    /// bytes and lines read by this look, and the lines per second since the last look that read
+    pub bytes: u64,
+    pub lines: u64,
+    pub lines_per_s: f64,
+    /// bytes read of the files watched now, from their starts (after a re-read: of this read)
+    pub total_bytes: u64,
+    pub files: u32,
+    /// an input shrank or was replaced: every input was read again
+    pub again: bool,
+    /// the recorded alerts that arrived, as toasts say them (`page::watch::alert_toast`)
+    pub alerts: Vec<String>,
+    /// files gone, unreadable or cut mid-line, named (`page::watch`): the banner says them
+    pub problems: Vec<String>,
+    /// false: the watch ended (the folder itself could not be read); what was read stays
+    pub live: bool,
 }
 
 /// How far the current batch of files got.
@@ -333,6 +381,7 @@ impl<J: DeserializeOwned> FromWorker<J> {
             "html" => FromWorker::Html(payload(tag, p)?),
             "error" => FromWorker::Error(payload(tag, p)?),
             "fatal" => FromWorker::Fatal(payload(tag, p)?),
+            "watched" => FromWorker::Watched(payload(tag, p)?),
             _ => return unknown(tag),
         })
     }
@@ -512,6 +561,8 @@ mod tests {
             ToWorker::Export,
             ToWorker::Parsers(Ports { ports: vec![file("port 1"), file("port 2")] }),
             ToWorker::Parser(Port { port: file("port") }),
+            ToWorker::Watch(WatchFolder { dir: file("dir handle"), memory_mib: None, dpr: 2.0 }),
+            ToWorker::Unwatch,
         ];
         for m in &all {
             match m {
@@ -525,7 +576,9 @@ mod tests {
                 | ToWorker::Html
                 | ToWorker::Export
                 | ToWorker::Parsers(_)
-                | ToWorker::Parser(_) => {}
+                | ToWorker::Parser(_)
+                | ToWorker::Watch(_)
+                | ToWorker::Unwatch => {}
             }
         }
         all
@@ -598,6 +651,18 @@ mod tests {
             FromWorker::Comparison(ComparisonJson { json: "{\"rows\":[]}".into() }),
             FromWorker::Html(HtmlReport { html: "<!doctype html>".into() }),
             FromWorker::Fatal(Fatal { message: "internal error in the worker: boom".into() }),
+            FromWorker::Watched(WatchUpdate {
+                at_ms: 1_770_631_200_000.0,
+                bytes: 4096,
+                lines: 12,
+                lines_per_s: 6.0,
+                total_bytes: 10_000,
+                files: 2,
+                again: false,
+                alerts: vec!["error_loop on a1 (high)".into()],
+                problems: vec!["b.jsonl: gone; what was read of it stays".into()],
+                live: true,
+            }),
         ];
         for kind in [ErrorKind::Parameters, ErrorKind::Demo, ErrorKind::Read, ErrorKind::Memory, ErrorKind::Message] {
             match kind {
@@ -618,7 +683,8 @@ mod tests {
                 | FromWorker::Comparison(_)
                 | FromWorker::Html(_)
                 | FromWorker::Error(_)
-                | FromWorker::Fatal(_) => {}
+                | FromWorker::Fatal(_)
+                | FromWorker::Watched(_) => {}
             }
         }
         all

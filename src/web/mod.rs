@@ -13,6 +13,8 @@ pub mod charts;
 #[cfg(target_arch = "wasm32")]
 pub mod dom;
 #[cfg(target_arch = "wasm32")]
+pub mod folder;
+#[cfg(target_arch = "wasm32")]
 pub mod parsers;
 #[cfg(target_arch = "wasm32")]
 pub mod protocol;

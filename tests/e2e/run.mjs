@@ -75,8 +75,10 @@ function assert(cond, msg) { if (!cond) throw new Error(msg); }
 
 /** A fresh page; `cores` makes it see that many (navigator.hardwareConcurrency: the page starts
  * cores - 1 parse workers from 3 cores up, none below). */
-async function openPage({ dark = false, url = base, cores = null, countMessages = false, axe = false, viewport = { width: 1360, height: 900 } } = {}) {
+async function openPage({ dark = false, url = base, cores = null, countMessages = false, axe = false, viewport = { width: 1360, height: 900 }, init = null } = {}) {
   const context = await browser.newContext({ acceptDownloads: true, colorScheme: dark ? 'dark' : 'light', viewport, deviceScaleFactor: 2 });
+  // a script of the test's own, run before the page's (the watch tests' folder picker)
+  if (init) await context.addInitScript(init);
   // axe-core, added as an init script: that runs before the page's own and is not subject to its
   // CSP (a <script> tag added later would be refused by script-src)
   if (axe) await context.addInitScript({ content: axeSource });
@@ -265,6 +267,129 @@ test('sources: two machines\' folders dropped together are two sources, filtered
   });
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(out, 'sources.png') });
+// ---- watching a folder ------------------------------------------------------------------------
+// Playwright cannot click a native folder picker: the test hook replaces window.showDirectoryPicker
+// (before the page's code runs) with a function returning a folder of the Origin Private File
+// System, which the test writes with createWritable — and mirrors on disk for the CLI.
+const opfsPicker = () => {
+  window.showDirectoryPicker = async () => (await navigator.storage.getDirectory()).getDirectoryHandle('watched', { create: true });
+};
+/** Writes (or appends) `text` to `name` (a path below the watched folder) in the page's OPFS and
+ * in `mirror` on disk. */
+async function watchedWrite(page, mirror, name, text, append = false) {
+  await page.evaluate(async ({ name, text, append }) => {
+    let dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('watched', { create: true });
+    const parts = name.split('/');
+    for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p, { create: true });
+    const fh = await dir.getFileHandle(parts.at(-1), { create: true });
+    const w = await fh.createWritable({ keepExistingData: append });
+    if (append) await w.seek((await fh.getFile()).size);
+    await w.write(text);
+    await w.close();
+  }, { name, text, append });
+  const at = path.join(mirror, name);
+  fs.mkdirSync(path.dirname(at), { recursive: true });
+  (append ? fs.appendFileSync : fs.writeFileSync)(at, text);
+}
+/** Waits until the watch has read `bytes` bytes of the folder and the report they gave is drawn. */
+async function watchedUpTo(page, bytes, timeout = 30000) {
+  await page.waitForFunction((n) => document.querySelector('#live-badge').dataset.bytes === String(n) && document.body.dataset.state === 'ready', bytes, { timeout });
+}
+
+test('watch a folder: appended lines, a cut line and a new file update the figures to equal the CLI on the whole files', async () => {
+  const mirror = path.join(work, 'watched');
+  fs.rmSync(mirror, { recursive: true, force: true });
+  fs.mkdirSync(mirror, { recursive: true });
+  const lines = fs.readFileSync(fixture, 'utf8').split('\n').filter(Boolean).map((l) => l + '\n');
+  const { page, context, errors } = await openPage({ init: opfsPicker });
+  const cliDir = () => execFileSync(cli, ['report', mirror, '--json']).toString('utf8');
+  await watchedWrite(page, mirror, 'agent-work-stream.jsonl', lines.slice(0, 5).join(''));
+  assert((await page.getAttribute('#watch-folder', 'data-supported')) === null, 'the API is there: the button does not explain its absence');
+  await page.click('#watch-folder');
+  let bytes = Buffer.byteLength(lines.slice(0, 5).join(''));
+  await watchedUpTo(page, bytes);
+  assert(/^Live · updated \d\d:\d\d:\d\d · [\d.,]+ lines\/s$/.test(await page.textContent('#live-text')), `the badge: ${await page.textContent('#live-text')}`);
+  assert((await exportJson(page)) === cliDir(), 'the first look exports what `spyglass report DIR --json` prints');
+  // appended lines, the last one cut by the writer: what is whole is read, the cut line waits
+  const cutAt = 60;
+  const more = lines.slice(5, 8).join('') + lines[8].slice(0, cutAt);
+  await watchedWrite(page, mirror, 'agent-work-stream.jsonl', more, true);
+  bytes += Buffer.byteLength(more);
+  await watchedUpTo(page, bytes);
+  let banner = await page.textContent('#banner');
+  assert(new RegExp(`agent-work-stream\\.jsonl: its last line is cut \\(${cutAt} bytes so far\\)`).test(banner) && await page.isVisible('#banner'), `the banner names the cut file: ${banner}`);
+  // its end, more lines, and a new file (with a recorded alert: a toast)
+  const rest = lines[8].slice(cutAt) + lines.slice(9, 12).join('');
+  await watchedWrite(page, mirror, 'agent-work-stream.jsonl', rest, true);
+  await watchedWrite(page, mirror, 'sessions/late.jsonl', lines.slice(12).join(''));
+  bytes += Buffer.byteLength(rest) + Buffer.byteLength(lines.slice(12).join(''));
+  await watchedUpTo(page, bytes);
+  const expected = cliDir();
+  assert((await exportJson(page)) === expected, 'after the appends the export equals `spyglass report DIR --json` on the whole files');
+  const toasts = await page.$$eval('#toasts .toast', (t) => t.map((x) => x.textContent));
+  assert(toasts.some((t) => /^Alert: tool_loop · attempt ve-a1-login · medium/.test(t)), `the arrived alert is a toast: ${toasts}`);
+  assert(!(await page.isVisible('#banner')), 'the cut line ended: its banner is gone');
+  const names = await page.$$eval('#files .file-name', (e) => e.map((x) => x.textContent));
+  assert(JSON.stringify(names) === JSON.stringify(['agent-work-stream.jsonl', 'sessions/late.jsonl']), `the files list names the watched files: ${names}`);
+  await page.screenshot({ path: path.join(out, 'watch-live.png') });
+  // a file removed while watched: named in the banner, what was read of it stays
+  const updates = Number(await page.getAttribute('#live-badge', 'data-updates'));
+  await page.evaluate(async () => {
+    const dir = await (await (await navigator.storage.getDirectory()).getDirectoryHandle('watched')).getDirectoryHandle('sessions');
+    await dir.removeEntry('late.jsonl');
+  });
+  await page.waitForFunction((n) => Number(document.querySelector('#live-badge').dataset.updates) > n, updates, { timeout: 30000 });
+  banner = await page.textContent('#banner');
+  assert(/sessions\/late\.jsonl: gone from the watched folder; what was read of it stays/.test(banner), `the banner names the file gone: ${banner}`);
+  await waitState(page, 'ready');
+  assert((await exportJson(page)) === expected, 'what was read of the file gone stays in the figures');
+  await page.screenshot({ path: path.join(out, 'watch-gone.png') });
+  // a file replaced by a shorter one: every file is read again, nothing counted twice
+  fs.rmSync(path.join(mirror, 'sessions'), { recursive: true });
+  const shorter = lines.slice(0, 3).join('');
+  await watchedWrite(page, mirror, 'agent-work-stream.jsonl', shorter);
+  await watchedUpTo(page, Buffer.byteLength(shorter));
+  banner = await page.textContent('#banner');
+  assert(/a watched file shrank or was replaced: every file was read again/.test(banner), `the banner says the re-read: ${banner}`);
+  assert((await exportJson(page)) === cliDir(), 'after the re-read the export equals `spyglass report DIR --json` on the folder as it stands');
+  // a phone: the badge gives way, the header stays within the screen
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(300);
+  const headerWidth = await page.evaluate(() => document.querySelector('.top').scrollWidth);
+  assert(headerWidth <= 390 && await page.isVisible('#watch-stop'), `the header with the badge fits 390 px: ${headerWidth}`);
+  await page.screenshot({ path: path.join(out, 'watch-390.png') });
+  await page.setViewportSize({ width: 1360, height: 900 });
+  // Stop: the badge goes, the figures stay
+  await page.click('#watch-stop');
+  assert(await page.isHidden('#live-badge'), 'Stop hides the badge');
+  assert(errors.length === 0, `no page errors: ${errors}`);
+  await context.close();
+});
+
+test('watch a folder where the browser lacks the File System Access API: the button says why and offers the pickers', async () => {
+  const { page, context } = await openPage({
+    init: () => {
+      delete window.showDirectoryPicker;
+      delete Window.prototype.showDirectoryPicker;
+      if (window.showDirectoryPicker) window.showDirectoryPicker = undefined;
+    },
+  });
+  for (const sel of ['#watch-folder', '.drop-actions [data-action=watch-folder]']) {
+    assert(await page.isVisible(sel), `${sel} stays visible`);
+    assert((await page.getAttribute(sel, 'data-supported')) === 'false', `${sel} is marked unsupported`);
+    assert((await page.getAttribute(sel, 'aria-describedby')) === 'watch-unsupported', `${sel} is described by the explanation`);
+    assert(/File System Access API/.test(await page.getAttribute(sel, 'title')), `${sel}'s title says why`);
+  }
+  await page.click('.drop-actions [data-action=watch-folder]');
+  assert(await page.isVisible('#watch-note'), 'a click shows the explanation');
+  const note = await page.textContent('#watch-unsupported');
+  assert(/needs the File System Access API .*Open the files or the folder instead/.test(note), `the explanation: ${note}`);
+  assert(await page.isVisible('#watch-note [data-action=open-files]') && await page.isVisible('#watch-note [data-action=open-folder]'), 'the ordinary pickers are offered');
+  await page.screenshot({ path: path.join(out, 'watch-unsupported.png') });
+  // the pickers work from there
+  await page.setInputFiles('#file-input', [fixture]);
+  await waitState(page, 'ready');
+  assert((await exportJson(page)) === cliJson(fixture), 'the file picked instead loads');
   await context.close();
 });
 

@@ -8,6 +8,7 @@
 
 use super::{collect_inputs, filters_arg, params_arg, parse_args, paths_or_default, Input, SHARED_FLAGS};
 use spyglass::dataset::sessions::Dataset;
+use spyglass::ingest::watch::{look, Now, Seen};
 use spyglass::ingest::Feed;
 use spyglass::pipelines::{Filters, Parameters};
 use spyglass::report::format::{escape_controls, pct, usd};
@@ -18,14 +19,12 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-/// One watched input: where the last look stopped, and its Feed (open while the file may grow).
+/// One watched input: what was read of it (`ingest::watch::Seen`), and its Feed (open while the
+/// file may grow).
 struct Watched {
     name: String,
-    read_to: u64,
-    /// plain text, read as it grows; `None` until its first bytes say
-    plain: bool,
+    seen: Seen<std::time::SystemTime>,
     feed: Option<Feed>,
-    modified: Option<std::time::SystemTime>,
 }
 
 pub fn watch(raw: &[String]) -> Result<(), String> {
@@ -85,49 +84,50 @@ impl Watcher {
     fn look(&mut self) -> Result<(u64, Vec<String>), String> {
         let inputs = collect_inputs(&self.paths)?;
         let mut notes = Vec::new();
-        let present: Vec<&PathBuf> = inputs.iter().map(|i| &i.path).collect();
-        let gone: Vec<PathBuf> = self.files.keys().filter(|p| !present.contains(p)).cloned().collect();
-        for p in gone {
-            if let Some(f) = self.files.remove(&p) {
-                notes.push(format!("{}: gone; what was read of it stays", escape_controls(&f.name)));
-            }
-        }
         // each input's size and time, looked at once per look
         let metas: Vec<std::io::Result<std::fs::Metadata>> =
             inputs.iter().map(|i| std::fs::metadata(&i.path)).collect();
-        // a file that shrank or was replaced, or a container that changed: everything again
-        let again = inputs.iter().zip(&metas).any(|(Input { path: p, .. }, meta)| {
-            let meta = meta.as_ref().ok();
-            let (len, modified) = (meta.map_or(0, |m| m.len()), meta.and_then(|m| m.modified().ok()));
-            self.files
-                .get(p)
-                .is_some_and(|f| len < f.read_to || (!f.plain && (len != f.read_to || modified != f.modified)))
-        });
-        if again {
+        let listed: Vec<(PathBuf, Option<Now<std::time::SystemTime>>)> = inputs
+            .iter()
+            .zip(&metas)
+            .map(|(i, meta)| {
+                let now = meta.as_ref().ok().map(|m| Now { len: m.len(), modified: m.modified().ok() });
+                (i.path.clone(), now)
+            })
+            .collect();
+        let seen: BTreeMap<PathBuf, Seen<std::time::SystemTime>> =
+            self.files.iter().map(|(p, f)| (p.clone(), f.seen.clone())).collect();
+        let plan = look(&seen, &listed);
+        for p in &plan.gone {
+            if let Some(f) = self.files.remove(p) {
+                notes.push(format!("{}: gone; what was read of it stays", escape_controls(&f.name)));
+            }
+        }
+        if plan.again {
             notes.push("an input shrank or was replaced: reading every input again".into());
             self.files.clear();
             self.data = Dataset::default();
         }
+        for (i, meta) in inputs.iter().zip(&metas) {
+            if let Err(e) = meta {
+                notes.push(format!("{}: {e}", escape_controls(&i.name)));
+            }
+        }
         let mut bytes = 0;
-        for (Input { path, name, origin }, meta) in inputs.iter().zip(metas) {
+        for (path, from, to) in plan.reads {
+            let Some((Input { name, origin, .. }, meta)) = inputs.iter().zip(&metas).find(|(i, _)| i.path == path)
+            else {
+                continue;
+            };
             let f = self.files.entry(path.clone()).or_insert_with(|| Watched {
                 name: name.clone(),
-                read_to: 0,
-                plain: true,
+                seen: Seen::new(),
                 feed: Some(Feed::new(name)),
-                modified: None,
             });
-            let meta = match meta {
-                Ok(m) => m,
-                Err(e) => {
-                    notes.push(format!("{}: {e}", escape_controls(name)));
-                    continue;
-                }
-            };
-            if meta.len() <= f.read_to || f.feed.is_none() {
+            if f.feed.is_none() {
                 continue;
             }
-            let mut file = match File::open(path) {
+            let mut file = match File::open(&path) {
                 Ok(file) => file,
                 Err(e) => {
                     notes.push(format!("{}: {e}; what was read of it stays", escape_controls(name)));
@@ -135,35 +135,30 @@ impl Watcher {
                 }
             };
             let mut chunk = Vec::new();
-            let read = file
-                .seek(SeekFrom::Start(f.read_to))
-                .and_then(|_| (&mut file).take(meta.len() - f.read_to).read_to_end(&mut chunk));
+            let read =
+                file.seek(SeekFrom::Start(from)).and_then(|_| (&mut file).take(to - from).read_to_end(&mut chunk));
             if let Err(e) = read {
                 notes.push(format!("{}: {e}; what was read of it stays", escape_controls(name)));
                 continue;
             }
-            if f.read_to == 0 {
-                // a container is read whole and closed: it cannot grow by appends
-                f.plain = !(chunk.starts_with(&[0x1f, 0x8b]) || chunk.starts_with(b"PK"));
-            }
+            f.seen.read(&chunk, meta.as_ref().ok().and_then(|m| m.modified().ok()));
             let store = &mut self.data.store;
             // a feed adds its source at its first bytes, from the origin begun then
             store.begin_origin(origin);
             if let Some(feed) = f.feed.as_mut() {
                 feed.push(store, &chunk);
-                if f.plain {
+                if f.seen.plain {
                     // what is there now is read now: the lines a small file holds are not held
                     // back waiting for more bytes to judge the file by
                     feed.settle(store);
                 }
             }
-            if !f.plain {
+            if !f.seen.plain {
+                // a container is read whole and closed: it cannot grow by appends
                 if let Some(feed) = f.feed.take() {
                     feed.finish(store);
                 }
             }
-            f.read_to += chunk.len() as u64;
-            f.modified = meta.modified().ok();
             bytes += chunk.len() as u64;
         }
         if bytes > 0 {

@@ -53,6 +53,15 @@ fn on_action(target: &Element) {
         "open-files" => later(0, || click_input("file-input")),
         "open-folder" => later(0, || click_input("folder-input")),
         "demo" => load_demo(),
+        // not `later`: the folder picker needs the click's user activation
+        "watch-folder" => super::watch::on_click(),
+        "watch-stop" => super::watch::stop(),
+        "dismiss-toast" => super::watch::dismiss_toast(target),
+        "dismiss-watch-note" => {
+            if let Some(n) = by_id("watch-note") {
+                show(&n, false);
+            }
+        }
         "export-json" => export_json(),
         "export-html" => send(ToWorker::Html),
         "theme" => toggle_theme(),

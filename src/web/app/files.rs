@@ -6,7 +6,7 @@ use super::render::{show_dashboard, show_empty};
 use super::{a11y, set_state, show_error, with};
 use crate::page::a11y::{load_started, Why};
 use crate::page::notes::{file_meta, files_folded_by_default, files_summary, read_all_label};
-use crate::page::protocol::{Demo, InputState, InputStatus, Load, LoadInput, ToWorker, FIRST_DEMO_ID};
+use crate::page::protocol::{Demo, InputState, InputStatus, Load, LoadInput, ToWorker, FIRST_DEMO_ID, FIRST_WATCH_ID};
 use crate::report::format;
 use crate::web::dom::*;
 use crate::web::protocol::Js;
@@ -119,6 +119,8 @@ pub(super) fn add_files(files: Vec<Picked>) {
     if files.is_empty() {
         return;
     }
+    // files given another way end a watch (what it read stays)
+    super::watch::stop();
     let added = with(|a| {
         let mut added = vec![];
         for picked in files {
@@ -308,6 +310,11 @@ pub(super) fn on_drop(e: web_sys::DragEvent) {
 }
 
 pub(super) fn remove_input(id: u32) {
+    // a watched folder's files are the folder's: Stop, or Clear all
+    if id >= FIRST_WATCH_ID {
+        return;
+    }
+    super::watch::stop();
     let (files, demo) = with(|a| {
         if id >= FIRST_DEMO_ID {
             a.files.demo_loaded = false;
@@ -329,6 +336,7 @@ pub(super) fn read_all(memory_mib: f64) {
 }
 
 pub(super) fn clear_all() {
+    super::watch::stop();
     super::comparison::close();
     with(|a| {
         a.files.inputs.clear();
@@ -364,6 +372,7 @@ pub(super) fn reload(files: Vec<(u32, Picked)>, demo: bool) {
 }
 
 pub(super) fn load_demo() {
+    super::watch::stop();
     with(|a| {
         a.files.demo_loaded = true;
         a.link.busy = true;
@@ -392,6 +401,13 @@ pub(super) fn render_files() {
         let n = el_text("span", "file-name", name);
         attr(&n, "title", name);
         append(&head, &n);
+        if input.id >= FIRST_WATCH_ID {
+            // a watched folder's file: no ×
+            append(&li, &head);
+            append(&li, &el_text("div", "file-meta", &file_meta(input)));
+            append(&list, &li);
+            continue;
+        }
         let rm = button("×", "icon-btn", "remove-input");
         attr(&rm, "data-id", &input.id.to_string());
         attr(&rm, "aria-label", &format!("Remove {name}"));

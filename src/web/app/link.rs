@@ -124,6 +124,8 @@ fn restart_worker(stuck: Stuck) {
         }
     };
     listen(&worker, "message", |e: MessageEvent| on_message_js(e.data()));
+    // a watch lived in the old worker
+    super::watch::stop();
     let (again, demo, left_out) = with(|a| {
         a.link.worker = Some(worker);
         a.link.ready = false;
@@ -282,6 +284,7 @@ fn on_message(msg: FromWorker<Js>) {
             show_error(&message);
             set_state("error");
         }
+        FromWorker::Watched(u) => super::watch::on_update(u),
         FromWorker::Cancelled | FromWorker::Building => {}
     }
 }

@@ -21,6 +21,8 @@
 //! - `recipe.rs`: the view in the address (filters, parameters, section, open attempt): read at
 //!   start, written on every change, copied by "Copy link"
 //! - `actions.rs`: clicks, shortcuts, exports, the theme, and the skeleton's listeners
+//! - `watch.rs`: "Watch a folder" — the picker, the live badge, alert toasts, the banner's
+//!   notes of a file gone or cut, and the explanation where the browser cannot watch
 //! - `a11y.rs`: keyboard and screen readers — modal dialogs' focus, the files list as one Tab
 //!   stop, the skip link, the table of contents, the live region
 
@@ -36,6 +38,7 @@ mod recipe;
 mod render;
 mod tables;
 mod timeline;
+mod watch;
 
 pub use tables::table_block;
 
@@ -60,6 +63,8 @@ struct App {
     last_error: Option<String>,
     /// focus and the live region: dialogs open, the files list's Tab stop, what is to be said
     a11y: a11y::A11y,
+    /// a watched folder: on or not, and what its badge and banner show
+    watch: watch::Watching,
 }
 
 thread_local! {
@@ -124,6 +129,7 @@ pub fn start() {
 fn init() -> Result<(), JsValue> {
     link::start()?;
     actions::wire_skeleton();
+    watch::wire();
     params::render_params();
     // an address that names a view applies it, and says so before any file is loaded
     recipe::apply_from_address();

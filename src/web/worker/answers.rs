@@ -23,7 +23,17 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, ReadableStreamDefaultReader};
 
 pub(super) fn post_report(st: &State) {
-    let report = Report::compute_with(&st.data, &st.memo, &st.filters, &st.params);
+    post_computed(st, &report_of(st));
+}
+
+/// The report of the current view.
+pub(super) fn report_of(st: &State) -> Report {
+    Report::compute_with(&st.data, &st.memo, &st.filters, &st.params)
+}
+
+/// Posts `report` (of the current view), a section at a time, with the facets, the files' states
+/// and the sessions listed.
+pub(super) fn post_computed(st: &State, report: &Report) {
     // the same report split by top-level key, so the page parses one section per render step;
     // long arrays go apart as JSON Lines, which the page parses a slice at a time
     let mut parts = BTreeMap::new();
@@ -40,7 +50,7 @@ pub(super) fn post_report(st: &State) {
         parts,
         big,
         facets: Facets::of(&st.data, &st.filters),
-        headlines: crate::report::findings::findings(&report)
+        headlines: crate::report::findings::findings(report)
             .into_iter()
             .map(|f| (f.section.to_string(), f.headline))
             .collect(),

@@ -1,7 +1,7 @@
 //! The Web Worker: owns the loaded data, streams `File`s into the core, recomputes reports. It
 //! reads and answers the messages of `page::protocol` (where they are described) through
 //! `web::protocol`. `read.rs` reads the files; `answers.rs` makes the report, the drill-down and
-//! the exports.
+//! the exports; `watch.rs` watches a folder (appended bytes only, every two seconds).
 //!
 //! Responsiveness: a file is decoded a slice at a time (`Feed::push_bounded` / `pump`, at most
 //! `SLICE_BYTES` of output each) and the read loop yields to the event loop between slices at
@@ -11,6 +11,7 @@
 
 mod answers;
 mod read;
+mod watch;
 
 use super::parsers;
 use super::protocol::{to_js, to_worker, Js};
@@ -18,7 +19,7 @@ use crate::dataset::sessions::Dataset;
 use crate::page::budget::MemoryTarget;
 use crate::page::protocol::{
     CompareRequest, Compute, Demo, ErrorKind, Failure, Fatal, FromWorker, InputState, InputStatus, Load, LoadInput,
-    Port, Ports, TimelineRequest, ToWorker,
+    Port, Ports, TimelineRequest, ToWorker, WatchFolder,
 };
 use crate::pipelines::{Filters, Memo, Parameters};
 use std::cell::RefCell;
@@ -84,6 +85,8 @@ struct State {
     parsers_wanted: Option<js_sys::Function>,
     /// the page's memory target and pixel ratio, sent with `load` and `demo` (the records' budget)
     memory: MemoryTarget,
+    /// bumped by `watch` and `unwatch`: a watch loop of an older one stops (`watch.rs`)
+    watch: u32,
 }
 
 type Shared = Rc<RefCell<State>>;
@@ -192,6 +195,11 @@ fn on_message(state: &Shared, msg: JsValue) {
         // the JSON report is serialised only when exported, not on every recompute
         ToWorker::Export => answers::export(&state.borrow()),
         ToWorker::Html => answers::html(&state.borrow()),
+        ToWorker::Watch(WatchFolder { dir, memory_mib, dpr }) => {
+            state.borrow_mut().memory = MemoryTarget { memory_mib, dpr };
+            watch::start(state, dir.0);
+        }
+        ToWorker::Unwatch => watch::stop(state),
     }
 }
 
