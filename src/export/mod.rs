@@ -14,10 +14,12 @@ use crate::dataset::sessions::NO_SESSION;
 use crate::model::names::{NO_TASK, UNCATEGORIZED, UNKNOWN};
 use crate::model::records::{Detail, Locator, Sym, COMMAND_LINT, COMMAND_TEST};
 use crate::model::time::{day_of, format_day};
+use crate::pipelines::alerts::is_transient_fingerprint;
 use crate::pipelines::{CostSource, View};
+use std::collections::HashMap;
 
 /// The version of the tables' schema, written into every file (`spyglass.schema_version`).
-pub const SCHEMA_VERSION: &str = "1";
+pub const SCHEMA_VERSION: &str = "2";
 
 /// The type of a column's values; every column may hold nulls (an unknown fact).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,6 +156,21 @@ pub const EVENTS: Table = Table {
         c("event_type", Text, "event_type"),
         c("ts_ms", Int, "timestamp, epoch milliseconds UTC"),
         c("sequence_num", Int, "sequence_num"),
+        c(
+            "session_seq",
+            Int,
+            "its place (0-based) in its session's events in time order (then sequence_num, then the order an attempt lives them); null without a session",
+        ),
+        c("tool_name", Text, "tool_call and tool_result: the tool's name; null when absent or another type"),
+        c("prompt_type", Text, "session_start: prompt_type; null when absent or another type"),
+        c("completion_status", Text, "session_end: its status; null when absent or another type"),
+        c("cost_usd", Float, "session_end: the cost_usd its usage records; null when absent or another type"),
+        c("fingerprint", Text, "error: error_fingerprint; null when absent or another type"),
+        c(
+            "transient",
+            Bool,
+            "error: whether its fingerprint looks transient to bosun's current analyser (false when absent); null for another type",
+        ),
         LOCATOR[0],
         LOCATOR[1],
         LOCATOR[2],
@@ -626,12 +643,32 @@ fn events<S: TableSink>(view: &View, n: usize, sink: &mut S) -> Result<(), S::Er
     let store = &view.data.store;
     let mut rows = Rows::start(&EVENTS, n, sink)?;
     let mut source = String::new();
+    // each event's place in its session's events (time order), as the alert replay walks them
+    let mut seq: HashMap<u32, i64> = HashMap::new();
+    for s in &view.data.sessions {
+        seq.extend(s.events.iter().enumerate().map(|(k, &i)| (i, k as i64)));
+    }
     for (i, e) in store.events.iter().enumerate() {
         let ctx = store.context(e.ctx);
         if !view.event_in_view(i as u32, session_of(view, ctx.attempt)) {
             continue;
         }
         let [line, offset, len] = locator_cells(view, &e.loc, &mut source);
+        let (mut tool, mut prompt, mut status, mut cost, mut fingerprint, mut transient) =
+            (Sym::NONE, Sym::NONE, Sym::NONE, None, Sym::NONE, None);
+        match e.detail {
+            Detail::ToolCall { tool: t, .. } | Detail::ToolResult { tool: t, .. } => tool = t,
+            Detail::SessionStart { prompt_type } => prompt = prompt_type,
+            Detail::SessionEnd { status: st, .. } => {
+                status = st;
+                cost = store.usage(e.usage).and_then(|u| u.cost_usd);
+            }
+            Detail::Error { fingerprint: f, .. } => {
+                fingerprint = f;
+                transient = Some(f.is_some() && is_transient_fingerprint(view.str(f)));
+            }
+            _ => {}
+        }
         rows.row(&[
             (i as u64).into(),
             opt(view, ctx.attempt).into(),
@@ -641,6 +678,13 @@ fn events<S: TableSink>(view: &View, n: usize, sink: &mut S) -> Result<(), S::Er
             opt(view, e.event_type).into(),
             e.ts_ms().into(),
             e.sequence_num().map(i64::from).into(),
+            seq.get(&(i as u32)).copied().into(),
+            opt(view, tool).into(),
+            opt(view, prompt).into(),
+            opt(view, status).into(),
+            cost.into(),
+            opt(view, fingerprint).into(),
+            transient.into(),
             source.as_str().into(),
             line.into(),
             offset.into(),

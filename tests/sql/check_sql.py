@@ -115,6 +115,13 @@ CHECKS = [
     ("recorded_alerts_by_type", "alerts.by_type", ["type", "severity", "count"]),
     ("recorded_alerts_by_executor", "alerts.by_executor", ["executor", "type", "count"]),
     ("recorded_alerts_by_day", "alerts.by_day", ["day", "type", "count"]),
+    ("recomputed_alerts", "alerts.recomputed", [
+        "time", "type", "severity", "attempt_id", "task_id", "executor", "detail",
+    ]),
+    ("recomputed_alerts_comparison", "alerts.comparison", [
+        "type", "recorded", "recomputed", "recorded_failed_rate", "recorded_failed_n",
+        "recomputed_failed_rate", "recomputed_failed_n",
+    ]),
 ]
 
 TOLERANCE = 1e-9
