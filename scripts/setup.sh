@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Spyglass needs on a fresh machine, skipping whatever is already there.
-#   scripts/setup.sh          toolchain for the native core and the Wasm page (target, wasm-bindgen, trunk)
+#   scripts/setup.sh          toolchain for the native core and the Wasm page (target, wasm-bindgen, trunk,
+#                             binaryen's wasm-opt)
 #   scripts/setup.sh --browser  also Debian's Chromium and the npm packages of the end-to-end tests
 #   scripts/setup.sh --fuzz     also the nightly toolchain and cargo-fuzz (README: Fuzzing; not
 #                               needed by the tests or CI)
@@ -19,7 +20,11 @@ done
 
 WASM_BINDGEN_VERSION=0.2.130
 TRUNK_VERSION=0.21.14
-BINARYEN_VERSION=123.0.0
+# wasm-opt, which Trunk runs on the page's two modules (www/index.html: data-wasm-opt), from npm's
+# binaryen package (Debian's binaryen 108 corrupts the modules); Trunk.toml pins the same version
+# (`[tools] wasm_opt = "version_N"`), so a different wasm-opt on PATH fails the build instead of
+# running.
+BINARYEN_VERSION=132.0.0
 
 log() { printf '\033[1msetup:\033[0m %s\n' "$*" >&2; }
 
@@ -44,6 +49,11 @@ fi
 if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
   log "building trunk $TRUNK_VERSION (about ten minutes, once)"
   cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*} "; then
+  log "installing binaryen $BINARYEN_VERSION (wasm-opt) with npm"
+  npm install --global --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
 fi
 
 if [ "$browser" = 1 ]; then
