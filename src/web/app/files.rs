@@ -154,7 +154,7 @@ pub(super) fn files_of(list: Option<web_sys::FileList>, relative: bool) -> Vec<(
         }
     }
     if relative {
-        out.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::model::sort::by(&mut out, |a, b| a.0.cmp(&b.0));
     }
     out
 }
@@ -240,7 +240,7 @@ pub(super) fn on_drop(e: web_sys::DragEvent) {
             let root_len = d.full_path().len();
             let mut found = Vec::new();
             walk_entry(d, &mut found, root_len).await;
-            found.sort_by(|a, b| a.0.cmp(&b.0));
+            crate::model::sort::by(&mut found, |a, b| a.0.cmp(&b.0));
             all.extend(found);
         }
         if all.is_empty() {
