@@ -88,12 +88,12 @@ mod tests {
                 })
                 .collect();
             let mut a = v.clone();
-            a.sort_by(|x, y| x.0.cmp(&y.0));
+            a.sort_by_key(|x| x.0);
             let mut b = v.clone();
             by_positions(&mut b, &mut |x, y| x.0.cmp(&y.0));
             assert_eq!(a, b, "len {len}");
             let mut c = v.clone();
-            c.sort_by(|x, y| y.0.cmp(&x.0));
+            c.sort_by_key(|x| std::cmp::Reverse(x.0));
             let mut d = v;
             by_positions(&mut d, &mut |x, y| y.0.cmp(&x.0));
             assert_eq!(c, d, "len {len}, descending");
