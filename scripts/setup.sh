@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Spyglass needs on a fresh machine, skipping whatever is already there.
-#   scripts/setup.sh          toolchain for the native core and the Wasm page (target, wasm-bindgen, trunk),
-#                             and a Python venv (target/py) with duckdb and chdb for the SQL recipes' test
+#   scripts/setup.sh          toolchain for the native core and the Wasm page (target, wasm-bindgen, trunk,
+#                             binaryen's wasm-opt), and a Python venv (target/py) with duckdb and chdb
+#                             for the SQL recipes' test
 #   scripts/setup.sh --browser  also Debian's Chromium and the npm packages of the end-to-end tests
 #   scripts/setup.sh --fuzz     also the nightly toolchain and cargo-fuzz (README: Fuzzing; not
 #                               needed by the tests or CI)
@@ -20,7 +21,11 @@ done
 
 WASM_BINDGEN_VERSION=0.2.130
 TRUNK_VERSION=0.21.14
-BINARYEN_VERSION=123.0.0
+# wasm-opt, which Trunk runs on the page's two modules (www/index.html: data-wasm-opt), from npm's
+# binaryen package (Debian's binaryen 108 corrupts the modules); Trunk.toml pins the same version
+# (`[tools] wasm_opt = "version_N"`), so a different wasm-opt on PATH fails the build instead of
+# running.
+BINARYEN_VERSION=132.0.0
 # the SQL recipes' equality test (tests/sql/check_sql.py): DuckDB and ClickHouse's in-process engine
 DUCKDB_VERSION=2.0.1
 CHDB_VERSION=4.4.0
@@ -49,6 +54,11 @@ fi
 if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
   log "building trunk $TRUNK_VERSION (about ten minutes, once)"
   cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*} "; then
+  log "installing binaryen $BINARYEN_VERSION (wasm-opt) with npm"
+  npm install --global --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
 fi
 
 # a venv of its own (nothing installed by hand exists on a CI machine); chdb is large (~1 GB

@@ -84,7 +84,7 @@ impl NameColours {
     pub fn new<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Self {
         let names: Vec<S> = names.into_iter().collect();
         let mut set: Vec<&str> = names.iter().map(AsRef::as_ref).filter(|n| !is_no_name(n)).collect();
-        set.sort_unstable();
+        crate::model::sort::natural(&mut set);
         set.dedup();
         let mut used = [0usize; SLOTS];
         let mut slots = BTreeMap::new();

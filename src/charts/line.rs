@@ -24,7 +24,7 @@ pub(crate) fn clean(chart: &LineChart) -> Vec<Vec<(i64, f64)>> {
         .map(|s| {
             let mut p: Vec<(i64, f64)> =
                 s.points.iter().filter(|(_, v)| v.is_finite()).map(|&(t, v)| (tame_ms(t), v)).collect();
-            p.sort_by_key(|&(t, _)| t);
+            crate::model::sort::by_key(&mut p, |&(t, _)| t);
             p
         })
         .collect()
@@ -304,7 +304,7 @@ pub(crate) fn draw_band<DB: DrawingBackend>(
         .filter(|b| b.lo.is_finite() && b.hi.is_finite())
         .map(|b| (tame_ms(b.t), b.lo, b.hi))
         .collect();
-    b.sort_by_key(|b| b.0);
+    crate::model::sort::by_key(&mut b, |b| b.0);
     if let [(t, lo, hi)] = b[..] {
         // one point: its interval as a narrow bar
         let (x, w) = (xs.map(t as f64), 3);
@@ -360,7 +360,7 @@ pub(crate) fn columns(
     plot: PlotRect,
 ) -> Vec<HitRegion> {
     let mut times: Vec<i64> = shown.iter().filter_map(|&i| series.get(i)).flatten().map(|p| p.0).collect();
-    times.sort_unstable();
+    crate::model::sort::natural(&mut times);
     times.dedup();
     let px: Vec<i32> = times.iter().map(|&t| xs.map(t as f64)).collect();
     let mut out = Vec::with_capacity(times.len());
@@ -379,7 +379,7 @@ pub(crate) fn columns(
                 Some((v, ColumnRow { name: chart.series[i].name.clone(), value: chart.value_text(i, t, v), colour }))
             })
             .collect();
-        rows.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+        crate::model::sort::by(&mut rows, |a, b| b.0.total_cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
         let time = fmt_time(t, chart.utc_offset_minutes, TimeStyle::Full);
         let rows: Vec<ColumnRow> = rows.into_iter().map(|r| r.1).collect();
         // the plain text of the tooltip, for what reads labels only

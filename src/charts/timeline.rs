@@ -258,7 +258,7 @@ pub fn draw_timeline<DB: DrawingBackend>(
     }
     line(area, vec![(x0, AXIS_H), (x0, bottom)], theme.axis, 1)?;
     // the smallest region first: a marker on a span is found before the span
-    hits.sort_by_key(|r| (r.x1 - r.x0) * (r.y1 - r.y0));
+    crate::model::sort::by_key(&mut hits, |r| (r.x1 - r.x0) * (r.y1 - r.y0));
     Ok(hits)
 }
 
@@ -332,7 +332,7 @@ mod tests {
             _ => None,
         };
         let mut events: Vec<usize> = hits.iter().filter_map(event).collect();
-        events.sort();
+        crate::model::sort::natural(&mut events);
         assert_eq!(events, [0, 1, 3, 4, 5]);
         // the plot runs from x0 = 8 + 48 + 8 = 64 ("session" is 47.3 px wide at 12 px) to 588
         let shell = hits.iter().find(|h| event(h) == Some(1)).unwrap();

@@ -145,7 +145,7 @@ pub fn compute(a: Side, b: Side, params: &Parameters) -> Comparison {
         means("avg_duration_ms", &fa.durations_ms, &fb.durations_ms),
     ];
     let mut tools: Vec<&String> = fa.tool_failures.keys().chain(fb.tool_failures.keys()).collect();
-    tools.sort();
+    crate::model::sort::natural(&mut tools);
     tools.dedup();
     for t in tools {
         let (ca, cb) = (fa.tool_failures.get(t).copied(), fb.tool_failures.get(t).copied());
@@ -155,7 +155,7 @@ pub fn compute(a: Side, b: Side, params: &Parameters) -> Comparison {
         }
     }
     let mut categories: Vec<&String> = fa.categories.keys().chain(fb.categories.keys()).collect();
-    categories.sort();
+    crate::model::sort::natural(&mut categories);
     categories.dedup();
     for c in categories {
         let with = |s: &SideFacts| Count { hits: s.categories.get(c).copied().unwrap_or(0), n: s.sessions };

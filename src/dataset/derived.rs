@@ -276,7 +276,9 @@ impl Derived {
 
         // orders: by attempt id, and by task then start then attempt id (compared as ranks)
         let mut by_attempt: Vec<u32> = (0..sessions.len() as u32).collect();
-        by_attempt.sort_unstable_by(|&a, &b| {
+        // (attempt ids are unique, and so is the last field of the by-task key: a stable sort
+        // gives the unstable one's order, with one shared sort in the page's Wasm: model::sort)
+        crate::model::sort::by(&mut by_attempt, |&a, &b| {
             store.str(sessions[a as usize].attempt).cmp(store.str(sessions[b as usize].attempt))
         });
         let mut attempt_rank = vec![0u32; sessions.len()];
@@ -287,7 +289,7 @@ impl Derived {
         let task_key = |s: &Session| if s.task_id == no_task { Sym::NONE } else { s.task_id };
         let mut keys: Vec<Sym> = sessions.iter().map(task_key).collect::<FastSet<Sym>>().into_iter().collect();
         let key_name = |k: Sym| if k.is_none() { crate::model::names::NO_TASK } else { store.str(k) };
-        keys.sort_unstable_by(|&a, &b| key_name(a).cmp(key_name(b)));
+        crate::model::sort::by(&mut keys, |&a, &b| key_name(a).cmp(key_name(b)));
         let key_rank: FastMap<Sym, u32> = keys.iter().enumerate().map(|(r, &k)| (k, r as u32)).collect();
         d.task_rank = sessions.iter().map(|s| key_rank.get(&task_key(s)).copied().unwrap_or(0)).collect();
         // each task's first session index
@@ -296,7 +298,7 @@ impl Derived {
             task_first[r as usize] = task_first[r as usize].min(i as u32);
         }
         let mut by_task: Vec<u32> = (0..sessions.len() as u32).collect();
-        by_task.sort_unstable_by_key(|&i| {
+        crate::model::sort::by_key(&mut by_task, |&i| {
             let s = &sessions[i as usize];
             (task_first[d.task_rank[i as usize] as usize], s.start_ms.is_none(), s.start_ms, attempt_rank[i as usize])
         });
@@ -320,7 +322,7 @@ impl Derived {
             })
             .collect();
         d.sorted_costs = sessions.iter().filter_map(|s| s.usage.cost_usd).filter(|c| c.is_finite()).collect();
-        d.sorted_costs.sort_unstable_by(f64::total_cmp);
+        crate::model::sort::by(&mut d.sorted_costs, f64::total_cmp);
         d.anomaly_from.push(0);
         for s in sessions {
             d.anomaly_actions.extend_from_slice(&s.anomaly_actions);
@@ -335,7 +337,7 @@ impl Derived {
             }
         }
         for (_, v) in &mut per_tool {
-            v.sort_unstable_by(f64::total_cmp);
+            crate::model::sort::by(v, f64::total_cmp);
         }
         d.tool_latencies = per_tool;
         d

@@ -188,7 +188,7 @@ impl Dataset {
                 }
             }
         }
-        superseded.sort_unstable();
+        crate::model::sort::natural(&mut superseded);
         self.superseded = superseded
             .into_iter()
             .map(|i| Superseded { attempt: store.metrics[i].ctx.attempt, loc: store.metrics[i].loc })
@@ -198,7 +198,7 @@ impl Dataset {
             // in the order an attempt lives them, so that a call and its result in one
             // millisecond pair whatever order the files were read in (revision 2: order never
             // changes a figure); read order only between events of one kind
-            s.events.sort_by_key(|&i| {
+            crate::model::sort::by_key(&mut s.events, |&i| {
                 let e = &store.events[i as usize];
                 (e.ts_ms().unwrap_or(i64::MAX), e.sequence_num().unwrap_or(i32::MAX), life_order(&e.detail), i)
             });
@@ -407,7 +407,7 @@ fn resolve(store: &Store, s: &mut Session, inferrer: &mut Inferrer) {
 
     if error_events > 0 || row.is_none() {
         s.errors = error_events;
-        categories.sort_by(|a, b| {
+        crate::model::sort::by(&mut categories, |a, b| {
             (store.str(a.0.recorded), store.str(a.0.inferred)).cmp(&(store.str(b.0.recorded), store.str(b.0.inferred)))
         });
         s.error_categories = categories;
@@ -418,7 +418,7 @@ fn resolve(store: &Store, s: &mut Session, inferrer: &mut Inferrer) {
         for &(k, n) in &r.error_categories {
             add_category(&mut c, CategoryKey { recorded: k, inferred: Sym::NONE }, n);
         }
-        c.sort_by(|a, b| store.str(a.0.recorded).cmp(store.str(b.0.recorded)));
+        crate::model::sort::by(&mut c, |a, b| store.str(a.0.recorded).cmp(store.str(b.0.recorded)));
         s.error_categories = c;
     }
     s.tool_calls = row.and_then(|r| r.tool_calls).unwrap_or(tool_calls);

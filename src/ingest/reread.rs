@@ -20,7 +20,7 @@ pub struct RangeCollector {
 
 impl RangeCollector {
     pub fn new(entry: usize, mut wanted: Vec<(u64, u32)>) -> Self {
-        wanted.sort_unstable();
+        crate::model::sort::natural(&mut wanted);
         wanted.dedup();
         let found = vec![Vec::new(); wanted.len()];
         RangeCollector { entry, wanted, found, ..Default::default() }

@@ -6,5 +6,6 @@ pub mod names;
 pub mod numbers;
 pub mod prices;
 pub mod records;
+pub mod sort;
 pub mod time;
 pub mod vocabulary;

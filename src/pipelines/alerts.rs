@@ -196,7 +196,7 @@ pub fn compute(view: &View) -> Alerts {
     let mut order: Vec<u32> = view.alerts.clone();
     // by time, then by content (type, attempt, severity), so that the order the files were read
     // in does not change the table (revision 2); read order only between identical alerts
-    order.sort_by(|&i, &j| {
+    crate::model::sort::by(&mut order, |&i, &j| {
         let (a, b) = (&store.alerts[i as usize], &store.alerts[j as usize]);
         let key = |x: &crate::model::records::Alert| {
             (x.ts_ms.unwrap_or(i64::MAX), store.str(x.alert_type), store.str(x.attempt), store.str(x.severity))
@@ -410,7 +410,7 @@ fn recomputed_for(view: &View, params: &AlertParams) -> Rc<Recomputed> {
     for (si, s) in data.sessions.iter().enumerate() {
         replay.session(s, si as u32, &mut raw);
     }
-    raw.sort_by(|a, b| {
+    crate::model::sort::by(&mut raw, |a, b| {
         a.0.cmp(&b.0)
             .then_with(|| ALERT_TYPES[a.1].0.cmp(ALERT_TYPES[b.1].0))
             .then_with(|| data.str(a.2).cmp(data.str(b.2)))

@@ -270,7 +270,9 @@ pub fn compute(view: &View) -> Costs {
             .collect(),
         None => Vec::new(),
     };
-    runaway.sort_by(|a, b| b.cost_usd.total_cmp(&a.cost_usd).then_with(|| a.attempt_id.cmp(&b.attempt_id)));
+    crate::model::sort::by(&mut runaway, |a, b| {
+        b.cost_usd.total_cmp(&a.cost_usd).then_with(|| a.attempt_id.cmp(&b.attempt_id))
+    });
 
     // budget: a day is over when its total known cost is strictly above the budget
     let budget = p.daily_budget_usd.map(|b| Budget {

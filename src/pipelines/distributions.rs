@@ -95,7 +95,7 @@ pub fn compute(view: &View) -> Distributions {
             .into_iter()
             .map(|(model, mut values)| {
                 // by value, then session order: the largest's session is the first of the largest
-                values.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+                crate::model::sort::by(&mut values, |a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
                 let sorted: Vec<f64> = values.iter().map(|v| v.0).collect();
                 all.extend_from_slice(&sorted);
                 let (max, session) = values.last().copied().unwrap_or((0.0, 0));

@@ -173,7 +173,7 @@ pub fn compute(view: &View) -> ErrorClusters {
     let counts = |list: &[(Sym, u64)]| {
         let mut out: Vec<NameCount> =
             list.iter().map(|&(s, count)| NameCount { name: name(s).to_string(), count }).collect();
-        out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+        crate::model::sort::by(&mut out, |a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
         out
     };
     let mut rows: Vec<(ClusterRow, CorrelationRow)> = acc
@@ -218,7 +218,9 @@ pub fn compute(view: &View) -> ErrorClusters {
             (row, correlation)
         })
         .collect();
-    rows.sort_by(|(a, _), (b, _)| b.count.cmp(&a.count).then_with(|| a.fingerprint.cmp(&b.fingerprint)));
+    crate::model::sort::by(&mut rows, |(a, _), (b, _)| {
+        b.count.cmp(&a.count).then_with(|| a.fingerprint.cmp(&b.fingerprint))
+    });
     let (rows, correlation) = rows.into_iter().unzip();
     ErrorClusters { rows, correlation }
 }

@@ -97,7 +97,7 @@ pub fn compute(view: &View) -> Executors {
             avg_errors: a.avg_errors(),
         })
         .collect();
-    rows.sort_by(|a, b| b.sessions.cmp(&a.sessions).then_with(|| a.key.cmp(&b.key)));
+    crate::model::sort::by(&mut rows, |a, b| b.sessions.cmp(&a.sessions).then_with(|| a.key.cmp(&b.key)));
     let name = |e: Sym| if e.is_none() { UNKNOWN } else { view.str(e) };
     let mut days: Vec<_> = days.into_iter().collect();
     days.sort_unstable_by(|a, b| a.0 .0.cmp(&b.0 .0).then_with(|| name(a.0 .1).cmp(name(b.0 .1))));

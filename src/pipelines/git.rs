@@ -240,7 +240,7 @@ pub fn compute(view: &View) -> Git {
         hot.select_nth_unstable_by(HOT_FILES, order);
         hot.truncate(HOT_FILES);
     }
-    hot.sort_by(order);
+    crate::model::sort::by(&mut hot, order);
     scope.sort_unstable_by_key(|&(rank, given, _)| (rank, given));
 
     Git {

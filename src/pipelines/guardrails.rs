@@ -120,7 +120,7 @@ pub fn compute(view: &View) -> Guardrails {
             ));
         }
     }
-    rows.sort_by(|(i, a), (j, b)| {
+    crate::model::sort::by(&mut rows, |(i, a), (j, b)| {
         i.cmp(j)
             .then_with(|| b.failed_sessions.cmp(&a.failed_sessions))
             .then_with(|| a.executor.cmp(&b.executor))

@@ -142,6 +142,6 @@ pub fn compute(view: &View) -> Interventions {
         .into_iter()
         .map(|(a, (sessions, t))| ActionRow { action: view.str(a).to_string(), sessions, success: wilson(t.hits, t.n) })
         .collect();
-    actions.sort_by(|a, b| b.sessions.cmp(&a.sessions).then_with(|| a.action.cmp(&b.action)));
+    crate::model::sort::by(&mut actions, |a, b| b.sessions.cmp(&a.sessions).then_with(|| a.action.cmp(&b.action)));
     Interventions { rows, actions }
 }

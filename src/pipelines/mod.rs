@@ -393,7 +393,7 @@ impl<'a> View<'a> {
                 }
             }
             let names = (&self.data.store.strings, self.extra_names.as_slice());
-            out[from..].sort_by(|a, b| name_of(names, a.0).cmp(name_of(names, b.0)));
+            crate::model::sort::by(&mut out[from..], |a, b| name_of(names, a.0).cmp(name_of(names, b.0)));
             range[si as usize] = (from as u32, out.len() as u32);
         }
         self.category_range = range;

@@ -128,7 +128,7 @@ pub fn compute(view: &View) -> ModelScores {
             row(view, key, g)
         })
         .collect();
-    rows.sort_by(|a, b| match (a.score, b.score) {
+    crate::model::sort::by(&mut rows, |a, b| match (a.score, b.score) {
         (Some(x), Some(y)) => y.total_cmp(&x).then_with(|| a.key.cmp(&b.key)),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,

@@ -126,9 +126,9 @@ pub fn compute(view: &View) -> ProviderHeatmap {
         *col_tot.entry(cat).or_insert(0) += n;
     }
     let mut rows: Vec<(Sym, u64)> = row_tot.into_iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| exec_name(a.0).cmp(exec_name(b.0))));
+    crate::model::sort::by(&mut rows, |a, b| b.1.cmp(&a.1).then_with(|| exec_name(a.0).cmp(exec_name(b.0))));
     let mut cols: Vec<(Sym, u64)> = col_tot.into_iter().collect();
-    cols.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| cat_name(a.0).cmp(cat_name(b.0))));
+    crate::model::sort::by(&mut cols, |a, b| b.1.cmp(&a.1).then_with(|| cat_name(a.0).cmp(cat_name(b.0))));
 
     let mut out_cells = Vec::with_capacity(cells.len());
     for &(ex, _) in &rows {
@@ -150,14 +150,15 @@ pub fn compute(view: &View) -> ProviderHeatmap {
         series.entry((ex, cat)).or_default().push((h, n));
     }
     let mut series: Vec<_> = series.into_iter().collect();
-    series
-        .sort_by(|a, b| exec_name(a.0 .0).cmp(exec_name(b.0 .0)).then_with(|| cat_name(a.0 .1).cmp(cat_name(b.0 .1))));
+    crate::model::sort::by(&mut series, |a, b| {
+        exec_name(a.0 .0).cmp(exec_name(b.0 .0)).then_with(|| cat_name(a.0 .1).cmp(cat_name(b.0 .1)))
+    });
     // the loaded range: first to last error-event hour of the view, hours without events count 0
     let n_hours = if last_hour >= first_hour { (last_hour - first_hour + 1) as f64 } else { 0.0 };
     let mut spikes = Vec::new();
     let mut hourly = Vec::with_capacity(series.len());
     for ((ex, cat), mut points) in series {
-        points.sort_unstable();
+        crate::model::sort::natural(&mut points);
         let total: u64 = points.iter().map(|p| p.1).sum();
         let mean = total as f64 / n_hours;
         let zero_hours = n_hours - points.len() as f64;
@@ -193,7 +194,7 @@ pub fn compute(view: &View) -> ProviderHeatmap {
                 .collect(),
         });
     }
-    spikes.sort_by(|a, b| {
+    crate::model::sort::by(&mut spikes, |a, b| {
         a.0.cmp(&b.0).then_with(|| exec_name(a.1).cmp(exec_name(b.1))).then_with(|| cat_name(a.2).cmp(cat_name(b.2)))
     });
 

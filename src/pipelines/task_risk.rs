@@ -228,7 +228,7 @@ fn draft<'v>(
     }
     named.clear();
     named.extend(cats.iter().map(|&(c, n, m, _)| (category_name(view, c), n, m, c)));
-    named.sort_by(|a, b| a.0.cmp(b.0));
+    crate::model::sort::by(named, |a, b| a.0.cmp(b.0));
     let repeated = append(
         &mut columns.repeated,
         named.iter().filter(|&&(_, n, m, _)| m >= 2 || n >= 3).map(|&(c, _, _, sym)| names.get(sym, c)),

@@ -130,7 +130,7 @@ pub fn compute(view: &View) -> Tools {
             }
         })
         .collect();
-    rows.sort_by(|a, b| b.calls.cmp(&a.calls).then_with(|| a.tool_name.cmp(&b.tool_name)));
+    crate::model::sort::by(&mut rows, |a, b| b.calls.cmp(&a.calls).then_with(|| a.tool_name.cmp(&b.tool_name)));
     // the command counts in one pass over the sessions
     let (mut commands, mut command_failures, mut commands_n) = (None, None, 0u64);
     for s in view.sessions() {

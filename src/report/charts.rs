@@ -304,7 +304,7 @@ fn stacks<'a>(
     let items: Vec<(String, String, Option<f64>)> =
         rows.map(|r| (text(&r, "day"), text(&r, series_key), value(&r))).collect();
     let mut days: Vec<String> = items.iter().map(|(d, _, _)| d.clone()).collect();
-    days.sort();
+    crate::model::sort::natural(&mut days);
     days.dedup();
     let mut series: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for (day, key, v) in items {

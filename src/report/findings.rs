@@ -65,7 +65,7 @@ pub fn findings(report: &Report) -> Vec<Finding> {
 /// the sections' order.
 pub fn strongest(all: &[Finding], k: usize) -> Vec<&Finding> {
     let mut v: Vec<&Finding> = all.iter().filter(|f| f.strength > 0.0).collect();
-    v.sort_by(|a, b| b.strength.total_cmp(&a.strength));
+    crate::model::sort::by(&mut v, |a, b| b.strength.total_cmp(&a.strength));
     v.truncate(k);
     v
 }
@@ -346,7 +346,7 @@ fn interventions(r: &Report) -> (String, f64) {
     }
     let diff = |c: &crate::pipelines::interventions::Comparison| c.difference.map_or(0.0, f64::abs);
     let mut sig: Vec<_> = judged.iter().filter(|c| c.significant == Some(true)).collect();
-    sig.sort_by(|a, b| diff(b).total_cmp(&diff(a)));
+    crate::model::sort::by(&mut sig, |a, b| diff(b).total_cmp(&diff(a)));
     let say = |c: &crate::pipelines::interventions::Comparison| {
         format!(
             "{} succeeded in {} against {} for {} ({})",

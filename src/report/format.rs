@@ -652,11 +652,11 @@ mod tests {
     #[test]
     fn sorting_puts_nulls_last_and_numbers_by_value() {
         let mut v = vec![json!(null), json!(10), json!(9.5), json!(100)];
-        v.sort_by(compare);
+        crate::model::sort::by(&mut v, compare);
         assert_eq!(v, vec![json!(9.5), json!(10), json!(100), json!(null)]);
         // timestamps by their raw text
         let mut t = [json!("2026-02-09T14:00:00.500Z"), json!("2026-02-09T14:00:00.000Z")];
-        t.sort_by(compare);
+        crate::model::sort::by(&mut t, compare);
         assert_eq!(t[0], json!("2026-02-09T14:00:00.000Z"));
     }
 

@@ -182,7 +182,7 @@ fn attempts_of_task(data: &Dataset, session: &crate::dataset::sessions::Session)
         .filter(|s| s.task_id == session.task_id)
         .map(|s| (s.start_ms, store.str(s.attempt)))
         .collect();
-    attempts.sort_by(|a, b| (a.0.is_none(), a.0, a.1).cmp(&(b.0.is_none(), b.0, b.1)));
+    crate::model::sort::by(&mut attempts, |a, b| (a.0.is_none(), a.0, a.1).cmp(&(b.0.is_none(), b.0, b.1)));
     attempts.into_iter().map(|(_, a)| a.to_string()).collect()
 }
 
@@ -307,7 +307,7 @@ pub fn lanes_of(events: &[TimelineEvent]) -> TimelineLanes {
         lanes.remove(0);
     }
     // tools, then errors, usage and the rest: stable, so each group keeps its order of first use
-    lanes.sort_by_key(|l| match l.kind {
+    crate::model::sort::by_key(&mut lanes, |l| match l.kind {
         LaneKind::Session => 0,
         LaneKind::Tool => 1,
         LaneKind::Errors => 2,

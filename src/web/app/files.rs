@@ -210,7 +210,7 @@ pub(super) fn files_of(list: Option<web_sys::FileList>, relative: bool) -> Vec<P
         }
     }
     if relative {
-        out.sort_by(|a, b| a.name.cmp(&b.name));
+        crate::model::sort::by(&mut out, |a, b| a.name.cmp(&b.name));
     }
     out
 }
@@ -299,7 +299,7 @@ pub(super) fn on_drop(e: web_sys::DragEvent) {
             let origin = origin_for(pick, Some(&root), "");
             let mut found = Vec::new();
             walk_entry(d, &mut found, root.len()).await;
-            found.sort_by(|a, b| a.0.cmp(&b.0));
+            crate::model::sort::by(&mut found, |a, b| a.0.cmp(&b.0));
             all.extend(found.into_iter().map(|(name, file)| Picked { name, origin: origin.clone(), file }));
         }
         if all.is_empty() {

@@ -251,7 +251,7 @@ pub(super) fn render_params() {
     let more = el("details", "more-params");
     append(&more, &el_text("summary", "", "More thresholds"));
     let mut keys: Vec<&String> = obj.keys().filter(|k| !TABLE_PARAMS.contains(&k.as_str())).collect();
-    keys.sort_by_key(|k| MAIN_PARAMS.iter().position(|m| m == k).unwrap_or(99));
+    crate::model::sort::by_key(&mut keys, |k| MAIN_PARAMS.iter().position(|m| m == k).unwrap_or(99));
     for k in keys {
         let v = &obj[k];
         let row = el("label", if v.is_boolean() { "field check" } else { "field" });

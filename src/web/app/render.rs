@@ -490,7 +490,7 @@ fn render_section(content: &Element, name: &'static str, src: ReportSource<'_>) 
     if let Some(obj) = section.as_object() {
         // the main table (`rows`) first; other fields in the report's order
         let mut entries: Vec<(&String, &Value)> = obj.iter().collect();
-        entries.sort_by_key(|(k, _)| *k != "rows");
+        crate::model::sort::by_key(&mut entries, |(k, _)| *k != "rows");
         let several =
             entries.iter().filter(|(_, v)| matches!(v, Value::Array(r) if r.iter().all(Value::is_object))).count() > 1;
         for (k, v) in entries {

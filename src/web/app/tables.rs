@@ -295,7 +295,7 @@ pub(super) fn sort_table(id: &str, key: &str) {
                 (0..rows.len()).map(|i| rows.get(i).and_then(|r| r.get(key).cloned()).unwrap_or(Value::Null)).collect();
             let cell = |i: u32| column.get(i as usize).unwrap_or(&Value::Null);
             // stable: rows equal in this column keep the previous order
-            t.order.sort_by(|&x, &y| {
+            crate::model::sort::by(&mut t.order, |&x, &y| {
                 let (x, y) = (cell(x), cell(y));
                 let o = format::compare(x, y);
                 if asc || x.is_null() || y.is_null() {
