@@ -267,6 +267,9 @@ test('sources: two machines\' folders dropped together are two sources, filtered
   });
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(out, 'sources.png') });
+  await context.close();
+});
+
 // ---- watching a folder ------------------------------------------------------------------------
 // Playwright cannot click a native folder picker: the test hook replaces window.showDirectoryPicker
 // (before the page's code runs) with a function returning a folder of the Origin Private File
