@@ -48,7 +48,9 @@ impl Versus {
     pub fn choices(facets: &Facets) -> Vec<(Versus, String)> {
         let mut out = vec![(Versus::PreviousPeriod, "the period before".to_string())];
         if facets.sources.len() > 1 {
-            out.extend(facets.sources.iter().map(|s| (Versus::Source(s.clone()), format!("source {s} (A: the others)"))));
+            out.extend(
+                facets.sources.iter().map(|s| (Versus::Source(s.clone()), format!("source {s} (A: the others)"))),
+            );
         }
         out.extend(facets.executors.iter().map(|e| (Versus::Executor(e.clone()), format!("executor {e}"))));
         out.extend(facets.models.iter().map(|m| (Versus::Model(m.clone()), format!("model {m}"))));
@@ -284,7 +286,8 @@ mod tests {
         let three = Facets { sources: vec!["laptop".into(), "desk".into(), "ci".into()], ..Facets::default() };
         let (a, b) = sides(&Filters::default(), &Versus::Source("DESK".into()), &three).unwrap();
         assert_eq!((names(a), names(b)), (vec!["laptop".to_string(), "ci".into()], vec!["DESK".to_string()]));
-        let chosen = Filters { sources: vec!["laptop".into(), "desk".into()], task: Some("x".into()), ..Filters::default() };
+        let chosen =
+            Filters { sources: vec!["laptop".into(), "desk".into()], task: Some("x".into()), ..Filters::default() };
         let (a, b) = sides(&chosen, &Versus::Source("desk".into()), &three).unwrap();
         assert_eq!((a.task.as_deref(), b.task.as_deref()), (Some("x"), Some("x")));
         assert_eq!((names(a), names(b)), (vec!["laptop".to_string()], vec!["desk".to_string()]));
