@@ -329,8 +329,14 @@ fn each_session_and_input_carries_its_source() {
     let s = |a: &str, b: &str| vec![Some(a.to_string()), Some(b.to_string())];
     assert_eq!(sessions, [s("D1", "desk"), s("D2", "desk"), s("L1", "laptop"), s("L2", "laptop")]);
     let sources = strings(&out, "sources", &["name", "source"]);
-    assert_eq!(sources, [s("agent-metrics.jsonl", "laptop"), s("agent-metrics.jsonl", "desk")]);
-    // one unnamed source (a file given alone is named by its folder's name)
+    // named as diagnostics.sources and the events' locators name them: after their source
+    assert_eq!(sources, [s("laptop/agent-metrics.jsonl", "laptop"), s("desk/agent-metrics.jsonl", "desk")]);
+    let names: Vec<_> = sources.iter().map(|r| r[0].clone()).collect();
+    assert!(
+        strings(&out, "metrics_rows", &["source"]).iter().all(|r| names.contains(&r[0])),
+        "locators join sources.name"
+    );
+    // one folder: its sessions carry its name
     let one = root.join("one");
     assert!(export(&[&golden()], &one, &[]).status.success());
     assert!(strings(&one, "sessions", &["source"]).iter().all(|r| r[0].as_deref() == Some("golden")));

@@ -802,9 +802,11 @@ fn alerts<S: TableSink>(view: &View, n: usize, sink: &mut S) -> Result<(), S::Er
 fn sources<S: TableSink>(view: &View, n: usize, sink: &mut S) -> Result<(), S::Error> {
     let mut rows = Rows::start(&SOURCES, n, sink)?;
     let store = &view.data.store;
-    for s in &store.sources {
+    for (i, s) in store.sources.iter().enumerate() {
+        // named as diagnostics.sources and the locators name it (after its source when several)
+        let name = store.source_name(i as u32);
         rows.row(&[
-            s.name.as_str().into(),
+            name.as_str().into(),
             store.origins.get(s.origin as usize).map_or("", |o| o.name.as_str()).into(),
             s.container.into(),
             s.bytes.into(),
