@@ -274,3 +274,70 @@ fn the_schema_document_is_the_code_s() {
     let have = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(have == want, "sql/schema.md differs from the schema in src/export/mod.rs: run UPDATE_GOLDEN=1 cargo test --test main export::");
 }
+
+/// The string columns `columns` of every row of a table, in file order (null: `None`).
+fn strings(folder: &Path, table: &str, columns: &[&str]) -> Vec<Vec<Option<String>>> {
+    use parquet::record::Field;
+    let path = folder.join(format!("{table}.parquet"));
+    let reader = SerializedFileReader::new(std::fs::File::open(&path).unwrap()).unwrap();
+    reader
+        .get_row_iter(None)
+        .unwrap()
+        .map(|row| {
+            let row = row.unwrap();
+            let fields: Vec<(&String, &Field)> = row.get_column_iter().collect();
+            columns
+                .iter()
+                .map(|c| {
+                    match fields
+                        .iter()
+                        .find(|(n, _)| n.as_str() == *c)
+                        .unwrap_or_else(|| panic!("{table}: no column {c}"))
+                        .1
+                    {
+                        Field::Str(s) => Some(s.clone()),
+                        Field::Null => None,
+                        other => panic!("{table}.{c}: not a string: {other:?}"),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Two folders given as two PATHs: each session and each input carries the name of the source
+/// (folder, machine) it came from, as `report` names it.
+#[test]
+fn each_session_and_input_carries_its_source() {
+    let root = tmp("sources");
+    let line = |attempt: &str| {
+        format!(
+            r#"{{"timestamp":"2026-02-09T10:00:00.000Z","attempt_id":"{attempt}","task_id":"T-{attempt}","executor":"CODEX","model":"gpt-5-codex","metrics":{{"success":true,"cost_usd":0.5}}}}"#
+        )
+    };
+    let laptop = root.join("laptop/.cache/agent-work-logs");
+    let desk = root.join("desk/.cache/agent-work-logs");
+    for (dir, attempts) in [(&laptop, ["L1", "L2"]), (&desk, ["D1", "D2"])] {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join("agent-metrics.jsonl"), attempts.map(line).join("\n") + "\n").unwrap();
+    }
+    let out = root.join("out");
+    let o = export(&[&laptop, &desk], &out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut sessions = strings(&out, "sessions", &["attempt_id", "source"]);
+    sessions.sort();
+    let s = |a: &str, b: &str| vec![Some(a.to_string()), Some(b.to_string())];
+    assert_eq!(sessions, [s("D1", "desk"), s("D2", "desk"), s("L1", "laptop"), s("L2", "laptop")]);
+    let sources = strings(&out, "sources", &["name", "source"]);
+    // named as diagnostics.sources and the events' locators name them: after their source
+    assert_eq!(sources, [s("laptop/agent-metrics.jsonl", "laptop"), s("desk/agent-metrics.jsonl", "desk")]);
+    let names: Vec<_> = sources.iter().map(|r| r[0].clone()).collect();
+    assert!(
+        strings(&out, "metrics_rows", &["source"]).iter().all(|r| names.contains(&r[0])),
+        "locators join sources.name"
+    );
+    // one folder: its sessions carry its name
+    let one = root.join("one");
+    assert!(export(&[&golden()], &one, &[]).status.success());
+    assert!(strings(&one, "sessions", &["source"]).iter().all(|r| r[0].as_deref() == Some("golden")));
+}

@@ -74,6 +74,7 @@ pub const SESSIONS: Table = Table {
         c("executor", Text, "executor; null when unknown"),
         c("executor_variant", Text, "executor variant; null when unknown"),
         c("model", Text, "model; null when unknown"),
+        c("source", Text, "the source (folder, machine) it came from, as `report` names it (`NAME=PATH`, else the folder's name); empty when unnamed"),
         c("facts_from", Text, "`metrics_row` when a metrics row gave its facts (events fill what it lacks), else `events`"),
         c("metrics_source", Text, "the winning metrics row's input"),
         c("metrics_line", Int, "the winning metrics row's line"),
@@ -264,6 +265,7 @@ pub const SOURCES: Table = Table {
     doc: "one row per input read (as diagnostics.sources; never filtered)",
     columns: &[
         c("name", Text, "the input's name"),
+        c("source", Text, "the source (folder, machine) the input belongs to; empty when unnamed"),
         c("container", Text, "plain, gzip or zip"),
         c("bytes", Int, "bytes read"),
         c("lines", Int, "lines"),
@@ -533,6 +535,7 @@ fn sessions<S: TableSink>(view: &View, n: usize, sink: &mut S) -> Result<(), S::
             opt(view, s.executor).into(),
             opt(view, s.executor_variant).into(),
             opt(view, s.model).into(),
+            data.store.origins.get(s.origin as usize).map_or("", |o| o.name.as_str()).into(),
             (if row.is_some() { "metrics_row" } else { "events" }).into(),
             metrics_source.as_deref().into(),
             row.map(|r| r.loc.line()).into(),
@@ -842,9 +845,13 @@ fn alerts<S: TableSink>(view: &View, n: usize, sink: &mut S) -> Result<(), S::Er
 
 fn sources<S: TableSink>(view: &View, n: usize, sink: &mut S) -> Result<(), S::Error> {
     let mut rows = Rows::start(&SOURCES, n, sink)?;
-    for s in &view.data.store.sources {
+    let store = &view.data.store;
+    for (i, s) in store.sources.iter().enumerate() {
+        // named as diagnostics.sources and the locators name it (after its source when several)
+        let name = store.source_name(i as u32);
         rows.row(&[
-            s.name.as_str().into(),
+            name.as_str().into(),
+            store.origins.get(s.origin as usize).map_or("", |o| o.name.as_str()).into(),
             s.container.into(),
             s.bytes.into(),
             s.lines.into(),
