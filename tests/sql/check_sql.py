@@ -97,6 +97,7 @@ CHECKS = [
     ("provider_heatmap", "provider_heatmap.cells", ["executor", "error_category", "count", "per_100_sessions"]),
     ("provider_heatmap_categories", "provider_heatmap.categories", ["error_category", "errors"]),
     ("provider_heatmap_rows", "provider_heatmap.rows", ["executor", "errors", "sessions", "per_100_sessions"]),
+    ("provider_heatmap_hourly", "provider_heatmap.hourly.points", ["executor", "error_category", "hour", "count"]),
     ("provider_heatmap_spikes", "provider_heatmap.spikes", ["executor", "error_category", "hour", "count", "mean", "std_dev"]),
     ("costs", "costs.rows", [
         "day", "model", "sessions", "cost_usd", "cost_n", "estimated_cost_usd", "estimated_n",
@@ -135,9 +136,14 @@ def sql_path(engine, name):
 
 
 def report_table(report, path):
+    """The rows at `path`; a part naming a list inside each row of a list flattens it: each inner
+    row with its outer row's other fields first (`provider_heatmap.hourly.points`)."""
     v = report
     for part in path.split("."):
-        v = v[part]
+        if isinstance(v, list):
+            v = [{**{k: x for k, x in row.items() if k != part}, **inner} for row in v for inner in row[part]]
+        else:
+            v = v[part]
     return [v] if isinstance(v, dict) else v
 
 
