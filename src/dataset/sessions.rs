@@ -209,7 +209,7 @@ impl Dataset {
                 .metrics_row
                 .map(|i| store.metrics[i].loc)
                 .or_else(|| s.events.first().map(|&i| store.events[i as usize].loc));
-            s.origin = first.and_then(|l| store.sources.get(l.source() as usize)).map_or(0, |src| src.origin);
+            s.origin = first.map_or(0, |l| store.origin_of(l));
             resolve(store, s, &mut inferrer);
         }
         sessions.shrink_to_fit();

@@ -214,7 +214,7 @@ impl Store {
 
     /// The files read from now on come from the source `name` (a folder, a machine): the one of
     /// that name if there is one, else a new one.
-    pub fn begin_origin(&mut self, name: &str) -> u32 {
+    pub fn begin_origin(&mut self, name: &str) {
         let i = match self.origins.iter().position(|o| o.name == name) {
             Some(i) => i,
             // the unnamed origin before any file: named now
@@ -228,13 +228,11 @@ impl Store {
             }
         };
         self.current_origin = i as u32;
-        self.current_origin
     }
 
-    /// The name of the source `src` came from.
-    pub fn origin_name(&self, src: u32) -> &str {
-        let origin = self.sources.get(src as usize).map_or(0, |s| s.origin);
-        self.origins.get(origin as usize).map_or("", |o| o.name.as_str())
+    /// The origin (`origins`) of the source a record was read from.
+    pub fn origin_of(&self, loc: Locator) -> u32 {
+        self.sources.get(loc.source() as usize).map_or(0, |s| s.origin)
     }
 
     /// A line of `origin` met again (`again`): counted as shared when its kept copy came from

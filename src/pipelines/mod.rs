@@ -618,10 +618,6 @@ impl<'a> Matcher<'a> {
     fn origin_ok(&self, origin: u32) -> bool {
         self.origin_ok.get(origin as usize).copied().unwrap_or(true)
     }
-    /// The origin of the source a record was read from.
-    fn origin_of(&self, loc: Locator) -> u32 {
-        self.data.store.sources.get(loc.source() as usize).map_or(0, |s| s.origin)
-    }
     fn session(&mut self, s: &Session) -> bool {
         self.time_ok(s.start_ms)
             && self.origin_ok(s.origin)
@@ -632,7 +628,7 @@ impl<'a> Matcher<'a> {
     /// A record without a session (no attempt_id), judged by its own fields and its line's source.
     fn loose(&mut self, ts: Option<i64>, c: &Context, loc: Locator) -> bool {
         self.time_ok(ts)
-            && self.origin_ok(self.origin_of(loc))
+            && self.origin_ok(self.data.store.origin_of(loc))
             && self.executor_ok(c.executor)
             && self.model_ok(c.model)
             && self.task_ok(c.task_id, c.task_title)

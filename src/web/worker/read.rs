@@ -64,15 +64,14 @@ async fn pump(state: &Shared, feed: &mut Feed, i: usize, name: &str, generation:
 /// between awaits.
 pub(super) async fn read_input(state: &Shared, i: usize, generation: u32) {
     let (name, bytes) = {
-        let mut st = state.borrow_mut();
-        st.inputs[i].status.state = InputState::Reading;
+        let st = &mut *state.borrow_mut();
+        let input = &mut st.inputs[i];
+        input.status.state = InputState::Reading;
         // the sources this input adds are of its origin (inputs are read one at a time)
-        let origin = std::mem::take(&mut st.inputs[i].origin);
-        if !origin.is_empty() {
-            st.data.store.begin_origin(&origin);
+        if !input.origin.is_empty() {
+            st.data.store.begin_origin(&input.origin);
         }
-        st.inputs[i].origin = origin;
-        (st.inputs[i].status.name.clone(), st.inputs[i].bytes.clone())
+        (input.status.name.clone(), input.bytes.clone())
     };
     let Some(bytes) = bytes else { return };
     let first_source = state.borrow().data.store.sources.len() as u32;
