@@ -10,6 +10,12 @@
 //!
 //! Threads: the CLI's own reading (`src/bin/spyglass/read.rs`, compiled in here) at `--threads`
 //! 1 and 2 next to DuckDB at `SET threads` 1 and 2, on the same file.
+//!
+//! The targets (16) as ratios of rates measured in this run, on the demo stream and on the
+//! same stream with its invalid lines left out: ingest ≥ 1.0× DuckDB on one thread, the whole
+//! `spyglass report --json` ≥ 0.8×. Each is checked against the README's reference figure (an
+//! HTML comment `<!-- bench-reference KEY VALUE -->`): one more than 10 % below it is called out
+//! as a `REGRESSION:` line.
 
 use spyglass::dataset::sessions::Dataset;
 use spyglass::ingest::ranges::{RangeMerge, RangeParser, RangeResult};
@@ -95,7 +101,9 @@ fn child(mode: &str, path: &Path) {
         }
         "ingest" => {
             let mut store = Store::new();
-            let mut feed = Feed::new("stream.jsonl");
+            // sized by the file, as the CLI and the page size theirs
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
+            let mut feed = Feed::with_size_hint("stream.jsonl", size);
             each_chunk(path, |c| feed.push(&mut store, c));
             feed.finish(&mut store);
             let ingest_s = t.elapsed().as_secs_f64();
@@ -148,6 +156,18 @@ fn child(mode: &str, path: &Path) {
             let merge_s = t.elapsed().as_secs_f64() - read_s - parse_s;
             std::hint::black_box(&store);
             println!("{} {} {merge_s}", parse_s + merge_s, peak_kb());
+            return;
+        }
+        // the whole `spyglass report FILE --json --threads 1`, as a user runs it (output discarded)
+        "report" => {
+            let status = Command::new(env!("CARGO_BIN_EXE_spyglass"))
+                .args(["report", path.to_str().expect("utf-8 path"), "--json", "--threads", "1"])
+                .stdout(std::process::Stdio::null())
+                .status()
+                .expect("spyglass");
+            assert!(status.success(), "spyglass report failed");
+            // (its peak memory is the child's: VmHWM of this process says nothing of it)
+            println!("{} 0", t.elapsed().as_secs_f64());
             return;
         }
         other => panic!("unknown mode {other}"),
@@ -216,6 +236,54 @@ fn padded_file(src: &Path) -> PathBuf {
         }
     }
     path
+}
+
+/// The same stream with only its valid lines (those `serde_json` reads as an object): the demo
+/// has a few bad lines on purpose, which Spyglass counts and reports and DuckDB's `ignore_errors`
+/// passes over.
+fn valid_file(src: &Path) -> PathBuf {
+    let path = src.with_file_name("agent-work-stream-valid.jsonl");
+    if !path.exists() {
+        use std::io::{BufRead, Write};
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+        for line in std::io::BufReader::new(std::fs::File::open(src).expect("open")).split(b'\n') {
+            let line = line.expect("read");
+            if matches!(serde_json::from_slice::<serde_json::Value>(&line), Ok(serde_json::Value::Object(_))) {
+                out.write_all(&line).expect("write");
+                out.write_all(b"\n").expect("write");
+            }
+        }
+    }
+    path
+}
+
+/// The README's reference figures: lines `<!-- bench-reference KEY VALUE -->`.
+fn references() -> Vec<(String, f64)> {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap_or_default();
+    readme
+        .lines()
+        .filter_map(|l| {
+            let rest = l.trim().strip_prefix("<!-- bench-reference ")?.strip_suffix("-->")?;
+            let mut it = rest.split_whitespace();
+            Some((it.next()?.to_string(), it.next()?.parse().ok()?))
+        })
+        .collect()
+}
+
+/// Prints a ratio beside its target and the README's reference; more than 10 % below the
+/// reference is a `REGRESSION:` line.
+fn check_ratio(refs: &[(String, f64)], key: &str, what: &str, ratio: f64, target: f64) {
+    let met = if ratio >= target { "met" } else { "not met" };
+    print!("  {what}: {ratio:.2} (target ≥ {target:.2}: {met})");
+    match refs.iter().find(|(k, _)| k == key) {
+        Some((_, reference)) => {
+            println!("; README {reference:.2}");
+            if ratio < reference * 0.9 {
+                println!("REGRESSION: {key} is {ratio:.2}, more than 10 % below the README's {reference:.2}");
+            }
+        }
+        None => println!("; no README reference `{key}`"),
+    }
 }
 
 /// DuckDB's (seconds, peak KB, CPU seconds) for the query on `threads` threads.
@@ -340,6 +408,29 @@ fn main() {
             d1 / cli[0],
             d2 / cli[1]
         );
+    }
+    // the targets: rates as ratios to DuckDB's on one thread (above 1: Spyglass is faster)
+    let refs = references();
+    let valid = valid_file(&path);
+    println!("Targets (DuckDB's time / Spyglass's, one thread each, best of 3):");
+    for (label, key, file, ingest) in
+        [("demo stream", "demo", &path, Some(ingest_s)), ("valid lines only", "valid", &valid, None)]
+    {
+        let ingest = ingest.unwrap_or_else(|| measure("ingest", file, 3).0);
+        let (report, _, _) = measure("report", file, 3);
+        let Some((d1, _, _)) = (0..3).filter_map(|_| duckdb(file, 1)).min_by(|a, b| a.0.total_cmp(&b.0)) else {
+            println!("  {label}: no DuckDB baseline");
+            continue;
+        };
+        let mb = std::fs::metadata(file).map_or(0, |m| m.len()) as f64 / 1e6;
+        println!(
+            "  {label} ({mb:.0} MB): ingest {:.0} MB/s, report --json {:.0} MB/s, DuckDB {:.0} MB/s",
+            mb / ingest,
+            mb / report,
+            mb / d1
+        );
+        check_ratio(&refs, &format!("native.{key}.ingest_vs_duckdb"), "ingest / DuckDB", d1 / ingest, 1.0);
+        check_ratio(&refs, &format!("native.{key}.report_vs_duckdb"), "report --json / DuckDB", d1 / report, 0.8);
     }
     let padded = padded_file(&path);
     let padded_mb = std::fs::metadata(&padded).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;

@@ -548,6 +548,7 @@ pub(super) fn feed_lines(store: &mut Store, o: &mut Open, mut bytes: &[u8]) {
     }
     let src = o.src;
     o.lines.push(bytes, &mut |ev| on_line_event(store, src, ev));
+    store.ahead = None;
 }
 
 /// Judges the source's first bytes held in `o.head` (all of them, or its first `HEAD_BYTES`): a
@@ -579,6 +580,7 @@ pub(super) fn check_head(store: &mut Store, o: &mut Open) -> bool {
     }
     let src = o.src;
     o.lines.push(&head, &mut |ev| on_line_event(store, src, ev));
+    store.ahead = None;
     true
 }
 
@@ -586,11 +588,13 @@ pub(super) fn on_line_event(store: &mut Store, src: u32, ev: LineEvent<'_>) {
     // within a memory limit, once a line was refused for want of room (`Store::on_line`), so are
     // all after it
     if store.refused_from.is_some() {
+        store.ahead = None;
         return;
     }
     match ev {
         LineEvent::Line(l) => store.on_line(src, l),
         LineEvent::TooLong { number, len, .. } => {
+            store.ahead = None;
             if let Some(s) = store.sources.get_mut(src as usize) {
                 s.lines += 1;
             }

@@ -4,7 +4,7 @@
 //! so fields are first read as a [`Scalar`] and converted afterwards; a value that cannot be
 //! converted becomes absent and is counted as a field warning by the caller.
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 
@@ -217,48 +217,63 @@ impl<'de, T: ObjectReader<'de>> ObjectReader<'de> for Box<T> {
 
 impl<'de, T: ObjectReader<'de>> Deserialize<'de> for ObjOr<'de, T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(std::marker::PhantomData<T>);
-        impl<'de, T: ObjectReader<'de>> Visitor<'de> for V<T> {
-            type Value = ObjOr<'de, T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSON value")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut t = T::default();
-                while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
-                    t.field(&k, &mut map)?;
-                }
-                Ok(ObjOr::Obj(t))
-            }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(ObjOr::Other(Scalar::Null))
-            }
-            fn visit_none<E>(self) -> Result<Self::Value, E> {
-                Ok(ObjOr::Other(Scalar::Null))
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
-                Ok(ObjOr::Other(Scalar::Bool(v)))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-                Ok(ObjOr::Other(Scalar::Int(v)))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-                Ok(ObjOr::Other(Scalar::UInt(v)))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(ObjOr::Other(Scalar::Float(v)))
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(ObjOr::Other(Scalar::Str(Cow::Borrowed(v))))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(ObjOr::Other(Scalar::Str(Cow::Owned(v.to_owned()))))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                ScalarVisitor.visit_seq(seq).map(ObjOr::Other)
-            }
+        let mut t = T::default();
+        Ok(match Fill(&mut t).deserialize(d)? {
+            None => ObjOr::Obj(t),
+            Some(other) => ObjOr::Other(other),
+        })
+    }
+}
+
+/// Reads an object into a reader that is already in place (`None`), or anything else as a
+/// scalar (`Some`): a large reader (the line's, a payload's) is filled where it lies, never moved
+/// — moving them was a tenth of ingest's time.
+pub struct Fill<'p, T>(pub &'p mut T);
+
+impl<'de, T: ObjectReader<'de>> DeserializeSeed<'de> for Fill<'_, T> {
+    type Value = Option<Scalar<'de>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T: ObjectReader<'de>> Visitor<'de> for Fill<'_, T> {
+    type Value = Option<Scalar<'de>>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+            self.0.field(&k, &mut map)?;
         }
-        d.deserialize_any(V(std::marker::PhantomData))
+        Ok(None)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Some(Scalar::Null))
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Some(Scalar::Null))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(Scalar::Bool(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(Scalar::Int(v)))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(Scalar::UInt(v)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Some(Scalar::Float(v)))
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Some(Scalar::Str(Cow::Borrowed(v))))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(Scalar::Str(Cow::Owned(v.to_owned()))))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        ScalarVisitor.visit_seq(seq).map(Some)
     }
 }
 

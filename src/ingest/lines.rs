@@ -14,6 +14,10 @@ pub struct Line<'a> {
     pub raw_len: u64,
     /// false for a last line that had no `\n`
     pub terminated: bool,
+    /// The line that is the very next event of this push, as it will be trimmed (`None` when
+    /// unknown: it is not wholly in this chunk, or too long): its hash can be computed, and its
+    /// slot of the de-duplication set fetched into the cache, a line ahead (`Store::on_line`).
+    pub next: Option<&'a [u8]>,
 }
 
 pub enum LineEvent<'a> {
@@ -89,16 +93,22 @@ impl LineSplitter {
 
     pub fn push(&mut self, chunk: &[u8], f: &mut dyn FnMut(LineEvent<'_>)) {
         let mut rest = chunk;
+        // the end of the line after the current one is looked for a line early, for `Line::next`
+        let mut end = memchr::memchr(b'\n', rest);
         while !rest.is_empty() {
-            match memchr::memchr(b'\n', rest) {
+            match end {
                 Some(i) => {
                     let (head, tail) = (&rest[..i], &rest[i + 1..]);
+                    let next_end = memchr::memchr(b'\n', tail);
                     self.consumed += i as u64 + 1;
                     if let Some(seen) = self.skipping.take() {
                         self.number = self.number.saturating_add(1);
                         f(LineEvent::TooLong { number: self.number, offset: self.line_start, len: seen + i as u64 });
                     } else if self.carry.is_empty() && head.len() <= self.max_line_bytes {
-                        self.emit(head, true, f);
+                        // after a line emitted from the chunk, the next whole line in it is the next event
+                        let next =
+                            next_end.map(|j| &tail[..j]).filter(|n| n.len() <= self.max_line_bytes).map(trim_end);
+                        self.emit(head, true, next, f);
                     } else if self.carry.len() + head.len() > self.max_line_bytes {
                         self.number = self.number.saturating_add(1);
                         let len = (self.carry.len() + head.len()) as u64;
@@ -107,12 +117,13 @@ impl LineSplitter {
                     } else {
                         let mut carry = std::mem::take(&mut self.carry);
                         carry.extend_from_slice(head);
-                        self.emit(&carry, true, f);
+                        self.emit(&carry, true, None, f);
                         carry.clear();
                         self.carry = carry;
                     }
                     self.line_start = self.consumed;
                     rest = tail;
+                    end = next_end;
                 }
                 None => {
                     self.consumed += rest.len() as u64;
@@ -137,33 +148,70 @@ impl LineSplitter {
             f(LineEvent::TooLong { number: self.number, offset: self.line_start, len: seen });
         } else if !self.carry.is_empty() {
             let carry = std::mem::take(&mut self.carry);
-            self.emit(&carry, false, f);
+            self.emit(&carry, false, None, f);
         }
         self.line_start = self.consumed;
     }
 
-    fn emit(&mut self, raw: &[u8], terminated: bool, f: &mut dyn FnMut(LineEvent<'_>)) {
+    fn emit<'a>(&mut self, raw: &'a [u8], terminated: bool, next: Option<&'a [u8]>, f: &mut dyn FnMut(LineEvent<'a>)) {
         self.number = self.number.saturating_add(1);
         let mut bytes = raw;
         if self.number == 1 && self.at_source_start {
             bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
         }
-        while let [head @ .., b'\r' | b' ' | b'\t'] = bytes {
-            bytes = head;
-        }
         f(LineEvent::Line(Line {
-            bytes,
+            bytes: trim_end(bytes),
             number: self.number,
             offset: self.line_start,
             raw_len: raw.len() as u64,
             terminated,
+            next,
         }));
     }
+}
+
+/// A line without the `\r`, spaces and tabs at its end.
+fn trim_end(mut bytes: &[u8]) -> &[u8] {
+    while let [head @ .., b'\r' | b' ' | b'\t'] = bytes {
+        bytes = head;
+    }
+    bytes
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Line::next` names exactly the next event's line, trimmed as it will be, whenever it is
+    /// given: through chunk boundaries, a carried line, a too-long line and a blank one.
+    #[test]
+    fn next_is_the_line_that_comes_next() {
+        let input = b"{\"a\":1}\r\n{\"b\":2}  \n\n0123456789abcdef\n{\"c\":3}\n{\"d\":4}\n{\"e\":5}";
+        for chunk in 1..=input.len() {
+            let mut splitter = LineSplitter::new(12);
+            let mut seen: Vec<(Option<Vec<u8>>, Option<Vec<u8>>)> = Vec::new();
+            let mut on = |ev: LineEvent<'_>| match ev {
+                LineEvent::Line(l) => seen.push((Some(l.bytes.to_vec()), l.next.map(<[u8]>::to_vec))),
+                LineEvent::TooLong { .. } => seen.push((None, None)),
+            };
+            for c in input.chunks(chunk) {
+                splitter.push(c, &mut on);
+            }
+            splitter.finish(&mut on);
+            let mut hinted = 0;
+            for pair in seen.windows(2) {
+                if let (_, Some(next)) = &pair[0] {
+                    assert_eq!(pair[1].0.as_ref(), Some(next), "chunks of {chunk}");
+                    hinted += 1;
+                }
+            }
+            assert!(seen.last().is_some_and(|(_, next)| next.is_none()));
+            if chunk == input.len() {
+                // one chunk: each line followed by a whole line that is not too long
+                assert_eq!(hinted, 3, "{seen:?}");
+            }
+        }
+    }
 
     fn split(input: &[u8], chunk: usize, max: usize) -> Vec<String> {
         let mut s = LineSplitter::new(max);

@@ -86,6 +86,22 @@ impl LineSet {
         self.find(h).is_some()
     }
 
+    /// Asks the CPU to bring `h`'s home slot into the cache: the set is megabytes, and a line's
+    /// probe otherwise waits on memory (a tenth of ingest's time natively). Wasm has no prefetch.
+    #[inline]
+    pub fn prefetch(&self, h: u128) {
+        #[cfg(target_arch = "x86_64")]
+        if !self.slots.is_empty() {
+            // SAFETY: `home` is an index inside `slots`; a prefetch reads nothing, it only hints
+            unsafe {
+                use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+                _mm_prefetch::<_MM_HINT_T0>(self.slots.as_ptr().add(self.home(h)) as *const i8);
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = h;
+    }
+
     /// A line met again: `None` if `h` is not in the set; else the kept copy's source, and whether
     /// this copy, from `origin`, is the first from another source (the kept one is marked shared).
     pub fn again(&mut self, h: u128, origin: u32) -> Option<Again> {

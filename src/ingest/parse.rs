@@ -4,10 +4,10 @@
 //! Duplicate keys are detected among the fields read (the last value wins, as in `JSON.parse`, and a
 //! field warning is counted); wrongly typed values become absent with a field warning.
 
-use super::json::{ObjOr, ObjectReader, Scalar, WrongType};
+use super::json::{Fill, ObjOr, ObjectReader, Scalar, WrongType};
 use crate::model::records::{Usage, COMMAND_LINT, COMMAND_TEST};
 use crate::model::time::{epoch_ms_in_range, parse_timestamp};
-use serde::de::{IgnoredAny, MapAccess};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess};
 use std::borrow::Cow;
 
 type Warnings = Vec<&'static str>;
@@ -881,8 +881,9 @@ pub struct TopFields<'a> {
     pub model: Option<Cow<'a, str>>,
     /// `Some(Err(WrongType))` when present but not a non-empty string
     pub event_type: Option<Result<Cow<'a, str>, WrongType>>,
-    // boxed: the payload readers are large, and the line's struct is moved several times
-    pub data: Option<Box<DataFields<'a>>>,
+    // in place (the line's reader is filled where it lies: `parse_line_into`); the rarer metrics
+    // row's reader is boxed
+    pub data: Option<DataFields<'a>>,
     pub has_metrics: bool,
     pub metrics: Option<Box<MetricsFields<'a>>>,
     pub alert_type: Option<Cow<'a, str>>,
@@ -928,14 +929,15 @@ impl<'de> ObjectReader<'de> for TopFields<'de> {
             }
             "data" => {
                 s.mark(10, w, "data");
-                self.data = match map.next_value::<ObjOr<Box<DataFields>>>()? {
-                    ObjOr::Obj(d) => Some(d),
-                    ObjOr::Other(Scalar::Null) => None,
-                    ObjOr::Other(_) => {
+                let data = self.data.insert(DataFields::default());
+                match map.next_value_seed(Fill(data))? {
+                    None => {}
+                    Some(Scalar::Null) => self.data = None,
+                    Some(_) => {
                         w.push("data");
-                        None
+                        self.data = None;
                     }
-                };
+                }
             }
             "metrics" => {
                 s.mark(11, w, "metrics");
@@ -1021,29 +1023,40 @@ impl<'a> TopFields<'a> {
 
 /// Parses one line (already validated UTF-8, trimmed, not blank).
 pub fn parse_line(line: &str) -> Result<TopFields<'_>, SkipReason> {
+    let mut top = TopFields::default();
+    parse_line_into(line, &mut top).map(|()| top)
+}
+
+/// [`parse_line`] into a `TopFields::default()` the caller holds (it is large: not moved).
+pub fn parse_line_into<'a>(line: &'a str, top: &mut TopFields<'a>) -> Result<(), SkipReason> {
     // the fast path reads most lines; whatever it gives up on, serde_json reads (and words). A
     // line it reads passes `check_line` (an object, nested 100 deep at most), so that pass over
     // the line is left to the others.
-    if let Some(top) = fast_path(line) {
-        return Ok(top);
+    if fast_path_into(line, top) {
+        return Ok(());
     }
+    *top = TopFields::default();
     check_line(line)?;
-    parse_by_serde_json(line)
+    parse_by_serde_json(line, top)
 }
 
 /// [`parse_line`] without the fast path: the reference it is tested against.
 pub fn parse_line_reference(line: &str) -> Result<TopFields<'_>, SkipReason> {
     check_line(line)?;
-    parse_by_serde_json(line)
+    let mut top = TopFields::default();
+    parse_by_serde_json(line, &mut top).map(|()| top)
 }
 
 /// The fast path's reading of a line, or `None` where it gives up ([`super::fastjson`]).
 pub fn fast_path(line: &str) -> Option<TopFields<'_>> {
+    let mut top = TopFields::default();
+    fast_path_into(line, &mut top).then_some(top)
+}
+
+/// [`fast_path`] into `top` (left part-filled when it gives up).
+fn fast_path_into<'a>(line: &'a str, top: &mut TopFields<'a>) -> bool {
     let mut fast = super::fastjson::Fast::new(line);
-    match <ObjOr<TopFields> as serde::Deserialize>::deserialize(&mut fast) {
-        Ok(ObjOr::Obj(top)) if fast.at_end() => Some(top),
-        _ => None,
-    }
+    matches!(Fill(top).deserialize(&mut fast), Ok(None)) && fast.at_end()
 }
 
 /// What is checked before either reading: an object, not nested too deeply.
@@ -1058,17 +1071,17 @@ fn check_line(line: &str) -> Result<(), SkipReason> {
     Ok(())
 }
 
-fn parse_by_serde_json(line: &str) -> Result<TopFields<'_>, SkipReason> {
+fn parse_by_serde_json<'a>(line: &'a str, top: &mut TopFields<'a>) -> Result<(), SkipReason> {
     let mut de = serde_json::Deserializer::from_str(line);
-    let top = match serde::Deserialize::deserialize(&mut de) {
-        Ok(ObjOr::Obj(t)) => t,
-        Ok(ObjOr::Other(_)) => return Err(not_an_object(line)),
+    match Fill(top).deserialize(&mut de) {
+        Ok(None) => {}
+        Ok(Some(_)) => return Err(not_an_object(line)),
         Err(e) => return Err(json_error(&e)),
-    };
+    }
     if let Err(e) = de.end() {
         return Err(json_error(&e));
     }
-    Ok(top)
+    Ok(())
 }
 
 /// The spec's nesting limit (serde_json enforces it only for values it reads, not for skipped ones).

@@ -2,7 +2,7 @@
 //! room) and made into an event, a metrics row or an alert of the [`Store`], its names interned.
 
 use super::lines::Line;
-use super::parse::{parse_line, timestamp_of, DataFields, Shape, TopFields};
+use super::parse::{parse_line_into, timestamp_of, DataFields, Shape, TopFields};
 use super::ranges;
 use super::skip::SkipReason;
 use super::Store;
@@ -17,6 +17,12 @@ impl Store {
         if let Some(s) = self.sources.get_mut(src as usize) {
             s.lines += 1;
         }
+        let ahead = self.ahead.take();
+        if let Some(next) = line.next.map(<[u8]>::trim_ascii_start).filter(|n| !n.is_empty()) {
+            let hash = xxhash_rust::xxh3::xxh3_128(next);
+            self.seen_lines.prefetch(hash);
+            self.ahead = Some((next.as_ptr() as usize, next.len(), hash));
+        }
         if bytes.is_empty() {
             return;
         }
@@ -28,7 +34,10 @@ impl Store {
                 return self.skip(src, line.number, SkipReason::InvalidUtf8 { at });
             }
         };
-        let hash = xxhash_rust::xxh3::xxh3_128(bytes);
+        let hash = match ahead {
+            Some((at, len, hash)) if at == bytes.as_ptr() as usize && len == bytes.len() => hash,
+            _ => xxhash_rust::xxh3::xxh3_128(bytes),
+        };
         let origin = self.sources.get(src as usize).map_or(0, |s| s.origin);
         if let Some(again) = self.seen_lines.again(hash, origin) {
             self.diagnostics.duplicate_lines += 1;
@@ -38,15 +47,13 @@ impl Store {
             self.count_shared(origin, again);
             return;
         }
-        let mut top = match parse_line(text) {
-            Ok(t) => t,
-            Err(mut reason) => {
-                if let SkipReason::Truncated { cut_off, .. } = &mut reason {
-                    *cut_off = !line.terminated;
-                }
-                return self.skip(src, line.number, reason);
+        let mut top = TopFields::default();
+        if let Err(mut reason) = parse_line_into(text, &mut top) {
+            if let SkipReason::Truncated { cut_off, .. } = &mut reason {
+                *cut_off = !line.terminated;
             }
-        };
+            return self.skip(src, line.number, reason);
+        }
         let shape = match top.shape() {
             Ok(s) => s,
             Err(reason) => return self.skip(src, line.number, reason),
@@ -71,13 +78,13 @@ impl Store {
         let kind = match shape {
             Shape::Event => {
                 source.events += 1;
-                self.add_event(top, ts_ms, loc);
+                self.add_event(&top, ts_ms, loc);
                 ranges::KEPT_EVENT
             }
             Shape::Metrics => {
                 source.metrics_rows += 1;
                 let rows = self.metrics.len();
-                self.add_metrics_row(top, ts_ms, loc);
+                self.add_metrics_row(&mut top, ts_ms, loc);
                 if self.metrics.len() > rows {
                     ranges::KEPT_METRICS
                 } else {
@@ -86,7 +93,7 @@ impl Store {
             }
             Shape::Alert => {
                 source.alerts += 1;
-                self.add_alert(top, ts_ms, loc);
+                self.add_alert(&top, ts_ms, loc);
                 ranges::KEPT_ALERT
             }
         };
@@ -95,7 +102,7 @@ impl Store {
         }
     }
 
-    fn add_event(&mut self, mut top: TopFields<'_>, ts_ms: Option<i64>, loc: Locator) {
+    fn add_event(&mut self, top: &TopFields<'_>, ts_ms: Option<i64>, loc: Locator) {
         let ctx = self.context_id(&top);
         if self.contexts[ctx as usize].attempt.is_none() {
             self.diagnostics.events_without_attempt += 1;
@@ -105,8 +112,14 @@ impl Store {
             _ => std::borrow::Cow::Borrowed(""),
         };
         let event_type = self.strings.intern(&event_type_text);
-        let data = top.data.take().unwrap_or_default();
-        let data = &*data;
+        let no_data;
+        let data = match &top.data {
+            Some(d) => d,
+            None => {
+                no_data = DataFields::default();
+                &no_data
+            }
+        };
         self.warn(&data.warnings);
         self.warn(&data.own_usage.warnings);
         let detail = self.detail_of(&event_type_text, data);
@@ -172,7 +185,7 @@ impl Store {
         }
     }
 
-    fn add_metrics_row(&mut self, mut top: TopFields<'_>, ts_ms: Option<i64>, loc: Locator) {
+    fn add_metrics_row(&mut self, top: &mut TopFields<'_>, ts_ms: Option<i64>, loc: Locator) {
         let note = top.design_note();
         self.warn(&std::mem::take(&mut top.warnings));
         // no row, no interned names (a merge of byte ranges interns only what rows use)
@@ -236,7 +249,7 @@ impl Store {
         self.metrics.push(row);
     }
 
-    fn add_alert(&mut self, top: TopFields<'_>, ts_ms: Option<i64>, loc: Locator) {
+    fn add_alert(&mut self, top: &TopFields<'_>, ts_ms: Option<i64>, loc: Locator) {
         let ctx = self.intern_context(&top);
         if let Some(log) = self.range_log.as_mut() {
             log.alert_contexts.push(ctx);
