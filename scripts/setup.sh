@@ -83,7 +83,8 @@ if [ "$browser" = 1 ]; then
   fi
   if [ -f tests/e2e/package.json ] && [ ! -d tests/e2e/node_modules/playwright-core ]; then
     log "installing the end-to-end test packages"
-    (cd tests/e2e && npm ci --no-audit --no-fund --silent)
+    # (--omit=dev: the browser bench installs its DuckDB-Wasm packages itself)
+    (cd tests/e2e && npm ci --omit=dev --no-audit --no-fund --silent)
   fi
 fi
 

@@ -6,8 +6,8 @@
 // --cores N makes the page see N cores (navigator.hardwareConcurrency): it starts N - 1 parse workers.
 // Needs dist/ (`trunk build --release`) and, to generate the data, the CLI (`target/release/spyglass`,
 // built here when missing). The stream file is `spyglass demo --out bench-data/demo-MB --size-mb MB`'s
-// agent-work-stream.jsonl, reused when present. The other contenders need `npm ci` in tests/e2e
-// (DuckDB-Wasm) and cargo (the native ingest).
+// agent-work-stream.jsonl, reused when present. The DuckDB-Wasm packages (devDependencies, left out by the tests' `npm ci --omit=dev`) are installed here when missing
+// and the native ingest needs cargo.
 //
 // In one headless Chromium run it measures, for the same file:
 //   (a) the rate of merely reading it: File.stream() and every chunk, no processing, in a worker and
@@ -100,6 +100,11 @@ const nmRoot = path.join(here, 'node_modules');
 //   - measures with @malloydata/duckdb-wasm 0.0.6: DuckDB-Wasm's own build (same API and bundles)
 //     of DuckDB 0.9.2 with the JSON extension linked in, which runs with no network.
 // Both are devDependencies in tests/e2e/package.json.
+// The tests' own `npm ci --omit=dev` leaves them out (they are ~240 MB): installed here when missing.
+if (!has('--no-duckdb') && !fs.existsSync(path.join(nmRoot, '@malloydata', 'duckdb-wasm', 'package.json'))) {
+  console.log('installing the DuckDB-Wasm packages for the comparison (npm ci in tests/e2e, once)…');
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--silent'], { cwd: here, stdio: 'inherit' });
+}
 const DUCKDB_PACKAGES = [
   { id: 'duckdb', name: '@duckdb/duckdb-wasm' },
   { id: 'malloy', name: '@malloydata/duckdb-wasm' },

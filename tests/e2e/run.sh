@@ -17,7 +17,8 @@ if [ "$build" = 1 ]; then
   scripts/build-single.sh
 fi
 if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/axe-core" ]; then
-  (cd "$here" && npm ci --no-audit --no-fund --silent)
+  # (--omit=dev: the browser bench's DuckDB-Wasm packages, ~240 MB, are installed by bench.mjs when it needs them)
+  (cd "$here" && npm ci --omit=dev --no-audit --no-fund --silent)
 fi
 mkdir -p "$here/out"
 status=0
