@@ -2,12 +2,13 @@
 // the default test run):
 //   node tests/e2e/bench.mjs [--mb 500] [--file PATH] [--dpr 2] [--cores N] [--memory MiB] [--series]
 //                            [--no-native] [--no-duckdb] [--no-duckdb-table] [--no-jsonparse]
-//                            [--duckdb-ext DIR]
+//                            [--no-small] [--duckdb-ext DIR]
 // --cores N makes the page see N cores (navigator.hardwareConcurrency): it starts N - 1 parse workers.
 // Needs dist/ (`trunk build --release`) and, to generate the data, the CLI (`target/release/spyglass`,
 // built here when missing). The stream file is `spyglass demo --out bench-data/demo-MB --size-mb MB`'s
-// agent-work-stream.jsonl, reused when present. The DuckDB-Wasm packages (devDependencies, left out by the tests' `npm ci --omit=dev`) are installed here when missing
-// and the native ingest needs cargo.
+// agent-work-stream.jsonl, reused when present. The DuckDB-Wasm packages (devDependencies, left
+// out by the tests' `npm ci --omit=dev`) are installed here when missing; the native ingest needs
+// cargo.
 //
 // In one headless Chromium run it measures, for the same file:
 //   (a) the rate of merely reading it: File.stream() and every chunk, no processing, in a worker and
@@ -35,7 +36,10 @@
 //       core's rate (the worker's time in Feed + Store, from its progress messages) against it
 //       (target >= 0.70). Both are wall-clock rates, noisy on a loaded machine; so the ratio is
 //       also given by CPU time: the worker thread's (from /proc, up to its last progress message)
-//       against the native process's (bash's `times`).
+//       against the native process's (bash's `times`);
+//   (g) a small drop (unless --no-small): the ~1 MB demo folder's four files picked in a fresh
+//       page, from `change` to the first figures on screen (the overview's Sessions card painted;
+//       target < 1 s) and to ready.
 // It ends with a table of all contenders (MB/s, ratio to Spyglass's ingest, peak memory) and checks
 // two ratios against the reference figures in README.md (`<!-- bench-reference KEY VALUE -->`
 // lines): `browser.core_vs_native` (Wasm core / native core, by CPU time when measured) and
@@ -441,6 +445,40 @@ for (const d of duckdbPkgs) {
     duckdbResults.push({ pkg: d, variant, ...r });
   }
 }
+// ---- (f) a small file: how soon the first figures are on screen, and every one drawn ---------
+// (target of issue 16: first figures < 1 s after a small file is dropped). The demo folder of
+// about 1 MB, its four files picked at once in a fresh page; "first figures" is the overview's
+// Sessions card holding its number, seen on the frame it is painted.
+async function smallLoad() {
+  const dir = path.join(root, 'bench-data', 'demo-small');
+  const cli = path.join(root, 'target', 'release', 'spyglass');
+  if (!fs.existsSync(path.join(dir, 'agent-work-stream.jsonl'))) {
+    if (!fs.existsSync(cli)) execFileSync('cargo', ['build', '--release', '--bin', 'spyglass'], { cwd: root, stdio: 'inherit' });
+    execFileSync(cli, ['demo', '--out', dir, '--size-mb', '1'], { stdio: 'ignore' });
+  }
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).map((f) => path.join(dir, f));
+  const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
+  const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 }, deviceScaleFactor: dpr });
+  const pg = await ctx.newPage();
+  await pg.goto(base);
+  await pg.waitForFunction(() => document.body.dataset.state === 'empty');
+  await pg.evaluate(() => {
+    const s = (window.__small = { change: null, first: null });
+    document.querySelector('#file-input').addEventListener('change', () => { s.change = performance.now(); }, { capture: true });
+    const look = () => {
+      const card = [...document.querySelectorAll('#overview .card')].find((c) => c.querySelector('.card-label')?.textContent === 'Sessions');
+      if (s.change != null && card?.querySelector('.card-value')?.textContent.trim()) s.first = performance.now();
+      else requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+  });
+  await pg.setInputFiles('#file-input', files);
+  await pg.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state), null, { timeout: 60_000, polling: 'raf' });
+  const r = await pg.evaluate(() => ({ ...window.__small, ready: performance.now(), state: document.body.dataset.state }));
+  await ctx.close();
+  return { files: files.length, bytes, first: r.first - r.change, ready: r.ready - r.change, state: r.state };
+}
+const small = has('--no-small') ? null : await smallLoad();
 const jsonParse = has('--no-jsonparse') ? null : await contender('__bench/jsonparse.html', () => typeof window.runJsonParse === 'function', () => window.runJsonParse());
 clearInterval(sampler);
 await browser.close();
@@ -551,6 +589,7 @@ const coreVsNativeCpu = coreByCpu && nativeByCpu ? coreByCpu / nativeByCpu : nul
 const ingestVsDuck = duckRate ? ingestStore / duckRate : null;
 console.log(`Wasm core / native core: ${coreVsNative ? coreVsNative.toFixed(2) : 'n/a'} (target ≥ 0.70)${coreVsNative ? ` — ${coreVsNative >= 0.7 ? 'met' : 'MISSED'}` : ''} by wall clock; ${coreVsNativeCpu ? `${coreVsNativeCpu.toFixed(2)} — ${coreVsNativeCpu >= 0.7 ? 'met' : 'MISSED'} by CPU time (Wasm core ${coreByCpu.toFixed(0)} MB/s per CPU second of the worker thread, ${coreCpuS.toFixed(2)} s; native ${nativeByCpu.toFixed(0)}, ${native.cpuS.toFixed(2)} s)` : 'n/a by CPU time'}`);
 console.log(`Spyglass ingest / DuckDB-Wasm: ${ingestVsDuck ? ingestVsDuck.toFixed(2) : 'n/a'}`);
+if (small) console.log(`a small drop (${small.files} files, ${(small.bytes / 1e6).toFixed(1)} MB): first figures on screen after ${small.first.toFixed(0)} ms (target < 1000 ms${small.first < 1000 ? ': met' : ': MISSED'}), ${small.state} after ${small.ready.toFixed(0)} ms`);
 
 // ---- against the README's reference figures ------------------------------------------------
 // README.md carries lines `<!-- bench-reference KEY VALUE -->`; a ratio more than 10 % below its
