@@ -445,7 +445,7 @@ for (const d of duckdbPkgs) {
     duckdbResults.push({ pkg: d, variant, ...r });
   }
 }
-// ---- (f) a small file: how soon the first figures are on screen, and every one drawn ---------
+// ---- (g) a small file: how soon the first figures are on screen, and every one drawn ---------
 // (target of issue 16: first figures < 1 s after a small file is dropped). The demo folder of
 // about 1 MB, its four files picked at once in a fresh page; "first figures" is the overview's
 // Sessions card holding its number, seen on the frame it is painted.
