@@ -103,7 +103,7 @@ impl Store {
     }
 
     fn add_event(&mut self, top: &TopFields<'_>, ts_ms: Option<i64>, loc: Locator) {
-        let ctx = self.context_id(&top);
+        let ctx = self.context_id(top);
         if self.contexts[ctx as usize].attempt.is_none() {
             self.diagnostics.events_without_attempt += 1;
         }
@@ -190,7 +190,7 @@ impl Store {
         self.warn(&std::mem::take(&mut top.warnings));
         // no row, no interned names (a merge of byte ranges interns only what rows use)
         let Some(m) = top.metrics.take() else { return };
-        let ctx = self.intern_context(&top);
+        let ctx = self.intern_context(top);
         self.warn(&m.warnings);
         self.warn(&m.own_usage.warnings);
         let nested = m.usage.as_ref().and_then(|u| {
@@ -250,7 +250,7 @@ impl Store {
     }
 
     fn add_alert(&mut self, top: &TopFields<'_>, ts_ms: Option<i64>, loc: Locator) {
-        let ctx = self.intern_context(&top);
+        let ctx = self.intern_context(top);
         if let Some(log) = self.range_log.as_mut() {
             log.alert_contexts.push(ctx);
         }
