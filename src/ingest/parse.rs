@@ -923,7 +923,7 @@ impl<'de> ObjectReader<'de> for TopFields<'de> {
             "event_type" => {
                 s.mark(9, w, "event_type");
                 self.event_type = Some(match map.next_value::<Scalar>()? {
-                    Scalar::Str(t) if !t.trim().is_empty() => Ok(t),
+                    Scalar::Str(t) if !crate::model::records::trim(&t).is_empty() => Ok(t),
                     _ => Err(WrongType),
                 });
             }

@@ -108,7 +108,7 @@ impl Store {
             self.diagnostics.events_without_attempt += 1;
         }
         let event_type_text = match &top.event_type {
-            Some(Ok(t)) => ascii_lower(t.trim()),
+            Some(Ok(t)) => ascii_lower(crate::model::records::trim(t)),
             _ => std::borrow::Cow::Borrowed(""),
         };
         let event_type = self.strings.intern(&event_type_text);
