@@ -153,7 +153,7 @@ impl Dataset {
             origin_names.iter().map(|n| if n.is_empty() { Sym::NONE } else { self.store.strings.intern(n) }).collect();
         let store = &self.store;
         let mut sessions: Vec<Session> = Vec::new();
-        let mut index: HashMap<Sym, u32> = HashMap::new();
+        let mut index: FastMap<Sym, u32> = FastMap::default();
         let mut session_for = |attempt: Sym, sessions: &mut Vec<Session>| -> u32 {
             *index.entry(attempt).or_insert_with(|| {
                 sessions.push(Session { attempt, ..Default::default() });
@@ -168,7 +168,7 @@ impl Dataset {
             }
         }
         // the winning metrics row per attempt: latest instant, then the one read last
-        let mut winner: HashMap<Sym, usize> = HashMap::new();
+        let mut winner: FastMap<Sym, usize> = FastMap::default();
         let mut superseded = Vec::new();
         for (i, row) in store.metrics.iter().enumerate() {
             if row.ctx.attempt.is_none() {
