@@ -967,9 +967,15 @@ test('ready comes once every chart is drawn, after slices under 100 ms; a new re
   await page.selectOption('#filter-executors', [executor]);
   await page.selectOption('#filter-executors', []);
   await page.waitForFunction(() => window.__ready.length >= 2 && document.body.dataset.state === 'ready');
-  const { ready, long } = await page.evaluate((t0) => ({ ready: window.__ready, long: window.__long.filter(([t]) => t >= t0).map(([, d]) => Math.round(d)) }), t0);
-  const max = Math.max(0, ...long);
+  const { ready, long, slices } = await page.evaluate((t0) => ({
+    ready: window.__ready,
+    long: window.__long.filter(([t]) => t >= t0).map(([t, d]) => [Math.round(t - t0), Math.round(d)]),
+    // the page's slices and its jobs of over 8 ms (`spyglass-*` measures), to tell what a long task was
+    slices: performance.getEntriesByType('measure').filter((m) => m.name.startsWith('spyglass') && m.startTime >= t0 && m.duration >= 20).map((m) => [m.name.replace('spyglass-', ''), Math.round(m.startTime - t0), Math.round(m.duration)]),
+  }), t0);
+  const max = Math.max(0, ...long.map(([, d]) => d));
   console.log(`    medium load and two filter changes: ${ready.map((r) => r.charts).join(', ')} charts at each ready; longest main-thread task ${max} ms (${long.length} long tasks)`);
+  console.log(`    long tasks [start, ms]: ${JSON.stringify(long)}; measures of 20 ms or more: ${JSON.stringify(slices)}`);
   for (const r of ready) {
     assert(r.charts > 0 && r.undrawn.length === 0, `ready with every chart drawn: ${r.undrawn.join(', ')} of ${r.charts} not drawn yet`);
     assert(new Set(r.ids).size === r.ids.length, `no section twice: ${r.ids.join(', ')}`);

@@ -114,8 +114,6 @@ pub(super) fn on_report(r: ReportMessage<Js>) {
     }
     set_exports_enabled(n_inputs > 0);
     if n_inputs == 0 && !busy {
-        // the jobs of a report before it stop
-        with(|a| a.shown.render_gen = a.shown.render_gen.wrapping_add(1));
         show_empty();
         if with(|a| a.last_error.is_some()) {
             set_state("error");
@@ -127,6 +125,8 @@ pub(super) fn on_report(r: ReportMessage<Js>) {
 }
 
 pub(super) fn show_empty() {
+    // the jobs of a report before it must not draw over the empty state, nor set `ready`
+    cancel_jobs();
     super::a11y::hide_toc();
     if let Some(e) = by_id("empty-state") {
         show(&e, true);
@@ -372,6 +372,13 @@ thread_local! {
     static WORK: std::cell::RefCell<Work> = std::cell::RefCell::default();
 }
 
+/// Drops the jobs of the report shown (nothing replaces it): a slice scheduled for it does
+/// nothing, and no later slice runs its jobs.
+fn cancel_jobs() {
+    with(|a| a.shown.render_gen = a.shown.render_gen.wrapping_add(1));
+    WORK.with(|w| w.borrow_mut().queue.clear());
+}
+
 /// Schedules a slice of the pending jobs as the next task (one at a time).
 fn schedule_slice(generation: u32) {
     let port = WORK.with(|w| {
@@ -436,7 +443,12 @@ fn run_slice() {
             let _ = p.mark("spyglass-job-start");
         }
         match job {
-            Job::Step(_, f) => f(&content),
+            Job::Step(_, f) => {
+                f(&content);
+                // the layout of what the job added, now: counted in the job's time and slice,
+                // not left to the next frame's rendering (a long task of its own, up to 100 ms)
+                let _ = content.offset_height();
+            }
             Job::Draw(canvas) => {
                 if canvas.is_connected() {
                     let (report, long) = with(|a| (a.shown.report.clone(), a.shown.long.clone()));
