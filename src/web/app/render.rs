@@ -454,6 +454,8 @@ fn run_slice() {
                     let (report, long) = with(|a| (a.shown.report.clone(), a.shown.long.clone()));
                     draw_chart(canvas, ReportSource { value: &report, long: Some(&long) });
                 }
+                // a canvas's new backing store invalidates the layout too
+                let _ = content.offset_height();
             }
         }
         let took = now_ms() - t0;
@@ -471,7 +473,8 @@ fn run_slice() {
     if let Some(p) = &perf {
         let _ = p.measure_with_start_mark("spyglass-slice", "spyglass-slice-start");
     }
-    if WORK.with(|w| !w.borrow().queue.is_empty()) {
+    // (a newer report has scheduled its own slice)
+    if with(|a| a.shown.render_gen) == generation && WORK.with(|w| !w.borrow().queue.is_empty()) {
         schedule_slice(generation);
     }
 }
