@@ -19,6 +19,8 @@
 //! - [`notice`]: what the content area says when there is nothing to show, and the way out
 //! - [`recipe`]: the view as the address's fragment (a link that reproduces it on the
 //!   recipient's own logs), and what a fragment could not apply
+//! - [`slices`]: the page's work after a report, cut into slices under a long task — which job
+//!   runs next (charts on screen first) and when a slice yields
 //! - [`watch`]: what the page says of a watched folder — the live badge, alert toasts, the
 //!   banner's notes of a file gone or cut mid-line, why the browser cannot watch
 //! - [`watchdog`]: when the page deems its worker stuck
@@ -39,6 +41,7 @@ pub mod notice;
 pub mod overview;
 pub mod protocol;
 pub mod recipe;
+pub mod slices;
 pub mod watch;
 pub mod watchdog;
 

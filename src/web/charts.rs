@@ -7,7 +7,7 @@
 //! returns the hit regions for tooltips.
 
 use crate::charts::{HitKind, Theme, SMALL_MULTIPLES_FROM};
-use crate::report::charts::{charts_from, ReportSource};
+use crate::report::charts::{charts_from, ReportSource, SectionChart};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
@@ -53,9 +53,15 @@ pub struct ChartInfo {
 }
 
 pub fn section_charts(section: &str, src: ReportSource<'_>) -> Vec<ChartInfo> {
+    chart_infos(&charts_from(src, section))
+}
+
+/// The layout of charts already made (the page makes a section's charts once per report and
+/// keeps them for every draw).
+pub fn chart_infos(charts: &[SectionChart]) -> Vec<ChartInfo> {
     use crate::report::charts::Chart;
-    charts_from(src, section)
-        .into_iter()
+    charts
+        .iter()
         .map(|c| {
             let height_px = match &c.chart {
                 // room for names over two lines when some are longer than the name column holds
@@ -79,6 +85,11 @@ pub fn section_charts(section: &str, src: ReportSource<'_>) -> Vec<ChartInfo> {
 
 /// The attribute holding the CSS size a chart canvas was last drawn at ("WxH").
 const DRAWN_AT: &str = "data-drawn-at";
+
+/// Whether `canvas` has been drawn (at some size) since it was made.
+pub fn was_drawn(canvas: &HtmlCanvasElement) -> bool {
+    canvas.has_attribute(DRAWN_AT)
+}
 
 /// Whether `canvas`'s CSS size (rounded as `fit_backing_store` rounds it) differs from the size
 /// it was last drawn at.
@@ -153,6 +164,18 @@ pub fn draw_section_chart(
     dark: bool,
 ) -> Option<Vec<HitRegion>> {
     let chart = charts_from(src, section).into_iter().find(|c| c.id == chart_id)?;
+    draw_chart_on(&chart, only, backend, css_w, css_h, dark)
+}
+
+/// [`draw_section_chart`] of a chart already made.
+pub fn draw_chart_on(
+    chart: &SectionChart,
+    only: Option<&str>,
+    backend: CanvasBackend,
+    css_w: u32,
+    css_h: u32,
+    dark: bool,
+) -> Option<Vec<HitRegion>> {
     let root = backend.into_drawing_area();
     let area = root.shrink((0, 0), (css_w, css_h));
     let hits = chart.chart.draw_only(&area, &theme(dark, css_w, css_h), only).ok()?;

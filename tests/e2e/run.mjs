@@ -942,6 +942,48 @@ test('a large load (>= 200 MB) never blocks the main thread > 100 ms', async () 
   await context.close();
 });
 
+test('ready comes once every chart is drawn, after slices under 100 ms; a new report drops the old one\'s slices', async () => {
+  const medium = path.join(work, 'medium.jsonl');
+  if (!fs.existsSync(medium)) execFileSync('node', [path.join(here, 'gen-large.mjs'), medium, '40']);
+  const { page, context } = await openPage();
+  await page.evaluate(() => {
+    window.__ready = [];
+    window.__long = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push([e.startTime, e.duration]); }).observe({ type: 'longtask' });
+    // when ready is set (a mutation observer runs before any other task): the charts, those not
+    // drawn yet, and the sections' ids (a stale slice of an older report would repeat one)
+    new MutationObserver(() => {
+      if (document.body.dataset.state !== 'ready') return;
+      const charts = [...document.querySelectorAll('canvas.section-chart')];
+      window.__ready.push({ charts: charts.length, undrawn: charts.filter((c) => !c.hasAttribute('data-drawn-at')).map((c) => c.id), ids: [...document.querySelectorAll('#content > section')].map((s) => s.id) });
+    }).observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
+  });
+  // the page's own start-up is not the load measured
+  await page.waitForTimeout(1000);
+  const t0 = await page.evaluate(() => performance.now());
+  await loadFiles(page, [medium]);
+  // two filter changes in a row: the second report arrives while the first is drawn
+  const executor = await page.$eval('#filter-executors', (s) => s.options[0].value);
+  await page.selectOption('#filter-executors', [executor]);
+  await page.selectOption('#filter-executors', []);
+  await page.waitForFunction(() => window.__ready.length >= 2 && document.body.dataset.state === 'ready');
+  const { ready, long, slices } = await page.evaluate((t0) => ({
+    ready: window.__ready,
+    long: window.__long.filter(([t]) => t >= t0).map(([t, d]) => [Math.round(t - t0), Math.round(d)]),
+    // the page's slices and its jobs of over 8 ms (`spyglass-*` measures), to tell what a long task was
+    slices: performance.getEntriesByType('measure').filter((m) => m.name.startsWith('spyglass') && m.startTime >= t0 && m.duration >= 20).map((m) => [m.name.replace('spyglass-', ''), Math.round(m.startTime - t0), Math.round(m.duration)]),
+  }), t0);
+  const max = Math.max(0, ...long.map(([, d]) => d));
+  console.log(`    medium load and two filter changes: ${ready.map((r) => r.charts).join(', ')} charts at each ready; longest main-thread task ${max} ms (${long.length} long tasks)`);
+  console.log(`    long tasks [start, ms]: ${JSON.stringify(long)}; measures of 20 ms or more: ${JSON.stringify(slices)}`);
+  for (const r of ready) {
+    assert(r.charts > 0 && r.undrawn.length === 0, `ready with every chart drawn: ${r.undrawn.join(', ')} of ${r.charts} not drawn yet`);
+    assert(new Set(r.ids).size === r.ids.length, `no section twice: ${r.ids.join(', ')}`);
+  }
+  assert(max <= 100, `a main-thread task took ${max} ms`);
+  await context.close();
+});
+
 test('cancel stops a large load and keeps what was read; remove-one and clear-all', async () => {
   if (skipLarge) return skip('--skip-large');
   const big = path.join(work, 'large.jsonl');

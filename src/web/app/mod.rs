@@ -9,8 +9,9 @@
 //!   messages that come back
 //! - `files.rs`: getting files in (input, folder input, drop with folder walking), removing them
 //!   and reading them again, the files list
-//! - `render.rs`: the report rendered in steps — overview, sections with their charts, sessions,
-//!   diagnostics — and the progress line
+//! - `render.rs`: the report rendered in slices of small jobs (`page::slices`) — overview,
+//!   sections with their tables and charts (those on screen first), sessions, diagnostics — and
+//!   the progress line
 //! - `tables.rs`: the tables of report rows: paging, sorting, CSV, opening a row's timeline
 //! - `chart_pointer.rs`: the pointer over a chart — tooltips, a line chart's crosshair and its
 //!   legend isolating a series, a click on a model's or executor's mark filtering by it

@@ -1,19 +1,21 @@
-//! The report rendered in steps, one macrotask each (overview first, then a section at a time,
-//! each parsed from its JSON text when its step comes), so that no step holds the main thread
-//! long; the charts drawn on their canvases; and the progress line while files are read.
+//! The report rendered in slices of small jobs (`page::slices`: overview first, then a section at
+//! a time, each parsed from its JSON text when its job comes; a chart on screen drawn as soon as
+//! its section is built, those off screen after every section), so that no task holds the main
+//! thread long; the charts drawn on their canvases; and the progress line while files are read.
 
 use super::brush::{draw_brush, render_brush_section};
 use super::files::render_files;
 use super::params::render_facets;
 use super::tables::{table_block, table_block_of, Rows, Table};
-use super::{dpr, set_state, with};
+use super::{dpr, now_ms, set_state, with};
 use crate::page::chips::chips;
 use crate::page::facets::Facets;
 use crate::page::notes::{progress_text, progress_width};
 use crate::page::notice::{notice, Notice};
 use crate::page::overview::{cost_note, short_time};
 use crate::page::protocol::{Progress, ReportMessage};
-use crate::report::charts::{ReportSource, COLOUR_SECTIONS};
+use crate::page::slices::{draw_order, on_screen, Costs, Lane, Queue, Slice, UNKNOWN_CHART_MS, UNKNOWN_COST_MS};
+use crate::report::charts::{charts_from, ReportSource, SectionChart, COLOUR_SECTIONS};
 use crate::report::format;
 use crate::report::lines::{JsonLines, LongArrays};
 use crate::web::charts;
@@ -54,6 +56,8 @@ pub(super) struct Shown {
     render_gen: u32,
     /// the tables shown, by id (their rows, order and paging)
     pub(super) tables: HashMap<String, Table>,
+    /// each section's charts, made once per report (`section_charts`)
+    charts: HashMap<String, Rc<Vec<SectionChart>>>,
     /// the charts' tooltips, by chart id
     pub(super) hits: HashMap<String, Vec<charts::HitRegion>>,
     /// the series a line chart shows alone (its legend entry clicked), by chart id: kept over
@@ -96,6 +100,7 @@ pub(super) fn on_report(r: ReportMessage<Js>) {
         // parsed in its own render step
         a.shown.sessions = r.sessions;
         a.shown.report = Rc::new(report);
+        a.shown.charts.clear();
         a.shown.long = Rc::default();
         a.shown.parts = parts;
         a.shown.big = big;
@@ -116,12 +121,12 @@ pub(super) fn on_report(r: ReportMessage<Js>) {
         return;
     }
     show_dashboard();
-    render_files();
-    render_facets();
     render_report();
 }
 
 pub(super) fn show_empty() {
+    // the jobs of a report before it must not draw over the empty state, nor set `ready`
+    cancel_jobs();
     super::a11y::hide_toc();
     if let Some(e) = by_id("empty-state") {
         show(&e, true);
@@ -175,11 +180,12 @@ fn card_class(grid: &Element, class: &str, label: &str, value: &str, sub: &str) 
     append(grid, &c);
 }
 
-/// Renders the report in steps, one macrotask each (overview first), so that no step holds the
-/// main thread long; `data-state` becomes `ready` after the last step has drawn every figure.
+/// Renders the report as jobs run in slices (`page::slices`): the overview, then each section
+/// parsed and built in page order, a chart on screen drawn as soon as its section is built, the
+/// charts off screen after every section; `data-state` becomes `ready` after the last job, when
+/// every figure is drawn. A new report drops the jobs of the one before.
 pub(super) fn render_report() {
     let report = with(|a| a.shown.report.clone());
-    let Some(content) = by_id("content") else { return };
     let generation = with(|a| {
         a.shown.render_gen = a.shown.render_gen.wrapping_add(1);
         a.shown.tables.clear();
@@ -187,77 +193,114 @@ pub(super) fn render_report() {
         a.shown.empty_sections.clear();
         a.shown.render_gen
     });
-    clear(&content);
-    render_chips(&content);
     let notice = with(|a| {
         let shown = report["summary"]["sessions"].as_u64().unwrap_or(0);
         notice(shown, a.shown.facets.sessions, &a.files.states, &a.controls.filters, a.link.busy)
     });
-    if let Some(n) = &notice {
-        render_notice(&content, n);
-    }
-    // files without telemetry: no dashboard of dashes that would look like results
-    if !matches!(notice, Some(Notice::NoTelemetry(_))) {
-        render_overview(&content, &report);
-        render_brush_section(&content);
-        draw_brush();
-    }
     drop(report);
-    let mut steps: Vec<Step> = vec![];
+    let mut jobs: Vec<(Lane, Job)> = vec![];
+    let mut build = |label: String, f: Box<dyn FnOnce(&Element)>| jobs.push((Lane::Build, Job::Step(label, f)));
+    // the sidebar's files list and filters, then the overview and the brush
+    build("files".into(), Box::new(|_| render_files()));
+    build("facets".into(), Box::new(|_| render_facets()));
+    // the old report's figures go in a job of their own (removing many nodes takes time)
+    build("clear".into(), Box::new(clear));
+    let head_notice = notice.clone();
+    build(
+        "overview".into(),
+        Box::new(move |content| {
+            render_chips(content);
+            if let Some(n) = &head_notice {
+                render_notice(content, n);
+            }
+            // files without telemetry: no dashboard of dashes that would look like results
+            if !matches!(head_notice, Some(Notice::NoTelemetry(_))) {
+                let report = with(|a| a.shown.report.clone());
+                render_overview(content, &report);
+                render_brush_section(content);
+            }
+        }),
+    );
+    if !matches!(notice, Some(Notice::NoTelemetry(_))) {
+        build("brush".into(), Box::new(|_| draw_brush()));
+    }
     // with a notice, every pipeline's section would be empty: only the diagnostics are shown
     let sections: &[&'static str] = if notice.is_some() { &[] } else { &SECTIONS };
     if !sections.is_empty() {
         // the models' and executors' colours read these: parsed once, before any chart is drawn,
         // so that every chart has the colours it has once the whole report is parsed
-        steps.push(Step::new(|_| {
-            for s in COLOUR_SECTIONS {
-                load_section(s);
-            }
-            None
-        }));
+        for s in COLOUR_SECTIONS {
+            build(format!("load-{s}"), Box::new(move |_| load_section(s)));
+        }
     }
     for &name in sections {
-        steps.push(Step::new(move |_| {
-            load_section(name);
-            Some(Step::new(move |c| {
+        build(format!("load-{name}"), Box::new(move |_| load_section(name)));
+        build(
+            format!("section-{name}"),
+            Box::new(move |c| {
                 let (report, long) = with(|a| (a.shown.report.clone(), a.shown.long.clone()));
                 if section_is_empty(name, &report, &long) {
                     with(|a| a.shown.empty_sections.push(name));
                 } else {
                     render_section(c, name, ReportSource { value: &report, long: Some(&long) });
                 }
-                None
-            }))
-        }));
+            }),
+        );
     }
-    steps.push(Step::new(move |content| {
-        let pending = with(|a| a.shown.empty_sections.clone());
-        if !pending.is_empty() {
-            let note = el("section", "section pending");
-            attr(&note, "id", "section-pending");
-            append(&note, &el_text("h2", "", "Not shown"));
-            let names: Vec<String> = pending.iter().map(|n| format::title(n)).collect();
-            append(
-                &note,
-                &el_text("p", "muted", &format!("No figures for the current data and filters: {}.", names.join(", "))),
-            );
-            append(content, &note);
-        }
-        None
-    }));
+    build(
+        "pending".into(),
+        Box::new(|content| {
+            let pending = with(|a| a.shown.empty_sections.clone());
+            if !pending.is_empty() {
+                let note = el("section", "section pending");
+                attr(&note, "id", "section-pending");
+                append(&note, &el_text("h2", "", "Not shown"));
+                let names: Vec<String> = pending.iter().map(|n| format::title(n)).collect();
+                append(
+                    &note,
+                    &el_text(
+                        "p",
+                        "muted",
+                        &format!("No figures for the current data and filters: {}.", names.join(", ")),
+                    ),
+                );
+                append(content, &note);
+            }
+        }),
+    );
     if notice.is_none() {
-        steps.push(Step::new(|c| {
-            render_sessions_section(c);
-            None
-        }));
+        build("sessions".into(), Box::new(render_sessions_section));
     }
-    steps.push(Step::new(|c| {
-        let report = report_part("diagnostics");
-        render_diagnostics(c, &report);
-        None
-    }));
-    steps.reverse();
-    run_steps(generation, steps);
+    build(
+        "diagnostics".into(),
+        Box::new(|c| {
+            let report = report_part("diagnostics");
+            render_diagnostics(c, &report);
+        }),
+    );
+    jobs.push((Lane::Last, Job::Step("ready".into(), Box::new(on_drawn))));
+    WORK.with(|w| {
+        let mut w = w.borrow_mut();
+        w.queue.clear();
+        w.ordered = false;
+        for (lane, job) in jobs {
+            w.queue.push(lane, job);
+        }
+    });
+    schedule_slice(generation);
+}
+
+/// The last job of a report: every figure is drawn.
+fn on_drawn(content: &Element) {
+    with(|a| a.shown.drawn_width = content.client_width() as f64);
+    // the contents list the sections drawn
+    super::a11y::build_toc();
+    if with(|a| !a.link.busy) {
+        set_state("ready");
+        super::a11y::report_drawn();
+        super::recipe::on_ready();
+        super::comparison::on_ready();
+    }
 }
 
 /// Parses section `name` into the shown report (nothing if it already is); its long arrays stay
@@ -285,54 +328,219 @@ fn report_part(key: &str) -> Rc<Value> {
     })
 }
 
-/// One render step; it may hand back a continuation that runs next, in its own macrotask.
-struct Step(StepFn);
-type StepFn = Box<dyn FnOnce(&Element) -> Option<Step>>;
+/// A job of the report's rendering: a step (named for the performance timeline) given the
+/// content element, or one chart canvas to draw.
+enum Job {
+    Step(String, Box<dyn FnOnce(&Element)>),
+    Draw(web_sys::HtmlCanvasElement),
+}
 
-impl Step {
-    fn new(f: impl FnOnce(&Element) -> Option<Step> + 'static) -> Step {
-        Step(Box::new(f))
+impl Job {
+    /// What the job is (`section-costs`, `chart-costs.daily`): its measure's name, and the key
+    /// of what it took last time.
+    fn label(&self) -> String {
+        match self {
+            Job::Step(label, _) => label.clone(),
+            Job::Draw(canvas) => format!("chart-{}", canvas.get_attribute("data-chart").unwrap_or_default()),
+        }
+    }
+
+    /// What the job is expected to take when it never ran.
+    fn unknown_cost(&self) -> f64 {
+        match self {
+            Job::Step(..) => UNKNOWN_COST_MS,
+            Job::Draw(_) => UNKNOWN_CHART_MS,
+        }
     }
 }
 
-fn run_steps(generation: u32, mut steps: Vec<Step>) {
+/// The jobs pending and whether a slice is scheduled to run them.
+#[derive(Default)]
+struct Work {
+    queue: Queue<Job>,
+    /// the generation (`Shown::render_gen`) a scheduled slice runs for
+    scheduled: Option<u32>,
+    /// what each job took last time
+    costs: Costs,
+    /// the off-screen charts have been put in drawing order (done once, when they come next)
+    ordered: bool,
+    /// the channel a slice is scheduled through (a message, not `setTimeout`: no 4 ms clamp)
+    channel: Option<web_sys::MessageChannel>,
+}
+
+thread_local! {
+    static WORK: std::cell::RefCell<Work> = std::cell::RefCell::default();
+}
+
+/// Drops the jobs of the report shown (nothing replaces it): a slice scheduled for it does
+/// nothing, and no later slice runs its jobs.
+fn cancel_jobs() {
+    with(|a| a.shown.render_gen = a.shown.render_gen.wrapping_add(1));
+    WORK.with(|w| w.borrow_mut().queue.clear());
+}
+
+/// Schedules a slice of the pending jobs as the next task (one at a time).
+fn schedule_slice(generation: u32) {
+    let port = WORK.with(|w| {
+        let mut w = w.borrow_mut();
+        if w.scheduled.is_some() {
+            w.scheduled = Some(generation);
+            return None;
+        }
+        w.scheduled = Some(generation);
+        if w.channel.is_none() {
+            let channel = web_sys::MessageChannel::new().ok()?;
+            let run = Closure::<dyn FnMut()>::new(run_slice);
+            channel.port1().set_onmessage(Some(run.as_ref().unchecked_ref()));
+            run.forget();
+            w.channel = Some(channel);
+        }
+        w.channel.as_ref().map(|c| c.port2())
+    });
+    if let Some(port) = port {
+        let _ = port.post_message(&JsValue::NULL);
+    }
+}
+
+/// Runs pending jobs while the slice has time (`page::slices::Slice`), then yields to the event
+/// loop and schedules the next slice if jobs remain. A slice scheduled for an older report does
+/// nothing (its jobs were dropped with it).
+fn run_slice() {
+    let Some(generation) = WORK.with(|w| w.borrow_mut().scheduled.take()) else { return };
     if with(|a| a.shown.render_gen) != generation {
         return;
     }
     let Some(content) = by_id("content") else { return };
-    if let Some(step) = steps.pop() {
-        let perf = web_sys::window().and_then(|w| w.performance());
+    let perf = web_sys::window().and_then(|w| w.performance());
+    let slice = Slice::new(now_ms());
+    if let Some(p) = &perf {
+        let _ = p.mark("spyglass-slice-start");
+    }
+    let mut first = true;
+    loop {
         if let Some(p) = &perf {
-            let _ = p.mark("spyglass-step-start");
+            let _ = p.mark("spyglass-job-start");
         }
-        if let Some(next) = (step.0)(&content) {
-            steps.push(next);
+        if order_off_screen() {
+            if let Some(p) = &perf {
+                let _ = p.measure_with_start_mark("spyglass-job-order", "spyglass-job-start");
+            }
         }
+        // a job expected to overrun the slice waits for the next one (where it runs first)
+        let next = WORK.with(|w| {
+            let mut w = w.borrow_mut();
+            let next = w.queue.peek()?;
+            let (label, unknown) = (next.label(), next.unknown_cost());
+            if !first && !slice.has_time(now_ms(), w.costs.expect(&label, unknown)) {
+                return None;
+            }
+            w.queue.pop().map(|job| (label, job))
+        });
+        let Some((label, job)) = next else { break };
+        first = false;
+        let t0 = now_ms();
         if let Some(p) = &perf {
-            let _ = p.measure_with_start_mark(&format!("spyglass-step-{}", steps.len()), "spyglass-step-start");
+            let _ = p.mark("spyglass-job-start");
+        }
+        match job {
+            Job::Step(_, f) => {
+                f(&content);
+                // the layout of what the job added, now: counted in the job's time and slice,
+                // not left to the next frame's rendering (a long task of its own, up to 100 ms)
+                let _ = content.offset_height();
+            }
+            Job::Draw(canvas) => {
+                if canvas.is_connected() {
+                    let (report, long) = with(|a| (a.shown.report.clone(), a.shown.long.clone()));
+                    draw_chart(canvas, ReportSource { value: &report, long: Some(&long) });
+                }
+                // a canvas's new backing store invalidates the layout too
+                let _ = content.offset_height();
+            }
+        }
+        let took = now_ms() - t0;
+        WORK.with(|w| w.borrow_mut().costs.record(&label, took));
+        // a job's own measure when it is long enough to matter (the e2e tests print them)
+        if let Some(p) = &perf {
+            if took >= 8.0 {
+                let _ = p.measure_with_start_mark(&format!("spyglass-job-{label}"), "spyglass-job-start");
+            }
+        }
+        if with(|a| a.shown.render_gen) != generation {
+            break;
         }
     }
-    if steps.is_empty() {
-        // charts are drawn once the layout knows their size
-        let perf = web_sys::window().and_then(|w| w.performance());
-        if let Some(p) = &perf {
-            let _ = p.mark("spyglass-draw-start");
-        }
-        with(|a| a.shown.drawn_width = content.client_width() as f64);
-        if let Some(p) = &perf {
-            let _ = p.measure_with_start_mark("spyglass-draw", "spyglass-draw-start");
-        }
-        // the contents list the sections drawn
-        super::a11y::build_toc();
-        if with(|a| !a.link.busy) {
-            set_state("ready");
-            super::a11y::report_drawn();
-            super::recipe::on_ready();
-            super::comparison::on_ready();
-        }
-    } else {
-        later(0, move || run_steps(generation, steps));
+    if let Some(p) = &perf {
+        let _ = p.measure_with_start_mark("spyglass-slice", "spyglass-slice-start");
     }
+    // (a newer report has scheduled its own slice)
+    if with(|a| a.shown.render_gen) == generation && WORK.with(|w| !w.borrow().queue.is_empty()) {
+        schedule_slice(generation);
+    }
+}
+
+/// Once every section is built, puts the charts off screen in drawing order (`draw_order`: those
+/// scrolled into view meanwhile first, then the nearest below); whether it did now.
+fn order_off_screen() -> bool {
+    WORK.with(|w| {
+        let mut w = w.borrow_mut();
+        if w.ordered || w.queue.next_lane() != Some(Lane::Later) {
+            return false;
+        }
+        w.ordered = true;
+        let boxes: Vec<(f64, f64)> = w
+            .queue
+            .iter(Lane::Later)
+            .map(|j| match j {
+                Job::Draw(c) => section_box(c),
+                Job::Step(..) => (0.0, 0.0),
+            })
+            .collect();
+        let order = draw_order(&boxes, viewport_height());
+        w.queue.reorder(Lane::Later, &order);
+        true
+    })
+}
+
+/// Where the section of chart `canvas` is (top, bottom in viewport px). The section's box, not
+/// the canvas's: a section off screen is skipped by `content-visibility: auto`, and asking where
+/// a canvas inside it is would lay the whole section out (a full page of them took 100 ms).
+fn section_box(canvas: &web_sys::HtmlCanvasElement) -> (f64, f64) {
+    let Some(sec) = canvas.closest("section").ok().flatten() else { return (0.0, 0.0) };
+    let r = sec.get_bounding_client_rect();
+    (r.top(), r.bottom())
+}
+
+fn viewport_height() -> f64 {
+    web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(0.0)
+}
+
+/// Queues the chart canvases under `root` to be drawn: those on screen next, the others once
+/// every section is built.
+fn queue_charts_in(root: &Element) {
+    let Ok(list) = root.query_selector_all("canvas.section-chart") else { return };
+    let height = viewport_height();
+    let canvases: Vec<web_sys::HtmlCanvasElement> =
+        (0..list.length()).filter_map(|i| list.item(i).and_then(|n| n.dyn_into().ok())).collect();
+    queue_draws(canvases, height);
+}
+
+fn queue_draws(canvases: Vec<web_sys::HtmlCanvasElement>, height: f64) {
+    if canvases.is_empty() {
+        return;
+    }
+    WORK.with(|w| {
+        let mut w = w.borrow_mut();
+        for canvas in canvases {
+            let (top, bottom) = section_box(&canvas);
+            let lane = if on_screen(top, bottom, height) { Lane::Now } else { Lane::Later };
+            if lane == Lane::Later {
+                w.ordered = false;
+            }
+            w.queue.push(lane, Job::Draw(canvas));
+        }
+    });
+    schedule_slice(with(|a| a.shown.render_gen));
 }
 
 /// The filters in force, one removable chip each (none: nothing is shown).
@@ -456,7 +664,9 @@ fn section_is_empty(name: &str, report: &Value, long: &LongArrays) -> bool {
     }
 }
 
-/// One pipeline's section: its chart (when it has one) beside a table per array of rows.
+/// One pipeline's section: its chart (when it has one) beside a table per array of rows. Builds
+/// the head and the charts' frames (the charts queued to be drawn) and queues a job per table,
+/// next: a section's tables cost the most and one job for all of them was a long task.
 fn render_section(content: &Element, name: &'static str, src: ReportSource<'_>) {
     let Some(section) = src.value.get(name) else { return };
     let sec = el("section", "section");
@@ -476,7 +686,7 @@ fn render_section(content: &Element, name: &'static str, src: ReportSource<'_>) 
         append(&sec, &el_text("p", "explain", &explain));
     }
     let body = el("div", "section-body");
-    let infos = charts::section_charts(name, src);
+    let infos = charts::chart_infos(&section_charts(name, src));
     if !infos.is_empty() {
         let col = el("div", "charts");
         for info in &infos {
@@ -485,8 +695,8 @@ fn render_section(content: &Element, name: &'static str, src: ReportSource<'_>) 
         append(&body, &col);
     }
     let tables = el("div", "section-tables");
-    let mut any = false;
     let mut scalars: Vec<(String, Value)> = vec![];
+    let mut jobs: Vec<Job> = vec![];
     if let Some(obj) = section.as_object() {
         // the main table (`rows`) first; other fields in the report's order
         let mut entries: Vec<(&String, &Value)> = obj.iter().collect();
@@ -496,7 +706,6 @@ fn render_section(content: &Element, name: &'static str, src: ReportSource<'_>) 
         for (k, v) in entries {
             match v {
                 Value::Array(rows) if rows.iter().all(Value::is_object) => {
-                    any = true;
                     let id = format!("{name}.{k}");
                     // the HTML report's captions ("Quality versus cost"), not the field's name
                     let label = if k != "rows" || several {
@@ -504,7 +713,17 @@ fn render_section(content: &Element, name: &'static str, src: ReportSource<'_>) 
                     } else {
                         String::new()
                     };
-                    append(&tables, &table_block_of(&id, &label, Rows::InReport(name, k.clone())));
+                    // a place kept for the table, in the report's order, filled by its own job
+                    let place = el("div", "table-place");
+                    append(&tables, &place);
+                    let field = k.clone();
+                    jobs.push(Job::Step(
+                        format!("table-{id}"),
+                        Box::new(move |_| {
+                            let block = table_block_of(&id, &label, Rows::InReport(name, field));
+                            let _ = place.replace_with_with_node_1(&block);
+                        }),
+                    ));
                 }
                 _ => scalars.push((k.clone(), v.clone())),
             }
@@ -518,13 +737,25 @@ fn render_section(content: &Element, name: &'static str, src: ReportSource<'_>) 
         }
         append(&tables, &dl);
     }
-    if !any {
+    if jobs.is_empty() {
         append(&tables, &el_text("p", "muted", "No figures for this section yet."));
     }
     append(&body, &tables);
     append(&sec, &body);
     append(content, &sec);
-    draw_charts_in(&sec, src);
+    WORK.with(|w| w.borrow_mut().queue.push_front(Lane::Build, jobs));
+    queue_charts_in(&sec);
+}
+
+/// Section `name`'s charts, made once per report (the first time asked for) and kept for every
+/// draw: making them reads every row the charts show.
+fn section_charts(name: &str, src: ReportSource<'_>) -> Rc<Vec<SectionChart>> {
+    if let Some(c) = with(|a| a.shown.charts.get(name).cloned()) {
+        return c;
+    }
+    let charts = Rc::new(charts_from(src, name));
+    with(|a| a.shown.charts.insert(name.to_string(), charts.clone()));
+    charts
 }
 
 fn chart_frame(section: &str, info: &charts::ChartInfo) -> HtmlElement {
@@ -567,7 +798,7 @@ pub(super) fn draw_charts() {
     draw_charts_in(&document().document_element().expect("html"), ReportSource { value: &report, long: Some(&long) });
 }
 
-/// Draws the chart canvases under `root`.
+/// Draws the chart canvases under `root` now.
 fn draw_charts_in(root: &Element, src: ReportSource<'_>) {
     let Ok(list) = root.query_selector_all("canvas.section-chart") else { return };
     for i in 0..list.length() {
@@ -592,7 +823,9 @@ fn draw_chart(canvas: web_sys::HtmlCanvasElement, src: ReportSource<'_>) {
     }
     let Some(backend) = plotters_canvas::CanvasBackend::with_canvas_object(canvas) else { return };
     let (w, h, dark) = (w as u32, h as u32, dark_theme());
-    if let Some(hits) = charts::draw_section_chart(&section, src, &id, only.as_deref(), backend, w, h, dark) {
+    let made = section_charts(&section, src);
+    let Some(chart) = made.iter().find(|c| c.id == id) else { return };
+    if let Some(hits) = charts::draw_chart_on(chart, only.as_deref(), backend, w, h, dark) {
         with(|a| a.shown.hits.insert(id, hits));
     }
 }
@@ -613,19 +846,15 @@ thread_local! {
     /// 1 px wide), or resized since, is drawn again at its new size — its hit regions with it.
     static CHART_SIZES: Option<web_sys::ResizeObserver> = {
         let changed = Closure::<dyn FnMut(js_sys::Array)>::new(|entries: js_sys::Array| {
+            // a canvas never drawn waits in the queue already; the others are queued (several
+            // at once, on a resize, would be a long task)
             let stale: Vec<web_sys::HtmlCanvasElement> = entries
                 .iter()
                 .filter_map(|e| e.dyn_into::<web_sys::ResizeObserverEntry>().ok())
                 .filter_map(|e| e.target().dyn_into::<web_sys::HtmlCanvasElement>().ok())
-                .filter(|c| c.is_connected() && charts::size_changed(c))
+                .filter(|c| c.is_connected() && charts::was_drawn(c) && charts::size_changed(c))
                 .collect();
-            if stale.is_empty() {
-                return;
-            }
-            let (report, long) = with(|a| (a.shown.report.clone(), a.shown.long.clone()));
-            for canvas in stale {
-                draw_chart(canvas, ReportSource { value: &report, long: Some(&long) });
-            }
+            queue_draws(stale, viewport_height());
         });
         let observer = web_sys::ResizeObserver::new(changed.as_ref().unchecked_ref()).ok();
         changed.forget();
