@@ -388,7 +388,7 @@ fn now_ms() -> f64 {
 /// A promise resolved by a macrotask (lets queued messages run): a message to itself on a new
 /// channel, queued behind the page's messages already waiting; `setTimeout(0)` would do the same
 /// but is clamped to 4 ms once nested, a tenth of the time between yields.
-fn sleep_0() -> js_sys::Promise {
+pub(super) fn sleep_0() -> js_sys::Promise {
     js_sys::Promise::new(&mut |resolve, _| match web_sys::MessageChannel::new() {
         Ok(channel) => {
             channel.port1().set_onmessage(Some(&resolve));
