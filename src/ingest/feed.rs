@@ -588,13 +588,11 @@ pub(super) fn on_line_event(store: &mut Store, src: u32, ev: LineEvent<'_>) {
     // within a memory limit, once a line was refused for want of room (`Store::on_line`), so are
     // all after it
     if store.refused_from.is_some() {
-        store.ahead = None;
         return;
     }
     match ev {
         LineEvent::Line(l) => store.on_line(src, l),
         LineEvent::TooLong { number, len, .. } => {
-            store.ahead = None;
             if let Some(s) = store.sources.get_mut(src as usize) {
                 s.lines += 1;
             }

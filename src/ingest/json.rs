@@ -105,11 +105,10 @@ impl<'a> Scalar<'a> {
 }
 
 /// `s.trim().is_empty()`, without trimming when the first byte already says no.
-fn is_blank(s: &str) -> bool {
+pub(super) fn is_blank(s: &str) -> bool {
     match s.as_bytes().first() {
         None => true,
-        // an ASCII byte that `char::is_whitespace` does not count (it counts \x0b, unlike u8's)
-        Some(&b) if b < 0x80 && !matches!(b, b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' | b' ') => false,
+        Some(&b) if crate::model::records::is_plain_ascii(b) => false,
         Some(_) => s.trim().is_empty(),
     }
 }

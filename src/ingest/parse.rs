@@ -4,7 +4,7 @@
 //! Duplicate keys are detected among the fields read (the last value wins, as in `JSON.parse`, and a
 //! field warning is counted); wrongly typed values become absent with a field warning.
 
-use super::json::{Fill, ObjOr, ObjectReader, Scalar, WrongType};
+use super::json::{is_blank, Fill, ObjOr, ObjectReader, Scalar, WrongType};
 use crate::model::records::{Usage, COMMAND_LINT, COMMAND_TEST};
 use crate::model::time::{epoch_ms_in_range, parse_timestamp};
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess};
@@ -923,7 +923,7 @@ impl<'de> ObjectReader<'de> for TopFields<'de> {
             "event_type" => {
                 s.mark(9, w, "event_type");
                 self.event_type = Some(match map.next_value::<Scalar>()? {
-                    Scalar::Str(t) if !crate::model::records::trim(&t).is_empty() => Ok(t),
+                    Scalar::Str(t) if !is_blank(&t) => Ok(t),
                     _ => Err(WrongType),
                 });
             }

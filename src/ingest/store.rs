@@ -133,7 +133,7 @@ pub struct Store {
     pub(super) seen_lines: lineset::LineSet,
     /// The hash of the next line, computed a line ahead so that its slot of `seen_lines` is
     /// in the cache when the line comes (`Line::next`): the line's address and length, and its
-    /// hash. Valid during one push of lines only (`feed_lines` clears it).
+    /// hash. Valid during one push of lines only (cleared after each: `feed_lines`, `check_head`).
     pub(super) ahead: Option<(usize, usize, u128)>,
     /// Set on the store of one byte range (`ranges.rs`): what the merge replays, line by line.
     pub(super) range_log: Option<ranges::RangeLog>,

@@ -24,15 +24,21 @@ impl Sym {
     }
 }
 
-/// `s.trim()`, without walking the ends' characters when both are ASCII and not white space (the
-/// usual name or id: trimming them was a percent of ingest).
+/// An ASCII byte that `char::is_whitespace` does not count (it counts \x0b, unlike u8's); every
+/// other white space (U+0085, U+00A0, U+2000…) starts with a byte above 0x7F. So a string that
+/// starts (or ends) with such a byte has nothing to trim at that end.
+#[inline]
+pub fn is_plain_ascii(c: u8) -> bool {
+    c < 0x80 && !matches!(c, b'\t'..=b'\r' | b' ')
+}
+
+/// `s.trim()`, without walking the ends' characters when both are plain ASCII (the usual name or
+/// id: trimming them was a percent of ingest).
 #[inline]
 pub fn trim(s: &str) -> &str {
-    // every other white space (U+0085, U+00A0, U+2000…) starts with a byte above 0x7F
-    let plain = |c: &u8| *c < 0x80 && !matches!(c, b'\t'..=b'\r' | b' ');
     match s.as_bytes() {
-        [first, .., last] if plain(first) && plain(last) => s,
-        [only] if plain(only) => s,
+        [first, .., last] if is_plain_ascii(*first) && is_plain_ascii(*last) => s,
+        [only] if is_plain_ascii(*only) => s,
         _ => s.trim(),
     }
 }
