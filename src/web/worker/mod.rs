@@ -124,36 +124,35 @@ thread_local! {
 /// Reads a small generated log (~0.5 MB) four times, each into a store then dropped. V8 runs a
 /// Wasm module unoptimised first and optimises a function in the background once it has run
 /// enough: a large file read right after the page opened spent much of its time in unoptimised
-/// code (the Wasm core in Chromium, 199 MB: 157–192 MB/s without this, 217–257 with it; under
+/// code (the Wasm core in Chromium, 199 MB: 157–192 MB/s without this, 193–283 with it; under
 /// Node a first read 255–358 MB/s, later ones 445). It runs while the person picks a file, a pass
 /// at a time (a few ms each), and stops at the first message, so a file picked at once waits for
 /// one pass at most.
 async fn warm_up() {
-    struct StreamOnly(Vec<u8>);
-    impl crate::demo::DemoSink for StreamOnly {
-        fn write(&mut self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
-            if path == "agent-work-stream.jsonl" {
-                self.0.extend_from_slice(bytes);
-            }
-            Ok(())
-        }
-    }
-    let over = || WARM_UP_OVER.with(|o| o.get());
-    let cfg =
-        crate::demo::DemoConfig { sessions: crate::demo::sessions_for_stream_bytes(500_000), ..Default::default() };
-    let mut lines = StreamOnly(Vec::new());
-    if crate::demo::generate(&cfg, &mut lines).is_err() {
+    // a macrotask's wait, then whether the warm-up may go on (no message has come)
+    let go_on = || async {
+        let _ = wasm_bindgen_futures::JsFuture::from(read::sleep_0()).await;
+        !WARM_UP_OVER.with(|o| o.get())
+    };
+    // (a message that has come by then stops it before any work)
+    if !go_on().await {
         return;
     }
+    let mut log = crate::demo::MemorySink::default();
+    let cfg =
+        crate::demo::DemoConfig { sessions: crate::demo::sessions_for_stream_bytes(500_000), ..Default::default() };
+    if crate::demo::generate(&cfg, &mut log).is_err() {
+        return;
+    }
+    let Some(lines) = log.files.get("agent-work-stream.jsonl") else { return };
     for _ in 0..4 {
-        let _ = wasm_bindgen_futures::JsFuture::from(read::sleep_0()).await;
-        if over() {
+        if !go_on().await {
             return;
         }
         // a store of its own each time: the same lines again would be skipped as duplicates
         let mut store = crate::ingest::Store::new();
         let mut feed = crate::ingest::Feed::new("warm-up");
-        feed.push(&mut store, &lines.0);
+        feed.push(&mut store, lines);
         feed.finish(&mut store);
     }
 }
