@@ -220,41 +220,38 @@ impl spyglass::demo::DemoSink for StreamOnly {
     }
 }
 
-/// The same stream with every `agent_output` text made 20 KB longer: ingest memory must not grow.
-fn padded_file(src: &Path) -> PathBuf {
-    let path = src.with_file_name("agent-work-stream-padded.jsonl");
+/// `src` made into `name` beside it (once), line by line: `line_to` gives each line's new text,
+/// or `None` to leave it out.
+fn rewritten(src: &Path, name: &str, mut line_to: impl FnMut(Vec<u8>) -> Option<Vec<u8>>) -> PathBuf {
+    let path = src.with_file_name(name);
     if !path.exists() {
         use std::io::{BufRead, Write};
-        let pad = "x".repeat(20_000);
         let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
         for line in std::io::BufReader::new(std::fs::File::open(src).expect("open")).split(b'\n') {
-            let line = line.expect("read");
-            let text = String::from_utf8_lossy(&line);
-            let padded = text.replacen("\"output\":\"", &format!("\"output\":\"{pad}"), 1);
-            out.write_all(padded.as_bytes()).expect("write");
-            out.write_all(b"\n").expect("write");
+            if let Some(text) = line_to(line.expect("read")) {
+                out.write_all(&text).expect("write");
+                out.write_all(b"\n").expect("write");
+            }
         }
     }
     path
+}
+
+/// The same stream with every `agent_output` text made 20 KB longer: ingest memory must not grow.
+fn padded_file(src: &Path) -> PathBuf {
+    let pad = format!("\"output\":\"{}", "x".repeat(20_000));
+    rewritten(src, "agent-work-stream-padded.jsonl", |line| {
+        Some(String::from_utf8_lossy(&line).replacen("\"output\":\"", &pad, 1).into_bytes())
+    })
 }
 
 /// The same stream with only its valid lines (those `serde_json` reads as an object): the demo
 /// has a few bad lines on purpose, which Spyglass counts and reports and DuckDB's `ignore_errors`
 /// passes over.
 fn valid_file(src: &Path) -> PathBuf {
-    let path = src.with_file_name("agent-work-stream-valid.jsonl");
-    if !path.exists() {
-        use std::io::{BufRead, Write};
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
-        for line in std::io::BufReader::new(std::fs::File::open(src).expect("open")).split(b'\n') {
-            let line = line.expect("read");
-            if matches!(serde_json::from_slice::<serde_json::Value>(&line), Ok(serde_json::Value::Object(_))) {
-                out.write_all(&line).expect("write");
-                out.write_all(b"\n").expect("write");
-            }
-        }
-    }
-    path
+    rewritten(src, "agent-work-stream-valid.jsonl", |line| {
+        matches!(serde_json::from_slice::<serde_json::Value>(&line), Ok(serde_json::Value::Object(_))).then_some(line)
+    })
 }
 
 /// The README's reference figures: lines `<!-- bench-reference KEY VALUE -->`.

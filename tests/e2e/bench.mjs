@@ -73,18 +73,21 @@ if (!fs.existsSync(path.join(dist, 'index.html'))) {
 }
 
 // ---- the data -------------------------------------------------------------------------------
-let file = opt('--file', null);
-if (!file) {
-  const dir = path.join(root, 'bench-data', `demo-${mb}`);
-  file = path.join(dir, 'agent-work-stream.jsonl');
-  if (!fs.existsSync(file) || fs.statSync(file).size < mb * 1e6) {
+// bench-data/NAME: a demo folder of about `mb` MB (`spyglass demo --size-mb`), made again unless
+// its stream has `minBytes`
+function demoFolder(name, mb, minBytes = mb * 1e6) {
+  const dir = path.join(root, 'bench-data', name);
+  const stream = path.join(dir, 'agent-work-stream.jsonl');
+  if (!fs.existsSync(stream) || fs.statSync(stream).size < minBytes) {
     const cli = path.join(root, 'target', 'release', 'spyglass');
     if (!fs.existsSync(cli)) execFileSync('cargo', ['build', '--release', '--bin', 'spyglass'], { cwd: root, stdio: 'inherit' });
     console.log(`generating ${mb} MB of demo data in ${path.relative(root, dir)}/ …`);
     fs.rmSync(dir, { recursive: true, force: true });
     execFileSync(cli, ['demo', '--out', dir, '--size-mb', String(mb)], { stdio: 'inherit' });
   }
+  return dir;
 }
+const file = opt('--file', null) ?? path.join(demoFolder(`demo-${mb}`, mb), 'agent-work-stream.jsonl');
 const size = fs.statSync(file).size;
 console.log(`file: ${path.relative(root, file)} (${(size / 1e6).toFixed(1)} MB)`);
 
@@ -450,12 +453,7 @@ for (const d of duckdbPkgs) {
 // about 1 MB, its four files picked at once in a fresh page; "first figures" is the overview's
 // Sessions card holding its number, seen on the frame it is painted.
 async function smallLoad() {
-  const dir = path.join(root, 'bench-data', 'demo-small');
-  const cli = path.join(root, 'target', 'release', 'spyglass');
-  if (!fs.existsSync(path.join(dir, 'agent-work-stream.jsonl'))) {
-    if (!fs.existsSync(cli)) execFileSync('cargo', ['build', '--release', '--bin', 'spyglass'], { cwd: root, stdio: 'inherit' });
-    execFileSync(cli, ['demo', '--out', dir, '--size-mb', '1'], { stdio: 'ignore' });
-  }
+  const dir = demoFolder('demo-small', 1, 1);
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).map((f) => path.join(dir, f));
   const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
   const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 }, deviceScaleFactor: dpr });
