@@ -2,7 +2,8 @@
 // the default test run):
 //   node tests/e2e/bench.mjs [--mb 500] [--file PATH] [--dpr 2] [--cores N] [--memory MiB] [--series]
 //                            [--no-native] [--no-duckdb] [--no-duckdb-table] [--no-jsonparse]
-//                            [--no-small] [--duckdb-ext DIR]
+//                            [--no-small] [--duckdb-ext DIR] [--pick-after S]
+//   node tests/e2e/bench.mjs --revisit N [--file PATH]   (the page visited N times in one profile)
 // --cores N makes the page see N cores (navigator.hardwareConcurrency): it starts N - 1 parse workers.
 // Needs dist/ (`trunk build --release`) and, to generate the data, the CLI (`target/release/spyglass`,
 // built here when missing). The stream file is `spyglass demo --out bench-data/demo-MB --size-mb MB`'s
@@ -48,6 +49,7 @@
 // Targets (issue 5): ingest >= half the read rate; peak renderer memory < 512 MB whatever the size.
 import { chromium } from 'playwright-core';
 import http from 'node:http';
+import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -66,6 +68,11 @@ const cores = opt('--cores', null);
 // not fit stops at its last line that does)
 const memory = opt('--memory', null);
 const MiB = 1 << 20;
+const rate = (bytes, ms) => bytes / 1e6 / (ms / 1000);
+const f1 = (x) => x.toFixed(1);
+// --revisit N: only the returning person's measure (below)
+const revisit = Number(opt('--revisit', 0));
+const pickAfter = Number(opt('--pick-after', 0));
 
 if (!fs.existsSync(path.join(dist, 'index.html'))) {
   console.error('dist/ is missing: run `trunk build --release` first');
@@ -92,7 +99,8 @@ const size = fs.statSync(file).size;
 console.log(`file: ${path.relative(root, file)} (${(size / 1e6).toFixed(1)} MB)`);
 
 // ---- the other contenders' set-up ------------------------------------------------------------
-const has = (flag) => args.includes(flag);
+// (--revisit N measures Spyglass alone: the rivals are left out)
+const has = (flag) => args.includes(flag) || (revisit > 0 && ['--no-duckdb', '--no-native'].includes(flag));
 const duckdbExt = opt('--duckdb-ext', null);
 const nmRoot = path.join(here, 'node_modules');
 // DuckDB-Wasm has to read JSON offline (no internet here, only package registries).
@@ -178,6 +186,28 @@ function nativeIngest() {
   }
 }
 
+// The page's hooks for the bench (an init script): data-state changes, the worker's progress and
+// report messages, long tasks, the file input's change event, the page's Wasm memory.
+const benchHooks = () => {
+  const b = (window.__bench = { states: [], msgs: [], long: [], change: null });
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) b.long.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
+  const W = window.Worker;
+  window.Worker = class extends W {
+    constructor(...a) {
+      super(...a);
+      this.addEventListener('message', (e) => {
+        const d = e.data;
+        if (d && (d.type === 'progress' || d.type === 'report')) b.msgs.push({ t: performance.now(), type: d.type, done: d.done, total: d.total, mb_per_s: d.mb_per_s, wasm_bytes: d.wasm_bytes, records_bytes: d.records_bytes, core_ms: d.core_ms, wait_ms: d.wait_ms, busy: d.busy, parsers: d.parsers });
+      });
+    }
+  };
+  addEventListener('TrunkApplicationStarted', (e) => { b.appWasm = e.detail.wasm; });
+  document.addEventListener('DOMContentLoaded', () => {
+    new MutationObserver(() => b.states.push([performance.now(), document.body.dataset.state])).observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
+    document.querySelector('#file-input').addEventListener('change', () => { b.change = performance.now(); }, { capture: true });
+  });
+};
+
 // ---- a static server for dist/, plus the bench's own read page ------------------------------
 const readPage = `<!doctype html><meta charset="utf-8"><title>read</title><input type="file" id="f">
 <script>
@@ -218,16 +248,47 @@ const server = http.createServer((req, res) => {
   if (p.endsWith('/')) p += 'index.html';
   const f = path.join(from, path.normalize(p));
   if (!f.startsWith(from) || !fs.existsSync(f) || !fs.statSync(f).isFile()) { res.writeHead(404); res.end('not found'); return; }
-  res.writeHead(200, { 'content-type': types[path.extname(f)] || 'application/octet-stream' });
+  // cacheable, as a static host serves them: a revisit (--revisit) takes the .wasm from the HTTP cache
+  const st = fs.statSync(f);
+  const etag = `"${st.size}-${st.mtimeMs}"`;
+  if (req.headers['if-none-match'] === etag) { res.writeHead(304, { etag }); res.end(); return; }
+  res.writeHead(200, { 'content-type': types[path.extname(f)] || 'application/octet-stream', 'cache-control': 'max-age=600', etag });
   fs.createReadStream(f).pipe(res);
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${server.address().port}/`;
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-});
+const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+// ---- --revisit N: a person who comes back ----------------------------------------------------
+// The page opened N times in one persistent profile, as a returning person's browser keeps it: the
+// .wasm files come from the HTTP cache, and with them V8's code cache of their compiled code. The
+// file is picked --pick-after seconds (3 unless given) after each load; the Wasm core's rate and
+// the ingest are printed per visit. Only this measure runs.
+if (revisit) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'spyglass-bench-profile-'));
+  const ctx = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: chromiumArgs, viewport: { width: 1360, height: 900 }, deviceScaleFactor: dpr });
+  await ctx.addInitScript(benchHooks);
+  const dirSize = (d) => (fs.existsSync(d) ? fs.readdirSync(d, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? dirSize(path.join(d, e.name)) : fs.statSync(path.join(d, e.name)).size), 0) : 0);
+  for (let v = 1; v <= revisit; v++) {
+    const page = await ctx.newPage();
+    await page.goto(base);
+    await page.waitForFunction(() => document.body.dataset.state === 'empty');
+    await page.waitForTimeout((pickAfter || 3) * 1000);
+    await page.setInputFiles('#file-input', [file]);
+    await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state), null, { timeout: 30 * 60 * 1000, polling: 100 });
+    const r = await page.evaluate(() => { const b = window.__bench; const m = b.msgs.filter((x) => x.type === 'progress' && x.t >= b.change).pop(); return { state: document.body.dataset.state, done: m.done, coreMs: m.core_ms, ms: m.t - b.change }; });
+    await page.close();
+    await new Promise((res) => setTimeout(res, 2000)); // the code cache is written after the module's functions are optimised
+    console.log(`visit ${v}: ${r.state}; Wasm core ${f1(rate(r.done, r.coreMs))} MB/s (${f1(r.coreMs / 1000)} s), ingest ${f1(rate(r.done, r.ms))} MB/s; Wasm code cache ${f1(dirSize(path.join(profile, 'Default', 'Code Cache', 'wasm')) / MiB)} MiB`);
+  }
+  await ctx.close();
+  fs.rmSync(profile, { recursive: true, force: true });
+  server.close();
+  process.exit(0);
+}
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
 
 // ---- memory of Chromium's processes, from /proc ---------------------------------------------
 // Chromium is a child of this process (playwright spawns it): its processes are our descendants
@@ -339,8 +400,6 @@ async function readRates() {
   if (worker.bytes !== size || inPage.bytes !== size) throw new Error(`read ${worker.bytes}/${inPage.bytes} of ${size} bytes`);
   return { worker, page: inPage, cpu, peak };
 }
-const rate = (bytes, ms) => bytes / 1e6 / (ms / 1000);
-const f1 = (x) => x.toFixed(1);
 
 await readRates(); // warm-up: the OS file cache and the browser's blob reading
 const readBefore = await readRates();
@@ -348,25 +407,7 @@ const readBefore = await readRates();
 // ---- (b, c, d) Spyglass's ingest ------------------------------------------------------------
 const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, deviceScaleFactor: dpr });
 if (cores) await context.addInitScript((n) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => n }), Number(cores));
-await context.addInitScript(() => {
-  const b = (window.__bench = { states: [], msgs: [], long: [], change: null });
-  new PerformanceObserver((l) => { for (const e of l.getEntries()) b.long.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
-  const W = window.Worker;
-  window.Worker = class extends W {
-    constructor(...a) {
-      super(...a);
-      this.addEventListener('message', (e) => {
-        const d = e.data;
-        if (d && (d.type === 'progress' || d.type === 'report')) b.msgs.push({ t: performance.now(), type: d.type, done: d.done, total: d.total, mb_per_s: d.mb_per_s, wasm_bytes: d.wasm_bytes, records_bytes: d.records_bytes, core_ms: d.core_ms, wait_ms: d.wait_ms, busy: d.busy, parsers: d.parsers });
-      });
-    }
-  };
-  addEventListener('TrunkApplicationStarted', (e) => { b.appWasm = e.detail.wasm; });
-  document.addEventListener('DOMContentLoaded', () => {
-    new MutationObserver(() => b.states.push([performance.now(), document.body.dataset.state])).observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
-    document.querySelector('#file-input').addEventListener('change', () => { b.change = performance.now(); }, { capture: true });
-  });
-});
+await context.addInitScript(benchHooks);
 const page = await context.newPage();
 const errors = [];
 page.on('pageerror', (e) => errors.push(String(e)));
@@ -386,6 +427,10 @@ const heapPoll = (async () => {
     await new Promise((r) => setTimeout(r, 200));
   }
 })();
+// --pick-after S: the file is picked S seconds after the page is up, as a person takes a moment;
+// by default at once, while the page's start-up (the worker's warm-up and V8's optimising compiles
+// of it) still holds the cores
+if (pickAfter > 0) await page.waitForTimeout(pickAfter * 1000);
 const cpu0 = cpuByThread();
 workerCpu.on = true;
 const wall0 = Date.now();
@@ -527,7 +572,7 @@ if (args.includes('--series')) {
 const cpuText = (list) => list.slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ');
 console.log(`CPU while reading only (worker): ${cpuText(readBefore.cpu)}; renderer RSS peak ${fmb(readBefore.peak)}`);
 console.log(`CPU while ingesting: ${cpuText(cpuIngest)}`);
-console.log(`main thread: ${b.long.length} long tasks, longest ${longest.toFixed(0)} ms${errors.length ? `; page errors: ${errors.join(' | ')}` : ''}`);
+console.log(`main thread: ${b.long.length} long tasks, longest ${longest.toFixed(0)} ms${b.long.length ? ` (ms after the pick: ${b.long.map(([t, d]) => `${(t - b.change).toFixed(0)} +${d.toFixed(0)}`).join(', ')}; the report came at ${((report?.t ?? NaN) - b.change).toFixed(0)})` : ''}${errors.length ? `; page errors: ${errors.join(' | ')}` : ''}`);
 console.log('');
 const head = ['file', 'size MB', 'parse workers', 'read MB/s (worker)', 'ingest MB/s (in the store)', 'ingest/read', 'to ready MB/s', 'ready/read', 'peak renderer RSS', 'peak JS heap', 'Wasm memory', 'longest task'];
 const row = [path.basename(file), f1(size / 1e6), parsers, f1(readW), f1(ingestStore), (ingestStore / readW).toFixed(2), f1(ingest), (ingest / readW).toFixed(2), fmb(peak.renderer), fmb(heapPeak), wasm ? fmb(wasm) : 'n/a', `${longest.toFixed(0)} ms`];
