@@ -247,9 +247,9 @@ const server = http.createServer((req, res) => {
   else if (p.startsWith('/__bench/duckdb-ext/')) { extRequests.push(p); from = duckdbExt ? path.resolve(duckdbExt) : '/nonexistent'; p = '/' + path.basename(p); }
   if (p.endsWith('/')) p += 'index.html';
   const f = path.join(from, path.normalize(p));
-  if (!f.startsWith(from) || !fs.existsSync(f) || !fs.statSync(f).isFile()) { res.writeHead(404); res.end('not found'); return; }
+  const st = f.startsWith(from) && fs.existsSync(f) ? fs.statSync(f) : null;
+  if (!st?.isFile()) { res.writeHead(404); res.end('not found'); return; }
   // cacheable, as a static host serves them: a revisit (--revisit) takes the .wasm from the HTTP cache
-  const st = fs.statSync(f);
   const etag = `"${st.size}-${st.mtimeMs}"`;
   if (req.headers['if-none-match'] === etag) { res.writeHead(304, { etag }); res.end(); return; }
   res.writeHead(200, { 'content-type': types[path.extname(f)] || 'application/octet-stream', 'cache-control': 'max-age=600', etag });
@@ -277,9 +277,10 @@ if (revisit) {
     await page.waitForTimeout((pickAfter || 3) * 1000);
     await page.setInputFiles('#file-input', [file]);
     await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state), null, { timeout: 30 * 60 * 1000, polling: 100 });
-    const r = await page.evaluate(() => { const b = window.__bench; const m = b.msgs.filter((x) => x.type === 'progress' && x.t >= b.change).pop(); return { state: document.body.dataset.state, done: m.done, coreMs: m.core_ms, ms: m.t - b.change }; });
+    const r = await page.evaluate(() => { const b = window.__bench; const m = b.msgs.filter((x) => x.type === 'progress' && x.t >= b.change).pop(); return { state: document.body.dataset.state, banner: document.querySelector('#banner')?.textContent ?? '', done: m?.done, coreMs: m?.core_ms, ms: m && m.t - b.change }; });
     await page.close();
     await new Promise((res) => setTimeout(res, 2000)); // the code cache is written after the module's functions are optimised
+    if (!r.done) { console.log(`visit ${v}: ${r.state} with no progress reported: ${r.banner.trim()}`); continue; }
     console.log(`visit ${v}: ${r.state}; Wasm core ${f1(rate(r.done, r.coreMs))} MB/s (${f1(r.coreMs / 1000)} s), ingest ${f1(rate(r.done, r.ms))} MB/s; Wasm code cache ${f1(dirSize(path.join(profile, 'Default', 'Code Cache', 'wasm')) / MiB)} MiB`);
   }
   await ctx.close();
